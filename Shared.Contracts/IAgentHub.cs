@@ -1,0 +1,27 @@
+namespace Ccdsvm.Shared.Contracts;
+
+/// <summary>Methods an agent calls on the station's hub at <see cref="HubPaths.Agent"/>.</summary>
+public interface IAgentHub
+{
+    Task Announce(UnitInventory inventory, IReadOnlyList<RunningTaskInfo> running);
+    Task ReportStarted(TaskStarted started);
+    Task ReportProgress(TaskProgress progress);
+    Task ReportStageDone(TaskStageDone stageDone);
+    Task ReportResult(TaskResult result);
+}
+
+/// <summary>Methods the station calls on a connected agent.</summary>
+public interface IAgentClient
+{
+    Task RunTask(TaskOrder order);
+    Task CancelTask(long taskId);
+}
+
+public static class HubPaths
+{
+    public const string Agent = "/hubs/agent";
+
+    /// <summary>Header carrying the agent's credential on the hub connection.</summary>
+    public const string AgentKeyHeader = "X-Ccdsvm-Agent-Key";
+    public const string AgentNameHeader = "X-Ccdsvm-Agent-Name";
+}

@@ -1,0 +1,39 @@
+using MessagePack;
+
+namespace Ccdsvm.Shared.Contracts;
+
+/// <summary>What an agent announces about its host on every (re)connect.</summary>
+[MessagePackObject]
+public sealed record UnitInventory(
+    [property: Key(0)] string Id,
+    [property: Key(1)] string Name,
+    [property: Key(2)] string Hostname,
+    [property: Key(3)] string Os,
+    [property: Key(4)] string Kernel,
+    [property: Key(5)] int CpuCount,
+    [property: Key(6)] long MemoryBytes,
+    [property: Key(7)] IReadOnlyList<DiskInfo> Disks,
+    [property: Key(8)] IReadOnlyList<NetworkInterfaceInfo> Interfaces,
+    [property: Key(9)] IReadOnlyList<string> Roots,
+    [property: Key(10)] string AgentVersion,
+    [property: Key(11)] string? Parent);
+
+/// <summary>A block device as lsblk reports it; children are partitions or holders.</summary>
+[MessagePackObject]
+public sealed record DiskInfo(
+    [property: Key(0)] string Name,
+    [property: Key(1)] string Path,
+    [property: Key(2)] string Type,
+    [property: Key(3)] long SizeBytes,
+    [property: Key(4)] string? FsType,
+    [property: Key(5)] IReadOnlyList<string> MountPoints,
+    [property: Key(6)] string? Model,
+    [property: Key(7)] string? Serial,
+    [property: Key(8)] IReadOnlyList<DiskInfo> Children);
+
+[MessagePackObject]
+public sealed record NetworkInterfaceInfo(
+    [property: Key(0)] string Name,
+    [property: Key(1)] string? Mac,
+    [property: Key(2)] IReadOnlyList<string> Addresses,
+    [property: Key(3)] bool Up);

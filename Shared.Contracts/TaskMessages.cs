@@ -1,0 +1,62 @@
+using MessagePack;
+
+namespace Ccdsvm.Shared.Contracts;
+
+/// <summary>An order from the station to run one task. Parameters travel as the JSON the user sent.</summary>
+[MessagePackObject]
+public sealed record TaskOrder(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] string Kind,
+    [property: Key(2)] string ParametersJson,
+    [property: Key(3)] string Owner,
+    [property: Key(4)] DateTimeOffset IssuedAt,
+    [property: Key(5)] string Signature);
+
+/// <summary>Progress of a running task; coalesced by the agent to at most 10 a second.</summary>
+[MessagePackObject]
+public sealed record TaskProgress(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] long Sequence,
+    [property: Key(2)] double Fraction,
+    [property: Key(3)] string? Stage,
+    [property: Key(4)] int StageIndex,
+    [property: Key(5)] int StageCount,
+    [property: Key(6)] IReadOnlyList<string> LogLines,
+    [property: Key(7)] DateTimeOffset At);
+
+/// <summary>The executor finished a stage: the station releases the locks tied to it.</summary>
+[MessagePackObject]
+public sealed record TaskStageDone(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] int Stage,
+    [property: Key(2)] DateTimeOffset At);
+
+/// <summary>The task started on the agent; says which kind of thread runs it (claim 13).</summary>
+[MessagePackObject]
+public sealed record TaskStarted(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] bool DedicatedThread,
+    [property: Key(2)] DateTimeOffset At);
+
+public enum TaskOutcome
+{
+    Succeeded = 0,
+    Failed = 1,
+    Cancelled = 2,
+}
+
+[MessagePackObject]
+public sealed record TaskResult(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] TaskOutcome Outcome,
+    [property: Key(2)] string? ResultJson,
+    [property: Key(3)] string? Error,
+    [property: Key(4)] DateTimeOffset At);
+
+/// <summary>A task the agent is still running, announced after a reconnect so the station reattaches it.</summary>
+[MessagePackObject]
+public sealed record RunningTaskInfo(
+    [property: Key(0)] long TaskId,
+    [property: Key(1)] string Kind,
+    [property: Key(2)] double Fraction,
+    [property: Key(3)] string? Stage);

@@ -1,0 +1,30 @@
+namespace Ccdsvm.Shared.Contracts;
+
+/// <summary>Task life cycle: Queued → WaitingForLocks → Dispatched → Running → an end state.</summary>
+public enum TaskState
+{
+    Queued = 0,
+    WaitingForLocks = 1,
+    Dispatched = 2,
+    Running = 3,
+    Succeeded = 4,
+    Failed = 5,
+    Cancelled = 6,
+    Interrupted = 7,
+}
+
+public static class TaskStateExtensions
+{
+    public static bool IsEnded(this TaskState state) =>
+        state is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled or TaskState.Interrupted;
+
+    /// <summary>The wire and API spelling: camelCase, e.g. <c>waitingForLocks</c>.</summary>
+    public static string ToApi(this TaskState state)
+    {
+        var name = state.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    public static bool TryParseApi(string? text, out TaskState state) =>
+        Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state);
+}

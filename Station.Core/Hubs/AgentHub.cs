@@ -1,0 +1,49 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Ccdsvm.Station.Core.Hubs;
+
+/// <summary>
+/// The hub agents connect to. Authentication (the agent key) happens before the connection exists; each
+/// method only passes what the agent says to the engine, under the unit identity of the connection.
+/// </summary>
+[Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
+public sealed class AgentHub(UnitRegistry units, TaskEngine engine, TimeProvider time) : Hub<IAgentClient>, IAgentHub
+{
+    private string UnitId => Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value
+        ?? throw new HubException("the connection has no unit identity");
+
+    public async Task Announce(UnitInventory inventory, IReadOnlyList<RunningTaskInfo> running)
+    {
+        if (inventory.Id != UnitId)
+            throw new HubException($"this connection belongs to unit '{UnitId}' and cannot announce '{inventory.Id}'");
+        units.Online(Context.ConnectionId, inventory, time.GetUtcNow());
+        await engine.OnAnnounceAsync(UnitId, running);
+    }
+
+    public Task ReportStarted(TaskStarted started)
+    {
+        engine.OnStarted(UnitId, started);
+        return Task.CompletedTask;
+    }
+
+    public Task ReportProgress(TaskProgress progress)
+    {
+        engine.OnProgress(UnitId, progress);
+        return Task.CompletedTask;
+    }
+
+    public Task ReportStageDone(TaskStageDone stageDone) => engine.OnStageDoneAsync(UnitId, stageDone);
+
+    public Task ReportResult(TaskResult result) => engine.OnResultAsync(UnitId, result);
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        var unit = units.Offline(Context.ConnectionId, time.GetUtcNow());
+        if (unit is not null) engine.OnUnitLost(unit);
+        return base.OnDisconnectedAsync(exception);
+    }
+}

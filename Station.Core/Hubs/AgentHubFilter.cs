@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace Ccdsvm.Station.Core.Hubs;
+
+/// <summary>
+/// Cross-cutting handling of every agent call: an unexpected failure is logged with the unit and method
+/// and turned into a HubException, so one bad report never takes the connection or the station down.
+/// </summary>
+public sealed partial class AgentHubFilter(ILogger<AgentHubFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var unit = context.Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value ?? "?";
+            LogCallFailed(ex, unit, context.HubMethodName);
+            throw new HubException($"the station could not process {context.HubMethodName}: {ex.Message}");
+        }
+    }
+
+    [LoggerMessage(3000, LogLevel.Error, "Agent call {Method} from unit {Unit} failed")]
+    private partial void LogCallFailed(Exception ex, string unit, string method);
+}

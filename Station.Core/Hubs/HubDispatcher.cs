@@ -1,0 +1,24 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Ccdsvm.Station.Core.Hubs;
+
+/// <summary>Sends orders to agents through the hub.</summary>
+public sealed class HubDispatcher(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentDispatcher
+{
+    public async Task<bool> RunAsync(string unitId, TaskOrder order)
+    {
+        var connection = units.ConnectionOf(unitId);
+        if (connection is null) return false;
+        await hub.Clients.Client(connection).RunTask(order).ConfigureAwait(false);
+        return true;
+    }
+
+    public Task CancelAsync(string unitId, long taskId)
+    {
+        var connection = units.ConnectionOf(unitId);
+        return connection is null ? Task.CompletedTask : hub.Clients.Client(connection).CancelTask(taskId);
+    }
+}

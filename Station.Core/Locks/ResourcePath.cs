@@ -1,0 +1,37 @@
+namespace Ccdsvm.Station.Core.Locks;
+
+/// <summary>Lockable resources are absolute, normalised paths such as <c>/units/a/disks/sdb</c>.</summary>
+public static class ResourcePath
+{
+    public static string Unit(string unit) => $"/units/{unit}";
+    public static string Disk(string unit, string device) => $"/units/{unit}/disks/{Path.GetFileName(device.TrimEnd('/'))}";
+    public static string File(string unit, string absolutePath) => Normalize($"/units/{unit}/fs/{absolutePath.TrimStart('/')}");
+    public static string Volume(string unit, string id) => $"/units/{unit}/volumes/{id}";
+    public static string User(string name) => $"/station/users/{name}";
+    public const string Acl = "/station/acl";
+
+    /// <summary>Collapses duplicate and trailing slashes and resolves "." and ".." so two spellings of one path lock the same thing.</summary>
+    public static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (p == ".") continue;
+            if (p == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            parts.Add(p);
+        }
+        return "/" + string.Join('/', parts);
+    }
+
+    public static bool IsValid(string? path) =>
+        !string.IsNullOrWhiteSpace(path) && path.StartsWith('/') && path.Length <= 4096 && !path.Contains('\0');
+
+    /// <summary>Every proper ancestor, root first: /units/a/disks/sdb → /, /units, /units/a, /units/a/disks.</summary>
+    public static IEnumerable<string> Ancestors(string path)
+    {
+        yield return "/";
+        int i = 0;
+        while ((i = path.IndexOf('/', i + 1)) > 0)
+            yield return path[..i];
+    }
+}

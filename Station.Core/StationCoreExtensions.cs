@@ -1,0 +1,67 @@
+using Ccdsvm.Station.Core.Hubs;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Ccdsvm.Station.Core.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Station.Core;
+
+public static class StationCoreExtensions
+{
+    /// <summary>The station's brain: store, users, units, lock manager, task engine and the agent hub.</summary>
+    public static IServiceCollection AddStationCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StationOptions>()
+            .Bind(configuration.GetSection(StationOptions.Section))
+            .Validate(o => o.MaxTasks >= 0 && o.MaxTasksPerUser >= 0, "Station:MaxTasks and Station:MaxTasksPerUser must not be negative")
+            .Validate(o => o.RecoveryGraceSeconds > 0, "Station:RecoveryGraceSeconds must be positive")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var db = new StationDb(sp.GetRequiredService<IOptions<StationOptions>>());
+            using var c = db.Open();
+            Migrations.Apply(c);
+            return db;
+        });
+        services.AddSingleton<StoreHealth>();
+        services.AddSingleton<StationSecrets>();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<UnitRegistry>();
+        services.AddSingleton<LockManager>();
+        services.AddSingleton<TaskKindCatalog>();
+        services.AddSingleton<TaskNotifier>();
+        services.AddSingleton<IAgentDispatcher, HubDispatcher>();
+        services.AddSingleton<TaskEngine>();
+        services.AddHostedService<EngineTicker>();
+
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
+        services.AddSignalR().AddMessagePackProtocol();
+        services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()
+            .Configure<IOptions<StationOptions>>((hub, station) =>
+            {
+                hub.MaximumReceiveMessageSize = station.Value.MaxHubMessageBytes;
+                // MessagePack only: the agent protocol is binary and strongly typed.
+                hub.SupportedProtocols = ["messagepack"];
+                hub.AddFilter<AgentHubFilter>();
+            });
+        return services;
+    }
+
+    /// <summary>Maps the agent hub at /hubs/agent.</summary>
+    public static IEndpointRouteBuilder MapAgentHub(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<AgentHub>(Shared.Contracts.HubPaths.Agent);
+        return endpoints;
+    }
+}

@@ -1,0 +1,46 @@
+namespace Ccdsvm.Station.Core;
+
+/// <summary>The <c>Station</c> configuration section.</summary>
+public sealed class StationOptions
+{
+    public const string Section = "Station";
+
+    /// <summary>Where the SQLite store lives. Default ./data.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Slots in the task list. 0 means derived from the machine: 16 per CPU core, capped by one per
+    /// 64 MiB of memory, at least 16 and at most 1024 (a 2-core machine gets 32).
+    /// </summary>
+    public int MaxTasks { get; set; }
+
+    /// <summary>Tasks one user may have active at once. 0 means a quarter of MaxTasks, at least 4.</summary>
+    public int MaxTasksPerUser { get; set; }
+
+    /// <summary>Shared key agents present on the hub; also signs orders. Generated and stored when empty.</summary>
+    public string AgentKey { get; set; } = "";
+
+    /// <summary>How long a task whose unit is unreachable (or unclaimed after a restart) keeps its locks before it is Interrupted.</summary>
+    public int RecoveryGraceSeconds { get; set; } = 60;
+
+    /// <summary>Largest message an agent may send on the hub, in bytes.</summary>
+    public long MaxHubMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Whether the station co-hosts its own unit agent named "station".</summary>
+    public bool EmbeddedAgent { get; set; } = true;
+
+    /// <summary>Lifetime of API bearer tokens, in minutes.</summary>
+    public int TokenLifetimeMinutes { get; set; } = 480;
+
+    public int EffectiveMaxTasks => MaxTasks > 0 ? MaxTasks : DefaultMaxTasks(Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+
+    public int EffectiveMaxTasksPerUser => MaxTasksPerUser > 0 ? MaxTasksPerUser : Math.Max(4, EffectiveMaxTasks / 4);
+
+    public static int DefaultMaxTasks(int cpus, long memoryBytes)
+    {
+        long byMemory = memoryBytes / (64L * 1024 * 1024);
+        return (int)Math.Clamp(Math.Min(16L * cpus, byMemory), 16, 1024);
+    }
+
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "station.db");
+}

@@ -1,0 +1,94 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Ccdsvm.Station.Core.Store;
+
+/// <summary>Versioned schema scripts, applied in order at start; the applied version is kept in <c>schema_version</c>.</summary>
+public static class Migrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "users, tokens, units, tasks, events, locks", """
+            CREATE TABLE users(
+                name TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                is_admin INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL);
+            CREATE TABLE api_tokens(
+                token_hash TEXT PRIMARY KEY,
+                username TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL);
+            CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE units(
+                id TEXT PRIMARY KEY,
+                inventory TEXT NOT NULL,
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL,
+                offline_since TEXT NULL);
+            CREATE TABLE tasks(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                target TEXT NOT NULL,
+                owner TEXT NOT NULL,
+                parameters TEXT NOT NULL,
+                slot INTEGER NULL,
+                state TEXT NOT NULL,
+                progress REAL NOT NULL DEFAULT 0,
+                stage TEXT NULL,
+                stage_index INTEGER NOT NULL DEFAULT 0,
+                stage_count INTEGER NOT NULL DEFAULT 0,
+                result TEXT NULL,
+                error TEXT NULL,
+                dedicated_thread INTEGER NULL,
+                idempotency_key TEXT NULL,
+                wait_seconds REAL NULL,
+                created_at TEXT NOT NULL,
+                started_at TEXT NULL,
+                ended_at TEXT NULL);
+            CREATE UNIQUE INDEX ix_tasks_slot ON tasks(slot) WHERE slot IS NOT NULL;
+            CREATE UNIQUE INDEX ix_tasks_idempotency ON tasks(owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
+            CREATE INDEX ix_tasks_state ON tasks(state);
+            CREATE TABLE task_events(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                at TEXT NOT NULL,
+                type TEXT NOT NULL,
+                state TEXT NULL,
+                progress REAL NULL,
+                stage TEXT NULL,
+                message TEXT NULL);
+            CREATE INDEX ix_task_events_task ON task_events(task_id, id);
+            CREATE TABLE locks(
+                task_id INTEGER NOT NULL REFERENCES tasks(id),
+                resource TEXT NOT NULL,
+                mode TEXT NOT NULL,
+                release_stage INTEGER NOT NULL,
+                granted INTEGER NOT NULL,
+                requested_at TEXT NOT NULL,
+                granted_at TEXT NULL,
+                PRIMARY KEY(task_id, resource));
+            """),
+    ];
+
+    public static int CurrentVersion => All[^1].Version;
+
+    /// <summary>Applies every script newer than the store's version, each in its own transaction.</summary>
+    public static int Apply(SqliteConnection connection)
+    {
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        int current = connection.ExecuteScalar<int?>("SELECT MAX(version) FROM schema_version") ?? 0;
+        if (current > CurrentVersion)
+            throw new InvalidOperationException($"the store is at schema version {current}, newer than this station ({CurrentVersion}); run a newer station");
+        foreach (var (version, name, sql) in All.Where(m => m.Version > current))
+        {
+            using var tx = connection.BeginTransaction();
+            connection.Execute(sql, transaction: tx);
+            connection.Execute("INSERT INTO schema_version(version, name, applied_at) VALUES (@version, @name, @at)",
+                new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
+            tx.Commit();
+            current = version;
+        }
+        return current;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Station.Core.Store;
+
+/// <summary>Opens connections to the station's SQLite file in WAL mode with full durability.</summary>
+public sealed class StationDb
+{
+    public StationDb(IOptions<StationOptions> options) : this(options.Value.DatabasePath)
+    {
+    }
+
+    public StationDb(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+    public string ConnectionString { get; }
+
+    public SqliteConnection Open()
+    {
+        var c = new SqliteConnection(ConnectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+}

@@ -1,0 +1,226 @@
+using Ccdsvm.Shared.Contracts;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+public sealed partial class TaskEngine
+{
+    /// <summary>Persist live progress at most this often; stage changes and log lines are kept at once.</summary>
+    private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Finds an active task that belongs to <paramref name="unitId"/>: an agent may only report its own tasks.</summary>
+    private Active? OwnTask(string unitId, long taskId) =>
+        _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
+
+    public void OnStarted(string unitId, TaskStarted started)
+    {
+        lock (_gate)
+        {
+            if (OwnTask(unitId, started.TaskId) is not { } a) return;
+            a.Row.State = TaskState.Running.ToApi();
+            a.Row.StartedAt ??= TaskStore.Time(started.At);
+            a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
+            a.Row.Stage = "running";
+            using var tx = _db.BeginTransaction();
+            TaskStore.Update(_db, tx, a.Row);
+            TaskStore.Event(_db, tx, a.Row.Id, started.At, "state", a.Row.State, message: started.DedicatedThread ? "runs on a dedicated thread" : "runs as async work on the thread pool");
+            tx.Commit();
+        }
+        Announce(started.TaskId);
+    }
+
+    public void OnProgress(string unitId, TaskProgress progress)
+    {
+        lock (_gate)
+        {
+            if (OwnTask(unitId, progress.TaskId) is not { } a) return;
+            bool stageChanged = a.Row.StageIndex != progress.StageIndex;
+            a.Row.Progress = Math.Clamp(progress.Fraction, 0, 1);
+            a.Row.Stage = progress.Stage ?? a.Row.Stage;
+            a.Row.StageIndex = progress.StageIndex;
+            a.Row.StageCount = Math.Max(progress.StageCount, a.Row.StageCount);
+            if (a.Row.State == TaskState.Dispatched.ToApi()) a.Row.State = TaskState.Running.ToApi();
+            var now = Now;
+            if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
+            {
+                using var tx = _db.BeginTransaction();
+                TaskStore.Update(_db, tx, a.Row);
+                if (stageChanged) TaskStore.Event(_db, tx, a.Row.Id, progress.At, "stage", progress: a.Row.Progress, stage: a.Row.Stage);
+                foreach (var line in progress.LogLines.Take(100))
+                    TaskStore.Event(_db, tx, a.Row.Id, progress.At, "log", message: line.Length > 2000 ? line[..2000] : line);
+                tx.Commit();
+                a.LastPersisted = now;
+            }
+        }
+        Announce(progress.TaskId, progress.LogLines);
+    }
+
+    /// <summary>Staged release: frees the locks tied to the finished stage and starts tasks waiting for them.</summary>
+    public async Task OnStageDoneAsync(string unitId, TaskStageDone done)
+    {
+        IReadOnlyList<long> granted;
+        lock (_gate)
+        {
+            if (OwnTask(unitId, done.TaskId) is not { } a) return;
+            var before = _locks.RemainingPlan(a.Row.Id);
+            var now = Now;
+            granted = _locks.Release(a.Row.Id, done.Stage, now);
+            var released = before.Select(r => r.Resource).Except(_locks.RemainingPlan(a.Row.Id).Select(r => r.Resource)).ToList();
+            using var tx = _db.BeginTransaction();
+            TaskStore.DeleteLocks(_db, tx, a.Row.Id, released);
+            TaskStore.Event(_db, tx, a.Row.Id, done.At, "stageDone", stage: $"stage {done.Stage} done",
+                message: released.Count == 0 ? null : "released " + string.Join(", ", released));
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+        }
+        Announce(done.TaskId);
+        await AfterGrantAsync(granted).ConfigureAwait(false);
+    }
+
+    public Task OnResultAsync(string unitId, TaskResult result)
+    {
+        lock (_gate)
+        {
+            if (OwnTask(unitId, result.TaskId) is null) return Task.CompletedTask;
+        }
+        var (state, error) = result.Outcome switch
+        {
+            TaskOutcome.Succeeded => (TaskState.Succeeded, (string?)null),
+            TaskOutcome.Cancelled => (TaskState.Cancelled, result.Error ?? "cancelled"),
+            _ => (TaskState.Failed, result.Error ?? "failed without a message"),
+        };
+        return EndAsync(result.TaskId, state, result.ResultJson, error);
+    }
+
+    /// <summary>Ends a task: final state, slot and locks given back, waiters started.</summary>
+    public async Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    {
+        IReadOnlyList<long> granted;
+        lock (_gate)
+        {
+            if (!_active.Remove(taskId, out var a)) return;
+            var now = Now;
+            a.Row.State = state.ToApi();
+            a.Row.Result = resultJson;
+            a.Row.Error = error;
+            a.Row.EndedAt = TaskStore.Time(now);
+            if (state == TaskState.Succeeded) a.Row.Progress = 1;
+            a.Row.Stage = state switch
+            {
+                TaskState.Succeeded => "done",
+                TaskState.Cancelled => "cancelled",
+                TaskState.Interrupted => "interrupted",
+                _ => "failed",
+            };
+            int slot = (int)(a.Row.Slot ?? -1);
+            a.Row.Slot = null;
+            granted = _locks.Remove(taskId, now);
+            using var tx = _db.BeginTransaction();
+            TaskStore.Update(_db, tx, a.Row);
+            TaskStore.DeleteLocks(_db, tx, taskId);
+            TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+            if (slot >= 0) _slots[slot] = false;
+            LogEnded(taskId, a.Row.State, error ?? "");
+        }
+        Announce(taskId);
+        await AfterGrantAsync(granted).ConfigureAwait(false);
+    }
+
+    /// <summary>Cancels a task: at once when it has not reached its agent, otherwise by asking the agent.</summary>
+    public async Task<Outcome<TaskView>> CancelAsync(long taskId, Caller caller)
+    {
+        string target;
+        bool atAgent;
+        lock (_gate)
+        {
+            if (!_active.TryGetValue(taskId, out var a))
+            {
+                var ended = TaskStore.Get(_db, taskId);
+                if (ended is null || !CanSee(caller, ended)) return StationError.NotFound($"task {taskId} does not exist");
+                return StationError.Conflict($"task {taskId} has already ended ({ended.State}); nothing to cancel");
+            }
+            if (!caller.IsAdmin && a.Row.Owner != caller.Name)
+                return CanSee(caller, a.Row) ? StationError.Forbidden($"task {taskId} belongs to {a.Row.Owner}; only they or an administrator may cancel it")
+                    : StationError.NotFound($"task {taskId} does not exist");
+            target = a.Row.Target;
+            atAgent = a.Row.State is "dispatched" or "running" && _units.ConnectionOf(target) is not null;
+            a.CancelRequested = true;
+            TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
+        }
+        if (atAgent)
+        {
+            await _dispatcher.CancelAsync(target, taskId).ConfigureAwait(false);
+            Announce(taskId, [$"cancel requested by {caller.Name}"]);
+        }
+        else
+        {
+            await EndAsync(taskId, TaskState.Cancelled, null, $"cancelled by {caller.Name}").ConfigureAwait(false);
+        }
+        return View(taskId)!;
+    }
+
+    /// <summary>An agent (re)connected: reattach the tasks it still runs, and stop those the station has given up on.</summary>
+    public async Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running)
+    {
+        var stale = new List<long>();
+        var reattached = new List<long>();
+        lock (_gate)
+        {
+            var claimed = running.Select(r => r.TaskId).ToHashSet();
+            foreach (var r in running)
+            {
+                if (OwnTask(unitId, r.TaskId) is not { } a) { stale.Add(r.TaskId); continue; }
+                if (a.Deadline is null) continue;
+                a.Deadline = null;
+                a.DeadlineReason = null;
+                a.Row.State = TaskState.Running.ToApi();
+                a.Row.Stage = r.Stage ?? "running";
+                TaskStore.Update(_db, null, a.Row);
+                TaskStore.Event(_db, null, a.Row.Id, Now, "reattached", a.Row.State, message: $"unit '{unitId}' reported the task still running; reattached");
+                reattached.Add(a.Row.Id);
+            }
+        }
+        foreach (var id in reattached) Announce(id);
+        foreach (var id in stale) await _dispatcher.CancelAsync(unitId, id).ConfigureAwait(false);
+    }
+
+    /// <summary>An agent's connection dropped: its tasks keep slots and locks for the grace period.</summary>
+    public void OnUnitLost(string unitId)
+    {
+        var touched = new List<long>();
+        lock (_gate)
+        {
+            var now = Now;
+            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is "dispatched" or "running"))
+            {
+                a.Deadline = now.AddSeconds(_options.RecoveryGraceSeconds);
+                a.DeadlineReason = $"unit '{unitId}' became unreachable at {now:HH:mm:ss} UTC and did not report the task within {_options.RecoveryGraceSeconds} s";
+                a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
+                TaskStore.Event(_db, null, a.Row.Id, now, "unitUnreachable", stage: a.Row.Stage);
+                touched.Add(a.Row.Id);
+            }
+        }
+        foreach (var id in touched) Announce(id);
+    }
+
+    private void MarkGranted(Microsoft.Data.Sqlite.SqliteTransaction tx, IReadOnlyList<long> granted, DateTimeOffset now)
+    {
+        foreach (var id in granted)
+        {
+            if (!_active.TryGetValue(id, out var w)) continue;
+            w.Row.State = TaskState.Dispatched.ToApi();
+            w.Row.Stage = "dispatched to " + w.Row.Target;
+            TaskStore.GrantLocks(_db, tx, id, now);
+            TaskStore.Update(_db, tx, w.Row);
+            TaskStore.Event(_db, tx, id, now, "state", w.Row.State, message: "locks granted");
+        }
+    }
+
+    private async Task AfterGrantAsync(IReadOnlyList<long> granted)
+    {
+        if (granted.Count == 0) return;
+        foreach (var id in granted) Announce(id);
+        await DispatchAsync(granted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+public sealed partial class TaskEngine
+{
+    [LoggerMessage(1000, LogLevel.Information, "Task {TaskId} ({Kind} on {Target}) admitted for {Owner} into slot {Slot}; locks granted: {Granted}")]
+    private partial void LogAdmitted(long taskId, string kind, string target, string owner, long slot, bool granted);
+
+    [LoggerMessage(1001, LogLevel.Information, "Task {TaskId} ended {State} {Error}")]
+    private partial void LogEnded(long taskId, string state, string error);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Task {TaskId} could not be dispatched")]
+    private partial void LogDispatchFailed(Exception ex, long taskId);
+}

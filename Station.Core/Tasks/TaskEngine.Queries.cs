@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Ccdsvm.Station.Core.Locks;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+public sealed partial class TaskEngine
+{
+    private static bool CanSee(Caller caller, TaskRow row) => caller.IsAdmin || row.Owner == caller.Name;
+
+    public Outcome<TaskView> Get(long id, Caller caller)
+    {
+        var view = View(id);
+        if (view is null || !(caller.IsAdmin || view.Owner == caller.Name))
+            return StationError.NotFound($"task {id} does not exist");
+        return view;
+    }
+
+    /// <summary>Tasks the caller may see: their own, or everybody's for administrators.</summary>
+    public Outcome<IReadOnlyList<TaskView>> List(TaskQuery query, Caller caller)
+    {
+        if (query.State is { Length: > 0 } s && !Shared.Contracts.TaskStateExtensions.TryParseApi(s, out _))
+            return StationError.BadRequest($"unknown state '{s}'; states: queued, waitingForLocks, dispatched, running, succeeded, failed, cancelled, interrupted");
+        string? owner = caller.IsAdmin ? NullIfEmpty(query.Owner) : caller.Name;
+        if (!caller.IsAdmin && query.Owner is { Length: > 0 } o && o != caller.Name)
+            return StationError.Forbidden("only administrators may list other users' tasks");
+        string? state = query.State is { Length: > 0 } st && Shared.Contracts.TaskStateExtensions.TryParseApi(st, out var parsed) ? Shared.Contracts.TaskStateExtensions.ToApi(parsed) : null;
+        int limit = Math.Clamp(query.Limit, 1, 1000);
+        List<TaskRow> rows;
+        lock (_gate) rows = TaskStore.Query(_db, state, owner, NullIfEmpty(query.Target), limit).ToList();
+        return rows.Select(r => View(r.Id) ?? ToView(r)).ToList();
+    }
+
+    public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0)
+    {
+        var view = Get(id, caller);
+        if (!view.Ok) return view.Error!;
+        lock (_gate) return TaskStore.Events(_db, id, afterId).ToList();
+    }
+
+    /// <summary>The current view of a task, live values for active tasks.</summary>
+    public TaskView? View(long id)
+    {
+        lock (_gate)
+        {
+            if (_active.TryGetValue(id, out var a)) return ToView(a.Row);
+            var row = TaskStore.Get(_db, id);
+            return row is null ? null : ToView(row);
+        }
+    }
+
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable()
+    {
+        lock (_gate)
+        {
+            var held = _locks.Held().Select(HeldView).ToList();
+            var waiting = _locks.Waiting().Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList();
+            return (held, waiting);
+        }
+    }
+
+    private TaskView ToView(TaskRow r)
+    {
+        bool active = _active.ContainsKey(r.Id);
+        var held = active ? _locks.HeldBy(r.Id).Select(HeldView).ToList() : [];
+        var awaited = active ? _locks.AwaitedBy(r.Id).Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList() : [];
+        return new TaskView(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, r.State, r.Progress, r.Stage,
+            (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
+            r.DedicatedThread is null ? null : r.DedicatedThread == 1,
+            held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
+            TaskStore.ParseTime(r.CreatedAt), r.StartedAt is null ? null : TaskStore.ParseTime(r.StartedAt), r.EndedAt is null ? null : TaskStore.ParseTime(r.EndedAt));
+    }
+
+    private HeldLockView HeldView(HeldLock h)
+    {
+        var holder = _active.TryGetValue(h.TaskId, out var a) ? a.Row : null;
+        return new HeldLockView(h.Resource, h.Mode.ToApi(), h.TaskId, holder?.Owner ?? "?", holder?.Kind ?? "?", h.Since, h.ReleaseAfterStage);
+    }
+
+    /// <summary>"waiting for /units/a/disks/sdb, held by task 17 (alice, storage.mkfs, stage 2 of 3) since 12:03".</summary>
+    private string Describe(AwaitedLock w)
+    {
+        var parts = w.HeldBy.Select(id =>
+        {
+            if (!_active.TryGetValue(id, out var h)) return $"task {id}";
+            var r = h.Row;
+            if (r.State == "waitingForLocks") return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
+            var since = _locks.HeldBy(id).FirstOrDefault()?.Since;
+            string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
+            return $"task {id} ({r.Owner}, {r.Kind}{stage}){(since is null ? "" : $" since {since:HH:mm:ss}")}";
+        });
+        return $"waiting for {w.Resource}, held by {string.Join(" and ", parts)}";
+    }
+
+    private string? WaitingForText(long taskId)
+    {
+        var awaited = _locks.AwaitedBy(taskId);
+        return awaited.Count == 0 ? null : string.Join("; ", awaited.Select(Describe));
+    }
+
+    private static JsonElement? Json(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        try { return JsonDocument.Parse(text).RootElement.Clone(); }
+        catch (JsonException) { return JsonDocument.Parse(JsonSerializer.Serialize(text)).RootElement.Clone(); }
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,105 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Locks;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+public sealed partial class TaskEngine
+{
+    /// <summary>
+    /// After a restart: every unended task is back with its slot and locks before anything new is admitted.
+    /// Tasks that had reached an agent wait for it to claim them within the grace period.
+    /// </summary>
+    private void Restore()
+    {
+        var now = Now;
+        var rows = TaskStore.Active(_db);
+        var locks = TaskStore.LocksOf(_db, rows.Select(r => r.Id)).ToLookup(l => l.TaskId);
+        foreach (var row in rows)
+        {
+            if (row.Slot is not { } slot || slot < 0 || slot >= _slots.Length || _slots[slot])
+            {
+                // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.
+                int free = Array.IndexOf(_slots, false);
+                if (free < 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
+                row.Slot = free;
+            }
+            _slots[(int)row.Slot!] = true;
+            var active = new Active(row) { LastPersisted = now };
+            var plan = locks[row.Id].ToList();
+            if (plan.Count > 0)
+            {
+                var requests = plan.Select(l => new LockRequest(l.Resource, LockModes.FromApi(l.Mode), (int)l.ReleaseStage)).ToList();
+                bool granted = plan.All(l => l.Granted == 1);
+                _locks.Restore(row.Id, requests, granted, TaskStore.ParseTime(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? TaskStore.ParseTime(g) : null);
+            }
+            if (row.State is "dispatched" or "running")
+            {
+                active.Deadline = now.AddSeconds(_options.RecoveryGraceSeconds);
+                active.DeadlineReason = $"no unit claimed the task within {_options.RecoveryGraceSeconds} s after the station restarted";
+                row.Stage = "recovering: waiting for the unit to report the task";
+            }
+            else if (row.State == "queued")
+            {
+                row.State = TaskState.WaitingForLocks.ToApi();
+            }
+            TaskStore.Update(_db, null, row);
+            TaskStore.Event(_db, null, row.Id, now, "restored", row.State, message: "station restarted; task restored with its slot and locks");
+            _active[row.Id] = active;
+        }
+    }
+
+    private void InterruptAtRestore(TaskRow row, DateTimeOffset now, string reason)
+    {
+        row.State = TaskState.Interrupted.ToApi();
+        row.Error = reason;
+        row.EndedAt = TaskStore.Time(now);
+        row.Slot = null;
+        TaskStore.Update(_db, null, row);
+        using var tx = _db.BeginTransaction();
+        TaskStore.DeleteLocks(_db, tx, row.Id);
+        tx.Commit();
+    }
+
+    /// <summary>Called about once a second: interrupts unclaimed tasks past their grace, fails waits past their limit, starts grantable waiters.</summary>
+    public async Task TickAsync()
+    {
+        var ends = new List<(long Id, TaskState State, string Reason)>();
+        var pendingDispatch = new List<long>();
+        lock (_gate)
+        {
+            var now = Now;
+            foreach (var a in _active.Values)
+            {
+                if (a.Deadline is { } d && d <= now)
+                    ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
+                else if (a.Row.State == "waitingForLocks" && a.Row.WaitSeconds is { } w && TaskStore.ParseTime(a.Row.CreatedAt).AddSeconds(w) <= now)
+                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
+                else if (a.Row.State == "dispatched" && a.Deadline is null && !a.CancelRequested && _units.ConnectionOf(a.Row.Target) is not null
+                         && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(30))
+                    pendingDispatch.Add(a.Row.Id);
+            }
+        }
+        foreach (var (id, state, reason) in ends) await EndAsync(id, state, null, reason).ConfigureAwait(false);
+        if (pendingDispatch.Count > 0)
+        {
+            // A dispatch the agent never acknowledged (lost in a reconnect): send it again; the agent ignores duplicates.
+            lock (_gate) foreach (var id in pendingDispatch) if (_active.TryGetValue(id, out var a)) a.LastPersisted = Now;
+            await DispatchAsync(pendingDispatch).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts waiters that became grantable (after a restore) and dispatches restored tasks whose locks were granted but never sent.</summary>
+    public async Task ResumeAfterRestoreAsync()
+    {
+        IReadOnlyList<long> granted;
+        lock (_gate)
+        {
+            var now = Now;
+            granted = _locks.Reexamine(now);
+            using var tx = _db.BeginTransaction();
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+        }
+        await AfterGrantAsync(granted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,38 @@
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>A row of <c>tasks</c>; SQLite integers come back as long.</summary>
+public sealed class TaskRow
+{
+    public long Id { get; set; }
+    public string Kind { get; set; } = "";
+    public string Target { get; set; } = "";
+    public string Owner { get; set; } = "";
+    public string Parameters { get; set; } = "{}";
+    public long? Slot { get; set; }
+    public string State { get; set; } = "queued";
+    public double Progress { get; set; }
+    public string? Stage { get; set; }
+    public long StageIndex { get; set; }
+    public long StageCount { get; set; }
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public long? DedicatedThread { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public double? WaitSeconds { get; set; }
+    public string CreatedAt { get; set; } = "";
+    public string? StartedAt { get; set; }
+    public string? EndedAt { get; set; }
+
+    public TaskRow Clone() => (TaskRow)MemberwiseClone();
+}
+
+public sealed class LockRow
+{
+    public long TaskId { get; set; }
+    public string Resource { get; set; } = "";
+    public string Mode { get; set; } = "";
+    public long ReleaseStage { get; set; }
+    public long Granted { get; set; }
+    public string RequestedAt { get; set; } = "";
+    public string? GrantedAt { get; set; }
+}

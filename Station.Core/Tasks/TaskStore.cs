@@ -1,0 +1,74 @@
+using System.Data;
+using System.Globalization;
+using Ccdsvm.Station.Core.Locks;
+using Dapper;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>SQL for tasks, their events and their locks. Callers own the connection and transaction.</summary>
+public static class TaskStore
+{
+    public const string Columns = """
+        id AS Id, kind AS Kind, target AS Target, owner AS Owner, parameters AS Parameters, slot AS Slot, state AS State,
+        progress AS Progress, stage AS Stage, stage_index AS StageIndex, stage_count AS StageCount, result AS Result,
+        error AS Error, dedicated_thread AS DedicatedThread, idempotency_key AS IdempotencyKey, wait_seconds AS WaitSeconds,
+        created_at AS CreatedAt, started_at AS StartedAt, ended_at AS EndedAt
+        """;
+
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public static long Insert(IDbConnection c, IDbTransaction tx, TaskRow t) => c.ExecuteScalar<long>("""
+        INSERT INTO tasks(kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at)
+        VALUES (@Kind, @Target, @Owner, @Parameters, @Slot, @State, 0, @Stage, 0, @StageCount, @IdempotencyKey, @WaitSeconds, @CreatedAt);
+        SELECT last_insert_rowid();
+        """, t, tx);
+
+    public static void Update(IDbConnection c, IDbTransaction? tx, TaskRow t) => c.Execute("""
+        UPDATE tasks SET slot=@Slot, state=@State, progress=@Progress, stage=@Stage, stage_index=@StageIndex, stage_count=@StageCount,
+            result=@Result, error=@Error, dedicated_thread=@DedicatedThread, started_at=@StartedAt, ended_at=@EndedAt
+        WHERE id=@Id
+        """, t, tx);
+
+    public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, string? state = null, double? progress = null, string? stage = null, string? message = null) =>
+        c.Execute("INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES (@taskId, @at, @type, @state, @progress, @stage, @message)",
+            new { taskId, at = Time(at), type, state, progress, stage, message }, tx);
+
+    public static void InsertLocks(IDbConnection c, IDbTransaction tx, long taskId, IEnumerable<LockRequest> plan, bool granted, DateTimeOffset now) =>
+        c.Execute("INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES (@taskId, @resource, @mode, @stage, @granted, @at, @grantedAt)",
+            plan.Select(r => new { taskId, resource = r.Resource, mode = r.Mode.ToApi(), stage = r.ReleaseAfterStage, granted = granted ? 1 : 0, at = Time(now), grantedAt = granted ? Time(now) : null }), tx);
+
+    public static void GrantLocks(IDbConnection c, IDbTransaction tx, long taskId, DateTimeOffset now) =>
+        c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = Time(now) }, tx);
+
+    public static void DeleteLocks(IDbConnection c, IDbTransaction tx, long taskId, IEnumerable<string>? resources = null)
+    {
+        if (resources is null) c.Execute("DELETE FROM locks WHERE task_id=@taskId", new { taskId }, tx);
+        else c.Execute("DELETE FROM locks WHERE task_id=@taskId AND resource=@resource", resources.Select(r => new { taskId, resource = r }), tx);
+    }
+
+    public static IReadOnlyList<LockRow> LocksOf(IDbConnection c, IEnumerable<long> taskIds) => c.Query<LockRow>(
+        "SELECT task_id AS TaskId, resource AS Resource, mode AS Mode, release_stage AS ReleaseStage, granted AS Granted, requested_at AS RequestedAt, granted_at AS GrantedAt FROM locks WHERE task_id IN @ids ORDER BY task_id",
+        new { ids = taskIds.ToArray() }).ToList();
+
+    public static IReadOnlyList<TaskRow> Active(IDbConnection c) =>
+        c.Query<TaskRow>($"SELECT {Columns} FROM tasks WHERE ended_at IS NULL ORDER BY id").ToList();
+
+    public static TaskRow? Get(IDbConnection c, long id) =>
+        c.QuerySingleOrDefault<TaskRow>($"SELECT {Columns} FROM tasks WHERE id=@id", new { id });
+
+    public static TaskRow? ByIdempotencyKey(IDbConnection c, IDbTransaction? tx, string owner, string key) =>
+        c.QuerySingleOrDefault<TaskRow>($"SELECT {Columns} FROM tasks WHERE owner=@owner AND idempotency_key=@key", new { owner, key }, tx);
+
+    public static IReadOnlyList<TaskRow> Query(IDbConnection c, string? state, string? owner, string? target, int limit) => c.Query<TaskRow>($"""
+        SELECT {Columns} FROM tasks
+        WHERE (@state IS NULL OR state=@state) AND (@owner IS NULL OR owner=@owner) AND (@target IS NULL OR target=@target)
+        ORDER BY id DESC LIMIT @limit
+        """, new { state, owner, target, limit }).ToList();
+
+    public static IReadOnlyList<TaskEventView> Events(IDbConnection c, long taskId, long afterId) => c.Query<(long Id, long TaskId, string At, string Type, string? State, double? Progress, string? Stage, string? Message)>(
+        "SELECT id, task_id, at, type, state, progress, stage, message FROM task_events WHERE task_id=@taskId AND id>@afterId ORDER BY id",
+        new { taskId, afterId })
+        .Select(e => new TaskEventView(e.Id, e.TaskId, ParseTime(e.At), e.Type, e.State, e.Progress, e.Stage, e.Message)).ToList();
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Ccdsvm.Station.Core.Locks;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>Who asks: the station decides what they may do and see.</summary>
+public sealed record Caller(string Name, bool IsAdmin)
+{
+    public static readonly Caller System = new("system", true);
+}
+
+/// <summary><c>POST /api/v1/tasks</c> body; also what the console's forms build.</summary>
+public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Parameters, double? WaitSeconds = null, string? IdempotencyKey = null);
+
+public sealed record HeldLockView(string Resource, string Mode, long TaskId, string Owner, string Kind, DateTimeOffset Since, int ReleaseAfterStage);
+
+public sealed record AwaitedLockView(long TaskId, string Resource, string Mode, IReadOnlyList<long> HeldBy, string? Description);
+
+/// <summary>A task as the API and the console show it (JSON camelCase).</summary>
+public sealed record TaskView(
+    long Id,
+    string Kind,
+    string Target,
+    string Owner,
+    int? Slot,
+    string State,
+    double Progress,
+    string? Stage,
+    int StageIndex,
+    int StageCount,
+    JsonElement? Parameters,
+    JsonElement? Result,
+    string? Error,
+    bool? DedicatedThread,
+    IReadOnlyList<HeldLockView> HeldLocks,
+    IReadOnlyList<AwaitedLockView> AwaitedLocks,
+    string? WaitingFor,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt)
+{
+    public bool CanCancel => State is "queued" or "waitingForLocks" or "dispatched" or "running";
+}
+
+public sealed record TaskEventView(long Id, long TaskId, DateTimeOffset At, string Type, string? State, double? Progress, string? Stage, string? Message);
+
+/// <summary>What subscribers hear: the task as it is now, and log lines new since the last update.</summary>
+public sealed record TaskUpdate(TaskView Task, IReadOnlyList<string> NewLogLines);
+
+public sealed record TaskQuery(string? State = null, string? Owner = null, string? Target = null, int Limit = 200);

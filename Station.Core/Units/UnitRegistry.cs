@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+
+namespace Ccdsvm.Station.Core.Units;
+
+/// <summary>Known units, which are online, and through which hub connection. Persisted so offline units stay listed.</summary>
+public sealed class UnitRegistry : Notifier<UnitView>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Entry> _units = new(StringComparer.Ordinal);
+    private readonly StationDb _db;
+
+    private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
+
+    public UnitRegistry(StationDb db)
+    {
+        _db = db;
+        using var c = db.Open();
+        foreach (var (id, inventory, lastSeen, offlineSince) in c.Query<(string, string, string, string?)>("SELECT id, inventory, last_seen, offline_since FROM units"))
+        {
+            var inv = JsonSerializer.Deserialize<UnitInventory>(inventory, Json);
+            if (inv is null) continue;
+            // After a station restart every unit is offline until its agent announces itself again.
+            _units[id] = new Entry(inv, null, TaskStore.ParseTime(lastSeen), offlineSince is null ? TaskStore.ParseTime(lastSeen) : TaskStore.ParseTime(offlineSince));
+        }
+    }
+
+    public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now)
+    {
+        lock (_gate) _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
+        using (var c = _db.Open())
+        {
+            c.Execute("""
+                INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
+                ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
+                """, new { id = inventory.Id, inv = JsonSerializer.Serialize(inventory, Json), now = TaskStore.Time(now) });
+        }
+        Publish(View(inventory.Id)!);
+    }
+
+    /// <summary>Marks the unit of this connection offline; returns its id, or null if the connection was superseded.</summary>
+    public string? Offline(string connectionId, DateTimeOffset now)
+    {
+        string? id;
+        lock (_gate)
+        {
+            id = _units.FirstOrDefault(kv => kv.Value.ConnectionId == connectionId).Key;
+            if (id is null) return null;
+            _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
+        }
+        using (var c = _db.Open())
+            c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = TaskStore.Time(now) });
+        Publish(View(id)!);
+        return id;
+    }
+
+    public string? ConnectionOf(string unitId)
+    {
+        lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.ConnectionId : null;
+    }
+
+    public UnitView? View(string unitId)
+    {
+        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e) : null;
+    }
+
+    public IReadOnlyList<UnitView> All()
+    {
+        lock (_gate) return _units.Values.Select(ToView).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private static UnitView ToView(Entry e)
+    {
+        var i = e.Inventory;
+        var addresses = i.Interfaces.Where(n => n.Name != "lo").SelectMany(n => n.Addresses).ToList();
+        return new UnitView(i.Id, i.Name, e.ConnectionId is null ? "offline" : "online", i.Parent, i.Os, i.Kernel, i.Hostname,
+            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince);
+    }
+}

@@ -1,0 +1,44 @@
+namespace Ccdsvm.Unit.Agent;
+
+/// <summary>The <c>Agent</c> configuration section, read alike by a standalone agent and the station's own.</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>Base address of the station, e.g. http://127.0.0.1:5080.</summary>
+    public string StationUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Unit name and id: lower-case letters, digits and dashes.</summary>
+    public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Shared agent key the station expects (until enrolment replaces it).</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>Directories this unit allows file work in. Default: ./data/units/&lt;name&gt;/files.</summary>
+    public List<string> Roots { get; set; } = [];
+
+    /// <summary>Allow-list of device globs storage work may touch, e.g. /dev/loop*.</summary>
+    public List<string> Devices { get; set; } = [];
+
+    /// <summary>Where mounts must lie.</summary>
+    public string MountRoot { get; set; } = "/mnt/ccdsvm";
+
+    /// <summary>Longest pause between reconnect attempts, in seconds.</summary>
+    public int MaxReconnectDelaySeconds { get; set; } = 30;
+
+    /// <summary>The station this unit sits under, for layered stations; null for a top-level unit.</summary>
+    public string? Parent { get; set; }
+
+    public IReadOnlyList<string> EffectiveRoots =>
+        Roots.Count > 0 ? Roots : [Path.Combine("data", "units", Name, "files")];
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || !Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            throw new InvalidOperationException($"Agent:Name '{Name}' must be lower-case letters, digits and dashes.");
+        if (!Uri.TryCreate(StationUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            throw new InvalidOperationException($"Agent:StationUrl '{StationUrl}' must be an http(s) address such as http://127.0.0.1:5080.");
+        if (string.IsNullOrEmpty(Key))
+            throw new InvalidOperationException("Agent:Key is empty: start the agent with --key <agent key> (the station's Station:AgentKey).");
+    }
+}

@@ -1,0 +1,32 @@
+using Ccdsvm.Unit.Agent.Connection;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Executors;
+using Ccdsvm.Unit.Agent.Inventory;
+using Ccdsvm.Unit.Agent.Security;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>Registers the unit agent: connection to the station, inventory, executors.</summary>
+    public static IServiceCollection AddUnitAgent(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AgentOptions>()
+            .Bind(configuration.GetSection(AgentOptions.Section))
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => new PathGuard(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveRoots));
+        services.AddSingleton<InventoryCollector>();
+        services.AddSingleton<ITaskExecutor, FsChecksumExecutor>();
+        services.AddSingleton<ITaskExecutor, FsListExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
+        services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
+        services.AddSingleton<TaskRunner>();
+        services.AddSingleton<IStationTransport, DefaultStationTransport>();
+        services.AddSingleton<StationConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<StationConnection>());
+        return services;
+    }
+}

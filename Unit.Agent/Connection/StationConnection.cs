@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Inventory;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Ccdsvm.Unit.Agent.Connection;
+
+/// <summary>
+/// The agent's link to the station: connects out over SignalR with MessagePack, reconnects forever with
+/// exponential backoff and jitter, announces inventory and running tasks on every connect, receives orders.
+/// Results that could not be delivered are kept and sent after the next connect.
+/// </summary>
+public sealed partial class StationConnection(
+    IOptions<AgentOptions> options,
+    IStationTransport transport,
+    InventoryCollector inventory,
+    TaskRunner runner,
+    IHostApplicationLifetime lifetime,
+    ILogger<StationConnection> logger) : BackgroundService, IStationReporter
+{
+    private readonly ConcurrentQueue<TaskResult> _undelivered = new();
+    private HubConnection? _connection;
+    private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the agent has connected and announced itself once.</summary>
+    public Task FirstConnected => _firstConnect.Task;
+
+    public bool IsConnected => _connection?.State == HubConnectionState.Connected;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Connect only once the host (for the co-hosted agent: the station's own server) is up.
+        await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
+        var pipeline = BuildRetryPipeline();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var connection = Build();
+            connection.Closed += ex => { closed.TrySetResult(ex); return Task.CompletedTask; };
+            try
+            {
+                await pipeline.ExecuteAsync(async ct =>
+                {
+                    await connection.StartAsync(ct).ConfigureAwait(false);
+                    await AnnounceAsync(connection, ct).ConfigureAwait(false);
+                }, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            _connection = connection;
+            _firstConnect.TrySetResult();
+            LogConnected(transport.StationUrl);
+            await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
+
+            var why = await closed.Task.WaitAsync(stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
+            _connection = null;
+            if (!stoppingToken.IsCancellationRequested) LogLost(why?.Message ?? "closed by the station");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try { await runner.StopAllAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitForStartAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var reg = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private ResiliencePipeline BuildRetryPipeline() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(Math.Max(1, options.Value.MaxReconnectDelaySeconds)),
+            OnRetry = args =>
+            {
+                LogRetry(args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.Message ?? "");
+                return default;
+            },
+        })
+        .Build();
+
+    private HubConnection Build()
+    {
+        var o = options.Value;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(transport.StationUrl, HubPaths.Agent), http =>
+            {
+                http.Headers[HubPaths.AgentKeyHeader] = o.Key;
+                http.Headers[HubPaths.AgentNameHeader] = o.Name;
+                transport.Configure(http);
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        connection.ServerTimeout = TimeSpan.FromSeconds(30);
+        connection.KeepAliveInterval = TimeSpan.FromSeconds(10);
+
+        connection.On<TaskOrder>(nameof(IAgentClient.RunTask), order =>
+        {
+            if (!TaskOrderSigning.Verify(order, o.Key))
+            {
+                LogBadSignature(order.TaskId);
+                return ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null,
+                    "refused by the unit: the order's signature does not match this unit's agent key", DateTimeOffset.UtcNow));
+            }
+            runner.Start(order, this);
+            return Task.CompletedTask;
+        });
+        connection.On<long>(nameof(IAgentClient.CancelTask), taskId =>
+        {
+            runner.Cancel(taskId);
+            return Task.CompletedTask;
+        });
+        return connection;
+    }
+
+    private async Task AnnounceAsync(HubConnection connection, CancellationToken ct)
+    {
+        var inv = await inventory.CollectAsync(ct).ConfigureAwait(false);
+        await connection.InvokeAsync(nameof(IAgentHub.Announce), inv, runner.Snapshot(), ct).ConfigureAwait(false);
+    }
+
+    private async Task FlushUndeliveredAsync(HubConnection connection, CancellationToken ct)
+    {
+        while (_undelivered.TryPeek(out var result))
+        {
+            try
+            {
+                await connection.InvokeAsync(nameof(IAgentHub.ReportResult), result, ct).ConfigureAwait(false);
+                _undelivered.TryDequeue(out _);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogReportFailed(ex.Message);
+                return;
+            }
+        }
+    }
+
+    public Task StartedAsync(TaskStarted started) => SendAsync(nameof(IAgentHub.ReportStarted), started);
+
+    public Task ProgressAsync(TaskProgress progress) => SendAsync(nameof(IAgentHub.ReportProgress), progress);
+
+    public Task StageDoneAsync(TaskStageDone stageDone) =>
+        InvokeAsync(nameof(IAgentHub.ReportStageDone), stageDone);
+
+    public async Task ResultAsync(TaskResult result)
+    {
+        try
+        {
+            await InvokeAsync(nameof(IAgentHub.ReportResult), result).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReportFailed(ex.Message);
+            _undelivered.Enqueue(result);
+        }
+    }
+
+    private Task SendAsync(string method, object arg)
+    {
+        var c = _connection;
+        return c is { State: HubConnectionState.Connected } ? c.SendAsync(method, arg) : Task.CompletedTask;
+    }
+
+    private Task InvokeAsync(string method, object arg)
+    {
+        var c = _connection;
+        if (c is not { State: HubConnectionState.Connected })
+            throw new InvalidOperationException("not connected to the station");
+        return c.InvokeAsync(method, arg);
+    }
+
+    [LoggerMessage(300, LogLevel.Information, "Connected to the station at {Url}")]
+    private partial void LogConnected(Uri url);
+
+    [LoggerMessage(301, LogLevel.Warning, "Lost the station connection: {Reason}; reconnecting")]
+    private partial void LogLost(string reason);
+
+    [LoggerMessage(302, LogLevel.Information, "Station not reachable (attempt {Attempt}), next try in {Seconds:0.0} s: {Error}")]
+    private partial void LogRetry(int attempt, double seconds, string error);
+
+    [LoggerMessage(303, LogLevel.Warning, "Refused order for task {TaskId}: bad signature")]
+    private partial void LogBadSignature(long taskId);
+
+    [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
+    private partial void LogReportFailed(string error);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace Ccdsvm.Unit.Agent.Execution;
+
+/// <summary>One implementation per task kind.</summary>
+public interface ITaskExecutor
+{
+    string Kind { get; }
+
+    /// <summary>
+    /// True for blocking work (an external process, synchronous I/O): the runner gives it a thread of its
+    /// own instead of the pool (claim 13).
+    /// </summary>
+    bool NeedsDedicatedThread { get; }
+
+    /// <summary>Runs the task; returns the result object (serialised as camelCase JSON) or throws <see cref="TaskFailure"/>.</summary>
+    Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken);
+}

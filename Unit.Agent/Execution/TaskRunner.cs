@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+
+namespace Ccdsvm.Unit.Agent.Execution;
+
+/// <summary>Runs dispatched tasks, each with its own cancellation, progress pump and thread choice.</summary>
+public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILogger<TaskRunner> logger)
+{
+    /// <summary>At most 10 progress updates a second per task.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<string, ITaskExecutor> _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, Running> _running = new();
+    private volatile bool _stopping;
+
+    public IReadOnlyCollection<string> Kinds => _executors.Keys;
+
+    public IReadOnlyList<RunningTaskInfo> Snapshot() =>
+        _running.Values.Select(r => new RunningTaskInfo(r.Context.TaskId, r.Context.Kind, r.Context.Fraction, r.Context.Stage)).ToList();
+
+    public bool IsRunning(long taskId) => _running.ContainsKey(taskId);
+
+    /// <summary>Starts the task and returns at once; everything else is reported to <paramref name="reporter"/>.</summary>
+    public void Start(TaskOrder order, IStationReporter reporter)
+    {
+        if (!_executors.TryGetValue(order.Kind, out var executor))
+        {
+            _ = SafeAsync(reporter.ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null,
+                $"this unit has no executor for '{order.Kind}'; it runs: {string.Join(", ", _executors.Keys.Order())}", DateTimeOffset.UtcNow)));
+            return;
+        }
+
+        var context = new TaskContext(order.TaskId, order.Kind, reporter.StageDoneAsync);
+        var running = new Running(context, new CancellationTokenSource());
+        if (!_running.TryAdd(order.TaskId, running))
+        {
+            LogDuplicate(order.TaskId);
+            return;
+        }
+        running.Completion = RunAsync(order, executor, running, reporter);
+    }
+
+    public bool Cancel(long taskId)
+    {
+        if (!_running.TryGetValue(taskId, out var running)) return false;
+        running.Cancellation.Cancel();
+        return true;
+    }
+
+    /// <summary>Cancels everything still running and waits for it to end (agent shutdown).</summary>
+    public async Task StopAllAsync(TimeSpan timeout)
+    {
+        _stopping = true;
+        foreach (var r in _running.Values) r.Cancellation.Cancel();
+        var all = _running.Values.Select(r => r.Completion ?? Task.CompletedTask).ToArray();
+        await Task.WhenAll(all).WaitAsync(timeout).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(TaskOrder order, ITaskExecutor executor, Running running, IStationReporter reporter)
+    {
+        var ct = running.Cancellation.Token;
+        TaskResult result;
+        using var pumpStop = new CancellationTokenSource();
+        Task pump = Task.CompletedTask;
+        try
+        {
+            using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(order.ParametersJson) ? "{}" : order.ParametersJson);
+            var parameters = doc.RootElement.Clone();
+            await reporter.StartedAsync(new TaskStarted(order.TaskId, executor.NeedsDedicatedThread, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            pump = PumpAsync(running.Context, reporter, pumpStop.Token);
+            LogStarting(order.TaskId, order.Kind, executor.NeedsDedicatedThread);
+
+            object? value = executor.NeedsDedicatedThread
+                ? await RunOnDedicatedThread(executor, parameters, running.Context, ct).ConfigureAwait(false)
+                : await executor.ExecuteAsync(parameters, running.Context, ct).ConfigureAwait(false);
+
+            result = new TaskResult(order.TaskId, TaskOutcome.Succeeded, JsonSerializer.Serialize(value, Json), null, DateTimeOffset.UtcNow);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _stopping)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "the unit agent was stopped while the task ran", DateTimeOffset.UtcNow);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow);
+        }
+        catch (TaskFailure ex)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow);
+        }
+        catch (JsonException ex)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "parameters are not valid JSON: " + ex.Message, DateTimeOffset.UtcNow);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow);
+        }
+        catch (Exception ex)
+        {
+            LogCrashed(ex, order.TaskId, order.Kind);
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, $"{order.Kind} failed unexpectedly: {ex.Message}", DateTimeOffset.UtcNow);
+        }
+
+        pumpStop.Cancel();
+        await pump.ConfigureAwait(false);
+        var last = running.Context.TakeUpdate();
+        if (last is not null) await SafeAsync(reporter.ProgressAsync(last)).ConfigureAwait(false);
+        _running.TryRemove(order.TaskId, out _);
+        running.Cancellation.Dispose();
+        await SafeAsync(reporter.ResultAsync(result)).ConfigureAwait(false);
+        LogEnded(order.TaskId, result.Outcome);
+    }
+
+    private static Task<object?> RunOnDedicatedThread(ITaskExecutor executor, System.Text.Json.JsonElement parameters, TaskContext context, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try { done.SetResult(executor.ExecuteAsync(parameters, context, ct).GetAwaiter().GetResult()); }
+            catch (Exception ex) { done.SetException(ex); }
+        })
+        {
+            IsBackground = true,
+            Name = $"task-{context.TaskId}-{context.Kind}",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private async Task PumpAsync(TaskContext context, IStationReporter reporter, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                var update = context.TakeUpdate();
+                if (update is not null) await SafeAsync(reporter.ProgressAsync(update)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task SafeAsync(Task send)
+    {
+        // A lost connection must not end the task: the station hears the outcome after the reconnect.
+        try { await send.ConfigureAwait(false); }
+        catch (Exception ex) { LogReportFailed(ex); }
+    }
+
+    private sealed class Running(TaskContext context, CancellationTokenSource cancellation)
+    {
+        public TaskContext Context { get; } = context;
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public Task? Completion { get; set; }
+    }
+
+    [LoggerMessage(100, LogLevel.Information, "Task {TaskId} ({Kind}) starting, dedicated thread: {Dedicated}")]
+    private partial void LogStarting(long taskId, string kind, bool dedicated);
+
+    [LoggerMessage(101, LogLevel.Information, "Task {TaskId} ended: {Outcome}")]
+    private partial void LogEnded(long taskId, TaskOutcome outcome);
+
+    [LoggerMessage(102, LogLevel.Error, "Task {TaskId} ({Kind}) crashed")]
+    private partial void LogCrashed(Exception ex, long taskId, string kind);
+
+    [LoggerMessage(103, LogLevel.Warning, "Could not report to the station")]
+    private partial void LogReportFailed(Exception ex);
+
+    [LoggerMessage(104, LogLevel.Warning, "Task {TaskId} is already running here; the duplicate order is ignored")]
+    private partial void LogDuplicate(long taskId);
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>fs.checksum {path}</c> → <c>{path, sha256, bytes}</c>, reading synchronously on its own thread.</summary>
+public sealed class FsChecksumExecutor(PathGuard guard) : ITaskExecutor
+{
+    private const int BufferSize = 1 << 20;
+
+    public string Kind => TaskKinds.FsChecksum;
+    public bool NeedsDedicatedThread => true;
+
+    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string path = guard.Resolve(parameters.RequiredString("path"));
+        if (Directory.Exists(path)) throw new TaskFailure($"'{path}' is a directory; fs.checksum needs a file");
+        if (!File.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
+
+        context.EnterStage(1, 1, "reading and hashing");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        long total = stream.Length;
+        context.Log($"hashing {path} ({total:N0} bytes)");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[BufferSize];
+        long done = 0;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            hash.AppendData(buffer, 0, read);
+            done += read;
+            context.Report(total == 0 ? 1 : (double)done / total, $"hashing: {done / (1024 * 1024):N0} of {total / (1024 * 1024):N0} MiB");
+        }
+        string sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+        context.Report(1, "done");
+        context.Log($"sha256 {sha}");
+        return Task.FromResult<object?>(new { path, sha256 = sha, bytes = done });
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary>Reads task parameters; a missing or mistyped one becomes a <see cref="TaskFailure"/> naming it.</summary>
+internal static class Parameters
+{
+    public static string RequiredString(this JsonElement p, string name)
+    {
+        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
+            throw new TaskFailure($"parameter '{name}' is required and must be a non-empty string");
+        return v.GetString()!;
+    }
+
+    public static string? OptionalString(this JsonElement p, string name) =>
+        p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static double RequiredNumber(this JsonElement p, string name)
+    {
+        if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Number)
+            throw new TaskFailure($"parameter '{name}' is required and must be a number");
+        return v.GetDouble();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net.NetworkInformation;
+using System.Reflection;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.Inventory;
+
+/// <summary>Gathers what the agent announces: host, OS, CPU, memory, disks, interfaces and roots.</summary>
+public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, ILogger<InventoryCollector> logger)
+{
+    public async Task<UnitInventory> CollectAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        return new UnitInventory(
+            o.Name,
+            o.Name,
+            Environment.MachineName,
+            OsName(),
+            Environment.OSVersion.Version.ToString(),
+            Environment.ProcessorCount,
+            MemoryBytes(),
+            await DisksAsync(ct).ConfigureAwait(false),
+            Interfaces(),
+            guard.Roots,
+            typeof(InventoryCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
+            o.Parent);
+    }
+
+    public async Task<IReadOnlyList<DiskInfo>> DisksAsync(CancellationToken ct)
+    {
+        try
+        {
+            var output = await ProcessRunner.RunAsync("lsblk", LsblkParser.Arguments, ct, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            if (output.ExitCode != 0)
+            {
+                LogLsblkFailed(output.StdErr.Trim());
+                return [];
+            }
+            return LsblkParser.Parse(output.StdOut);
+        }
+        catch (TaskFailure ex)
+        {
+            LogLsblkFailed(ex.Message);
+            return [];
+        }
+    }
+
+    internal static string OsName()
+    {
+        const string osRelease = "/etc/os-release";
+        if (File.Exists(osRelease))
+        {
+            foreach (var line in File.ReadLines(osRelease))
+            {
+                if (line.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))
+                    return line["PRETTY_NAME=".Length..].Trim('"');
+            }
+        }
+        return System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+    }
+
+    internal static long MemoryBytes()
+    {
+        const string meminfo = "/proc/meminfo";
+        if (File.Exists(meminfo))
+        {
+            foreach (var line in File.ReadLines(meminfo))
+            {
+                if (!line.StartsWith("MemTotal:", StringComparison.Ordinal)) continue;
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length >= 2 && long.TryParse(parts[1], out var kib)) return kib * 1024;
+            }
+        }
+        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    }
+
+    private static IReadOnlyList<NetworkInterfaceInfo> Interfaces() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Select(n => new NetworkInterfaceInfo(
+                n.Name,
+                n.GetPhysicalAddress().GetAddressBytes() is { Length: > 0 } mac ? Convert.ToHexString(mac) : null,
+                n.GetIPProperties().UnicastAddresses.Select(a => a.Address.ToString()).ToList(),
+                n.OperationalStatus == OperationalStatus.Up))
+            .ToList();
+
+    [LoggerMessage(200, LogLevel.Warning, "lsblk failed: {Error}")]
+    private partial void LogLsblkFailed(string error);
+}
