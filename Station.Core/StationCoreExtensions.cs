@@ -39,7 +39,7 @@ public static class StationCoreExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<LockManager>();
-        services.AddSingleton<TaskKindCatalog>();
+        services.AddSingleton(_ => new TaskKindCatalog());
         services.AddSingleton<TaskNotifier>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
         services.AddSingleton<TaskEngine>();

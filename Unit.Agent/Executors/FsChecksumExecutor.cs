@@ -36,6 +36,9 @@ public sealed class FsChecksumExecutor(PathGuard guard) : ITaskExecutor
             context.Report(total == 0 ? 1 : (double)done / total, $"hashing: {done / (1024 * 1024):N0} of {total / (1024 * 1024):N0} MiB");
         }
         string sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+        stream.Dispose();
+        // Staged release: the file is read, so its shared lock can go before the task ends.
+        context.StageDoneAsync(1).GetAwaiter().GetResult();
         context.Report(1, "done");
         context.Log($"sha256 {sha}");
         return Task.FromResult<object?>(new { path, sha256 = sha, bytes = done });

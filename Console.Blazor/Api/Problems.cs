@@ -1,0 +1,40 @@
+using Ccdsvm.Station.Core;
+
+namespace Ccdsvm.Console.Blazor.Api;
+
+/// <summary>Maps Station.Core refusals to problem+json with the same words the console shows.</summary>
+public static class Problems
+{
+    public static IResult From(StationError error) => Results.Problem(
+        detail: error.Message,
+        statusCode: Status(error.Kind),
+        title: Title(error.Kind));
+
+    public static IResult BadRequest(string message) => From(StationError.BadRequest(message));
+
+    public static IResult Unauthorized(string message) => Results.Problem(detail: message, statusCode: StatusCodes.Status401Unauthorized, title: "not authenticated");
+
+    public static int Status(StationErrorKind kind) => kind switch
+    {
+        StationErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        StationErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        StationErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        StationErrorKind.NotFound => StatusCodes.Status404NotFound,
+        StationErrorKind.Conflict => StatusCodes.Status409Conflict,
+        StationErrorKind.TooManyTasks => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static string Title(StationErrorKind kind) => kind switch
+    {
+        StationErrorKind.BadRequest => "the request is not valid",
+        StationErrorKind.Unauthorized => "not authenticated",
+        StationErrorKind.Forbidden => "not allowed",
+        StationErrorKind.NotFound => "not found",
+        StationErrorKind.Conflict => "conflict",
+        StationErrorKind.TooManyTasks => "too many tasks",
+        _ => "error",
+    };
+
+    public static IResult Map<T>(Outcome<T> outcome, Func<T, IResult> ok) => outcome.Ok ? ok(outcome.Value!) : From(outcome.Error!);
+}

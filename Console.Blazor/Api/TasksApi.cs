@@ -1,0 +1,41 @@
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Ccdsvm.Console.Blazor.Api;
+
+/// <summary>/api/v1/tasks: submit, list, read, cancel, events.</summary>
+public static class TasksApi
+{
+    public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/tasks").WithTags("Tasks");
+        tasks.MapPost("", Submit).Accepts<SubmitTask>("application/json")
+            .Produces<TaskView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
+        tasks.MapGet("", List).Produces<IReadOnlyList<TaskView>>();
+        tasks.MapGet("/{id:long}", Get).Produces<TaskView>().ProducesProblem(404);
+        tasks.MapPost("/{id:long}/cancel", Cancel).Produces<TaskView>().ProducesProblem(404).ProducesProblem(409);
+        tasks.MapGet("/{id:long}/events", Events).Produces<IReadOnlyList<TaskEventView>>().ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<IResult> Submit(HttpContext context, TaskEngine engine, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
+    {
+        var (body, error) = await context.Request.ReadJsonAsync<SubmitTask>();
+        if (error is not null) return error;
+        var outcome = await engine.SubmitAsync(body! with { IdempotencyKey = idempotencyKey }, context.Caller());
+        return Problems.Map(outcome, t => Results.Accepted($"/api/v1/tasks/{t.Id}", t));
+    }
+
+    private static IResult List(HttpContext context, TaskEngine engine, string? state, string? owner, string? target, int? limit) =>
+        Problems.Map(engine.List(new TaskQuery(state, owner, target, limit ?? 200), context.Caller()), Results.Ok);
+
+    private static IResult Get(HttpContext context, TaskEngine engine, long id) =>
+        Problems.Map(engine.Get(id, context.Caller()), Results.Ok);
+
+    private static async Task<IResult> Cancel(HttpContext context, TaskEngine engine, long id) =>
+        Problems.Map(await engine.CancelAsync(id, context.Caller()), Results.Ok);
+
+    private static IResult Events(HttpContext context, TaskEngine engine, long id, long? after) =>
+        Problems.Map(engine.Events(id, context.Caller(), after ?? 0), Results.Ok);
+}

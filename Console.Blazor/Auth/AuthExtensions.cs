@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Ccdsvm.Console.Blazor.Auth;
+
+public static class AuthExtensions
+{
+    public const string AdminClaim = "ccdsvm:admin";
+    public const string BearerScheme = "Bearer";
+    public const string UserScheme = "User";
+
+    /// <summary>The person behind a request or circuit, as Station.Core sees them.</summary>
+    public static Caller? ToCaller(this ClaimsPrincipal? user)
+    {
+        if (user?.Identity?.IsAuthenticated != true || user.Identity.Name is not { Length: > 0 } name) return null;
+        if (user.FindFirst(Station.Core.Hubs.AgentKeyAuthentication.UnitClaim) is not null) return null;
+        return new Caller(name, user.HasClaim(AdminClaim, "true"));
+    }
+
+    public static ClaimsPrincipal ToPrincipal(this Caller caller, string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, caller.Name), new Claim(AdminClaim, caller.IsAdmin ? "true" : "false")], scheme));
+}
+
+public static class AuthenticationBuilderExtensions
+{
+    /// <summary>Cookies for the console, bearer tokens for scripts; one "User" scheme picks by the Authorization header.</summary>
+    public static WebApplicationBuilder AddStationAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(AuthExtensions.UserScheme)
+            .AddPolicyScheme(AuthExtensions.UserScheme, "cookie or bearer", o =>
+            {
+                o.ForwardDefaultSelector = ctx =>
+                    ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                        ? AuthExtensions.BearerScheme
+                        : CookieAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/account/logout";
+                o.Cookie.Name = "ccdsvm";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = ctx =>
+                {
+                    // Scripts get a 401, people get the login page.
+                    if (ctx.Request.Path.StartsWithSegments("/api")) ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    else ctx.Response.Redirect(ctx.RedirectUri);
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = ctx =>
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(AuthExtensions.BearerScheme, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+}

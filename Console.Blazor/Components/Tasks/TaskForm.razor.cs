@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components;
+
+namespace Ccdsvm.Console.Blazor.Components.Tasks;
+
+/// <summary>
+/// A form for any task kind, generated from the kind's parameter specs: fields validate as you type with
+/// the same rules the station applies, and a refusal from the station is shown in place, keeping the input.
+/// </summary>
+public sealed partial class TaskForm : ComponentBase
+{
+    private const string WaitField = "__wait";
+    private readonly Dictionary<string, string?> _values = [];
+    private readonly HashSet<string> _touched = [];
+    private string _kind = "";
+    private string? _wait;
+    private string? _serverError;
+    private bool _submitting;
+
+    [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+
+    [Parameter, EditorRequired] public string Target { get; set; } = "";
+    [Parameter] public string? InitialKind { get; set; }
+    [Parameter] public EventCallback<long> OnSubmitted { get; set; }
+    [Parameter] public EventCallback OnClose { get; set; }
+
+    private TaskKindDefinition? Definition => Tasks.Kinds.FirstOrDefault(k => k.Kind == _kind);
+
+    protected override void OnInitialized() =>
+        _kind = InitialKind ?? Tasks.Kinds.Select(k => k.Kind).Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+
+    private void KindChanged(ChangeEventArgs e)
+    {
+        _kind = e.Value?.ToString() ?? "";
+        _serverError = null;
+        _touched.Clear();
+    }
+
+    private string? Get(string name) => _values.GetValueOrDefault(name);
+
+    private void Set(string name, string? value)
+    {
+        _values[name] = value;
+        _touched.Add(name);
+        _serverError = null;
+    }
+
+    private string? FieldError(ParameterSpec spec) => _touched.Contains(spec.Name) ? Check(spec) : null;
+
+    private string? Check(ParameterSpec spec)
+    {
+        var raw = _values.GetValueOrDefault(spec.Name);
+        if (string.IsNullOrWhiteSpace(raw)) return spec.Required ? $"{spec.Name} is required" : null;
+        var node = ToNode(spec, raw);
+        if (node is null) return $"{spec.Name} must be a {spec.Type.ToString().ToLowerInvariant()}";
+        using var doc = JsonDocument.Parse(node.ToJsonString());
+        return TaskKindDefinition.CheckValue(spec, doc.RootElement);
+    }
+
+    private string? WaitError => _touched.Contains(WaitField) && !string.IsNullOrWhiteSpace(_wait)
+        && (!double.TryParse(_wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) || w < 0 || w > 86400)
+        ? "a number of seconds between 0 and 86400" : null;
+
+    private bool IsValid => Definition is { } d && d.Parameters.All(p => Check(p) is null) && WaitError is null;
+
+    private static JsonNode? ToNode(ParameterSpec spec, string raw) => spec.Type switch
+    {
+        ParameterType.Number => double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : null,
+        ParameterType.Boolean => bool.TryParse(raw, out var b) ? JsonValue.Create(b) : null,
+        _ => JsonValue.Create(raw),
+    };
+
+    private async Task SubmitAsync()
+    {
+        if (Definition is not { } def) return;
+        foreach (var p in def.Parameters) _touched.Add(p.Name);
+        if (!IsValid) return;
+        var parameters = new JsonObject();
+        foreach (var p in def.Parameters)
+            if (!string.IsNullOrWhiteSpace(_values.GetValueOrDefault(p.Name))) parameters[p.Name] = ToNode(p, _values[p.Name]!);
+        double? wait = double.TryParse(_wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : null;
+
+        _submitting = true;
+        try
+        {
+            using var doc = JsonDocument.Parse(parameters.ToJsonString());
+            var outcome = await Tasks.SubmitAsync(new SubmitTask(def.Kind, Target, doc.RootElement.Clone(), wait));
+            if (outcome.Ok) await OnSubmitted.InvokeAsync(outcome.Value!.Id);
+            else _serverError = outcome.Error!.Message;
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+}

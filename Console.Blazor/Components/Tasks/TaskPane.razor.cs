@@ -1,0 +1,80 @@
+using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Ccdsvm.Console.Blazor.Components.Tasks;
+
+/// <summary>One task, live: progress, stage, log, timings, locks and a cancel button.</summary>
+public sealed partial class TaskPane : ComponentBase, IDisposable
+{
+    private const int MaxLogLines = 500;
+    private readonly List<string> _log = [];
+    private TaskView? _task;
+    private IDisposable? _subscription;
+    private bool _cancelling;
+
+    [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    [Parameter, EditorRequired] public long TaskId { get; set; }
+
+    [Parameter] public EventCallback<long> OnClose { get; set; }
+
+    private string ThreadText => _task?.DedicatedThread switch
+    {
+        true => " · dedicated thread",
+        false => " · thread pool",
+        _ => "",
+    };
+
+    private string StageText => _task is null ? "" :
+        _task.StageCount > 1 && _task.StageIndex > 0 ? $"stage {_task.StageIndex} of {_task.StageCount}: {_task.Stage}" : _task.Stage ?? "";
+
+    private Color ProgressColor => _task?.State switch
+    {
+        "succeeded" => Color.Success,
+        "failed" or "interrupted" => Color.Error,
+        "cancelled" => Color.Default,
+        "waitingForLocks" => Color.Warning,
+        _ => Color.Primary,
+    };
+
+    private string Duration => _task is { EndedAt: { } end } ? $"{(end - (_task.StartedAt ?? _task.CreatedAt)).TotalSeconds:0.0} s" : "";
+
+    private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("HH:mm:ss");
+
+    protected override void OnParametersSet()
+    {
+        if (_task?.Id == TaskId) return;
+        _subscription?.Dispose();
+        _log.Clear();
+        _task = Tasks.Get(TaskId);
+        foreach (var e in Tasks.Events(TaskId).Where(e => e.Type == "log" && e.Message is not null).TakeLast(MaxLogLines))
+            _log.Add(e.Message!);
+        _subscription = Tasks.SubscribeTasks(OnUpdate);
+    }
+
+    private void OnUpdate(TaskUpdate update)
+    {
+        if (update.Task.Id != TaskId) return;
+        _ = InvokeAsync(() =>
+        {
+            _task = update.Task;
+            _log.AddRange(update.NewLogLines);
+            if (_log.Count > MaxLogLines) _log.RemoveRange(0, _log.Count - MaxLogLines);
+            StateHasChanged();
+        });
+    }
+
+    private async Task CancelAsync()
+    {
+        _cancelling = true;
+        var outcome = await Tasks.CancelAsync(TaskId);
+        if (!outcome.Ok) Snackbar.Add(outcome.Error!.Message, Severity.Error);
+        else _task = outcome.Value;
+        _cancelling = false;
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

@@ -1,0 +1,32 @@
+using Ccdsvm.Console.Blazor;
+using Ccdsvm.Console.Blazor.Api;
+using Ccdsvm.Console.Blazor.Auth;
+using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Station.Core;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrlsIfUnset("http://127.0.0.1:5080");
+
+builder.Services.AddStationCore(builder.Configuration);
+builder.AddStationAuthentication();
+builder.AddConsoleUi();
+builder.AddEmbeddedAgent();
+builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.InitialiseStation();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapOpenApi();
+app.MapHealth();
+app.MapStationApi();
+app.MapAgentHub();
+app.MapConsoleUi();
+
+app.Run();

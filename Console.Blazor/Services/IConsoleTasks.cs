@@ -1,0 +1,31 @@
+using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+
+namespace Ccdsvm.Console.Blazor.Services;
+
+/// <summary>
+/// What the console's components need from the station, bound to the signed-in user of the circuit.
+/// Components depend on this interface so bUnit tests can drive them from a scripted stream.
+/// </summary>
+public interface IConsoleTasks
+{
+    string UserName { get; }
+    bool IsAdmin { get; }
+
+    IReadOnlyCollection<TaskKindDefinition> Kinds { get; }
+    IReadOnlyList<UnitView> Units();
+
+    Task<Outcome<TaskView>> SubmitAsync(SubmitTask request);
+    Task<Outcome<TaskView>> CancelAsync(long taskId);
+    TaskView? Get(long taskId);
+    IReadOnlyList<TaskView> List(TaskQuery query);
+    IReadOnlyList<TaskEventView> Events(long taskId);
+    (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks();
+    (int Active, int Max) Slots { get; }
+
+    /// <summary>Updates of tasks this user may see. Handlers run off the renderer: hop with InvokeAsync.</summary>
+    IDisposable SubscribeTasks(Action<TaskUpdate> handler);
+
+    IDisposable SubscribeUnits(Action<UnitView> handler);
+}
