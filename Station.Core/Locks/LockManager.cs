@@ -60,12 +60,16 @@ public sealed partial class LockManager
     /// Releases the locks tied to <paramref name="stage"/> (or every lock when null) and hands freed
     /// resources to waiters. Returns the tasks granted as a result, in grant order.
     /// </summary>
-    public IReadOnlyList<long> Release(long taskId, int? stage, DateTimeOffset now)
+    public IReadOnlyList<long> Release(long taskId, int? stage, DateTimeOffset now) =>
+        Release(taskId, r => stage is null || (r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage), now);
+
+    /// <summary>Releases the held locks of a task that <paramref name="which"/> selects; returns the tasks granted as a result.</summary>
+    public IReadOnlyList<long> Release(long taskId, Func<LockRequest, bool> which, DateTimeOffset now)
     {
         lock (_gate)
         {
             if (!_tasks.TryGetValue(taskId, out var t) || !t.Granted) return [];
-            var gone = stage is null ? t.Remaining.ToList() : t.Remaining.Where(r => r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage).ToList();
+            var gone = t.Remaining.Where(which).ToList();
             if (gone.Count == 0) return [];
             Unhold(t);
             // One lock at a time, in plan order, as the executor reported the stage done.
