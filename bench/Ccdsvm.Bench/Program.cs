@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Ccdsvm.Bench.AdmissionBenchmarks).Assembly).Run(args);
