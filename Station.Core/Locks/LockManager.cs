@@ -10,6 +10,9 @@ public sealed partial class LockManager
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<long, LockMode>> _holders = new(StringComparer.Ordinal);
+    // Holders per mode for each resource: every active task holds an intention lock on "/" and "/units",
+    // so conflict checks count modes instead of walking thousands of compatible holders.
+    private readonly Dictionary<string, int[]> _modeCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TaskLocks> _tasks = [];
     private readonly SortedDictionary<long, long> _waitingBySeq = [];
     private long _seq;
@@ -143,11 +146,12 @@ public sealed partial class LockManager
 
     private bool CanGrant(TaskLocks t)
     {
+        // Only called for tasks that hold nothing yet, so every counted holder is another task.
         foreach (var (resource, mode) in t.Expanded)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) continue;
-            foreach (var (holder, held) in holders)
-                if (holder != t.TaskId && !LockModes.IsCompatible(held, mode)) return false;
+            if (!_modeCounts.TryGetValue(resource, out var counts)) continue;
+            for (int held = 0; held < counts.Length; held++)
+                if (counts[held] > 0 && !LockModes.IsCompatible((LockMode)held, mode)) return false;
         }
         // First come, first served: an earlier waiter that conflicts goes first.
         foreach (var (seq, waiterId) in _waitingBySeq)
@@ -176,8 +180,13 @@ public sealed partial class LockManager
     {
         foreach (var (resource, mode) in t.Expanded)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) _holders[resource] = holders = [];
+            if (!_holders.TryGetValue(resource, out var holders))
+            {
+                _holders[resource] = holders = [];
+                _modeCounts[resource] = new int[4];
+            }
             holders[t.TaskId] = mode;
+            _modeCounts[resource][(int)mode]++;
         }
     }
 
@@ -185,9 +194,13 @@ public sealed partial class LockManager
     {
         foreach (var resource in t.Expanded.Keys)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) continue;
-            holders.Remove(t.TaskId);
-            if (holders.Count == 0) _holders.Remove(resource);
+            if (!_holders.TryGetValue(resource, out var holders) || !holders.Remove(t.TaskId, out var mode)) continue;
+            _modeCounts[resource][(int)mode]--;
+            if (holders.Count == 0)
+            {
+                _holders.Remove(resource);
+                _modeCounts.Remove(resource);
+            }
         }
     }
 
