@@ -9,10 +9,13 @@ public sealed partial class TaskEngine
     private readonly List<Pending> _queue = [];
     private bool _leaderActive;
 
+    /// <summary>What the leader hands back: the committed task as a view and a copy of its row, so followers need not take the monitor again.</summary>
+    private sealed record Admitted(TaskView View, TaskRow Row, bool Granted, bool Existing);
+
     private sealed record Pending(TaskKindDefinition Definition, string Target, string ParametersJson, IReadOnlyList<LockRequest> Plan,
         Caller Caller, string? IdempotencyKey, double? WaitSeconds)
     {
-        public TaskCompletionSource<Outcome<(TaskRow Row, bool Granted, bool Existing)>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Outcome<Admitted>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
@@ -38,12 +41,12 @@ public sealed partial class TaskEngine
 
         var outcome = await pending.Done.Task.ConfigureAwait(false);
         if (!outcome.Ok) return outcome.Error!;
-        var (row, granted, existing) = outcome.Value;
-        if (existing) return View(row.Id)!;
+        var (view, row, granted, existing) = outcome.Value!;
+        if (existing) return view;
         LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
-        Announce(row.Id);
-        if (granted) await DispatchAsync([row.Id]).ConfigureAwait(false);
-        return View(row.Id)!;
+        if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
+        if (granted && !await DispatchRowAsync(row).ConfigureAwait(false)) return View(row.Id)!;
+        return view;
     }
 
     private void LeadCommits()
@@ -67,7 +70,7 @@ public sealed partial class TaskEngine
 
     private void AdmitBatch(Pending[] batch)
     {
-        var results = new Outcome<(TaskRow, bool, bool)>[batch.Length];
+        var results = new Outcome<Admitted>[batch.Length];
         var admitted = new List<(TaskRow Row, bool Granted)>();
         Exception? failure = null;
         lock (_gate)
@@ -77,9 +80,14 @@ public sealed partial class TaskEngine
             try
             {
                 using var tx = _db.BeginTransaction();
+                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing)>[batch.Length];
                 for (int i = 0; i < batch.Length; i++)
-                    results[i] = AdmitOne(batch[i], tx, now, at, admitted);
+                    outcomes[i] = AdmitOne(batch[i], tx, now, at, admitted);
                 tx.Commit();
+                for (int i = 0; i < batch.Length; i++)
+                    results[i] = outcomes[i].Ok
+                        ? new Admitted(ToView(outcomes[i].Value.Row), outcomes[i].Value.Row.Clone(), outcomes[i].Value.Granted, outcomes[i].Value.Existing)
+                        : outcomes[i].Error!;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

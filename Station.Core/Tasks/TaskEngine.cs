@@ -124,22 +124,28 @@ public sealed partial class TaskEngine : IDisposable
                 if (!_active.TryGetValue(id, out var a)) continue;
                 row = a.Row.Clone();
             }
-            var issued = Now;
-            var order = new TaskOrder(row.Id, row.Kind, row.Parameters, row.Owner, issued, "");
-            order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
-            bool sent;
-            try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogDispatchFailed(ex, row.Id);
-                sent = false;
-            }
-            if (!sent)
-            {
-                var since = _units.View(row.Target)?.OfflineSince;
-                await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
-            }
+            await DispatchRowAsync(row).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Signs and sends one task's order; a unit without a connection fails the task. Returns whether it was sent.</summary>
+    private async Task<bool> DispatchRowAsync(TaskRow row)
+    {
+        var order = new TaskOrder(row.Id, row.Kind, row.Parameters, row.Owner, Now, "");
+        order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
+        bool sent;
+        try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDispatchFailed(ex, row.Id);
+            sent = false;
+        }
+        if (!sent)
+        {
+            var since = _units.View(row.Target)?.OfflineSince;
+            await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
+        }
+        return sent;
     }
 
     private void Announce(long taskId, IReadOnlyList<string>? lines = null)
