@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ccdsvm.Unit.Agent.Inventory;
+
+namespace Ccdsvm.Unit.Agent.Tests;
+
+public class LsblkParserTests
+{
+    private const string Sample = """
+        {
+           "blockdevices": [
+              {
+                 "name": "sda", "path": "/dev/sda", "type": "disk", "size": 500107862016, "fstype": null,
+                 "mountpoints": [ null ], "model": "Samsung SSD 860  ", "serial": " S3Z1NB0K ",
+                 "children": [
+                    { "name": "sda1", "path": "/dev/sda1", "type": "part", "size": 536870912, "fstype": "vfat",
+                      "mountpoints": [ "/boot/efi" ], "model": null, "serial": null },
+                    { "name": "sda2", "path": "/dev/sda2", "type": "part", "size": 499570991104, "fstype": "btrfs",
+                      "mountpoints": [ "/home", null, "/" ], "model": null, "serial": null,
+                      "children": [
+                         { "name": "luks", "path": "/dev/mapper/luks", "type": "crypt", "size": "1024", "fstype": "xfs",
+                           "mountpoints": [ "/srv" ] }
+                      ] }
+                 ]
+              },
+              { "name": "sr0", "type": "rom", "size": null, "mountpoint": "/media/cdrom" }
+           ]
+        }
+        """;
+
+    [Fact]
+    public void Parse_SampleWithChildrenAndNullMountpoints_BuildsTree()
+    {
+        var disks = LsblkParser.Parse(Sample);
+
+        Assert.Equal(2, disks.Count);
+        var sda = disks[0];
+        Assert.Equal(("sda", "/dev/sda", "disk", 500107862016L), (sda.Name, sda.Path, sda.Type, sda.SizeBytes));
+        Assert.Null(sda.FsType);
+        Assert.Empty(sda.MountPoints);
+        Assert.Equal("Samsung SSD 860", sda.Model);
+        Assert.Equal("S3Z1NB0K", sda.Serial);
+        Assert.Equal(["sda1", "sda2"], sda.Children.Select(c => c.Name));
+
+        var sda2 = sda.Children[1];
+        Assert.Equal("btrfs", sda2.FsType);
+        Assert.Equal(["/home", "/"], sda2.MountPoints);
+        var luks = Assert.Single(sda2.Children);
+        Assert.Equal(1024, luks.SizeBytes);
+        Assert.Equal("/dev/mapper/luks", luks.Path);
+        Assert.Equal(["/srv"], luks.MountPoints);
+        Assert.Empty(luks.Children);
+    }
+
+    [Fact]
+    public void Parse_OldLsblkWithSingleMountpointAndNoPath_FillsDefaults()
+    {
+        var sr0 = LsblkParser.Parse(Sample)[1];
+
+        Assert.Equal("/dev/sr0", sr0.Path);
+        Assert.Equal("rom", sr0.Type);
+        Assert.Equal(0, sr0.SizeBytes);
+        Assert.Equal(["/media/cdrom"], sr0.MountPoints);
+        Assert.Null(sr0.Model);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"blockdevices": null}""")]
+    [InlineData("""{"blockdevices": []}""")]
+    public void Parse_NoDevices_ReturnsEmpty(string json)
+    {
+        Assert.Empty(LsblkParser.Parse(json));
+    }
+
+    [Fact]
+    public void Parse_RealLsblkOutputOfThisMachine_MatchesLsblkItself()
+    {
+        string json = Run("lsblk", LsblkParser.Arguments);
+        // Independent view of the same devices: plain lsblk, whole devices only, no headings.
+        var plain = Run("lsblk", ["-b", "-d", "-n", "-r", "-o", "NAME,SIZE"])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        var disks = LsblkParser.Parse(json);
+
+        Assert.NotEmpty(disks);
+        Assert.Equal(plain.Keys.Order(), disks.Select(d => d.Name).Order());
+        foreach (var d in disks)
+        {
+            Assert.Equal(plain[d.Name], d.SizeBytes);
+            Assert.StartsWith("/dev/", d.Path);
+            Assert.DoesNotContain(d.MountPoints, string.IsNullOrEmpty);
+        }
+        using var doc = JsonDocument.Parse(json);
+        int raw = doc.RootElement.GetProperty("blockdevices").EnumerateArray().Sum(CountTree);
+        Assert.Equal(raw, disks.Sum(CountTree));
+    }
+
+    private static int CountTree(JsonElement e) =>
+        1 + (e.TryGetProperty("children", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Sum(CountTree) : 0);
+
+    private static int CountTree(Shared.Contracts.DiskInfo d) => 1 + d.Children.Sum(CountTree);
+
+    private static string Run(string file, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), $"{file} did not finish");
+        Assert.Equal(0, p.ExitCode);
+        return output;
+    }
+}
