@@ -25,6 +25,11 @@ public static class TaskStateExtensions
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    public static bool TryParseApi(string? text, out TaskState state) =>
-        Enum.TryParse(text, ignoreCase: true, out state) && Enum.IsDefined(state);
+    /// <summary>Accepts a state name in any casing; numbers such as "1" are not an API spelling.</summary>
+    public static bool TryParseApi(string? text, out TaskState state)
+    {
+        state = default;
+        var name = Enum.GetNames<TaskState>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
+        return name is not null && Enum.TryParse(name, out state);
+    }
 }

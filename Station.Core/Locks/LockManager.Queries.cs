@@ -19,7 +19,8 @@ public sealed partial class LockManager
         lock (_gate)
         {
             return _tasks.TryGetValue(taskId, out var t) && t.Granted
-                ? t.Remaining.Select(r => new HeldLock(r.Resource, r.Mode, t.TaskId, t.GrantedAt!.Value, r.ReleaseAfterStage)).ToList()
+                ? t.Remaining.Select(r => new HeldLock(r.Resource, r.Mode, t.TaskId, t.GrantedAt!.Value, r.ReleaseAfterStage))
+                    .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList()
                 : [];
         }
     }

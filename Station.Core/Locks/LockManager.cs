@@ -64,10 +64,10 @@ public sealed partial class LockManager
     /// resources to waiters. Returns the tasks granted as a result, in grant order.
     /// </summary>
     public IReadOnlyList<long> Release(long taskId, int? stage, DateTimeOffset now) =>
-        Release(taskId, r => stage is null || (r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage), now);
+        ReleaseWhere(taskId, r => stage is null || (r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage), now);
 
     /// <summary>Releases the held locks of a task that <paramref name="which"/> selects; returns the tasks granted as a result.</summary>
-    public IReadOnlyList<long> Release(long taskId, Func<LockRequest, bool> which, DateTimeOffset now)
+    public IReadOnlyList<long> ReleaseWhere(long taskId, Func<LockRequest, bool> which, DateTimeOffset now)
     {
         lock (_gate)
         {

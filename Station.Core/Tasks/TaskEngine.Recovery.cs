@@ -72,7 +72,7 @@ public sealed partial class TaskEngine
             var stored = inStore[held.Key].ToHashSet(StringComparer.Ordinal);
             var gone = held.Where(h => !stored.Contains(h.Resource)).Select(h => h.Resource).ToHashSet(StringComparer.Ordinal);
             if (gone.Count == 0) continue;
-            granted.AddRange(_locks.Release(held.Key, r => gone.Contains(r.Resource), now));
+            granted.AddRange(_locks.ReleaseWhere(held.Key, r => gone.Contains(r.Resource), now));
         }
         if (granted.Count > 0)
         {

@@ -1,46 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Ccdsvm.Unit.Agent.Inventory;
 
 namespace Ccdsvm.Unit.Agent.Tests;
 
-public sealed class LsblkParserTests
+public class LsblkParserTests
 {
+    private const string Sample = """
+        {
+           "blockdevices": [
+              {
+                 "name": "sda", "path": "/dev/sda", "type": "disk", "size": 500107862016, "fstype": null,
+                 "mountpoints": [ null ], "model": "Samsung SSD 860  ", "serial": " S3Z1NB0K ",
+                 "children": [
+                    { "name": "sda1", "path": "/dev/sda1", "type": "part", "size": 536870912, "fstype": "vfat",
+                      "mountpoints": [ "/boot/efi" ], "model": null, "serial": null },
+                    { "name": "sda2", "path": "/dev/sda2", "type": "part", "size": 499570991104, "fstype": "btrfs",
+                      "mountpoints": [ "/home", null, "/" ], "model": null, "serial": null,
+                      "children": [
+                         { "name": "luks", "path": "/dev/mapper/luks", "type": "crypt", "size": "1024", "fstype": "xfs",
+                           "mountpoints": [ "/srv" ] }
+                      ] }
+                 ]
+              },
+              { "name": "sr0", "type": "rom", "size": null, "mountpoint": "/media/cdrom" }
+           ]
+        }
+        """;
+
     [Fact]
-    public void Parse_ReadsDevicesPartitionsAndMountpoints()
+    public void Parse_SampleWithChildrenAndNullMountpoints_BuildsTree()
     {
-        const string json = """
-            {"blockdevices": [
-              {"name":"vda","path":"/dev/vda","type":"disk","size":274877906944,"fstype":null,"mountpoints":["/"],"model":null,"serial":" S1 ",
-               "children":[{"name":"vda1","path":"/dev/vda1","type":"part","size":"1048576","fstype":"ext4","mountpoints":[null]}]}
-            ]}
-            """;
+        var disks = LsblkParser.Parse(Sample);
+
+        Assert.Equal(2, disks.Count);
+        var sda = disks[0];
+        Assert.Equal(("sda", "/dev/sda", "disk", 500107862016L), (sda.Name, sda.Path, sda.Type, sda.SizeBytes));
+        Assert.Null(sda.FsType);
+        Assert.Empty(sda.MountPoints);
+        Assert.Equal("Samsung SSD 860", sda.Model);
+        Assert.Equal("S3Z1NB0K", sda.Serial);
+        Assert.Equal(["sda1", "sda2"], sda.Children.Select(c => c.Name));
+
+        var sda2 = sda.Children[1];
+        Assert.Equal("btrfs", sda2.FsType);
+        Assert.Equal(["/home", "/"], sda2.MountPoints);
+        var luks = Assert.Single(sda2.Children);
+        Assert.Equal(1024, luks.SizeBytes);
+        Assert.Equal("/dev/mapper/luks", luks.Path);
+        Assert.Equal(["/srv"], luks.MountPoints);
+        Assert.Empty(luks.Children);
+    }
+
+    [Fact]
+    public void Parse_OldLsblkWithSingleMountpointAndNoPath_FillsDefaults()
+    {
+        var sr0 = LsblkParser.Parse(Sample)[1];
+
+        Assert.Equal("/dev/sr0", sr0.Path);
+        Assert.Equal("rom", sr0.Type);
+        Assert.Equal(0, sr0.SizeBytes);
+        Assert.Equal(["/media/cdrom"], sr0.MountPoints);
+        Assert.Null(sr0.Model);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"blockdevices": null}""")]
+    [InlineData("""{"blockdevices": []}""")]
+    public void Parse_NoDevices_ReturnsEmpty(string json)
+    {
+        Assert.Empty(LsblkParser.Parse(json));
+    }
+
+    [Fact]
+    public void Parse_RealLsblkOutputOfThisMachine_MatchesLsblkItself()
+    {
+        string json = Run("lsblk", LsblkParser.Arguments);
+        // Independent view of the same devices: plain lsblk, whole devices only, no headings.
+        var plain = Run("lsblk", ["-b", "-d", "-n", "-r", "-o", "NAME,SIZE"])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
         var disks = LsblkParser.Parse(json);
-        var vda = Assert.Single(disks);
-        Assert.Equal(274877906944, vda.SizeBytes);
-        Assert.Equal(["/"], vda.MountPoints);
-        Assert.Equal("S1", vda.Serial);
-        var part = Assert.Single(vda.Children);
-        Assert.Equal(("/dev/vda1", "ext4", 1048576L), (part.Path, part.FsType, part.SizeBytes));
-        Assert.Empty(part.MountPoints);
-    }
 
-    [Fact]
-    public async Task Parse_ReadsTheRealLsblkOutputOfThisMachine()
-    {
-        var output = await Execution.ProcessRunner.RunAsync("lsblk", LsblkParser.Arguments, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(0, output.ExitCode);
-        var disks = LsblkParser.Parse(output.StdOut);
         Assert.NotEmpty(disks);
-        Assert.All(disks, d => Assert.StartsWith("/dev/", d.Path));
+        Assert.Equal(plain.Keys.Order(), disks.Select(d => d.Name).Order());
+        foreach (var d in disks)
+        {
+            Assert.Equal(plain[d.Name], d.SizeBytes);
+            Assert.StartsWith("/dev/", d.Path);
+            Assert.DoesNotContain(d.MountPoints, string.IsNullOrEmpty);
+        }
+        using var doc = JsonDocument.Parse(json);
+        int raw = doc.RootElement.GetProperty("blockdevices").EnumerateArray().Sum(CountTree);
+        Assert.Equal(raw, disks.Sum(CountTree));
     }
 
-    [Fact]
-    public void AgentArgs_MapTheShortCommandLine()
+    private static int CountTree(JsonElement e) =>
+        1 + (e.TryGetProperty("children", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Sum(CountTree) : 0);
+
+    private static int CountTree(Shared.Contracts.DiskInfo d) => 1 + d.Children.Sum(CountTree);
+
+    private static string Run(string file, IEnumerable<string> args)
     {
-        var config = AgentArgs.ToConfiguration(["--station", "http://s:1", "--name", "unit-a", "--key", "k", "--root", "/a", "--root", "/b", "--urls", "x"]);
-        Assert.Equal("http://s:1", config["Agent:StationUrl"]);
-        Assert.Equal("unit-a", config["Agent:Name"]);
-        Assert.Equal("/a", config["Agent:Roots:0"]);
-        Assert.Equal("/b", config["Agent:Roots:1"]);
-        Assert.Equal(["--urls", "x"], AgentArgs.Remaining(["--name", "n", "--urls", "x"]));
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(20)), $"{file} did not finish");
+        Assert.Equal(0, p.ExitCode);
+        return output;
     }
 }

@@ -4,60 +4,166 @@ namespace Ccdsvm.Unit.Agent.Tests;
 
 public sealed class PathGuardTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ccdsvm-guard-").FullName;
+    private readonly TempDir _tmp = new();
     private readonly string _root;
     private readonly string _outside;
     private readonly PathGuard _guard;
 
     public PathGuardTests()
     {
-        _root = Directory.CreateDirectory(Path.Combine(_dir, "root")).FullName;
-        _outside = Directory.CreateDirectory(Path.Combine(_dir, "outside")).FullName;
-        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "secret");
-        File.WriteAllText(Path.Combine(_root, "ok.txt"), "ok");
+        _root = _tmp.CreateDirectory("root");
+        _outside = _tmp.CreateDirectory("outside");
+        File.WriteAllText(Path.Combine(_outside, "secret.txt"), "not for tasks");
         _guard = new PathGuard([_root]);
     }
 
-    [Fact]
-    public void PathInsideRoot_IsAccepted() =>
-        Assert.Equal(Path.Combine(_root, "ok.txt"), _guard.Resolve(Path.Combine(_root, "ok.txt")));
+    public void Dispose() => _tmp.Dispose();
 
     [Fact]
-    public void NotYetExistingPathInsideRoot_IsAccepted() =>
-        Assert.Equal(Path.Combine(_root, "new", "file.bin"), _guard.Resolve(Path.Combine(_root, "new", "file.bin")));
-
-    [Fact]
-    public void DotDotEscape_IsRefusedWithTheRootList()
+    public void Resolve_FileInsideRoot_ReturnsItsPath()
     {
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(_root + "/../outside/secret.txt"));
+        var file = Path.Combine(_root, "a.txt");
+        File.WriteAllText(file, "x");
+
+        Assert.Equal(file, _guard.Resolve(file));
+    }
+
+    [Fact]
+    public void Resolve_RootItselfWithTrailingSlash_ReturnsRoot()
+    {
+        Assert.Equal(_root, _guard.Resolve(_root + "/"));
+    }
+
+    [Fact]
+    public void Resolve_RelativePath_RefusedNamingTheRoots()
+    {
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve("a.txt"));
+
+        Assert.Contains("path 'a.txt' is relative", ex.Message);
+        Assert.Contains(_root, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public void Resolve_EmptyPath_Refused(string? path)
+    {
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(path));
+        Assert.Contains("path is empty", ex.Message);
+        Assert.Contains(_root, ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_DotDotEscape_Refused()
+    {
+        var escaping = _root + "/../outside/secret.txt";
+
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(escaping));
+
+        Assert.Contains("is outside this unit's roots", ex.Message);
+        Assert.Contains("allowed roots: " + _root, ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_DotDotThatStaysInside_Accepted()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        Assert.Equal(Path.Combine(_root, "b.txt"), _guard.Resolve(_root + "/sub/../b.txt"));
+    }
+
+    [Fact]
+    public void Resolve_SiblingDirectorySharingTheRootPrefix_Refused()
+    {
+        var sibling = _tmp.CreateDirectory("root2");
+
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(sibling, "f")));
+        Assert.Contains("outside this unit's roots", ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_AbsoluteSymlinkPointingOutOfRoot_Refused()
+    {
+        var link = Path.Combine(_root, "escape");
+        Directory.CreateSymbolicLink(link, _outside);
+
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(link, "secret.txt")));
+
         Assert.Contains("outside this unit's roots", ex.Message);
         Assert.Contains(_root, ex.Message);
     }
 
     [Fact]
-    public void SymlinkPointingOutOfTheRoot_IsRefused()
+    public void Resolve_RelativeSymlinkClimbingOutOfRoot_Refused()
     {
-        File.CreateSymbolicLink(Path.Combine(_root, "escape"), _outside);
-        Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(_root, "escape", "secret.txt")));
+        var link = Path.Combine(_root, "up");
+        File.CreateSymbolicLink(link, "../outside/secret.txt");
+
+        Assert.Throws<TaskFailure>(() => _guard.Resolve(link));
     }
 
     [Fact]
-    public void SymlinkInsideTheRoot_IsFollowed()
+    public void Resolve_SymlinkToAFileOutside_Refused()
     {
-        Directory.CreateDirectory(Path.Combine(_root, "real"));
-        File.CreateSymbolicLink(Path.Combine(_root, "alias"), Path.Combine(_root, "real"));
-        Assert.Equal(Path.Combine(_root, "real", "x"), _guard.Resolve(Path.Combine(_root, "alias", "x")));
+        var link = Path.Combine(_root, "secret-link.txt");
+        File.CreateSymbolicLink(link, Path.Combine(_outside, "secret.txt"));
+
+        Assert.Throws<TaskFailure>(() => _guard.Resolve(link));
     }
 
-    [Theory]
-    [InlineData("relative/path")]
-    [InlineData("")]
-    [InlineData("/etc/passwd")]
-    public void RelativeEmptyOrForeignPaths_AreRefused(string path) =>
-        Assert.Throws<TaskFailure>(() => _guard.Resolve(path));
+    [Fact]
+    public void Resolve_SymlinkedDirectoryInsideRoot_AcceptedAndResolvedToTarget()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(_root, "real")).FullName;
+        File.WriteAllText(Path.Combine(real, "f.bin"), "x");
+        Directory.CreateSymbolicLink(Path.Combine(_root, "alias"), "real");
+
+        var resolved = _guard.Resolve(Path.Combine(_root, "alias", "f.bin"));
+
+        Assert.Equal(Path.Combine(real, "f.bin"), resolved);
+    }
 
     [Fact]
-    public void RootItself_IsAccepted() => Assert.Equal(_root, _guard.Resolve(_root + "/"));
+    public void Resolve_NonExistentChildOfRoot_AcceptedAsWritten()
+    {
+        var missing = Path.Combine(_root, "not", "yet", "there.txt");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+        Assert.Equal(missing, _guard.Resolve(missing));
+    }
+
+    [Fact]
+    public void Resolve_SymlinkLoop_RefusedWithMessage()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "loop-a"), "loop-b");
+        File.CreateSymbolicLink(Path.Combine(_root, "loop-b"), "loop-a");
+
+        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(_root, "loop-a")));
+        Assert.Contains("too many symbolic links", ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_OutsideWithTwoRoots_MessageListsBothRoots()
+    {
+        var second = _tmp.CreateDirectory("second-root");
+        var guard = new PathGuard([_root, second]);
+
+        var ex = Assert.Throws<TaskFailure>(() => guard.Resolve(Path.Combine(_outside, "secret.txt")));
+
+        Assert.Contains($"allowed roots: {_root}, {second}", ex.Message);
+        Assert.Equal(Path.Combine(second, "x"), guard.Resolve(Path.Combine(second, "x")));
+    }
+
+    [Fact]
+    public void Constructor_RootThatIsASymlink_IsResolvedAndCreated()
+    {
+        var linkRoot = _tmp.Combine("link-root");
+        Directory.CreateSymbolicLink(linkRoot, _root);
+        var missingRoot = _tmp.Combine("made", "by", "guard");
+
+        var guard = new PathGuard([linkRoot, missingRoot]);
+
+        Assert.Equal([_root, missingRoot], guard.Roots);
+        Assert.True(Directory.Exists(missingRoot));
+        Assert.Equal(Path.Combine(_root, "f"), guard.Resolve(Path.Combine(linkRoot, "f")));
+    }
 }

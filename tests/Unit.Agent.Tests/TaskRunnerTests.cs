@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
@@ -10,110 +11,272 @@ namespace Ccdsvm.Unit.Agent.Tests;
 
 public sealed class TaskRunnerTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-runner-").FullName;
-    private readonly Recorder _recorder = new();
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private readonly TempDir _tmp = new();
+    private readonly string _root;
+    private readonly PathGuard _guard;
     private readonly TaskRunner _runner;
 
     public TaskRunnerTests()
     {
-        var guard = new PathGuard([_root]);
-        _runner = new TaskRunner([new FsChecksumExecutor(guard), new FsListExecutor(guard), new MaintenanceHoldExecutor()], NullLogger<TaskRunner>.Instance);
+        _root = _tmp.CreateDirectory("files");
+        _guard = new PathGuard([_root]);
+        _runner = new TaskRunner(
+            [new FsChecksumExecutor(_guard), new FsListExecutor(_guard), new StorageInventoryExecutor(), new MaintenanceHoldExecutor(), new ChattyExecutor()],
+            NullLogger<TaskRunner>.Instance);
     }
 
-    private static TaskOrder Order(long id, string kind, string json) => new(id, kind, json, "alice", DateTimeOffset.UtcNow, "");
+    public void Dispose() => _tmp.Dispose();
+
+    private static TaskOrder Order(long id, string kind, object parameters) =>
+        new(id, kind, JsonSerializer.Serialize(parameters), "alice", DateTimeOffset.UtcNow, "");
 
     [Fact]
-    public async Task Checksum_ReportsRisingCoalescedProgress_StageDoneBeforeResult_AndTheRightHash()
+    public async Task FsChecksum_Of64MiBFile_EqualsSha256AndReportsStagesProgressAndThread()
     {
-        var path = Path.Combine(_root, "data.bin");
-        var bytes = RandomNumberGenerator.GetBytes(64 << 20);
-        await File.WriteAllBytesAsync(path, bytes);
-        var started = DateTime.UtcNow;
+        var file = Path.Combine(_root, "big.bin");
+        var data = new byte[64 * 1024 * 1024];
+        Random.Shared.NextBytes(data);
+        await File.WriteAllBytesAsync(file, data).WaitAsync(Limit);
+        string expected = Convert.ToHexStringLower(SHA256.HashData(data));
+        var reporter = new RecordingReporter();
 
-        _runner.Start(Order(1, TaskKinds.FsChecksum, $"{{\"path\":\"{path}\"}}"), _recorder);
-        var result = await _recorder.Result(1).WaitAsync(TimeSpan.FromSeconds(60));
-        var elapsed = DateTime.UtcNow - started;
+        var watch = Stopwatch.StartNew();
+        _runner.Start(Order(1, TaskKinds.FsChecksum, new { path = file }), reporter);
+        var result = await reporter.Result.WaitAsync(Limit);
+        watch.Stop();
 
         Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
-        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(bytes)), result.ResultJson);
-        var fractions = _recorder.Progress.Where(p => p.TaskId == 1).OrderBy(p => p.Sequence).Select(p => p.Fraction).ToList();
-        Assert.Equal(fractions.Order(), fractions);
-        // Coalesced: no more than one update per 100 ms, plus the final flush.
-        Assert.True(fractions.Count <= elapsed.TotalMilliseconds / 100 + 2, $"{fractions.Count} updates in {elapsed.TotalMilliseconds:0} ms");
-        Assert.True(_recorder.StartedDedicated[1]);
-        Assert.Equal(1, _recorder.StageDone.Single(s => s.TaskId == 1).Stage);
-        Assert.True(_recorder.StageDoneAt[1] <= _recorder.ResultAt[1]);
+        using var json = JsonDocument.Parse(result.ResultJson!);
+        Assert.Equal(expected, json.RootElement.GetProperty("sha256").GetString());
+        Assert.Equal(data.Length, json.RootElement.GetProperty("bytes").GetInt64());
+        Assert.Equal(file, json.RootElement.GetProperty("path").GetString());
+
+        var started = await reporter.Started.WaitAsync(Limit);
+        Assert.True(started.DedicatedThread);
+
+        var messages = reporter.Messages.Select(m => m.Message).ToList();
+        Assert.IsType<TaskStarted>(messages[0]);
+        int stageDone = messages.FindIndex(m => m is TaskStageDone { TaskId: 1, Stage: 1 });
+        Assert.True(stageDone > 0, "StageDone(1) was not reported");
+        Assert.IsType<TaskResult>(messages[^1]);
+        Assert.True(stageDone < messages.Count - 1);
+
+        var progress = reporter.Progress;
+        Assert.NotEmpty(progress);
+        AssertNonDecreasing(progress);
+        Assert.Equal(1.0, progress[^1].Fraction);
+        Assert.Contains(progress.SelectMany(p => p.LogLines), l => l.Contains("sha256 " + expected, StringComparison.Ordinal));
+        AssertCoalesced(progress.Count, watch.Elapsed);
+        Assert.False(_runner.IsRunning(1));
     }
 
     [Fact]
-    public async Task CancelledHold_EndsCancelled()
+    public async Task Progress_FromAnExecutorReportingNonStop_IsCoalescedToAboutTenASecond()
     {
-        _runner.Start(Order(2, TaskKinds.MaintenanceHold, "{\"resource\":\"disks/sdb\",\"seconds\":60}"), _recorder);
-        await _recorder.Started(2).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(_runner.Cancel(2));
-        var result = await _recorder.Result(2).WaitAsync(TimeSpan.FromSeconds(10));
+        var reporter = new RecordingReporter();
+
+        var watch = Stopwatch.StartNew();
+        _runner.Start(Order(2, ChattyExecutor.KindName, new { milliseconds = 1200 }), reporter);
+        var result = await reporter.Result.WaitAsync(Limit);
+        watch.Stop();
+
+        Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
+        var progress = reporter.Progress;
+        using var json = JsonDocument.Parse(result.ResultJson!);
+        long reports = json.RootElement.GetProperty("reports").GetInt64();
+        Assert.True(reports > 1000, $"the executor reported only {reports} times");
+        Assert.True(progress.Count >= 2, $"only {progress.Count} progress updates in {watch.Elapsed}");
+        AssertCoalesced(progress.Count, watch.Elapsed);
+        AssertNonDecreasing(progress);
+        Assert.Equal(Enumerable.Range(1, progress.Count).Select(i => (long)i), progress.Select(p => p.Sequence));
+    }
+
+    [Fact]
+    public async Task MaintenanceHold_Cancelled_EndsWithCancelledOutcome()
+    {
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(3, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 600, reason = "cable" }), reporter);
+        var started = await reporter.Started.WaitAsync(Limit);
+        Assert.False(started.DedicatedThread);
+        Assert.True(_runner.IsRunning(3));
+        Assert.Equal(TaskKinds.MaintenanceHold, Assert.Single(_runner.Snapshot()).Kind);
+
+        Assert.True(_runner.Cancel(3));
+        var result = await reporter.Result.WaitAsync(Limit);
+
         Assert.Equal(TaskOutcome.Cancelled, result.Outcome);
-        Assert.False(_runner.IsRunning(2));
+        Assert.Equal("cancelled", result.Error);
+        Assert.Null(result.ResultJson);
+        Assert.False(_runner.IsRunning(3));
+        Assert.False(_runner.Cancel(3));
     }
 
     [Fact]
-    public async Task UnknownKind_FailsNamingTheKindsThisUnitRuns()
+    public async Task MaintenanceHold_ShortHold_SucceedsWithResult()
     {
-        _runner.Start(Order(3, "fs.shred", "{}"), _recorder);
-        var result = await _recorder.Result(3).WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(TaskOutcome.Failed, result.Outcome);
-        Assert.Contains("fs.checksum", result.Error);
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(4, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 0.3 }), reporter);
+
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
+        using var json = JsonDocument.Parse(result.ResultJson!);
+        Assert.Equal("maintenance", json.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(1.0, reporter.Progress[^1].Fraction);
+        Assert.Contains(reporter.Progress.SelectMany(p => p.LogLines), l => l.Contains("holding disks/sdb", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task PathOutsideRoots_FailsNamingTheRoots()
+    public async Task Start_UnknownKind_FailsListingKinds()
     {
-        _runner.Start(Order(4, TaskKinds.FsList, "{\"path\":\"/etc\"}"), _recorder);
-        var result = await _recorder.Result(4).WaitAsync(TimeSpan.FromSeconds(10));
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(5, "disk.wipe", new { }), reporter);
+
+        var result = await reporter.Result.WaitAsync(Limit);
+
         Assert.Equal(TaskOutcome.Failed, result.Outcome);
-        Assert.Contains(_root, result.Error);
+        Assert.Equal("this unit has no executor for 'disk.wipe'; it runs: fs.checksum, fs.list, maintenance.hold, storage.inventory, test.chatty", result.Error);
+        Assert.False(reporter.Started.IsCompleted);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private sealed class Recorder : IStationReporter
+    [Fact]
+    public async Task FsChecksum_PathOutsideRoots_FailsNamingRoots()
     {
-        private readonly ConcurrentDictionary<long, TaskCompletionSource<TaskResult>> _results = new();
-        private readonly ConcurrentDictionary<long, TaskCompletionSource> _started = new();
-        public ConcurrentBag<TaskProgress> Progress { get; } = [];
-        public ConcurrentBag<TaskStageDone> StageDone { get; } = [];
-        public ConcurrentDictionary<long, bool> StartedDedicated { get; } = new();
-        public ConcurrentDictionary<long, DateTime> StageDoneAt { get; } = new();
-        public ConcurrentDictionary<long, DateTime> ResultAt { get; } = new();
+        var outside = _tmp.CreateDirectory("elsewhere");
+        var file = Path.Combine(outside, "f.bin");
+        await File.WriteAllTextAsync(file, "x").WaitAsync(Limit);
+        var reporter = new RecordingReporter();
 
-        public Task<TaskResult> Result(long id) => _results.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        public Task Started(long id) => _started.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        _runner.Start(Order(6, TaskKinds.FsChecksum, new { path = file }), reporter);
+        var result = await reporter.Result.WaitAsync(Limit);
 
-        public Task StartedAsync(TaskStarted started)
+        Assert.Equal(TaskOutcome.Failed, result.Outcome);
+        Assert.Equal($"path '{file}' is outside this unit's roots; allowed roots: {_root}", result.Error);
+        Assert.DoesNotContain(reporter.Messages, m => m.Message is TaskStageDone);
+    }
+
+    [Fact]
+    public async Task FsChecksum_MissingPathParameter_FailsNamingIt()
+    {
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(7, TaskKinds.FsChecksum, new { file = "x" }), reporter);
+
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Failed, result.Outcome);
+        Assert.Equal("parameter 'path' is required and must be a non-empty string", result.Error);
+    }
+
+    [Fact]
+    public async Task Start_InvalidParametersJson_Fails()
+    {
+        var reporter = new RecordingReporter();
+        _runner.Start(new TaskOrder(8, TaskKinds.FsList, "{not json", "alice", DateTimeOffset.UtcNow, ""), reporter);
+
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Failed, result.Outcome);
+        Assert.StartsWith("parameters are not valid JSON: ", result.Error);
+    }
+
+    [Fact]
+    public async Task FsList_DirectoryInsideRoot_ListsEntriesOnThePool()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_root, "a.txt"), "hello").WaitAsync(Limit);
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        var reporter = new RecordingReporter();
+
+        _runner.Start(Order(9, TaskKinds.FsList, new { path = _root }), reporter);
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
+        Assert.False((await reporter.Started.WaitAsync(Limit)).DedicatedThread);
+        using var json = JsonDocument.Parse(result.ResultJson!);
+        var entries = json.RootElement.GetProperty("entries").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => (Type: e.GetProperty("type").GetString(), Size: e.GetProperty("size").GetInt64()));
+        Assert.Equal(("file", 5L), entries["a.txt"]);
+        Assert.Equal("directory", entries["sub"].Type);
+    }
+
+    [Fact]
+    public async Task StorageInventory_OnThisMachine_ReportsBlockDevicesOnDedicatedThread()
+    {
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(10, TaskKinds.StorageInventory, new { }), reporter);
+
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Succeeded, result.Outcome);
+        Assert.True((await reporter.Started.WaitAsync(Limit)).DedicatedThread);
+        using var json = JsonDocument.Parse(result.ResultJson!);
+        Assert.NotEmpty(json.RootElement.GetProperty("disks").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Start_SameTaskTwice_RunsItOnce()
+    {
+        var first = new RecordingReporter();
+        var second = new RecordingReporter();
+        var order = Order(11, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 600 });
+
+        _runner.Start(order, first);
+        await first.Started.WaitAsync(Limit);
+        _runner.Start(order, second);
+        _runner.Cancel(11);
+        await first.Result.WaitAsync(Limit);
+
+        Assert.Empty(second.Messages);
+    }
+
+    [Fact]
+    public async Task StopAll_WhileHolding_FailsTaskSayingTheAgentStopped()
+    {
+        var reporter = new RecordingReporter();
+        _runner.Start(Order(12, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 600 }), reporter);
+        await reporter.Started.WaitAsync(Limit);
+
+        await _runner.StopAllAsync(Limit);
+        var result = await reporter.Result.WaitAsync(Limit);
+
+        Assert.Equal(TaskOutcome.Failed, result.Outcome);
+        Assert.Equal("the unit agent was stopped while the task ran", result.Error);
+    }
+
+    private static void AssertNonDecreasing(IReadOnlyList<TaskProgress> progress)
+    {
+        for (int i = 1; i < progress.Count; i++)
+            Assert.True(progress[i].Fraction >= progress[i - 1].Fraction,
+                $"progress went back from {progress[i - 1].Fraction} to {progress[i].Fraction} at update {i}");
+    }
+
+    /// <summary>At most one update per <see cref="TaskRunner.ProgressInterval"/>, plus the final flush and a little slack.</summary>
+    private static void AssertCoalesced(int updates, TimeSpan elapsed)
+    {
+        double allowed = elapsed / TaskRunner.ProgressInterval + 3;
+        Assert.True(updates <= allowed, $"{updates} progress updates in {elapsed.TotalMilliseconds:0} ms; at most {allowed:0} allowed");
+    }
+
+    /// <summary>Reports progress in a tight loop, far more often than the runner may forward it.</summary>
+    private sealed class ChattyExecutor : ITaskExecutor
+    {
+        public const string KindName = "test.chatty";
+        public string Kind => KindName;
+        public bool NeedsDedicatedThread => true;
+
+        public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
         {
-            StartedDedicated[started.TaskId] = started.DedicatedThread;
-            _started.GetOrAdd(started.TaskId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task ProgressAsync(TaskProgress progress)
-        {
-            Progress.Add(progress);
-            return Task.CompletedTask;
-        }
-
-        public Task StageDoneAsync(TaskStageDone stageDone)
-        {
-            StageDone.Add(stageDone);
-            StageDoneAt[stageDone.TaskId] = DateTime.UtcNow;
-            return Task.CompletedTask;
-        }
-
-        public Task ResultAsync(TaskResult result)
-        {
-            ResultAt[result.TaskId] = DateTime.UtcNow;
-            _results.GetOrAdd(result.TaskId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(result);
-            return Task.CompletedTask;
+            var total = TimeSpan.FromMilliseconds(parameters.GetProperty("milliseconds").GetDouble());
+            var watch = Stopwatch.StartNew();
+            long reports = 0;
+            while (watch.Elapsed < total)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                context.Report(watch.Elapsed / total, "busy");
+                reports++;
+            }
+            context.Report(1, "done");
+            return Task.FromResult<object?>(new { reports });
         }
     }
 }

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Station.Core.Tests;
+
+/// <summary>Stands for the network to the agents: records the orders and cancels the engine sends.</summary>
+public sealed class RecordingDispatcher : IAgentDispatcher
+{
+    public ConcurrentQueue<(string Unit, TaskOrder Order)> Orders { get; } = new();
+    public ConcurrentQueue<(string Unit, long TaskId)> Cancels { get; } = new();
+
+    /// <summary>What RunAsync answers: false as if the unit had no live connection.</summary>
+    public bool Connected { get; set; } = true;
+
+    public IReadOnlyList<long> OrderedTaskIds => Orders.Select(o => o.Order.TaskId).ToList();
+
+    public Task<bool> RunAsync(string unitId, TaskOrder order)
+    {
+        if (!Connected) return Task.FromResult(false);
+        Orders.Enqueue((unitId, order));
+        return Task.FromResult(true);
+    }
+
+    public Task CancelAsync(string unitId, long taskId)
+    {
+        Cancels.Enqueue((unitId, taskId));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A task engine on a real SQLite file, a real unit registry and lock manager; only the network is recorded.</summary>
+public sealed class EngineHarness : IDisposable
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    public const string AgentKey = "test-agent-key-0123456789";
+
+    private readonly TempStore _store = new();
+
+    public EngineHarness(int maxTasks = 4, int maxTasksPerUser = 0, int graceSeconds = 60)
+    {
+        Options = new StationOptions
+        {
+            DataDirectory = _store.Directory,
+            MaxTasks = maxTasks,
+            MaxTasksPerUser = maxTasksPerUser,
+            AgentKey = AgentKey,
+            RecoveryGraceSeconds = graceSeconds,
+            EmbeddedAgent = false,
+        };
+        Start();
+    }
+
+    public StationOptions Options { get; }
+    public Store.StationDb Db => _store.Db;
+    public UnitRegistry Units { get; private set; } = null!;
+    public LockManager Locks { get; private set; } = null!;
+    public RecordingDispatcher Dispatcher { get; private set; } = null!;
+    public TaskNotifier Notifier { get; private set; } = null!;
+    public TaskEngine Engine { get; private set; } = null!;
+
+    public static Caller Alice { get; } = new("alice", false);
+    public static Caller Bob { get; } = new("bob", false);
+
+    /// <summary>Builds everything the way the host does, from the same file; units come back offline.</summary>
+    private void Start()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Units = new UnitRegistry(Db);
+        Locks = new LockManager();
+        Dispatcher = new RecordingDispatcher();
+        Notifier = new TaskNotifier();
+        Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
+            new StationSecrets(options, Db), NullLogger<TaskEngine>.Instance);
+    }
+
+    /// <summary>The station process stops and starts again on the same store.</summary>
+    public void Restart()
+    {
+        Engine.Dispose();
+        Start();
+    }
+
+    public void Online(string unit) => Units.Online("conn-" + unit, Inventory(unit), DateTimeOffset.UtcNow);
+
+    public static UnitInventory Inventory(string unit) => new(
+        unit, unit, "host-" + unit, "Debian GNU/Linux 12", "6.1.0", 2, 4L << 30,
+        [new DiskInfo("sdb", "/dev/sdb", "disk", 1L << 30, null, [], null, null, [])],
+        [new NetworkInterfaceInfo("eth0", "0242AC110002", ["10.0.0.2"], true)],
+        ["/srv/data"], "test", null);
+
+    public static SubmitTask Hold(string resource, string target = "a", double seconds = 600, double? waitSeconds = null, string? key = null) =>
+        new(TaskKinds.MaintenanceHold, target, Json(new { resource, seconds, reason = "test" }), waitSeconds, key);
+
+    public static SubmitTask Checksum(string path, string target = "a") =>
+        new(TaskKinds.FsChecksum, target, Json(new { path }));
+
+    public static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+
+    public async Task<TaskView> SubmitOk(SubmitTask request, Caller? caller = null)
+    {
+        var outcome = await Engine.SubmitAsync(request, caller ?? Alice).WaitAsync(Limit);
+        Assert.True(outcome.Ok, outcome.Error?.Message);
+        return outcome.Value!;
+    }
+
+    public async Task<StationError> SubmitRefused(SubmitTask request, Caller? caller = null)
+    {
+        var outcome = await Engine.SubmitAsync(request, caller ?? Alice).WaitAsync(Limit);
+        Assert.False(outcome.Ok, $"expected a refusal, got task {outcome.Value?.Id} ({outcome.Value?.State})");
+        return outcome.Error!;
+    }
+
+    public TaskView View(long id) => Engine.View(id) ?? throw new InvalidOperationException($"task {id} not found");
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        _store.Dispose();
+    }
+}
