@@ -43,22 +43,22 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     }
 
     [Theory]
-    [InlineData("fs.checksum", """{}""", "path")]
-    [InlineData("fs.checksum", """{"path": 42}""", "path")]
-    [InlineData("fs.checksum", """{"path": ""}""", "path")]
-    [InlineData("fs.checksum", """{"path": "/x", "colour": "red"}""", "colour")]
-    [InlineData("fs.checksum", """["/x"]""", "path")]
-    [InlineData("maintenance.hold", """{"resource": "disks/sdb"}""", "seconds")]
-    [InlineData("maintenance.hold", """{"seconds": 10}""", "resource")]
-    [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": "ten"}""", "seconds")]
-    [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": 0}""", "seconds")]
-    public async Task Missing_or_malformed_parameters_are_refused_with_400_naming_the_parameter(string kind, string parameters, string named)
+    [InlineData("fs.checksum", """{}""", "missing parameter 'path'")]
+    [InlineData("fs.checksum", """{"path": 42}""", "'path' must be a non-empty string")]
+    [InlineData("fs.checksum", """{"path": ""}""", "'path' must be a non-empty string")]
+    [InlineData("fs.checksum", """{"path": "/x", "colour": "red"}""", "unknown parameter 'colour'")]
+    [InlineData("fs.checksum", """["/x"]""", "must be a JSON object; fs.checksum takes: path (string)")]
+    [InlineData("maintenance.hold", """{"resource": "disks/sdb"}""", "missing parameter 'seconds'")]
+    [InlineData("maintenance.hold", """{"seconds": 10}""", "missing parameter 'resource'")]
+    [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": "ten"}""", "'seconds' must be a number")]
+    [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": 0}""", "'seconds' must be at least 1")]
+    public async Task Missing_or_malformed_parameters_are_refused_with_400_naming_the_parameter(string kind, string parameters, string expected)
     {
         var body = $$"""{"kind": "{{kind}}", "target": "station", "parameters": {{parameters}}}""";
         var response = await Admin.PostRawAsync("/api/v1/tasks", body, "application/json");
 
         AssertProblem(response, HttpStatusCode.BadRequest);
-        Assert.Contains($"'{named}'", response.Detail);
+        Assert.Contains(expected, response.Detail);
     }
 
     [Theory]
@@ -197,7 +197,6 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         var invokeError = await Record.ExceptionAsync(() => invoke.WaitAsync(Timeouts.Request));
         Assert.NotNull(invokeError);
         Assert.NotNull(why);
-        Assert.Contains("maximum message size", why.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
 
         Assert.Equal(HttpStatusCode.OK, await fixture.HealthAsync());
