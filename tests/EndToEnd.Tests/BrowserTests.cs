@@ -50,7 +50,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             var expected = await Task.WhenAll(BigFiles.Sha256SumAsync(onStation, Timeouts.BigChecksum), BigFiles.Sha256SumAsync(onUnitA, Timeouts.BigChecksum));
             var expectedByTarget = new Dictionary<string, string> { ["station"] = expected[0], ["unit-a"] = expected[1] };
 
-            playwright = await Playwright.CreateAsync();
+            playwright = await Playwright.CreateAsync().WaitAsync(Timeouts.Startup);
             browser = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
             {
                 ExecutablePath = Chromium,
@@ -58,7 +58,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
                 Args = ChromiumFlags,
                 ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
                 Timeout = 60_000,
-            });
+            }).WaitAsync(Timeouts.Startup);
             page = browser.Pages.FirstOrDefault() ?? await browser.NewPageAsync();
             page.SetDefaultTimeout(StepTimeoutMs);
             page.SetDefaultNavigationTimeout(StepTimeoutMs);
@@ -134,7 +134,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         }
         finally
         {
-            if (browser is not null) await browser.DisposeAsync();
+            if (browser is not null) await browser.DisposeAsync().AsTask().WaitAsync(Timeouts.ProcessExit);
             playwright?.Dispose();
             foreach (var f in files) File.Delete(f);
             if (unitA is not null) await unitA.DisposeAsync();
