@@ -51,6 +51,14 @@ public sealed class AgentProcess : IAsyncDisposable
         await api.WaitUnitStatusAsync(Name, "online", timeout, () => _process is null || _process.HasExited ? "the agent process exited" : null);
     }
 
+    /// <summary>Waits until the agent has logged that the station refused it with 401 at least twice (it keeps retrying).</summary>
+    public async Task WaitForRefusalAsync(TimeSpan timeout)
+    {
+        if (_process is null) throw new InvalidOperationException("not started");
+        await _process.WaitForOutputAsync("401", timeout);
+        await _process.WaitForOutputAsync("(attempt 2)", timeout);
+    }
+
     /// <summary>Kills the agent process (its unit goes offline at the station); the temp dirs stay until dispose.</summary>
     public void Stop() => _process?.Kill();
 
