@@ -3,6 +3,9 @@ using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core;
+using Microsoft.AspNetCore.DataProtection;
+
+if (StationCommands.TryRun(args, out int exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrlsIfUnset("http://127.0.0.1:5080");
@@ -13,6 +16,7 @@ builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
+builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
 var app = builder.Build();
 app.InitialiseStation();
@@ -30,3 +34,4 @@ app.MapAgentHub();
 app.MapConsoleUi();
 
 app.Run();
+return 0;

@@ -14,7 +14,15 @@ public sealed partial class LockManager
         }
     }
 
-    public IReadOnlyList<HeldLock> HeldBy(long taskId) => Held().Where(h => h.TaskId == taskId).ToList();
+    public IReadOnlyList<HeldLock> HeldBy(long taskId)
+    {
+        lock (_gate)
+        {
+            return _tasks.TryGetValue(taskId, out var t) && t.Granted
+                ? t.Remaining.Select(r => new HeldLock(r.Resource, r.Mode, t.TaskId, t.GrantedAt!.Value, r.ReleaseAfterStage)).ToList()
+                : [];
+        }
+    }
 
     /// <summary>
     /// Every waiting plan entry with the tasks in its way: holders of the resource or of an ancestor or
@@ -25,37 +33,47 @@ public sealed partial class LockManager
         lock (_gate)
         {
             var result = new List<AwaitedLock>();
-            foreach (var waiterId in _waitingBySeq.Values)
-            {
-                var w = _tasks[waiterId];
-                foreach (var r in w.Remaining)
-                {
-                    var blockers = new SortedSet<long>();
-                    foreach (var path in ResourcePath.Ancestors(r.Resource).Append(r.Resource))
-                    {
-                        if (!_holders.TryGetValue(path, out var holders) || !w.Expanded.TryGetValue(path, out var wanted)) continue;
-                        foreach (var (holder, held) in holders)
-                            if (holder != waiterId && !LockModes.IsCompatible(held, wanted)) blockers.Add(holder);
-                    }
-                    if (blockers.Count == 0)
-                    {
-                        foreach (var (seq, earlierId) in _waitingBySeq)
-                        {
-                            if (seq >= w.Seq) break;
-                            var e = _tasks[earlierId];
-                            if (ResourcePath.Ancestors(r.Resource).Append(r.Resource)
-                                .Any(p => e.Expanded.TryGetValue(p, out var em) && w.Expanded.TryGetValue(p, out var wm) && !LockModes.IsCompatible(em, wm)))
-                                blockers.Add(earlierId);
-                        }
-                    }
-                    if (blockers.Count > 0) result.Add(new AwaitedLock(waiterId, r.Resource, r.Mode, [.. blockers], w.RequestedAt));
-                }
-            }
+            foreach (var waiterId in _waitingBySeq.Values) AddAwaited(result, _tasks[waiterId]);
             return result;
         }
     }
 
-    public IReadOnlyList<AwaitedLock> AwaitedBy(long taskId) => Waiting().Where(a => a.TaskId == taskId).ToList();
+    public IReadOnlyList<AwaitedLock> AwaitedBy(long taskId)
+    {
+        lock (_gate)
+        {
+            var result = new List<AwaitedLock>();
+            if (_tasks.TryGetValue(taskId, out var t) && !t.Granted) AddAwaited(result, t);
+            return result;
+        }
+    }
+
+    private void AddAwaited(List<AwaitedLock> result, TaskLocks w)
+    {
+        foreach (var r in w.Remaining)
+        {
+            var blockers = new SortedSet<long>();
+            var lineage = ResourcePath.Ancestors(r.Resource).Append(r.Resource).ToList();
+            foreach (var path in lineage)
+            {
+                if (!_holders.TryGetValue(path, out var holders) || !w.Expanded.TryGetValue(path, out var wanted)) continue;
+                foreach (var (holder, held) in holders)
+                    if (holder != w.TaskId && !LockModes.IsCompatible(held, wanted)) blockers.Add(holder);
+            }
+            if (blockers.Count == 0)
+            {
+                // Nobody holds it against us: we queue behind an earlier waiter (first come, first served).
+                foreach (var (seq, earlierId) in _waitingBySeq)
+                {
+                    if (seq >= w.Seq) break;
+                    var e = _tasks[earlierId];
+                    if (lineage.Any(p => e.Expanded.TryGetValue(p, out var em) && w.Expanded.TryGetValue(p, out var wm) && !LockModes.IsCompatible(em, wm)))
+                        blockers.Add(earlierId);
+                }
+            }
+            if (blockers.Count > 0) result.Add(new AwaitedLock(w.TaskId, r.Resource, r.Mode, [.. blockers], w.RequestedAt));
+        }
+    }
 
     /// <summary>For invariant checks: resource → (task → mode) of everything held, intention locks included.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<long, LockMode>> HoldersSnapshot()

@@ -10,6 +10,9 @@ public sealed partial class LockManager
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Dictionary<long, LockMode>> _holders = new(StringComparer.Ordinal);
+    // Holders per mode for each resource: every active task holds an intention lock on "/" and "/units",
+    // so conflict checks count modes instead of walking thousands of compatible holders.
+    private readonly Dictionary<string, int[]> _modeCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TaskLocks> _tasks = [];
     private readonly SortedDictionary<long, long> _waitingBySeq = [];
     private long _seq;
@@ -60,12 +63,16 @@ public sealed partial class LockManager
     /// Releases the locks tied to <paramref name="stage"/> (or every lock when null) and hands freed
     /// resources to waiters. Returns the tasks granted as a result, in grant order.
     /// </summary>
-    public IReadOnlyList<long> Release(long taskId, int? stage, DateTimeOffset now)
+    public IReadOnlyList<long> Release(long taskId, int? stage, DateTimeOffset now) =>
+        Release(taskId, r => stage is null || (r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage), now);
+
+    /// <summary>Releases the held locks of a task that <paramref name="which"/> selects; returns the tasks granted as a result.</summary>
+    public IReadOnlyList<long> Release(long taskId, Func<LockRequest, bool> which, DateTimeOffset now)
     {
         lock (_gate)
         {
             if (!_tasks.TryGetValue(taskId, out var t) || !t.Granted) return [];
-            var gone = stage is null ? t.Remaining.ToList() : t.Remaining.Where(r => r.ReleaseAfterStage != 0 && r.ReleaseAfterStage <= stage).ToList();
+            var gone = t.Remaining.Where(which).ToList();
             if (gone.Count == 0) return [];
             Unhold(t);
             // One lock at a time, in plan order, as the executor reported the stage done.
@@ -139,11 +146,12 @@ public sealed partial class LockManager
 
     private bool CanGrant(TaskLocks t)
     {
+        // Only called for tasks that hold nothing yet, so every counted holder is another task.
         foreach (var (resource, mode) in t.Expanded)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) continue;
-            foreach (var (holder, held) in holders)
-                if (holder != t.TaskId && !LockModes.IsCompatible(held, mode)) return false;
+            if (!_modeCounts.TryGetValue(resource, out var counts)) continue;
+            for (int held = 0; held < counts.Length; held++)
+                if (counts[held] > 0 && !LockModes.IsCompatible((LockMode)held, mode)) return false;
         }
         // First come, first served: an earlier waiter that conflicts goes first.
         foreach (var (seq, waiterId) in _waitingBySeq)
@@ -172,8 +180,13 @@ public sealed partial class LockManager
     {
         foreach (var (resource, mode) in t.Expanded)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) _holders[resource] = holders = [];
+            if (!_holders.TryGetValue(resource, out var holders))
+            {
+                _holders[resource] = holders = [];
+                _modeCounts[resource] = new int[4];
+            }
             holders[t.TaskId] = mode;
+            _modeCounts[resource][(int)mode]++;
         }
     }
 
@@ -181,9 +194,13 @@ public sealed partial class LockManager
     {
         foreach (var resource in t.Expanded.Keys)
         {
-            if (!_holders.TryGetValue(resource, out var holders)) continue;
-            holders.Remove(t.TaskId);
-            if (holders.Count == 0) _holders.Remove(resource);
+            if (!_holders.TryGetValue(resource, out var holders) || !holders.Remove(t.TaskId, out var mode)) continue;
+            _modeCounts[resource][(int)mode]--;
+            if (holders.Count == 0)
+            {
+                _holders.Remove(resource);
+                _modeCounts.Remove(resource);
+            }
         }
     }
 

@@ -24,6 +24,16 @@ public sealed class StationDb
         }.ToString();
     }
 
+    private StationDb(string label, string connectionString)
+    {
+        Path = label;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>A store that lives in memory while any connection to it is open: for benchmarks beside the file store.</summary>
+    public static StationDb InMemory(string name) =>
+        new($"memory:{name}", new SqliteConnectionStringBuilder { DataSource = name, Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }.ToString());
+
     public string Path { get; }
     public string ConnectionString { get; }
 

@@ -113,6 +113,7 @@ public sealed partial class TaskEngine
             };
             int slot = (int)(a.Row.Slot ?? -1);
             a.Row.Slot = null;
+            FreeSlot(slot, a.Row.Owner);
             granted = _locks.Remove(taskId, now);
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, a.Row);
@@ -120,7 +121,6 @@ public sealed partial class TaskEngine
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
             MarkGranted(tx, granted, now);
             tx.Commit();
-            if (slot >= 0) _slots[slot] = false;
             LogEnded(taskId, a.Row.State, error ?? "");
         }
         Announce(taskId);

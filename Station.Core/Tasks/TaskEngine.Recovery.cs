@@ -16,14 +16,13 @@ public sealed partial class TaskEngine
         var locks = TaskStore.LocksOf(_db, rows.Select(r => r.Id)).ToLookup(l => l.TaskId);
         foreach (var row in rows)
         {
-            if (row.Slot is not { } slot || slot < 0 || slot >= _slots.Length || _slots[slot])
+            if (row.Slot is not { } slot || !_freeSlots.Contains((int)slot))
             {
                 // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.
-                int free = Array.IndexOf(_slots, false);
-                if (free < 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
-                row.Slot = free;
+                if (_freeSlots.Count == 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
+                row.Slot = _freeSlots.Min;
             }
-            _slots[(int)row.Slot!] = true;
+            TakeSlot((int)row.Slot!, row.Owner);
             var active = new Active(row) { LastPersisted = now };
             var plan = locks[row.Id].ToList();
             if (plan.Count > 0)
@@ -60,9 +59,37 @@ public sealed partial class TaskEngine
         tx.Commit();
     }
 
+    /// <summary>
+    /// Locks released in the store by another process (see <see cref="LockMaintenance"/>) are released here
+    /// too, and their waiters start. Returns the tasks granted as a result.
+    /// </summary>
+    private IReadOnlyList<long> ReconcileExternalReleases(DateTimeOffset now)
+    {
+        var granted = new List<long>();
+        var inStore = TaskStore.GrantedLockResources(_db).ToLookup(l => l.TaskId, l => l.Resource);
+        foreach (var held in _locks.Held().GroupBy(h => h.TaskId))
+        {
+            var stored = inStore[held.Key].ToHashSet(StringComparer.Ordinal);
+            var gone = held.Where(h => !stored.Contains(h.Resource)).Select(h => h.Resource).ToHashSet(StringComparer.Ordinal);
+            if (gone.Count == 0) continue;
+            granted.AddRange(_locks.Release(held.Key, r => gone.Contains(r.Resource), now));
+        }
+        if (granted.Count > 0)
+        {
+            using var tx = _db.BeginTransaction();
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+        }
+        return granted;
+    }
+
     /// <summary>Called about once a second: interrupts unclaimed tasks past their grace, fails waits past their limit, starts grantable waiters.</summary>
     public async Task TickAsync()
     {
+        IReadOnlyList<long> externallyGranted;
+        lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
+        await AfterGrantAsync(externallyGranted).ConfigureAwait(false);
+
         var ends = new List<(long Id, TaskState State, string Reason)>();
         var pendingDispatch = new List<long>();
         lock (_gate)

@@ -19,7 +19,7 @@ public sealed partial class TaskEngine : IDisposable
 {
     private readonly object _gate = new();
     private readonly SqliteConnection _db;
-    private readonly StationDb _store;
+    private readonly TaskWriter _writer;
     private readonly LockManager _locks;
     private readonly TaskKindCatalog _catalog;
     private readonly UnitRegistry _units;
@@ -30,7 +30,10 @@ public sealed partial class TaskEngine : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<TaskEngine> _logger;
     private readonly Dictionary<long, Active> _active = [];
-    private readonly bool[] _slots;
+    private readonly SortedSet<int> _freeSlots = [];
+    private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
+    private readonly int _maxTasks;
+    private long _lastId;
 
     private sealed class Active(TaskRow row)
     {
@@ -45,7 +48,6 @@ public sealed partial class TaskEngine : IDisposable
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, ILogger<TaskEngine> logger, TimeProvider? time = null)
     {
-        _store = store;
         _locks = locks;
         _catalog = catalog;
         _units = units;
@@ -55,12 +57,15 @@ public sealed partial class TaskEngine : IDisposable
         _secrets = secrets;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _slots = new bool[_options.EffectiveMaxTasks];
+        _maxTasks = _options.EffectiveMaxTasks;
+        for (int i = 0; i < _maxTasks; i++) _freeSlots.Add(i);
         _db = store.Open();
+        _writer = new TaskWriter(_db);
+        _lastId = TaskStore.MaxId(_db);
         Restore();
     }
 
-    public int MaxTasks => _slots.Length;
+    public int MaxTasks => _maxTasks;
     public int MaxTasksPerUser => _options.EffectiveMaxTasksPerUser;
 
     public int ActiveCount { get { lock (_gate) return _active.Count; } }
@@ -69,59 +74,16 @@ public sealed partial class TaskEngine : IDisposable
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    /// <summary>Admits a task: validates it, takes a slot, commits it with its lock plan, and dispatches it if the plan was granted.</summary>
-    public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
+    private void TakeSlot(int slot, string owner)
     {
-        var checkedRequest = Check(request);
-        if (!checkedRequest.Ok) return checkedRequest.Error!;
-        var (definition, target, parametersJson, plan) = checkedRequest.Value!;
+        _freeSlots.Remove(slot);
+        _perOwner[owner] = _perOwner.GetValueOrDefault(owner) + 1;
+    }
 
-        TaskRow row;
-        bool granted;
-        lock (_gate)
-        {
-            if (request.IdempotencyKey is { Length: > 0 } key && TaskStore.ByIdempotencyKey(_db, null, caller.Name, key) is { } existing)
-                return ToView(existing);
-
-            if (_active.Count >= _slots.Length)
-                return StationError.TooMany($"task list is full: {_active.Count} of {_slots.Length} slots in use; wait for a task to end or cancel one");
-            int mine = _active.Values.Count(a => a.Row.Owner == caller.Name);
-            if (mine >= MaxTasksPerUser)
-                return StationError.TooMany($"you already run {mine} tasks, the limit per user is {MaxTasksPerUser}; wait for one to end or cancel one");
-
-            int slot = Array.IndexOf(_slots, false);
-            var now = Now;
-            row = new TaskRow
-            {
-                Kind = definition.Kind, Target = target, Owner = caller.Name, Parameters = parametersJson, Slot = slot,
-                State = TaskState.Queued.ToApi(), StageCount = definition.StageCount, IdempotencyKey = request.IdempotencyKey,
-                WaitSeconds = request.WaitSeconds, CreatedAt = TaskStore.Time(now),
-            };
-            using var tx = _db.BeginTransaction();
-            row.Id = TaskStore.Insert(_db, tx, row);
-            granted = _locks.Request(row.Id, plan, now);
-            try
-            {
-                TaskStore.InsertLocks(_db, tx, row.Id, _locks.RemainingPlan(row.Id), granted, now);
-                row.State = (granted ? TaskState.Dispatched : TaskState.WaitingForLocks).ToApi();
-                row.Stage = granted ? "dispatched to " + target : "waiting for locks";
-                TaskStore.Update(_db, tx, row);
-                TaskStore.Event(_db, tx, row.Id, now, "submitted", TaskState.Queued.ToApi(), message: $"{caller.Name} submitted {row.Kind} on {target} into slot {slot}");
-                TaskStore.Event(_db, tx, row.Id, now, "state", row.State, stage: row.Stage);
-                tx.Commit();
-            }
-            catch
-            {
-                _locks.Remove(row.Id, now);
-                throw;
-            }
-            _slots[slot] = true;
-            _active[row.Id] = new Active(row) { LastPersisted = now };
-        }
-        LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
-        Announce(row.Id);
-        if (granted) await DispatchAsync([row.Id]).ConfigureAwait(false);
-        return View(row.Id)!;
+    private void FreeSlot(int slot, string owner)
+    {
+        if (slot >= 0 && slot < _maxTasks) _freeSlots.Add(slot);
+        if (_perOwner.TryGetValue(owner, out var n)) _perOwner[owner] = n - 1;
     }
 
     private Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request)
@@ -162,29 +124,40 @@ public sealed partial class TaskEngine : IDisposable
                 if (!_active.TryGetValue(id, out var a)) continue;
                 row = a.Row.Clone();
             }
-            var issued = Now;
-            var order = new TaskOrder(row.Id, row.Kind, row.Parameters, row.Owner, issued, "");
-            order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
-            bool sent;
-            try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogDispatchFailed(ex, row.Id);
-                sent = false;
-            }
-            if (!sent)
-            {
-                var since = _units.View(row.Target)?.OfflineSince;
-                await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
-            }
+            await DispatchRowAsync(row).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Signs and sends one task's order; a unit without a connection fails the task. Returns whether it was sent.</summary>
+    private async Task<bool> DispatchRowAsync(TaskRow row)
+    {
+        var order = new TaskOrder(row.Id, row.Kind, row.Parameters, row.Owner, Now, "");
+        order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
+        bool sent;
+        try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogDispatchFailed(ex, row.Id);
+            sent = false;
+        }
+        if (!sent)
+        {
+            var since = _units.View(row.Target)?.OfflineSince;
+            await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
+        }
+        return sent;
     }
 
     private void Announce(long taskId, IReadOnlyList<string>? lines = null)
     {
+        if (_notifier.SubscriberCount == 0) return;
         var view = View(taskId);
         if (view is not null) _notifier.Publish(new TaskUpdate(view, lines ?? []));
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _db.Dispose();
+    }
 }

@@ -52,6 +52,11 @@ public static class TaskStore
         "SELECT task_id AS TaskId, resource AS Resource, mode AS Mode, release_stage AS ReleaseStage, granted AS Granted, requested_at AS RequestedAt, granted_at AS GrantedAt FROM locks WHERE task_id IN @ids ORDER BY task_id",
         new { ids = taskIds.ToArray() }).ToList();
 
+    public static IEnumerable<(long TaskId, string Resource)> GrantedLockResources(IDbConnection c) =>
+        c.Query<(long, string)>("SELECT task_id, resource FROM locks WHERE granted=1");
+
+    public static long MaxId(IDbConnection c) => c.ExecuteScalar<long?>("SELECT MAX(id) FROM tasks") ?? 0;
+
     public static IReadOnlyList<TaskRow> Active(IDbConnection c) =>
         c.Query<TaskRow>($"SELECT {Columns} FROM tasks WHERE ended_at IS NULL ORDER BY id").ToList();
 

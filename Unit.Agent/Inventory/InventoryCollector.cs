@@ -18,7 +18,7 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             o.Name,
             Environment.MachineName,
             OsName(),
-            Environment.OSVersion.Version.ToString(),
+            KernelRelease(),
             Environment.ProcessorCount,
             MemoryBytes(),
             await DisksAsync(ct).ConfigureAwait(false),
@@ -59,6 +59,12 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             }
         }
         return System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+    }
+
+    internal static string KernelRelease()
+    {
+        const string osrelease = "/proc/sys/kernel/osrelease";
+        return File.Exists(osrelease) ? File.ReadAllText(osrelease).Trim() : Environment.OSVersion.Version.ToString();
     }
 
     internal static long MemoryBytes()

@@ -1,0 +1,25 @@
+using MessagePack;
+
+namespace Ccdsvm.Shared.Contracts.Tickets;
+
+/// <summary>
+/// What the station vouches for when it dispatches a task: who, which task, what kind, on which unit,
+/// which resources, and until when. Signed by the station; verified again by the unit.
+/// </summary>
+[MessagePackObject]
+public sealed record TaskTicket(
+    [property: Key(0)] string User,
+    [property: Key(1)] IReadOnlyList<string> Groups,
+    [property: Key(2)] long TaskId,
+    [property: Key(3)] string Kind,
+    [property: Key(4)] string Target,
+    [property: Key(5)] IReadOnlyList<string> Resources,
+    [property: Key(6)] DateTimeOffset IssuedAt,
+    [property: Key(7)] DateTimeOffset ExpiresAt,
+    [property: Key(8)] string Nonce);
+
+/// <summary>A ticket as it travels: the exact bytes that were signed, and the signature over them.</summary>
+[MessagePackObject]
+public sealed record SignedTicket(
+    [property: Key(0)] byte[] Payload,
+    [property: Key(1)] byte[] Signature);

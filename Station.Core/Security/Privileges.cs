@@ -1,0 +1,53 @@
+namespace Ccdsvm.Station.Core.Security;
+
+/// <summary>Privilege names. Task kinds are privileges of their own: <c>Task.&lt;kind&gt;</c>.</summary>
+public static class Privileges
+{
+    public const string UnitsView = "Units.View";
+    public const string UnitsMonitor = "Units.Monitor";
+    public const string UsersManage = "Users.Manage";
+    public const string AclManage = "Acl.Manage";
+    public const string TasksViewAll = "Tasks.ViewAll";
+    public const string TasksCancelAny = "Tasks.CancelAny";
+    public const string AuditView = "Audit.View";
+    public const string UnitsEnrol = "Units.Enrol";
+
+    public static string ForKind(string kind) => "Task." + kind;
+
+    public static readonly IReadOnlyList<string> General =
+        [UnitsView, UnitsMonitor, UsersManage, AclManage, TasksViewAll, TasksCancelAny, AuditView, UnitsEnrol];
+}
+
+/// <summary>A named set of privileges. A privilege ending in ".*" covers every privilege with that prefix.</summary>
+public sealed record Role(string Name, string Description, IReadOnlyList<string> Grants)
+{
+    public bool Allows(string privilege) => Grants.Any(g =>
+        g == "*" || g == privilege || (g.EndsWith(".*", StringComparison.Ordinal) && privilege.StartsWith(g[..^1], StringComparison.Ordinal)));
+}
+
+/// <summary>The built-in roles, modelled on the best-known virtualisation managers.</summary>
+public static class Roles
+{
+    public const string NoAccessName = "NoAccess";
+
+    public static readonly Role Administrator = new("Administrator", "everything, everywhere", ["*"]);
+
+    public static readonly Role StorageAdmin = new("StorageAdmin", "all storage, file and data work on the units, and watching them",
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*"]);
+
+    public static readonly Role Operator = new("Operator", "file and data work, maintenance holds and process control; no disk changes",
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory"]);
+
+    public static readonly Role HelpDesk = new("HelpDesk", "view, monitor, read-only file work, cancel own tasks",
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory"]);
+
+    public static readonly Role Auditor = new("Auditor", "view everything, change nothing",
+        [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);
+
+    /// <summary>Grants nothing and cancels what would be inherited from above.</summary>
+    public static readonly Role NoAccess = new(NoAccessName, "no access; cancels inherited grants", []);
+
+    public static readonly IReadOnlyList<Role> BuiltIn = [Administrator, StorageAdmin, Operator, HelpDesk, Auditor, NoAccess];
+
+    public static Role? Find(string name) => BuiltIn.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
+}

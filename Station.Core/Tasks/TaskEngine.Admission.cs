@@ -1,0 +1,143 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Locks;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+public sealed partial class TaskEngine
+{
+    private readonly object _queueGate = new();
+    private readonly List<Pending> _queue = [];
+    private bool _leaderActive;
+
+    /// <summary>What the leader hands back: the committed task as a view and a copy of its row, so followers need not take the monitor again.</summary>
+    private sealed record Admitted(TaskView View, TaskRow Row, bool Granted, bool Existing);
+
+    private sealed record Pending(TaskKindDefinition Definition, string Target, string ParametersJson, IReadOnlyList<LockRequest> Plan,
+        Caller Caller, string? IdempotencyKey, double? WaitSeconds)
+    {
+        public TaskCompletionSource<Outcome<Admitted>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Admits a task: validates it, takes the lowest free slot, commits it with its lock plan, and dispatches
+    /// it if the plan was granted. Concurrent submitters share one commit (group commit): the first becomes
+    /// the leader and commits everything queued meanwhile; nobody hears 202 before their task is on disk.
+    /// </summary>
+    public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
+    {
+        var checkedRequest = Check(request);
+        if (!checkedRequest.Ok) return checkedRequest.Error!;
+        var (definition, target, parametersJson, plan) = checkedRequest.Value!;
+        var pending = new Pending(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds);
+
+        bool lead;
+        lock (_queueGate)
+        {
+            _queue.Add(pending);
+            lead = !_leaderActive;
+            _leaderActive = true;
+        }
+        if (lead) LeadCommits();
+
+        var outcome = await pending.Done.Task.ConfigureAwait(false);
+        if (!outcome.Ok) return outcome.Error!;
+        var (view, row, granted, existing) = outcome.Value!;
+        if (existing) return view;
+        LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
+        if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
+        if (granted && !await DispatchRowAsync(row).ConfigureAwait(false)) return View(row.Id)!;
+        return view;
+    }
+
+    private void LeadCommits()
+    {
+        while (true)
+        {
+            Pending[] batch;
+            lock (_queueGate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _leaderActive = false;
+                    return;
+                }
+                batch = [.. _queue];
+                _queue.Clear();
+            }
+            AdmitBatch(batch);
+        }
+    }
+
+    private void AdmitBatch(Pending[] batch)
+    {
+        var results = new Outcome<Admitted>[batch.Length];
+        var admitted = new List<(TaskRow Row, bool Granted)>();
+        Exception? failure = null;
+        lock (_gate)
+        {
+            var now = Now;
+            string at = TaskStore.Time(now);
+            try
+            {
+                using var tx = _db.BeginTransaction();
+                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing)>[batch.Length];
+                for (int i = 0; i < batch.Length; i++)
+                    outcomes[i] = AdmitOne(batch[i], tx, now, at, admitted);
+                tx.Commit();
+                for (int i = 0; i < batch.Length; i++)
+                    results[i] = outcomes[i].Ok
+                        ? new Admitted(ToView(outcomes[i].Value.Row), outcomes[i].Value.Row.Clone(), outcomes[i].Value.Granted, outcomes[i].Value.Existing)
+                        : outcomes[i].Error!;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = ex;
+                // Nothing of the batch reached the disk: undo it in memory too.
+                foreach (var (row, _) in admitted)
+                {
+                    _locks.Remove(row.Id, now);
+                    _active.Remove(row.Id);
+                    FreeSlot((int)row.Slot!, row.Owner);
+                }
+            }
+        }
+        for (int i = 0; i < batch.Length; i++)
+        {
+            if (failure is not null) batch[i].Done.TrySetException(failure);
+            else batch[i].Done.TrySetResult(results[i]);
+        }
+    }
+
+    private Outcome<(TaskRow, bool, bool)> AdmitOne(Pending p, Microsoft.Data.Sqlite.SqliteTransaction tx, DateTimeOffset now, string at, List<(TaskRow, bool)> admitted)
+    {
+        if (p.IdempotencyKey is { } key)
+        {
+            var again = admitted.Select(a => a.Item1).FirstOrDefault(r => r.Owner == p.Caller.Name && r.IdempotencyKey == key)
+                ?? TaskStore.ByIdempotencyKey(_db, tx, p.Caller.Name, key);
+            if (again is not null) return (again, false, true);
+        }
+        if (_active.Count >= _maxTasks)
+            return StationError.TooMany($"task list is full: {_active.Count} of {_maxTasks} slots in use; wait for a task to end or cancel one");
+        int mine = _perOwner.GetValueOrDefault(p.Caller.Name);
+        if (mine >= MaxTasksPerUser)
+            return StationError.TooMany($"you already run {mine} tasks, the limit per user is {MaxTasksPerUser}; wait for one to end or cancel one");
+
+        int slot = _freeSlots.Min;
+        var row = new TaskRow
+        {
+            Id = ++_lastId, Kind = p.Definition.Kind, Target = p.Target, Owner = p.Caller.Name, Parameters = p.ParametersJson, Slot = slot,
+            StageCount = p.Definition.StageCount, IdempotencyKey = p.IdempotencyKey, WaitSeconds = p.WaitSeconds, CreatedAt = at,
+        };
+        bool granted = _locks.Request(row.Id, p.Plan, now);
+        row.State = (granted ? TaskState.Dispatched : TaskState.WaitingForLocks).ToApi();
+        row.Stage = granted ? "dispatched to " + p.Target : "waiting for locks";
+        TakeSlot(slot, row.Owner);
+        _active[row.Id] = new Active(row) { LastPersisted = now };
+        admitted.Add((row, granted));
+
+        _writer.InsertTask(tx, row);
+        foreach (var r in _locks.RemainingPlan(row.Id)) _writer.InsertLock(tx, row.Id, r, granted, at);
+        _writer.InsertEvent(tx, row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        return (row, granted, false);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Ccdsvm.Shared.Contracts.Tickets;
+
+namespace Ccdsvm.Unit.Agent.Security;
+
+/// <summary>
+/// The unit's own check of every order (the second level of security): the ticket must carry the pinned
+/// station's signature, name this unit and the order's task and kind, be within its validity, not have
+/// been seen before, and ask for nothing the unit's local policy denies.
+/// </summary>
+public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null)
+{
+    /// <summary>Clock difference tolerated between station and unit.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _seenNonces = new(StringComparer.Ordinal);
+
+    /// <summary>Returns null when the order may run, otherwise the reason it is refused.</summary>
+    public string? Refusal(SignedTicket? signed, long taskId, string kind)
+    {
+        if (signed is null) return "refused by the unit: the order carries no ticket";
+        var ticket = TicketSigning.Open(signed, pinnedStationKey);
+        if (ticket is null) return "refused by the unit: the ticket's signature is not the station's";
+        var now = _time.GetUtcNow();
+        if (ticket.Target != unitName) return $"refused by the unit: the ticket is for unit '{ticket.Target}', this is '{unitName}'";
+        if (ticket.TaskId != taskId || ticket.Kind != kind) return "refused by the unit: the ticket names another task or kind than the order";
+        if (ticket.ExpiresAt < now - ClockSkew) return $"refused by the unit: the ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC";
+        if (ticket.IssuedAt > now + ClockSkew) return "refused by the unit: the ticket was issued in the future; check the clocks";
+        if (deniedKinds.Contains(kind)) return $"refused by the unit: its local policy denies '{kind}' (Agent:DenyKinds)";
+        Forget(now);
+        if (!_seenNonces.TryAdd(ticket.Nonce, ticket.ExpiresAt)) return "refused by the unit: the ticket was already used (replay)";
+        return null;
+    }
+
+    private void Forget(DateTimeOffset now)
+    {
+        foreach (var (nonce, expires) in _seenNonces)
+            if (expires < now - ClockSkew) _seenNonces.TryRemove(nonce, out _);
+    }
+}

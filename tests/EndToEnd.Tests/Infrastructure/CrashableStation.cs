@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A real station that can be killed with SIGKILL and started again on the same store and port, with
+/// standalone agents that reconnect quickly (short backoff), for recovery tests.
+/// </summary>
+public sealed class CrashableStation : IAsyncDisposable
+{
+    private readonly TempDir _work = new("crash-work");
+    private readonly TempDir _data = new("crash-data");
+    private readonly TempDir _root = new("crash-root");
+    private readonly Dictionary<string, (ManagedProcess Process, TempDir Root)> _agents = [];
+    private readonly int _graceSeconds;
+    private ManagedProcess? _process;
+
+    public CrashableStation(int graceSeconds = 60)
+    {
+        _graceSeconds = graceSeconds;
+        BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+    }
+
+    public const string Password = "crash-admin-password";
+    public const string Key = "crash-agent-key-0123456789";
+
+    public Uri BaseUrl { get; }
+    public string DataDirectory => _data.Path;
+    public string StationRoot => _root.Path;
+    public string Output => _process?.Output ?? "";
+
+    public async Task<ApiClient> StartAsync()
+    {
+        _process = new ManagedProcess("station", RepoPaths.StationDll, [], new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Station__DataDirectory"] = _data.Path,
+            ["Station__AgentKey"] = Key,
+            ["Station__RecoveryGraceSeconds"] = _graceSeconds.ToString(CultureInfo.InvariantCulture),
+            ["CCDSVM_ADMIN_PASSWORD"] = Password,
+            ["Agent__Roots__0"] = _root.Path,
+        }, _work.Path);
+        await _process.WaitForOutputAsync("Application started", Timeouts.Startup);
+        return await ApiClient.SignInAsync(BaseUrl, "admin", Password);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a power cut of the station.</summary>
+    public void Crash()
+    {
+        _process?.Kill();
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async Task<string> StartAgentAsync(ApiClient api, string name)
+    {
+        var root = new TempDir(name + "-root");
+        var process = new ManagedProcess(name, RepoPaths.AgentDll,
+            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--key", Key, "--root", root.Path],
+            new Dictionary<string, string> { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
+        _agents[name] = (process, root);
+        await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
+        return root.Path;
+    }
+
+    public void KillAgent(string name) => _agents[name].Process.Kill();
+
+    public string AgentOutput(string name) => _agents[name].Process.Output;
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var (process, root) in _agents.Values)
+        {
+            process.Dispose();
+            root.Dispose();
+        }
+        _process?.Dispose();
+        _root.Dispose();
+        _data.Dispose();
+        _work.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A real child process (<c>dotnet some.dll …</c>) whose stdout and stderr are kept in a buffer for diagnostics,
+/// killed with its whole tree on dispose.
+/// </summary>
+public sealed class ManagedProcess : IDisposable
+{
+    private const int MaxBufferedChars = 512 * 1024;
+    private readonly StringBuilder _output = new();
+    private readonly object _gate = new();
+    private readonly Process _process;
+    private readonly List<(string Needle, TaskCompletionSource Seen)> _watches = [];
+
+    public ManagedProcess(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        Name = name;
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // No colours or console-width wrapping in captured logs.
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["Logging__Console__DisableColors"] = "true";
+        psi.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+
+        _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Append("out", e.Data);
+        _process.ErrorDataReceived += (_, e) => Append("err", e.Data);
+        if (!_process.Start()) throw new InvalidOperationException($"could not start {name}: dotnet {dll}");
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        Append("test", $"started {name} (pid {_process.Id}): dotnet {dll} {string.Join(' ', args)}");
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited
+    {
+        get
+        {
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; }
+        }
+    }
+
+    /// <summary>Everything the process printed so far (trimmed to the last 512 KiB).</summary>
+    public string Output
+    {
+        get { lock (_gate) return _output.ToString(); }
+    }
+
+    /// <summary>Completes when a line containing <paramref name="needle"/> has been printed (or already was).</summary>
+    public Task WaitForOutputAsync(string needle, TimeSpan timeout)
+    {
+        TaskCompletionSource seen;
+        lock (_gate)
+        {
+            if (_output.ToString().Contains(needle, StringComparison.Ordinal)) return Task.CompletedTask;
+            seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watches.Add((needle, seen));
+        }
+        return seen.Task.WaitAsync(timeout);
+    }
+
+    private void Append(string stream, string? line)
+    {
+        if (line is null) return;
+        List<TaskCompletionSource> hits = [];
+        lock (_gate)
+        {
+            _output.Append('[').Append(Name).Append(' ').Append(stream).Append("] ").AppendLine(line);
+            if (_output.Length > MaxBufferedChars) _output.Remove(0, _output.Length - MaxBufferedChars);
+            for (int i = _watches.Count - 1; i >= 0; i--)
+            {
+                if (!line.Contains(_watches[i].Needle, StringComparison.Ordinal)) continue;
+                hits.Add(_watches[i].Seen);
+                _watches.RemoveAt(i);
+            }
+        }
+        foreach (var h in hits) h.TrySetResult();
+    }
+
+    /// <summary>Kills the process and its children and waits (bounded) for it to be gone.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                if (!_process.WaitForExit(Timeouts.ProcessExit))
+                    Append("test", $"{Name} did not exit within {Timeouts.ProcessExit.TotalSeconds} s after kill");
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // never started or already reaped
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Append("test", $"kill {Name}: {ex.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+
+namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+public sealed record StationSettings
+{
+    public string AdminPassword { get; init; } = "admin-password-e2e-" + Guid.NewGuid().ToString("N")[..8];
+    public string AgentKey { get; init; } = "agent-key-e2e-" + Guid.NewGuid().ToString("N");
+    public int? MaxTasks { get; init; }
+    public int? RecoveryGraceSeconds { get; init; }
+    public bool EmbeddedAgent { get; init; } = true;
+}
+
+/// <summary>
+/// The real station process (Console.Blazor.dll from bin, Development environment so static web assets are
+/// served) on a free loopback port, with its own data directory, working directory and root for its own unit.
+/// </summary>
+public sealed class StationProcess : IAsyncDisposable
+{
+    private readonly TempDir _work = new("station-work");
+    private readonly TempDir _data = new("station-data");
+    private readonly TempDir _root = new("station-root");
+    private ManagedProcess? _process;
+
+    private StationProcess(StationSettings settings)
+    {
+        Settings = settings;
+        Port = FreePort.Next();
+        BaseUrl = new Uri($"http://127.0.0.1:{Port}");
+    }
+
+    public StationSettings Settings { get; }
+    public int Port { get; }
+    public Uri BaseUrl { get; }
+    public string AdminPassword => Settings.AdminPassword;
+    public string AgentKey => Settings.AgentKey;
+
+    /// <summary>The directory the station's own unit (<c>station</c>) allows file work in.</summary>
+    public string StationRoot => _root.Path;
+
+    public string Output => _process?.Output ?? "(not started)";
+
+    /// <summary>Starts the station and waits until /healthz answers 200; on failure everything is cleaned up.</summary>
+    public static async Task<StationProcess> StartAsync(StationSettings? settings = null)
+    {
+        var station = new StationProcess(settings ?? new StationSettings());
+        try
+        {
+            station.Start();
+            await station.WaitHealthyAsync(Timeouts.Startup);
+            return station;
+        }
+        catch (Exception ex)
+        {
+            var output = station.Output;
+            await station.DisposeAsync();
+            throw new InvalidOperationException($"the station did not become healthy: {ex.Message}\n--- station output ---\n{output}", ex);
+        }
+    }
+
+    private void Start()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Station__DataDirectory"] = _data.Path,
+            ["CCDSVM_ADMIN_PASSWORD"] = Settings.AdminPassword,
+            ["Station__AgentKey"] = Settings.AgentKey,
+            ["Agent__Roots__0"] = _root.Path,
+            ["Station__EmbeddedAgent"] = Settings.EmbeddedAgent ? "true" : "false",
+        };
+        if (Settings.MaxTasks is { } max) env["Station__MaxTasks"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _process = new ManagedProcess("station", RepoPaths.StationDll, [], env, _work.Path);
+    }
+
+    /// <summary>Polls GET /healthz until it answers 200, the process exits, or the timeout passes.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var cts = new CancellationTokenSource(timeout);
+        string last = "no answer yet";
+        while (true)
+        {
+            if (_process is null || _process.HasExited) throw new InvalidOperationException($"the station process exited ({last})");
+            try
+            {
+                using var response = await http.GetAsync("/healthz", cts.Token);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                last = $"/healthz answered {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException ex) { last = ex.Message; }
+            catch (TaskCanceledException) when (!cts.IsCancellationRequested) { last = "/healthz timed out"; }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested) { break; }
+            try { await Task.Delay(200, cts.Token); }
+            catch (OperationCanceledException) { break; }
+        }
+        throw new TimeoutException($"/healthz did not answer 200 within {timeout.TotalSeconds} s (last: {last})");
+    }
+
+    /// <summary>An API client signed in as admin.</summary>
+    public Task<ApiClient> AdminAsync() => ApiClient.SignInAsync(BaseUrl, "admin", Settings.AdminPassword);
+
+    /// <summary>Starts a standalone agent process connected to this station with its key.</summary>
+    public Task<AgentProcess> StartAgentAsync(string name, string? key = null, bool waitOnline = true) =>
+        AgentProcess.StartAsync(this, name, key ?? Settings.AgentKey, waitOnline);
+
+    public async ValueTask DisposeAsync()
+    {
+        _process?.Dispose();
+        _process = null;
+        await Task.Yield();
+        _root.Dispose();
+        _data.Dispose();
+        _work.Dispose();
+    }
+}

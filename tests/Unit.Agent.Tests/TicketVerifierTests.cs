@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Tests;
+
+public sealed class TicketVerifierTests : IDisposable
+{
+    private readonly ECDsa _station = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _pinned;
+    private readonly TicketVerifier _verifier;
+
+    public TicketVerifierTests()
+    {
+        _pinned = TicketSigning.ImportPublicKey(TicketSigning.ExportPublicKey(_station));
+        _verifier = new TicketVerifier(_pinned, "unit-a", ["storage.mkfs"]);
+    }
+
+    private static TaskTicket Ticket(string target = "unit-a", long taskId = 7, string kind = "fs.list", TimeSpan? expiresIn = null, string? nonce = null) =>
+        new("alice", ["ops"], taskId, kind, target, ["/units/unit-a/fs/srv"], DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow + (expiresIn ?? TimeSpan.FromMinutes(5)), nonce ?? Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void ValidTicket_IsAccepted() =>
+        Assert.Null(_verifier.Refusal(TicketSigning.Sign(Ticket(), _station), 7, "fs.list"));
+
+    [Fact]
+    public void ForgedSignature_IsRefused()
+    {
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var refusal = _verifier.Refusal(TicketSigning.Sign(Ticket(), forger), 7, "fs.list");
+        Assert.Contains("signature is not the station's", refusal);
+    }
+
+    [Fact]
+    public void TamperedPayload_IsRefused()
+    {
+        var signed = TicketSigning.Sign(Ticket(), _station);
+        var payload = (byte[])signed.Payload.Clone();
+        payload[^3] ^= 0x5a;
+        Assert.Contains("signature is not the station's", _verifier.Refusal(signed with { Payload = payload }, 7, "fs.list"));
+    }
+
+    [Fact]
+    public void TicketForAnotherUnit_IsRefused() =>
+        Assert.Contains("is for unit 'unit-b'", _verifier.Refusal(TicketSigning.Sign(Ticket(target: "unit-b"), _station), 7, "fs.list"));
+
+    [Fact]
+    public void TicketForAnotherTask_IsRefused() =>
+        Assert.Contains("another task or kind", _verifier.Refusal(TicketSigning.Sign(Ticket(taskId: 8), _station), 7, "fs.list"));
+
+    [Fact]
+    public void ExpiredTicket_IsRefused() =>
+        Assert.Contains("expired", _verifier.Refusal(TicketSigning.Sign(Ticket(expiresIn: TimeSpan.FromMinutes(-10)), _station), 7, "fs.list"));
+
+    [Fact]
+    public void ReplayedTicket_IsRefusedTheSecondTime()
+    {
+        var signed = TicketSigning.Sign(Ticket(nonce: "n-1"), _station);
+        Assert.Null(_verifier.Refusal(signed, 7, "fs.list"));
+        Assert.Contains("already used", _verifier.Refusal(signed, 7, "fs.list"));
+    }
+
+    [Fact]
+    public void KindDeniedByLocalPolicy_IsRefused() =>
+        Assert.Contains("Agent:DenyKinds", _verifier.Refusal(TicketSigning.Sign(Ticket(kind: "storage.mkfs"), _station), 7, "storage.mkfs"));
+
+    [Fact]
+    public void MissingTicket_IsRefused() =>
+        Assert.Contains("no ticket", _verifier.Refusal(null, 7, "fs.list"));
+
+    public void Dispose()
+    {
+        _station.Dispose();
+        _pinned.Dispose();
+    }
+}
