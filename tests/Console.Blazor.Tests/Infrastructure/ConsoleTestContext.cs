@@ -1,0 +1,35 @@
+using Bunit;
+using Ccdsvm.Console.Blazor.Services;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Ccdsvm.Console.Blazor.Tests.Infrastructure;
+
+/// <summary>
+/// The one bUnit base class: loose JS interop (MudBlazor calls JS we do not care about here), MudBlazor
+/// services with zero snackbar transitions, and a scripted <see cref="IConsoleTasks"/> driven by a real notifier.
+/// </summary>
+public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
+{
+    /// <summary>Bound for every wait on something published from another thread.</summary>
+    protected static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    protected ConsoleTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.PopoverOptions.CheckForPopoverProvider = false;
+        });
+        Services.AddSingleton<IConsoleTasks>(Tasks);
+    }
+
+    protected ScriptedConsoleTasks Tasks { get; } = new();
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's PopoverService is only IAsyncDisposable: xunit v2 calls this before Dispose, which then has nothing left to do.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}
