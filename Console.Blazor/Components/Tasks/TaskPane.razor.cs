@@ -49,10 +49,11 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         if (_task?.Id == TaskId) return;
         _subscription?.Dispose();
         _log.Clear();
+        // Subscribe before reading, so a change between the read and the subscription is not missed.
+        _subscription = Tasks.SubscribeTasks(OnUpdate);
         _task = Tasks.Get(TaskId);
         foreach (var e in Tasks.Events(TaskId).Where(e => e.Type == "log" && e.Message is not null).TakeLast(MaxLogLines))
             _log.Add(e.Message!);
-        _subscription = Tasks.SubscribeTasks(OnUpdate);
     }
 
     private void OnUpdate(TaskUpdate update)
