@@ -1,0 +1,27 @@
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Executors;
+
+namespace Ccdsvm.Unit.Agent.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Storage and file-system executors with the device guard and loop mapper they share.</summary>
+    public static IServiceCollection AddStorageExecutors(this IServiceCollection services)
+    {
+        services.AddSingleton<LoopMapper>();
+        services.AddSingleton<DeviceGuard>();
+        services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageUnmountExecutor>();
+        services.AddSingleton<ITaskExecutor, FsStatExecutor>();
+        services.AddSingleton<ITaskExecutor, FsMkdirExecutor>();
+        services.AddSingleton<ITaskExecutor, FsWriteExecutor>();
+        services.AddSingleton<ITaskExecutor, FsRenameExecutor>();
+        services.AddSingleton<ITaskExecutor, FsCopyExecutor>();
+        services.AddSingleton<ITaskExecutor, FsDeleteExecutor>();
+        services.AddSingleton<ITaskExecutor, FsChmodExecutor>();
+        services.AddSingleton<ITaskExecutor, FsChownExecutor>();
+        return services;
+    }
+}
