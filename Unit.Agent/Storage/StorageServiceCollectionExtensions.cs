@@ -9,6 +9,8 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorageExecutors(this IServiceCollection services)
     {
         services.AddSingleton<LoopMapper>();
+        // Block devices, mount tables and Unix modes are Linux matters; elsewhere these kinds stay unknown.
+        if (!OperatingSystem.IsLinux()) return services;
         services.AddSingleton<DeviceGuard>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
