@@ -12,10 +12,16 @@ public static class StorageServiceCollectionExtensions
         // Block devices, mount tables and Unix modes are Linux matters; elsewhere these kinds stay unknown.
         if (!OperatingSystem.IsLinux()) return services;
         services.AddSingleton<DeviceGuard>();
+        services.AddSingleton<VolumeStore>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
         services.AddSingleton<ITaskExecutor, StorageUnmountExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageRaidExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeCreateExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeResizeExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeDeleteExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeListExecutor>();
         services.AddSingleton<ITaskExecutor, FsStatExecutor>();
         services.AddSingleton<ITaskExecutor, FsMkdirExecutor>();
         services.AddSingleton<ITaskExecutor, FsWriteExecutor>();
