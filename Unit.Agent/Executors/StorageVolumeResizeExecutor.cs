@@ -32,16 +32,47 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : ITaskExecut
         await Tool.RunAsync(context, "losetup", ["--set-capacity", loop], cancellationToken).ConfigureAwait(false);
 
         context.EnterStage(2, 2, $"growing {volume.FsType}");
-        (string tool, string[] args) = volume.FsType switch
+        switch (volume.FsType)
         {
-            "xfs" => ("xfs_growfs", new[] { mountpoint }),
-            "btrfs" => ("btrfs", new[] { "filesystem", "resize", "max", mountpoint }),
-            _ => ("resize2fs", new[] { loop }),
-        };
-        await Tool.RunAsync(context, tool, args, cancellationToken).ConfigureAwait(false);
+            case "xfs":
+                await Tool.RunAsync(context, "xfs_growfs", [mountpoint], cancellationToken).ConfigureAwait(false);
+                break;
+            case "btrfs":
+                await Tool.RunAsync(context, "btrfs", ["filesystem", "resize", "max", mountpoint], cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await GrowExt4Async(loop, mountpoint, context, cancellationToken).ConfigureAwait(false);
+                break;
+        }
         store.Save(volume with { SizeMiB = sizeMiB });
         var drive = new DriveInfo(mountpoint);
         context.Report(1, $"volume {owner}/{name} is now {sizeMiB} MiB");
         return new { owner, name, sizeMiB, previousSizeMiB = volume.SizeMiB, fileSystemBytes = drive.TotalSize, availableBytes = drive.AvailableFreeSpace };
+    }
+
+    /// <summary>
+    /// Online ext4 growth needs CAP_SYS_RESOURCE, which containers and some VMs drop even for root; then the
+    /// volume is grown offline instead (unmount, check, resize, mount again).
+    /// </summary>
+    private static async Task GrowExt4Async(string loop, string mountpoint, TaskContext context, CancellationToken ct)
+    {
+        var online = await ProcessRunner.RunAsync("resize2fs", [loop], ct, TimeSpan.FromMinutes(30)).ConfigureAwait(false);
+        if (online.ExitCode == 0) return;
+        foreach (var line in online.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Log("resize2fs: " + line.Trim());
+        if (!online.StdErr.Contains("Permission denied", StringComparison.Ordinal))
+            throw new TaskFailure($"resize2fs {loop} failed with exit code {online.ExitCode}: {online.StdErr.Trim()}");
+        context.Log("online growth is not permitted here (no CAP_SYS_RESOURCE); growing offline");
+        await Tool.RunAsync(context, "umount", [mountpoint], ct).ConfigureAwait(false);
+        try
+        {
+            var check = await ProcessRunner.RunAsync("e2fsck", ["-f", "-p", loop], ct, TimeSpan.FromMinutes(30)).ConfigureAwait(false);
+            // e2fsck: 0 clean, 1 errors corrected; anything else needs a person.
+            if (check.ExitCode > 1) throw new TaskFailure($"e2fsck {loop} found problems it could not fix (exit {check.ExitCode}): {check.StdErr.Trim()} {check.StdOut.Trim()}");
+            await Tool.RunAsync(context, "resize2fs", [loop], ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Tool.RunAsync(context, "mount", ["-t", "ext4", loop, mountpoint], CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }
