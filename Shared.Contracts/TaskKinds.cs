@@ -7,4 +7,23 @@ public static class TaskKinds
     public const string FsList = "fs.list";
     public const string StorageInventory = "storage.inventory";
     public const string MaintenanceHold = "maintenance.hold";
+
+    public const string StoragePartition = "storage.partition";
+    public const string StorageMkfs = "storage.mkfs";
+    public const string StorageMount = "storage.mount";
+    public const string StorageUnmount = "storage.unmount";
+    public const string StorageRaid = "storage.raid";
+    public const string StorageVolumeCreate = "storage.volume.create";
+    public const string StorageVolumeResize = "storage.volume.resize";
+    public const string StorageVolumeDelete = "storage.volume.delete";
+    public const string StorageVolumeList = "storage.volume.list";
+
+    public const string FsStat = "fs.stat";
+    public const string FsMkdir = "fs.mkdir";
+    public const string FsWrite = "fs.write";
+    public const string FsRename = "fs.rename";
+    public const string FsCopy = "fs.copy";
+    public const string FsDelete = "fs.delete";
+    public const string FsChmod = "fs.chmod";
+    public const string FsChown = "fs.chown";
 }

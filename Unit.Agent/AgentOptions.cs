@@ -23,6 +23,12 @@ public sealed class AgentOptions
     /// <summary>Where mounts must lie.</summary>
     public string MountRoot { get; set; } = "/mnt/ccdsvm";
 
+    /// <summary>Where the agent keeps its own state: the volume store and the loop-partition map. Default: ./data/units/&lt;name&gt;.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The fstab that <c>persist: true</c> mounts are written to.</summary>
+    public string FstabPath { get; set; } = "/etc/fstab";
+
     /// <summary>Longest pause between reconnect attempts, in seconds.</summary>
     public int MaxReconnectDelaySeconds { get; set; } = 30;
 
@@ -31,6 +37,11 @@ public sealed class AgentOptions
 
     public IReadOnlyList<string> EffectiveRoots =>
         Roots.Count > 0 ? Roots : [Path.Combine("data", "units", Name, "files")];
+
+    public string EffectiveDataDirectory => Path.GetFullPath(DataDirectory ?? Path.Combine("data", "units", Name));
+
+    /// <summary>Volumes are mounted below here; mounted volumes count as roots for file work.</summary>
+    public string VolumeMountRoot => Path.Combine(Path.GetFullPath(MountRoot), "volumes");
 
     public void Validate()
     {

@@ -3,6 +3,7 @@ using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Inventory;
 using Ccdsvm.Unit.Agent.Security;
+using Ccdsvm.Unit.Agent.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Unit.Agent;
@@ -17,12 +18,17 @@ public static class AgentServiceCollectionExtensions
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
 
-        services.AddSingleton(sp => new PathGuard(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveRoots));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new PathGuard(o.EffectiveRoots, [o.VolumeMountRoot]);
+        });
         services.AddSingleton<InventoryCollector>();
         services.AddSingleton<ITaskExecutor, FsChecksumExecutor>();
         services.AddSingleton<ITaskExecutor, FsListExecutor>();
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
         services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
+        services.AddStorageExecutors();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<StationConnection>();

@@ -45,6 +45,9 @@ public sealed class TaskKindCatalog
                 new ParameterSpec("reason", ParameterType.String, false, "shown to whoever waits for it", Example: "replacing cable"),
             ],
             (unit, p) => [new LockRequest(HoldResource(unit, Str(p, "resource")), LockMode.Exclusive)]);
+
+        foreach (var kind in StorageKinds.Definitions()) yield return kind;
+        foreach (var kind in FileKinds.Definitions()) yield return kind;
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

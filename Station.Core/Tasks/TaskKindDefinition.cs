@@ -3,10 +3,18 @@ using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-public enum ParameterType { String, Number, Boolean }
+/// <summary>
+/// <see cref="NumberOrWord"/> takes a number or one of <see cref="ParameterSpec.Allowed"/> (a size or "rest");
+/// <see cref="ObjectArray"/> items are checked against <see cref="ParameterSpec.Items"/>.
+/// </summary>
+public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, NumberOrWord }
 
-/// <summary>One parameter of a task kind: what forms render and what validation checks.</summary>
-public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null);
+/// <summary>
+/// One parameter of a task kind: what forms render and what validation checks. <paramref name="Allowed"/>
+/// limits strings to a set; for arrays <paramref name="Min"/> and <paramref name="Max"/> count items.
+/// </summary>
+public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
+    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -18,6 +26,9 @@ public sealed record TaskKindDefinition(
     IReadOnlyList<ParameterSpec> Parameters,
     Func<string, JsonElement, IReadOnlyList<LockRequest>> LockPlan)
 {
+    /// <summary>Checks that span parameters (only the last partition may take the rest); run once each parameter is well-formed.</summary>
+    public Func<JsonElement, string?>? Rules { get; init; }
+
     /// <summary>Checks parameters against the spec; returns a message naming every problem, or null.</summary>
     public string? Validate(JsonElement parameters)
     {
@@ -37,6 +48,7 @@ public sealed record TaskKindDefinition(
             var problem = CheckValue(spec, value);
             if (problem is not null) problems.Add(problem);
         }
+        if (problems.Count == 0 && Rules?.Invoke(parameters) is { } rule) problems.Add(rule);
         return problems.Count == 0 ? null : $"{string.Join("; ", problems)}. {Kind} takes: {Describe()}";
     }
 
@@ -44,6 +56,12 @@ public sealed record TaskKindDefinition(
     {
         switch (spec.Type)
         {
+            case ParameterType.String when spec.Allowed is { } allowed && value.ValueKind == JsonValueKind.String && !allowed.Contains(value.GetString()!, StringComparer.Ordinal):
+                return $"parameter '{spec.Name}' must be one of {string.Join(", ", allowed)}; got '{value.GetString()}'";
+            case ParameterType.NumberOrWord:
+                return CheckNumberOrWord(spec, value);
+            case ParameterType.StringArray or ParameterType.ObjectArray:
+                return CheckArray(spec, value);
             case ParameterType.String when value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()):
                 return $"parameter '{spec.Name}' must be a non-empty string";
             case ParameterType.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
@@ -60,6 +78,49 @@ public sealed record TaskKindDefinition(
             default:
                 return null;
         }
+    }
+
+    private static string? CheckNumberOrWord(ParameterSpec spec, JsonElement value)
+    {
+        var words = spec.Allowed ?? [];
+        if (value.ValueKind == JsonValueKind.String && words.Contains(value.GetString()!, StringComparer.Ordinal)) return null;
+        if (value.ValueKind != JsonValueKind.Number)
+            return $"parameter '{spec.Name}' must be a number{string.Concat(words.Select(w => $" or \"{w}\""))}";
+        return CheckValue(spec with { Type = ParameterType.Number }, value);
+    }
+
+    private static string? CheckArray(ParameterSpec spec, JsonElement value)
+    {
+        string items = spec.Type == ParameterType.StringArray ? "strings" : "objects";
+        if (value.ValueKind != JsonValueKind.Array) return $"parameter '{spec.Name}' must be an array of {items}";
+        int count = value.GetArrayLength();
+        if (spec.Min is { } min && count < min) return $"parameter '{spec.Name}' needs at least {min} item{(min == 1 ? "" : "s")}, got {count}";
+        if (spec.Max is { } max && count > max) return $"parameter '{spec.Name}' takes at most {max} items, got {count}";
+        var problems = new List<string>();
+        int i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            string at = $"{spec.Name}[{i++}]";
+            if (spec.Type == ParameterType.StringArray)
+            {
+                if (CheckValue(new ParameterSpec(at, ParameterType.String, true, spec.Description, Allowed: spec.Allowed), item) is { } p) problems.Add(p);
+                continue;
+            }
+            if (item.ValueKind != JsonValueKind.Object) { problems.Add($"parameter '{at}' must be an object"); continue; }
+            var fields = spec.Items ?? [];
+            foreach (var prop in item.EnumerateObject())
+                if (!fields.Any(f => f.Name == prop.Name)) problems.Add($"unknown field '{at}.{prop.Name}'");
+            foreach (var field in fields)
+            {
+                if (!item.TryGetProperty(field.Name, out var v) || v.ValueKind == JsonValueKind.Null)
+                {
+                    if (field.Required) problems.Add($"missing field '{at}.{field.Name}' ({field.Description})");
+                    continue;
+                }
+                if (CheckValue(field with { Name = $"{at}.{field.Name}" }, v) is { } p) problems.Add(p);
+            }
+        }
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     public string Describe() => Parameters.Count == 0

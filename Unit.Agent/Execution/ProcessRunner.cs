@@ -7,12 +7,13 @@ public sealed record ProcessOutput(int ExitCode, string StdOut, string StdErr);
 /// <summary>Runs an external tool with an argument list, never through a shell.</summary>
 public static class ProcessRunner
 {
-    public static async Task<ProcessOutput> RunAsync(string file, IEnumerable<string> args, CancellationToken ct, TimeSpan? timeout = null)
+    public static async Task<ProcessOutput> RunAsync(string file, IEnumerable<string> args, CancellationToken ct, TimeSpan? timeout = null, string? stdin = null)
     {
         var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -33,6 +34,11 @@ public static class ProcessRunner
         var stderr = process.StandardError.ReadToEndAsync(limit.Token);
         try
         {
+            if (stdin is not null)
+            {
+                await process.StandardInput.WriteAsync(stdin.AsMemory(), limit.Token).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
             await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
             return new ProcessOutput(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }

@@ -2,15 +2,20 @@ using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Inventory;
+using Ccdsvm.Unit.Agent.Storage;
 
 namespace Ccdsvm.Unit.Agent.Executors;
 
-/// <summary><c>storage.inventory {}</c> → the unit's block devices from lsblk JSON.</summary>
-public sealed class StorageInventoryExecutor : ITaskExecutor
+/// <summary>
+/// <c>storage.inventory {}</c> → block devices (lsblk: sizes, model, serial), loop devices with their backing
+/// files and mapped partitions, partition tables (sfdisk), mounted file systems with free space (statvfs),
+/// and RAID arrays (btrfs multi-device, md from /proc/mdstat) with members and health.
+/// </summary>
+public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskExecutor
 {
     public string Kind => TaskKinds.StorageInventory;
 
-    /// <summary>Waits on an external process.</summary>
+    /// <summary>Waits on external processes.</summary>
     public bool NeedsDedicatedThread => true;
 
     public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
@@ -21,7 +26,53 @@ public sealed class StorageInventoryExecutor : ITaskExecutor
         if (output.ExitCode != 0)
             throw new TaskFailure($"lsblk exited with {output.ExitCode}: {output.StdErr.Trim()}");
         var disks = LsblkParser.Parse(output.StdOut);
-        context.Report(1, $"{disks.Count} block devices");
-        return new { disks };
+
+        context.Report(0.3, "loop devices");
+        var mapped = mapper is null ? [] : await mapper.AllAsync(cancellationToken).ConfigureAwait(false);
+        var loops = (await LoopDevices.ListAsync(cancellationToken).ConfigureAwait(false)).Select(l =>
+        {
+            var m = mapped.FirstOrDefault(p => p.Node == l.Name);
+            return new { name = l.Name, backFile = l.BackFile, offset = l.Offset, sizeLimit = l.SizeLimit, partitionOf = m?.Parent, partitionNumber = m?.Number };
+        }).ToList();
+
+        context.Report(0.5, "partition tables");
+        var tables = new List<object>();
+        foreach (var d in disks.Where(d => d.Type is "disk" or "loop" && d.SizeBytes > 0 && !mapped.Any(m => m.Node == d.Path)))
+        {
+            var layout = await PartitionTable.ReadAsync(d.Path, cancellationToken).ConfigureAwait(false);
+            if (layout is null) continue;
+            tables.Add(new
+            {
+                device = d.Path,
+                table = layout.Label == "dos" ? "msdos" : layout.Label,
+                partitions = layout.Partitions.Select(p => new
+                {
+                    number = p.Number,
+                    node = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.Node,
+                    start = p.StartBytes,
+                    size = p.SizeBytes,
+                    type = p.Type,
+                    name = p.Name,
+                }).ToList(),
+            });
+        }
+
+        context.Report(0.7, "file systems and arrays");
+        var fileSystems = Mounts.Read().Where(m => m.Source.StartsWith("/dev/", StringComparison.Ordinal)).Select(m =>
+        {
+            var drive = new DriveInfo(m.MountPoint);
+            return new { device = m.Source, mountpoint = m.MountPoint, fstype = m.FsType, sizeBytes = drive.TotalSize, freeBytes = drive.TotalFreeSpace, availableBytes = drive.AvailableFreeSpace };
+        }).ToList();
+        var arrays = await Arrays.ReadAsync(cancellationToken).ConfigureAwait(false);
+        context.Report(1, $"{disks.Count} block devices, {arrays.Count} arrays");
+        return new
+        {
+            disks,
+            loops,
+            partitionTables = tables,
+            fileSystems,
+            arrays = arrays.Select(a => new { engine = a.Engine, name = a.Name, uuid = a.Uuid, level = a.Level, members = a.Members, expectedDevices = a.ExpectedDevices, degraded = a.Degraded, mountpoint = a.MountPoint }).ToList(),
+            mdAvailable = Arrays.MdAvailable,
+        };
     }
 }

@@ -8,7 +8,14 @@ public sealed class PathGuard
 {
     private const int MaxLinkHops = 40;
 
-    public PathGuard(IEnumerable<string> roots)
+    public PathGuard(IEnumerable<string> roots) : this(roots, [])
+    {
+    }
+
+    /// <param name="roots">Directories for file work, created if missing.</param>
+    /// <param name="volumeRoots">Where volumes get mounted: allowed, but created by the volume work, not here
+    /// (the agent may start without the right to create them).</param>
+    public PathGuard(IEnumerable<string> roots, IEnumerable<string> volumeRoots)
     {
         var resolved = new List<string>();
         foreach (var root in roots)
@@ -17,7 +24,9 @@ public sealed class PathGuard
             Directory.CreateDirectory(full);
             resolved.Add(Trim(RealPath(full)));
         }
-        Roots = resolved;
+        foreach (var root in volumeRoots)
+            resolved.Add(Trim(RealPath(Path.GetFullPath(root))));
+        Roots = resolved.Distinct(StringComparer.Ordinal).ToList();
     }
 
     public IReadOnlyList<string> Roots { get; }
@@ -36,6 +45,24 @@ public sealed class PathGuard
         if (!IsInsideRoots(real))
             throw new TaskFailure($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
         return real;
+    }
+
+    /// <summary>
+    /// Like <see cref="Resolve"/> but leaves the last component unresolved, for work on a directory entry
+    /// itself (delete, rename, stat of a link): the parent must lie inside a root.
+    /// </summary>
+    public string ResolveEntry(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0') || !Path.IsPathRooted(path)) return Resolve(path);
+        string full = Trim(Path.GetFullPath(path));
+        string name = Path.GetFileName(full);
+        string? parent = Path.GetDirectoryName(full);
+        string entry = name.Length == 0 || parent is null ? "/" : Path.Combine(Trim(RealPath(parent)), name);
+        if (!IsInsideRoots(entry))
+            throw new TaskFailure($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
+        if (Roots.Contains(entry, StringComparer.Ordinal))
+            throw new TaskFailure($"path '{path}' is one of this unit's roots itself; work on entries inside it");
+        return entry;
     }
 
     public bool IsInsideRoots(string realPath) =>

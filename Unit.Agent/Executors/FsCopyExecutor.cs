@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary>
+/// <c>fs.copy {from, to, recursive?}</c>: copies into a temporary name beside the destination with byte
+/// progress, reports stage 1 done once the source is read (its shared lock goes then), and renames the
+/// copy into place in stage 2. Links inside a copied tree are copied as links, never followed.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class FsCopyExecutor(PathGuard guard) : ITaskExecutor
+{
+    private const int BufferSize = 1 << 20;
+
+    public string Kind => TaskKinds.FsCopy;
+    public bool NeedsDedicatedThread => true;
+
+    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string from = guard.Resolve(parameters.RequiredString("from"));
+        string to = guard.ResolveEntry(parameters.RequiredString("to"));
+        bool recursive = parameters.OptionalBool("recursive");
+        bool isDirectory = Directory.Exists(from);
+        if (!isDirectory && !File.Exists(from)) throw new TaskFailure($"'{from}' does not exist");
+        if (isDirectory && !recursive) throw new TaskFailure($"'{from}' is a directory; pass recursive: true to copy it with everything in it");
+        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw new TaskFailure($"'{to}' already exists");
+        if (!Directory.Exists(Path.GetDirectoryName(to))) throw new TaskFailure($"the directory of '{to}' does not exist; create it with fs.mkdir");
+        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailure($"cannot copy '{from}' into itself");
+
+        context.EnterStage(1, 2, "reading the source");
+        string temp = Path.Combine(Path.GetDirectoryName(to)!, $".{Path.GetFileName(to)}.ccdsvm-{Guid.NewGuid():N}");
+        var progress = new Progress(context, isDirectory ? Total(new DirectoryInfo(from)) : new FileInfo(from).Length);
+        try
+        {
+            if (isDirectory) CopyTree(new DirectoryInfo(from), temp, progress, cancellationToken);
+            else CopyFile(from, temp, progress, cancellationToken);
+            await context.StageDoneAsync(1).ConfigureAwait(false);
+
+            context.EnterStage(2, 2, "moving the copy into place");
+            if (isDirectory) Directory.Move(temp, to);
+            else File.Move(temp, to, overwrite: false);
+        }
+        catch
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            else File.Delete(temp);
+            throw;
+        }
+        context.Report(1, $"{progress.Done:N0} bytes copied");
+        return new { from, to, bytes = progress.Done, files = progress.Files };
+    }
+
+    private sealed class Progress(TaskContext context, long total)
+    {
+        public long Done { get; private set; }
+        public int Files { get; set; }
+
+        public void Add(long bytes)
+        {
+            Done += bytes;
+            context.Report(total == 0 ? 1 : (double)Done / total, $"copying: {Done / (1024 * 1024):N0} of {total / (1024 * 1024):N0} MiB");
+        }
+    }
+
+    private static long Total(DirectoryInfo dir) =>
+        dir.EnumerateFileSystemInfos().Sum(i => i.LinkTarget is not null ? 0 : i is FileInfo f ? f.Length : i is DirectoryInfo d ? Total(d) : 0);
+
+    private static void CopyTree(DirectoryInfo source, string target, Progress progress, CancellationToken ct)
+    {
+        Directory.CreateDirectory(target);
+        File.SetUnixFileMode(target, source.UnixFileMode);
+        foreach (var entry in source.EnumerateFileSystemInfos())
+        {
+            ct.ThrowIfCancellationRequested();
+            string dest = Path.Combine(target, entry.Name);
+            if (entry.LinkTarget is { } link) File.CreateSymbolicLink(dest, link);
+            else if (entry is DirectoryInfo d) CopyTree(d, dest, progress, ct);
+            else CopyFile(entry.FullName, dest, progress, ct);
+        }
+    }
+
+    private static void CopyFile(string source, string target, Progress progress, CancellationToken ct)
+    {
+        using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        {
+            var buffer = new byte[BufferSize];
+            int read;
+            while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                output.Write(buffer, 0, read);
+                progress.Add(read);
+            }
+            output.Flush(flushToDisk: true);
+        }
+        File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+        progress.Files++;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+using Ccdsvm.Unit.Agent.Storage;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>fs.delete {path, recursive?}</c>: a link is removed itself, never followed; a non-empty directory needs recursive.</summary>
+public sealed class FsDeleteExecutor(PathGuard guard) : ITaskExecutor
+{
+    public string Kind => TaskKinds.FsDelete;
+    public bool NeedsDedicatedThread => true;
+
+    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string path = guard.ResolveEntry(parameters.RequiredString("path"));
+        bool recursive = parameters.OptionalBool("recursive");
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null || info.Exists)
+        {
+            info.Delete();
+            context.Report(1, "deleted");
+            return Task.FromResult<object?>(new { path, type = info.LinkTarget is null ? "file" : "symlink" });
+        }
+        if (!Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
+        var mounts = Mounts.Read();
+        var inside = mounts.FirstOrDefault(m => m.MountPoint == path || m.MountPoint.StartsWith(path + "/", StringComparison.Ordinal));
+        if (inside is not null) throw new TaskFailure($"'{path}' holds the mount point {inside.MountPoint}; unmount it first");
+        if (!recursive && Directory.EnumerateFileSystemEntries(path).Any())
+            throw new TaskFailure($"directory '{path}' is not empty; pass recursive: true to delete it with everything in it");
+        Directory.Delete(path, recursive);
+        context.Report(1, "deleted");
+        return Task.FromResult<object?>(new { path, type = "directory" });
+    }
+}

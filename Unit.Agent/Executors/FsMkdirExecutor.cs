@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>fs.mkdir {path, parents?}</c>: without parents the parent directory must exist.</summary>
+public sealed class FsMkdirExecutor(PathGuard guard) : ITaskExecutor
+{
+    public string Kind => TaskKinds.FsMkdir;
+    public bool NeedsDedicatedThread => false;
+
+    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string path = guard.ResolveEntry(parameters.RequiredString("path"));
+        bool parents = parameters.OptionalBool("parents");
+        if (File.Exists(path)) throw new TaskFailure($"'{path}' exists and is a file");
+        bool existed = Directory.Exists(path);
+        if (existed && !parents) throw new TaskFailure($"'{path}' already exists");
+        if (!parents && !Directory.Exists(Path.GetDirectoryName(path)))
+            throw new TaskFailure($"the parent of '{path}' does not exist; pass parents: true to create it too");
+        Directory.CreateDirectory(path);
+        context.Report(1, existed ? "already there" : "created");
+        return Task.FromResult<object?>(new { path, created = !existed });
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>fs.rename {from, to}</c>: renames an entry (a link itself, not its target); never replaces one.</summary>
+public sealed class FsRenameExecutor(PathGuard guard) : ITaskExecutor
+{
+    public string Kind => TaskKinds.FsRename;
+    public bool NeedsDedicatedThread => false;
+
+    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string from = guard.ResolveEntry(parameters.RequiredString("from"));
+        string to = guard.ResolveEntry(parameters.RequiredString("to"));
+        var source = new FileInfo(from);
+        bool isDirectory = Directory.Exists(from) && source.LinkTarget is null;
+        if (!source.Exists && !isDirectory && source.LinkTarget is null) throw new TaskFailure($"'{from}' does not exist");
+        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw new TaskFailure($"'{to}' already exists");
+        if (!Directory.Exists(Path.GetDirectoryName(to))) throw new TaskFailure($"the directory of '{to}' does not exist");
+        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailure($"cannot move '{from}' into itself");
+        try
+        {
+            if (isDirectory) Directory.Move(from, to);
+            else File.Move(from, to);
+        }
+        catch (IOException ex)
+        {
+            throw new TaskFailure($"rename of '{from}' to '{to}' failed: {ex.Message} (across file systems, use fs.copy then fs.delete)", ex);
+        }
+        context.Report(1, "renamed");
+        return Task.FromResult<object?>(new { from, to });
+    }
+}

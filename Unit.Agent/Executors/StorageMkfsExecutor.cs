@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Storage;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>storage.mkfs {device, fstype: ext4|xfs|btrfs, label?, force?}</c> → <c>{device, fstype, label, uuid}</c>.</summary>
+public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : ITaskExecutor
+{
+    public string Kind => TaskKinds.StorageMkfs;
+    public bool NeedsDedicatedThread => true;
+
+    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string device = parameters.RequiredString("device");
+        string fstype = parameters.OneOf("fstype", "ext4", "xfs", "btrfs");
+        string? label = parameters.OptionalString("label");
+        bool force = parameters.OptionalBool("force");
+        CheckLabel(fstype, label);
+
+        context.EnterStage(1, 2, $"checking {device}");
+        string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
+        context.EnterStage(2, 2, $"making {fstype} on {real}");
+        // A file system over the whole disk makes its old partitions meaningless.
+        if (force) await mapper.UnmapAsync(real, context, cancellationToken).ConfigureAwait(false);
+        await MakeAsync(real, fstype, label, context, cancellationToken).ConfigureAwait(false);
+        var probe = await Blkid.ProbeAsync(real, cancellationToken).ConfigureAwait(false);
+        context.Report(1, $"{fstype} made on {real}");
+        return new { device = real, fstype, label, uuid = probe.GetValueOrDefault("UUID") };
+    }
+
+    /// <summary>The caller has already checked the device; the tools' own "existing file system" prompts are answered with force.</summary>
+    internal static Task<string> MakeAsync(string device, string fstype, string? label, TaskContext? context, CancellationToken ct)
+    {
+        var args = new List<string>();
+        args.AddRange(fstype switch
+        {
+            "ext4" => ["-F", "-q"],
+            _ => ["-f"],
+        });
+        if (!string.IsNullOrEmpty(label)) args.AddRange(["-L", label]);
+        args.Add(device);
+        return Tool.RunAsync(context, "mkfs." + fstype, args, ct);
+    }
+
+    internal static void CheckLabel(string fstype, string? label)
+    {
+        if (label is null) return;
+        int max = fstype switch { "ext4" => 16, "xfs" => 12, _ => 255 };
+        if (label.Length == 0 || label.Length > max || label.Any(c => char.IsControl(c) || c is '"' or '\\' or '/'))
+            throw new TaskFailure($"label '{label}' does not fit {fstype}: at most {max} characters, no control characters, quotes, slashes or backslashes");
+    }
+}

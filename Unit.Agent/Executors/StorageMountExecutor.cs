@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary><c>storage.mount {device, mountpoint, options?, persist?}</c>: mounts under Agent:MountRoot; fstab only with persist.</summary>
+public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOptions> options) : ITaskExecutor
+{
+    public string Kind => TaskKinds.StorageMount;
+    public bool NeedsDedicatedThread => true;
+
+    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string device = parameters.RequiredString("device");
+        string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.RequiredString("mountpoint"));
+        string mountOptions = parameters.OptionalString("options") ?? "defaults";
+        bool persist = parameters.OptionalBool("persist");
+        if (!mountOptions.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
+            throw new TaskFailure($"mount options '{mountOptions}' may hold only letters, digits and = , . _ : - +");
+
+        context.EnterStage(1, 2, $"checking {device}");
+        string real = await guard.CheckAsync(device, DeviceChecks.NotMounted, false, cancellationToken).ConfigureAwait(false);
+        if (Mounts.At(mountpoint) is { } busy)
+            throw new TaskFailure($"{mountpoint} is already a mount point (of {busy.Source}); unmount it first or choose another");
+        var probe = await Blkid.ProbeAsync(real, cancellationToken).ConfigureAwait(false);
+        if (!probe.TryGetValue("TYPE", out var fstype) || probe.GetValueOrDefault("USAGE") != "filesystem")
+            throw new TaskFailure($"'{device}' holds no file system{(fstype is null ? "" : $" ({fstype})")}; make one first (storage.mkfs)");
+
+        context.EnterStage(2, 2, $"mounting {real} at {mountpoint}");
+        Directory.CreateDirectory(mountpoint);
+        await Tool.RunAsync(context, "mount", ["-t", fstype, "-o", mountOptions, real, mountpoint], cancellationToken).ConfigureAwait(false);
+        if (persist)
+        {
+            Fstab.Add(options.Value.FstabPath, probe["UUID"], mountpoint, fstype, mountOptions);
+            context.Log($"added {mountpoint} to {options.Value.FstabPath}");
+        }
+        context.Report(1, $"mounted at {mountpoint}");
+        return new { device = real, mountpoint, fstype, options = mountOptions, persisted = persist };
+    }
+}

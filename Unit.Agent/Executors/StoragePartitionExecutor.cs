@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Storage;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary>
+/// <c>storage.partition {device, table, partitions: [{sizeMiB | "rest", type, name?}], force?}</c>: writes the
+/// table with sfdisk and reports each partition's node; where the kernel makes no partition nodes (loop
+/// devices) each partition gets a loop device of its own.
+/// </summary>
+public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mapper) : ITaskExecutor
+{
+    private sealed record Wanted(long? SizeMiB, string Type, string? Name);
+
+    public string Kind => TaskKinds.StoragePartition;
+    public bool NeedsDedicatedThread => true;
+
+    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        string device = parameters.RequiredString("device");
+        string table = parameters.OneOf("table", "gpt", "msdos");
+        var wanted = Read(parameters.RequiredArray("partitions"), table);
+        bool force = parameters.OptionalBool("force");
+
+        context.EnterStage(1, 3, $"checking {device}");
+        string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
+        long wantedBytes = wanted.Sum(w => (w.SizeMiB ?? 0) * 1024 * 1024);
+        if (wantedBytes >= BlockDevice.SizeBytes(real))
+            throw new TaskFailure($"the partitions ask for {wantedBytes / (1024 * 1024)} MiB but '{device}' has only {BlockDevice.SizeBytes(real) / (1024 * 1024)} MiB (less the table itself)");
+
+        context.EnterStage(2, 3, $"writing a {table} table on {real}");
+        await mapper.UnmapAsync(real, context, cancellationToken).ConfigureAwait(false);
+        if (force) await Tool.RunAsync(context, "wipefs", ["--all", real], cancellationToken).ConfigureAwait(false);
+        string script = Script(table, wanted);
+        context.Log("sfdisk script: " + script.Replace('\n', ';'));
+        await Tool.RunAsync(context, "sfdisk", ["--wipe", "always", "--wipe-partitions", "always", real], cancellationToken, script).ConfigureAwait(false);
+
+        context.EnterStage(3, 3, "finding partition nodes");
+        var layout = await PartitionTable.ReadAsync(real, cancellationToken).ConfigureAwait(false)
+            ?? throw new TaskFailure($"sfdisk reported success but no partition table can be read back from '{real}'");
+        var nodes = await NodesAsync(real, layout, context, cancellationToken).ConfigureAwait(false);
+        context.Report(1, $"{layout.Partitions.Count} partitions");
+        return new
+        {
+            device = real,
+            table = layout.Label == "dos" ? "msdos" : layout.Label,
+            partitions = layout.Partitions.Select(p => new
+            {
+                number = p.Number,
+                node = nodes[p.Number],
+                start = p.StartBytes,
+                size = p.SizeBytes,
+                type = p.Type,
+                name = p.Name,
+            }).ToList(),
+        };
+    }
+
+    private async Task<Dictionary<int, string>> NodesAsync(string real, PartitionLayout layout, TaskContext context, CancellationToken ct)
+    {
+        if (!BlockDevice.LacksPartitionNodes(real))
+        {
+            // udev may take a moment to create the nodes after sfdisk's re-read.
+            for (int i = 0; i < 20; i++)
+            {
+                var kernel = BlockDevice.KernelPartitions(real).ToDictionary(k => k.Number, k => k.Node);
+                if (layout.Partitions.All(p => kernel.ContainsKey(p.Number) && File.Exists(kernel[p.Number]))) return kernel;
+                await Task.Delay(250, ct).ConfigureAwait(false);
+            }
+            context.Log($"the kernel made no partition nodes for {real}; mapping them with loop devices");
+        }
+        var nodes = new Dictionary<int, string>();
+        foreach (var p in layout.Partitions)
+            nodes[p.Number] = (await mapper.MapAsync(real, p.Number, p.StartBytes, p.SizeBytes, context, ct).ConfigureAwait(false)).Node;
+        return nodes;
+    }
+
+    private static List<Wanted> Read(JsonElement array, string table)
+    {
+        var list = new List<Wanted>();
+        int i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            i++;
+            if (item.ValueKind != JsonValueKind.Object) throw new TaskFailure($"partitions[{i - 1}] must be an object {{sizeMiB, type, name?}}");
+            long? size = item.TryGetProperty("sizeMiB", out var s) ? s.ValueKind switch
+            {
+                JsonValueKind.Number when s.TryGetInt64(out var n) && n >= 1 => n,
+                JsonValueKind.String when s.GetString() == "rest" => null,
+                _ => throw new TaskFailure($"partitions[{i - 1}].sizeMiB must be a whole number of MiB (at least 1) or \"rest\""),
+            } : throw new TaskFailure($"partitions[{i - 1}].sizeMiB is required: a number of MiB or \"rest\"");
+            if (size is null && i != array.GetArrayLength()) throw new TaskFailure($"partitions[{i - 1}]: only the last partition may take the \"rest\"");
+            string type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "linux";
+            if (!PartitionTable.Shortcuts.ContainsKey(type))
+                throw new TaskFailure($"partitions[{i - 1}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
+            string? name = item.TryGetProperty("name", out var nm) && nm.ValueKind == JsonValueKind.String ? nm.GetString() : null;
+            if (name is not null && (table != "gpt" || name.Length > 36 || name.Any(c => c is '"' or '\\' || char.IsControl(c))))
+                throw new TaskFailure($"partitions[{i - 1}].name: names need a gpt table and at most 36 characters without quotes or backslashes");
+            list.Add(new Wanted(size, type, name));
+        }
+        if (table == "msdos" && list.Count > 4)
+            throw new TaskFailure("an msdos table holds at most 4 primary partitions; use table \"gpt\" for more");
+        return list;
+    }
+
+    private static string Script(string table, List<Wanted> wanted)
+    {
+        var sb = new StringBuilder().Append("label: ").Append(table == "msdos" ? "dos" : "gpt").Append('\n');
+        foreach (var w in wanted)
+        {
+            if (w.SizeMiB is { } mib) sb.Append("size=").Append(mib).Append("MiB, ");
+            sb.Append("type=").Append(PartitionTable.Shortcuts[w.Type]);
+            if (w.Name is not null) sb.Append(", name=\"").Append(w.Name).Append('"');
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+}

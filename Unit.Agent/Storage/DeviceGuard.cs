@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ccdsvm.Unit.Agent.Execution;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.Storage;
+
+[Flags]
+public enum DeviceChecks
+{
+    /// <summary>Allowed by Agent:Devices and not holding the root file system: always checked.</summary>
+    Basic = 0,
+    NotMounted = 1,
+    NotArrayMember = 2,
+    /// <summary>No file-system signature or partition table unless the task says force.</summary>
+    NoData = 4,
+    Destructive = NotMounted | NotArrayMember | NoData,
+}
+
+/// <summary>
+/// The agent's own checks before storage work touches a device. The station validated the request too,
+/// but the agent is the last line: it refuses with a message saying why, and changes nothing.
+/// </summary>
+public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mapper)
+{
+    /// <summary>Returns the device's real path if Agent:Devices allows it and it is a block device here.</summary>
+    public string RequireAllowed(string device)
+    {
+        var globs = options.Value.Devices;
+        if (globs.Count == 0)
+            throw new TaskFailure($"no devices are allowed on this unit: set Agent:Devices (globs such as /dev/sdb* or /dev/loop*) to let storage work use '{device}'");
+        if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Contains('\0'))
+            throw new TaskFailure($"'{device}' is not a device path: give one under /dev, e.g. /dev/sdb");
+        string full = Path.GetFullPath(device);
+        string? real = BlockDevice.Canonical(full);
+        if (!globs.Any(g => Matches(g, full) || (real is not null && Matches(g, real))))
+            throw new TaskFailure($"device '{device}' is not in this unit's allow-list (Agent:Devices: {string.Join(", ", globs)})");
+        return real ?? throw new TaskFailure($"'{device}' is not a block device on this unit");
+    }
+
+    public async Task<string> CheckAsync(string device, DeviceChecks checks, bool force, CancellationToken ct)
+    {
+        string real = RequireAllowed(device);
+        var family = await FamilyAsync(real, ct).ConfigureAwait(false);
+        var mounts = Mounts.Read();
+
+        var root = mounts.LastOrDefault(m => m.MountPoint == "/");
+        if (root is not null && family.Any(f => Same(f, root)))
+            throw new TaskFailure($"'{device}' holds this unit's root file system; storage work will not touch it");
+
+        if (checks.HasFlag(DeviceChecks.NotMounted))
+        {
+            foreach (var m in mounts)
+            {
+                var hit = family.FirstOrDefault(f => Same(f, m));
+                if (hit is not null)
+                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Node})")} at {m.MountPoint}; unmount it first (storage.unmount)");
+            }
+            var swap = Mounts.Swaps().FirstOrDefault(s => family.Any(f => f.Node == s));
+            if (swap is not null)
+                throw new TaskFailure($"'{device}' is in use as swap ({swap}); swapoff it first");
+        }
+
+        if (checks.HasFlag(DeviceChecks.NotArrayMember))
+            await RequireNotArrayMemberAsync(device, real, ct).ConfigureAwait(false);
+
+        if (checks.HasFlag(DeviceChecks.NoData) && !force)
+        {
+            var signatures = await SignaturesAsync(real, ct).ConfigureAwait(false);
+            var mapped = family.Where(f => f.Node != real).Select(f => f.Node).ToList();
+            if (signatures.Count > 0 || mapped.Count > 0)
+            {
+                string what = signatures.Count > 0 ? string.Join(", ", signatures.Distinct()) : "partitions " + string.Join(", ", mapped);
+                throw new TaskFailure($"'{device}' holds data ({what}): a file system or partition table is on it; pass force: true to overwrite it");
+            }
+        }
+        return real;
+    }
+
+    /// <summary>File-system, RAID and partition-table signatures, as wipefs finds them.</summary>
+    public static async Task<IReadOnlyList<string>> SignaturesAsync(string device, CancellationToken ct)
+    {
+        var output = await Tool.ProbeAsync("wipefs", ["--json", device], ct).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+            throw new TaskFailure($"wipefs could not read '{device}': {output.StdErr.Trim()}");
+        if (string.IsNullOrWhiteSpace(output.StdOut)) return [];
+        using var doc = JsonDocument.Parse(output.StdOut);
+        return doc.RootElement.TryGetProperty("signatures", out var s)
+            ? s.EnumerateArray().Select(e => e.GetProperty("type").GetString() ?? "unknown").ToList()
+            : [];
+    }
+
+    private static async Task RequireNotArrayMemberAsync(string device, string real, CancellationToken ct)
+    {
+        var holders = BlockDevice.Holders(real);
+        if (holders.Count > 0)
+            throw new TaskFailure($"'{device}' is part of {string.Join(", ", holders)} (an md array or device-mapper target); take it out of the array first");
+        var probe = await Tool.ProbeAsync("blkid", ["-p", "-o", "export", real], ct).ConfigureAwait(false);
+        var type = probe.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith("TYPE=", StringComparison.Ordinal))?[5..].Trim();
+        if (type == "linux_raid_member")
+            throw new TaskFailure($"'{device}' is a member of an md array (linux_raid_member signature); remove it with mdadm or wipe its signature first");
+        if (type == "btrfs")
+        {
+            var show = await Tool.ProbeAsync("btrfs", ["filesystem", "show", real], ct).ConfigureAwait(false);
+            var total = Regex.Match(show.StdOut, @"Total devices (\d+)");
+            if (total.Success && int.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 1)
+                throw new TaskFailure($"'{device}' is a member of a btrfs array of {total.Groups[1].Value} devices; remove it with 'btrfs device remove' or wipe the array first");
+        }
+    }
+
+    private sealed record Member(string Node, string? MajorMinor);
+
+    /// <summary>The device plus every partition of it: kernel nodes and mapped partition loops.</summary>
+    private async Task<IReadOnlyList<Member>> FamilyAsync(string real, CancellationToken ct)
+    {
+        var nodes = new List<string> { real };
+        nodes.AddRange(BlockDevice.KernelPartitions(real).Select(p => p.Node));
+        nodes.AddRange((await mapper.PartitionsOfAsync(real, ct).ConfigureAwait(false)).Select(p => p.Node));
+        return nodes.Distinct().Select(n => new Member(n, BlockDevice.MajorMinor(n))).ToList();
+    }
+
+    private static bool Same(Member node, MountEntry m) =>
+        (node.MajorMinor is not null && node.MajorMinor == m.MajorMinor) ||
+        (m.Source.StartsWith("/dev/", StringComparison.Ordinal) && BlockDevice.Canonical(m.Source) == node.Node);
+
+    /// <summary>Shell-style glob: '*' and '?' stay within one path component.</summary>
+    public static bool Matches(string glob, string path)
+    {
+        string pattern = "^" + Regex.Escape(glob).Replace(@"\*", "[^/]*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$";
+        return Regex.IsMatch(path, pattern, RegexOptions.CultureInvariant);
+    }
+}

@@ -1,0 +1,35 @@
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Executors;
+
+namespace Ccdsvm.Unit.Agent.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Storage and file-system executors with the device guard and loop mapper they share.</summary>
+    public static IServiceCollection AddStorageExecutors(this IServiceCollection services)
+    {
+        services.AddSingleton<LoopMapper>();
+        // Block devices, mount tables and Unix modes are Linux matters; elsewhere these kinds stay unknown.
+        if (!OperatingSystem.IsLinux()) return services;
+        services.AddSingleton<DeviceGuard>();
+        services.AddSingleton<VolumeStore>();
+        services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageUnmountExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageRaidExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeCreateExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeResizeExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeDeleteExecutor>();
+        services.AddSingleton<ITaskExecutor, StorageVolumeListExecutor>();
+        services.AddSingleton<ITaskExecutor, FsStatExecutor>();
+        services.AddSingleton<ITaskExecutor, FsMkdirExecutor>();
+        services.AddSingleton<ITaskExecutor, FsWriteExecutor>();
+        services.AddSingleton<ITaskExecutor, FsRenameExecutor>();
+        services.AddSingleton<ITaskExecutor, FsCopyExecutor>();
+        services.AddSingleton<ITaskExecutor, FsDeleteExecutor>();
+        services.AddSingleton<ITaskExecutor, FsChmodExecutor>();
+        services.AddSingleton<ITaskExecutor, FsChownExecutor>();
+        return services;
+    }
+}
