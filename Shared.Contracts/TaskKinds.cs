@@ -7,4 +7,5 @@ public static class TaskKinds
     public const string FsList = "fs.list";
     public const string StorageInventory = "storage.inventory";
     public const string MaintenanceHold = "maintenance.hold";
+    public const string DataMove = "data.move";
 }
