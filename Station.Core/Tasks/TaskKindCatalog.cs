@@ -45,6 +45,8 @@ public sealed class TaskKindCatalog
                 new ParameterSpec("reason", ParameterType.String, false, "shown to whoever waits for it", Example: "replacing cable"),
             ],
             (unit, p) => [new LockRequest(HoldResource(unit, Str(p, "resource")), LockMode.Exclusive)]);
+
+        foreach (var kind in DataKinds.Definitions()) yield return kind;
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

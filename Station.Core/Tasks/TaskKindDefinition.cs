@@ -3,10 +3,14 @@ using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-public enum ParameterType { String, Number, Boolean }
+public enum ParameterType { String, Number, Boolean, Object }
 
-/// <summary>One parameter of a task kind: what forms render and what validation checks.</summary>
-public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null);
+/// <summary>
+/// One parameter of a task kind: what forms render and what validation checks. An Object has
+/// <see cref="Fields"/>; a String may be limited to <see cref="Choices"/>.
+/// </summary>
+public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
+    IReadOnlyList<ParameterSpec>? Fields = null, IReadOnlyList<string>? Choices = null);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -18,6 +22,13 @@ public sealed record TaskKindDefinition(
     IReadOnlyList<ParameterSpec> Parameters,
     Func<string, JsonElement, IReadOnlyList<LockRequest>> LockPlan)
 {
+    /// <summary>Checks that need the target as well as the parameters (e.g. data.move runs on its destination); returns a message or null.</summary>
+    public Func<string, JsonElement, string?>? CheckTarget { get; init; }
+
+    /// <summary>Validates the parameters, then the target-dependent checks.</summary>
+    public string? Validate(JsonElement parameters, string target) =>
+        Validate(parameters) ?? CheckTarget?.Invoke(target, parameters);
+
     /// <summary>Checks parameters against the spec; returns a message naming every problem, or null.</summary>
     public string? Validate(JsonElement parameters)
     {
@@ -57,9 +68,33 @@ public sealed record TaskKindDefinition(
                 return null;
             case ParameterType.String when value.GetString()!.Length > 4096:
                 return $"parameter '{spec.Name}' is longer than 4096 characters";
+            case ParameterType.String when spec.Choices is { } choices && !choices.Contains(value.GetString()!, StringComparer.Ordinal):
+                return $"parameter '{spec.Name}' must be one of {string.Join(", ", choices.Select(c => $"\"{c}\""))}";
+            case ParameterType.Object:
+                return CheckObject(spec, value);
             default:
                 return null;
         }
+    }
+
+    private static string? CheckObject(ParameterSpec spec, JsonElement value)
+    {
+        var fields = spec.Fields ?? [];
+        string shape = "{" + string.Join(", ", fields.Select(f => f.Name)) + "}";
+        if (value.ValueKind != JsonValueKind.Object)
+            return $"parameter '{spec.Name}' must be an object {shape}";
+        foreach (var prop in value.EnumerateObject())
+            if (!fields.Any(f => f.Name == prop.Name)) return $"parameter '{spec.Name}' has an unknown field '{prop.Name}'; it takes {shape}";
+        foreach (var field in fields)
+        {
+            if (!value.TryGetProperty(field.Name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                if (field.Required) return $"parameter '{spec.Name}' misses '{field.Name}' ({field.Description})";
+                continue;
+            }
+            if (CheckValue(field with { Name = $"{spec.Name}.{field.Name}" }, v) is { } problem) return problem;
+        }
+        return null;
     }
 
     public string Describe() => Parameters.Count == 0
