@@ -45,7 +45,7 @@ public sealed class MoveCluster : IAsyncLifetime
         }
     }
 
-    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public async Task InitializeAsync()
     {

@@ -215,7 +215,13 @@ public sealed class MoveTests(MoveCluster cluster)
             using var again = await cluster.Http.PutAsync($"{cluster.StationUrl}/api/v1/units/b/files?path={Uri.EscapeDataString(path)}", new ByteArrayContent(bytes));
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
-            using var big = await cluster.Http.PutAsync($"{cluster.StationUrl}/api/v1/units/b/files?path={Uri.EscapeDataString(path + ".big")}", new ByteArrayContent(new byte[65 * 1024 * 1024]));
+            // Expect: 100-continue lets the station refuse before the body is sent, as a browser upload of a huge file would want.
+            using var bigRequest = new HttpRequestMessage(HttpMethod.Put, $"{cluster.StationUrl}/api/v1/units/b/files?path={Uri.EscapeDataString(path + ".big")}")
+            {
+                Content = new ByteArrayContent(new byte[65 * 1024 * 1024]),
+            };
+            bigRequest.Headers.ExpectContinue = true;
+            using var big = await cluster.Http.SendAsync(bigRequest);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
             Assert.False(File.Exists(path + ".big"));
         }
