@@ -10,16 +10,22 @@ using System.Text.Json.Nodes;
 namespace Ccdsvm.EndToEnd.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MoveProcessCollection : ICollectionFixture<MoveCluster>
+public sealed class MoveProcessCollection : ICollectionFixture<MoveCluster>, ICollectionFixture<MoveRelayCluster>
 {
     public const string Name = "Move processes";
+}
+
+/// <summary>The same cluster with <c>Transfers:Route=relay</c>: agents must pull through the station.</summary>
+public sealed class MoveRelayCluster : MoveCluster
+{
+    protected override IEnumerable<(string Key, string Value)> StationSettings => [("Transfers__Route", "relay")];
 }
 
 /// <summary>
 /// A real station process and two real agent processes (units "a" and "b"), each with its own root, for the
 /// data.move tests. Everything lives under one temporary directory removed at the end.
 /// </summary>
-public sealed class MoveCluster : IAsyncLifetime
+public class MoveCluster : IAsyncLifetime
 {
     public const string Key = "move-test-agent-key-0123456789";
     public const string Password = "Move-Test-Password-1!";
@@ -34,6 +40,9 @@ public sealed class MoveCluster : IAsyncLifetime
     public string RootB => Path.Combine(Work, "b");
     public string StationUrl { get; private set; } = "";
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Extra station environment variables a derived cluster sets.</summary>
+    protected virtual IEnumerable<(string Key, string Value)> StationSettings => [];
 
     public static string RepoRoot
     {
@@ -64,6 +73,7 @@ public sealed class MoveCluster : IAsyncLifetime
         psi.Environment["Transfers__MaxUploadBytes"] = (64L * 1024 * 1024).ToString();
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = Password;
         psi.Environment["Agent__Roots__0"] = Path.Combine(Work, "station-root");
+        foreach (var (k, v) in StationSettings) psi.Environment[k] = v;
         _station = Start(psi, new ConcurrentQueue<string>());
         await UntilAsync(async () => (await TryGet("/healthz")) == HttpStatusCode.OK, "the station to answer /healthz");
 
