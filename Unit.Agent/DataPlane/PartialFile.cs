@@ -17,7 +17,7 @@ internal sealed record PartialState(PartialIdentity Identity, long Offset);
 public sealed class PartialFile : IDisposable
 {
     public const string Suffix = ".ccdsvm-part";
-    private const long CheckpointBytes = 64L * 1024 * 1024;
+    private const long CheckpointBytes = 256L * 1024 * 1024;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _final;
