@@ -16,7 +16,8 @@ public sealed record UnitInventory(
     [property: Key(8)] IReadOnlyList<NetworkInterfaceInfo> Interfaces,
     [property: Key(9)] IReadOnlyList<string> Roots,
     [property: Key(10)] string AgentVersion,
-    [property: Key(11)] string? Parent);
+    [property: Key(11)] string? Parent,
+    [property: Key(12)] string? DataUrl = null);
 
 /// <summary>A block device as lsblk reports it; children are partitions or holders.</summary>
 [MessagePackObject]

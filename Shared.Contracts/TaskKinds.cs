@@ -26,4 +26,5 @@ public static class TaskKinds
     public const string FsDelete = "fs.delete";
     public const string FsChmod = "fs.chmod";
     public const string FsChown = "fs.chown";
+    public const string DataMove = "data.move";
 }

@@ -3,6 +3,7 @@ using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.Authentication;
@@ -42,6 +43,7 @@ public static class StationCoreExtensions
         services.AddSingleton(_ => new TaskKindCatalog());
         services.AddSingleton<TaskNotifier>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
+        services.AddTransfers(configuration);
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
 

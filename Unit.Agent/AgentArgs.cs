@@ -10,6 +10,7 @@ public static class AgentArgs
         ["--key"] = "Key",
         ["--mount-root"] = "MountRoot",
         ["--parent"] = "Parent",
+        ["--data-url"] = "DataUrl",
     };
 
     private static readonly Dictionary<string, string> Lists = new(StringComparer.Ordinal)

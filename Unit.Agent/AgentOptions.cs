@@ -35,6 +35,12 @@ public sealed class AgentOptions
     /// <summary>The station this unit sits under, for layered stations; null for a top-level unit.</summary>
     public string? Parent { get; set; }
 
+    /// <summary>Where the data-plane listener binds, e.g. http://0.0.0.0:5090; port 0 picks a free port.</summary>
+    public string DataUrl { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>The data-plane address other agents use, when it differs from the bound one (NAT, a wildcard bind).</summary>
+    public string? DataPublicUrl { get; set; }
+
     public IReadOnlyList<string> EffectiveRoots =>
         Roots.Count > 0 ? Roots : [Path.Combine("data", "units", Name, "files")];
 
@@ -49,6 +55,8 @@ public sealed class AgentOptions
             throw new InvalidOperationException($"Agent:Name '{Name}' must be lower-case letters, digits and dashes.");
         if (!Uri.TryCreate(StationUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             throw new InvalidOperationException($"Agent:StationUrl '{StationUrl}' must be an http(s) address such as http://127.0.0.1:5080.");
+        if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme != "http")
+            throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an http address such as http://0.0.0.0:5090 (port 0 picks a free port).");
         if (string.IsNullOrEmpty(Key))
             throw new InvalidOperationException("Agent:Key is empty: start the agent with --key <agent key> (the station's Station:AgentKey).");
     }

@@ -1,4 +1,5 @@
 using Ccdsvm.Unit.Agent.Connection;
+using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Inventory;
@@ -29,6 +30,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
         services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
         services.AddStorageExecutors();
+        services.AddDataPlane();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<StationConnection>();

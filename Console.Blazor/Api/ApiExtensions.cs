@@ -18,6 +18,8 @@ public static class ApiExtensions
         secured.MapUnitsApi();
         secured.MapLocksApi();
         secured.MapUsersApi();
+        secured.MapTransfersApi();
+        endpoints.MapDataRelay();
         return endpoints;
     }
 

@@ -3,6 +3,7 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ public sealed partial class TaskEngine : IDisposable
     private readonly StationSecrets _secrets;
     private readonly TimeProvider _time;
     private readonly ILogger<TaskEngine> _logger;
+    private readonly IOrderPreparer? _preparer;
     private readonly Dictionary<long, Active> _active = [];
     private readonly SortedSet<int> _freeSlots = [];
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
@@ -46,8 +48,10 @@ public sealed partial class TaskEngine : IDisposable
     }
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
-        TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, ILogger<TaskEngine> logger, TimeProvider? time = null)
+        TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, ILogger<TaskEngine> logger, TimeProvider? time = null,
+        IOrderPreparer? preparer = null)
     {
+        _preparer = preparer;
         _locks = locks;
         _catalog = catalog;
         _units = units;
@@ -100,7 +104,7 @@ public sealed partial class TaskEngine : IDisposable
         if (!unit.Online)
             return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
         var parameters = request.Parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } p ? p : JsonDocument.Parse("{}").RootElement;
-        if (definition.Validate(parameters) is { } problem)
+        if (definition.Validate(parameters, unit.Id) is { } problem)
             return StationError.BadRequest(problem);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
@@ -131,7 +135,14 @@ public sealed partial class TaskEngine : IDisposable
     /// <summary>Signs and sends one task's order; a unit without a connection fails the task. Returns whether it was sent.</summary>
     private async Task<bool> DispatchRowAsync(TaskRow row)
     {
-        var order = new TaskOrder(row.Id, row.Kind, row.Parameters, row.Owner, Now, "");
+        // Some kinds need more than the user's parameters at dispatch (data.move: the source's data-plane address and a transfer ticket).
+        var prepared = _preparer?.Prepare(row.Id, row.Kind, row.Target, row.Parameters) ?? row.Parameters;
+        if (!prepared.Ok)
+        {
+            await EndAsync(row.Id, TaskState.Failed, null, prepared.Error!.Message).ConfigureAwait(false);
+            return false;
+        }
+        var order = new TaskOrder(row.Id, row.Kind, prepared.Value!, row.Owner, Now, "");
         order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
         bool sent;
         try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }

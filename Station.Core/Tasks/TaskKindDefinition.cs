@@ -5,9 +5,9 @@ namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// <see cref="NumberOrWord"/> takes a number or one of <see cref="ParameterSpec.Allowed"/> (a size or "rest");
-/// <see cref="ObjectArray"/> items are checked against <see cref="ParameterSpec.Items"/>.
+/// <see cref="ObjectArray"/> items and an <see cref="Object"/> are checked against <see cref="ParameterSpec.Items"/>.
 /// </summary>
-public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, NumberOrWord }
+public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, NumberOrWord, Object }
 
 /// <summary>
 /// One parameter of a task kind: what forms render and what validation checks. <paramref name="Allowed"/>
@@ -28,6 +28,13 @@ public sealed record TaskKindDefinition(
 {
     /// <summary>Checks that span parameters (only the last partition may take the rest); run once each parameter is well-formed.</summary>
     public Func<JsonElement, string?>? Rules { get; init; }
+
+    /// <summary>Checks that need the target as well as the parameters (e.g. data.move runs on its destination); returns a message or null.</summary>
+    public Func<string, JsonElement, string?>? CheckTarget { get; init; }
+
+    /// <summary>Validates the parameters, then the target-dependent checks.</summary>
+    public string? Validate(JsonElement parameters, string target) =>
+        Validate(parameters) ?? CheckTarget?.Invoke(target, parameters);
 
     /// <summary>Checks parameters against the spec; returns a message naming every problem, or null.</summary>
     public string? Validate(JsonElement parameters)
@@ -62,6 +69,8 @@ public sealed record TaskKindDefinition(
                 return CheckNumberOrWord(spec, value);
             case ParameterType.StringArray or ParameterType.ObjectArray:
                 return CheckArray(spec, value);
+            case ParameterType.Object:
+                return CheckObject(spec, value);
             case ParameterType.String when value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()):
                 return $"parameter '{spec.Name}' must be a non-empty string";
             case ParameterType.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
@@ -121,6 +130,26 @@ public sealed record TaskKindDefinition(
             }
         }
         return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    private static string? CheckObject(ParameterSpec spec, JsonElement value)
+    {
+        var fields = spec.Items ?? [];
+        string shape = "{" + string.Join(", ", fields.Select(f => f.Name)) + "}";
+        if (value.ValueKind != JsonValueKind.Object)
+            return $"parameter '{spec.Name}' must be an object {shape}";
+        foreach (var prop in value.EnumerateObject())
+            if (!fields.Any(f => f.Name == prop.Name)) return $"parameter '{spec.Name}' has an unknown field '{prop.Name}'; it takes {shape}";
+        foreach (var field in fields)
+        {
+            if (!value.TryGetProperty(field.Name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                if (field.Required) return $"parameter '{spec.Name}' misses '{field.Name}' ({field.Description})";
+                continue;
+            }
+            if (CheckValue(field with { Name = $"{spec.Name}.{field.Name}" }, v) is { } problem) return problem;
+        }
+        return null;
     }
 
     public string Describe() => Parameters.Count == 0

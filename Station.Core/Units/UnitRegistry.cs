@@ -63,6 +63,12 @@ public sealed class UnitRegistry : Notifier<UnitView>
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.ConnectionId : null;
     }
 
+    /// <summary>What the unit last announced, e.g. its data-plane address.</summary>
+    public UnitInventory? InventoryOf(string unitId)
+    {
+        lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.Inventory : null;
+    }
+
     public UnitView? View(string unitId)
     {
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e) : null;

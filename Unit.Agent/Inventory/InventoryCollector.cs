@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Reflection;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.Inventory;
 
 /// <summary>Gathers what the agent announces: host, OS, CPU, memory, disks, interfaces and roots.</summary>
-public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, ILogger<InventoryCollector> logger)
+public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, ILogger<InventoryCollector> logger)
 {
     public async Task<UnitInventory> CollectAsync(CancellationToken ct)
     {
@@ -25,7 +26,8 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             Interfaces(),
             guard.Roots,
             typeof(InventoryCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
-            o.Parent);
+            o.Parent,
+            dataPlane.Url);
     }
 
     public async Task<IReadOnlyList<DiskInfo>> DisksAsync(CancellationToken ct)

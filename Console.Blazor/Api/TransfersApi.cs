@@ -1,0 +1,62 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Transfers;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ccdsvm.Console.Blazor.Api;
+
+/// <summary>
+/// Browser uploads and downloads (<c>/api/v1/units/{id}/files?path=</c>), relayed by the station with
+/// backpressure, and the relay agents fall back to when they cannot reach each other (ticket-authorised).
+/// </summary>
+public static class TransfersApi
+{
+    public const string BrowserUnit = "browser";
+
+    public static RouteGroupBuilder MapTransfersApi(this RouteGroupBuilder api)
+    {
+        var files = api.MapGroup("/units/{id}/files").WithTags("Units");
+        files.MapGet("", Download).Produces(200, contentType: "application/octet-stream").ProducesProblem(403).ProducesProblem(404);
+        files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413);
+        return api;
+    }
+
+    /// <summary>Maps the agents' relay at /relay/v1/units/{unit}/data/v1/…; the ticket is its authorisation.</summary>
+    public static IEndpointRouteBuilder MapDataRelay(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods(DataPlaneRoutes.RelayPrefix + "/{unit}/{**route}", ["GET", "PUT", "DELETE"],
+            (HttpContext c, DataRelay relay, string unit, string route) => relay.ForwardAsync(c, unit, route))
+            .AllowAnonymous().ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task Download(HttpContext c, TransferTickets tickets, DataRelay relay, string id, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
+        {
+            await Problems.BadRequest("'path' must be the absolute path of a file inside one of the unit's roots").ExecuteAsync(c);
+            return;
+        }
+        var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
+        c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
+        await relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null);
+    }
+
+    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, string id, string? path, bool? overwrite)
+    {
+        long max = tickets.Options.MaxUploadBytes;
+        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
+        {
+            await Problems.BadRequest("'path' must be the absolute path of the file to write inside one of the unit's roots").ExecuteAsync(c);
+            return;
+        }
+        if (c.Request.ContentLength is { } length && length > max)
+        {
+            await Results.Problem($"the upload is {length:N0} bytes; this station accepts at most {max:N0} (Transfers:MaxUploadBytes)", statusCode: 413).ExecuteAsync(c);
+            return;
+        }
+        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
+        var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
+        string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";
+        await relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Ccdsvm.Shared.Contracts;
+
+/// <summary>
+/// Authorises one transfer on the agents' data plane: read <see cref="SourcePath"/> (and, for a tree, what
+/// lies under it) on <see cref="SourceUnit"/>, write <see cref="DestinationPath"/> on
+/// <see cref="DestinationUnit"/>, until <see cref="ExpiresAt"/>. <see cref="Size"/> is the largest number of
+/// bytes an upload may write, or -1 when the station does not know it at issue (a move sized by its source).
+/// <see cref="AllowDelete"/> lets the destination remove the source after verifying (data.move mode "move").
+/// </summary>
+public sealed record TransferTicket(
+    long TaskId,
+    string SourceUnit,
+    string SourcePath,
+    string DestinationUnit,
+    string DestinationPath,
+    long Size,
+    bool AllowDelete,
+    DateTimeOffset ExpiresAt)
+{
+    public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
+}
+
+/// <summary>
+/// Tickets travel as <c>base64url(json).hex(hmac)</c>, signed with the shared agent key (HMAC-SHA256),
+/// like orders, until the security issue replaces both with ECDSA and pinned keys.
+/// </summary>
+public static class TransferTicketSigning
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Encode(TransferTicket ticket, string key)
+    {
+        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(ticket, Json);
+        string body = Convert.ToBase64String(payload).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return body + "." + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(body)));
+    }
+
+    /// <summary>Returns the ticket when the signature matches; null for a forged, damaged or missing one.</summary>
+    public static TransferTicket? Decode(string? token, string key)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 16 * 1024) return null;
+        int dot = token.LastIndexOf('.');
+        if (dot <= 0) return null;
+        string body = token[..dot];
+        byte[] given;
+        try { given = Convert.FromHexString(token[(dot + 1)..]); }
+        catch (FormatException) { return null; }
+        byte[] expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(body));
+        if (!CryptographicOperations.FixedTimeEquals(expected, given)) return null;
+        try
+        {
+            string b64 = body.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            return JsonSerializer.Deserialize<TransferTicket>(Convert.FromBase64String(b64), Json);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Routes and headers of the agents' data plane and of the station's relay.</summary>
+public static class DataPlaneRoutes
+{
+    public const string TicketHeader = "X-Ccdsvm-Ticket";
+    public const string Sha256Header = "X-Ccdsvm-Sha256";
+
+    /// <summary>GET ?path= → <see cref="DataEntry"/> of the path itself.</summary>
+    public const string Stat = "/data/v1/stat";
+    /// <summary>GET ?path= → every entry under a directory, not following links.</summary>
+    public const string Tree = "/data/v1/tree";
+    /// <summary>GET ?path= (Range for resume) streams a file; PUT ?path=&amp;overwrite= writes one; DELETE removes the source.</summary>
+    public const string File = "/data/v1/file";
+    /// <summary>GET ?path= → <see cref="DataHash"/>.</summary>
+    public const string Hash = "/data/v1/hash";
+
+    /// <summary>The station forwards <c>/relay/v1/units/{unit}/data/v1/…</c> to that unit's data plane.</summary>
+    public const string RelayPrefix = "/relay/v1/units";
+
+    /// <summary>Files up to this size are hashed by the source before sending, and the hash comes in <see cref="Sha256Header"/>.</summary>
+    public const long InlineHashLimit = 4L * 1024 * 1024;
+}
+
+/// <summary>One file, directory or symbolic link on the data plane. Path is relative to the listed root ("" for the root); MtimeTicks are UTC DateTime ticks.</summary>
+public sealed record DataEntry(string Path, string Type, long Size, int Mode, long MtimeTicks, string? LinkTarget)
+{
+    public const string FileType = "file";
+    public const string DirectoryType = "directory";
+    public const string LinkType = "link";
+}
+
+public sealed record DataHash(string Path, long Size, string Sha256);

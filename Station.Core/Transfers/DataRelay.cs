@@ -1,0 +1,80 @@
+using System.Net;
+using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ccdsvm.Station.Core.Transfers;
+
+/// <summary>
+/// Streams between a unit's data plane and a caller (another agent that cannot reach it directly, or a
+/// browser) with backpressure: each buffer is written on before the next is read, so the station never
+/// holds more than one buffer of a file.
+/// </summary>
+public sealed class DataRelay(TransferTickets tickets)
+{
+    private const int BufferSize = 1 << 20;
+    private static readonly string[] PassedHeaders = ["Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", DataPlaneRoutes.Sha256Header];
+
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        AutomaticDecompression = DecompressionMethods.None,
+    }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Forwards an agent's data-plane request (<c>/relay/v1/units/{unit}/data/v1/…</c>) carrying a ticket for that unit.</summary>
+    public async Task ForwardAsync(HttpContext c, string unit, string route)
+    {
+        string? token = c.Request.Headers[DataPlaneRoutes.TicketHeader];
+        var ticket = tickets.Read(token);
+        if (ticket is null || (ticket.SourceUnit != unit && ticket.DestinationUnit != unit))
+        {
+            await Results.Problem($"the relay refuses: the transfer ticket is missing, expired, forged or not for unit '{unit}'", statusCode: 403).ExecuteAsync(c).ConfigureAwait(false);
+            return;
+        }
+        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = ticket.Size >= 0 ? ticket.Size : null;
+        await PipeAsync(c, unit, new HttpMethod(c.Request.Method), "/" + route + c.Request.QueryString, token!, c.Request.Headers.Range.ToString(),
+            c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends one request to the unit's data plane and streams the answer to <paramref name="c"/>.</summary>
+    public async Task PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body)
+    {
+        var baseUrl = tickets.DataUrlOf(unit);
+        if (!baseUrl.Ok)
+        {
+            await Results.Problem(baseUrl.Error!.Message, statusCode: 502, title: "unit unreachable").ExecuteAsync(c).ConfigureAwait(false);
+            return;
+        }
+        using var request = new HttpRequestMessage(method, baseUrl.Value + pathAndQuery);
+        request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, token);
+        if (!string.IsNullOrEmpty(range)) request.Headers.TryAddWithoutValidation("Range", range);
+        if (body is not null)
+        {
+            request.Content = new StreamContent(body, BufferSize);
+            if (c.Request.ContentLength is { } length) request.Content.Headers.ContentLength = length;
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, c.RequestAborted).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            await Results.Problem($"the station cannot reach unit '{unit}''s data plane at {baseUrl.Value}: {ex.Message}", statusCode: 502, title: "unit unreachable")
+                .ExecuteAsync(c).ConfigureAwait(false);
+            return;
+        }
+        using (response)
+        {
+            c.Response.StatusCode = (int)response.StatusCode;
+            foreach (var name in PassedHeaders)
+            {
+                if (response.Headers.TryGetValues(name, out var v) || response.Content.Headers.TryGetValues(name, out v))
+                    c.Response.Headers[name] = v.ToArray();
+            }
+            await using var stream = await response.Content.ReadAsStreamAsync(c.RequestAborted).ConfigureAwait(false);
+            await stream.CopyToAsync(c.Response.Body, BufferSize, c.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Ccdsvm.Station.Core.Transfers;
+
+/// <summary>The <c>Transfers</c> configuration section.</summary>
+public sealed class TransferOptions
+{
+    public const string Section = "Transfers";
+
+    /// <summary>
+    /// How the destination reaches the source: "auto" tries the agents' data planes directly and falls back to
+    /// the station's relay; "direct" never relays; "relay" always goes through the station.
+    /// </summary>
+    public string Route { get; set; } = "auto";
+
+    /// <summary>Lifetime of a transfer ticket; each data-plane request must start before it ends.</summary>
+    public int TicketMinutes { get; set; } = 60;
+
+    /// <summary>Largest file a browser may upload through the station, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 16L * 1024 * 1024 * 1024;
+
+    public string? Problem() => Route is not ("auto" or "direct" or "relay")
+        ? $"Transfers:Route '{Route}' must be auto, direct or relay"
+        : TicketMinutes is < 1 or > 7 * 24 * 60 ? "Transfers:TicketMinutes must be between 1 and 10080"
+        : MaxUploadBytes < 0 ? "Transfers:MaxUploadBytes must not be negative" : null;
+}

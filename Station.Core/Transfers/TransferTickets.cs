@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Station.Core.Transfers;
+
+/// <summary>
+/// Issues transfer tickets and, at dispatch of a data.move, adds <c>transfer: {ticket, sourceUrl, route}</c>
+/// to the order, so the destination agent knows where the source's data plane is and may read from it.
+/// </summary>
+public sealed class TransferTickets(UnitRegistry units, StationSecrets secrets, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
+{
+    public TransferOptions Options => options.Value;
+
+    public string Issue(TransferTicket ticket) => TransferTicketSigning.Encode(ticket, secrets.AgentKey);
+
+    public TransferTicket? Read(string? token) => TransferTicketSigning.Decode(token, secrets.AgentKey) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+
+    public DateTimeOffset Expiry => time.GetUtcNow().AddMinutes(options.Value.TicketMinutes);
+
+    /// <summary>The data-plane address a unit announced, or a refusal naming why there is none.</summary>
+    public Outcome<string> DataUrlOf(string unitId)
+    {
+        var view = units.View(unitId);
+        if (view is null) return StationError.NotFound($"unit '{unitId}' is not known");
+        if (!view.Online) return StationError.Conflict($"unit '{unitId}' is offline; start its agent and retry");
+        return units.InventoryOf(unitId)?.DataUrl is { Length: > 0 } url
+            ? url
+            : StationError.Conflict($"unit '{unitId}' announced no data-plane address; update its agent");
+    }
+
+    public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson)
+    {
+        if (kind != TaskKinds.DataMove) return parametersJson;
+        using var doc = JsonDocument.Parse(parametersJson);
+        var p = doc.RootElement;
+        var (srcUnit, srcPath) = DataKinds.Source(p);
+        var (dstUnit, dstPath) = DataKinds.Destination(p);
+        var sourceUrl = DataUrlOf(srcUnit);
+        if (!sourceUrl.Ok) return StationError.Conflict($"the source {sourceUrl.Error!.Message}");
+        var ticket = new TransferTicket(taskId, srcUnit, srcPath, dstUnit, dstPath, -1, DataKinds.IsMove(p), Expiry);
+
+        var node = JsonNode.Parse(parametersJson)!.AsObject();
+        node["transfer"] = new JsonObject
+        {
+            ["ticket"] = Issue(ticket),
+            ["sourceUrl"] = sourceUrl.Value,
+            ["route"] = options.Value.Route,
+        };
+        return node.ToJsonString();
+    }
+}

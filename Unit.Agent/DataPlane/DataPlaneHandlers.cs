@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.DataPlane;
+
+/// <summary>
+/// The data-plane routes: stat, tree, hash and file (GET with Range, PUT, DELETE). Every request carries a
+/// ticket; refusals are 403 and bad paths 404, each with a message a person can act on.
+/// </summary>
+public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, ILogger<DataPlaneHandlers> logger)
+{
+    private const int BufferSize = 1 << 20;
+
+    private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
+    private readonly TicketCheck _check = new(options.Value.Name, options.Value.Key, guard);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        Route(app, HttpMethods.Get, DataPlaneRoutes.Stat, StatAsync);
+        Route(app, HttpMethods.Get, DataPlaneRoutes.Tree, TreeAsync);
+        Route(app, HttpMethods.Get, DataPlaneRoutes.Hash, HashAsync);
+        Route(app, HttpMethods.Get, DataPlaneRoutes.File, (c, t, ct) => SendAsync(c, _check.ReadablePath(t, c.Request.Query["path"]), ct));
+        Route(app, HttpMethods.Put, DataPlaneRoutes.File, ReceiveAsync);
+        Route(app, HttpMethods.Delete, DataPlaneRoutes.File, DeleteAsync);
+    }
+
+    private void Route(IEndpointRouteBuilder app, string method, string pattern, Handler handler) =>
+        app.MapMethods(pattern, [method], (RequestDelegate)(c => Guarded(c, handler)));
+
+    private Task<IResult> StatAsync(HttpContext c, TransferTicket t, CancellationToken ct)
+    {
+        string path = _check.ReadablePath(t, c.Request.Query["path"]);
+        var info = SourceFiles.Find(path) ?? throw new FileNotFoundException($"'{path}' does not exist on unit '{options.Value.Name}'");
+        return Task.FromResult(Results.Json(SourceFiles.Describe(info, "")));
+    }
+
+    private Task<IResult> TreeAsync(HttpContext c, TransferTicket t, CancellationToken ct)
+    {
+        string path = _check.ReadablePath(t, c.Request.Query["path"]);
+        if (!Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is not a directory on unit '{options.Value.Name}'");
+        return Task.FromResult(Results.Json(SourceFiles.Walk(path, ct)));
+    }
+
+    private async Task<IResult> HashAsync(HttpContext c, TransferTicket t, CancellationToken ct)
+    {
+        string path = _check.ReadablePath(t, c.Request.Query["path"]);
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' is not a file on unit '{options.Value.Name}'");
+        return Results.Json(await files.HashAsync(path, ct).ConfigureAwait(false));
+    }
+
+    private Task<IResult> DeleteAsync(HttpContext c, TransferTicket t, CancellationToken ct)
+    {
+        string path = _check.DeletablePath(t, c.Request.Query["path"]);
+        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null) Directory.Delete(path, recursive: true);
+        else File.Delete(path);
+        LogDeleted(path, t.TaskId);
+        return Task.FromResult(Results.NoContent());
+    }
+
+    private async Task<IResult> SendAsync(HttpContext c, string path, CancellationToken ct)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' is not a file on unit '{options.Value.Name}'");
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        bool ranged = c.Request.Headers.Range.Count > 0;
+        if (!ranged && stream.Length <= DataPlaneRoutes.InlineHashLimit)
+        {
+            // Small files: one request carries bytes and hash, which is what makes trees of many files quick.
+            var bytes = new byte[stream.Length];
+            await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            c.Response.Headers[DataPlaneRoutes.Sha256Header] = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            return Results.Bytes(bytes, "application/octet-stream");
+        }
+        return Results.Stream(stream, "application/octet-stream", enableRangeProcessing: true);
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpContext c, TransferTicket ticket, CancellationToken ct)
+    {
+        string path = _check.WritablePath(ticket, c.Request.Query["path"]);
+        bool overwrite = string.Equals(c.Request.Query["overwrite"], "true", StringComparison.OrdinalIgnoreCase);
+        long? length = c.Request.ContentLength;
+        if (ticket.Size >= 0 && length is { } n && n > ticket.Size)
+            throw new TicketRefused($"the upload is {n:N0} bytes; the ticket allows {ticket.Size:N0}");
+        if (Directory.Exists(path)) throw new TicketRefused($"'{path}' is a directory; an upload writes a file");
+        if (File.Exists(path) && !overwrite) return Results.Problem($"'{path}' already exists; upload with overwrite=true to replace it", statusCode: 409);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        var identity = new PartialIdentity("upload", path, length ?? -1, 0);
+        using var part = PartialFile.Open(path, identity, restart: true);
+        try
+        {
+            var buffer = new byte[BufferSize];
+            int read;
+            while ((read = await c.Request.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                if (ticket.Size >= 0 && part.Offset + read > ticket.Size)
+                    throw new TicketRefused($"the upload is larger than the {ticket.Size:N0} bytes the ticket allows");
+                await part.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+            }
+            if (length is { } expected && part.Offset != expected)
+                throw new IOException($"the upload ended after {part.Offset:N0} of {expected:N0} bytes");
+            string sha = part.Commit(null, null, null, overwrite);
+            return Results.Json(new DataHash(path, part.Offset, sha));
+        }
+        catch
+        {
+            part.Discard();
+            throw;
+        }
+    }
+
+    private async Task Guarded(HttpContext c, Handler handler)
+    {
+        var result = await Answer(c, handler).ConfigureAwait(false);
+        await result.ExecuteAsync(c).ConfigureAwait(false);
+    }
+
+    private async Task<IResult> Answer(HttpContext c, Handler handler)
+    {
+        try
+        {
+            var ticket = _check.Verify(c.Request.Headers[DataPlaneRoutes.TicketHeader]);
+            return await handler(c, ticket, c.RequestAborted).ConfigureAwait(false);
+        }
+        catch (TicketRefused ex)
+        {
+            LogRefused(c.Request.Path, ex.Message);
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden, title: "refused by the unit");
+        }
+        catch (FileNotFoundException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound, title: "not found");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !c.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "the unit could not do it");
+        }
+    }
+
+    [LoggerMessage(310, LogLevel.Warning, "Data plane refused {Route}: {Reason}")]
+    private partial void LogRefused(string route, string reason);
+
+    [LoggerMessage(311, LogLevel.Information, "Data plane deleted the source {Path} of task {TaskId} after it was verified")]
+    private partial void LogDeleted(string path, long taskId);
+}

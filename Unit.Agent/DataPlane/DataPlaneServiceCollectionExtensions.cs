@@ -1,0 +1,19 @@
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Executors;
+
+namespace Ccdsvm.Unit.Agent.DataPlane;
+
+public static class DataPlaneServiceCollectionExtensions
+{
+    /// <summary>The data-plane listener (started before the station connection announces it) and data.move.</summary>
+    public static IServiceCollection AddDataPlane(this IServiceCollection services)
+    {
+        services.AddSingleton<DataPlaneAddress>();
+        services.AddSingleton<SourceFiles>();
+        services.AddSingleton<DataPlaneHandlers>();
+        services.AddSingleton<DataPlaneServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DataPlaneServer>());
+        services.AddSingleton<ITaskExecutor, DataMoveExecutor>();
+        return services;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+
+namespace Ccdsvm.Unit.Agent.DataPlane;
+
+/// <summary>
+/// Pulls from a source unit's data plane, either directly or through the station's relay; the same routes,
+/// the same ticket. Refusals (4xx) become <see cref="TaskFailure"/>; connection trouble and 5xx stay
+/// <see cref="HttpRequestException"/> so the caller may retry and resume.
+/// </summary>
+public sealed class SourceClient(HttpClient http, string baseUrl, string ticket, bool relayed)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>One connection pool for every transfer; no overall timeout, each call bounds its own wait.</summary>
+    public static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        AutomaticDecompression = DecompressionMethods.None,
+    }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public bool Relayed => relayed;
+    public string BaseUrl => baseUrl;
+
+    public Task<DataEntry> StatAsync(string path, CancellationToken ct) => GetJsonAsync<DataEntry>(DataPlaneRoutes.Stat, path, ct);
+
+    public Task<List<DataEntry>> TreeAsync(string path, CancellationToken ct) => GetJsonAsync<List<DataEntry>>(DataPlaneRoutes.Tree, path, ct, TimeSpan.FromMinutes(5));
+
+    public Task<DataHash> HashAsync(string path, CancellationToken ct) => GetJsonAsync<DataHash>(DataPlaneRoutes.Hash, path, ct, TimeSpan.FromHours(6));
+
+    /// <summary>Opens the file from <paramref name="offset"/>; the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> OpenAsync(string path, long offset, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, DataPlaneRoutes.File, path);
+        if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
+        var response = await SendAsync(request, RequestTimeout, ct).ConfigureAwait(false);
+        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+        {
+            response.Dispose();
+            throw new TaskFailure($"the source did not honour a resume at byte {offset:N0} (HTTP {(int)response.StatusCode})");
+        }
+        return response;
+    }
+
+    public async Task DeleteAsync(string path, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Delete, DataPlaneRoutes.File, path);
+        using var response = await SendAsync(request, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+    }
+
+    private async Task<T> GetJsonAsync<T>(string route, string path, CancellationToken ct, TimeSpan? timeout = null)
+    {
+        using var request = Request(HttpMethod.Get, route, path);
+        using var response = await SendAsync(request, timeout ?? RequestTimeout, ct).ConfigureAwait(false);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout ?? RequestTimeout);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, limit.Token).ConfigureAwait(false)
+                ?? throw new TaskFailure($"the source answered {route} with nothing");
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"the source's data plane at {baseUrl} did not finish answering {route} in time", ex);
+        }
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string route, string path)
+    {
+        var request = new HttpRequestMessage(method, $"{baseUrl}{route}?path={Uri.EscapeDataString(path)}");
+        request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, ticket);
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"the source's data plane at {baseUrl} did not answer in time", ex);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            string detail = await ProblemDetail(response, ct).ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            if (status >= 500) throw new HttpRequestException($"the source's data plane answered {status}: {detail}", null, response.StatusCode);
+            throw new TaskFailure($"refused by the source unit: {detail}");
+        }
+    }
+
+    private static async Task<string> ProblemDetail(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.TryGetProperty("detail", out var d) && d.GetString() is { } s) return s;
+        }
+        catch (JsonException) { }
+        return string.IsNullOrWhiteSpace(text) ? $"HTTP {(int)response.StatusCode}" : text.Trim();
+    }
+}

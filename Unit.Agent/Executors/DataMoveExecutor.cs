@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Connection;
+using Ccdsvm.Unit.Agent.DataPlane;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Security;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary>
+/// <c>data.move</c>, run on the destination unit: pulls a file or a tree from the source unit's data plane
+/// (directly, or through the station's relay when the agents cannot reach each other), verifies SHA-256,
+/// renames into place atomically and, for mode "move", deletes the source only after that.
+/// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
+/// </summary>
+public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station) : ITaskExecutor
+{
+    public const int Stages = 3;
+
+    public string Kind => TaskKinds.DataMove;
+    public bool NeedsDedicatedThread => false;
+
+    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    {
+        var request = DataMoveRequest.Parse(parameters);
+        CheckTicket(request);
+        string destination = guard.Resolve(request.Destination.Path);
+        context.EnterStage(1, Stages, $"contacting {request.Source.Unit}");
+        var source = await ConnectAsync(request, context, cancellationToken).ConfigureAwait(false);
+        var entry = await source.StatAsync(request.Source.Path, cancellationToken).ConfigureAwait(false);
+        CheckDestination(request, entry, destination);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+
+        var started = DateTimeOffset.UtcNow;
+        var outcome = entry.Type switch
+        {
+            DataEntry.FileType => await new FileMove(source, context, request).RunAsync(entry, destination, cancellationToken).ConfigureAwait(false),
+            DataEntry.DirectoryType => await new TreeMove(source, context, request).RunAsync(entry, destination, cancellationToken).ConfigureAwait(false),
+            _ => throw new TaskFailure($"'{request.Source.Path}' on {request.Source.Unit} is a symbolic link; give the path it points to"),
+        };
+
+        context.EnterStage(3, Stages, request.Move ? "deleting the verified source" : "done");
+        if (request.Move)
+        {
+            await source.DeleteAsync(request.Source.Path, cancellationToken).ConfigureAwait(false);
+            context.Log($"source {request.Source} deleted after verification");
+        }
+        await context.StageDoneAsync(3).ConfigureAwait(false);
+        double seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
+        context.Report(1, $"done: {TransferMeter.Size(outcome.Bytes)} in {seconds:N1} s");
+        return new
+        {
+            source = request.Source.ToString(),
+            destination = request.Destination.ToString(),
+            mode = request.Move ? "move" : "copy",
+            type = entry.Type,
+            bytes = outcome.Bytes,
+            files = outcome.Files,
+            sha256 = outcome.Sha256,
+            verified = request.Verify,
+            resumedAtBytes = outcome.ResumedAt,
+            route = source.Relayed ? DataMoveRequest.RouteRelay : DataMoveRequest.RouteDirect,
+            seconds = Math.Round(seconds, 3),
+            mibPerSecond = seconds > 0 ? Math.Round(outcome.Bytes / 1048576.0 / seconds, 1) : 0,
+        };
+    }
+
+    private void CheckTicket(DataMoveRequest request)
+    {
+        var o = options.Value;
+        var ticket = TransferTicketSigning.Decode(request.Ticket, o.Key)
+            ?? throw new TaskFailure("refused: the transfer ticket's signature does not match this unit's agent key");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailure($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+        if (ticket.DestinationUnit != o.Name || request.Destination.Unit != o.Name)
+            throw new TaskFailure($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");
+        if (ticket.DestinationPath != request.Destination.Path || ticket.SourcePath != request.Source.Path || ticket.SourceUnit != request.Source.Unit)
+            throw new TaskFailure($"refused: the transfer ticket grants {ticket.SourceUnit}:{ticket.SourcePath} → {ticket.DestinationUnit}:{ticket.DestinationPath}, not {request.Source} → {request.Destination}");
+        if (request.Move && !ticket.AllowDelete) throw new TaskFailure("refused: the transfer ticket does not allow deleting the source");
+    }
+
+    private void CheckDestination(DataMoveRequest request, DataEntry source, string destination)
+    {
+        if (request.Source.Unit == request.Destination.Unit)
+        {
+            string src = guard.Resolve(request.Source.Path);
+            if (src == destination) throw new TaskFailure($"source and destination are the same: {request.Source}");
+            if (destination.StartsWith(src + "/", StringComparison.Ordinal))
+                throw new TaskFailure($"the destination {destination} lies inside the source {src}");
+        }
+        bool isDir = Directory.Exists(destination);
+        bool exists = isDir || File.Exists(destination) || new FileInfo(destination).LinkTarget is not null;
+        if (!exists) return;
+        if (!request.Overwrite)
+            throw new TaskFailure($"'{destination}' already exists on {request.Destination.Unit}; nothing was written. Pass overwrite: true to replace it");
+        if (isDir != (source.Type == DataEntry.DirectoryType))
+            throw new TaskFailure($"'{destination}' is a {(isDir ? "directory" : "file")} and the source a {source.Type}; overwrite replaces like with like");
+    }
+
+    private async Task<SourceClient> ConnectAsync(DataMoveRequest request, TaskContext context, CancellationToken ct)
+    {
+        string relay = $"{station.StationUrl.ToString().TrimEnd('/')}{DataPlaneRoutes.RelayPrefix}/{Uri.EscapeDataString(request.Source.Unit)}";
+        var relayed = new SourceClient(SourceClient.SharedHttp, relay, request.Ticket, relayed: true);
+        if (request.Route == DataMoveRequest.RouteRelay || request.SourceUrl is null)
+        {
+            context.Log($"relaying through the station ({(request.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
+            return relayed;
+        }
+        var direct = new SourceClient(SourceClient.SharedHttp, request.SourceUrl.TrimEnd('/'), request.Ticket, relayed: false);
+        if (request.Route == DataMoveRequest.RouteDirect) return direct;
+        try
+        {
+            await direct.StatAsync(request.Source.Path, ct).ConfigureAwait(false);
+            context.Log($"pulling directly from {request.Source.Unit} at {request.SourceUrl}");
+            return direct;
+        }
+        catch (HttpRequestException ex)
+        {
+            context.Log($"cannot reach {request.Source.Unit}'s data plane at {request.SourceUrl} ({ex.Message}); relaying through the station");
+            return relayed;
+        }
+    }
+}
+
+/// <summary>What a file or tree move did.</summary>
+internal sealed record MoveOutcome(long Bytes, int Files, string? Sha256, long ResumedAt);

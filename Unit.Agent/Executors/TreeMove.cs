@@ -1,0 +1,103 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.DataPlane;
+using Ccdsvm.Unit.Agent.Execution;
+
+namespace Ccdsvm.Unit.Agent.Executors;
+
+/// <summary>
+/// data.move of a directory tree: builds it under a hidden temporary directory next to the destination, each
+/// file verified and renamed into that tree as it completes, links recreated as links, modes and mtimes kept;
+/// then swaps the whole tree into place. A retry skips files already complete in the temporary tree.
+/// </summary>
+internal sealed class TreeMove(SourceClient source, TaskContext context, DataMoveRequest request)
+{
+    public async Task<MoveOutcome> RunAsync(DataEntry root, string destination, CancellationToken ct)
+    {
+        context.EnterStage(1, DataMoveExecutor.Stages, "listing the source tree");
+        var entries = await source.TreeAsync(request.Source.Path, ct).ConfigureAwait(false);
+        long total = entries.Where(e => e.Type == DataEntry.FileType).Sum(e => e.Size);
+        int fileCount = entries.Count(e => e.Type == DataEntry.FileType);
+        context.Log($"{fileCount:N0} files, {entries.Count(e => e.Type == DataEntry.DirectoryType):N0} directories, {entries.Count(e => e.Type == DataEntry.LinkType):N0} links, {TransferMeter.Size(total)}");
+
+        string temp = PartialFile.TempFor(destination);
+        bool resuming = Directory.Exists(temp);
+        if (resuming) context.Log($"resuming the tree kept in {temp}");
+        Directory.CreateDirectory(temp);
+        var meter = new TransferMeter(context, total, request.BandwidthMiBps);
+        var transfer = new FileTransfer(source, context, meter, request.Source.Unit);
+        long resumedAt = 0;
+        try
+        {
+            foreach (var e in entries.Where(e => e.Type == DataEntry.DirectoryType))
+                Directory.CreateDirectory(Path.Combine(temp, e.Path));
+            foreach (var e in entries.Where(e => e.Type == DataEntry.FileType))
+            {
+                ct.ThrowIfCancellationRequested();
+                string target = Path.Combine(temp, e.Path);
+                if (IsComplete(target, e))
+                {
+                    meter.Skip(e.Size);
+                    resumedAt += e.Size;
+                    continue;
+                }
+                meter.CurrentFile = e.Path;
+                var (part, expected) = await transfer.ReceiveAsync(Path.Combine(request.Source.Path, e.Path), e, target, request.Verify, ct).ConfigureAwait(false);
+                using (part)
+                {
+                    resumedAt += part.ResumedAt;
+                    part.Commit(expected, (UnixFileMode)e.Mode, new DateTime(e.MtimeTicks, DateTimeKind.Utc), overwrite: true);
+                }
+            }
+            foreach (var e in entries.Where(e => e.Type == DataEntry.LinkType))
+            {
+                string link = Path.Combine(temp, e.Path);
+                if (new FileInfo(link).LinkTarget is not null || File.Exists(link)) File.Delete(link);
+                File.CreateSymbolicLink(link, e.LinkTarget!);
+            }
+            // Deepest first, so setting a child's times does not disturb its parent's afterwards.
+            foreach (var e in entries.Where(e => e.Type == DataEntry.DirectoryType).OrderByDescending(e => e.Path.Length))
+                Apply(Path.Combine(temp, e.Path), e);
+            Apply(temp, root);
+        }
+        catch (OperationCanceledException)
+        {
+            Directory.Delete(temp, recursive: true);
+            throw;
+        }
+        await context.StageDoneAsync(1).ConfigureAwait(false);
+
+        context.EnterStage(2, DataMoveExecutor.Stages, "renaming the verified tree into place");
+        SwapIntoPlace(temp, destination);
+        context.Log($"{fileCount:N0} files verified{(request.Verify ? "" : " (verification off)")}; tree renamed into {destination}");
+        await context.StageDoneAsync(2).ConfigureAwait(false);
+        return new MoveOutcome(total, fileCount, null, resumedAt);
+    }
+
+    private static bool IsComplete(string path, DataEntry e)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && info.LinkTarget is null && info.Length == e.Size && info.LastWriteTimeUtc.Ticks == e.MtimeTicks;
+    }
+
+    private static void Apply(string dir, DataEntry e)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, (UnixFileMode)e.Mode);
+        Directory.SetLastWriteTimeUtc(dir, new DateTime(e.MtimeTicks, DateTimeKind.Utc));
+    }
+
+    private void SwapIntoPlace(string temp, string destination)
+    {
+        if (!Directory.Exists(destination))
+        {
+            Directory.Move(temp, destination);
+            return;
+        }
+        if (!request.Overwrite)
+            throw new TaskFailure($"'{destination}' appeared while the copy ran and overwrite is false; the copy is kept in {temp}");
+        string old = Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + ".ccdsvm-old");
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        Directory.Move(destination, old);
+        Directory.Move(temp, destination);
+        Directory.Delete(old, recursive: true);
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# data.move of a 1 GiB file unit A -> unit B over loopback (verification on), against cp and an rsync
+# daemon transfer of the same file, in one run; samples the station's RSS while the move runs.
+# Usage: bench/move-vs-rsync.sh            (CONFIG=Release by default; SIZE_MIB=1024)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+CONFIG=${CONFIG:-Release}
+SIZE_MIB=${SIZE_MIB:-1024}
+command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
+[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build -c "$CONFIG" -v q -nologo Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj >/dev/null
+
+WORK=$(mktemp -d /tmp/ccdsvm-bench-move.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+mkdir -p "$WORK"/{a,b,cp,rsync,station}
+KEY=bench-key-0123456789abcdef; PASS='Bench-Password-1!'
+PORT=$(free_port); URL=http://127.0.0.1:$PORT
+BIN=$REPO/Console.Blazor/bin/$CONFIG/net10.0
+(cd "$BIN" && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL Station__DataDirectory=$WORK/station Station__AgentKey=$KEY \
+  CCDSVM_ADMIN_PASSWORD=$PASS Agent__Roots__0=$WORK/station-root Logging__LogLevel__Default=Warning \
+  exec dotnet Console.Blazor.dll >"$WORK/station.log" 2>&1) &
+STATION=$!; PIDS+=($STATION)
+for _ in $(seq 300); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.1; done
+STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
+AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
+for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); done
+TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
+AUTH=(-H "Authorization: Bearer $TOKEN")
+for u in a b; do for _ in $(seq 300); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
+
+SRC=$WORK/a/big.bin
+head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom >"$SRC"
+cat "$SRC" >/dev/null   # every contender starts from a warm page cache
+
+t0=$(now); cp "$SRC" "$WORK/cp/big.bin"; sync "$WORK/cp/big.bin"; t1=$(now); CP=$(echo "$t1 - $t0" | bc)
+
+RPORT=$(free_port)
+printf 'use chroot = no\nuid = %s\ngid = %s\n[b]\n path = %s\n read only = false\n' "$(id -u)" "$(id -g)" "$WORK/rsync" >"$WORK/rsyncd.conf"
+rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --address=127.0.0.1 & PIDS+=($!)
+sleep 0.5
+t0=$(now); rsync -q "$SRC" "rsync://127.0.0.1:$RPORT/b/"; sync "$WORK/rsync/big.bin"; t1=$(now); RS=$(echo "$t1 - $t0" | bc)
+
+BODY="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$SRC\"},\"destination\":{\"unit\":\"b\",\"path\":\"$WORK/b/big.bin\"},\"verify\":true}}"
+RSS_BEFORE=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status)
+PEAK=0
+t0=$(now)
+ID=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY" "$URL/api/v1/tasks" | json 'd["id"]')
+while :; do
+  R=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status); [ "$R" -gt "$PEAK" ] && PEAK=$R
+  STATE=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$ID" | json 'd["state"]')
+  case $STATE in succeeded|failed|cancelled|interrupted) break;; esac
+  sleep 0.25
+done
+t1=$(now); MV=$(echo "$t1 - $t0" | bc)
+RESULT=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$ID")
+[ "$STATE" = succeeded ] || { echo "data.move ended $STATE: $RESULT"; exit 1; }
+SHA_OK=$([ "$(sha256sum <"$SRC" | cut -d' ' -f1)" = "$(sha256sum <"$WORK/b/big.bin" | cut -d' ' -f1)" ] && echo yes || echo NO)
+
+MIB=$SIZE_MIB
+printf '\nmachine: %s cores, %s MiB memory, %s\n' "$(nproc)" "$(free -m | awk '/Mem:/{print $2}')" "$(uname -r)"
+printf 'file: %s MiB random, warm page cache, loopback, CONFIG=%s\n\n' "$MIB" "$CONFIG"
+printf '| method | seconds | MiB/s | time vs cp |\n|---|---|---|---|\n'
+for row in "cp + sync:$CP" "rsync daemon (loopback) + sync:$RS" "data.move, verify on (submit to succeeded):$MV"; do
+  name=${row%%:*}; s=${row##*:}
+  printf '| %s | %.2f | %.0f | %.2f× |\n' "$name" "$s" "$(echo "$MIB / $s" | bc -l)" "$(echo "$s / $CP" | bc -l)"
+done
+printf '\ndata.move vs rsync: %.2f× the time; agent-measured rate %s MiB/s; route %s; sha256 equal: %s\n' \
+  "$(echo "$MV / $RS" | bc -l)" "$(echo "$RESULT" | json 'd["result"]["mibPerSecond"]')" "$(echo "$RESULT" | json 'd["result"]["route"]')" "$SHA_OK"
+printf 'station RSS: %s MiB before, peak %s MiB during the move (sampled every 0.25 s)\n' "$((RSS_BEFORE / 1024))" "$((PEAK / 1024))"

@@ -1,0 +1,57 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.DataPlane;
+using Ccdsvm.Unit.Agent.Security;
+
+namespace Ccdsvm.Unit.Agent.Tests;
+
+public sealed class MoveTicketCheckTests : IDisposable
+{
+    private const string Key = "k";
+    private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-ticket-").FullName;
+    private readonly TicketCheck _check;
+
+    public MoveTicketCheckTests() => _check = new TicketCheck("a", Key, new PathGuard([_root]));
+
+    private string Ticket(string sourcePath, string sourceUnit = "a", bool delete = false, int minutes = 5, string key = Key) =>
+        TransferTicketSigning.Encode(new TransferTicket(1, sourceUnit, sourcePath, "b", "/dst", -1, delete, DateTimeOffset.UtcNow.AddMinutes(minutes)), key);
+
+    [Fact]
+    public void Read_UnderGrantedTree_Allowed()
+    {
+        var t = _check.Verify(Ticket(Path.Combine(_root, "tree")));
+        Assert.Equal(Path.Combine(_root, "tree", "x"), _check.ReadablePath(t, Path.Combine(_root, "tree", "x")));
+    }
+
+    [Theory]
+    [InlineData("other-path", "grants")]
+    [InlineData("dotdot", "grants")]
+    [InlineData("other-unit", "not 'a'")]
+    public void Read_OutsideTicket_Refused(string row, string message)
+    {
+        var ticket = row == "other-unit" ? Ticket(Path.Combine(_root, "f"), sourceUnit: "c") : Ticket(Path.Combine(_root, "f"));
+        string asked = row == "dotdot" ? Path.Combine(_root, "f", "..", "g") : Path.Combine(_root, "g");
+        var t = _check.Verify(ticket);
+        var ex = Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, asked));
+        Assert.Contains(message, ex.Message);
+    }
+
+    [Fact]
+    public void Forged_Expired_AndCopyTicketDelete_Refused()
+    {
+        Assert.Contains("signature", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, key: "other"))).Message);
+        Assert.Contains("expired", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, minutes: -1))).Message);
+        var copy = _check.Verify(Ticket(Path.Combine(_root, "f")));
+        Assert.Contains("does not allow deleting", Assert.Throws<TicketRefused>(() => _check.DeletablePath(copy, Path.Combine(_root, "f"))).Message);
+    }
+
+    [Fact]
+    public void Symlink_OutOfRoot_Refused()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "tree"));
+        File.CreateSymbolicLink(Path.Combine(_root, "tree", "out"), "/etc");
+        var t = _check.Verify(Ticket(Path.Combine(_root, "tree")));
+        Assert.Contains("outside this unit's roots", Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, Path.Combine(_root, "tree", "out", "passwd"))).Message);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
