@@ -15,7 +15,7 @@ public sealed class MoveKindTests
     [InlineData("""{"source":"a:/r/f","destination":{"unit":"b","path":"/r/f"}}""", "b", "must be an object {unit, path}")]
     [InlineData("""{"source":{"unit":"a"},"destination":{"unit":"b","path":"/r/f"}}""", "b", "misses 'path'")]
     [InlineData("""{"source":{"unit":"a","path":"/r/f","x":1},"destination":{"unit":"b","path":"/r/f"}}""", "b", "unknown field 'x'")]
-    [InlineData("""{"source":{"unit":"a","path":"/r/f"},"destination":{"unit":"b","path":"/r/f"},"mode":"rename"}""", "b", "one of \"copy\", \"move\"")]
+    [InlineData("""{"source":{"unit":"a","path":"/r/f"},"destination":{"unit":"b","path":"/r/f"},"mode":"rename"}""", "b", "one of copy, move")]
     [InlineData("""{"source":{"unit":"a","path":"/r/f"},"destination":{"unit":"b","path":"/r/f"}}""", "a", "target must be 'b'")]
     [InlineData("""{"source":{"unit":"b","path":"/r/f"},"destination":{"unit":"b","path":"/r//f/"}}""", "b", "the same")]
     [InlineData("""{"source":{"unit":"b","path":"/r"},"destination":{"unit":"b","path":"/r/sub"}}""", "b", "lies inside the source")]

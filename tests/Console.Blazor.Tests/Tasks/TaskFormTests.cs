@@ -40,6 +40,7 @@ public sealed class TaskFormTests : ConsoleTestContext
     public void ChoosingKind_RendersItsParameterFields()
     {
         var cut = RenderForm();
+        cut.Find("[data-testid=form-kind]").Change("fs.checksum");
         Assert.Equal("fs.checksum", cut.Find("[data-testid=form-kind]").GetAttribute("value"));
         Assert.Single(cut.FindAll("[data-testid=param-path]"));
 
