@@ -56,7 +56,10 @@ public sealed partial class TaskForm : ComponentBase
         var raw = _values.GetValueOrDefault(spec.Name);
         if (string.IsNullOrWhiteSpace(raw)) return spec.Required ? $"{spec.Name} is required" : null;
         var node = ToNode(spec, raw);
-        if (node is null) return $"{spec.Name} must be a {spec.Type.ToString().ToLowerInvariant()}";
+        if (node is null)
+            return spec.Type is ParameterType.Object or ParameterType.ObjectArray or ParameterType.StringArray
+                ? $"{spec.Name} must be JSON, e.g. {spec.Example}"
+                : $"{spec.Name} must be a {spec.Type.ToString().ToLowerInvariant()}";
         using var doc = JsonDocument.Parse(node.ToJsonString());
         return TaskKindDefinition.CheckValue(spec, doc.RootElement);
     }
@@ -71,8 +74,17 @@ public sealed partial class TaskForm : ComponentBase
     {
         ParameterType.Number => double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : null,
         ParameterType.Boolean => bool.TryParse(raw, out var b) ? JsonValue.Create(b) : null,
+        ParameterType.NumberOrWord => double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(raw.Trim()),
+        // Structured parameters (a source {unit, path}, a list of partitions) are typed as JSON in the field.
+        ParameterType.Object or ParameterType.ObjectArray or ParameterType.StringArray => ParseJson(raw),
         _ => JsonValue.Create(raw),
     };
+
+    private static JsonNode? ParseJson(string raw)
+    {
+        try { return JsonNode.Parse(raw); }
+        catch (JsonException) { return null; }
+    }
 
     private async Task SubmitAsync()
     {

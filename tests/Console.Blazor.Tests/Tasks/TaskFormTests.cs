@@ -119,6 +119,25 @@ public sealed class TaskFormTests : ConsoleTestContext
     }
 
     [Fact]
+    public void StructuredParameters_AreTypedAsJson_AndSentAsObjects()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=form-kind]").Change("data.move");
+        Field(cut, "source").Input("{\"unit\":\"unit-b\"");
+        Assert.Contains("must be JSON", FieldText(cut, "source"));
+        Assert.True(SubmitDisabled(cut));
+
+        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
+        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+        cut.Find("[data-testid=form-submit]").Click();
+
+        var p = Assert.Single(Tasks.Submitted).Parameters!.Value;
+        Assert.Equal(JsonValueKind.Object, p.GetProperty("source").ValueKind);
+        Assert.Equal("/srv/b/f.bin", p.GetProperty("source").GetProperty("path").GetString());
+        Assert.Equal("unit-a", p.GetProperty("destination").GetProperty("unit").GetString());
+    }
+
+    [Fact]
     public void Submit_LeavesOutEmptyOptionalFieldsAndPassesWaitLimit()
     {
         var cut = RenderForm("maintenance.hold");
