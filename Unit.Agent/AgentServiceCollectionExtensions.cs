@@ -2,6 +2,7 @@ using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Inventory;
+using Ccdsvm.Unit.Agent.Monitoring;
 using Ccdsvm.Unit.Agent.Security;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, FsListExecutor>();
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
         services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
+        services.AddAgentMonitoring(configuration);
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<StationConnection>();
