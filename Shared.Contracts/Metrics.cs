@@ -16,7 +16,16 @@ public sealed record MetricsSample(
     [property: Key(8)] IReadOnlyList<DiskFigures> Disks,
     [property: Key(9)] IReadOnlyList<FileSystemFigures> FileSystems,
     [property: Key(10)] int ProcessCount,
-    [property: Key(11)] int ThreadCount);
+    [property: Key(11)] int ThreadCount,
+    [property: Key(12)] UnitRates Totals);
+
+/// <summary>Unit-wide rates: network without loopback, disks without partitions and loop devices (no double counting).</summary>
+[MessagePackObject]
+public sealed record UnitRates(
+    [property: Key(0)] double NetRxBytesPerSec,
+    [property: Key(1)] double NetTxBytesPerSec,
+    [property: Key(2)] double DiskReadBytesPerSec,
+    [property: Key(3)] double DiskWriteBytesPerSec);
 
 /// <summary>CPU time shares over the last interval, in percent of one CPU (total: of all CPUs).</summary>
 [MessagePackObject]

@@ -45,6 +45,8 @@ public sealed class TaskKindCatalog
                 new ParameterSpec("reason", ParameterType.String, false, "shown to whoever waits for it", Example: "replacing cable"),
             ],
             (unit, p) => [new LockRequest(HoldResource(unit, Str(p, "resource")), LockMode.Exclusive)]);
+
+        foreach (var k in ProcessKinds.Definitions()) yield return k;
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

@@ -45,7 +45,7 @@ public sealed partial class MetricsStreamer(SystemSampler sampler, IOptions<Metr
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var summarizer = new MetricsSummarizer(sampler.CountsInTotal);
+        var summarizer = new MetricsSummarizer();
         var interval = o.MetricsInterval > TimeSpan.Zero ? o.MetricsInterval : TimeSpan.FromSeconds(1);
         using var timer = new PeriodicTimer(interval);
         long lastSummary = Environment.TickCount64;

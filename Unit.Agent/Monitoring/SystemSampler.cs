@@ -43,8 +43,12 @@ public sealed class SystemSampler(ProcessScanner processes)
         var disks = Disks(seconds);
         var (procCount, threadCount) = processes.Scan();
 
+        var external = network.Where(n => n.Interface != "lo").ToList();
+        var whole = disks.Where(d => CountsInTotal(d.Device)).ToList();
+        var totals = new UnitRates(external.Sum(n => n.RxBytesPerSec), external.Sum(n => n.TxBytesPerSec),
+            whole.Sum(d => d.ReadBytesPerSec), whole.Sum(d => d.WriteBytesPerSec));
         return new MetricsSample(DateTimeOffset.UtcNow, cpuFigures[0], cpuFigures.Skip(1).ToList(), l1, l5, l15, memory,
-            network, disks, FileSystems(), procCount, threadCount);
+            network, disks, FileSystems(), procCount, threadCount, totals);
     }
 
     private static CpuFigures CpuShare(CpuTimes now, CpuTimes? before)
