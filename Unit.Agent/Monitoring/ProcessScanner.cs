@@ -67,9 +67,9 @@ public sealed class ProcessScanner
         var list = new List<ProcessInfo>(last.Count);
         foreach (var p in last.Values)
         {
-            double cpu = previous.TryGetValue(p.Pid, out var before) && before.StartTicks == p.StartTicks
-                ? (p.CpuTicks - Math.Min(p.CpuTicks, before.CpuTicks)) / TicksPerSecond / seconds * 100
-                : 0;
+            // A process that started between the scans spent all its ticks inside the window.
+            ulong earlier = previous.TryGetValue(p.Pid, out var before) && before.StartTicks == p.StartTicks ? before.CpuTicks : 0;
+            double cpu = previous.Count == 0 ? 0 : (p.CpuTicks - Math.Min(p.CpuTicks, earlier)) / TicksPerSecond / seconds * 100;
             int uid = ReadUid(p.Pid);
             string user = uid < 0 ? "?" : users.TryGetValue(uid, out var u) ? u : uid.ToString(CultureInfo.InvariantCulture);
             list.Add(new ProcessInfo(p.Pid, p.Ppid, user, ReadCommand(p.Pid, p.Comm), p.State, Math.Round(cpu, 1),
