@@ -8,6 +8,8 @@ public interface IAgentHub
     Task ReportProgress(TaskProgress progress);
     Task ReportStageDone(TaskStageDone stageDone);
     Task ReportResult(TaskResult result);
+    Task ReportSample(MetricsSample sample);
+    Task ReportSummary(MetricsSummary summary);
 }
 
 /// <summary>Methods the station calls on a connected agent.</summary>
@@ -15,6 +17,15 @@ public interface IAgentClient
 {
     Task RunTask(TaskOrder order);
     Task CancelTask(long taskId);
+
+    /// <summary>Starts (true) or stops (false) full-rate metrics samples from the agent.</summary>
+    Task WatchMetrics(bool on);
+
+    /// <summary>A client result: the unit's process table now.</summary>
+    Task<ProcessList> GetProcesses();
+
+    /// <summary>A client result: the threads of one process.</summary>
+    Task<ThreadList> GetThreads(int pid);
 }
 
 public static class HubPaths

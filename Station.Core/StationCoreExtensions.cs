@@ -1,5 +1,6 @@
 using Ccdsvm.Station.Core.Hubs;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Monitoring;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
@@ -46,6 +47,7 @@ public static class StationCoreExtensions
         services.AddTransfers(configuration);
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
+        services.AddStationMonitoring(configuration);
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
         services.AddSignalR().AddMessagePackProtocol();

@@ -3,6 +3,7 @@ using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Inventory;
+using Ccdsvm.Unit.Agent.Monitoring;
 using Ccdsvm.Unit.Agent.Security;
 using Ccdsvm.Unit.Agent.Storage;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
         services.AddStorageExecutors();
         services.AddDataPlane();
+        services.AddAgentMonitoring(configuration);
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<StationConnection>();

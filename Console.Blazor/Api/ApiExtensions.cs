@@ -20,6 +20,7 @@ public static class ApiExtensions
         secured.MapUsersApi();
         secured.MapTransfersApi();
         endpoints.MapDataRelay();
+        secured.MapMetricsApi();
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Monitoring;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// method only passes what the agent says to the engine, under the unit identity of the connection.
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
-public sealed class AgentHub(UnitRegistry units, TaskEngine engine, TimeProvider time) : Hub<IAgentClient>, IAgentHub
+public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, TimeProvider time) : Hub<IAgentClient>, IAgentHub
 {
     private string UnitId => Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value
         ?? throw new HubException("the connection has no unit identity");
@@ -39,6 +40,18 @@ public sealed class AgentHub(UnitRegistry units, TaskEngine engine, TimeProvider
     public Task ReportStageDone(TaskStageDone stageDone) => engine.OnStageDoneAsync(UnitId, stageDone);
 
     public Task ReportResult(TaskResult result) => engine.OnResultAsync(UnitId, result);
+
+    public Task ReportSample(MetricsSample sample)
+    {
+        metrics.OnSample(UnitId, sample);
+        return Task.CompletedTask;
+    }
+
+    public Task ReportSummary(MetricsSummary summary)
+    {
+        metrics.OnSummary(UnitId, summary);
+        return Task.CompletedTask;
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

@@ -69,6 +69,7 @@ public static class Migrations
                 granted_at TEXT NULL,
                 PRIMARY KEY(task_id, resource));
             """),
+        (2, "metrics history", Monitoring.MetricsSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Inventory;
+using Ccdsvm.Unit.Agent.Monitoring;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -19,6 +20,7 @@ public sealed partial class StationConnection(
     IStationTransport transport,
     InventoryCollector inventory,
     TaskRunner runner,
+    MetricsStreamer metrics,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
 {
@@ -126,6 +128,7 @@ public sealed partial class StationConnection(
             runner.Cancel(taskId);
             return Task.CompletedTask;
         });
+        metrics.Attach(connection);
         return connection;
     }
 

@@ -5,4 +5,9 @@ if (args.Length > 0 && args[0] == "profile")
     await Ccdsvm.Bench.Profile.RunAsync();
     return;
 }
+if (args.Length > 0 && args[0] == "monitor-load")
+{
+    await Ccdsvm.Bench.MonitorLoad.RunAsync(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Ccdsvm.Bench.AdmissionBenchmarks).Assembly).Run(args);
