@@ -14,7 +14,7 @@ public sealed class StationOptions
     /// </summary>
     public int MaxTasks { get; set; }
 
-    /// <summary>Tasks one user may have active at once. 0 means a quarter of MaxTasks, at least 4.</summary>
+    /// <summary>Tasks one user may have active at once. 0 means half of MaxTasks, at least 16 (one person with many panes), never more than MaxTasks.</summary>
     public int MaxTasksPerUser { get; set; }
 
     /// <summary>Shared key agents present on the hub; also signs orders. Generated and stored when empty.</summary>
@@ -34,7 +34,7 @@ public sealed class StationOptions
 
     public int EffectiveMaxTasks => MaxTasks > 0 ? MaxTasks : DefaultMaxTasks(Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 
-    public int EffectiveMaxTasksPerUser => MaxTasksPerUser > 0 ? MaxTasksPerUser : Math.Max(4, EffectiveMaxTasks / 4);
+    public int EffectiveMaxTasksPerUser => MaxTasksPerUser > 0 ? MaxTasksPerUser : Math.Min(EffectiveMaxTasks, Math.Max(16, EffectiveMaxTasks / 2));
 
     public static int DefaultMaxTasks(int cpus, long memoryBytes)
     {

@@ -1,0 +1,75 @@
+using Microsoft.Playwright;
+
+namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Debian's Chromium through Playwright (never a downloaded browser), signed in to a station's console.</summary>
+public sealed class ConsoleBrowser : IAsyncDisposable
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private readonly IPlaywright _playwright;
+    private readonly TempDir _profile;
+
+    private ConsoleBrowser(IPlaywright playwright, IBrowserContext context, IPage page, TempDir profile)
+    {
+        _playwright = playwright;
+        Context = context;
+        Page = page;
+        _profile = profile;
+    }
+
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
+
+    public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, int width = 1440, int height = 900, bool touch = false)
+    {
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium); never run 'playwright install'");
+        var profile = new TempDir("chromium");
+        var playwright = await Playwright.CreateAsync().WaitAsync(Timeouts.Startup);
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            HasTouch = touch,
+            IsMobile = touch,
+            Timeout = 60_000,
+        }).WaitAsync(Timeouts.Startup);
+        var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        var browser = new ConsoleBrowser(playwright, context, page, profile);
+        await page.GotoAsync(new Uri(station.BaseUrl, "/login").ToString());
+        await page.GetByTestId("login-username").FillAsync("admin");
+        await page.GetByTestId("login-password").FillAsync(station.AdminPassword);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await browser.WaitInteractiveAsync();
+        return browser;
+    }
+
+    /// <summary>A click before the circuit is interactive is lost: wait for the layout's marker.</summary>
+    public Task WaitInteractiveAsync() =>
+        Page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    public async Task GotoAsync(StationProcess station, string path)
+    {
+        await Page.GotoAsync(new Uri(station.BaseUrl, path).ToString());
+        await WaitInteractiveAsync();
+    }
+
+    /// <summary>Saves a screenshot under docs/screenshots, where the README and reviewers look.</summary>
+    public Task ScreenshotAsync(string name, bool fullPage = false)
+    {
+        var dir = Path.Combine(RepoPaths.Root, "docs", "screenshots");
+        Directory.CreateDirectory(dir);
+        return Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name), FullPage = fullPage });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        _playwright.Dispose();
+        _profile.Dispose();
+    }
+}
