@@ -119,6 +119,18 @@ public sealed partial class LockManager
 
     private static List<LockRequest> Normalise(IReadOnlyList<LockRequest> plan)
     {
+        var normal = new List<LockRequest>(plan.Count);
+        foreach (var r in plan)
+        {
+            var path = ResourcePath.Normalize(r.Resource);
+            normal.Add(ReferenceEquals(path, r.Resource) ? r : r with { Resource = path });
+        }
+        bool distinct = true;
+        for (int i = 0; i < normal.Count && distinct; i++)
+            for (int j = i + 1; j < normal.Count; j++)
+                if (normal[i].Resource == normal[j].Resource) { distinct = false; break; }
+        if (distinct) return normal;
+
         // One entry per resource: the strongest mode and the latest release stage (0 = until the end).
         return plan
             .Select(r => r with { Resource = ResourcePath.Normalize(r.Resource) })

@@ -13,6 +13,7 @@ public static class ResourcePath
     /// <summary>Collapses duplicate and trailing slashes and resolves "." and ".." so two spellings of one path lock the same thing.</summary>
     public static string Normalize(string path)
     {
+        if (IsNormal(path)) return path;
         var parts = new List<string>();
         foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -22,6 +23,11 @@ public static class ResourcePath
         }
         return "/" + string.Join('/', parts);
     }
+
+    private static bool IsNormal(string path) =>
+        path.Length > 1 && path[0] == '/' && path[^1] != '/' && !path.Contains("//", StringComparison.Ordinal)
+        && !path.Contains("/./", StringComparison.Ordinal) && !path.Contains("/../", StringComparison.Ordinal)
+        && !path.EndsWith("/.", StringComparison.Ordinal) && !path.EndsWith("/..", StringComparison.Ordinal);
 
     public static bool IsValid(string? path) =>
         !string.IsNullOrWhiteSpace(path) && path.StartsWith('/') && path.Length <= 4096 && !path.Contains('\0');

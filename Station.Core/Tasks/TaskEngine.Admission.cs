@@ -71,11 +71,12 @@ public sealed partial class TaskEngine
     private void AdmitBatch(Pending[] batch)
     {
         var results = new Outcome<Admitted>[batch.Length];
+        var toBuild = new (TaskRow Row, IReadOnlyList<LockRequest> Plan)?[batch.Length];
         var admitted = new List<(TaskRow Row, bool Granted)>();
         Exception? failure = null;
+        var now = Now;
         lock (_gate)
         {
-            var now = Now;
             string at = TaskStore.Time(now);
             try
             {
@@ -85,9 +86,13 @@ public sealed partial class TaskEngine
                     outcomes[i] = AdmitOne(batch[i], tx, now, at, admitted);
                 tx.Commit();
                 for (int i = 0; i < batch.Length; i++)
-                    results[i] = outcomes[i].Ok
-                        ? new Admitted(ToView(outcomes[i].Value.Row), outcomes[i].Value.Row.Clone(), outcomes[i].Value.Granted, outcomes[i].Value.Existing)
-                        : outcomes[i].Error!;
+                {
+                    if (!outcomes[i].Ok) { results[i] = outcomes[i].Error!; continue; }
+                    var (row, granted, existing) = outcomes[i].Value;
+                    // Granted tasks get their view built after the monitor is released: it needs nothing shared.
+                    if (granted && !existing) toBuild[i] = (row.Clone(), _locks.RemainingPlan(row.Id));
+                    else results[i] = new Admitted(ToView(row), row.Clone(), granted, existing);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -103,8 +108,9 @@ public sealed partial class TaskEngine
         }
         for (int i = 0; i < batch.Length; i++)
         {
-            if (failure is not null) batch[i].Done.TrySetException(failure);
-            else batch[i].Done.TrySetResult(results[i]);
+            if (failure is not null) { batch[i].Done.TrySetException(failure); continue; }
+            if (toBuild[i] is { } b) results[i] = new Admitted(AdmittedView(b.Row, b.Plan, now), b.Row, true, false);
+            batch[i].Done.TrySetResult(results[i]);
         }
     }
 
@@ -136,7 +142,7 @@ public sealed partial class TaskEngine
         admitted.Add((row, granted));
 
         _writer.InsertTask(tx, row);
-        foreach (var r in _locks.RemainingPlan(row.Id)) _writer.InsertLock(tx, row.Id, r, granted, at);
+        _writer.InsertLocks(tx, row.Id, _locks.RemainingPlan(row.Id), granted, at);
         _writer.InsertEvent(tx, row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
         return (row, granted, false);
     }

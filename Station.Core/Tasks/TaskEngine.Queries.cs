@@ -63,12 +63,20 @@ public sealed partial class TaskEngine
         bool active = _active.ContainsKey(r.Id);
         var held = active ? _locks.HeldBy(r.Id).Select(HeldView).ToList() : [];
         var awaited = active ? _locks.AwaitedBy(r.Id).Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList() : [];
-        return new TaskView(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, r.State, r.Progress, r.Stage,
+        return BuildView(r, held, awaited);
+    }
+
+    /// <summary>The view of a task just admitted with its whole plan granted: built outside the monitor from what admission knew.</summary>
+    private static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt) =>
+        BuildView(r, plan.Select(l => new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage))
+            .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList(), []);
+
+    private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, IReadOnlyList<AwaitedLockView> awaited) =>
+        new(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, r.State, r.Progress, r.Stage,
             (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
             TaskStore.ParseTime(r.CreatedAt), r.StartedAt is null ? null : TaskStore.ParseTime(r.StartedAt), r.EndedAt is null ? null : TaskStore.ParseTime(r.EndedAt));
-    }
 
     private HeldLockView HeldView(HeldLock h)
     {
