@@ -3,21 +3,35 @@ using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Bench;
 
-/// <summary><c>Ccdsvm.Bench profile</c>: a quick Stopwatch look at where an admission's time goes, outside BenchmarkDotNet.</summary>
+/// <summary>
+/// <c>Ccdsvm.Bench profile [concurrent]</c>: admissions timed with a Stopwatch outside BenchmarkDotNet, a
+/// workload to run under a profiler (dotnet-trace) to see where an admission's time goes.
+/// </summary>
 public static class Profile
 {
-    public static async Task RunAsync()
+    public static async Task RunAsync(bool concurrent)
     {
         foreach (bool durable in new[] { false, true })
         {
             for (int round = 0; round < 3; round++)
             {
-                using var h = new EngineHarness(durable, 20010);
+                const int count = 6000;
+                using var h = new EngineHarness(durable, count + 10);
                 var caller = new Caller("alice", false);
-                var requests = Enumerable.Range(0, 5000).Select(i => EngineHarness.Request(i)).ToArray();
+                var requests = Enumerable.Range(0, count).Select(i => EngineHarness.Request(i)).ToArray();
                 var sw = Stopwatch.StartNew();
-                foreach (var r in requests) await h.Engine.SubmitAsync(r, caller);
-                Console.WriteLine($"durable={durable} round={round}: {sw.Elapsed.TotalMicroseconds / requests.Length:0.0} us per admission");
+                if (concurrent)
+                {
+                    await Task.WhenAll(Enumerable.Range(0, 64).Select(s => Task.Run(async () =>
+                    {
+                        for (int i = s; i < count; i += 64) await h.Engine.SubmitAsync(requests[i], caller);
+                    })));
+                }
+                else
+                {
+                    foreach (var r in requests) await h.Engine.SubmitAsync(r, caller);
+                }
+                Console.WriteLine($"durable={durable} concurrent={concurrent} round={round}: {sw.Elapsed.TotalMicroseconds / count:0.0} us per admission, {count / sw.Elapsed.TotalSeconds:0} per second");
             }
         }
     }

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 
 if (args.Length > 0 && args[0] == "profile")
 {
-    await Ccdsvm.Bench.Profile.RunAsync();
+    await Ccdsvm.Bench.Profile.RunAsync(args.Contains("concurrent"));
     return;
 }
 if (args.Length > 0 && args[0] == "monitor-load")
