@@ -1,90 +1,105 @@
 using Ccdsvm.Station.Core.Locks;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// Prepared statements for the admission hot path on the engine's single writer connection: a task row,
-/// its lock plan and its first event. Prepared once, so an admission costs a few microseconds of SQL
-/// on top of the commit.
+/// Statements for the admission hot path on the engine's single writer connection: a task row, its lock
+/// plan and its first event. They are prepared once on the connection's native handle and bound by
+/// position, because per-execution name lookups and parameter binding in the ADO.NET layer cost more
+/// than the inserts themselves (see docs/BENCHMARKS.md). They run inside the caller's open transaction.
 /// </summary>
 internal sealed class TaskWriter : IDisposable
 {
-    private readonly SqliteCommand _insertTask;
-    private readonly SqliteCommand _insertLock;
-    private readonly SqliteCommand _insertEvent;
-    private readonly SqliteConnection _connection;
-    // One prepared multi-row INSERT per plan size: a plan's locks cost one statement, not one each.
-    private readonly Dictionary<int, SqliteCommand> _insertLocks = [];
     private const int MaxRowsPerLockInsert = 8;
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _insertTask;
+    private readonly sqlite3_stmt _insertEvent;
+    // One prepared multi-row INSERT per plan size: a plan's locks cost one statement, not one each.
+    private readonly Dictionary<int, sqlite3_stmt> _insertLocks = [];
 
     public TaskWriter(SqliteConnection connection)
     {
-        _connection = connection;
-        _insertTask = Prepare(connection, """
+        _db = connection.Handle ?? throw new InvalidOperationException("the writer connection is not open");
+        _insertTask = Prepare("""
             INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at)
-            VALUES ($id, $kind, $target, $owner, $parameters, $slot, $state, 0, $stage, 0, $stageCount, $key, $wait, $created)
-            """, "$id", "$kind", "$target", "$owner", "$parameters", "$slot", "$state", "$stage", "$stageCount", "$key", "$wait", "$created");
-        _insertLock = Prepare(connection, """
-            INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at)
-            VALUES ($task, $resource, $mode, $stage, $granted, $at, $grantedAt)
-            """, "$task", "$resource", "$mode", "$stage", "$granted", "$at", "$grantedAt");
-        _insertEvent = Prepare(connection, """
-            INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES ($task, $at, $type, $state, NULL, $stage, $message)
-            """, "$task", "$at", "$type", "$state", "$stage", "$message");
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, 0, ?9, ?10, ?11, ?12)
+            """);
+        _insertEvent = Prepare("INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)");
     }
 
-    public void InsertTask(SqliteTransaction tx, TaskRow t) => Run(_insertTask, tx,
+    public void InsertTask(SqliteTransaction tx, TaskRow t) => Run(tx, _insertTask,
         t.Id, t.Kind, t.Target, t.Owner, t.Parameters, t.Slot, t.State, t.Stage, t.StageCount, t.IdempotencyKey, t.WaitSeconds, t.CreatedAt);
-
-    public void InsertLock(SqliteTransaction tx, long taskId, LockRequest r, bool granted, string at) => Run(_insertLock, tx,
-        taskId, r.Resource, r.Mode.ToApi(), r.ReleaseAfterStage, granted ? 1 : 0, at, granted ? at : null);
 
     public void InsertLocks(SqliteTransaction tx, long taskId, IReadOnlyList<LockRequest> plan, bool granted, string at)
     {
-        if (plan.Count == 0) return;
-        if (plan.Count > MaxRowsPerLockInsert)
+        for (int offset = 0; offset < plan.Count; offset += MaxRowsPerLockInsert)
         {
-            foreach (var r in plan) InsertLock(tx, taskId, r, granted, at);
-            return;
+            int n = Math.Min(MaxRowsPerLockInsert, plan.Count - offset);
+            if (!_insertLocks.TryGetValue(n, out var stmt))
+            {
+                var rows = Enumerable.Range(0, n).Select(i => $"(?1, ?{5 + 3 * i}, ?{6 + 3 * i}, ?{7 + 3 * i}, ?2, ?3, ?4)");
+                _insertLocks[n] = stmt = Prepare("INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES " + string.Join(", ", rows));
+            }
+            var values = new object?[4 + 3 * n];
+            (values[0], values[1], values[2], values[3]) = (taskId, granted ? 1L : 0L, at, granted ? at : null);
+            for (int i = 0; i < n; i++)
+            {
+                var r = plan[offset + i];
+                (values[4 + 3 * i], values[5 + 3 * i], values[6 + 3 * i]) = (r.Resource, r.Mode.ToApi(), (long)r.ReleaseAfterStage);
+            }
+            Run(tx, stmt, values);
         }
-        if (!_insertLocks.TryGetValue(plan.Count, out var cmd))
-        {
-            var rows = Enumerable.Range(0, plan.Count).Select(i => $"($task, $r{i}, $m{i}, $s{i}, $granted, $at, $grantedAt)");
-            var names = new List<string> { "$task", "$granted", "$at", "$grantedAt" };
-            for (int i = 0; i < plan.Count; i++) names.AddRange([$"$r{i}", $"$m{i}", $"$s{i}"]);
-            _insertLocks[plan.Count] = cmd = Prepare(_connection,
-                "INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES " + string.Join(", ", rows),
-                [.. names]);
-        }
-        var values = new List<object?> { taskId, granted ? 1 : 0, at, granted ? at : null };
-        foreach (var r in plan) values.AddRange([r.Resource, r.Mode.ToApi(), r.ReleaseAfterStage]);
-        Run(cmd, tx, [.. values]);
     }
 
     public void InsertEvent(SqliteTransaction tx, long taskId, string at, string type, string? state, string? stage, string? message) =>
-        Run(_insertEvent, tx, taskId, at, type, state, stage, message);
+        Run(tx, _insertEvent, taskId, at, type, state, stage, message);
 
-    private static SqliteCommand Prepare(SqliteConnection c, string sql, params string[] names)
+    private sqlite3_stmt Prepare(string sql)
     {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var n in names) cmd.Parameters.Add(new SqliteParameter { ParameterName = n });
-        return cmd;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out sqlite3_stmt stmt));
+        return stmt;
     }
 
-    private static void Run(SqliteCommand cmd, SqliteTransaction tx, params object?[] values)
+    private void Run(SqliteTransaction tx, sqlite3_stmt stmt, params object?[] values)
     {
-        cmd.Transaction = tx;
-        for (int i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
+        if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
+        try
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                int at = i + 1;
+                Check(values[i] switch
+                {
+                    null => raw.sqlite3_bind_null(stmt, at),
+                    string s => raw.sqlite3_bind_text(stmt, at, s),
+                    long l => raw.sqlite3_bind_int64(stmt, at, l),
+                    int n => raw.sqlite3_bind_int64(stmt, at, n),
+                    double d => raw.sqlite3_bind_double(stmt, at, d),
+                    var other => throw new ArgumentException($"cannot bind {other.GetType().Name}"),
+                });
+            }
+            int rc = raw.sqlite3_step(stmt);
+            if (rc != raw.SQLITE_DONE) Check(rc);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            raw.sqlite3_clear_bindings(stmt);
+        }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
     }
 
     public void Dispose()
     {
         _insertTask.Dispose();
-        _insertLock.Dispose();
         _insertEvent.Dispose();
-        foreach (var c in _insertLocks.Values) c.Dispose();
+        foreach (var s in _insertLocks.Values) s.Dispose();
     }
 }
