@@ -2,7 +2,7 @@ using Ccdsvm.Shared.Contracts;
 
 namespace Ccdsvm.Station.Core.Monitoring;
 
-/// <summary>What monitoring asks of a connected agent; the hub implements it, tests fake it.</summary>
+/// <summary>What monitoring asks of a connected agent; the hub implements it, tests supply their own.</summary>
 public interface IAgentMetricsLink
 {
     /// <summary>Returns false when the unit is not connected.</summary>

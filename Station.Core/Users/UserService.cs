@@ -23,7 +23,7 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
     private readonly PasswordHasher<string> _hasher = new();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     // Verifying against this when the user is unknown keeps the timing the same as a wrong password.
-    private readonly Lazy<string> _dummyHash = new(() => new PasswordHasher<string>().HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
+    private readonly Lazy<string> _unknownUserHash = new(() => new PasswordHasher<string>().HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
 
     /// <summary>On an empty store, creates <c>admin</c> with CCDSVM_ADMIN_PASSWORD or a generated password printed once.</summary>
     public void EnsureAdmin()
@@ -69,7 +69,7 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         var row = c.QuerySingleOrDefault<(string Name, string Hash, long IsAdmin)?>("SELECT name, password_hash, is_admin FROM users WHERE name=@username", new { username });
         if (row is null)
         {
-            _hasher.VerifyHashedPassword(username, _dummyHash.Value, password);
+            _hasher.VerifyHashedPassword(username, _unknownUserHash.Value, password);
             return null;
         }
         var result = _hasher.VerifyHashedPassword(username, row.Value.Hash, password);
