@@ -21,7 +21,10 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public IBrowserContext Context { get; }
     public IPage Page { get; }
 
-    public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, int width = 1440, int height = 900, bool touch = false)
+    public static Task<ConsoleBrowser> SignInAsync(StationProcess station, int width = 1440, int height = 900, bool touch = false) =>
+        SignInAsync(station, "admin", station.AdminPassword, width, height, touch);
+
+    public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false)
     {
         if (!File.Exists(Chromium))
             throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium); never run 'playwright install'");
@@ -41,8 +44,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         page.SetDefaultTimeout(30_000);
         var browser = new ConsoleBrowser(playwright, context, page, profile);
         await page.GotoAsync(new Uri(station.BaseUrl, "/login").ToString());
-        await page.GetByTestId("login-username").FillAsync("admin");
-        await page.GetByTestId("login-password").FillAsync(station.AdminPassword);
+        await page.GetByTestId("login-username").FillAsync(user);
+        await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
         await browser.WaitInteractiveAsync();
         return browser;
