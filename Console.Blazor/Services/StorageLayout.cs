@@ -25,6 +25,9 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
         var partitionLoops = loops.Where(l => Str(l, "partitionOf") is not null).Select(l => Str(l, "name")).ToHashSet(StringComparer.Ordinal);
         var fsTypes = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var d in Items(result, "disks")) Collect(d, fsTypes);
+        // lsblk reads file-system types from udev, which containers often lack; a mounted one is known anyway.
+        foreach (var f in Items(result, "fileSystems"))
+            if (Str(f, "device") is { } dev && fsTypes.GetValueOrDefault(dev) is null) fsTypes[dev] = Str(f, "fstype");
 
         var disks = Items(result, "disks")
             .Where(d => Str(d, "type") is "disk" or "loop" && Long(d, "sizeBytes") > 0 && !partitionLoops.Contains(Str(d, "path")))

@@ -42,7 +42,15 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
 
     private async Task ReloadAfterTaskAsync()
     {
-        try { await LoadAsync(); }
+        // InvokeAsync runs inline when the renderer is idle, which would submit the next task from inside the
+        // engine's notification of the last one: yield so the notification returns first.
+        await Task.Yield();
+        try
+        {
+            await LoadAsync();
+            // Not an event handler: nothing re-renders by itself once the reload is done.
+            StateHasChanged();
+        }
         catch (Exception ex) { await DispatchExceptionAsync(ex); }
     }
 
