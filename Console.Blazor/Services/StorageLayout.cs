@@ -37,7 +37,7 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
                 var backFile = loops.FirstOrDefault(l => Str(l, "name") == path) is { ValueKind: JsonValueKind.Object } loop ? Str(loop, "backFile") : null;
                 return tables.TryGetValue(path, out var table)
                     ? Partitioned(d, table, fsTypes, backFile)
-                    : Whole(d, backFile);
+                    : Whole(d, fsTypes, backFile);
             }).ToList();
 
         var arrays = Items(result, "arrays").Select(a => new ArrayRow(Str(a, "engine") ?? "", Str(a, "name") ?? "", Str(a, "level") ?? "",
@@ -70,11 +70,11 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
         return new DiskBar(Str(disk, "path") ?? "", Str(disk, "type") ?? "", Str(disk, "model"), size, Str(table, "table"), backFile, segments);
     }
 
-    private static DiskBar Whole(JsonElement disk, string? backFile)
+    private static DiskBar Whole(JsonElement disk, Dictionary<string, string?> fsTypes, string? backFile)
     {
         long size = Long(disk, "sizeBytes");
         string path = Str(disk, "path") ?? "";
-        string? fs = Str(disk, "fsType");
+        string? fs = fsTypes.GetValueOrDefault(path);
         var segment = fs is null ? FreeSegment(0, size, size) with { Label = "no partition table", Node = path } : new BarSegment(path, path, fs, 0, size, 100, false);
         return new DiskBar(path, Str(disk, "type") ?? "", Str(disk, "model"), size, null, backFile, [segment]);
     }

@@ -77,8 +77,14 @@ public sealed class StorageBrowserTests
 
             Assert.Contains("TYPE=\"ext4\"", await RunAsync("blkid", node));
 
+            // A file written outside the agent, to download through the browser with the sign-in cookie.
+            await File.WriteAllTextAsync(Path.Combine(mountPoint, "hello.txt"), "hello from the loop device");
             await mounted.GetByTestId("fs-open").ClickAsync();
             await Assertions.Expect(page.GetByTestId("entry-lost+found")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            string href = (await page.GetByTestId("entry-hello.txt").GetByTestId("entry-download").GetAttributeAsync("href"))!;
+            var download = await page.APIRequest.GetAsync(new Uri(station.BaseUrl, href).ToString(), new() { Timeout = 30_000 });
+            Assert.Equal(200, download.Status);
+            Assert.Equal("hello from the loop device", await download.TextAsync());
             await Assertions.Expect(page.GetByTestId($"crumb-{mountPoint}")).ToHaveAttributeAsync("aria-current", "page");
             await browser.ScreenshotAsync("files.png");
         }
