@@ -25,13 +25,35 @@ public sealed partial class TaskForm : ComponentBase
 
     [Parameter, EditorRequired] public string Target { get; set; } = "";
     [Parameter] public string? InitialKind { get; set; }
+
+    /// <summary>Field values to start from (a selection's device, mount point…); the user can still change them.</summary>
+    [Parameter] public IReadOnlyDictionary<string, string>? InitialParameters { get; set; }
     [Parameter] public EventCallback<long> OnSubmitted { get; set; }
     [Parameter] public EventCallback OnClose { get; set; }
 
     private TaskKindDefinition? Definition => Tasks.Kinds.FirstOrDefault(k => k.Kind == _kind);
 
-    protected override void OnInitialized() =>
+    protected override void OnInitialized()
+    {
         _kind = InitialKind ?? Tasks.Kinds.Select(k => k.Kind).Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+        foreach (var (name, value) in InitialParameters ?? new Dictionary<string, string>()) _values[name] = value;
+    }
+
+    /// <summary>For a destructive kind, what it does to what, in plain words: "Format /dev/sdb: erases all data on it".</summary>
+    private string? DangerText => Definition is { Destructive: true } def ? Danger(def.Kind, Get("device") ?? Get("path") ?? Get("name")) : null;
+
+    public static string Danger(string kind, string? subject)
+    {
+        subject = string.IsNullOrWhiteSpace(subject) ? "the device" : subject.Trim();
+        return kind switch
+        {
+            "storage.mkfs" => $"Format {subject}: erases all data on it",
+            "storage.partition" => $"Repartition {subject}: erases all data on it",
+            "storage.raid" => "Build an array: erases all data on its member devices",
+            "fs.delete" => $"Delete {subject}: removes it for good",
+            _ => $"{kind} on {subject}: cannot be undone",
+        };
+    }
 
     private void KindChanged(ChangeEventArgs e)
     {

@@ -9,6 +9,9 @@ public sealed record StationSettings
     public int? MaxTasks { get; init; }
     public int? RecoveryGraceSeconds { get; init; }
     public bool EmbeddedAgent { get; init; } = true;
+
+    /// <summary>Extra environment for the station process (its embedded agent reads the Agent__ keys), applied last.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -73,6 +76,7 @@ public sealed class StationProcess : IAsyncDisposable
         };
         if (Settings.MaxTasks is { } max) env["Station__MaxTasks"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in Settings.Environment) env[key] = value;
         _process = new ManagedProcess("station", RepoPaths.StationDll, [], env, _work.Path);
     }
 

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components;
+
+namespace Ccdsvm.Console.Blazor.Components.Files;
+
+/// <summary>
+/// A directory on a unit (<c>fs.list</c>) with breadcrumbs, sorting, new folder, rename, delete (after a
+/// confirmation naming the path) and download links to the transfer API, which the sign-in cookie authorises.
+/// </summary>
+public sealed partial class FileManager : ComponentBase, IDisposable
+{
+    /// <summary>How long a listing or a file operation may take before the page says so.</summary>
+    public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly CancellationTokenSource _disposed = new();
+    private IReadOnlyList<FileEntry> _entries = [];
+    private string _path = "/";
+    private string? _error;
+    private bool _busy;
+    private FileSort _sort = FileSort.Name;
+    private bool _descending;
+    private string? _newFolder;
+    private FileEntry? _renaming;
+    private string? _newName;
+    private FileEntry? _deleting;
+
+    [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+
+    [Parameter] public string UnitId { get; set; } = "";
+
+    [SupplyParameterFromQuery(Name = "path")] public string? Path { get; set; }
+
+    private IReadOnlyList<FileEntry> Sorted => FileListing.Sort(_entries, _sort, _descending);
+
+    protected override Task OnParametersSetAsync()
+    {
+        _path = !string.IsNullOrWhiteSpace(Path) ? Path
+            : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.Roots.FirstOrDefault() ?? "/";
+        (_renaming, _deleting, _newFolder) = (null, null, null);
+        return LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var run = await RunAsync(TaskKinds.FsList, new JsonObject { ["path"] = _path });
+        if (run is null) return;
+        _entries = run.Succeeded && run.Task!.Result is { } result ? FileListing.From(result) : [];
+    }
+
+    /// <summary>Runs one file task to its end and shows the unit's message if it failed; null only when the page has gone.</summary>
+    private async Task<TaskRun?> RunAsync(string kind, JsonObject parameters)
+    {
+        _busy = true;
+        _error = null;
+        StateHasChanged();
+        try
+        {
+            using var doc = JsonDocument.Parse(parameters.ToJsonString());
+            var run = await Tasks.RunAsync(new SubmitTask(kind, UnitId, doc.RootElement.Clone()), OperationTimeout, _disposed.Token);
+            if (!run.Succeeded) _error = $"{kind}: {run.Error}";
+            return run;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void SortBy(FileSort sort)
+    {
+        _descending = _sort == sort && !_descending;
+        _sort = sort;
+    }
+
+    private string SortMark(FileSort sort) => _sort != sort ? "" : _descending ? " ▼" : " ▲";
+
+    private string? NewFolderError => _newFolder is null ? null : FileListing.NameError(_newFolder);
+
+    private async Task CreateFolderAsync()
+    {
+        if (_newFolder is null || NewFolderError is not null) return;
+        var run = await RunAsync(TaskKinds.FsMkdir, new JsonObject { ["path"] = FileListing.Join(_path, _newFolder) });
+        if (run is { Succeeded: true })
+        {
+            _newFolder = null;
+            await LoadAsync();
+        }
+    }
+
+    private void StartRename(FileEntry entry) => (_renaming, _newName, _deleting) = (entry, entry.Name, null);
+
+    private string? RenameError => _renaming is null ? null : FileListing.NameError(_newName);
+
+    private async Task RenameAsync()
+    {
+        if (_renaming is not { } entry || RenameError is not null || _newName == entry.Name) return;
+        var run = await RunAsync(TaskKinds.FsRename, new JsonObject { ["from"] = entry.Path, ["to"] = FileListing.Join(_path, _newName!) });
+        if (run is { Succeeded: true })
+        {
+            _renaming = null;
+            await LoadAsync();
+        }
+    }
+
+    private void AskDelete(FileEntry entry) => (_deleting, _renaming) = (entry, null);
+
+    private async Task DeleteAsync()
+    {
+        if (_deleting is not { } entry) return;
+        var run = await RunAsync(TaskKinds.FsDelete, new JsonObject { ["path"] = entry.Path, ["recursive"] = entry.IsDirectory });
+        if (run is { Succeeded: true })
+        {
+            _deleting = null;
+            await LoadAsync();
+        }
+    }
+
+    private string FilesHref(string path) => $"/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(path)}";
+
+    private string DownloadHref(FileEntry entry) => $"/api/v1/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(entry.Path)}";
+
+    private static string TestId(FileEntry entry) => "entry-" + entry.Name;
+
+    public void Dispose()
+    {
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+}

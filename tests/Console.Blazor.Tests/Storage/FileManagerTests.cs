@@ -1,0 +1,117 @@
+using Bunit;
+using Ccdsvm.Console.Blazor.Components.Files;
+using Ccdsvm.Console.Blazor.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccdsvm.Console.Blazor.Tests.Storage;
+
+public sealed class FileManagerTests : ConsoleTestContext
+{
+    private const string Listing = """
+        {"path": "/srv/data/sub", "entries": [
+          {"name": "b.txt", "type": "file", "size": 10, "mode": "0644", "modified": "2025-03-01T12:00:00Z"},
+          {"name": "a-dir", "type": "directory", "size": 0, "mode": "0755", "modified": "2025-03-01T09:00:00Z"},
+          {"name": "C.log", "type": "file", "size": 5000, "mode": "0600", "modified": "2025-03-01T08:00:00Z"}]}
+        """;
+
+    private IRenderedComponent<FileManager> RenderManager()
+    {
+        Tasks.AnswerWith(r => r.Kind == "fs.list" ? Listing : "{}");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("path", "/srv/data/sub"));
+        var cut = Render<FileManager>(p => p.Add(x => x.UnitId, "unit-a"));
+        cut.WaitForElement("[data-testid='entry-b.txt']", Timeout);
+        return cut;
+    }
+
+    private static string[] Names(IRenderedComponent<FileManager> cut) =>
+        [.. cut.FindAll("tr.file-row").Select(r => r.GetAttribute("data-testid")!["entry-".Length..])];
+
+    [Fact]
+    public void Breadcrumbs_LinkEveryAncestorOfThePath()
+    {
+        var cut = RenderManager();
+
+        Assert.Equal("/srv/data/sub", Assert.Single(Tasks.Submitted).Param("path"));
+        var crumbs = cut.FindAll("[data-testid=crumbs] a");
+        Assert.Equal(["/", "srv", "data", "sub"], crumbs.Select(c => c.TextContent));
+        Assert.Equal("/units/unit-a/files?path=%2Fsrv%2Fdata", cut.Find("[data-testid='crumb-/srv/data']").GetAttribute("href"));
+        Assert.Equal("page", cut.Find("[data-testid='crumb-/srv/data/sub']").GetAttribute("aria-current"));
+        Assert.Equal("/units/unit-a/files?path=%2Fsrv%2Fdata%2Fsub%2Fa-dir", cut.Find("[data-testid=entry-a-dir] a.entry").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Sorting_ByNameSizeAndModified_KeepsDirectoriesFirst()
+    {
+        var cut = RenderManager();
+        Assert.Equal(["a-dir", "b.txt", "C.log"], Names(cut));
+
+        cut.Find("[data-testid=sort-size]").Click();
+        Assert.Equal(["a-dir", "b.txt", "C.log"], Names(cut));
+        cut.Find("[data-testid=sort-size]").Click();
+        Assert.Equal(["a-dir", "C.log", "b.txt"], Names(cut));
+        Assert.Contains("▼", cut.Find("[data-testid=sort-size]").TextContent);
+
+        cut.Find("[data-testid=sort-modified]").Click();
+        Assert.Equal(["a-dir", "C.log", "b.txt"], Names(cut));
+        cut.Find("[data-testid=sort-name]").Click();
+        Assert.Equal(["a-dir", "b.txt", "C.log"], Names(cut));
+        cut.Find("[data-testid=sort-name]").Click();
+        Assert.Equal(["a-dir", "C.log", "b.txt"], Names(cut));
+    }
+
+    [Fact]
+    public void Delete_AsksFirst_NamingThePath_AndOnlyThenSubmits()
+    {
+        var cut = RenderManager();
+
+        cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-delete]").Click();
+        Assert.Equal("Delete /srv/data/sub/b.txt: removes it for good", cut.Find("[data-testid=delete-danger]").TextContent.Trim());
+        Assert.Contains("mud-button-filled-error", cut.Find("[data-testid=delete-yes]").ClassList);
+        Assert.DoesNotContain(Tasks.Submitted, s => s.Kind == "fs.delete");
+
+        cut.Find("[data-testid=delete-no]").Click();
+        Assert.Empty(cut.FindAll("[data-testid=delete-confirm]"));
+        Assert.DoesNotContain(Tasks.Submitted, s => s.Kind == "fs.delete");
+
+        cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-delete]").Click();
+        cut.Find("[data-testid=delete-yes]").Click();
+        cut.WaitForState(() => Tasks.Submitted.Count(s => s.Kind == "fs.list") == 2, Timeout);
+        var delete = Assert.Single(Tasks.Submitted, s => s.Kind == "fs.delete");
+        Assert.Equal("/srv/data/sub/b.txt", delete.Param("path"));
+        Assert.Equal("false", delete.Param("recursive"));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=delete-confirm]")), Timeout);
+    }
+
+    [Fact]
+    public void NewFolderAndRename_SubmitPathsInsideTheDirectory()
+    {
+        var cut = RenderManager();
+
+        cut.Find("[data-testid=new-folder]").Click();
+        cut.Find("[data-testid=new-folder-name]").Input("a/b");
+        Assert.True(cut.Find("[data-testid=new-folder-create]").HasAttribute("disabled"));
+        cut.Find("[data-testid=new-folder-name]").Input("photos");
+        cut.Find("[data-testid=new-folder-create]").Click();
+        cut.WaitForState(() => Tasks.Submitted.Any(s => s.Kind == "fs.mkdir"), Timeout);
+        Assert.Equal("/srv/data/sub/photos", Tasks.Submitted.Single(s => s.Kind == "fs.mkdir").Param("path"));
+
+        cut.WaitForElement("[data-testid='entry-C.log'] [data-testid=entry-rename]", Timeout).Click();
+        cut.Find("[data-testid=rename-name]").Input("c-old.log");
+        cut.Find("[data-testid=rename-save]").Click();
+        cut.WaitForState(() => Tasks.Submitted.Any(s => s.Kind == "fs.rename"), Timeout);
+        var rename = Tasks.Submitted.Single(s => s.Kind == "fs.rename");
+        Assert.Equal("/srv/data/sub/C.log", rename.Param("from"));
+        Assert.Equal("/srv/data/sub/c-old.log", rename.Param("to"));
+    }
+
+    [Fact]
+    public void Files_HaveDownloadLinksToTheTransferApi()
+    {
+        var cut = RenderManager();
+
+        Assert.Equal("/api/v1/units/unit-a/files?path=%2Fsrv%2Fdata%2Fsub%2Fb.txt", cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-download]").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-testid=entry-a-dir] [data-testid=entry-download]"));
+    }
+}

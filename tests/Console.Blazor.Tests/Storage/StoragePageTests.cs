@@ -1,0 +1,119 @@
+using Bunit;
+using Ccdsvm.Console.Blazor.Components.Storage;
+using Ccdsvm.Console.Blazor.Tests.Infrastructure;
+
+namespace Ccdsvm.Console.Blazor.Tests.Storage;
+
+public sealed class StoragePageTests : ConsoleTestContext
+{
+    private const long GiB = 1L << 30, MiB = 1L << 20;
+
+    // A 1 GiB gpt disk with a 256 MiB and a 512 MiB partition (255 MiB free at the end), an empty loop device,
+    // a degraded md array and a healthy btrfs one, and two mounted file systems.
+    private static readonly string Inventory = $$"""
+        {
+          "disks": [
+            {"name": "sdb", "path": "/dev/sdb", "type": "disk", "sizeBytes": {{GiB}}, "fsType": null, "mountPoints": [], "model": "QEMU HARDDISK", "children": [
+              {"name": "sdb1", "path": "/dev/sdb1", "type": "part", "sizeBytes": {{256 * MiB}}, "fsType": "ext4", "mountPoints": ["/mnt/ccdsvm/a"], "children": []},
+              {"name": "sdb2", "path": "/dev/sdb2", "type": "part", "sizeBytes": {{512 * MiB}}, "fsType": "linux_raid_member", "mountPoints": [], "children": []}]},
+            {"name": "loop3", "path": "/dev/loop3", "type": "loop", "sizeBytes": {{512 * MiB}}, "fsType": null, "mountPoints": [], "children": []}
+          ],
+          "loops": [{"name": "/dev/loop3", "backFile": "/tmp/disk.img", "offset": 0, "sizeLimit": 0, "partitionOf": null, "partitionNumber": null}],
+          "partitionTables": [{"device": "/dev/sdb", "table": "gpt", "partitions": [
+            {"number": 1, "node": "/dev/sdb1", "start": {{MiB}}, "size": {{256 * MiB}}, "type": "linux"},
+            {"number": 2, "node": "/dev/sdb2", "start": {{257 * MiB}}, "size": {{512 * MiB}}, "type": "raid"}]}],
+          "fileSystems": [
+            {"device": "/dev/sdb1", "mountpoint": "/mnt/ccdsvm/a", "fstype": "ext4", "sizeBytes": {{200 * MiB}}, "freeBytes": {{50 * MiB}}, "availableBytes": {{40 * MiB}}},
+            {"device": "/dev/vda1", "mountpoint": "/", "fstype": "ext4", "sizeBytes": {{10 * GiB}}, "freeBytes": {{5 * GiB}}, "availableBytes": {{5 * GiB}}}],
+          "arrays": [
+            {"engine": "md", "name": "md0", "uuid": "u1", "level": "raid1", "members": ["/dev/sdb2"], "expectedDevices": 2, "degraded": true, "mountpoint": null},
+            {"engine": "btrfs", "name": "data", "uuid": "u2", "level": "raid1", "members": ["/dev/sdc", "/dev/sdd"], "expectedDevices": 2, "degraded": false, "mountpoint": "/mnt/ccdsvm/data"}],
+          "mdAvailable": true
+        }
+        """;
+
+    private IRenderedComponent<StoragePage> RenderPage()
+    {
+        Tasks.AnswerWith(r => r.Kind == "storage.inventory" ? Inventory : "{}");
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+        cut.WaitForElement("[data-testid=disk-sdb]", Timeout);
+        return cut;
+    }
+
+    [Fact]
+    public void Inventory_DrawsEachPartitionByItsShareOfTheDisk()
+    {
+        var cut = RenderPage();
+
+        Assert.Equal("storage.inventory", Assert.Single(Tasks.Submitted).Kind);
+        var p1 = cut.Find("[data-testid=seg-sdb1]");
+        var p2 = cut.Find("[data-testid=seg-sdb2]");
+        Assert.Equal("25%", p1.GetAttribute("data-percent"));
+        Assert.Contains("flex: 0 0 25%", p1.GetAttribute("style"));
+        Assert.Equal("50%", p2.GetAttribute("data-percent"));
+        // 255 MiB of 1024 left at the end; the 1 MiB alignment gap before the first partition is not drawn.
+        var free = cut.Find("[data-testid='seg-sdb-free-806354944']");
+        Assert.Equal("24.902%", free.GetAttribute("data-percent"));
+        Assert.Equal(3, cut.FindAll("[data-testid=disk-sdb] .seg").Count);
+        Assert.Contains("ext4", p1.TextContent);
+        Assert.Contains("268 MB (256 MiB)", p1.TextContent);
+        Assert.Contains("/dev/sdb1", p1.TextContent);
+    }
+
+    [Fact]
+    public void DegradedArray_IsMarkedRed_HealthyOneIsNot()
+    {
+        var cut = RenderPage();
+
+        var md0 = cut.Find("[data-testid=array-md0]");
+        Assert.Contains("degraded", md0.ClassList);
+        Assert.Contains("degraded", md0.QuerySelector("[data-testid=array-health]")!.TextContent);
+        Assert.DoesNotContain("degraded", cut.Find("[data-testid=array-data]").ClassList);
+    }
+
+    [Fact]
+    public void MountedFileSystems_ShowUsage()
+    {
+        var cut = RenderPage();
+
+        var fs = cut.Find("[data-testid='fs-/mnt/ccdsvm/a']");
+        Assert.Contains("157 MB (150 MiB) used of 210 MB (200 MiB)", fs.TextContent);
+        Assert.Contains("width:75%", fs.QuerySelector(".usage-bar > div")!.GetAttribute("style"));
+    }
+
+    [Fact]
+    public void FormatOnSelectedDevice_NamesTheDeviceInRed_AndConfirmsWithARedButton()
+    {
+        var cut = RenderPage();
+
+        cut.Find("[data-testid=select-disk-loop3]").Click();
+        cut.Find("[data-testid=action-mkfs]").Click();
+
+        var danger = cut.Find("[data-testid=form-danger]");
+        Assert.Equal("Format /dev/loop3: erases all data on it", danger.TextContent.Trim());
+        Assert.Contains("danger-text", danger.ClassList);
+        Assert.Equal("/dev/loop3", cut.Find("[data-testid=param-device]").GetAttribute("value"));
+        Assert.Equal("ext4", cut.Find("[data-testid=param-fstype]").GetAttribute("value"));
+        Assert.Contains("mud-button-filled-error", cut.Find("[data-testid=form-submit]").ClassList);
+    }
+
+    [Fact]
+    public void PartitionFromSelection_SubmitsPrefilledTable_AndOpensThePaneOnThePage()
+    {
+        var cut = RenderPage();
+
+        cut.Find("[data-testid=select-disk-loop3]").Click();
+        cut.Find("[data-testid=action-partition]").Click();
+        Assert.Equal("Repartition /dev/loop3: erases all data on it", cut.Find("[data-testid=form-danger]").TextContent.Trim());
+        cut.Find("[data-testid=form-submit]").Click();
+
+        cut.WaitForState(() => Tasks.Submitted.Count == 2, Timeout);
+        var submitted = Tasks.Submitted[1];
+        Assert.Equal("storage.partition", submitted.Kind);
+        Assert.Equal("/dev/loop3", submitted.Param("device"));
+        Assert.Equal("gpt", submitted.Param("table"));
+        Assert.Contains("\"rest\"", submitted.Param("partitions"));
+        cut.WaitForElement("[data-testid=storage-task] .task-pane", Timeout);
+        Assert.Empty(cut.FindAll("[data-testid=task-form]"));
+    }
+}

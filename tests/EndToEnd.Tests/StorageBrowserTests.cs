@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Ccdsvm.EndToEnd.Tests;
+
+/// <summary>
+/// The storage page and file manager in Chromium against the station's own agent on a real loop device:
+/// partition, format, mount, browse. The device is always unmounted and detached afterwards, even on failure.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class StorageBrowserTests
+{
+    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(30);
+    private static readonly LocatorAssertionsToHaveTextOptions TaskEnd = new() { Timeout = 120_000 };
+
+    [Fact]
+    public async Task LoopDevice_PartitionFormatMountAndBrowse_FromTheBrowser()
+    {
+        using var images = new TempDir("storage-image");
+        using var mountRoot = new TempDir("storage-mnt");
+        string image = images.File("disk.img");
+        await using (var f = File.Create(image)) f.SetLength(512L << 20);
+        string device = (await RunAsync("losetup", "--find", "--show", image)).Trim();
+        string mountPoint = Path.Combine(mountRoot.Path, "data");
+        try
+        {
+            await using var station = await StationProcess.StartAsync(new StationSettings
+            {
+                Environment = new Dictionary<string, string>
+                {
+                    ["Agent__Devices__0"] = "/dev/loop*",
+                    ["Agent__MountRoot"] = mountRoot.Path,
+                    // The mount root is also a root for file work, so the file manager may list what is mounted there.
+                    ["Agent__Roots__1"] = mountRoot.Path,
+                },
+            });
+            using var api = await station.AdminAsync();
+            await api.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+            await using var browser = await ConsoleBrowser.SignInAsync(station);
+            var page = browser.Page;
+            string name = Path.GetFileName(device);
+
+            await browser.GotoAsync(station, "/units/station/storage");
+            var disk = page.GetByTestId($"disk-{name}");
+            await Assertions.Expect(disk).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await Assertions.Expect(disk).ToContainTextAsync("537 MB (512 MiB)");
+
+            // One gpt partition over the rest of the device (the form comes prefilled so).
+            await page.GetByTestId($"select-disk-{name}").ClickAsync();
+            await page.GetByTestId("action-partition").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("form-danger")).ToHaveTextAsync($"Repartition {device}: erases all data on it");
+            await page.GetByTestId("form-submit").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("storage-task").GetByTestId("state-chip")).ToHaveTextAsync("succeeded", TaskEnd);
+
+            var partition = disk.Locator(".seg:not(.free)");
+            await Assertions.Expect(partition).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+            string node = "/dev/" + (await partition.GetAttributeAsync("data-testid"))!["seg-".Length..];
+
+            await partition.ClickAsync();
+            await page.GetByTestId("action-mkfs").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("form-danger")).ToHaveTextAsync($"Format {node}: erases all data on it");
+            await Assertions.Expect(page.GetByTestId("param-device")).ToHaveValueAsync(node);
+            await page.GetByTestId("form-submit").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("storage-task").GetByTestId("state-chip")).ToHaveTextAsync("succeeded", TaskEnd);
+
+            await partition.ClickAsync();
+            await page.GetByTestId("action-mount").ClickAsync();
+            await page.GetByTestId("param-mountpoint").FillAsync(mountPoint);
+            await page.GetByTestId("form-submit").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("storage-task").GetByTestId("state-chip")).ToHaveTextAsync("succeeded", TaskEnd);
+            var mounted = page.GetByTestId($"fs-{mountPoint}");
+            await Assertions.Expect(mounted).ToContainTextAsync(node, new() { Timeout = 60_000 });
+            await Assertions.Expect(partition).ToContainTextAsync("ext4");
+            await page.GetByTestId("storage-task").GetByTestId("pane-close").ClickAsync();
+            await browser.ScreenshotAsync("storage.png", fullPage: true);
+
+            Assert.Contains("TYPE=\"ext4\"", await RunAsync("blkid", node));
+
+            // A file written outside the agent, to download through the browser with the sign-in cookie.
+            await File.WriteAllTextAsync(Path.Combine(mountPoint, "hello.txt"), "hello from the loop device");
+            await mounted.GetByTestId("fs-open").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("entry-lost+found")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            string href = (await page.GetByTestId("entry-hello.txt").GetByTestId("entry-download").GetAttributeAsync("href"))!;
+            var download = await page.APIRequest.GetAsync(new Uri(station.BaseUrl, href).ToString(), new() { Timeout = 30_000 });
+            Assert.Equal(200, download.Status);
+            Assert.Equal("hello from the loop device", await download.TextAsync());
+            await Assertions.Expect(page.GetByTestId($"crumb-{mountPoint}")).ToHaveAttributeAsync("aria-current", "page");
+            await browser.ScreenshotAsync("files.png");
+        }
+        finally
+        {
+            await CleanUpAsync(device, image, mountPoint);
+        }
+    }
+
+    /// <summary>Unmounts, then detaches the partition mappings (backed by the device) and the device itself.</summary>
+    private static async Task CleanUpAsync(string device, string image, string mountPoint)
+    {
+        if (File.ReadAllText("/proc/mounts").Contains($" {mountPoint} ", StringComparison.Ordinal))
+            await RunAsync("umount", "--lazy", mountPoint, check: false);
+        foreach (var backing in new[] { device, image })
+            foreach (var line in (await RunAsync("losetup", "--associated", backing, check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string loop = line[..line.IndexOf(':')];
+                if (loop != device) await RunAsync("losetup", "--detach", loop, check: false);
+            }
+        await RunAsync("losetup", "--detach", device, check: false);
+    }
+
+    private static async Task<string> RunAsync(string tool, params string[] args) => await RunAsync(tool, args, check: true);
+
+    private static Task<string> RunAsync(string tool, string arg, bool check) => RunAsync(tool, [arg], check);
+
+    private static Task<string> RunAsync(string tool, string arg1, string arg2, bool check) => RunAsync(tool, [arg1, arg2], check);
+
+    private static async Task<string> RunAsync(string tool, string[] args, bool check)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(ToolLimit);
+        if (check && process.ExitCode != 0)
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
+        return await stdout.WaitAsync(ToolLimit);
+    }
+}
