@@ -16,6 +16,8 @@ public sealed class ProcessesPageTests : ConsoleTestContext
     public ProcessesPageTests()
     {
         Services.AddSingleton<IConsoleMetrics>(_metrics);
+        // The page's popovers (the signal menu) ask whether they render interactively, as in a circuit.
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
         var started = DateTimeOffset.UtcNow.AddHours(-1);
         _metrics.ProcessTable.AddRange([
             new ProcessInfo(1, 0, "root", "/sbin/init", "S", 0.1, 12L << 20, 1, started),
@@ -60,12 +62,12 @@ public sealed class ProcessesPageTests : ConsoleTestContext
     [Fact]
     public void SignalMenu_SubmitsProcessSignal_WithThePidAndSignal()
     {
-        Render<MudPopoverProvider>();
+        var popovers = Render<MudPopoverProvider>();
         var page = Render<Processes>(p => p.Add(c => c.Id, "alpha"));
 
         page.Find("[data-testid=process-menu-4242] button").Click();
-        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-menu-item"), e => e.TextContent.Contains("Send SIGTERM")), Timeout);
-        page.FindAll(".mud-menu-item").First(e => e.TextContent.Contains("Send SIGTERM")).Click();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-menu-item"), e => e.TextContent.Contains("Send SIGTERM")), Timeout);
+        popovers.FindAll(".mud-menu-item").First(e => e.TextContent.Contains("Send SIGTERM")).Click();
 
         page.WaitForAssertion(() => Assert.Single(Tasks.Submitted), Timeout);
         var submitted = Tasks.Submitted[0];
