@@ -75,6 +75,7 @@ public sealed class ProcessesPageTests : ConsoleTestContext
         Assert.Equal(4242, submitted.Parameters!.Value.GetProperty("pid").GetInt32());
         Assert.Equal("TERM", submitted.Parameters!.Value.GetProperty("signal").GetString());
         page.WaitForAssertion(() => Assert.Contains("SIGTERM to 4242", page.Find("[data-testid=process-message]").TextContent), Timeout);
+        Assert.Empty(page.FindAll("[data-testid=thread-list-4242]"));
     }
 
     [Fact]
