@@ -14,6 +14,10 @@ public sealed record AlertChange(Alert Alert, bool Active);
 /// <summary>
 /// Evaluates the per-unit rules on what units report (CPU held high, a file system nearly full, unit
 /// offline), raises an alert when a condition starts and clears it when the condition ends.
+/// Active alerts are not stored: after a station restart a condition that still holds is raised again from
+/// fresh data (offline at once from the stored unit list until the agent announces itself, a full file
+/// system with the unit's first summary, CPU once it has been held high again for the rule's minutes, since
+/// the station cannot know the unit's CPU while it was down), and one that ended is never shown stale.
 /// </summary>
 public sealed class Alerts : Notifier<AlertChange>
 {

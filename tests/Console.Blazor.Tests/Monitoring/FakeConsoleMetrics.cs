@@ -53,8 +53,19 @@ public sealed class FakeConsoleMetrics : IConsoleMetrics
         return Task.FromResult<IAsyncDisposable>(new Watch(this, sub));
     }
 
-    public Task<Outcome<ProcessList>> ProcessesAsync(string unit) => Task.FromResult<Outcome<ProcessList>>(new ProcessList(DateTimeOffset.UtcNow, []));
-    public Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid) => Task.FromResult<Outcome<ThreadList>>(new ThreadList(pid, [], null));
+    /// <summary>What <see cref="ProcessesAsync"/> answers; <see cref="ProcessCalls"/> counts the asks.</summary>
+    public List<ProcessInfo> ProcessTable { get; } = [];
+    public Dictionary<int, List<ThreadInfo>> ThreadTables { get; } = [];
+    public int ProcessCalls;
+
+    public Task<Outcome<ProcessList>> ProcessesAsync(string unit)
+    {
+        Interlocked.Increment(ref ProcessCalls);
+        lock (ProcessTable) return Task.FromResult<Outcome<ProcessList>>(new ProcessList(DateTimeOffset.UtcNow, [.. ProcessTable]));
+    }
+
+    public Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid) =>
+        Task.FromResult<Outcome<ThreadList>>(new ThreadList(pid, ThreadTables.GetValueOrDefault(pid) ?? [], null));
 
     private sealed class Watch(FakeConsoleMetrics owner, IDisposable sub) : IAsyncDisposable
     {

@@ -131,7 +131,7 @@ public sealed class MonitoringEndToEndTests : IClassFixture<MonitoringStationFac
 
             var response = await client.PostAsJsonAsync("/api/v1/tasks", new { kind = ProcessTaskKinds.Signal, target = "station", parameters = new { pid = 1, signal = "TERM" } }).WaitAsync(Timeout);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains("'pid' must be at least 2", await response.Content.ReadAsStringAsync().WaitAsync(Timeout));
+            Assert.Contains("pid 1 is the init process of the unit; signalling it is refused", await response.Content.ReadAsStringAsync().WaitAsync(Timeout));
         }
         finally
         {

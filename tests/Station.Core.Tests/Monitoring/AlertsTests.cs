@@ -54,6 +54,24 @@ public sealed class AlertsTests : IDisposable
     }
 
     [Fact]
+    public void AfterAStationRestart_StillTrueConditionsAreRaisedAgainFromFreshData()
+    {
+        _f.Ingest.OnSummary("a", Samples.Summary(10, [Samples.Fs("/srv", 95)]));
+        Assert.Single(_f.Alerts.Active("a"));
+
+        // A new station process over the same store: no alert carried over, the unit is offline until it announces.
+        var units = new Ccdsvm.Station.Core.Units.UnitRegistry(_f.Db);
+        var alerts = new Alerts(_f.Options, units, _f.Time);
+        var ingest = new MetricsIngest(alerts, _f.Time);
+        Assert.Equal(Alerts.Offline, Assert.Single(alerts.Active("a")).Rule);
+
+        units.Online("conn-a-again", MonitoringFixture.Inventory("a"), _f.Time.Now);
+        Assert.Empty(alerts.Active("a"));
+        ingest.OnSummary("a", Samples.Summary(10, [Samples.Fs("/srv", 95)]));
+        Assert.Equal("fs:/srv", Assert.Single(alerts.Active("a")).Key);
+    }
+
+    [Fact]
     public void UnitOffline_Raises_AndClearsWhenItReturns()
     {
         _f.Units.Offline("conn-a", _f.Time.Now);

@@ -76,8 +76,11 @@ public sealed class UnitMetricsTests : IDisposable
         Assert.Null(signal.Validate(p));
         var plan = Assert.Single(signal.LockPlan("a", p));
         Assert.Equal(("/units/a/processes/4242", Ccdsvm.Station.Core.Locks.LockMode.Exclusive), (plan.Resource, plan.Mode));
-        Assert.Contains("'pid' must be at least 2", signal.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 1, signal = "TERM" })));
+        Assert.Contains("pid 1 is the init process of the unit; signalling it is refused", signal.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 1, signal = "TERM" })));
         Assert.True(catalog.TryGet(ProcessTaskKinds.Renice, out var renice));
         Assert.Contains("at most 19", renice.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 5, nice = 40 })));
+        Assert.Contains("pid 1 is the init process of the unit; renicing it is refused", renice.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 1, nice = 5 })));
+        Assert.Contains("'pid' must be at least 1", signal.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 0, signal = "TERM" })));
+        Assert.Contains("'signal' must be one of TERM, KILL, HUP, STOP, CONT", signal.Validate(System.Text.Json.JsonSerializer.SerializeToElement(new { pid = 42, signal = "USR1" })));
     }
 }
