@@ -8,7 +8,9 @@ REPO=$PWD
 CONFIG=${CONFIG:-Release}
 SIZE_MIB=${SIZE_MIB:-1024}
 command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
-[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build -c "$CONFIG" -v q -nologo Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for p in Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj; do dotnet build -c "$CONFIG" -v q -nologo "$p" >/dev/null; done
+fi
 
 WORK=$(mktemp -d /tmp/ccdsvm-bench-move.XXXXXX)
 PIDS=()
