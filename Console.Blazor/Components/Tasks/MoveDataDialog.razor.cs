@@ -54,6 +54,24 @@ public sealed partial class MoveDataDialog : ComponentBase
         _serverError = null;
     }
 
+    private void ModeChanged(ChangeEventArgs e)
+    {
+        _mode = e.Value?.ToString() == "move" ? "move" : "copy";
+        _serverError = null;
+    }
+
+    private void OverwriteChanged(ChangeEventArgs e)
+    {
+        _overwrite = e.Value is true;
+        _serverError = null;
+    }
+
+    private void VerifyChanged(ChangeEventArgs e)
+    {
+        _verify = e.Value is true;
+        _serverError = null;
+    }
+
     private string? UnitError(string side) => Unit(side) is null ? $"choose the {side} unit" : null;
 
     private string? PathError(string side) => CheckPath(side, PathOf(side)) ?? SameError(side);
