@@ -76,7 +76,7 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var filling = ArrayPool<byte>.Shared.Rent(BufferSize);
         var writing = ArrayPool<byte>.Shared.Rent(BufferSize);
-        ValueTask written = ValueTask.CompletedTask;
+        Task written = Task.CompletedTask;
         try
         {
             while (true)
@@ -86,13 +86,17 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
                 if (read == 0) break;
                 await meter.AddAsync(read, ct).ConfigureAwait(false);
                 (filling, writing) = (writing, filling);
-                written = part.WriteAsync(writing.AsMemory(0, read), ct);
+                written = part.WriteAsync(writing.AsMemory(0, read), ct).AsTask();
             }
+        }
+        catch
+        {
+            // The write in flight still uses a buffer: let it end before the buffers go back; the first failure is the one reported.
+            await written.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
         }
         finally
         {
-            try { await written.ConfigureAwait(false); }
-            catch (Exception) when (ct.IsCancellationRequested) { }
             ArrayPool<byte>.Shared.Return(filling);
             ArrayPool<byte>.Shared.Return(writing);
         }
