@@ -31,7 +31,9 @@ STATION=$!; PIDS+=($STATION)
 for _ in $(seq 300); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.1; done
 STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
 AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
-for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); done
+AGENT_PIDS=()
+for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); done
+cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")
 for u in a b; do for _ in $(seq 300); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
@@ -51,6 +53,7 @@ t0=$(now); rsync -q "$SRC" "rsync://127.0.0.1:$RPORT/b/"; sync "$WORK/rsync/big.
 BODY="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$SRC\"},\"destination\":{\"unit\":\"b\",\"path\":\"$WORK/b/big.bin\"},\"verify\":true}}"
 RSS_BEFORE=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status)
 PEAK=0
+CPU0=$(cpu_ticks "${AGENT_PIDS[@]}")
 t0=$(now)
 ID=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY" "$URL/api/v1/tasks" | json 'd["id"]')
 while :; do
@@ -60,6 +63,7 @@ while :; do
   sleep 0.25
 done
 t1=$(now); MV=$(echo "$t1 - $t0" | bc)
+CPU1=$(cpu_ticks "${AGENT_PIDS[@]}")
 RESULT=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$ID")
 [ "$STATE" = succeeded ] || { echo "data.move ended $STATE: $RESULT"; exit 1; }
 SHA_OK=$([ "$(sha256sum <"$SRC" | cut -d' ' -f1)" = "$(sha256sum <"$WORK/b/big.bin" | cut -d' ' -f1)" ] && echo yes || echo NO)
@@ -74,4 +78,5 @@ for row in "cp + sync:$CP" "rsync daemon (loopback) + sync:$RS" "data.move, veri
 done
 printf '\ndata.move vs rsync: %.2f× the time; agent-measured rate %s MiB/s; route %s; sha256 equal: %s\n' \
   "$(echo "$MV / $RS" | bc -l)" "$(echo "$RESULT" | json 'd["result"]["mibPerSecond"]')" "$(echo "$RESULT" | json 'd["result"]["route"]')" "$SHA_OK"
+printf 'agents CPU during the move (user+system, both agents): %s s\n' "$(echo "($CPU1 - $CPU0) / $(getconf CLK_TCK)" | bc -l | xargs printf '%.2f')"
 printf 'station RSS: %s MiB before, peak %s MiB during the move (sampled every 0.25 s)\n' "$((RSS_BEFORE / 1024))" "$((PEAK / 1024))"
