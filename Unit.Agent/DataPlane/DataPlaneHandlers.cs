@@ -16,7 +16,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
-    private const int SendChunk = 2 << 20;
+    private const int SendChunk = 256 << 10;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
     private readonly TicketCheck _check = new(options.Value.Name, options.Value.Key, guard);

@@ -12,7 +12,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// </summary>
 public sealed class FileTransfer(SourceClient source, TaskContext context, TransferMeter meter, string sourceUnit)
 {
-    private const int BufferSize = 2 << 20;
+    private const int BufferSize = 256 << 10;
     public const int MaxRetries = 5;
 
     /// <summary>
