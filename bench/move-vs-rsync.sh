@@ -8,7 +8,9 @@ REPO=$PWD
 CONFIG=${CONFIG:-Release}
 SIZE_MIB=${SIZE_MIB:-1024}
 command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
-[ "${SKIP_BUILD:-0}" = 1 ] || dotnet build -c "$CONFIG" -v q -nologo Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for p in Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj; do dotnet build -c "$CONFIG" -v q -nologo "$p" >/dev/null; done
+fi
 
 WORK=$(mktemp -d /tmp/ccdsvm-bench-move.XXXXXX)
 PIDS=()
@@ -29,7 +31,9 @@ STATION=$!; PIDS+=($STATION)
 for _ in $(seq 300); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.1; done
 STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
 AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
-for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); done
+AGENT_PIDS=()
+for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); done
+cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")
 for u in a b; do for _ in $(seq 300); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
@@ -46,30 +50,42 @@ rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --addres
 sleep 0.5
 t0=$(now); rsync -q "$SRC" "rsync://127.0.0.1:$RPORT/b/"; sync "$WORK/rsync/big.bin"; t1=$(now); RS=$(echo "$t1 - $t0" | bc)
 
-BODY="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$SRC\"},\"destination\":{\"unit\":\"b\",\"path\":\"$WORK/b/big.bin\"},\"verify\":true}}"
+# One data.move of $1 into $2 on unit b; sets MV (seconds from submit to succeeded), RESULT, and the agents' CPU seconds.
+move() {
+  local body="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$1\"},\"destination\":{\"unit\":\"b\",\"path\":\"$2\"},\"verify\":true}}"
+  local cpu0 t0 t1 id state
+  cpu0=$(cpu_ticks "${AGENT_PIDS[@]}")
+  t0=$(now)
+  id=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$body" "$URL/api/v1/tasks" | json 'd["id"]')
+  while :; do
+    R=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status); [ "$R" -gt "$PEAK" ] && PEAK=$R
+    state=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$id" | json 'd["state"]')
+    case $state in succeeded|failed|cancelled|interrupted) break;; esac
+    sleep 0.25
+  done
+  t1=$(now); MV=$(echo "$t1 - $t0" | bc)
+  CPU=$(echo "($(cpu_ticks "${AGENT_PIDS[@]}") - $cpu0) / $(getconf CLK_TCK)" | bc -l)
+  RESULT=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$id")
+  [ "$state" = succeeded ] || { echo "data.move ended $state: $RESULT"; exit 1; }
+}
+
 RSS_BEFORE=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status)
 PEAK=0
-t0=$(now)
-ID=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$BODY" "$URL/api/v1/tasks" | json 'd["id"]')
-while :; do
-  R=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status); [ "$R" -gt "$PEAK" ] && PEAK=$R
-  STATE=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$ID" | json 'd["state"]')
-  case $STATE in succeeded|failed|cancelled|interrupted) break;; esac
-  sleep 0.25
-done
-t1=$(now); MV=$(echo "$t1 - $t0" | bc)
-RESULT=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$ID")
-[ "$STATE" = succeeded ] || { echo "data.move ended $STATE: $RESULT"; exit 1; }
+# Cold: the first move after the agents started (the JIT compiles the data path while it runs).
+move "$SRC" "$WORK/b/cold.bin"; MV_COLD=$MV; CPU_COLD=$CPU; RATE_COLD=$(echo "$RESULT" | json 'd["result"]["mibPerSecond"]')
+# Warm: the same move again, as on an agent that has moved data before.
+move "$SRC" "$WORK/b/big.bin"
 SHA_OK=$([ "$(sha256sum <"$SRC" | cut -d' ' -f1)" = "$(sha256sum <"$WORK/b/big.bin" | cut -d' ' -f1)" ] && echo yes || echo NO)
 
 MIB=$SIZE_MIB
 printf '\nmachine: %s cores, %s MiB memory, %s\n' "$(nproc)" "$(free -m | awk '/Mem:/{print $2}')" "$(uname -r)"
 printf 'file: %s MiB random, warm page cache, loopback, CONFIG=%s\n\n' "$MIB" "$CONFIG"
 printf '| method | seconds | MiB/s | time vs cp |\n|---|---|---|---|\n'
-for row in "cp + sync:$CP" "rsync daemon (loopback) + sync:$RS" "data.move, verify on (submit to succeeded):$MV"; do
+for row in "cp + sync:$CP" "rsync daemon (loopback) + sync:$RS" "data.move, verify on, first move after agent start:$MV_COLD" "data.move, verify on, agents warm:$MV"; do
   name=${row%%:*}; s=${row##*:}
   printf '| %s | %.2f | %.0f | %.2f× |\n' "$name" "$s" "$(echo "$MIB / $s" | bc -l)" "$(echo "$s / $CP" | bc -l)"
 done
-printf '\ndata.move vs rsync: %.2f× the time; agent-measured rate %s MiB/s; route %s; sha256 equal: %s\n' \
-  "$(echo "$MV / $RS" | bc -l)" "$(echo "$RESULT" | json 'd["result"]["mibPerSecond"]')" "$(echo "$RESULT" | json 'd["result"]["route"]')" "$SHA_OK"
+printf '\ndata.move (warm) vs rsync: %.2f× the time; agent-measured rate %s MiB/s warm, %s MiB/s cold; route %s; sha256 equal: %s\n' \
+  "$(echo "$MV / $RS" | bc -l)" "$(echo "$RESULT" | json 'd["result"]["mibPerSecond"]')" "$RATE_COLD" "$(echo "$RESULT" | json 'd["result"]["route"]')" "$SHA_OK"
+printf 'agents CPU during the move (user+system, both agents): %.2f s warm, %.2f s cold\n' "$CPU" "$CPU_COLD"
 printf 'station RSS: %s MiB before, peak %s MiB during the move (sampled every 0.25 s)\n' "$((RSS_BEFORE / 1024))" "$((PEAK / 1024))"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Security;
@@ -15,6 +16,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
+    private const int SendChunk = 256 << 10;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
     private readonly TicketCheck _check = new(options.Value.Name, options.Value.Key, guard);
@@ -65,18 +67,73 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     private async Task<IResult> SendAsync(HttpContext c, string path, CancellationToken ct)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' is not a file on unit '{options.Value.Name}'");
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        bool ranged = c.Request.Headers.Range.Count > 0;
-        if (!ranged && stream.Length <= DataPlaneRoutes.InlineHashLimit)
+        var info = new FileInfo(path);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        long length = stream.Length;
+        var range = c.Request.GetTypedHeaders().Range;
+        bool ranged = range is { Ranges.Count: > 0 };
+        if (!ranged && length <= DataPlaneRoutes.InlineHashLimit)
         {
             // Small files: one request carries bytes and hash, which is what makes trees of many files quick.
-            var bytes = new byte[stream.Length];
+            var bytes = new byte[length];
             await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
-            await stream.DisposeAsync().ConfigureAwait(false);
             c.Response.Headers[DataPlaneRoutes.Sha256Header] = Convert.ToHexStringLower(SHA256.HashData(bytes));
             return Results.Bytes(bytes, "application/octet-stream");
         }
-        return Results.Stream(stream, "application/octet-stream", enableRangeProcessing: true);
+
+        long from = 0, to = length - 1;
+        if (ranged)
+        {
+            if (range!.Ranges.Count != 1) return Results.Problem("one byte range per request", statusCode: StatusCodes.Status416RangeNotSatisfiable);
+            var item = range.Ranges.First();
+            if (item.From is { } f) (from, to) = (f, item.To is { } t ? Math.Min(t, length - 1) : length - 1);
+            else if (item.To is { } suffix) from = Math.Max(0, length - suffix);
+            if (from >= length || from > to)
+            {
+                c.Response.Headers.ContentRange = $"bytes */{length}";
+                return Results.StatusCode(StatusCodes.Status416RangeNotSatisfiable);
+            }
+            c.Response.StatusCode = StatusCodes.Status206PartialContent;
+            c.Response.Headers.ContentRange = $"bytes {from}-{to}/{length}";
+        }
+        c.Response.ContentType = "application/octet-stream";
+        c.Response.Headers.AcceptRanges = "bytes";
+        c.Response.ContentLength = to - from + 1;
+        // A whole-file send hashes what it reads, so the hash route answers from it instead of a second read.
+        using var hash = from == 0 && to == length - 1 ? files.TrackSend(path, info) : null;
+        await StreamAsync(stream, from, to - from + 1, c.Response.Body, hash, ct).ConfigureAwait(false);
+        hash?.Complete();
+        return Results.Empty;
+    }
+
+    /// <summary>Two buffers: the next read from disk runs while the current one is handed to the socket and hashed.</summary>
+    private static async Task StreamAsync(FileStream stream, long offset, long count, Stream body, SourceFiles.StreamedHash? hash, CancellationToken ct)
+    {
+        var current = ArrayPool<byte>.Shared.Rent(SendChunk);
+        var next = ArrayPool<byte>.Shared.Rent(SendChunk);
+        try
+        {
+            long position = offset, end = offset + count;
+            int n = await RandomAccess.ReadAsync(stream.SafeFileHandle, current.AsMemory(0, (int)Math.Min(SendChunk, end - position)), position, ct).ConfigureAwait(false);
+            while (n > 0)
+            {
+                position += n;
+                var reading = position < end
+                    ? RandomAccess.ReadAsync(stream.SafeFileHandle, next.AsMemory(0, (int)Math.Min(SendChunk, end - position)), position, ct)
+                    : ValueTask.FromResult(0);
+                var writing = body.WriteAsync(current.AsMemory(0, n), ct);
+                hash?.Append(current.AsSpan(0, n));
+                await writing.ConfigureAwait(false);
+                n = await reading.ConfigureAwait(false);
+                (current, next) = (next, current);
+            }
+            if (position != end) throw new IOException($"the file ended at {position:N0} of {end:N0} bytes while it was sent");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
+        }
     }
 
     private async Task<IResult> ReceiveAsync(HttpContext c, TransferTicket ticket, CancellationToken ct)

@@ -30,6 +30,8 @@ public sealed partial class DataPlaneServer(
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
+            // Room for a few send chunks in Kestrel's pipe, so the socket drains while the next chunk is read and hashed.
+            k.Limits.MaxResponseBufferSize = 8L << 20;
             k.AddServerHeader = false;
             var ip = bind.Host is "0.0.0.0" or "*" or "+" ? IPAddress.Any
                 : bind.Host is "[::]" or "::" ? IPAddress.IPv6Any

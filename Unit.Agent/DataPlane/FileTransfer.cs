@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Polly;
@@ -11,7 +12,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// </summary>
 public sealed class FileTransfer(SourceClient source, TaskContext context, TransferMeter meter, string sourceUnit)
 {
-    private const int BufferSize = 1 << 20;
+    private const int BufferSize = 256 << 10;
     public const int MaxRetries = 5;
 
     /// <summary>
@@ -31,8 +32,11 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
             meter.Skip(part.ResumedAt);
         }
 
+        // A fresh start asks for the source's hash once the bytes are in: the source hashed them as it sent them.
+        // A resume asks at once, since the source must read the whole file for it.
         using var stopHash = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task<DataHash>? hash = verify && entry.Size > DataPlaneRoutes.InlineHashLimit ? source.HashAsync(sourcePath, stopHash.Token) : null;
+        bool large = verify && entry.Size > DataPlaneRoutes.InlineHashLimit;
+        Task<DataHash>? hash = large && part.Offset > 0 ? source.HashAsync(sourcePath, stopHash.Token) : null;
         string? inlineSha = null;
         try
         {
@@ -40,6 +44,7 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
             {
                 inlineSha = await PullAsync(sourcePath, entry.Size, part, token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
+            if (large) hash ??= source.HashAsync(sourcePath, stopHash.Token);
             string? expected = !verify ? null : inlineSha ?? (await hash!.ConfigureAwait(false)).Sha256;
             return (part, expected);
         }
@@ -60,24 +65,59 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
         }
     }
 
+    /// <summary>
+    /// Two buffers: while one is hashed and written to the partial file, the socket fills the other, so
+    /// receiving, hashing and writing overlap.
+    /// </summary>
     private async Task<string?> PullAsync(string sourcePath, long size, PartialFile part, CancellationToken ct)
     {
         using var response = await source.OpenAsync(sourcePath, part.Offset, ct).ConfigureAwait(false);
         string? inline = response.Headers.TryGetValues(DataPlaneRoutes.Sha256Header, out var values) ? values.FirstOrDefault() : null;
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var buffer = new byte[BufferSize];
-        while (true)
+        var filling = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var writing = ArrayPool<byte>.Shared.Rent(BufferSize);
+        Task written = Task.CompletedTask;
+        try
         {
-            int read;
-            try { read = await body.ReadAsync(buffer, ct).ConfigureAwait(false); }
-            catch (IOException ex) { throw new HttpRequestException($"the connection to the source broke at {TransferMeter.Size(part.Offset)}: {ex.Message}", ex); }
-            if (read == 0) break;
-            await part.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-            await meter.AddAsync(read, ct).ConfigureAwait(false);
+            while (true)
+            {
+                int read = await FillAsync(body, filling, part.Offset, ct).ConfigureAwait(false);
+                await written.ConfigureAwait(false);
+                if (read == 0) break;
+                await meter.AddAsync(read, ct).ConfigureAwait(false);
+                (filling, writing) = (writing, filling);
+                written = part.WriteAsync(writing.AsMemory(0, read), ct).AsTask();
+            }
+        }
+        catch
+        {
+            // The write in flight still uses a buffer: let it end before the buffers go back; the first failure is the one reported.
+            await written.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(filling);
+            ArrayPool<byte>.Shared.Return(writing);
         }
         if (part.Offset != size)
             throw new HttpRequestException($"the source's stream ended at {part.Offset:N0} of {size:N0} bytes");
         return inline;
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; a broken connection becomes retryable.</summary>
+    private static async Task<int> FillAsync(Stream body, byte[] buffer, long offset, CancellationToken ct)
+    {
+        int filled = 0;
+        while (filled < buffer.Length)
+        {
+            int read;
+            try { read = await body.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false); }
+            catch (IOException ex) { throw new HttpRequestException($"the connection to the source broke at {TransferMeter.Size(offset + filled)}: {ex.Message}", ex); }
+            if (read == 0) break;
+            filled += read;
+        }
+        return filled;
     }
 
     private ResiliencePipeline Pipeline(PartialFile part) => new ResiliencePipelineBuilder()

@@ -25,6 +25,7 @@ public sealed class PartialFile : IDisposable
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private FileStream? _stream;
     private long _checkpointed;
+    private Task _checkpointing = Task.CompletedTask;
 
     private PartialFile(string final, PartialIdentity identity)
     {
@@ -65,22 +66,48 @@ public sealed class PartialFile : IDisposable
         return part;
     }
 
+    /// <summary>
+    /// Appends <paramref name="data"/>: the write to disk and the hash run side by side. Every
+    /// <see cref="CheckpointBytes"/> a checkpoint (fsync, then the sidecar) starts in the background and the
+    /// next one waits for it, so writing does not stall on the disk.
+    /// </summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        var write = Stream.WriteAsync(data, ct);
         _hash.AppendData(data.Span);
-        await Stream.WriteAsync(data, ct).ConfigureAwait(false);
+        await write.ConfigureAwait(false);
         Offset += data.Length;
-        if (Offset - _checkpointed >= CheckpointBytes) Checkpoint();
+        if (Offset - _checkpointed >= CheckpointBytes && _checkpointing.IsCompleted)
+        {
+            await _checkpointing.ConfigureAwait(false);
+            long at = Offset;
+            _checkpointed = at;
+            _checkpointing = Task.Run(() => WriteCheckpoint(at), CancellationToken.None);
+        }
     }
 
     /// <summary>Flushes the bytes to disk and records the offset, so a crash loses at most what came after.</summary>
     public void Checkpoint()
     {
+        _checkpointing.GetAwaiter().GetResult();
+        WriteCheckpoint(Offset);
+        _checkpointed = Offset;
+    }
+
+    /// <summary>Every byte before <paramref name="offset"/> has been written; fsync makes them durable before the sidecar says so.</summary>
+    private void WriteCheckpoint(long offset)
+    {
         Stream.Flush(flushToDisk: true);
         string tmp = SidecarPath + ".new";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(new PartialState(_identity, Offset), Json));
+        File.WriteAllText(tmp, JsonSerializer.Serialize(new PartialState(_identity, offset), Json));
         File.Move(tmp, SidecarPath, overwrite: true);
-        _checkpointed = Offset;
+    }
+
+    private void SettleCheckpoint()
+    {
+        try { _checkpointing.GetAwaiter().GetResult(); }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or UnauthorizedAccessException) { }
+        _checkpointing = Task.CompletedTask;
     }
 
     /// <summary>
@@ -89,6 +116,7 @@ public sealed class PartialFile : IDisposable
     /// </summary>
     public string Commit(string? expectedSha, UnixFileMode? mode, DateTime? mtimeUtc, bool overwrite)
     {
+        _checkpointing.GetAwaiter().GetResult();
         string sha = Convert.ToHexStringLower(_hash.GetHashAndReset());
         if (expectedSha is not null && !string.Equals(sha, expectedSha, StringComparison.OrdinalIgnoreCase))
         {
@@ -124,6 +152,7 @@ public sealed class PartialFile : IDisposable
 
     public void Discard()
     {
+        SettleCheckpoint();
         _stream?.Dispose();
         _stream = null;
         File.Delete(TempPath);
@@ -134,6 +163,7 @@ public sealed class PartialFile : IDisposable
     /// <summary>Drops the open stream without deciding; what stays on disk is what the last checkpoint says.</summary>
     public void Dispose()
     {
+        SettleCheckpoint();
         _stream?.Dispose();
         _stream = null;
         _hash.Dispose();
