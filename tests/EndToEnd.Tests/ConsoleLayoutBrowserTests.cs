@@ -20,6 +20,9 @@ public sealed class ConsoleLayoutBrowserTests
 
         await using var browser = await ConsoleBrowser.SignInAsync(station, 1600, 1200);
         var page = browser.Page;
+        // The unit rail keeps each unit's name readable next to its actions.
+        var name = await page.GetByTestId("unit-row-station").Locator(".unit-name").BoundingBoxAsync();
+        Assert.True(name is { Width: >= 40 }, $"the unit name is squeezed to {name?.Width} px");
         await page.GetByTestId("layout-grid").ClickAsync();
         foreach (var id in ids) await page.GetByTestId($"task-pane-{id}").WaitForAsync();
 
