@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+namespace Ccdsvm.EndToEnd.Tests;
+
+/// <summary>
+/// Two users' storage tasks on one unit, through the real station and its agent on real loop devices:
+/// different disks run side by side, the same disk serialises through its lock.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class StorageLocksEndToEndTests
+{
+    private const string BobPassword = "bobs-storage-password";
+    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task TwoUsersMkfs_OnDifferentDisksRunTogether_OnTheSameDiskOneWaitsForTheOther()
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        using var images = new TempDir("mkfs-images");
+        string imageA = images.File("a.img"), imageB = images.File("b.img");
+        foreach (var image in new[] { imageA, imageB })
+            await using (var f = File.Create(image)) f.SetLength(1L << 30);
+        string deviceA = (await Tool("losetup", "--find", "--show", imageA)).Trim();
+        string deviceB = "";
+        try
+        {
+            deviceB = (await Tool("losetup", "--find", "--show", imageB)).Trim();
+            await using var station = await StationProcess.StartAsync(new StationSettings
+            {
+                Environment = new Dictionary<string, string> { ["Agent__Devices__0"] = "/dev/loop*" },
+            });
+            using var admin = await station.AdminAsync();
+            await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/v1/users", new { username = "bob", password = BobPassword })).Status);
+            using var bob = await ApiClient.SignInAsync(station.BaseUrl, "bob", BobPassword);
+
+            // Different disks: both admitted straight to their agent, and their running times overlap.
+            var both = await Task.WhenAll(
+                admin.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "ext4", force = true }),
+                bob.SubmitAsync("storage.mkfs", "station", new { device = deviceB, fstype = "ext4", force = true }));
+            Assert.All(both, r => Assert.Equal(HttpStatusCode.Accepted, r.Status));
+            Assert.All(both, r => Assert.Equal("dispatched", r.Body.GetProperty("state").GetString()));
+            var a = await admin.WaitForStateAsync(both[0].Body.GetProperty("id").GetInt64(), Timeouts.ShortTask, "succeeded");
+            var b = await bob.WaitForStateAsync(both[1].Body.GetProperty("id").GetInt64(), Timeouts.ShortTask, "succeeded");
+            Assert.True(Start(a) < End(b) && Start(b) < End(a), $"different disks did not run together: A {Start(a):O}–{End(a):O}, B {Start(b):O}–{End(b):O}");
+
+            // The same disk: the second waits, named, and starts only after the first has ended.
+            var first = await admin.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "xfs", force = true });
+            var second = await bob.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "ext4", force = true });
+            long firstId = first.Body.GetProperty("id").GetInt64(), secondId = second.Body.GetProperty("id").GetInt64();
+            Assert.Equal("waitingForLocks", second.Body.GetProperty("state").GetString());
+            Assert.Contains($"held by task {firstId} (admin, storage.mkfs", second.Body.GetProperty("waitingFor").GetString());
+            var one = await admin.WaitForStateAsync(firstId, Timeouts.ShortTask, "succeeded");
+            var two = await bob.WaitForStateAsync(secondId, Timeouts.ShortTask, "succeeded");
+            Assert.True(Start(two) >= End(one), $"the same disk ran twice at once: first ended {End(one):O}, second started {Start(two):O}");
+            Assert.Contains("TYPE=\"ext4\"", await Tool("blkid", deviceA));
+        }
+        finally
+        {
+            foreach (var device in new[] { deviceA, deviceB })
+                if (device.Length > 0) await Tool("losetup", ["--detach", device], check: false);
+        }
+    }
+
+    private static DateTimeOffset Start(JsonElement t) => t.GetProperty("startedAt").GetDateTimeOffset();
+    private static DateTimeOffset End(JsonElement t) => t.GetProperty("endedAt").GetDateTimeOffset();
+
+    private static Task<string> Tool(string tool, params string[] args) => Tool(tool, args, check: true);
+
+    private static async Task<string> Tool(string tool, string[] args, bool check)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(ToolLimit);
+        if (check && process.ExitCode != 0)
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
+        return await stdout.WaitAsync(ToolLimit);
+    }
+}
