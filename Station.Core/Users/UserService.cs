@@ -124,7 +124,7 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         });
     }
 
-    [LoggerMessage(2000, LogLevel.Warning, "Created the first account: user 'admin', password '{Password}'. It is shown only this once; change it after logging in.")]
+    [LoggerMessage(2000, LogLevel.Warning, "Created the first account: user 'admin', password '{Password}'. It is shown only this once: keep it somewhere safe.")]
     private partial void LogGenerated(string password);
 
     [LoggerMessage(2001, LogLevel.Information, "Created the first account 'admin' with the password from CCDSVM_ADMIN_PASSWORD")]
