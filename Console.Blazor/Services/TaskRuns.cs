@@ -22,7 +22,12 @@ public static class TaskRuns
     {
         var outcome = await tasks.SubmitAsync(request).ConfigureAwait(false);
         if (!outcome.Ok) return new TaskRun(null, outcome.Error!.Message);
-        long id = outcome.Value!.Id;
+        return await tasks.WaitAsync(outcome.Value!.Id, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits, through the task subscription, until task <paramref name="id"/> ends or <paramref name="timeout"/> passes.</summary>
+    public static async Task<TaskRun> WaitAsync(this IConsoleTasks tasks, long id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
         var ended = new TaskCompletionSource<TaskView>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = tasks.SubscribeTasks(u =>
         {

@@ -34,18 +34,40 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     [SupplyParameterFromQuery(Name = "path")] public string? Path { get; set; }
 
+    /// <summary>Embedded (two-pane) use: the directory to show, instead of the page's <c>?path=</c>.</summary>
+    [Parameter] public string? StartPath { get; set; }
+
+    /// <summary>Embedded use: where a folder or breadcrumb link goes, so the page keeps the other pane.</summary>
+    [Parameter] public Func<string, string>? HrefFor { get; set; }
+
+    /// <summary>Embedded use: names the other pane ("unit-a:/srv"); entries then offer copy and move to it.</summary>
+    [Parameter] public string? TransferTo { get; set; }
+
+    [Parameter] public EventCallback<FileTransfer> OnTransfer { get; set; }
+
+    public sealed record FileTransfer(FileEntry Entry, bool Move);
+
+    private (string Unit, string Path)? _loaded;
+
     private IReadOnlyList<FileEntry> Sorted => FileListing.Sort(_entries, _sort, _descending);
 
     protected override Task OnParametersSetAsync()
     {
-        _path = !string.IsNullOrWhiteSpace(Path) ? Path
+        _path = !string.IsNullOrWhiteSpace(StartPath) ? StartPath
+            : !string.IsNullOrWhiteSpace(Path) ? Path
             : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.Roots.FirstOrDefault() ?? "/";
+        // A parent re-rendering with the same directory is no reason to list it again.
+        if (_loaded == (UnitId, _path)) return Task.CompletedTask;
         (_renaming, _deleting, _newFolder) = (null, null, null);
         return LoadAsync();
     }
 
+    /// <summary>Lists the directory again (after a transfer into it, say).</summary>
+    public Task ReloadAsync() => InvokeAsync(LoadAsync);
+
     private async Task LoadAsync()
     {
+        _loaded = (UnitId, _path);
         var run = await RunAsync(TaskKinds.FsList, new JsonObject { ["path"] = _path });
         if (run is null) return;
         _entries = run.Succeeded && run.Task!.Result is { } result ? FileListing.From(result) : [];
@@ -123,7 +145,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         }
     }
 
-    private string FilesHref(string path) => $"/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(path)}";
+    private string FilesHref(string path) => HrefFor?.Invoke(path) ?? $"/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(path)}";
 
     private string DownloadHref(FileEntry entry) => $"/api/v1/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(entry.Path)}";
 
