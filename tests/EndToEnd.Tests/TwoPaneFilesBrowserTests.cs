@@ -32,5 +32,6 @@ public sealed class TwoPaneFilesBrowserTests
         Assert.Equal(await BigFiles.Sha256SumAsync(source, Timeouts.BigChecksum), await BigFiles.Sha256SumAsync(landed, Timeouts.BigChecksum));
         Assert.True(File.Exists(source), "a copy must keep the source");
         await Assertions.Expect(page.Locator("[data-testid^=task-pane-] [data-testid=state-chip]")).ToHaveTextAsync("succeeded");
+        await browser.ScreenshotAsync("files-two-panes.png");
     }
 }
