@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -11,7 +10,6 @@ namespace Ccdsvm.EndToEnd.Tests;
 [Collection(ProcessCollection.Name)]
 public sealed class StorageBrowserTests
 {
-    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(30);
     private static readonly LocatorAssertionsToHaveTextOptions TaskEnd = new() { Timeout = 120_000 };
 
     [Fact]
@@ -21,7 +19,7 @@ public sealed class StorageBrowserTests
         using var mountRoot = new TempDir("storage-mnt");
         string image = images.File("disk.img");
         await using (var f = File.Create(image)) f.SetLength(512L << 20);
-        string device = (await RunAsync("losetup", "--find", "--show", image)).Trim();
+        string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
         string mountPoint = Path.Combine(mountRoot.Path, "data");
         try
         {
@@ -75,7 +73,7 @@ public sealed class StorageBrowserTests
             await page.GetByTestId("storage-task").GetByTestId("pane-close").ClickAsync();
             await browser.ScreenshotAsync("storage.png", fullPage: true);
 
-            Assert.Contains("TYPE=\"ext4\"", await RunAsync("blkid", node));
+            Assert.Contains("TYPE=\"ext4\"", await HostTool.RunAsync("blkid", node));
 
             // A file written outside the agent, to download through the browser with the sign-in cookie.
             await File.WriteAllTextAsync(Path.Combine(mountPoint, "hello.txt"), "hello from the loop device");
@@ -98,30 +96,13 @@ public sealed class StorageBrowserTests
     private static async Task CleanUpAsync(string device, string image, string mountPoint)
     {
         if (File.ReadAllText("/proc/mounts").Contains($" {mountPoint} ", StringComparison.Ordinal))
-            await RunAsync("umount", "--lazy", mountPoint, check: false);
+            await HostTool.RunAsync("umount", ["--lazy", mountPoint], check: false);
         foreach (var backing in new[] { device, image })
-            foreach (var line in (await RunAsync("losetup", "--associated", backing, check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in (await HostTool.RunAsync("losetup", ["--associated", backing], check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 string loop = line[..line.IndexOf(':')];
-                if (loop != device) await RunAsync("losetup", "--detach", loop, check: false);
+                if (loop != device) await HostTool.RunAsync("losetup", ["--detach", loop], check: false);
             }
-        await RunAsync("losetup", "--detach", device, check: false);
-    }
-
-    private static async Task<string> RunAsync(string tool, params string[] args) => await RunAsync(tool, args, check: true);
-
-    private static Task<string> RunAsync(string tool, string arg, bool check) => RunAsync(tool, [arg], check);
-
-    private static Task<string> RunAsync(string tool, string arg1, string arg2, bool check) => RunAsync(tool, [arg1, arg2], check);
-
-    private static async Task<string> RunAsync(string tool, string[] args, bool check)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(ToolLimit);
-        if (check && process.ExitCode != 0)
-            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
-        return await stdout.WaitAsync(ToolLimit);
+        await HostTool.RunAsync("losetup", ["--detach", device], check: false);
     }
 }

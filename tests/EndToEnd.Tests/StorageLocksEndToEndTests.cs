@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
@@ -13,7 +12,6 @@ namespace Ccdsvm.EndToEnd.Tests;
 public sealed class StorageLocksEndToEndTests
 {
     private const string BobPassword = "bobs-storage-password";
-    private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task TwoUsersMkfs_OnDifferentDisksRunTogether_OnTheSameDiskOneWaitsForTheOther()
@@ -23,11 +21,11 @@ public sealed class StorageLocksEndToEndTests
         string imageA = images.File("a.img"), imageB = images.File("b.img");
         foreach (var image in new[] { imageA, imageB })
             await using (var f = File.Create(image)) f.SetLength(1L << 30);
-        string deviceA = (await Tool("losetup", "--find", "--show", imageA)).Trim();
+        string deviceA = (await HostTool.RunAsync("losetup", "--find", "--show", imageA)).Trim();
         string deviceB = "";
         try
         {
-            deviceB = (await Tool("losetup", "--find", "--show", imageB)).Trim();
+            deviceB = (await HostTool.RunAsync("losetup", "--find", "--show", imageB)).Trim();
             await using var station = await StationProcess.StartAsync(new StationSettings
             {
                 Environment = new Dictionary<string, string> { ["Agent__Devices__0"] = "/dev/loop*" },
@@ -56,28 +54,15 @@ public sealed class StorageLocksEndToEndTests
             var one = await admin.WaitForStateAsync(firstId, Timeouts.ShortTask, "succeeded");
             var two = await bob.WaitForStateAsync(secondId, Timeouts.ShortTask, "succeeded");
             Assert.True(Start(two) >= End(one), $"the same disk ran twice at once: first ended {End(one):O}, second started {Start(two):O}");
-            Assert.Contains("TYPE=\"ext4\"", await Tool("blkid", deviceA));
+            Assert.Contains("TYPE=\"ext4\"", await HostTool.RunAsync("blkid", deviceA));
         }
         finally
         {
             foreach (var device in new[] { deviceA, deviceB })
-                if (device.Length > 0) await Tool("losetup", ["--detach", device], check: false);
+                if (device.Length > 0) await HostTool.RunAsync("losetup", ["--detach", device], check: false);
         }
     }
 
     private static DateTimeOffset Start(JsonElement t) => t.GetProperty("startedAt").GetDateTimeOffset();
     private static DateTimeOffset End(JsonElement t) => t.GetProperty("endedAt").GetDateTimeOffset();
-
-    private static Task<string> Tool(string tool, params string[] args) => Tool(tool, args, check: true);
-
-    private static async Task<string> Tool(string tool, string[] args, bool check)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(ToolLimit);
-        if (check && process.ExitCode != 0)
-            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}");
-        return await stdout.WaitAsync(ToolLimit);
-    }
 }
