@@ -38,6 +38,8 @@ public static class StationCoreExtensions
         });
         services.AddSingleton<StoreHealth>();
         services.AddSingleton<StationSecrets>();
+        services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<AccessControl>();
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<LockManager>();

@@ -26,7 +26,7 @@ public static class ApiExtensions
 
     /// <summary>The caller of an authenticated API request.</summary>
     public static Caller Caller(this HttpContext context) =>
-        context.User.ToCaller() ?? throw new InvalidOperationException("endpoint reached without an authenticated user");
+        context.User.ToCaller(context.RequestServices.GetRequiredService<Station.Core.Security.AccessControl>()) ?? throw new InvalidOperationException("endpoint reached without an authenticated user");
 
     /// <summary>Reads a JSON body with a clear 400 for a missing, oversized or malformed one.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(this HttpRequest request)

@@ -12,12 +12,23 @@ public sealed class ConsoleTasks(
     TaskEngine engine,
     TaskKindCatalog catalog,
     UnitRegistry units,
-    TaskNotifier notifier) : IConsoleTasks
+    TaskNotifier notifier,
+    Station.Core.Security.AccessControl access) : IConsoleTasks
 {
-    private Caller? _caller;
+    private string? _name;
 
-    private Caller Caller => _caller ??= authentication.GetAuthenticationStateAsync().GetAwaiter().GetResult().User.ToCaller()
-        ?? throw new InvalidOperationException("the console is used without a signed-in user");
+    /// <summary>Resolved at each use, so grants and revocations reach an open console at once.</summary>
+    private Caller Caller => _name is null
+        ? Resolve()
+        : access.Resolve(_name);
+
+    private Caller Resolve()
+    {
+        var caller = authentication.GetAuthenticationStateAsync().GetAwaiter().GetResult().User.ToCaller(access)
+            ?? throw new InvalidOperationException("the console is used without a signed-in user");
+        _name = caller.Name;
+        return caller;
+    }
 
     public string UserName => Caller.Name;
     public bool IsAdmin => Caller.IsAdmin;

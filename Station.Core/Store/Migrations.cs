@@ -70,6 +70,7 @@ public static class Migrations
                 PRIMARY KEY(task_id, resource));
             """),
         (2, "metrics history", Monitoring.MetricsSchema.Sql),
+        (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

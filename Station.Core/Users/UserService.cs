@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
@@ -17,7 +18,7 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 /// Accounts, passwords (PBKDF2 with a per-user salt via ASP.NET Core's hasher) and API bearer tokens
 /// (random, stored only as their SHA-256).
 /// </summary>
-public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, ILogger<UserService> logger, TimeProvider? time = null)
+public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger, TimeProvider? time = null)
 {
     public const int MinPasswordLength = 10;
     private readonly PasswordHasher<string> _hasher = new();
@@ -76,14 +77,14 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         if (result == PasswordVerificationResult.Failed) return null;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
             c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = _hasher.HashPassword(username, password), username });
-        return new Caller(row.Value.Name, row.Value.IsAdmin == 1);
+        return access.Resolve(row.Value.Name);
     }
 
     public Caller? Find(string username)
     {
         using var c = db.Open();
         var row = c.QuerySingleOrDefault<(string Name, long IsAdmin)?>("SELECT name, is_admin FROM users WHERE name=@username", new { username });
-        return row is null ? null : new Caller(row.Value.Name, row.Value.IsAdmin == 1);
+        return row is null ? null : access.Resolve(row.Value.Name);
     }
 
     public IssuedToken IssueToken(Caller caller)
@@ -106,12 +107,20 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
             SELECT u.name, u.is_admin FROM api_tokens t JOIN users u ON u.name = t.username
             WHERE t.token_hash=@hash AND t.expires_at > @now
             """, new { hash = HashToken(token), now = TaskStore.Time(_time.GetUtcNow()) });
-        return row is null ? null : new Caller(row.Value.Name, row.Value.IsAdmin == 1);
+        return row is null ? null : access.Resolve(row.Value.Name);
     }
 
-    private void Insert(Microsoft.Data.Sqlite.SqliteConnection c, string username, string password, bool isAdmin) =>
+    private void Insert(Microsoft.Data.Sqlite.SqliteConnection c, string username, string password, bool isAdmin)
+    {
+        var now = _time.GetUtcNow();
+        using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at) VALUES (@username, @hash, @admin, @now)",
-            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(_time.GetUtcNow()) });
+            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(now) }, tx);
+        // Administrators are those holding the Administrator role on "/".
+        if (isAdmin) AccessControl.Grant(c, tx, "/", username, Roles.Administrator.Name, "system", now);
+        tx.Commit();
+        access.Reload("user " + username);
+    }
 
     private static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

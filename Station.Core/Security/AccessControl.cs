@@ -1,0 +1,120 @@
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Ccdsvm.Station.Core.Security;
+
+/// <summary>An ACL entry as the API shows it.</summary>
+public sealed record AclEntryView(string Path, string Subject, string Role, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>
+/// Level 1 of the security model: the ACL (roles granted to users and <c>@groups</c> on paths) and group
+/// memberships, held as an immutable snapshot that is rebuilt after every change, so checks on the hot
+/// path never touch the store. Every REST endpoint, hub method and task admission asks here.
+/// </summary>
+public sealed class AccessControl : Notifier<string>
+{
+    private readonly StationDb _db;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private volatile Snapshot _snapshot;
+
+    private sealed record Snapshot(AclEvaluator Evaluator, IReadOnlyList<AclEntryView> Entries, IReadOnlyDictionary<string, string[]> Groups, IReadOnlySet<string> GroupNames);
+
+    public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null)
+    {
+        _db = db;
+        _audit = audit;
+        _time = time ?? TimeProvider.System;
+        _snapshot = Load();
+    }
+
+    public AuditLog Audit => _audit;
+
+    /// <summary>The caller as the store knows them now: groups and whether they hold Administrator on "/".</summary>
+    public Caller Resolve(string name)
+    {
+        var s = _snapshot;
+        var groups = s.Groups.TryGetValue(name, out var g) ? g : [];
+        bool admin = s.Evaluator.RolesFor(name, groups, "/").Any(r => r.Name == Roles.Administrator.Name);
+        return new Caller(name, admin, groups);
+    }
+
+    public bool Allows(Caller caller, string path, string privilege) =>
+        caller.IsAdmin || _snapshot.Evaluator.Allows(caller.Name, caller.GroupNames, path, privilege);
+
+    /// <summary>Whether the unit exists for this caller at all: units they may not view are absent, not greyed out.</summary>
+    public bool CanSeeUnit(Caller caller, string unitId) => Allows(caller, ResourcePath.Unit(unitId), Privileges.UnitsView);
+
+    /// <summary>The roles in force for the caller on a path (for the console to hide what they may not do).</summary>
+    public IReadOnlyList<Role> RolesOn(Caller caller, string path) =>
+        caller.IsAdmin ? [Roles.Administrator] : _snapshot.Evaluator.RolesFor(caller.Name, caller.GroupNames, path);
+
+    /// <summary>A refusal with the privilege named, and a line in the audit log.</summary>
+    public StationError Refuse(Caller caller, string action, string path, string privilege, string? address = null)
+    {
+        _audit.Write(caller.Name, action, path, AuditOutcomes.Refused, $"lacks {privilege} on {path}", address);
+        return StationError.Forbidden($"you ({caller.Name}) may not do this on {path}: it needs the privilege {privilege}; ask an administrator for a role that has it");
+    }
+
+    /// <summary>Checks a privilege and returns a refusal (audited) when it is missing.</summary>
+    public StationError? Demand(Caller caller, string action, string path, string privilege, string? address = null) =>
+        Allows(caller, path, privilege) ? null : Refuse(caller, action, path, privilege, address);
+
+    public IReadOnlyList<AclEntryView> Entries => _snapshot.Entries;
+
+    public bool GroupExists(string name) => _snapshot.GroupNames.Contains(name);
+
+    public IReadOnlyList<string> GroupsOf(string user) => _snapshot.Groups.TryGetValue(user, out var g) ? g : [];
+
+    public IReadOnlyCollection<string> AllGroups => _snapshot.GroupNames;
+
+    /// <summary>Checks a grant's shape against the store: a known role, a valid path, an existing user or group.</summary>
+    public string? ValidateGrant(string? path, string? subject, string? role)
+    {
+        if (!ResourcePath.IsValid(path) || !(path == "/" || ResourcePath.Normalize(path!).StartsWith("/units", StringComparison.Ordinal) || ResourcePath.Normalize(path!).StartsWith("/station", StringComparison.Ordinal)))
+            return "'path' must be '/', or a path under /units or /station, e.g. /units/web-1";
+        if (string.IsNullOrWhiteSpace(role) || Roles.Find(role) is null)
+            return $"'role' must be one of {string.Join(", ", Roles.BuiltIn.Select(r => r.Name))}";
+        if (string.IsNullOrWhiteSpace(subject)) return "'subject' is required: a user name, or @group for a group";
+        using var c = _db.Open();
+        if (subject.StartsWith('@'))
+            return c.ExecuteScalar<long>("SELECT COUNT(*) FROM groups WHERE name=@n", new { n = subject[1..] }) == 0 ? $"there is no group '{subject[1..]}'" : null;
+        return c.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE name=@subject", new { subject }) == 0 ? $"there is no user '{subject}'" : null;
+    }
+
+    /// <summary>Adds a grant (idempotent). Call <see cref="Reload"/> after the transaction commits.</summary>
+    public static void Grant(SqliteConnection c, SqliteTransaction? tx, string path, string subject, string role, string by, DateTimeOffset at) =>
+        c.Execute("INSERT OR IGNORE INTO acl(path, subject, role, created_at, created_by) VALUES (@path, @subject, @role, @at, @by)",
+            new { path = ResourcePath.Normalize(path), subject, role = Roles.Find(role)!.Name, at = TaskStore.Time(at), by }, tx);
+
+    /// <summary>Removes grants on a path for a subject (one role, or all when <paramref name="role"/> is null); returns how many.</summary>
+    public static int Revoke(SqliteConnection c, SqliteTransaction? tx, string path, string subject, string? role) =>
+        c.Execute("DELETE FROM acl WHERE path=@path AND subject=@subject AND (@role IS NULL OR role=@role)",
+            new { path = ResourcePath.Normalize(path), subject, role = role is null ? null : Roles.Find(role)?.Name ?? role }, tx);
+
+    /// <summary>Rebuilds the snapshot from the store and tells listeners (the console re-filters what it shows).</summary>
+    public void Reload(string reason = "acl")
+    {
+        _snapshot = Load();
+        Publish(reason);
+    }
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    private Snapshot Load()
+    {
+        using var c = _db.Open();
+        var entries = c.Query<(string Path, string Subject, string Role, string CreatedAt, string CreatedBy)>(
+                "SELECT path, subject, role, created_at, created_by FROM acl ORDER BY path, subject, role")
+            .Select(r => new AclEntryView(r.Path, r.Subject, r.Role, TaskStore.ParseTime(r.CreatedAt), r.CreatedBy)).ToList();
+        var groups = c.Query<(string Group, string User)>("SELECT group_name, username FROM group_members")
+            .GroupBy(m => m.User, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.Group).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        var names = c.Query<string>("SELECT name FROM groups").ToHashSet(StringComparer.Ordinal);
+        return new Snapshot(new AclEvaluator(entries.Select(e => new AclEntry(e.Path, e.Subject, e.Role)).ToList()), entries, groups, names);
+    }
+}
