@@ -40,8 +40,13 @@ public static class StationCoreExtensions
         services.AddSingleton<StationSecrets>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccessControl>();
+        services.AddSingleton<PendingPasswords>();
+        services.AddSingleton<UserAdmin>();
+        services.AddSingleton<IStationExecutor, UserTaskExecutor>();
+        services.AddSingleton<IStationExecutor, GrantTaskExecutor>();
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
+        services.AddSingleton<UnitDirectory>();
         services.AddSingleton<LockManager>();
         services.AddSingleton(_ => new TaskKindCatalog());
         services.AddSingleton<TaskNotifier>();

@@ -18,6 +18,7 @@ public static class ApiExtensions
         secured.MapUnitsApi();
         secured.MapLocksApi();
         secured.MapUsersApi();
+        secured.MapAclApi();
         secured.MapTransfersApi();
         endpoints.MapDataRelay();
         secured.MapMetricsApi();

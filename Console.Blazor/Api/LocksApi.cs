@@ -9,9 +9,9 @@ public static class LocksApi
 
     public static RouteGroupBuilder MapLocksApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/locks", (TaskEngine engine) =>
+        api.MapGet("/locks", (HttpContext context, TaskEngine engine) =>
         {
-            var (held, waiting) = engine.LockTable();
+            var (held, waiting) = engine.LockTable(context.Caller());
             return Results.Ok(new LockTableView(held, waiting));
         }).WithTags("Locks").Produces<LockTableView>();
         return api;

@@ -1,5 +1,8 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Transfers;
+using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Ccdsvm.Console.Blazor.Api;
@@ -29,11 +32,16 @@ public static class TransfersApi
         return endpoints;
     }
 
-    private static async Task Download(HttpContext c, TransferTickets tickets, DataRelay relay, string id, string? path)
+    private static async Task Download(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path)
     {
         if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
         {
             await Problems.BadRequest("'path' must be the absolute path of a file inside one of the unit's roots").ExecuteAsync(c);
+            return;
+        }
+        if (units.Demand(c.Caller(), id, ResourcePath.File(id, path), Privileges.FilesDownload, "files.download") is { } refusal)
+        {
+            await Problems.From(refusal).ExecuteAsync(c);
             return;
         }
         var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
@@ -41,12 +49,17 @@ public static class TransfersApi
         await relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null);
     }
 
-    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, string id, string? path, bool? overwrite)
+    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path, bool? overwrite)
     {
         long max = tickets.Options.MaxUploadBytes;
         if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
         {
             await Problems.BadRequest("'path' must be the absolute path of the file to write inside one of the unit's roots").ExecuteAsync(c);
+            return;
+        }
+        if (units.Demand(c.Caller(), id, ResourcePath.File(id, path), Privileges.FilesUpload, "files.upload") is { } refusal)
+        {
+            await Problems.From(refusal).ExecuteAsync(c);
             return;
         }
         if (c.Request.ContentLength is { } length && length > max)

@@ -8,9 +8,8 @@ public static class UnitsApi
     public static RouteGroupBuilder MapUnitsApi(this RouteGroupBuilder api)
     {
         var units = api.MapGroup("/units").WithTags("Units");
-        units.MapGet("", (UnitRegistry registry) => Results.Ok(registry.All())).Produces<IReadOnlyList<UnitView>>();
-        units.MapGet("/{id}", (UnitRegistry registry, string id) =>
-            registry.View(id) is { } unit ? Results.Ok(unit) : Problems.From(Station.Core.StationError.NotFound($"unit '{id}' is not known")))
+        units.MapGet("", (HttpContext context, UnitDirectory directory) => Results.Ok(directory.All(context.Caller()))).Produces<IReadOnlyList<UnitView>>();
+        units.MapGet("/{id}", (HttpContext context, UnitDirectory directory, string id) => Problems.Map(directory.View(context.Caller(), id), Results.Ok))
             .Produces<UnitView>().ProducesProblem(404);
         return api;
     }

@@ -1,41 +1,30 @@
-using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Units;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Ccdsvm.Console.Blazor.Services;
 
 /// <summary>The circuit's view of the station: every call goes to one Station.Core service as the signed-in user.</summary>
 public sealed class ConsoleTasks(
-    AuthenticationStateProvider authentication,
+    ConsoleUser user,
     TaskEngine engine,
     TaskKindCatalog catalog,
-    UnitRegistry units,
-    TaskNotifier notifier,
-    Station.Core.Security.AccessControl access) : IConsoleTasks
+    UnitDirectory units,
+    TaskNotifier notifier) : IConsoleTasks
 {
-    private string? _name;
-
-    /// <summary>Resolved at each use, so grants and revocations reach an open console at once.</summary>
-    private Caller Caller => _name is null
-        ? Resolve()
-        : access.Resolve(_name);
-
-    private Caller Resolve()
-    {
-        var caller = authentication.GetAuthenticationStateAsync().GetAwaiter().GetResult().User.ToCaller(access)
-            ?? throw new InvalidOperationException("the console is used without a signed-in user");
-        _name = caller.Name;
-        return caller;
-    }
+    private Caller Caller => user.Caller;
 
     public string UserName => Caller.Name;
     public bool IsAdmin => Caller.IsAdmin;
 
     public IReadOnlyCollection<TaskKindDefinition> Kinds => catalog.All;
 
-    public IReadOnlyList<UnitView> Units() => units.All();
+    public IReadOnlyList<UnitView> Units() => units.All(Caller);
+
+    public bool MayRun(string kind, string unit) =>
+        catalog.TryGet(kind, out var d) && user.Allows(Station.Core.Locks.ResourcePath.Unit(unit), d.Privilege);
+
+    public bool Allows(string path, string privilege) => user.Allows(path, privilege);
 
     public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => engine.SubmitAsync(request, Caller);
 
@@ -47,18 +36,38 @@ public sealed class ConsoleTasks(
 
     public IReadOnlyList<TaskEventView> Events(long taskId) => engine.Events(taskId, Caller).Value ?? [];
 
-    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => engine.LockTable();
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => engine.LockTable(Caller);
 
     public (int Active, int Max) Slots => (engine.ActiveCount, engine.MaxTasks);
 
     public IDisposable SubscribeTasks(Action<TaskUpdate> handler)
     {
-        var caller = Caller;
         return notifier.Subscribe(u =>
         {
-            if (caller.IsAdmin || u.Task.Owner == caller.Name) handler(u);
+            if (engine.CanSee(Caller, u.Task.Owner, u.Task.Target)) handler(u);
         });
     }
 
-    public IDisposable SubscribeUnits(Action<UnitView> handler) => units.Subscribe(handler);
+    /// <summary>Unit changes, and a re-read whenever the user's access changes (a unit granted appears live).</summary>
+    public IDisposable SubscribeUnits(Action<UnitView> handler)
+    {
+        var changes = units.Subscribe(u =>
+        {
+            if (units.View(Caller, u.Id).Ok) handler(u);
+        });
+        var access = user.OnAccessChanged(() =>
+        {
+            foreach (var u in units.All(Caller)) handler(u);
+        });
+        return new Both(changes, access);
+    }
+
+    private sealed class Both(IDisposable a, IDisposable b) : IDisposable
+    {
+        public void Dispose()
+        {
+            a.Dispose();
+            b.Dispose();
+        }
+    }
 }

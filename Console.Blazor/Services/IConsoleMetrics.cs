@@ -26,19 +26,33 @@ public interface IConsoleMetrics
     Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid);
 }
 
-public sealed class ConsoleMetrics(UnitRegistry units, MetricsIngest ingest, Alerts alerts, MetricsWatch watch, UnitMetrics metrics) : IConsoleMetrics
+public sealed class ConsoleMetrics(ConsoleUser user, UnitMonitoring monitoring, MetricsIngest ingest, Alerts alerts, UnitDirectory directory) : IConsoleMetrics
 {
-    public IReadOnlyList<UnitView> Units() => units.All();
-    public UnitSummary? Summary(string unit) => ingest.LatestSummary(unit);
-    public IReadOnlyList<Alert> Alerts(string? unit = null) => alerts.Active(unit);
+    public IReadOnlyList<UnitView> Units() => monitoring.Units(user.Caller);
+    public UnitSummary? Summary(string unit) => monitoring.Summary(user.Caller, unit);
+    public IReadOnlyList<Alert> Alerts(string? unit = null) => monitoring.Alerts(user.Caller, unit);
 
     public Outcome<MetricsHistory> History(string unit, DateTimeOffset from, DateTimeOffset to, string? step = null) =>
-        metrics.History(unit, from.ToString("O"), to.ToString("O"), step);
+        monitoring.History(user.Caller, unit, from.ToString("O"), to.ToString("O"), step);
 
-    public IDisposable SubscribeSummaries(Action<UnitSummary> handler) => ingest.Summaries.Subscribe(handler);
-    public IDisposable SubscribeAlerts(Action<AlertChange> handler) => alerts.Subscribe(handler);
-    public IDisposable SubscribeUnits(Action<UnitView> handler) => units.Subscribe(handler);
-    public Task<IAsyncDisposable> WatchAsync(string unit, Action<MetricsSample> onSample) => watch.WatchAsync(unit, onSample);
-    public Task<Outcome<ProcessList>> ProcessesAsync(string unit) => metrics.ProcessesAsync(unit);
-    public Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid) => metrics.ThreadsAsync(unit, pid);
+    public IDisposable SubscribeSummaries(Action<UnitSummary> handler) => ingest.Summaries.Subscribe(s =>
+    {
+        if (monitoring.CanSee(user.Caller, s.Unit)) handler(s);
+    });
+
+    public IDisposable SubscribeAlerts(Action<AlertChange> handler) => alerts.Subscribe(a =>
+    {
+        if (monitoring.CanSee(user.Caller, a.Alert.Unit)) handler(a);
+    });
+
+    public IDisposable SubscribeUnits(Action<UnitView> handler) => directory.Subscribe(handler);
+
+    public async Task<IAsyncDisposable> WatchAsync(string unit, Action<MetricsSample> onSample)
+    {
+        var outcome = await monitoring.WatchAsync(user.Caller, unit, onSample);
+        return outcome.Ok ? outcome.Value! : throw new UnauthorizedAccessException(outcome.Error!.Message);
+    }
+
+    public Task<Outcome<ProcessList>> ProcessesAsync(string unit) => monitoring.ProcessesAsync(user.Caller, unit);
+    public Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid) => monitoring.ThreadsAsync(user.Caller, unit, pid);
 }

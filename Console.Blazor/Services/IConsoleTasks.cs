@@ -16,6 +16,12 @@ public interface IConsoleTasks
     IReadOnlyCollection<TaskKindDefinition> Kinds { get; }
     IReadOnlyList<UnitView> Units();
 
+    /// <summary>Whether the user may run a kind on a unit: the console hides what they may not do (the station checks anyway).</summary>
+    bool MayRun(string kind, string unit);
+
+    /// <summary>Whether the user holds a privilege on a path.</summary>
+    bool Allows(string path, string privilege);
+
     Task<Outcome<TaskView>> SubmitAsync(SubmitTask request);
     Task<Outcome<TaskView>> CancelAsync(long taskId);
     TaskView? Get(long taskId);
@@ -27,5 +33,6 @@ public interface IConsoleTasks
     /// <summary>Updates of tasks this user may see. Handlers run off the renderer: hop with InvokeAsync.</summary>
     IDisposable SubscribeTasks(Action<TaskUpdate> handler);
 
+    /// <summary>Units that change, and every visible unit again whenever the user's grants change.</summary>
     IDisposable SubscribeUnits(Action<UnitView> handler);
 }

@@ -17,6 +17,7 @@ public static class MonitoringExtensions
         services.AddSingleton<IAgentMetricsLink, HubMetricsLink>();
         services.AddSingleton<MetricsWatch>();
         services.AddSingleton<UnitMetrics>();
+        services.AddSingleton<UnitMonitoring>();
         services.AddHostedService<MetricsMaintenance>();
         return services;
     }

@@ -11,11 +11,13 @@ public static class Privileges
     public const string TasksCancelAny = "Tasks.CancelAny";
     public const string AuditView = "Audit.View";
     public const string UnitsEnrol = "Units.Enrol";
+    public const string FilesDownload = "Files.Download";
+    public const string FilesUpload = "Files.Upload";
 
     public static string ForKind(string kind) => "Task." + kind;
 
     public static readonly IReadOnlyList<string> General =
-        [UnitsView, UnitsMonitor, UsersManage, AclManage, TasksViewAll, TasksCancelAny, AuditView, UnitsEnrol];
+        [UnitsView, UnitsMonitor, UsersManage, AclManage, TasksViewAll, TasksCancelAny, AuditView, UnitsEnrol, FilesDownload, FilesUpload];
 }
 
 /// <summary>A named set of privileges. A privilege ending in ".*" covers every privilege with that prefix.</summary>
@@ -33,13 +35,13 @@ public static class Roles
     public static readonly Role Administrator = new("Administrator", "everything, everywhere", ["*"]);
 
     public static readonly Role StorageAdmin = new("StorageAdmin", "all storage, file and data work on the units, and watching them",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Files.*"]);
 
     public static readonly Role Operator = new("Operator", "file and data work, maintenance holds and process control; no disk changes",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory", "Files.*"]);
 
     public static readonly Role HelpDesk = new("HelpDesk", "view, monitor, read-only file work, cancel own tasks",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory", Privileges.FilesDownload]);
 
     public static readonly Role Auditor = new("Auditor", "view everything, change nothing",
         [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);

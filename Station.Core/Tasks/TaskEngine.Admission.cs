@@ -25,7 +25,7 @@ public sealed partial class TaskEngine
     /// </summary>
     public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
     {
-        var checkedRequest = Check(request);
+        var checkedRequest = Check(request, caller);
         if (!checkedRequest.Ok) return checkedRequest.Error!;
         var (definition, target, parametersJson, plan) = checkedRequest.Value!;
         var pending = new Pending(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds);
@@ -144,6 +144,7 @@ public sealed partial class TaskEngine
         _writer.InsertTask(tx, row);
         _writer.InsertLocks(tx, row.Id, _locks.RemainingPlan(row.Id), granted, at);
         _writer.InsertEvent(tx, row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        _writer.InsertAudit(tx, at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
         return (row, granted, false);
     }
 }

@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -119,6 +120,8 @@ public sealed partial class TaskEngine
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
+            _writer.InsertAudit(tx, TaskStore.Time(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
             LogEnded(taskId, a.Row.State, error ?? "");
@@ -140,13 +143,17 @@ public sealed partial class TaskEngine
                 if (ended is null || !CanSee(caller, ended)) return StationError.NotFound($"task {taskId} does not exist");
                 return StationError.Conflict($"task {taskId} has already ended ({ended.State}); nothing to cancel");
             }
-            if (!caller.IsAdmin && a.Row.Owner != caller.Name)
-                return CanSee(caller, a.Row) ? StationError.Forbidden($"task {taskId} belongs to {a.Row.Owner}; only they or an administrator may cancel it")
-                    : StationError.NotFound($"task {taskId} does not exist");
+            if (a.Row.Owner != caller.Name && !_access.Allows(caller, ResourcePath.Unit(a.Row.Target), Security.Privileges.TasksCancelAny))
+            {
+                if (!CanSee(caller, a.Row)) return StationError.NotFound($"task {taskId} does not exist");
+                _access.Audit.Write(caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Refused, $"belongs to {a.Row.Owner}; lacks {Security.Privileges.TasksCancelAny}");
+                return StationError.Forbidden($"task {taskId} belongs to {a.Row.Owner}; only they or someone with {Security.Privileges.TasksCancelAny} on {ResourcePath.Unit(a.Row.Target)} may cancel it");
+            }
             target = a.Row.Target;
             atAgent = a.Row.State is "dispatched" or "running" && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
+            _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
         }
         if (atAgent)
         {

@@ -31,6 +31,8 @@ public sealed partial class TaskEngine : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<TaskEngine> _logger;
     private readonly IOrderPreparer? _preparer;
+    private readonly AccessControl _access;
+    private readonly Dictionary<string, IStationExecutor> _stationExecutors;
     private readonly Dictionary<long, Active> _active = [];
     private readonly SortedSet<int> _freeSlots = [];
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
@@ -48,9 +50,11 @@ public sealed partial class TaskEngine : IDisposable
     }
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
-        TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, ILogger<TaskEngine> logger, TimeProvider? time = null,
-        IOrderPreparer? preparer = null)
+        TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
+        IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
     {
+        _access = access;
+        _stationExecutors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _preparer = preparer;
         _locks = locks;
         _catalog = catalog;
@@ -90,31 +94,51 @@ public sealed partial class TaskEngine : IDisposable
         if (_perOwner.TryGetValue(owner, out var n)) _perOwner[owner] = n - 1;
     }
 
-    private Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request)
+    /// <summary>The name the station itself goes by as a target of station-run kinds.</summary>
+    public const string StationTarget = "station";
+
+    private Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request, Caller caller)
     {
         if (string.IsNullOrWhiteSpace(request.Kind))
             return StationError.BadRequest($"'kind' is required; known kinds: {_catalog.KnownKinds}");
         if (!_catalog.TryGet(request.Kind, out var definition))
             return StationError.BadRequest($"unknown task kind '{request.Kind}'; known kinds: {_catalog.KnownKinds}");
-        if (string.IsNullOrWhiteSpace(request.Target))
-            return StationError.BadRequest("'target' is required: a unit id from GET /api/v1/units, or 'station'");
-        var unit = _units.View(request.Target);
-        if (unit is null)
-            return StationError.NotFound($"unit '{request.Target}' is not known; known units: {string.Join(", ", _units.All().Select(u => u.Id))}");
-        if (!unit.Online)
-            return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
+        string target;
+        if (definition.RunsAtStation)
+        {
+            if (request.Target is { Length: > 0 } t && t != StationTarget)
+                return StationError.BadRequest($"{definition.Kind} runs at the station: its target is '{StationTarget}'");
+            target = StationTarget;
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(request.Target))
+                return StationError.BadRequest("'target' is required: a unit id from GET /api/v1/units, or 'station'");
+            var unit = _units.View(request.Target);
+            // A unit the caller may not see does not exist for them: the same answer as an unknown one.
+            if (unit is null || !_access.CanSeeUnit(caller, unit.Id))
+                return StationError.NotFound($"unit '{request.Target}' is not known; known units: {string.Join(", ", _units.All().Where(u => _access.CanSeeUnit(caller, u.Id)).Select(u => u.Id))}");
+            // The kind's privilege on the unit comes before anything else: no parameter hints to who may not run it.
+            if (_access.Demand(caller, "task.submit " + definition.Kind, ResourcePath.Unit(unit.Id), definition.Privilege) is { } denied) return denied;
+            if (!unit.Online)
+                return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
+            target = unit.Id;
+        }
         var parameters = request.Parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } p ? p : JsonDocument.Parse("{}").RootElement;
-        if (definition.Validate(parameters, unit.Id) is { } problem)
+        if (definition.Validate(parameters, target) is { } problem)
             return StationError.BadRequest(problem);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
         if (request.IdempotencyKey is { Length: > 200 })
             return StationError.BadRequest("the idempotency key is longer than 200 characters");
-        var plan = definition.LockPlan(unit.Id, parameters);
+        var plan = definition.LockPlan(target, parameters);
         var badResource = plan.FirstOrDefault(r => !r.Resource.StartsWith("/units/", StringComparison.Ordinal) && !r.Resource.StartsWith("/station/", StringComparison.Ordinal));
         if (badResource is not null)
             return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
-        return (definition, unit.Id, parameters.GetRawText(), plan);
+        // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
+        foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
+            if (_access.Demand(caller, "task.submit " + definition.Kind, path, definition.Privilege) is { } refusal) return refusal;
+        return (definition, target, parameters.GetRawText(), plan);
     }
 
     /// <summary>Sends granted tasks to their agents, outside the monitor.</summary>
@@ -135,6 +159,11 @@ public sealed partial class TaskEngine : IDisposable
     /// <summary>Signs and sends one task's order; a unit without a connection fails the task. Returns whether it was sent.</summary>
     private async Task<bool> DispatchRowAsync(TaskRow row)
     {
+        if (_stationExecutors.TryGetValue(row.Kind, out var local))
+        {
+            _ = RunAtStationAsync(local, row);
+            return true;
+        }
         // Some kinds need more than the user's parameters at dispatch (data.move: the source's data-plane address and a transfer ticket).
         var prepared = _preparer?.Prepare(row.Id, row.Kind, row.Target, row.Parameters) ?? row.Parameters;
         if (!prepared.Ok)

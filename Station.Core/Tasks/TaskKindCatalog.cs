@@ -50,6 +50,7 @@ public sealed class TaskKindCatalog
         foreach (var kind in FileKinds.Definitions()) yield return kind;
         foreach (var kind in DataKinds.Definitions()) yield return kind;
         foreach (var k in ProcessKinds.Definitions()) yield return k;
+        foreach (var k in AuthKinds.Definitions()) yield return k;
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

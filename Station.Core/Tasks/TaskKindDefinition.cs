@@ -26,6 +26,9 @@ public sealed record TaskKindDefinition(
     IReadOnlyList<ParameterSpec> Parameters,
     Func<string, JsonElement, IReadOnlyList<LockRequest>> LockPlan)
 {
+    /// <summary>Run by the station itself (administration), not by an agent; the target is always "station".</summary>
+    public bool RunsAtStation { get; init; }
+
     /// <summary>Checks that span parameters (only the last partition may take the rest); run once each parameter is well-formed.</summary>
     public Func<JsonElement, string?>? Rules { get; init; }
 

@@ -16,6 +16,7 @@ internal sealed class TaskWriter : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insertTask;
     private readonly sqlite3_stmt _insertEvent;
+    private readonly sqlite3_stmt _insertAudit;
     // One prepared multi-row INSERT per plan size: a plan's locks cost one statement, not one each.
     private readonly Dictionary<int, sqlite3_stmt> _insertLocks = [];
 
@@ -27,6 +28,7 @@ internal sealed class TaskWriter : IDisposable
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, 0, ?9, ?10, ?11, ?12)
             """);
         _insertEvent = Prepare("INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)");
+        _insertAudit = Prepare("INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)");
     }
 
     public void InsertTask(SqliteTransaction tx, TaskRow t) => Run(tx, _insertTask,
@@ -55,6 +57,10 @@ internal sealed class TaskWriter : IDisposable
 
     public void InsertEvent(SqliteTransaction tx, long taskId, string at, string type, string? state, string? stage, string? message) =>
         Run(tx, _insertEvent, taskId, at, type, state, stage, message);
+
+    /// <summary>An audit line in the same transaction as the change it records.</summary>
+    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail) =>
+        Run(tx, _insertAudit, at, actor, action, target, outcome, detail);
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -100,6 +106,7 @@ internal sealed class TaskWriter : IDisposable
     {
         _insertTask.Dispose();
         _insertEvent.Dispose();
+        _insertAudit.Dispose();
         foreach (var s in _insertLocks.Values) s.Dispose();
     }
 }

@@ -46,8 +46,10 @@ public sealed class EngineHarness : IDisposable
                     new LockRequest($"/units/{unit}/volumes/v{n}", LockMode.Exclusive),
                 ];
             })));
+        // The benchmark's user may run every kind on the units (not an administrator: the ACL is evaluated on every admission).
+        AccessControl.Grant(_keepAlive, null, "/units", "alice", Roles.Administrator.Name, "bench", DateTimeOffset.UtcNow);
         Engine = new TaskEngine(Db, new LockManager(), catalog, Units, new AcceptingDispatcher(), new TaskNotifier(), options,
-            new StationSecrets(options, Db), NullLogger<TaskEngine>.Instance);
+            new StationSecrets(options, Db), new AccessControl(Db, new Station.Core.Audit.AuditLog(Db)), NullLogger<TaskEngine>.Instance);
     }
 
     public StationDb Db { get; }

@@ -64,6 +64,10 @@ public sealed class EngineHarness : IDisposable
     public RecordingDispatcher Dispatcher { get; private set; } = null!;
     public TaskNotifier Notifier { get; private set; } = null!;
     public TaskEngine Engine { get; private set; } = null!;
+    public AccessControl Access { get; private set; } = null!;
+
+    /// <summary>The people the engine tests submit as; each holds Operator on /units (run tasks, see and cancel their own).</summary>
+    public static readonly string[] Operators = ["alice", "bob", "carol", "dave", "erin"];
 
     public static Caller Alice { get; } = new("alice", false);
     public static Caller Bob { get; } = new("bob", false);
@@ -76,8 +80,12 @@ public sealed class EngineHarness : IDisposable
         Locks = new LockManager();
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
+        using (var c = Db.Open())
+            foreach (var name in Operators)
+                AccessControl.Grant(c, null, "/units", name, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
+        Access = new AccessControl(Db, new Audit.AuditLog(Db));
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            new StationSecrets(options, Db), NullLogger<TaskEngine>.Instance);
+            new StationSecrets(options, Db), Access, NullLogger<TaskEngine>.Instance);
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>

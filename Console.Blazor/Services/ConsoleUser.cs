@@ -1,0 +1,33 @@
+using Ccdsvm.Console.Blazor.Auth;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Ccdsvm.Console.Blazor.Services;
+
+/// <summary>
+/// The signed-in user of this circuit, resolved against the ACL at every use, so a grant or a revocation
+/// reaches an open console at once; <see cref="Changed"/> tells components to re-read what they show.
+/// </summary>
+public sealed class ConsoleUser(AuthenticationStateProvider authentication, AccessControl access)
+{
+    private string? _name;
+
+    public Caller Caller => _name is null ? Resolve() : access.Resolve(_name);
+
+    public string Name => Caller.Name;
+
+    /// <summary>Whether the user holds a privilege on a path (the console hides what they may not do; the station still checks).</summary>
+    public bool Allows(string path, string privilege) => access.Allows(Caller, path, privilege);
+
+    /// <summary>Raised (off the renderer) whenever grants or group memberships change.</summary>
+    public IDisposable OnAccessChanged(Action handler) => access.Subscribe(_ => handler());
+
+    private Caller Resolve()
+    {
+        var caller = authentication.GetAuthenticationStateAsync().GetAwaiter().GetResult().User.ToCaller(access)
+            ?? throw new InvalidOperationException("the console is used without a signed-in user");
+        _name = caller.Name;
+        return caller;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>A task the station runs itself (administration: <c>auth.*</c>), with its locks held, through the same task list.</summary>
+public sealed record StationTask(long Id, string Kind, Caller Owner, JsonElement Parameters);
+
+/// <summary>
+/// The executor of one station-run task kind. Returns the result JSON, or a refusal whose message becomes
+/// the task's error. Agents never see these kinds.
+/// </summary>
+public interface IStationExecutor
+{
+    string Kind { get; }
+
+    Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken);
+}

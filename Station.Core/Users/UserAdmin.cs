@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+
+namespace Ccdsvm.Station.Core.Users;
+
+/// <summary>A user as administrators see them: groups, roles on paths, quota.</summary>
+public sealed record UserDetails(string Username, bool IsAdmin, IReadOnlyList<string> Groups, IReadOnlyList<AclEntryView> Grants,
+    long? QuotaMiB, bool TotpEnabled, bool MustChangePassword, DateTimeOffset CreatedAt);
+
+public sealed record GroupDetails(string Name, IReadOnlyList<string> Members, IReadOnlyList<AclEntryView> Grants);
+
+/// <summary>What a user/ACL change became: the task that ran it, and its result.</summary>
+public sealed record AdminChange(TaskView Task, JsonElement? Result);
+
+/// <summary>
+/// Users, groups, the ACL and the audit log for the REST API and the console. Reads check privileges here;
+/// changes become <c>auth.user</c> / <c>auth.grant</c> tasks through the task list and are waited for.
+/// </summary>
+public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine engine, PendingPasswords passwords)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    public Outcome<IReadOnlyList<UserDetails>> Users(Caller caller)
+    {
+        bool all = access.Allows(caller, "/station/users", Privileges.UsersManage) || access.Allows(caller, "/station/users", Privileges.AuditView);
+        using var c = db.Open();
+        var rows = c.Query<(string Name, string CreatedAt, long? Quota, string? Totp, long Must)>(
+            "SELECT name, created_at, quota_mib, totp_secret, must_change_password FROM users ORDER BY name").ToList();
+        return rows.Where(r => all || r.Name == caller.Name).Select(r =>
+        {
+            var resolved = access.Resolve(r.Name);
+            return new UserDetails(r.Name, resolved.IsAdmin, resolved.GroupNames, access.Entries.Where(e => e.Subject == r.Name).ToList(),
+                r.Quota, r.Totp is not null, r.Must == 1, TaskStore.ParseTime(r.CreatedAt));
+        }).ToList();
+    }
+
+    public Outcome<IReadOnlyList<GroupDetails>> Groups(Caller caller)
+    {
+        if (!access.Allows(caller, "/station/users", Privileges.UsersManage) && !access.Allows(caller, "/station/users", Privileges.AuditView))
+            return access.Refuse(caller, "groups.list", "/station/users", Privileges.UsersManage);
+        using var c = db.Open();
+        var members = c.Query<(string Group, string User)>("SELECT group_name, username FROM group_members").ToLookup(m => m.Group, m => m.User);
+        return c.Query<string>("SELECT name FROM groups ORDER BY name")
+            .Select(g => new GroupDetails(g, members[g].Order().ToList(), access.Entries.Where(e => e.Subject == "@" + g).ToList())).ToList();
+    }
+
+    public Task<Outcome<AdminChange>> CreateUserAsync(Caller caller, string? username, string? password, IReadOnlyList<string>? groups, bool admin, long? quotaMiB, bool mustChangePassword)
+    {
+        if (Names.Problem(username, "username") is { } bad) return Done(StationError.BadRequest(bad));
+        if (password is null || password.Length < UserService.MinPasswordLength)
+            return Done(StationError.BadRequest($"'password' must have at least {UserService.MinPasswordLength} characters"));
+        if (groups?.FirstOrDefault(g => !Names.IsValid(g)) is { } badGroup) return Done(StationError.BadRequest($"group name '{badGroup}' is not valid"));
+        var parameters = new Dictionary<string, object?>
+        {
+            ["action"] = "create", ["username"] = username, ["groups"] = groups ?? [], ["admin"] = admin,
+            ["mustChangePassword"] = mustChangePassword, ["quotaMiB"] = quotaMiB,
+        };
+        return RunAsync(caller, AuthKinds.User, parameters, password);
+    }
+
+    public Task<Outcome<AdminChange>> SetPasswordAsync(Caller caller, string username, string? password, bool mustChange)
+    {
+        if (password is null || password.Length < UserService.MinPasswordLength)
+            return Done(StationError.BadRequest($"'password' must have at least {UserService.MinPasswordLength} characters"));
+        return RunAsync(caller, AuthKinds.User, new() { ["action"] = "setPassword", ["username"] = username, ["mustChangePassword"] = mustChange }, password);
+    }
+
+    public Task<Outcome<AdminChange>> UserChangeAsync(Caller caller, string action, string? username = null, string? group = null, IReadOnlyList<string>? groups = null, long? quotaMiB = null)
+    {
+        var parameters = new Dictionary<string, object?> { ["action"] = action };
+        if (username is not null) parameters["username"] = username;
+        if (group is not null) parameters["group"] = group;
+        if (groups is not null) parameters["groups"] = groups;
+        if (action == "setQuota") parameters["quotaMiB"] = quotaMiB ?? 0;
+        return RunAsync(caller, AuthKinds.User, parameters, null);
+    }
+
+    public Outcome<IReadOnlyList<AclEntryView>> Acl(Caller caller)
+    {
+        if (!access.Allows(caller, ResourcePath.Acl, Privileges.AclManage) && !access.Allows(caller, ResourcePath.Acl, Privileges.AuditView))
+            return access.Refuse(caller, "acl.list", ResourcePath.Acl, Privileges.AclManage);
+        return access.Entries.ToList();
+    }
+
+    public Task<Outcome<AdminChange>> GrantAsync(Caller caller, string? path, string? subject, string? role)
+    {
+        if (access.ValidateGrant(path, subject, role) is { } problem) return Done(StationError.BadRequest(problem));
+        return RunAsync(caller, AuthKinds.Grant, new() { ["action"] = "grant", ["path"] = path, ["subject"] = subject, ["role"] = role }, null);
+    }
+
+    public Task<Outcome<AdminChange>> RevokeAsync(Caller caller, string? path, string? subject, string? role)
+    {
+        if (!ResourcePath.IsValid(path) || string.IsNullOrWhiteSpace(subject))
+            return Done(StationError.BadRequest("'path' and 'subject' are required, e.g. ?path=/units/web-1&subject=@helpdesk&role=HelpDesk"));
+        var parameters = new Dictionary<string, object?> { ["action"] = "revoke", ["path"] = path, ["subject"] = subject };
+        if (!string.IsNullOrEmpty(role)) parameters["role"] = role;
+        return RunAsync(caller, AuthKinds.Grant, parameters, null);
+    }
+
+    public Outcome<IReadOnlyList<AuditEntry>> AuditLog(Caller caller, AuditQuery query)
+    {
+        if (!access.Allows(caller, "/station/audit", Privileges.AuditView))
+            return access.Refuse(caller, "audit.list", "/station/audit", Privileges.AuditView);
+        return Outcome(access.Audit.Query(query));
+    }
+
+    private static Outcome<IReadOnlyList<AuditEntry>> Outcome(IReadOnlyList<AuditEntry> list) => new(list, null);
+
+    private async Task<Outcome<AdminChange>> RunAsync(Caller caller, string kind, Dictionary<string, object?> parameters, string? password)
+    {
+        if (password is not null) parameters["passwordRef"] = passwords.Hold(password);
+        var json = JsonSerializer.SerializeToElement(parameters, JsonSerializerOptions.Web);
+        var run = await engine.RunAndWaitAsync(new SubmitTask(kind, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
+        if (!run.Ok) return run.Error!;
+        var task = run.Value!;
+        if (task.State == "failed")
+            return task.Error is { } e && (e.Contains("already exists", StringComparison.Ordinal)) ? StationError.Conflict(e)
+                : task.Error is { } nf && nf.StartsWith("there is no", StringComparison.Ordinal) || (task.Error ?? "").Contains("nothing to revoke", StringComparison.Ordinal) ? StationError.NotFound(task.Error!)
+                : StationError.BadRequest(task.Error ?? "the change failed");
+        JsonElement? result = task.Result is { } r ? r : null;
+        return new AdminChange(task, result);
+    }
+
+    private static Task<Outcome<AdminChange>> Done(StationError error) => Task.FromResult<Outcome<AdminChange>>(error);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+
+namespace Ccdsvm.Station.Core.Users;
+
+/// <summary>Runs <c>auth.user</c>: creates, changes and deletes users and groups; every change is audited.</summary>
+public sealed class UserTaskExecutor(StationDb db, AccessControl access, PendingPasswords passwords) : IStationExecutor
+{
+    private readonly PasswordHasher<string> _hasher = new();
+
+    public string Kind => AuthKinds.User;
+
+    public Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken)
+    {
+        var p = task.Parameters;
+        string action = Str(p, "action")!;
+        string? username = Str(p, "username");
+        string? group = Str(p, "group");
+        var now = access.Now;
+        using var c = db.Open();
+        using var tx = c.BeginTransaction();
+        Outcome<string?> outcome;
+        switch (action)
+        {
+            case "create":
+            {
+                if (Exists(c, tx, "users", username!)) return Fail(task, action, username!, $"user '{username}' already exists");
+                var password = passwords.Take(Str(p, "passwordRef")!);
+                if (password is null) return Fail(task, action, username!, "the password was held in station memory only and is gone (the station restarted or 10 minutes passed); submit the user again");
+                var groups = Groups(p);
+                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return Fail(task, action, username!, $"there is no group '{missing}'; create it first");
+                bool admin = Bool(p, "admin");
+                c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password, quota_mib) VALUES (@username, @hash, @admin, @now, @must, @quota)",
+                    new { username, hash = _hasher.HashPassword(username!, password), admin = admin ? 1 : 0, now = TaskStore.Time(now), must = Bool(p, "mustChangePassword") ? 1 : 0, quota = Quota(p) }, tx);
+                SetGroups(c, tx, username!, groups);
+                if (admin) AccessControl.Grant(c, tx, "/", username!, Roles.Administrator.Name, task.Owner.Name, now);
+                outcome = Json(new { username, groups, admin, quotaMiB = Quota(p) });
+                break;
+            }
+            case "delete":
+                if (username == task.Owner.Name) return Fail(task, action, username!, "you cannot delete your own account");
+                if (c.Execute("DELETE FROM users WHERE name=@username", new { username }, tx) == 0) return Fail(task, action, username!, $"there is no user '{username}'");
+                c.Execute("DELETE FROM acl WHERE subject=@username", new { username }, tx);
+                outcome = Json(new { username, deleted = true });
+                break;
+            case "setPassword":
+            {
+                var password = passwords.Take(Str(p, "passwordRef")!);
+                if (password is null) return Fail(task, action, username!, "the password was held in station memory only and is gone; set it again");
+                if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@must WHERE name=@username",
+                        new { username, hash = _hasher.HashPassword(username!, password), must = Bool(p, "mustChangePassword") ? 1 : 0 }, tx) == 0)
+                    return Fail(task, action, username!, $"there is no user '{username}'");
+                outcome = Json(new { username, passwordChanged = true });
+                break;
+            }
+            case "setGroups":
+            {
+                if (!Exists(c, tx, "users", username!)) return Fail(task, action, username!, $"there is no user '{username}'");
+                var groups = Groups(p);
+                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return Fail(task, action, username!, $"there is no group '{missing}'; create it first");
+                SetGroups(c, tx, username!, groups);
+                outcome = Json(new { username, groups });
+                break;
+            }
+            case "setQuota":
+                if (c.Execute("UPDATE users SET quota_mib=@quota WHERE name=@username", new { username, quota = Quota(p) }, tx) == 0)
+                    return Fail(task, action, username!, $"there is no user '{username}'");
+                outcome = Json(new { username, quotaMiB = Quota(p) });
+                break;
+            case "createGroup":
+                if (Exists(c, tx, "groups", group!)) return Fail(task, action, "@" + group, $"group '{group}' already exists");
+                c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = TaskStore.Time(now) }, tx);
+                outcome = Json(new { group });
+                break;
+            case "deleteGroup":
+                if (c.Execute("DELETE FROM groups WHERE name=@group", new { group }, tx) == 0) return Fail(task, action, "@" + group, $"there is no group '{group}'");
+                c.Execute("DELETE FROM acl WHERE subject=@subject", new { subject = "@" + group }, tx);
+                outcome = Json(new { group, deleted = true });
+                break;
+            default:
+                return Task.FromResult<Outcome<string?>>(StationError.BadRequest($"unknown action '{action}'"));
+        }
+        access.Audit.Write(c, tx, task.Owner.Name, "user." + action, username ?? "@" + group, AuditOutcomes.Succeeded, $"task {task.Id}");
+        tx.Commit();
+        access.Reload($"{action} {username ?? group}");
+        return Task.FromResult(outcome);
+    }
+
+    private Task<Outcome<string?>> Fail(StationTask task, string action, string target, string message)
+    {
+        access.Audit.Write(task.Owner.Name, "user." + action, target, AuditOutcomes.Failed, message);
+        return Task.FromResult<Outcome<string?>>(StationError.Conflict(message));
+    }
+
+    private static void SetGroups(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string username, IReadOnlyList<string> groups)
+    {
+        c.Execute("DELETE FROM group_members WHERE username=@username", new { username }, tx);
+        foreach (var g in groups) c.Execute("INSERT INTO group_members(group_name, username) VALUES (@g, @username)", new { g, username }, tx);
+    }
+
+    private static bool Exists(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string table, string name) =>
+        c.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table} WHERE name=@name", new { name }, tx) > 0;
+
+    private static string? Str(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static bool Bool(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+    private static long? Quota(JsonElement p) => p.TryGetProperty("quotaMiB", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt64() > 0 ? v.GetInt64() : null;
+
+    private static IReadOnlyList<string> Groups(JsonElement p) =>
+        p.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array ? g.EnumerateArray().Select(e => e.GetString()!).Distinct().ToList() : [];
+
+    private static Outcome<string?> Json(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+}
