@@ -65,6 +65,7 @@ public sealed class EngineHarness : IDisposable
     public TaskNotifier Notifier { get; private set; } = null!;
     public TaskEngine Engine { get; private set; } = null!;
     public AccessControl Access { get; private set; } = null!;
+    public Users.PendingPasswords Passwords { get; } = new();
 
     /// <summary>The people the engine tests submit as; each holds Operator on /units (run tasks, see and cancel their own).</summary>
     public static readonly string[] Operators = ["alice", "bob", "carol", "dave", "erin"];
@@ -85,7 +86,8 @@ public sealed class EngineHarness : IDisposable
                 AccessControl.Grant(c, null, "/units", name, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
         Access = new AccessControl(Db, new Audit.AuditLog(Db));
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            new StationSecrets(options, Db), Access, NullLogger<TaskEngine>.Instance);
+            new StationSecrets(options, Db), Access, NullLogger<TaskEngine>.Instance,
+            stationExecutors: [new Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>
