@@ -17,8 +17,7 @@ public sealed class MultiUserTests
         using var admin = await station.AdminAsync();
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
 
-        var created = await admin.PostJsonAsync("/api/v1/users", new { username = "bob", password = BobPassword });
-        Assert.True(created.Status == HttpStatusCode.Created, $"creating bob: {created}");
+        await admin.CreateUserAsync("bob", BobPassword, "Operator");
         using var bob = await ApiClient.SignInAsync(station.BaseUrl, "bob", BobPassword);
 
         long bobsTask = await bob.StartAsync("maintenance.hold", "station", new { resource = "disks/bob-disk", seconds = 300, reason = "bob's cable" });

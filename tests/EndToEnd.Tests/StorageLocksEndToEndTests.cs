@@ -32,7 +32,7 @@ public sealed class StorageLocksEndToEndTests
             });
             using var admin = await station.AdminAsync();
             await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
-            Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/v1/users", new { username = "bob", password = BobPassword })).Status);
+            await admin.CreateUserAsync("bob", BobPassword, "StorageAdmin");
             using var bob = await ApiClient.SignInAsync(station.BaseUrl, "bob", BobPassword);
 
             // Different disks: both admitted straight to their agent, and their running times overlap.

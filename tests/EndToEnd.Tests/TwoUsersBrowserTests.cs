@@ -16,7 +16,7 @@ public sealed class TwoUsersBrowserTests
         await using var station = await StationProcess.StartAsync();
         using var admin = await station.AdminAsync();
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/v1/users", new { username = "bob", password = BobPassword })).Status);
+        await admin.CreateUserAsync("bob", BobPassword, "Operator");
         using var bob = await ApiClient.SignInAsync(station.BaseUrl, "bob", BobPassword);
 
         await using var adminBrowser = await ConsoleBrowser.SignInAsync(station);

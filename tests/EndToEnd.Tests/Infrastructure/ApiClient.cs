@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -134,6 +135,15 @@ public sealed class ApiClient : IDisposable
             catch (OperationCanceledException) { break; }
         }
         throw new TimeoutException($"unit '{unit}' was not '{status}' within {timeout.TotalSeconds} s (last: {last})");
+    }
+
+    /// <summary>As an administrator: creates a user and grants them a role on a path (default: every unit).</summary>
+    public async Task CreateUserAsync(string username, string password, string role, string path = "/units")
+    {
+        var created = await PostJsonAsync("/api/v1/users", new { username, password });
+        Assert.True(created.Status == HttpStatusCode.Created, $"creating {username}: {created}");
+        var granted = await SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/acl") { Content = JsonContent.Create(new { path, subject = username, role }) });
+        Assert.True(granted.Status == HttpStatusCode.OK, $"granting {role} on {path} to {username}: {granted}");
     }
 
     public void Dispose() => _http.Dispose();
