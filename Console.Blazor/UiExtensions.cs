@@ -16,6 +16,7 @@ public static class UiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
+        builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
         return builder;

@@ -48,17 +48,14 @@ public sealed class ConsoleTasks(
         });
     }
 
-    /// <summary>Unit changes, and a re-read whenever the user's access changes (a unit granted appears live).</summary>
-    public IDisposable SubscribeUnits(Action<UnitView> handler)
+    /// <summary>Unit changes, and null whenever the user's access changes (a unit granted appears live, a revoked one goes).</summary>
+    public IDisposable SubscribeUnits(Action<UnitView?> handler)
     {
         var changes = units.Subscribe(u =>
         {
             if (units.View(Caller, u.Id).Ok) handler(u);
         });
-        var access = user.OnAccessChanged(() =>
-        {
-            foreach (var u in units.All(Caller)) handler(u);
-        });
+        var access = user.OnAccessChanged(() => handler(null));
         return new Both(changes, access);
     }
 

@@ -18,7 +18,16 @@ public sealed class ConsoleUser(AuthenticationStateProvider authentication, Acce
     public string Name => Caller.Name;
 
     /// <summary>Whether the user holds a privilege on a path (the console hides what they may not do; the station still checks).</summary>
-    public bool Allows(string path, string privilege) => access.Allows(Caller, path, privilege);
+    public bool Allows(string path, string privilege) => TryCaller() is { } caller && access.Allows(caller, path, privilege);
+
+    /// <summary>The caller, or null outside a signed-in circuit (error pages rendered with the main layout).</summary>
+    public Caller? TryCaller()
+    {
+        if (_name is not null) return access.Resolve(_name);
+        var caller = authentication.GetAuthenticationStateAsync().GetAwaiter().GetResult().User.ToCaller(access);
+        _name = caller?.Name;
+        return caller;
+    }
 
     /// <summary>Raised (off the renderer) whenever grants or group memberships change.</summary>
     public IDisposable OnAccessChanged(Action handler) => access.Subscribe(_ => handler());

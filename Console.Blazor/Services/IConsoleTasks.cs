@@ -33,6 +33,6 @@ public interface IConsoleTasks
     /// <summary>Updates of tasks this user may see. Handlers run off the renderer: hop with InvokeAsync.</summary>
     IDisposable SubscribeTasks(Action<TaskUpdate> handler);
 
-    /// <summary>Units that change, and every visible unit again whenever the user's grants change.</summary>
-    IDisposable SubscribeUnits(Action<UnitView> handler);
+    /// <summary>Units that change; null when the user's grants changed and the set of visible units must be read again.</summary>
+    IDisposable SubscribeUnits(Action<UnitView?> handler);
 }

@@ -30,6 +30,8 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
 
+    private bool May(string kind) => Tasks.MayRun(kind, UnitId);
+
     [Parameter] public string UnitId { get; set; } = "";
 
     protected override void OnInitialized() =>

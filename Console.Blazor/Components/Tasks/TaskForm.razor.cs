@@ -31,11 +31,17 @@ public sealed partial class TaskForm : ComponentBase
     [Parameter] public EventCallback<long> OnSubmitted { get; set; }
     [Parameter] public EventCallback OnClose { get; set; }
 
-    private TaskKindDefinition? Definition => Tasks.Kinds.FirstOrDefault(k => k.Kind == _kind);
+    private TaskKindDefinition? Definition => Offered.FirstOrDefault(k => k.Kind == _kind);
+
+    /// <summary>The kinds this user may run on the target: the others are not offered (the station refuses them anyway).</summary>
+    private IReadOnlyList<TaskKindDefinition> Offered => Tasks.Kinds
+        .Where(k => !k.RunsAtStation && Tasks.MayRun(k.Kind, Target))
+        .OrderBy(k => k.Kind, StringComparer.Ordinal).ToList();
 
     protected override void OnInitialized()
     {
-        _kind = InitialKind ?? Tasks.Kinds.Select(k => k.Kind).Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+        var offered = Offered;
+        _kind = InitialKind is { } initial && offered.Any(k => k.Kind == initial) ? initial : offered.Select(k => k.Kind).FirstOrDefault() ?? "";
         foreach (var (name, value) in InitialParameters ?? new Dictionary<string, string>()) _values[name] = value;
     }
 

@@ -38,6 +38,13 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public IReadOnlyList<UnitView> Units() => UnitList;
 
+    /// <summary>Kinds the scripted user may not run (all others are allowed); what the console hides.</summary>
+    public HashSet<string> DeniedKinds { get; } = [];
+
+    public bool MayRun(string kind, string unit) => !DeniedKinds.Contains(kind);
+
+    public bool Allows(string path, string privilege) => IsAdmin;
+
     /// <summary>Makes a task known to Get/List without announcing it.</summary>
     public TaskView Add(TaskView task) => _tasks[task.Id] = task;
 
@@ -80,7 +87,7 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public IDisposable SubscribeTasks(Action<TaskUpdate> handler) => Notifier.Subscribe(handler);
 
-    public IDisposable SubscribeUnits(Action<UnitView> handler) => new Nothing();
+    public IDisposable SubscribeUnits(Action<UnitView?> handler) => new Nothing();
 
     private sealed class Nothing : IDisposable
     {

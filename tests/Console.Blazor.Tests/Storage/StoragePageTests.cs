@@ -116,4 +116,26 @@ public sealed class StoragePageTests : ConsoleTestContext
         cut.WaitForElement("[data-testid=storage-task] .task-pane", Timeout);
         Assert.Empty(cut.FindAll("[data-testid=task-form]"));
     }
+
+    [Fact]
+    public void HelpDeskUser_SeesTheLayout_ButNoDestructiveAction()
+    {
+        // What the HelpDesk role may not run on the unit: the page offers none of it.
+        foreach (var kind in new[] { "storage.partition", "storage.mkfs", "storage.mount", "storage.unmount", "storage.raid" }) Tasks.DeniedKinds.Add(kind);
+
+        var cut = RenderPage();
+
+        Assert.NotEmpty(cut.FindAll("[data-testid=disk-sdb]"));
+        foreach (var action in new[] { "action-partition", "action-mkfs", "action-mount", "action-raid", "fs-unmount" })
+            Assert.Empty(cut.FindAll($"[data-testid={action}]"));
+    }
+
+    [Fact]
+    public void StorageAdmin_GetsTheDestructiveActions()
+    {
+        var cut = RenderPage();
+
+        foreach (var action in new[] { "action-partition", "action-mkfs", "action-mount", "action-raid", "fs-unmount" })
+            Assert.NotEmpty(cut.FindAll($"[data-testid={action}]"));
+    }
 }

@@ -185,4 +185,32 @@ public sealed class TaskFormTests : ConsoleTestContext
 
         Assert.Empty(cut.FindAll("[data-testid=form-error]"));
     }
+
+    [Fact]
+    public void KindsTheUserMayNotRun_AreNotOffered_AndAnInitialDeniedKindFallsBack()
+    {
+        Tasks.DeniedKinds.Add("maintenance.hold");
+        Tasks.DeniedKinds.Add("storage.mkfs");
+
+        var cut = RenderForm(initialKind: "storage.mkfs");
+
+        var offered = cut.FindAll("[data-testid=form-kind] option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.DoesNotContain("maintenance.hold", offered);
+        Assert.DoesNotContain("storage.mkfs", offered);
+        Assert.DoesNotContain(offered, k => k!.StartsWith("auth.", StringComparison.Ordinal));
+        Assert.Contains("fs.list", offered);
+        Assert.Equal(offered[0], cut.Find("[data-testid=form-kind]").GetAttribute("value"));
+        Assert.DoesNotContain("Format", cut.Find("[data-testid=form-submit]").TextContent);
+    }
+
+    [Fact]
+    public void UserWhoMayRunNothing_IsToldSo()
+    {
+        foreach (var k in Tasks.Kinds) Tasks.DeniedKinds.Add(k.Kind);
+
+        var cut = RenderForm();
+
+        Assert.Contains("You may not start tasks on unit-a", cut.Find("[data-testid=form-no-kinds]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=form-kind] option"));
+    }
 }
