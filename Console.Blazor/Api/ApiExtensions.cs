@@ -20,6 +20,8 @@ public static class ApiExtensions
         secured.MapUsersApi();
         secured.MapTransfersApi();
         endpoints.MapDataRelay();
+        secured.MapUploadsApi();
+        endpoints.MapUploadSource();
         secured.MapMetricsApi();
         return endpoints;
     }

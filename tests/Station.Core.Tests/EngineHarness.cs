@@ -4,6 +4,7 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -43,8 +44,12 @@ public sealed class EngineHarness : IDisposable
 
     private readonly TempStore _store = new();
 
-    public EngineHarness(int maxTasks = 4, int maxTasksPerUser = 0, int graceSeconds = 60)
+    private readonly Func<EngineHarness, IOrderPreparer>? _preparer;
+
+    /// <param name="preparer">Builds the engine's order preparer from the harness (its units and secrets), as the host does.</param>
+    public EngineHarness(int maxTasks = 4, int maxTasksPerUser = 0, int graceSeconds = 60, Func<EngineHarness, IOrderPreparer>? preparer = null)
     {
+        _preparer = preparer;
         Options = new StationOptions
         {
             DataDirectory = _store.Directory,
@@ -64,6 +69,7 @@ public sealed class EngineHarness : IDisposable
     public RecordingDispatcher Dispatcher { get; private set; } = null!;
     public TaskNotifier Notifier { get; private set; } = null!;
     public TaskEngine Engine { get; private set; } = null!;
+    public StationSecrets Secrets { get; private set; } = null!;
 
     public static Caller Alice { get; } = new("alice", false);
     public static Caller Bob { get; } = new("bob", false);
@@ -76,8 +82,9 @@ public sealed class EngineHarness : IDisposable
         Locks = new LockManager();
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
+        Secrets = new StationSecrets(options, Db);
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            new StationSecrets(options, Db), NullLogger<TaskEngine>.Instance);
+            Secrets, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this));
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>
