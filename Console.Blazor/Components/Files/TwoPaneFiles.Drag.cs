@@ -25,17 +25,32 @@ public sealed partial class TwoPaneFiles
 
     private bool Accepts(Side side) => _drag is { } d && d.From != side;
 
+    /// <summary>Set by a dragenter or dragleave that changed no highlight: the pointer crossing rows is then no reason to render both panes again.</summary>
+    private bool _highlightUnchanged;
+
+    protected override bool ShouldRender()
+    {
+        bool render = !_highlightUnchanged;
+        _highlightUnchanged = false;
+        return render;
+    }
+
     private void DragEnter(Side side)
     {
-        if (!Accepts(side)) return;
-        if (_over != side) (_over, _overDepth) = (side, 0);
-        _overDepth++;
+        var before = _over;
+        if (Accepts(side))
+        {
+            if (_over != side) (_over, _overDepth) = (side, 0);
+            _overDepth++;
+        }
+        _highlightUnchanged = _over == before;
     }
 
     private void DragLeave(Side side)
     {
-        if (_over != side || --_overDepth > 0) return;
-        (_over, _overDepth) = (null, 0);
+        var before = _over;
+        if (_over == side && --_overDepth <= 0) (_over, _overDepth) = (null, 0);
+        _highlightUnchanged = _over == before;
     }
 
     private void Drop(Side side)
