@@ -82,6 +82,15 @@ public static class DataPlaneRoutes
     /// <summary>The station forwards <c>/relay/v1/units/{unit}/data/v1/…</c> to that unit's data plane.</summary>
     public const string RelayPrefix = "/relay/v1/units";
 
+    /// <summary>
+    /// The station's own source of files users uploaded (<c>POST /api/v1/uploads</c>): <c>{prefix}/data/v1/file?path={uploadId}</c>
+    /// answers GET (with Range) and DELETE like a unit's data plane, for a ticket whose source is <see cref="UploadsSource"/>.
+    /// </summary>
+    public const string UploadsPrefix = "/relay/v1/uploads";
+
+    /// <summary>The source "unit" of an upload ticket; '@' keeps it apart from every unit name.</summary>
+    public const string UploadsSource = "@uploads";
+
     /// <summary>Files up to this size are hashed by the source before sending, and the hash comes in <see cref="Sha256Header"/>.</summary>
     public const long InlineHashLimit = 4L * 1024 * 1024;
 }

@@ -8,6 +8,7 @@ public enum StationErrorKind
     NotFound,
     Conflict,
     TooManyTasks,
+    TooLarge,
 }
 
 /// <summary>A refusal with a message a person can act on; the edges map it to HTTP status codes.</summary>
@@ -18,6 +19,7 @@ public sealed record StationError(StationErrorKind Kind, string Message)
     public static StationError NotFound(string m) => new(StationErrorKind.NotFound, m);
     public static StationError Conflict(string m) => new(StationErrorKind.Conflict, m);
     public static StationError TooMany(string m) => new(StationErrorKind.TooManyTasks, m);
+    public static StationError TooLarge(string m) => new(StationErrorKind.TooLarge, m);
 }
 
 /// <summary>Either a value or a <see cref="StationError"/>.</summary>

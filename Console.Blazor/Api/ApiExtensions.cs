@@ -21,6 +21,8 @@ public static class ApiExtensions
         secured.MapAclApi();
         secured.MapTransfersApi();
         endpoints.MapDataRelay();
+        secured.MapUploadsApi();
+        endpoints.MapUploadSource();
         secured.MapMetricsApi();
         return endpoints;
     }

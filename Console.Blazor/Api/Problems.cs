@@ -22,6 +22,7 @@ public static class Problems
         StationErrorKind.NotFound => StatusCodes.Status404NotFound,
         StationErrorKind.Conflict => StatusCodes.Status409Conflict,
         StationErrorKind.TooManyTasks => StatusCodes.Status429TooManyRequests,
+        StationErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -33,6 +34,7 @@ public static class Problems
         StationErrorKind.NotFound => "not found",
         StationErrorKind.Conflict => "conflict",
         StationErrorKind.TooManyTasks => "too many tasks",
+        StationErrorKind.TooLarge => "too large",
         _ => "error",
     };
 

@@ -21,10 +21,13 @@ public static class FileKinds
             [path, new ParameterSpec("parents", ParameterType.Boolean, false, "create missing parent directories too")],
             (unit, p) => [Lock(unit, p, "path", LockMode.Exclusive)]);
 
-        yield return new TaskKindDefinition(TaskKinds.FsWrite, "Write a text file", "Task.fs.write", 1, false,
-            [path, new ParameterSpec("content", ParameterType.String, true, "text to write (UTF-8)"), new ParameterSpec("overwrite", ParameterType.Boolean, false, "replace an existing file")],
+        yield return new TaskKindDefinition(TaskKinds.FsWrite, "Write a file", "Task.fs.write", 1, false,
+            [path,
+             new ParameterSpec("content", ParameterType.String, false, "text to write (UTF-8; may be empty); or give uploadId", Max: MaxContentChars, AllowEmpty: true),
+             new ParameterSpec("uploadId", ParameterType.String, false, "a file you uploaded with POST /api/v1/uploads; or give content", Max: 64),
+             new ParameterSpec("overwrite", ParameterType.Boolean, false, "replace an existing file")],
             (unit, p) => [Lock(unit, p, "path", LockMode.Exclusive)])
-        { Rules = p => p.GetProperty("content").GetString()!.Length > 16 * 1024 * 1024 ? "content is longer than 16 MiB; copy large files instead" : null };
+        { Rules = WriteSource };
 
         yield return new TaskKindDefinition(TaskKinds.FsRename, "Rename or move within a file system", "Task.fs.rename", 1, false, [from, to],
             (unit, p) => [Lock(unit, p, "from", LockMode.Exclusive), Lock(unit, p, "to", LockMode.Exclusive)]);
@@ -46,6 +49,19 @@ public static class FileKinds
             (unit, p) => [Lock(unit, p, "path", LockMode.Exclusive)])
         { Rules = p => p.TryGetProperty("user", out _) || p.TryGetProperty("group", out _) ? null : "give 'user', 'group' or both" };
     }
+
+    /// <summary>Text travels inside the order; anything larger is uploaded first and named by its uploadId.</summary>
+    public const int MaxContentChars = 1024 * 1024;
+
+    /// <summary>fs.write takes its bytes from exactly one place.</summary>
+    private static string? WriteSource(JsonElement p) => (Has(p, "content"), Has(p, "uploadId")) switch
+    {
+        (true, true) => "give either 'content' or 'uploadId', not both",
+        (false, false) => "give 'content' (text, may be empty) or 'uploadId' (a file uploaded with POST /api/v1/uploads)",
+        _ => null,
+    };
+
+    private static bool Has(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     private static string Str(JsonElement p, string name) => p.GetProperty(name).GetString()!;
 

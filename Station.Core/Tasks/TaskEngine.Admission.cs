@@ -122,6 +122,8 @@ public sealed partial class TaskEngine
                 ?? TaskStore.ByIdempotencyKey(_db, tx, p.Caller.Name, key);
             if (again is not null) return (again, false, true);
         }
+        // After the idempotency check: a retried submit gets its task back even when what it named is used up.
+        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal) return refusal;
         if (_active.Count >= _maxTasks)
             return StationError.TooMany($"task list is full: {_active.Count} of {_maxTasks} slots in use; wait for a task to end or cancel one");
         int mine = _perOwner.GetValueOrDefault(p.Caller.Name);

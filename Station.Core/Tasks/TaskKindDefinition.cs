@@ -11,10 +11,12 @@ public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, N
 
 /// <summary>
 /// One parameter of a task kind: what forms render and what validation checks. <paramref name="Allowed"/>
-/// limits strings to a set; for arrays <paramref name="Min"/> and <paramref name="Max"/> count items.
+/// limits strings to a set; for arrays <paramref name="Min"/> and <paramref name="Max"/> count items; for
+/// strings <paramref name="Max"/> is the longest length (default 4096) and <paramref name="AllowEmpty"/>
+/// accepts "" (file content, say), which a name or a path never is.
 /// </summary>
 public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
-    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null);
+    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -74,7 +76,9 @@ public sealed record TaskKindDefinition(
                 return CheckArray(spec, value);
             case ParameterType.Object:
                 return CheckObject(spec, value);
-            case ParameterType.String when value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()):
+            case ParameterType.String when value.ValueKind != JsonValueKind.String:
+                return $"parameter '{spec.Name}' must be a {(spec.AllowEmpty ? "" : "non-empty ")}string";
+            case ParameterType.String when !spec.AllowEmpty && string.IsNullOrWhiteSpace(value.GetString()):
                 return $"parameter '{spec.Name}' must be a non-empty string";
             case ParameterType.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
                 return $"parameter '{spec.Name}' must be true or false";
@@ -85,8 +89,8 @@ public sealed record TaskKindDefinition(
                 if (spec.Min is { } min && n < min) return $"parameter '{spec.Name}' must be at least {min}";
                 if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
                 return null;
-            case ParameterType.String when value.GetString()!.Length > 4096:
-                return $"parameter '{spec.Name}' is longer than 4096 characters";
+            case ParameterType.String when value.GetString()!.Length > (spec.Max ?? 4096):
+                return $"parameter '{spec.Name}' is longer than {spec.Max ?? 4096:0} characters";
             default:
                 return null;
         }

@@ -17,8 +17,12 @@ public sealed class TransferOptions
     /// <summary>Largest file a browser may upload through the station, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 16L * 1024 * 1024 * 1024;
 
+    /// <summary>How long a file uploaded to the station (POST /api/v1/uploads) waits for the task that writes it.</summary>
+    public int UploadMinutes { get; set; } = 60;
+
     public string? Problem() => Route is not ("auto" or "direct" or "relay")
         ? $"Transfers:Route '{Route}' must be auto, direct or relay"
         : TicketMinutes is < 1 or > 7 * 24 * 60 ? "Transfers:TicketMinutes must be between 1 and 10080"
+        : UploadMinutes is < 1 or > 7 * 24 * 60 ? "Transfers:UploadMinutes must be between 1 and 10080"
         : MaxUploadBytes < 0 ? "Transfers:MaxUploadBytes must not be negative" : null;
 }

@@ -1,3 +1,4 @@
+using Ccdsvm.Station.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,15 +6,21 @@ namespace Ccdsvm.Station.Core.Transfers;
 
 public static class TransferServiceCollectionExtensions
 {
-    /// <summary>Transfer tickets (also the engine's order preparer for data.move) and the data relay.</summary>
+    /// <summary>
+    /// Transfer tickets, the data relay and the upload store; the engine's order preparer completes data.move
+    /// (a ticket to the source) and fs.write with an uploadId (a ticket to the upload).
+    /// </summary>
     public static IServiceCollection AddTransfers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TransferOptions>()
             .Bind(configuration.GetSection(TransferOptions.Section))
-            .Validate(o => o.Problem() is null, "Transfers: Route must be auto, direct or relay; TicketMinutes 1..10080; MaxUploadBytes not negative")
+            .Validate(o => o.Problem() is null, "Transfers: Route must be auto, direct or relay; TicketMinutes and UploadMinutes 1..10080; MaxUploadBytes not negative")
             .ValidateOnStart();
         services.AddSingleton<TransferTickets>();
-        services.AddSingleton<IOrderPreparer>(sp => sp.GetRequiredService<TransferTickets>());
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<UploadOrders>();
+        services.AddHostedService<UploadSweeper>();
+        services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>()));
         services.AddSingleton<DataRelay>();
         return services;
     }

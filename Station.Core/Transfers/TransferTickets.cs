@@ -33,6 +33,8 @@ public sealed class TransferTickets(UnitRegistry units, StationSecrets secrets, 
             : StationError.Conflict($"unit '{unitId}' announced no data-plane address; update its agent");
     }
 
+    public StationError? CheckSubmit(string kind, string parametersJson, Caller caller) => null;
+
     public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson)
     {
         if (kind != TaskKinds.DataMove) return parametersJson;

@@ -5,7 +5,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 
 public static class DataPlaneServiceCollectionExtensions
 {
-    /// <summary>The data-plane listener (started before the station connection announces it) and data.move.</summary>
+    /// <summary>The data-plane listener (started before the station connection announces it), data.move and fs.write's uploads.</summary>
     public static IServiceCollection AddDataPlane(this IServiceCollection services)
     {
         services.AddSingleton<DataPlaneAddress>();
@@ -14,6 +14,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<DataPlaneServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DataPlaneServer>());
         services.AddSingleton<ITaskExecutor, DataMoveExecutor>();
+        services.AddSingleton<StationUploads>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -43,8 +44,12 @@ public sealed class EngineHarness : IDisposable
 
     private readonly TempStore _store = new();
 
-    public EngineHarness(int maxTasks = 4, int maxTasksPerUser = 0, int graceSeconds = 60)
+    private readonly Func<EngineHarness, IOrderPreparer>? _preparer;
+
+    /// <param name="preparer">Builds the engine's order preparer from the harness (its units and secrets), as the host does.</param>
+    public EngineHarness(int maxTasks = 4, int maxTasksPerUser = 0, int graceSeconds = 60, Func<EngineHarness, IOrderPreparer>? preparer = null)
     {
+        _preparer = preparer;
         Options = new StationOptions
         {
             DataDirectory = _store.Directory,
@@ -66,6 +71,7 @@ public sealed class EngineHarness : IDisposable
     public TaskEngine Engine { get; private set; } = null!;
     public AccessControl Access { get; private set; } = null!;
     public Users.PendingPasswords Passwords { get; } = new();
+    public StationSecrets Secrets { get; private set; } = null!;
 
     /// <summary>The people the engine tests submit as; each holds Operator on /units (run tasks, see and cancel their own).</summary>
     public static readonly string[] Operators = ["alice", "bob", "carol", "dave", "erin"];
@@ -85,8 +91,9 @@ public sealed class EngineHarness : IDisposable
             foreach (var name in Operators)
                 AccessControl.Grant(c, null, "/units", name, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
         Access = new AccessControl(Db, new Audit.AuditLog(Db));
+        Secrets = new StationSecrets(options, Db);
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            new StationSecrets(options, Db), Access, NullLogger<TaskEngine>.Instance,
+            Secrets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
             stationExecutors: [new Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
     }
 

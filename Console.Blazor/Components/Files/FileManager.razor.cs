@@ -45,6 +45,12 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     [Parameter] public EventCallback<FileTransfer> OnTransfer { get; set; }
 
+    /// <summary>Embedded use: entries may be dragged (HTML5 drag and drop) and this hears which; touch screens use the buttons.</summary>
+    [Parameter] public EventCallback<FileEntry> OnDragEntry { get; set; }
+
+    /// <summary>Embedded use: the drag ended, dropped anywhere or nowhere.</summary>
+    [Parameter] public EventCallback OnDragEnd { get; set; }
+
     public sealed record FileTransfer(FileEntry Entry, bool Move);
 
     private (string Unit, string Path)? _loaded;
@@ -150,6 +156,9 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private string DownloadHref(FileEntry entry) => $"/api/v1/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(entry.Path)}";
 
     private static string TestId(FileEntry entry) => "entry-" + entry.Name;
+
+    /// <summary>A row being renamed is not draggable, so its text field selects text as usual.</summary>
+    private bool Draggable(FileEntry entry) => OnDragEntry.HasDelegate && _renaming != entry;
 
     public void Dispose()
     {

@@ -42,6 +42,13 @@ public sealed class FileManagerTests : ConsoleTestContext
     }
 
     [Fact]
+    public void Alone_ItsRowsAreNotDraggable_OnlyTheTwoPanePageMakesThemSo()
+    {
+        var cut = RenderManager();
+        Assert.All(cut.FindAll("tr.file-row"), r => Assert.False(r.HasAttribute("draggable") || r.HasAttribute("data-drag-path")));
+    }
+
+    [Fact]
     public void Sorting_ByNameSizeAndModified_KeepsDirectoriesFirst()
     {
         var cut = RenderManager();

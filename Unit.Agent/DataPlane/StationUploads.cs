@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Connection;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Executors;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.DataPlane;
+
+/// <summary>
+/// Writes a file a user uploaded to the station (<c>fs.write {uploadId}</c>): pulls it from the station's
+/// upload source with the order's ticket, through the same <see cref="FileTransfer"/> as a data.move (partial
+/// file beside the target, resume and retry), checks size and SHA-256 against the order, renames into place,
+/// then tells the station the upload is used.
+/// </summary>
+public sealed class StationUploads(IOptions<AgentOptions> options, IStationTransport station)
+{
+    /// <summary>What the station adds to the order at dispatch.</summary>
+    private sealed record Grant(string Ticket, long Size, string Sha256);
+
+    public async Task<(long Bytes, string Sha256)> WriteAsync(JsonElement parameters, string uploadId, string requestedPath, string path, bool overwrite,
+        TaskContext context, CancellationToken ct)
+    {
+        var grant = Read(parameters);
+        CheckTicket(grant.Ticket, uploadId, requestedPath);
+        string baseUrl = station.StationUrl.ToString().TrimEnd('/') + DataPlaneRoutes.UploadsPrefix;
+        var source = new SourceClient(SourceClient.SharedHttp, baseUrl, grant.Ticket, relayed: false);
+        var entry = new DataEntry("", DataEntry.FileType, grant.Size, 0, 0, null);
+        var meter = new TransferMeter(context, grant.Size, null) { CurrentFile = Path.GetFileName(path) };
+        context.Log($"pulling upload {uploadId} ({grant.Size:N0} bytes) from the station");
+
+        // The order's hash is the one the station computed while the upload arrived: that is what must land.
+        var (part, _) = await new FileTransfer(source, context, meter, DataPlaneRoutes.UploadsSource)
+            .ReceiveAsync(uploadId, entry, path, verify: false, ct).ConfigureAwait(false);
+        string sha;
+        using (part)
+        {
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+                UnixFileMode? mode = !OperatingSystem.IsWindows() && File.Exists(path) ? File.GetUnixFileMode(path) : null;
+                sha = part.Commit(grant.Sha256, mode, null, overwrite);
+            }
+            catch (OperationCanceledException)
+            {
+                part.Discard();
+                throw;
+            }
+        }
+        context.Log($"verified sha256 {sha}; renamed into {path}");
+
+        try { await source.DeleteAsync(uploadId, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is HttpRequestException or TaskFailure)
+        {
+            context.Log($"the station kept upload {uploadId} ({ex.Message}); it expires on its own");
+        }
+        return (grant.Size, sha);
+    }
+
+    private static Grant Read(JsonElement parameters)
+    {
+        if (!parameters.TryGetProperty("upload", out var u) || u.ValueKind != JsonValueKind.Object)
+            throw new TaskFailure("the order carries no upload ticket; fs.write with uploadId must be dispatched by a station that issues one");
+        if (!u.TryGetProperty("size", out var size) || !size.TryGetInt64(out long bytes) || bytes < 0)
+            throw new TaskFailure("the order's upload has no valid size");
+        return new Grant(u.RequiredString("ticket"), bytes, u.RequiredString("sha256"));
+    }
+
+    private void CheckTicket(string token, string uploadId, string requestedPath)
+    {
+        var o = options.Value;
+        var ticket = TransferTicketSigning.Decode(token, o.Key)
+            ?? throw new TaskFailure("refused: the upload ticket's signature does not match this unit's agent key");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailure($"refused: the upload ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+        if (ticket.SourceUnit != DataPlaneRoutes.UploadsSource || ticket.SourcePath != uploadId)
+            throw new TaskFailure($"refused: the ticket grants {ticket.SourceUnit}:{ticket.SourcePath}, not upload '{uploadId}'");
+        if (ticket.DestinationUnit != o.Name || ticket.DestinationPath != requestedPath)
+            throw new TaskFailure($"refused: the ticket writes {ticket.DestinationUnit}:{ticket.DestinationPath}, not {o.Name}:{requestedPath}");
+    }
+}
