@@ -54,6 +54,7 @@ public static class StationCoreExtensions
         services.AddTransfers(configuration);
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
+        services.AddHostedService<Volumes.VolumeLedger>();
         services.AddStationMonitoring(configuration);
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);

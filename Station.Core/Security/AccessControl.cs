@@ -7,6 +7,12 @@ using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Security;
 
+/// <summary>A user's volume on a unit: its resource id is <c>{owner}-{name}</c>.</summary>
+public sealed record OwnedVolume(string Unit, string Name, string Owner, long SizeMiB, string? Mountpoint)
+{
+    public string Id => $"{Owner}-{Name}";
+}
+
 /// <summary>An ACL entry as the API shows it.</summary>
 public sealed record AclEntryView(string Path, string Subject, string Role, DateTimeOffset CreatedAt, string CreatedBy);
 
@@ -22,7 +28,12 @@ public sealed class AccessControl : Notifier<string>
     private readonly TimeProvider _time;
     private volatile Snapshot _snapshot;
 
-    private sealed record Snapshot(AclEvaluator Evaluator, IReadOnlyList<AclEntryView> Entries, IReadOnlyDictionary<string, string[]> Groups, IReadOnlySet<string> GroupNames);
+    private sealed record Snapshot(AclEvaluator Evaluator, IReadOnlyList<AclEntryView> Entries, IReadOnlyDictionary<string, string[]> Groups, IReadOnlySet<string> GroupNames,
+        IReadOnlyList<OwnedVolume> Volumes, IReadOnlyDictionary<string, long> Quotas);
+
+    /// <summary>What a volume's owner may do on it and inside it (claim 29a): storage and file work, and no more.</summary>
+    public static readonly Role VolumeOwner = new("VolumeOwner", "implicit: the owner of a volume, on that volume and its files",
+        [Privileges.UnitsView, "Task.storage.volume.resize", "Task.storage.volume.delete", "Task.storage.volume.list", "Task.fs.*", "Files.*"]);
 
     public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null)
     {
@@ -44,7 +55,42 @@ public sealed class AccessControl : Notifier<string>
     }
 
     public bool Allows(Caller caller, string path, string privilege) =>
+        caller.IsAdmin || _snapshot.Evaluator.Allows(caller.Name, caller.GroupNames, path, privilege) || AllowsAsOwner(caller, path, privilege);
+
+    /// <summary>
+    /// Ownership grants: on a volume they own (its resource and the files under its mount point) a user has
+    /// <see cref="VolumeOwner"/>; on the unit holding it, enough to be checked further down; a user with a quota
+    /// may create volumes of their own.
+    /// </summary>
+    private bool AllowsAsOwner(Caller caller, string path, string privilege)
+    {
+        var s = _snapshot;
+        if (privilege == "Task.storage.volume.create" && s.Quotas.ContainsKey(caller.Name))
+            return path.StartsWith("/units/", StringComparison.Ordinal) && (path.Count(c => c == '/') == 2 || path.Contains($"/volumes/{caller.Name}-", StringComparison.Ordinal));
+        if (!VolumeOwner.Allows(privilege)) return false;
+        foreach (var v in s.Volumes)
+        {
+            if (v.Owner != caller.Name) continue;
+            string unit = ResourcePath.Unit(v.Unit);
+            if (path == unit) return true;
+            if (Under(path, ResourcePath.Volume(v.Unit, v.Id))) return true;
+            if (v.Mountpoint is { } m && Under(path, ResourcePath.File(v.Unit, m))) return true;
+        }
+        return false;
+    }
+
+    private static bool Under(string path, string root) =>
+        path == root || (path.StartsWith(root, StringComparison.Ordinal) && path.Length > root.Length && path[root.Length] == '/');
+
+    /// <summary>Whether a role grant (not ownership) allows the privilege on the path.</summary>
+    public bool AllowsByRole(Caller caller, string path, string privilege) =>
         caller.IsAdmin || _snapshot.Evaluator.Allows(caller.Name, caller.GroupNames, path, privilege);
+
+    /// <summary>Volumes known to the station, with owner, size and mount point (the ledger keeps them).</summary>
+    public IReadOnlyList<OwnedVolume> Volumes => _snapshot.Volumes;
+
+    /// <summary>The user's quota in MiB for the total size of their volumes; null when they have none.</summary>
+    public long? QuotaOf(string user) => _snapshot.Quotas.TryGetValue(user, out var q) ? q : null;
 
     /// <summary>Whether the unit exists for this caller at all: units they may not view are absent, not greyed out.</summary>
     public bool CanSeeUnit(Caller caller, string unitId) => Allows(caller, ResourcePath.Unit(unitId), Privileges.UnitsView);
@@ -115,6 +161,10 @@ public sealed class AccessControl : Notifier<string>
             .GroupBy(m => m.User, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(m => m.Group).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         var names = c.Query<string>("SELECT name FROM groups").ToHashSet(StringComparer.Ordinal);
-        return new Snapshot(new AclEvaluator(entries.Select(e => new AclEntry(e.Path, e.Subject, e.Role)).ToList()), entries, groups, names);
+        var volumes = c.Query<(string Unit, string Name, string Owner, long SizeMiB, string? Mountpoint)>("SELECT unit, name, owner, size_mib, mountpoint FROM volumes")
+            .Select(v => new OwnedVolume(v.Unit, v.Name, v.Owner, v.SizeMiB, v.Mountpoint)).ToList();
+        var quotas = c.Query<(string Name, long Quota)>("SELECT name, quota_mib FROM users WHERE quota_mib IS NOT NULL")
+            .ToDictionary(q => q.Name, q => q.Quota, StringComparer.Ordinal);
+        return new Snapshot(new AclEvaluator(entries.Select(e => new AclEntry(e.Path, e.Subject, e.Role)).ToList()), entries, groups, names, volumes, quotas);
     }
 }

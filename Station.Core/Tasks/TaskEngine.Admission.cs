@@ -123,7 +123,12 @@ public sealed partial class TaskEngine
             if (again is not null) return (again, false, true);
         }
         // After the idempotency check: a retried submit gets its task back even when what it named is used up.
-        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal) return refusal;
+        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal)
+        {
+            if (refusal.Kind == StationErrorKind.Forbidden)
+                _writer.InsertAudit(tx, at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
+            return refusal;
+        }
         if (_active.Count >= _maxTasks)
             return StationError.TooMany($"task list is full: {_active.Count} of {_maxTasks} slots in use; wait for a task to end or cancel one");
         int mine = _perOwner.GetValueOrDefault(p.Caller.Name);

@@ -20,7 +20,9 @@ public static class TransferServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadOrders>();
         services.AddHostedService<UploadSweeper>();
-        services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>()));
+        services.AddSingleton<Volumes.VolumeQuotas>();
+        services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>(),
+            sp.GetRequiredService<Volumes.VolumeQuotas>()));
         services.AddSingleton<DataRelay>();
         return services;
     }
