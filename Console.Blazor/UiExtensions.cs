@@ -14,6 +14,7 @@ public static class UiExtensions
             o.DetailedErrors = builder.Environment.IsDevelopment();
         });
         builder.Services.AddMudServices();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
