@@ -13,7 +13,8 @@ public static class AuthApi
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
     public sealed record CodeRequest(string? Code);
     public sealed record TotpRequired(bool? Required);
-    public sealed record Me(string Username, bool IsAdmin, AccountStep PendingStep, TotpStatus Totp);
+    /// <param name="PendingStep">"none", "changePassword" or "enrolTotp": what the account must do before anything else.</param>
+    public sealed record Me(string Username, bool IsAdmin, string PendingStep, TotpStatus Totp);
     public sealed record RecoveryCodes(IReadOnlyList<string> Codes);
 
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
@@ -26,7 +27,7 @@ public static class AuthApi
                 return Problems.BadRequest("'username' and 'password' are required");
             var login = users.Login(body.Username, body.Password, body.Totp, context.ClientAddress());
             return login.Succeeded ? Results.Ok(users.IssueToken(login.Caller!)) : LoginProblem(context, login);
-        }).AllowAnonymous().WithTags("Auth")
+        }).AllowAnonymous().AllowDuringAccountSetup(AccountStep.ChangePassword, AccountStep.EnrolTotp).WithTags("Auth")
             .WithDescription("A session bearer token. Accounts with a second factor also send 'totp' (6 digits, or a recovery code). "
                 + "401 wrong credentials or a missing/wrong code (totpRequired: true when the code is what is missing); "
                 + "423 the account is locked after 5 failed logins in 15 minutes (unlocksAt); 429 too many failures from this address (retryAt).")
@@ -41,7 +42,7 @@ public static class AuthApi
         auth.MapGet("/me", (HttpContext context, UserService users) =>
         {
             var caller = context.Caller();
-            return Results.Ok(new Me(caller.Name, caller.IsAdmin, users.PendingStep(caller.Name), users.TotpStatusOf(caller)));
+            return Results.Ok(new Me(caller.Name, caller.IsAdmin, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(users.PendingStep(caller.Name).ToString()), users.TotpStatusOf(caller)));
         }).AllowDuringAccountSetup(AccountStep.ChangePassword, AccountStep.EnrolTotp).Produces<Me>();
 
         auth.MapPost("/password", async (HttpContext context, UserService users) =>

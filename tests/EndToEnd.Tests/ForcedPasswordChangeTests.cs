@@ -28,6 +28,9 @@ public sealed partial class ForcedPasswordChangeTests
             var units = await held.GetAsync("/api/v1/units");
             Assert.True(units.Status == HttpStatusCode.Forbidden, $"units before the change: {units}");
             Assert.StartsWith("change your password first", units.Detail, StringComparison.Ordinal);
+            var me = await held.GetAsync("/api/v1/auth/me");
+            Assert.True(me.Status == HttpStatusCode.OK, $"me: {me}");
+            Assert.Equal("changePassword", me.Body.GetProperty("pendingStep").GetString());
 
             // The console sends the same person to the Account page, whatever they open.
             await using (var browser = await ConsoleBrowser.SignInAsync(station, "admin", generated))

@@ -169,5 +169,19 @@ public sealed partial class LoginSecurityTests(SharedStationFixture fixture) : I
         await browser.Page.GetByTestId("totp-code").FillAsync(Totp.Code(secret, DateTimeOffset.UtcNow));
         await browser.Page.GetByTestId("totp-confirm").ClickAsync();
         await Assertions.Expect(browser.Page.GetByTestId("totp-recovery-codes").Locator("li")).ToHaveCountAsync(10);
+        var recovery = (await browser.Page.GetByTestId("totp-recovery-codes").Locator("li").First.TextContentAsync())!.Trim();
+
+        // Signing in to the console again: the form asks for the code once the password is right.
+        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await browser.Page.GetByTestId("login-username").FillAsync("quinn");
+        await browser.Page.GetByTestId("login-password").FillAsync(password);
+        await browser.Page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(browser.Page.GetByTestId("login-error")).ToContainTextAsync("This account needs a one-time code");
+        await Assertions.Expect(browser.Page.GetByTestId("login-username")).ToHaveValueAsync("quinn");
+        await browser.Page.GetByTestId("login-password").FillAsync(password);
+        await browser.Page.GetByTestId("login-totp").FillAsync(recovery);
+        await browser.Page.GetByTestId("login-submit").ClickAsync();
+        await browser.WaitInteractiveAsync();
+        await Assertions.Expect(browser.Page.GetByTestId("current-user")).ToHaveTextAsync("quinn");
     }
 }
