@@ -25,6 +25,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAccountSetupGate();
 app.UseAntiforgery();
 
 app.MapOpenApi();

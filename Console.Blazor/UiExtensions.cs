@@ -15,6 +15,7 @@ public static class UiExtensions
         });
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ConsoleUser>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();

@@ -14,6 +14,8 @@ public static class ApiExtensions
         var api = endpoints.MapGroup("/api/v1");
         api.MapAuthApi();
         var secured = api.MapGroup("").RequireAuthorization(p => p.AddAuthenticationSchemes(AuthExtensions.UserScheme).RequireAuthenticatedUser());
+        secured.MapAccountApi();
+        secured.MapTokensApi();
         secured.MapTasksApi();
         secured.MapUnitsApi();
         secured.MapLocksApi();

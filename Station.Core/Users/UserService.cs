@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +17,10 @@ public sealed record UserView(string Username, bool IsAdmin, DateTimeOffset Crea
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// Accounts, passwords (PBKDF2 with a per-user salt via ASP.NET Core's hasher) and API bearer tokens
-/// (random, stored only as their SHA-256).
+/// Accounts and login security: passwords (PBKDF2 with a per-user salt via ASP.NET Core's hasher),
+/// lockout and per-address limits (<c>UserService.Login.cs</c>), the TOTP second factor
+/// (<c>UserService.Totp.cs</c>), API bearer tokens, session and named (<c>UserService.Tokens.cs</c>),
+/// and password changes (<c>UserService.Passwords.cs</c>). Every login and every change is audited.
 /// </summary>
 public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger, TimeProvider? time = null)
 {
@@ -26,29 +30,35 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
     // Verifying against this when the user is unknown keeps the timing the same as a wrong password.
     private readonly Lazy<string> _unknownUserHash = new(() => new PasswordHasher<string>().HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
 
-    /// <summary>On an empty store, creates <c>admin</c> with CCDSVM_ADMIN_PASSWORD or a generated password printed once.</summary>
+    private AuditLog Audit => access.Audit;
+
+    /// <summary>
+    /// On an empty store, creates <c>admin</c> with CCDSVM_ADMIN_PASSWORD, or with a generated password
+    /// printed once that must be changed at the first login.
+    /// </summary>
     public void EnsureAdmin()
     {
         using var c = db.Open();
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM users") > 0) return;
         var fromEnv = Environment.GetEnvironmentVariable("CCDSVM_ADMIN_PASSWORD");
-        var password = string.IsNullOrEmpty(fromEnv) ? Generate() : fromEnv;
-        Insert(c, "admin", password, true);
-        if (string.IsNullOrEmpty(fromEnv)) LogGenerated(password);
+        bool generated = string.IsNullOrEmpty(fromEnv);
+        var password = generated ? Generate() : fromEnv!;
+        Insert(c, "admin", password, true, mustChangePassword: generated);
+        if (generated) LogGenerated(password);
         else LogFromEnvironment();
     }
 
-    public Outcome<UserView> Create(string? username, string? password, bool isAdmin, Caller caller)
+    /// <param name="mustChangePassword">The user is sent to change it before anything else (a password someone else chose).</param>
+    public Outcome<UserView> Create(string? username, string? password, bool isAdmin, Caller caller, bool mustChangePassword = false)
     {
         if (!caller.IsAdmin) return StationError.Forbidden("only administrators may create users");
         if (string.IsNullOrWhiteSpace(username) || username.Length > 64 || !username.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
             return StationError.BadRequest("'username' must be 1–64 letters, digits, '-', '_' or '.'");
-        if (password is null || password.Length < MinPasswordLength)
-            return StationError.BadRequest($"'password' must have at least {MinPasswordLength} characters");
+        if (PasswordProblem(password) is { } problem) return StationError.BadRequest(problem);
         using var c = db.Open();
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE name=@username", new { username }) > 0)
             return StationError.Conflict($"user '{username}' already exists");
-        Insert(c, username, password, isAdmin);
+        Insert(c, username, password!, isAdmin, mustChangePassword);
         return new UserView(username, isAdmin, _time.GetUtcNow());
     }
 
@@ -62,22 +72,15 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         return rows;
     }
 
-    /// <summary>Checks a password; the same answer (null) for an unknown user and a wrong password.</summary>
+    /// <summary>
+    /// Checks a password only: no lockout, no second factor, no audit. Logins go through
+    /// <see cref="Login"/>; this is for re-checking someone already signed in.
+    /// </summary>
     public Caller? Verify(string? username, string? password)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password)) return null;
         using var c = db.Open();
-        var row = c.QuerySingleOrDefault<(string Name, string Hash, long IsAdmin)?>("SELECT name, password_hash, is_admin FROM users WHERE name=@username", new { username });
-        if (row is null)
-        {
-            _hasher.VerifyHashedPassword(username, _unknownUserHash.Value, password);
-            return null;
-        }
-        var result = _hasher.VerifyHashedPassword(username, row.Value.Hash, password);
-        if (result == PasswordVerificationResult.Failed) return null;
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
-            c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = _hasher.HashPassword(username, password), username });
-        return access.Resolve(row.Value.Name);
+        return CheckPassword(c, username, password) ? access.Resolve(username) : null;
     }
 
     public Caller? Find(string username)
@@ -87,53 +90,63 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         return row is null ? null : access.Resolve(row.Value.Name);
     }
 
-    public IssuedToken IssueToken(Caller caller)
+    /// <summary>What a signed-in user must do before anything else, if anything.</summary>
+    public AccountStep PendingStep(string username)
     {
-        var token = "ccd_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var now = _time.GetUtcNow();
-        var expires = now.AddMinutes(options.Value.TokenLifetimeMinutes);
         using var c = db.Open();
-        c.Execute("DELETE FROM api_tokens WHERE expires_at < @now", new { now = TaskStore.Time(now) });
-        c.Execute("INSERT INTO api_tokens(token_hash, username, created_at, expires_at) VALUES (@hash, @name, @now, @expires)",
-            new { hash = HashToken(token), name = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires) });
-        return new IssuedToken(token, expires);
+        var row = c.QuerySingleOrDefault<(long MustChange, long Required, string? Secret)?>(
+            "SELECT must_change_password, totp_required, totp_secret FROM users WHERE name=@username", new { username });
+        return row is null ? AccountStep.None : StepFor(row.Value.MustChange == 1, row.Value.Required == 1, row.Value.Secret is not null);
     }
 
-    public Caller? ValidateToken(string? token)
+    private static AccountStep StepFor(bool mustChange, bool totpRequired, bool totpEnabled) =>
+        mustChange ? AccountStep.ChangePassword
+        : totpRequired && !totpEnabled ? AccountStep.EnrolTotp
+        : AccountStep.None;
+
+    /// <summary>
+    /// The password check with the same work for an unknown user as for a wrong password, and a rehash
+    /// when the hasher's parameters moved on.
+    /// </summary>
+    private bool CheckPassword(SqliteConnection c, string username, string password)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 200) return null;
-        using var c = db.Open();
-        var row = c.QuerySingleOrDefault<(string Name, long IsAdmin)?>("""
-            SELECT u.name, u.is_admin FROM api_tokens t JOIN users u ON u.name = t.username
-            WHERE t.token_hash=@hash AND t.expires_at > @now
-            """, new { hash = HashToken(token), now = TaskStore.Time(_time.GetUtcNow()) });
-        return row is null ? null : access.Resolve(row.Value.Name);
+        var hash = c.QuerySingleOrDefault<string?>("SELECT password_hash FROM users WHERE name=@username", new { username });
+        if (hash is null)
+        {
+            _hasher.VerifyHashedPassword(username, _unknownUserHash.Value, password);
+            return false;
+        }
+        var result = _hasher.VerifyHashedPassword(username, hash, password);
+        if (result == PasswordVerificationResult.Failed) return false;
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+            c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = _hasher.HashPassword(username, password), username });
+        return true;
     }
 
-    private void Insert(Microsoft.Data.Sqlite.SqliteConnection c, string username, string password, bool isAdmin)
+    private static string? PasswordProblem(string? password) =>
+        password is null || password.Length < MinPasswordLength ? $"'password' must have at least {MinPasswordLength} characters" : null;
+
+    private void Insert(SqliteConnection c, string username, string password, bool isAdmin, bool mustChangePassword)
     {
         var now = _time.GetUtcNow();
         using var tx = c.BeginTransaction();
-        c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at) VALUES (@username, @hash, @admin, @now)",
-            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(now) }, tx);
+        c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password) VALUES (@username, @hash, @admin, @now, @mustChange)",
+            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
         // Administrators are those holding the Administrator role on "/".
         if (isAdmin) AccessControl.Grant(c, tx, "/", username, Roles.Administrator.Name, "system", now);
         tx.Commit();
         access.Reload("user " + username);
     }
 
-    private static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string Generate()
-    {
-        const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return string.Create(20, alphabet, (span, a) =>
+    private static string Generate(int length = 20, string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") =>
+        string.Create(length, alphabet, (span, a) =>
         {
             for (int i = 0; i < span.Length; i++) span[i] = a[RandomNumberGenerator.GetInt32(a.Length)];
         });
-    }
 
-    [LoggerMessage(2000, LogLevel.Warning, "Created the first account: user 'admin', password '{Password}'. It is shown only this once: keep it somewhere safe.")]
+    [LoggerMessage(2000, LogLevel.Warning, "Created the first account: user 'admin', password '{Password}'. It is shown only this once and must be changed at the first sign-in (the console's Account page).")]
     private partial void LogGenerated(string password);
 
     [LoggerMessage(2001, LogLevel.Information, "Created the first account 'admin' with the password from CCDSVM_ADMIN_PASSWORD")]

@@ -70,7 +70,7 @@ public sealed class EngineHarness : IDisposable
     public TaskNotifier Notifier { get; private set; } = null!;
     public TaskEngine Engine { get; private set; } = null!;
     public AccessControl Access { get; private set; } = null!;
-    public Users.PendingPasswords Passwords { get; } = new();
+    public Ccdsvm.Station.Core.Users.PendingPasswords Passwords { get; } = new();
     public StationSecrets Secrets { get; private set; } = null!;
 
     /// <summary>The people the engine tests submit as; each holds Operator on /units (run tasks, see and cancel their own).</summary>
@@ -94,7 +94,7 @@ public sealed class EngineHarness : IDisposable
         Secrets = new StationSecrets(options, Db);
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
             Secrets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
-            stationExecutors: [new Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
+            stationExecutors: [new Ccdsvm.Station.Core.Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>

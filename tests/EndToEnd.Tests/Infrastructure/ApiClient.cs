@@ -33,6 +33,9 @@ public sealed class ApiClient : IDisposable
 
     public static ApiClient Anonymous(Uri baseUrl) => new(baseUrl, null);
 
+    /// <summary>A client with a token obtained elsewhere (a named API token, a login with a one-time code).</summary>
+    public static ApiClient WithToken(Uri baseUrl, string token) => new(baseUrl, token);
+
     public static async Task<ApiClient> SignInAsync(Uri baseUrl, string username, string password)
     {
         using var anonymous = Anonymous(baseUrl);
@@ -43,6 +46,13 @@ public sealed class ApiClient : IDisposable
     }
 
     public Task<ApiResponse> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+    public Task<ApiResponse> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+
+    public Task<ApiResponse> PutJsonAsync(string path, object? body) => SendAsync(new HttpRequestMessage(HttpMethod.Put, path)
+    {
+        Content = new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"),
+    });
 
     public Task<ApiResponse> PostJsonAsync(string path, object? body, IReadOnlyDictionary<string, string>? headers = null) =>
         PostRawAsync(path, body is null ? "" : JsonSerializer.Serialize(body, JsonSerializerOptions.Web), "application/json", headers);

@@ -1,0 +1,63 @@
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+
+namespace Ccdsvm.Station.Core.Users;
+
+/// <summary>
+/// Changing one's own password, and an administrator setting someone else's. A password that someone
+/// other than its user chose (generated, or set by an administrator with the flag) must be changed at
+/// the next sign-in before anything else.
+/// </summary>
+public sealed partial class UserService
+{
+    public const string PasswordAction = "auth.password";
+
+    public Outcome<bool> ChangePassword(Caller caller, string? currentPassword, string? newPassword, string? address = null)
+    {
+        if (string.IsNullOrEmpty(currentPassword)) return StationError.BadRequest("'currentPassword' is required");
+        if (PasswordProblem(newPassword) is { } problem) return StationError.BadRequest(problem.Replace("'password'", "'newPassword'", StringComparison.Ordinal));
+        using var c = db.Open();
+        if (!CheckPassword(c, caller.Name, currentPassword))
+        {
+            Audit.Write(caller.Name, PasswordAction, caller.Name, AuditOutcomes.Failed, "the current password was wrong", address);
+            return StationError.BadRequest("the current password is wrong");
+        }
+        if (newPassword == currentPassword) return StationError.BadRequest("the new password must differ from the current one");
+        using var tx = c.BeginTransaction();
+        c.Execute("UPDATE users SET password_hash=@hash, must_change_password=0 WHERE name=@name",
+            new { hash = _hasher.HashPassword(caller.Name, newPassword!), name = caller.Name }, tx);
+        var entry = Audit.Write(c, tx, caller.Name, PasswordAction, caller.Name, AuditOutcomes.Succeeded, "changed by the user", address);
+        tx.Commit();
+        Audit.Publish(entry);
+        return true;
+    }
+
+    /// <summary>
+    /// An administrator sets a user's password. Without <paramref name="password"/> one is generated and
+    /// returned (shown once); a generated password always has to be changed at the next sign-in.
+    /// </summary>
+    public Outcome<string> SetPassword(Caller caller, string? username, string? password, bool mustChange, string? address = null)
+    {
+        if (!caller.IsAdmin)
+        {
+            Audit.Write(caller.Name, PasswordAction, username ?? "", AuditOutcomes.Refused, "not an administrator", address);
+            return StationError.Forbidden("only administrators may set another user's password");
+        }
+        bool generated = password is null;
+        password ??= Generate();
+        if (PasswordProblem(password) is { } problem) return StationError.BadRequest(problem);
+        using var c = db.Open();
+        using var tx = c.BeginTransaction();
+        if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@mustChange WHERE name=@username",
+                new { hash = _hasher.HashPassword(username!, password), mustChange = mustChange || generated ? 1 : 0, username }, tx) == 0)
+            return StationError.NotFound($"there is no user '{username}'");
+        // A new password also lifts a lock: the administrator has just vouched for who holds the account.
+        c.Execute("DELETE FROM login_failures WHERE username=@username", new { username }, tx);
+        var entry = Audit.Write(c, tx, caller.Name, PasswordAction, username!, AuditOutcomes.Succeeded,
+            (generated ? "generated" : "set") + " by an administrator" + (mustChange || generated ? "; must be changed at the next sign-in" : ""), address);
+        tx.Commit();
+        Audit.Publish(entry);
+        return password;
+    }
+}

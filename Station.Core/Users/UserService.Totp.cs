@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Tasks;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Ccdsvm.Station.Core.Users;
+
+/// <summary>A secret generated for enrolment, shown once as a QR code and as text until it is confirmed.</summary>
+public sealed record TotpEnrolment(string Secret, string KeyUri, DateTimeOffset ExpiresAt);
+
+public sealed record TotpStatus(bool Enabled, bool Required, int RecoveryCodesLeft);
+
+/// <summary>
+/// The optional second factor: RFC 6238 codes (see <see cref="Totp"/>) and ten one-time recovery codes
+/// stored as hashes. A secret becomes active only after the person proves, with one current code, that
+/// their app holds it.
+/// </summary>
+public sealed partial class UserService
+{
+    public const string Issuer = "CCDSVM";
+    public const int RecoveryCodeCount = 10;
+    private static readonly TimeSpan EnrolmentLifetime = TimeSpan.FromMinutes(10);
+
+    // Secrets waiting for their first code. In memory: a restart only means starting the set-up again.
+    private readonly ConcurrentDictionary<string, TotpEnrolment> _pendingTotp = new(StringComparer.Ordinal);
+
+    // The last step accepted per user, so a code seen over someone's shoulder cannot be used again.
+    // In memory: after a restart a code could be replayed within its 90 seconds at most.
+    private readonly Dictionary<string, long> _lastTotpStep = new(StringComparer.Ordinal);
+    private readonly Lock _totpGate = new();
+
+    private enum SecondFactor { Code, RecoveryCode }
+
+    public TotpStatus TotpStatusOf(Caller caller)
+    {
+        using var c = db.Open();
+        var row = c.QuerySingleOrDefault<(string? Secret, long Required)?>("SELECT totp_secret, totp_required FROM users WHERE name=@name", new { name = caller.Name });
+        return row is null ? new TotpStatus(false, false, 0) : new TotpStatus(row.Value.Secret is not null, row.Value.Required == 1, RecoveryCodesLeft(c, caller.Name));
+    }
+
+    /// <summary>Generates a new secret for the caller; it is not used until <see cref="ConfirmTotp"/>.</summary>
+    public Outcome<TotpEnrolment> BeginTotp(Caller caller)
+    {
+        if (TotpStatusOf(caller).Enabled)
+            return StationError.Conflict("a one-time code is already set up for your account; disable it first to enrol another device");
+        var secret = Totp.NewSecret();
+        var enrolment = new TotpEnrolment(secret, Totp.KeyUri(Issuer, caller.Name, secret), _time.GetUtcNow() + EnrolmentLifetime);
+        _pendingTotp[caller.Name] = enrolment;
+        return enrolment;
+    }
+
+    /// <summary>Turns the pending secret on once a current code matches; returns the recovery codes, shown only now.</summary>
+    public Outcome<IReadOnlyList<string>> ConfirmTotp(Caller caller, string? code, string? address = null)
+    {
+        var now = _time.GetUtcNow();
+        if (!_pendingTotp.TryGetValue(caller.Name, out var pending) || pending.ExpiresAt <= now)
+            return StationError.BadRequest("there is no one-time code set-up in progress (or it is older than 10 minutes): start it again");
+        if (Totp.MatchStep(Base32.Decode(pending.Secret), code, now) is not { } step)
+        {
+            Audit.Write(caller.Name, "auth.totp.enrol", caller.Name, AuditOutcomes.Failed, "the confirming code did not match", address);
+            return StationError.BadRequest("that code does not match: type the 6 digits your app shows now (check that the phone's clock is right)");
+        }
+        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
+        using var c = db.Open();
+        using (var tx = c.BeginTransaction())
+        {
+            c.Execute("UPDATE users SET totp_secret=@secret WHERE name=@name", new { secret = pending.Secret, name = caller.Name }, tx);
+            c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
+            foreach (var code2 in codes)
+                c.Execute("INSERT INTO recovery_codes(username, code_hash) VALUES (@name, @hash)", new { name = caller.Name, hash = RecoveryHash(caller.Name, code2) }, tx);
+            var entry = Audit.Write(c, tx, caller.Name, "auth.totp.enrol", caller.Name, AuditOutcomes.Succeeded, $"{RecoveryCodeCount} recovery codes issued", address);
+            tx.Commit();
+            Audit.Publish(entry);
+        }
+        _pendingTotp.TryRemove(caller.Name, out _);
+        lock (_totpGate) _lastTotpStep[caller.Name] = step;
+        return codes;
+    }
+
+    /// <summary>Turns the caller's second factor off; needs a current code (or a recovery code).</summary>
+    public Outcome<bool> DisableTotp(Caller caller, string? code, string? address = null)
+    {
+        using var c = db.Open();
+        var secret = c.QuerySingleOrDefault<string?>("SELECT totp_secret FROM users WHERE name=@name", new { name = caller.Name });
+        if (secret is null) return StationError.Conflict("no one-time code is set up for your account");
+        if (CheckSecondFactor(c, caller.Name, secret, code, _time.GetUtcNow()) is null)
+        {
+            Audit.Write(caller.Name, "auth.totp.disable", caller.Name, AuditOutcomes.Failed, "wrong or reused code", address);
+            return StationError.BadRequest(LoginPolicy.WrongCode);
+        }
+        using var tx = c.BeginTransaction();
+        c.Execute("UPDATE users SET totp_secret=NULL WHERE name=@name", new { name = caller.Name }, tx);
+        c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
+        var entry = Audit.Write(c, tx, caller.Name, "auth.totp.disable", caller.Name, AuditOutcomes.Succeeded, null, address);
+        tx.Commit();
+        Audit.Publish(entry);
+        return true;
+    }
+
+    /// <summary>An administrator requires (or stops requiring) a second factor for a user.</summary>
+    public Outcome<bool> SetTotpRequired(Caller caller, string? username, bool required, string? address = null)
+    {
+        if (!caller.IsAdmin)
+        {
+            Audit.Write(caller.Name, "auth.totp.required", username ?? "", AuditOutcomes.Refused, "not an administrator", address);
+            return StationError.Forbidden("only administrators may require a one-time code for a user");
+        }
+        using var c = db.Open();
+        using var tx = c.BeginTransaction();
+        if (c.Execute("UPDATE users SET totp_required=@required WHERE name=@username", new { required = required ? 1 : 0, username }, tx) == 0)
+            return StationError.NotFound($"there is no user '{username}'");
+        var entry = Audit.Write(c, tx, caller.Name, "auth.totp.required", username!, AuditOutcomes.Succeeded, required ? "required" : "optional", address);
+        tx.Commit();
+        Audit.Publish(entry);
+        return required;
+    }
+
+    /// <summary>Which factor matched, or null. A TOTP step is accepted once and never an older one after it.</summary>
+    private SecondFactor? CheckSecondFactor(SqliteConnection c, string username, string secret, string? code, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(code)) return null;
+        var digits = code.Trim().Replace(" ", "", StringComparison.Ordinal);
+        if (digits.Length == Totp.Digits && digits.All(char.IsAsciiDigit))
+        {
+            if (Totp.MatchStep(Base32.Decode(secret), digits, now) is not { } step) return null;
+            lock (_totpGate)
+            {
+                if (_lastTotpStep.TryGetValue(username, out var last) && step <= last) return null;
+                _lastTotpStep[username] = step;
+            }
+            return SecondFactor.Code;
+        }
+        int used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
+            new { now = TaskStore.Time(now), username, hash = RecoveryHash(username, code) });
+        return used == 1 ? SecondFactor.RecoveryCode : null;
+    }
+
+    private static int RecoveryCodesLeft(SqliteConnection c, string username) =>
+        (int)c.ExecuteScalar<long>("SELECT COUNT(*) FROM recovery_codes WHERE username=@username AND used_at IS NULL", new { username });
+
+    // 10 characters of a 31-letter alphabet: about 50 bits each, so a plain salted SHA-256 is enough (no slow hash per login).
+    private static string NewRecoveryCode()
+    {
+        var raw = Generate(10, "abcdefghjkmnpqrstuvwxyz23456789");
+        return raw[..5] + "-" + raw[5..];
+    }
+
+    private static string RecoveryHash(string username, string code) =>
+        Sha256Hex(username + ":" + new string(code.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant).ToArray()));
+}
