@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
@@ -39,7 +40,6 @@ public sealed class RecordingDispatcher : IAgentDispatcher
 public sealed class EngineHarness : IDisposable
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
-    public const string AgentKey = "test-agent-key-0123456789";
 
     private readonly TempStore _store = new();
 
@@ -50,7 +50,6 @@ public sealed class EngineHarness : IDisposable
             DataDirectory = _store.Directory,
             MaxTasks = maxTasks,
             MaxTasksPerUser = maxTasksPerUser,
-            AgentKey = AgentKey,
             RecoveryGraceSeconds = graceSeconds,
             EmbeddedAgent = false,
         };
@@ -64,6 +63,9 @@ public sealed class EngineHarness : IDisposable
     public RecordingDispatcher Dispatcher { get; private set; } = null!;
     public TaskNotifier Notifier { get; private set; } = null!;
     public TaskEngine Engine { get; private set; } = null!;
+    public StationKeys Keys { get; private set; } = null!;
+    public AuditLog Audit { get; private set; } = null!;
+    public UnitTickets Tickets { get; private set; } = null!;
 
     public static Caller Alice { get; } = new("alice", false);
     public static Caller Bob { get; } = new("bob", false);
@@ -72,12 +74,15 @@ public sealed class EngineHarness : IDisposable
     private void Start()
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Keys ??= new StationKeys(Db);
+        Audit = new AuditLog(Db);
+        Tickets = new UnitTickets(Keys, new AccessControl(Db, Audit), Audit, options);
         Units = new UnitRegistry(Db);
         Locks = new LockManager();
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            new StationSecrets(options, Db), NullLogger<TaskEngine>.Instance);
+            Tickets, NullLogger<TaskEngine>.Instance);
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>
@@ -122,6 +127,7 @@ public sealed class EngineHarness : IDisposable
     public void Dispose()
     {
         Engine.Dispose();
+        Keys.Dispose();
         _store.Dispose();
     }
 }
