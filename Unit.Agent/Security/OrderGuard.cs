@@ -55,7 +55,7 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             {
                 string path = "/" + rest[2..].TrimStart('/');
                 if (!PathAllowed(path, o))
-                    return UnitRefusal.Because($"its local policy does not allow '{path}': it is outside Agent:Roots ({string.Join(", ", paths.Roots)}) and Agent:MountRoot");
+                    return UnitRefusal.Because($"its local policy does not allow '{path}': it is outside this unit's roots (Agent:Roots: {string.Join(", ", paths.Roots)}) and its mount root (Agent:MountRoot: {o.MountRoot})");
             }
             else if (rest.StartsWith("disks/", StringComparison.Ordinal))
             {
