@@ -32,7 +32,9 @@ public static class HubPaths
 {
     public const string Agent = "/hubs/agent";
 
-    /// <summary>Header carrying the agent's credential on the hub connection.</summary>
-    public const string AgentKeyHeader = "X-Ccdsvm-Agent-Key";
+    /// <summary>Header carrying the unit's own credential (received at enrolment) on the hub connection.</summary>
+    public const string AgentCredentialHeader = "X-Ccdsvm-Agent-Credential";
+
+    /// <summary>Header carrying the unit name the credential belongs to.</summary>
     public const string AgentNameHeader = "X-Ccdsvm-Agent-Name";
 }

@@ -1,8 +1,12 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts;
 
-/// <summary>An order from the station to run one task. Parameters travel as the JSON the user sent.</summary>
+/// <summary>
+/// An order from the station to run one task. Parameters travel as the JSON the user sent; the
+/// <see cref="Ticket"/> is what the station vouches for (who, what, where, until when), signed with its key.
+/// </summary>
 [MessagePackObject]
 public sealed record TaskOrder(
     [property: Key(0)] long TaskId,
@@ -10,7 +14,7 @@ public sealed record TaskOrder(
     [property: Key(2)] string ParametersJson,
     [property: Key(3)] string Owner,
     [property: Key(4)] DateTimeOffset IssuedAt,
-    [property: Key(5)] string Signature);
+    [property: Key(5)] SignedTicket? Ticket);
 
 /// <summary>Progress of a running task; coalesced by the agent to at most 10 a second.</summary>
 [MessagePackObject]

@@ -25,42 +25,45 @@ public sealed record TransferTicket(
 }
 
 /// <summary>
-/// Tickets travel as <c>base64url(json).hex(hmac)</c>, signed with the shared agent key (HMAC-SHA256),
-/// like orders, until the security issue replaces both with ECDSA and pinned keys.
+/// Tickets travel as <c>base64url(json).base64url(signature)</c>: ECDSA P-256 (SHA-256) by the station's key,
+/// verified by units against the key they pinned at enrolment, like task tickets.
 /// </summary>
 public static class TransferTicketSigning
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Encode(TransferTicket ticket, string key)
+    public static string Encode(TransferTicket ticket, ECDsa stationKey)
     {
         byte[] payload = JsonSerializer.SerializeToUtf8Bytes(ticket, Json);
-        string body = Convert.ToBase64String(payload).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return body + "." + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(body)));
+        string body = Base64Url(payload);
+        return body + "." + Base64Url(stationKey.SignData(Encoding.ASCII.GetBytes(body), HashAlgorithmName.SHA256));
     }
 
-    /// <summary>Returns the ticket when the signature matches; null for a forged, damaged or missing one.</summary>
-    public static TransferTicket? Decode(string? token, string key)
+    /// <summary>Returns the ticket when the signature is the station's; null for a forged, damaged or missing one.</summary>
+    public static TransferTicket? Decode(string? token, ECDsa stationPublicKey)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 16 * 1024) return null;
         int dot = token.LastIndexOf('.');
         if (dot <= 0) return null;
         string body = token[..dot];
-        byte[] given;
-        try { given = Convert.FromHexString(token[(dot + 1)..]); }
-        catch (FormatException) { return null; }
-        byte[] expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(body));
-        if (!CryptographicOperations.FixedTimeEquals(expected, given)) return null;
         try
         {
-            string b64 = body.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            return JsonSerializer.Deserialize<TransferTicket>(Convert.FromBase64String(b64), Json);
+            byte[] signature = FromBase64Url(token[(dot + 1)..]);
+            if (!stationPublicKey.VerifyData(Encoding.ASCII.GetBytes(body), signature, HashAlgorithmName.SHA256)) return null;
+            return JsonSerializer.Deserialize<TransferTicket>(FromBase64Url(body), Json);
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or CryptographicException)
         {
             return null;
         }
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string s)
+    {
+        string b64 = s.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='));
     }
 }
 

@@ -26,6 +26,7 @@ public static class StationCoreExtensions
             .Bind(configuration.GetSection(StationOptions.Section))
             .Validate(o => o.MaxTasks >= 0 && o.MaxTasksPerUser >= 0, "Station:MaxTasks and Station:MaxTasksPerUser must not be negative")
             .Validate(o => o.RecoveryGraceSeconds > 0, "Station:RecoveryGraceSeconds must be positive")
+            .Validate(o => o.TicketLifetimeSeconds is >= 10 and <= 3600, "Station:TicketLifetimeSeconds must be between 10 and 3600")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -37,13 +38,18 @@ public static class StationCoreExtensions
             return db;
         });
         services.AddSingleton<StoreHealth>();
-        services.AddSingleton<StationSecrets>();
+        services.AddSingleton<StationKeys>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccessControl>();
         services.AddSingleton<PendingPasswords>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<IStationExecutor, UserTaskExecutor>();
         services.AddSingleton<IStationExecutor, GrantTaskExecutor>();
+        services.AddSingleton<UnitTickets>();
+        services.AddSingleton<AgentConnections>();
+        services.AddSingleton<IUnitConnections>(sp => sp.GetRequiredService<AgentConnections>());
+        services.AddSingleton<UnitCredentials>();
+        services.AddSingleton<Enrolments>();
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<UnitDirectory>();

@@ -17,8 +17,8 @@ public sealed class StationOptions
     /// <summary>Tasks one user may have active at once. 0 means half of MaxTasks, at least 16 (one person with many panes), never more than MaxTasks.</summary>
     public int MaxTasksPerUser { get; set; }
 
-    /// <summary>Shared key agents present on the hub; also signs orders. Generated and stored when empty.</summary>
-    public string AgentKey { get; set; } = "";
+    /// <summary>How long a task ticket is valid after dispatch; units allow two minutes of clock difference on top.</summary>
+    public int TicketLifetimeSeconds { get; set; } = 300;
 
     /// <summary>How long a task whose unit is unreachable (or unclaimed after a restart) keeps its locks before it is Interrupted.</summary>
     public int RecoveryGraceSeconds { get; set; } = 60;

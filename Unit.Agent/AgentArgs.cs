@@ -1,13 +1,14 @@
 namespace Ccdsvm.Unit.Agent;
 
-/// <summary>Maps the short command line (--station, --name, --key, --root …) onto the Agent section.</summary>
+/// <summary>Maps the short command line (--station, --name, --enrol, --root …) onto the Agent section.</summary>
 public static class AgentArgs
 {
     private static readonly Dictionary<string, string> Scalars = new(StringComparer.Ordinal)
     {
         ["--station"] = "StationUrl",
         ["--name"] = "Name",
-        ["--key"] = "Key",
+        ["--enrol"] = "EnrolToken",
+        ["--state"] = "StateDirectory",
         ["--mount-root"] = "MountRoot",
         ["--parent"] = "Parent",
         ["--data-url"] = "DataUrl",
@@ -17,6 +18,7 @@ public static class AgentArgs
     {
         ["--root"] = "Roots",
         ["--device"] = "Devices",
+        ["--deny-kind"] = "DenyKinds",
     };
 
     public static Dictionary<string, string?> ToConfiguration(string[] args)
@@ -39,6 +41,12 @@ public static class AgentArgs
         }
         return result;
     }
+
+    /// <summary>A message when the command line uses an option that is gone, otherwise null.</summary>
+    public static string? Obsolete(string[] args) =>
+        args.Contains("--key", StringComparer.Ordinal)
+            ? "--key is gone: there is no shared agent key any more. Ask an administrator for a one-time enrolment token (POST /api/v1/enrolments) and start the agent once with --enrol <token>."
+            : null;
 
     /// <summary>Arguments that are not ours, left for the host's own command-line provider.</summary>
     public static string[] Remaining(string[] args)

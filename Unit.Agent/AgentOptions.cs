@@ -11,8 +11,17 @@ public sealed class AgentOptions
     /// <summary>Unit name and id: lower-case letters, digits and dashes.</summary>
     public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
 
-    /// <summary>Shared agent key the station expects (until enrolment replaces it).</summary>
-    public string Key { get; set; } = "";
+    /// <summary>
+    /// A one-time enrolment token an administrator created (<c>--enrol</c>). Redeemed once for the unit's own
+    /// credential and the station's public key, both kept in <see cref="StateDirectory"/>; ignored afterwards.
+    /// </summary>
+    public string? EnrolToken { get; set; }
+
+    /// <summary>Where the unit keeps its credential and the pinned station key (mode 0600). Default: &lt;DataDirectory&gt;/state.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>Task kinds this unit refuses whatever the station's ticket says, e.g. storage.mkfs.</summary>
+    public List<string> DenyKinds { get; set; } = [];
 
     /// <summary>Directories this unit allows file work in. Default: ./data/units/&lt;name&gt;/files.</summary>
     public List<string> Roots { get; set; } = [];
@@ -46,6 +55,8 @@ public sealed class AgentOptions
 
     public string EffectiveDataDirectory => Path.GetFullPath(DataDirectory ?? Path.Combine("data", "units", Name));
 
+    public string EffectiveStateDirectory => Path.GetFullPath(StateDirectory ?? Path.Combine(EffectiveDataDirectory, "state"));
+
     /// <summary>Volumes are mounted below here; mounted volumes count as roots for file work.</summary>
     public string VolumeMountRoot => Path.Combine(Path.GetFullPath(MountRoot), "volumes");
 
@@ -57,7 +68,5 @@ public sealed class AgentOptions
             throw new InvalidOperationException($"Agent:StationUrl '{StationUrl}' must be an http(s) address such as http://127.0.0.1:5080.");
         if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme != "http")
             throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an http address such as http://0.0.0.0:5090 (port 0 picks a free port).");
-        if (string.IsNullOrEmpty(Key))
-            throw new InvalidOperationException("Agent:Key is empty: start the agent with --key <agent key> (the station's Station:AgentKey).");
     }
 }

@@ -1,5 +1,6 @@
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.DataPlane;
+using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Inventory;
@@ -34,6 +35,9 @@ public static class AgentServiceCollectionExtensions
         services.AddDataPlane();
         services.AddAgentMonitoring(configuration);
         services.AddSingleton<TaskRunner>();
+        services.AddSingleton<IAgentEnrolment, StoredEnrolment>();
+        services.AddSingleton<AgentCredentials>();
+        services.AddSingleton<OrderGuard>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<StationConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<StationConnection>());

@@ -21,10 +21,10 @@ now() { date +%s.%N; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 mkdir -p "$WORK"/{a,b,cp,rsync,station}
-KEY=bench-key-0123456789abcdef; PASS='Bench-Password-1!'
+PASS='Bench-Password-1!'
 PORT=$(free_port); URL=http://127.0.0.1:$PORT
 BIN=$REPO/Console.Blazor/bin/$CONFIG/net10.0
-(cd "$BIN" && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL Station__DataDirectory=$WORK/station Station__AgentKey=$KEY \
+(cd "$BIN" && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL Station__DataDirectory=$WORK/station \
   CCDSVM_ADMIN_PASSWORD=$PASS Agent__Roots__0=$WORK/station-root Logging__LogLevel__Default=Warning \
   exec dotnet Console.Blazor.dll >"$WORK/station.log" 2>&1) &
 STATION=$!; PIDS+=($STATION)
@@ -32,10 +32,14 @@ for _ in $(seq 300); do curl -fs "$URL/healthz" >/dev/null && break; sleep 0.1; 
 STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
 AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
 AGENT_PIDS=()
-for u in a b; do dotnet "$AGENT" --station "$URL" --name $u --key $KEY --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); done
-cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")
+# Each agent enrols once with its own one-time token, created as admin; its credential lands in its state directory.
+for u in a b; do
+  ENROL=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"note\":\"bench $u\"}" "$URL/api/v1/enrolments" | json 'd["token"]')
+  dotnet "$AGENT" --station "$URL" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!)
+done
+cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 for u in a b; do for _ in $(seq 300); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
 
 SRC=$WORK/a/big.bin

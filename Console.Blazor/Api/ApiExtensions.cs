@@ -18,6 +18,7 @@ public static class ApiExtensions
         secured.MapTokensApi();
         secured.MapTasksApi();
         secured.MapUnitsApi();
+        secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();
         secured.MapUsersApi();
         secured.MapAclApi();

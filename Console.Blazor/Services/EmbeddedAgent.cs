@@ -1,7 +1,8 @@
 using Ccdsvm.Station.Core;
-using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Unit.Agent;
 using Ccdsvm.Unit.Agent.Connection;
+using Ccdsvm.Unit.Agent.Enrolment;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Connections.Client;
@@ -14,19 +15,34 @@ public static class EmbeddedAgentExtensions
 {
     /// <summary>
     /// Co-hosts the unit agent named "station" (claim 17): the same agent code as any unit, reading the same
-    /// Agent section, connecting to this station's own hub over loopback with the station's agent key.
+    /// Agent section, connecting to this station's own hub over loopback. It needs no token: the station
+    /// issues its own unit a fresh credential in process at every start.
     /// </summary>
     public static WebApplicationBuilder AddEmbeddedAgent(this WebApplicationBuilder builder)
     {
         if (!builder.Configuration.GetValue(StationOptions.Section + ":" + nameof(StationOptions.EmbeddedAgent), true)) return builder;
         builder.Services.AddUnitAgent(builder.Configuration);
-        builder.Services.AddOptions<AgentOptions>().Configure<StationSecrets>((agent, secrets) =>
+        builder.Services.AddOptions<AgentOptions>().Configure(agent =>
         {
             if (string.IsNullOrEmpty(builder.Configuration["Agent:Name"])) agent.Name = "station";
-            agent.Key = secrets.AgentKey;
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<IStationTransport, SelfTransport>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, SelfEnrolment>());
         return builder;
+    }
+}
+
+/// <summary>The station's own unit enrols in process: the station vouches for itself, so no token travels.</summary>
+public sealed class SelfEnrolment(UnitCredentials credentials, IOptions<AgentOptions> options) : IAgentEnrolment
+{
+    public bool StopHostWhenRefused => false;
+
+    public Task<AgentIdentity> ObtainAsync(CancellationToken ct)
+    {
+        var grant = credentials.IssueForEmbeddedAgent(options.Value.Name);
+        return grant.Ok
+            ? Task.FromResult(new AgentIdentity(grant.Value!.Unit, grant.Value.Credential, grant.Value.StationPublicKey))
+            : throw new EnrolmentRefused(grant.Error!.Message);
     }
 }
 

@@ -1,6 +1,7 @@
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Station.Core.Users;
 
 namespace Ccdsvm.Console.Blazor.Services;
@@ -26,12 +27,24 @@ public interface IConsoleAdmin
     Task<Outcome<AdminChange>> GrantAsync(string path, string subject, string role);
     Task<Outcome<AdminChange>> RevokeAsync(string path, string subject, string role);
 
+    bool MayEnrol { get; }
+    Outcome<IReadOnlyList<EnrolmentView>> Enrolments();
+    Outcome<EnrolmentCreated> CreateEnrolment(string? note, int? expiresInMinutes);
+    Outcome<UnitRevoked> RevokeUnit(string unit);
+    IReadOnlyList<UnitView> Units();
+
     /// <summary>Raised (off the renderer) when grants, users or groups change, and when audit lines arrive.</summary>
     IDisposable Subscribe(Action handler);
 }
 
-public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access) : IConsoleAdmin
+public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitCredentials credentials, UnitDirectory units) : IConsoleAdmin
 {
+    public bool MayEnrol => user.Allows("/units", Privileges.UnitsEnrol);
+    public Outcome<IReadOnlyList<EnrolmentView>> Enrolments() => enrolments.List(user.Caller);
+    public Outcome<EnrolmentCreated> CreateEnrolment(string? note, int? expiresInMinutes) => enrolments.Create(user.Caller, new CreateEnrolment(note, expiresInMinutes));
+    public Outcome<UnitRevoked> RevokeUnit(string unit) => credentials.Revoke(user.Caller, unit);
+    public IReadOnlyList<UnitView> Units() => units.All(user.Caller);
+
     public bool MayManageUsers => user.Allows("/station/users", Privileges.UsersManage);
     public bool MayManageAcl => user.Allows(Station.Core.Locks.ResourcePath.Acl, Privileges.AclManage);
     public bool MayViewAudit => user.Allows("/station/audit", Privileges.AuditView);

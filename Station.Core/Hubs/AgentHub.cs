@@ -8,12 +8,20 @@ using Microsoft.AspNetCore.SignalR;
 namespace Ccdsvm.Station.Core.Hubs;
 
 /// <summary>
-/// The hub agents connect to. Authentication (the agent key) happens before the connection exists; each
-/// method only passes what the agent says to the engine, under the unit identity of the connection.
+/// The hub agents connect to. Authentication (the unit's credential) happens before the connection exists;
+/// each method only passes what the agent says to the engine, under the unit identity of the connection.
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
-public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, TimeProvider time) : Hub<IAgentClient>, IAgentHub
+public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials, TimeProvider time)
+    : Hub<IAgentClient>, IAgentHub
 {
+    public override Task OnConnectedAsync()
+    {
+        connections.Add(UnitId, Context);
+        credentials.RecordConnected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
+        return base.OnConnectedAsync();
+    }
+
     private string UnitId => Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value
         ?? throw new HubException("the connection has no unit identity");
 
@@ -55,6 +63,7 @@ public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsInges
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Remove(Context);
         var unit = units.Offline(Context.ConnectionId, time.GetUtcNow());
         if (unit is not null) engine.OnUnitLost(unit);
         return base.OnDisconnectedAsync(exception);

@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Shared.Contracts.Tickets;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -79,10 +80,15 @@ public sealed partial class TaskEngine
 
     public Task OnResultAsync(string unitId, TaskResult result)
     {
+        string owner, kind;
         lock (_gate)
         {
-            if (OwnTask(unitId, result.TaskId) is null) return Task.CompletedTask;
+            if (OwnTask(unitId, result.TaskId) is not { } a) return Task.CompletedTask;
+            (owner, kind) = (a.Row.Owner, a.Row.Kind);
         }
+        // The unit checked the station's ticket and its own policy, and said no: a security decision.
+        if (result.Outcome == TaskOutcome.Failed && UnitRefusal.Is(result.Error))
+            _tickets.RecordRefusal(owner, unitId, result.TaskId, kind, result.Error!);
         var (state, error) = result.Outcome switch
         {
             TaskOutcome.Succeeded => (TaskState.Succeeded, (string?)null),

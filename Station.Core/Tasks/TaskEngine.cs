@@ -27,7 +27,7 @@ public sealed partial class TaskEngine : IDisposable
     private readonly IAgentDispatcher _dispatcher;
     private readonly TaskNotifier _notifier;
     private readonly StationOptions _options;
-    private readonly StationSecrets _secrets;
+    private readonly UnitTickets _tickets;
     private readonly TimeProvider _time;
     private readonly ILogger<TaskEngine> _logger;
     private readonly IOrderPreparer? _preparer;
@@ -50,7 +50,7 @@ public sealed partial class TaskEngine : IDisposable
     }
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
-        TaskNotifier notifier, IOptions<StationOptions> options, StationSecrets secrets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
+        TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
         IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
     {
         _access = access;
@@ -62,7 +62,7 @@ public sealed partial class TaskEngine : IDisposable
         _dispatcher = dispatcher;
         _notifier = notifier;
         _options = options.Value;
-        _secrets = secrets;
+        _tickets = tickets;
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _maxTasks = _options.EffectiveMaxTasks;
@@ -156,7 +156,10 @@ public sealed partial class TaskEngine : IDisposable
         }
     }
 
-    /// <summary>Signs and sends one task's order; a unit without a connection fails the task. Returns whether it was sent.</summary>
+    /// <summary>
+    /// Sends one task's order with a ticket signed by the station (owner, groups, the task's remaining lock
+    /// resources, validity); a unit without a connection fails the task. Returns whether it was sent.
+    /// </summary>
     private async Task<bool> DispatchRowAsync(TaskRow row)
     {
         if (_stationExecutors.TryGetValue(row.Kind, out var local))
@@ -171,8 +174,9 @@ public sealed partial class TaskEngine : IDisposable
             await EndAsync(row.Id, TaskState.Failed, null, prepared.Error!.Message).ConfigureAwait(false);
             return false;
         }
-        var order = new TaskOrder(row.Id, row.Kind, prepared.Value!, row.Owner, Now, "");
-        order = order with { Signature = TaskOrderSigning.Sign(order, _secrets.AgentKey) };
+        var resources = _locks.RemainingPlan(row.Id).Select(r => r.Resource);
+        var ticket = _tickets.Issue(row.Id, row.Kind, row.Target, row.Owner, resources, prepared.Value!);
+        var order = new TaskOrder(row.Id, row.Kind, prepared.Value!, row.Owner, Now, ticket);
         bool sent;
         try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
         catch (Exception ex) when (ex is not OutOfMemoryException)

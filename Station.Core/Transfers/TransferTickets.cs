@@ -12,13 +12,13 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// Issues transfer tickets and, at dispatch of a data.move, adds <c>transfer: {ticket, sourceUrl, route}</c>
 /// to the order, so the destination agent knows where the source's data plane is and may read from it.
 /// </summary>
-public sealed class TransferTickets(UnitRegistry units, StationSecrets secrets, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
+public sealed class TransferTickets(UnitRegistry units, StationKeys keys, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
 {
     public TransferOptions Options => options.Value;
 
-    public string Issue(TransferTicket ticket) => TransferTicketSigning.Encode(ticket, secrets.AgentKey);
+    public string Issue(TransferTicket ticket) => keys.With(key => TransferTicketSigning.Encode(ticket, key));
 
-    public TransferTicket? Read(string? token) => TransferTicketSigning.Decode(token, secrets.AgentKey) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+    public TransferTicket? Read(string? token) => keys.With(key => TransferTicketSigning.Decode(token, key)) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
 
     public DateTimeOffset Expiry => time.GetUtcNow().AddMinutes(options.Value.TicketMinutes);
 

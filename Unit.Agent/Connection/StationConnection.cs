@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Inventory;
 using Ccdsvm.Unit.Agent.Monitoring;
+using Ccdsvm.Unit.Agent.Security;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -12,12 +14,15 @@ namespace Ccdsvm.Unit.Agent.Connection;
 
 /// <summary>
 /// The agent's link to the station: connects out over SignalR with MessagePack, reconnects forever with
-/// exponential backoff and jitter, announces inventory and running tasks on every connect, receives orders.
-/// Results that could not be delivered are kept and sent after the next connect.
+/// exponential backoff and jitter, announces inventory and running tasks on every connect, receives orders
+/// and runs those the order guard accepts. It first obtains the unit's identity (enrolment), then presents
+/// that credential on every connect. Results that could not be delivered are kept and sent after the next connect.
 /// </summary>
 public sealed partial class StationConnection(
     IOptions<AgentOptions> options,
     IStationTransport transport,
+    AgentCredentials credentials,
+    OrderGuard guard,
     InventoryCollector inventory,
     TaskRunner runner,
     MetricsStreamer metrics,
@@ -38,10 +43,29 @@ public sealed partial class StationConnection(
         // Connect only once the host (for the co-hosted agent: the station's own server) is up.
         await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
         var pipeline = BuildRetryPipeline();
+        AgentIdentity identity;
+        try
+        {
+            identity = await pipeline.ExecuteAsync(ct => new ValueTask<AgentIdentity>(credentials.ObtainAsync(ct)), stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (EnrolmentRefused ex)
+        {
+            LogNotEnrolled(ex.Message);
+            if (credentials.Enrolment.StopHostWhenRefused)
+            {
+                Environment.ExitCode = 2;
+                lifetime.StopApplication();
+            }
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            await using var connection = Build();
+            await using var connection = Build(identity);
             connection.Closed += ex => { closed.TrySetResult(ex); return Task.CompletedTask; };
             try
             {
@@ -83,7 +107,7 @@ public sealed partial class StationConnection(
     private ResiliencePipeline BuildRetryPipeline() => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException and not EnrolmentRefused),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -97,14 +121,13 @@ public sealed partial class StationConnection(
         })
         .Build();
 
-    private HubConnection Build()
+    private HubConnection Build(AgentIdentity identity)
     {
-        var o = options.Value;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(transport.StationUrl, HubPaths.Agent), http =>
             {
-                http.Headers[HubPaths.AgentKeyHeader] = o.Key;
-                http.Headers[HubPaths.AgentNameHeader] = o.Name;
+                http.Headers[HubPaths.AgentCredentialHeader] = identity.Credential;
+                http.Headers[HubPaths.AgentNameHeader] = identity.Unit;
                 transport.Configure(http);
             })
             .AddMessagePackProtocol()
@@ -114,12 +137,8 @@ public sealed partial class StationConnection(
 
         connection.On<TaskOrder>(nameof(IAgentClient.RunTask), order =>
         {
-            if (!TaskOrderSigning.Verify(order, o.Key))
-            {
-                LogBadSignature(order.TaskId);
-                return ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null,
-                    "refused by the unit: the order's signature does not match this unit's agent key", DateTimeOffset.UtcNow));
-            }
+            if (guard.Refusal(order) is { } refusal)
+                return ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null, refusal, DateTimeOffset.UtcNow));
             runner.Start(order, this);
             return Task.CompletedTask;
         });
@@ -198,8 +217,8 @@ public sealed partial class StationConnection(
     [LoggerMessage(302, LogLevel.Information, "Station not reachable (attempt {Attempt}), next try in {Seconds:0.0} s: {Error}")]
     private partial void LogRetry(int attempt, double seconds, string error);
 
-    [LoggerMessage(303, LogLevel.Warning, "Refused order for task {TaskId}: bad signature")]
-    private partial void LogBadSignature(long taskId);
+    [LoggerMessage(303, LogLevel.Critical, "The unit cannot connect: {Reason}")]
+    private partial void LogNotEnrolled(string reason);
 
     [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
     private partial void LogReportFailed(string error);

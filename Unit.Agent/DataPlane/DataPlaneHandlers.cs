@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,13 +14,13 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// The data-plane routes: stat, tree, hash and file (GET with Range, PUT, DELETE). Every request carries a
 /// ticket; refusals are 403 and bad paths 404, each with a message a person can act on.
 /// </summary>
-public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, ILogger<DataPlaneHandlers> logger)
+public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, AgentCredentials credentials, ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
     private const int SendChunk = 256 << 10;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
-    private readonly TicketCheck _check = new(options.Value.Name, options.Value.Key, guard);
+    private readonly TicketCheck _check = new(options.Value.Name, credentials.OpenTransferTicket, guard);
 
     public void Map(IEndpointRouteBuilder app)
     {

@@ -13,7 +13,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// file beside the target, resume and retry), checks size and SHA-256 against the order, renames into place,
 /// then tells the station the upload is used.
 /// </summary>
-public sealed class StationUploads(IOptions<AgentOptions> options, IStationTransport station)
+public sealed class StationUploads(IOptions<AgentOptions> options, IStationTransport station, Enrolment.AgentCredentials credentials)
 {
     /// <summary>What the station adds to the order at dispatch.</summary>
     private sealed record Grant(string Ticket, long Size, string Sha256);
@@ -69,8 +69,8 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
     private void CheckTicket(string token, string uploadId, string requestedPath)
     {
         var o = options.Value;
-        var ticket = TransferTicketSigning.Decode(token, o.Key)
-            ?? throw new TaskFailure("refused: the upload ticket's signature does not match this unit's agent key");
+        var ticket = credentials.OpenTransferTicket(token)
+            ?? throw new TaskFailure("refused: the upload ticket is not signed by the station this unit enrolled with");
         if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailure($"refused: the upload ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
         if (ticket.SourceUnit != DataPlaneRoutes.UploadsSource || ticket.SourcePath != uploadId)
             throw new TaskFailure($"refused: the ticket grants {ticket.SourceUnit}:{ticket.SourcePath}, not upload '{uploadId}'");

@@ -3,15 +3,18 @@ using Ccdsvm.Unit.Agent.Security;
 
 namespace Ccdsvm.Unit.Agent.DataPlane;
 
-/// <summary>What a data-plane request may touch, from its signed ticket; every refusal names the reason.</summary>
-public sealed class TicketCheck(string unitName, string key, PathGuard guard, TimeProvider? time = null)
+/// <summary>
+/// What a data-plane request may touch, from its ticket signed by the station; every refusal names the reason.
+/// <paramref name="open"/> checks the signature against the pinned station key and returns the ticket, or null.
+/// </summary>
+public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> open, PathGuard guard, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public TransferTicket Verify(string? token)
     {
-        var ticket = TransferTicketSigning.Decode(token, key)
-            ?? throw new TicketRefused("the transfer ticket is missing or its signature does not match this unit's agent key");
+        var ticket = open(token)
+            ?? throw new TicketRefused("the transfer ticket is missing or not signed by the station this unit enrolled with");
         if (ticket.IsExpired(_time.GetUtcNow()))
             throw new TicketRefused($"the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC; retry the task for a fresh one");
         return ticket;

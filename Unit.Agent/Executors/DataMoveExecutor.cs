@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.DataPlane;
+using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// renames into place atomically and, for mode "move", deletes the source only after that.
 /// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
 /// </summary>
-public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station) : ITaskExecutor
+public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials) : ITaskExecutor
 {
     public const int Stages = 3;
 
@@ -69,8 +70,8 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     private void CheckTicket(DataMoveRequest request)
     {
         var o = options.Value;
-        var ticket = TransferTicketSigning.Decode(request.Ticket, o.Key)
-            ?? throw new TaskFailure("refused: the transfer ticket's signature does not match this unit's agent key");
+        var ticket = credentials.OpenTransferTicket(request.Ticket)
+            ?? throw new TaskFailure("refused: the transfer ticket is not signed by the station this unit enrolled with");
         if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailure($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
         if (ticket.DestinationUnit != o.Name || request.Destination.Unit != o.Name)
             throw new TaskFailure($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");

@@ -18,19 +18,31 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seenNonces = new(StringComparer.Ordinal);
 
     /// <summary>Returns null when the order may run, otherwise the reason it is refused.</summary>
-    public string? Refusal(SignedTicket? signed, long taskId, string kind)
+    public string? Refusal(SignedTicket? signed, long taskId, string kind) => Refusal(signed, taskId, kind, null, out _);
+
+    /// <summary>
+    /// Like <see cref="Refusal(SignedTicket?, long, string)"/>, also checking the order's parameters against the
+    /// hash the ticket carries; gives the opened ticket for the unit's own policy checks.
+    /// </summary>
+    public string? Refusal(SignedTicket? signed, long taskId, string kind, string? parametersJson, out TaskTicket? opened)
     {
+        opened = null;
         if (signed is null) return "refused by the unit: the order carries no ticket";
-        var ticket = TicketSigning.Open(signed, pinnedStationKey);
+        TaskTicket? ticket;
+        // One verification at a time: the pinned key object is not documented as thread-safe.
+        lock (pinnedStationKey) ticket = TicketSigning.Open(signed, pinnedStationKey);
         if (ticket is null) return "refused by the unit: the ticket's signature is not the station's";
         var now = _time.GetUtcNow();
         if (ticket.Target != unitName) return $"refused by the unit: the ticket is for unit '{ticket.Target}', this is '{unitName}'";
         if (ticket.TaskId != taskId || ticket.Kind != kind) return "refused by the unit: the ticket names another task or kind than the order";
+        if (parametersJson is not null && ticket.ParametersSha256 != TaskTicket.HashParameters(parametersJson))
+            return "refused by the unit: the order's parameters are not the ones the station signed";
         if (ticket.ExpiresAt < now - ClockSkew) return $"refused by the unit: the ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC";
         if (ticket.IssuedAt > now + ClockSkew) return "refused by the unit: the ticket was issued in the future; check the clocks";
         if (deniedKinds.Contains(kind)) return $"refused by the unit: its local policy denies '{kind}' (Agent:DenyKinds)";
         Forget(now);
         if (!_seenNonces.TryAdd(ticket.Nonce, ticket.ExpiresAt)) return "refused by the unit: the ticket was already used (replay)";
+        opened = ticket;
         return null;
     }
 

@@ -17,6 +17,7 @@ public sealed class EngineHarness : IDisposable
     public const string Kind = "bench.three";
     private readonly SqliteConnection _keepAlive;
     private readonly string? _dir;
+    private readonly StationKeys _keys;
 
     public EngineHarness(bool durable, int maxTasks)
     {
@@ -31,7 +32,7 @@ public sealed class EngineHarness : IDisposable
         }
         _keepAlive = Db.Open();
         Migrations.Apply(_keepAlive);
-        var options = Options.Create(new StationOptions { MaxTasks = maxTasks, MaxTasksPerUser = maxTasks, AgentKey = "bench-key" });
+        var options = Options.Create(new StationOptions { MaxTasks = maxTasks, MaxTasksPerUser = maxTasks });
         Units = new UnitRegistry(Db);
         Units.Online("c1", new UnitInventory("a", "a", "host", "linux", "6", 2, 1L << 30, [], [], ["/srv"], "1", null), DateTimeOffset.UtcNow);
         // A kind whose lock plan has three resources, as the benchmark target asks.
@@ -46,10 +47,14 @@ public sealed class EngineHarness : IDisposable
                     new LockRequest($"/units/{unit}/volumes/v{n}", LockMode.Exclusive),
                 ];
             })));
+        // Dispatch signs a real ECDSA ticket per task, as the station does.
+        _keys = new StationKeys(Db);
+        var audit = new Ccdsvm.Station.Core.Audit.AuditLog(Db);
         // The benchmark's user may run every kind on the units (not an administrator: the ACL is evaluated on every admission).
         AccessControl.Grant(_keepAlive, null, "/units", "alice", Roles.Administrator.Name, "bench", DateTimeOffset.UtcNow);
+        var access = new AccessControl(Db, audit);
         Engine = new TaskEngine(Db, new LockManager(), catalog, Units, new AcceptingDispatcher(), new TaskNotifier(), options,
-            new StationSecrets(options, Db), new AccessControl(Db, new Station.Core.Audit.AuditLog(Db)), NullLogger<TaskEngine>.Instance);
+            new UnitTickets(_keys, access, audit, options), access, NullLogger<TaskEngine>.Instance);
     }
 
     public StationDb Db { get; }
@@ -62,6 +67,7 @@ public sealed class EngineHarness : IDisposable
     public void Dispose()
     {
         Engine.Dispose();
+        _keys.Dispose();
         _keepAlive.Dispose();
         SqliteConnection.ClearAllPools();
         if (_dir is not null) Directory.Delete(_dir, recursive: true);

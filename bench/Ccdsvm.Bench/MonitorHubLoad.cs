@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Monitoring;
 using Ccdsvm.Station.Core.Store;
@@ -13,7 +15,8 @@ namespace Ccdsvm.Bench;
 /// <summary>
 /// <c>Ccdsvm.Bench monitor-hub-load [units] [seconds]</c>: starts the real station (Console.Blazor.dll from the
 /// Release build, loopback only, its own temporary data directory, no embedded agent), connects
-/// <c>units</c> simulated agents to its hub with the agent key and MessagePack, each announcing once and
+/// <c>units</c> simulated agents to its hub with MessagePack, each enrolled first with its own one-time token
+/// (created and redeemed through the REST API, outside the measured time) and connecting with its credential, each announcing once and
 /// then sending a summary every 10 s (staggered evenly over the period), and reads the station process's
 /// CPU (utime+stime from /proc/&lt;pid&gt;/stat) and memory (VmRSS from /proc/&lt;pid&gt;/status) over the run.
 /// Everything it starts is stopped and everything it writes is deleted at the end.
@@ -32,7 +35,7 @@ public static class MonitorHubLoad
 
         var dir = Path.Combine(Path.GetTempPath(), "ccdsvm-hub-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        string key = "bench-agent-key-" + Guid.NewGuid().ToString("N");
+        string password = "bench-" + Guid.NewGuid().ToString("N");
         int port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         Process? station = null;
@@ -40,8 +43,9 @@ public static class MonitorHubLoad
         using var overall = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 300));
         try
         {
-            station = StartStation(dll, url, key, dir);
+            station = StartStation(dll, url, password, dir);
             await WaitHealthyAsync(url, station, overall.Token);
+            var credentials = await EnrolAsync(url, password, units, overall.Token);
             GC.Collect();
             var idle = Read(station.Id);
             await Task.Delay(TimeSpan.FromSeconds(5), overall.Token);
@@ -59,7 +63,7 @@ public static class MonitorHubLoad
                 await gate.WaitAsync(overall.Token);
                 try
                 {
-                    var c = await ConnectAsync(url, key, Name(i), overall.Token);
+                    var c = await ConnectAsync(url, credentials[i], Name(i), overall.Token);
                     lock (connections) connections.Add(c);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !overall.IsCancellationRequested)
@@ -140,12 +144,34 @@ public static class MonitorHubLoad
 
     private static string Name(int i) => $"sim-{i:0000}";
 
-    private static async Task<HubConnection> ConnectAsync(Uri url, string key, string name, CancellationToken ct)
+    /// <summary>One token per simulated unit, created as admin and redeemed as the agent would; returns the credentials by index.</summary>
+    private static async Task<string[]> EnrolAsync(Uri url, string password, int units, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        var signIn = await http.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password }, ct);
+        signIn.EnsureSuccessStatusCode();
+        string token = (await signIn.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!;
+        var credentials = new string[units];
+        for (int i = 0; i < units; i++)
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/enrolments") { Content = JsonContent.Create(new { note = "bench" }) };
+            create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var created = await http.SendAsync(create, ct);
+            created.EnsureSuccessStatusCode();
+            string enrol = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!;
+            using var redeemed = await http.PostAsJsonAsync(EnrolmentRoutes.Redeem, new RedeemEnrolment(enrol, Name(i)), ct);
+            redeemed.EnsureSuccessStatusCode();
+            credentials[i] = (await redeemed.Content.ReadFromJsonAsync<EnrolmentGrant>(ct))!.Credential;
+        }
+        return credentials;
+    }
+
+    private static async Task<HubConnection> ConnectAsync(Uri url, string credential, string name, CancellationToken ct)
     {
         var c = new HubConnectionBuilder()
             .WithUrl(new Uri(url, HubPaths.Agent), http =>
             {
-                http.Headers[HubPaths.AgentKeyHeader] = key;
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = name;
             })
             .AddMessagePackProtocol()
@@ -169,7 +195,7 @@ public static class MonitorHubLoad
         }
     }
 
-    private static Process StartStation(string dll, Uri url, string key, string dir)
+    private static Process StartStation(string dll, Uri url, string password, string dir)
     {
         var psi = new ProcessStartInfo("dotnet", [dll])
         {
@@ -180,10 +206,9 @@ public static class MonitorHubLoad
         };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
-        psi.Environment["Station__AgentKey"] = key;
         psi.Environment["Station__DataDirectory"] = Path.Combine(dir, "data");
         psi.Environment["Station__EmbeddedAgent"] = "false";
-        psi.Environment["CCDSVM_ADMIN_PASSWORD"] = "bench-" + Guid.NewGuid().ToString("N");
+        psi.Environment["CCDSVM_ADMIN_PASSWORD"] = password;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the station");
         // Drain the station's output so it never blocks on a full pipe; nothing here needs it.
         p.OutputDataReceived += (_, _) => { };

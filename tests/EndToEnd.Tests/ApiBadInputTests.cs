@@ -171,10 +171,11 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     public async Task Agent_connection_sending_an_announce_over_1_MiB_is_disconnected_and_the_station_stays_healthy()
     {
         const string unit = "big-talker";
+        string credential = await Admin.EnrolCredentialAsync(unit);
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
             {
-                http.Headers[HubPaths.AgentKeyHeader] = Station.AgentKey;
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = unit;
             })
             .AddMessagePackProtocol()
@@ -206,34 +207,35 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         Assert.DoesNotContain(listed.GetProperty("roots").EnumerateArray(), r => r.GetString()!.Length > 1000);
     }
 
-    [Fact]
-    public async Task Hub_negotiate_with_a_wrong_agent_key_is_refused_with_401()
+    [Theory]
+    [InlineData("enrolled", "its credential", HttpStatusCode.OK)]
+    [InlineData("enrolled", "a wrong credential", HttpStatusCode.Unauthorized)]
+    [InlineData("never-enrolled", "its neighbour's credential", HttpStatusCode.Unauthorized)]
+    [InlineData("enrolled", "no credential", HttpStatusCode.Unauthorized)]
+    public async Task Hub_negotiate_needs_the_units_own_credential(string who, string presenting, HttpStatusCode expected)
     {
+        string unit = $"negotiate-{Guid.NewGuid().ToString("N")[..6]}";
+        string credential = await Admin.EnrolCredentialAsync(unit);
         using var http = new HttpClient { BaseAddress = Station.BaseUrl, Timeout = Timeouts.Request };
-        using var wrong = new HttpRequestMessage(HttpMethod.Post, $"{HubPaths.Agent}/negotiate?negotiateVersion=1");
-        wrong.Headers.Add(HubPaths.AgentKeyHeader, "not-the-agent-key");
-        wrong.Headers.Add(HubPaths.AgentNameHeader, "intruder");
-        using var right = new HttpRequestMessage(HttpMethod.Post, $"{HubPaths.Agent}/negotiate?negotiateVersion=1");
-        right.Headers.Add(HubPaths.AgentKeyHeader, Station.AgentKey);
-        right.Headers.Add(HubPaths.AgentNameHeader, "intruder");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubPaths.Agent}/negotiate?negotiateVersion=1");
+        request.Headers.Add(HubPaths.AgentNameHeader, who == "enrolled" ? unit : unit + "-other");
+        if (presenting != "no credential")
+            request.Headers.Add(HubPaths.AgentCredentialHeader, presenting == "a wrong credential" ? credential + "x" : credential);
 
-        using var refused = await http.SendAsync(wrong);
-        using var accepted = await http.SendAsync(right);
+        using var response = await http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
-    public async Task Agent_started_with_a_wrong_key_never_comes_online()
+    public async Task Agent_started_with_an_unknown_enrolment_token_exits_with_the_reason_and_never_comes_online()
     {
-        await using var agent = await Station.StartAgentAsync("unit-wrong-key", key: "not-the-agent-key", waitOnline: false);
+        await using var agent = await Station.StartAgentAsync("unit-bad-token", waitOnline: false, token: "not-a-token");
 
-        await agent.WaitForRefusalAsync(Timeouts.UnitOnline);
+        await agent.WaitForOutputAsync("the enrolment token is not known", Timeouts.UnitOnline);
 
         var units = await Admin.GetAsync("/api/v1/units");
-        Assert.DoesNotContain(units.Body.EnumerateArray(), u => u.GetProperty("id").GetString() == "unit-wrong-key");
-        Assert.False(agent.HasExited, "the agent should keep retrying, not exit");
+        Assert.DoesNotContain(units.Body.EnumerateArray(), u => u.GetProperty("id").GetString() == "unit-bad-token");
     }
 
     private static UnitInventory Inventory(string unit, IReadOnlyList<string> roots) =>

@@ -121,10 +121,12 @@ public sealed class MonitoringBrowserTests(ITestOutputHelper output)
     /// <summary>A unit as the agent looks to the station: announce once, then one summary.</summary>
     private static async Task<HubConnection> SimulatedUnitAsync(StationProcess station, string name, double cpu, double fsUsedPercent)
     {
+        string credential;
+        using (var admin = await station.AdminAsync()) credential = await admin.EnrolCredentialAsync(name);
         var c = new HubConnectionBuilder()
             .WithUrl(new Uri(station.BaseUrl, HubPaths.Agent), http =>
             {
-                http.Headers[HubPaths.AgentKeyHeader] = station.AgentKey;
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = name;
             })
             .AddMessagePackProtocol()

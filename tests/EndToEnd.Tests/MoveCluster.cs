@@ -27,7 +27,6 @@ public sealed class MoveRelayCluster : MoveCluster
 /// </summary>
 public class MoveCluster : IAsyncLifetime
 {
-    public const string Key = "move-test-agent-key-0123456789";
     public const string Password = "Move-Test-Password-1!";
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
@@ -68,7 +67,6 @@ public class MoveCluster : IAsyncLifetime
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["ASPNETCORE_URLS"] = StationUrl;
         psi.Environment["Station__DataDirectory"] = Path.Combine(Work, "station");
-        psi.Environment["Station__AgentKey"] = Key;
         psi.Environment["Station__RecoveryGraceSeconds"] = "5";
         psi.Environment["Transfers__MaxUploadBytes"] = (64L * 1024 * 1024).ToString();
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = Password;
@@ -82,17 +80,40 @@ public class MoveCluster : IAsyncLifetime
         var t = (await token.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", t);
 
-        StartAgent("a", RootA);
-        StartAgent("b", RootB);
+        StartAgent("a", RootA, await EnrolmentTokenAsync("a"));
+        StartAgent("b", RootB, await EnrolmentTokenAsync("b"));
         await UntilOnlineAsync("a");
         await UntilOnlineAsync("b");
     }
 
-    public void StartAgent(string name, string root)
+    /// <summary>A one-time enrolment token, created as admin.</summary>
+    public async Task<string> EnrolmentTokenAsync(string unit)
+    {
+        var r = await Http.PostAsJsonAsync($"{StationUrl}/api/v1/enrolments", new { note = "move test " + unit });
+        Assert.True(r.StatusCode == HttpStatusCode.Created, $"creating an enrolment token: {r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+        return (await r.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
+    }
+
+    /// <summary>The station's signing key, read from its store as only its holder could: for forging nothing, but signing a genuine ticket a test crafts.</summary>
+    public System.Security.Cryptography.ECDsa StationKey()
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Work, "station", "station.db")};Mode=ReadOnly;Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT value FROM settings WHERE key='station_key'";
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportPkcs8PrivateKey(Convert.FromBase64String((string)cmd.ExecuteScalar()!), out _);
+        return key;
+    }
+
+    /// <summary>Starts the agent; with a token it enrols, without one it uses its state from an earlier start.</summary>
+    public void StartAgent(string name, string root, string? token = null)
     {
         string bin = Path.Combine(RepoRoot, "Unit.Agent", "bin", Configuration, "net10.0");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(bin, "Unit.Agent.dll"), "--station", StationUrl, "--name", name, "--key", Key, "--root", root }) psi.ArgumentList.Add(a);
+        string[] args = [Path.Combine(bin, "Unit.Agent.dll"), "--station", StationUrl, "--name", name, "--root", root, "--state", Path.Combine(Work, "state-" + name)];
+        if (token is not null) args = [.. args, "--enrol", token];
+        foreach (var a in args) psi.ArgumentList.Add(a);
         var output = _agentOutput.GetOrAdd(name, _ => new ConcurrentQueue<string>());
         _agents[name] = Start(psi, output);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
@@ -40,7 +41,6 @@ public sealed class RecordingDispatcher : IAgentDispatcher
 public sealed class EngineHarness : IDisposable
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
-    public const string AgentKey = "test-agent-key-0123456789";
 
     private readonly TempStore _store = new();
 
@@ -55,7 +55,6 @@ public sealed class EngineHarness : IDisposable
             DataDirectory = _store.Directory,
             MaxTasks = maxTasks,
             MaxTasksPerUser = maxTasksPerUser,
-            AgentKey = AgentKey,
             RecoveryGraceSeconds = graceSeconds,
             EmbeddedAgent = false,
         };
@@ -71,7 +70,9 @@ public sealed class EngineHarness : IDisposable
     public TaskEngine Engine { get; private set; } = null!;
     public AccessControl Access { get; private set; } = null!;
     public Ccdsvm.Station.Core.Users.PendingPasswords Passwords { get; } = new();
-    public StationSecrets Secrets { get; private set; } = null!;
+    public StationKeys Keys { get; private set; } = null!;
+    public AuditLog Audit { get; private set; } = null!;
+    public UnitTickets Tickets { get; private set; } = null!;
 
     /// <summary>The people the engine tests submit as; each holds Operator on /units (run tasks, see and cancel their own).</summary>
     public static readonly string[] Operators = ["alice", "bob", "carol", "dave", "erin"];
@@ -83,17 +84,19 @@ public sealed class EngineHarness : IDisposable
     private void Start()
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Keys ??= new StationKeys(Db);
+        Audit = new AuditLog(Db);
+        using (var c = Db.Open())
+            foreach (var name in Operators)
+                AccessControl.Grant(c, null, "/units", name, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
+        Access = new AccessControl(Db, Audit);
+        Tickets = new UnitTickets(Keys, Access, Audit, options);
         Units = new UnitRegistry(Db);
         Locks = new LockManager();
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
-        using (var c = Db.Open())
-            foreach (var name in Operators)
-                AccessControl.Grant(c, null, "/units", name, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
-        Access = new AccessControl(Db, new Audit.AuditLog(Db));
-        Secrets = new StationSecrets(options, Db);
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            Secrets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
+            Tickets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
             stationExecutors: [new Ccdsvm.Station.Core.Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
     }
 
@@ -139,6 +142,7 @@ public sealed class EngineHarness : IDisposable
     public void Dispose()
     {
         Engine.Dispose();
+        Keys.Dispose();
         _store.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
@@ -175,7 +176,14 @@ public sealed class TaskEngineAdmissionTests : IDisposable
         var (unit, order) = Assert.Single(_h.Dispatcher.Orders);
         Assert.Equal("a", unit);
         Assert.Equal((task.Id, TaskKinds.MaintenanceHold, "alice"), (order.TaskId, order.Kind, order.Owner));
-        Assert.True(TaskOrderSigning.Verify(order, AgentKey));
+        using var pinned = TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
+        var ticket = TicketSigning.Open(order.Ticket!, pinned);
+        Assert.NotNull(ticket);
+        Assert.Equal((task.Id, TaskKinds.MaintenanceHold, "a", "alice"), (ticket.TaskId, ticket.Kind, ticket.Target, ticket.User));
+        Assert.Equal(["/units/a/disks/sdb"], ticket.Resources);
+        Assert.Equal(TaskTicket.HashParameters(order.ParametersJson), ticket.ParametersSha256);
+        Assert.InRange(ticket.ExpiresAt - ticket.IssuedAt, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(6));
+        Assert.Equal(32, ticket.Nonce.Length);
         Assert.Equal("dispatched to a", task.Stage);
         Assert.InRange(task.CreatedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
         var held = Assert.Single(task.HeldLocks);

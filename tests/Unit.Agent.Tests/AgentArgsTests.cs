@@ -8,33 +8,35 @@ public class AgentArgsTests
     public void ToConfiguration_ShortOptions_MapOntoAgentSection()
     {
         var config = AgentArgs.ToConfiguration(
-            ["--station", "http://10.0.0.1:5080", "--name", "unit-a", "--key", "k3y", "--mount-root", "/mnt/x", "--parent", "station"]);
+            ["--station", "http://10.0.0.1:5080", "--name", "unit-a", "--enrol", "t0ken", "--mount-root", "/mnt/x", "--parent", "station", "--state", "/var/lib/ccdsvm"]);
 
         Assert.Equal(new Dictionary<string, string?>
         {
             ["Agent:StationUrl"] = "http://10.0.0.1:5080",
             ["Agent:Name"] = "unit-a",
-            ["Agent:Key"] = "k3y",
+            ["Agent:EnrolToken"] = "t0ken",
             ["Agent:MountRoot"] = "/mnt/x",
             ["Agent:Parent"] = "station",
+            ["Agent:StateDirectory"] = "/var/lib/ccdsvm",
         }, config);
     }
 
     [Fact]
     public void ToConfiguration_RepeatedRootAndDevice_BecomeIndexedLists()
     {
-        var config = AgentArgs.ToConfiguration(["--root", "/srv/a", "--device", "/dev/loop*", "--root", "/srv/b"]);
+        var config = AgentArgs.ToConfiguration(["--root", "/srv/a", "--device", "/dev/loop*", "--root", "/srv/b", "--deny-kind", "storage.mkfs"]);
 
         Assert.Equal("/srv/a", config["Agent:Roots:0"]);
         Assert.Equal("/srv/b", config["Agent:Roots:1"]);
         Assert.Equal("/dev/loop*", config["Agent:Devices:0"]);
-        Assert.Equal(3, config.Count);
+        Assert.Equal("storage.mkfs", config["Agent:DenyKinds:0"]);
+        Assert.Equal(4, config.Count);
     }
 
     [Fact]
     public void ToConfiguration_OptionWithoutValueAtTheEnd_IsIgnored()
     {
-        var config = AgentArgs.ToConfiguration(["--name", "unit-a", "--key"]);
+        var config = AgentArgs.ToConfiguration(["--name", "unit-a", "--enrol"]);
 
         Assert.Single(config);
         Assert.Equal("unit-a", config["Agent:Name"]);
@@ -44,7 +46,7 @@ public class AgentArgsTests
     public void ToConfiguration_AgentSectionBindsIntoOptions()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(AgentArgs.ToConfiguration(["--name", "unit-b", "--key", "k", "--root", "/srv/a", "--root", "/srv/b"]))
+            .AddInMemoryCollection(AgentArgs.ToConfiguration(["--name", "unit-b", "--enrol", "t", "--root", "/srv/a", "--root", "/srv/b"]))
             .Build();
         var options = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>()!;
 
@@ -64,16 +66,15 @@ public class AgentArgsTests
     [Fact]
     public void Validate_UpperCaseName_RefusedWithMessage()
     {
-        var options = new AgentOptions { Name = "Unit_A", Key = "k" };
+        var options = new AgentOptions { Name = "Unit_A" };
         var ex = Assert.Throws<InvalidOperationException>(options.Validate);
         Assert.Contains("Agent:Name 'Unit_A' must be lower-case letters, digits and dashes", ex.Message);
     }
 
     [Fact]
-    public void Validate_MissingKey_RefusedWithHint()
+    public void Obsolete_SharedKeyOption_IsNamedWithTheEnrolmentHint()
     {
-        var options = new AgentOptions { Name = "unit-a" };
-        var ex = Assert.Throws<InvalidOperationException>(options.Validate);
-        Assert.Contains("--key", ex.Message);
+        Assert.Contains("--enrol", AgentArgs.Obsolete(["--name", "unit-a", "--key", "k"]));
+        Assert.Null(AgentArgs.Obsolete(["--name", "unit-a", "--enrol", "t"]));
     }
 }

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Security;
 
@@ -6,14 +8,20 @@ namespace Ccdsvm.Unit.Agent.Tests;
 
 public sealed class MoveTicketCheckTests : IDisposable
 {
-    private const string Key = "k";
+    private readonly ECDsa _station = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _pinned;
     private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-ticket-").FullName;
     private readonly TicketCheck _check;
 
-    public MoveTicketCheckTests() => _check = new TicketCheck("a", Key, new PathGuard([_root]));
+    public MoveTicketCheckTests()
+    {
+        _pinned = TicketSigning.ImportPublicKey(TicketSigning.ExportPublicKey(_station));
+        _check = new TicketCheck("a", token => TransferTicketSigning.Decode(token, _pinned), new PathGuard([_root]));
+    }
 
-    private string Ticket(string sourcePath, string sourceUnit = "a", bool delete = false, int minutes = 5, string key = Key) =>
-        TransferTicketSigning.Encode(new TransferTicket(1, sourceUnit, sourcePath, "b", "/dst", -1, delete, DateTimeOffset.UtcNow.AddMinutes(minutes)), key);
+    private string Ticket(string sourcePath, string sourceUnit = "a", bool delete = false, int minutes = 5, ECDsa? key = null) =>
+        TransferTicketSigning.Encode(new TransferTicket(1, sourceUnit, sourcePath, "b", "/dst", -1, delete, DateTimeOffset.UtcNow.AddMinutes(minutes)), key ?? _station);
 
     [Fact]
     public void Read_UnderGrantedTree_Allowed()
@@ -38,7 +46,10 @@ public sealed class MoveTicketCheckTests : IDisposable
     [Fact]
     public void Forged_Expired_AndCopyTicketDelete_Refused()
     {
-        Assert.Contains("signature", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, key: "other"))).Message);
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, key: _other))).Message);
+        var genuine = Ticket(_root);
+        var tampered = genuine[..5] + (genuine[5] == 'A' ? 'B' : 'A') + genuine[6..];
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => _check.Verify(tampered)).Message);
         Assert.Contains("expired", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, minutes: -1))).Message);
         var copy = _check.Verify(Ticket(Path.Combine(_root, "f")));
         Assert.Contains("does not allow deleting", Assert.Throws<TicketRefused>(() => _check.DeletablePath(copy, Path.Combine(_root, "f"))).Message);
@@ -53,5 +64,11 @@ public sealed class MoveTicketCheckTests : IDisposable
         Assert.Contains("outside this unit's roots", Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, Path.Combine(_root, "tree", "out", "passwd"))).Message);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_root, recursive: true);
+        _station.Dispose();
+        _other.Dispose();
+        _pinned.Dispose();
+    }
 }

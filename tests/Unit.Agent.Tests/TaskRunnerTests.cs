@@ -29,7 +29,7 @@ public sealed class TaskRunnerTests : IDisposable
     public void Dispose() => _tmp.Dispose();
 
     private static TaskOrder Order(long id, string kind, object parameters) =>
-        new(id, kind, JsonSerializer.Serialize(parameters), "alice", DateTimeOffset.UtcNow, "");
+        new(id, kind, JsonSerializer.Serialize(parameters), "alice", DateTimeOffset.UtcNow, null);
 
     [Fact]
     public async Task FsChecksum_Of64MiBFile_EqualsSha256AndReportsStagesProgressAndThread()
@@ -172,7 +172,7 @@ public sealed class TaskRunnerTests : IDisposable
     public async Task Start_InvalidParametersJson_Fails()
     {
         var reporter = new RecordingReporter();
-        _runner.Start(new TaskOrder(8, TaskKinds.FsList, "{not json", "alice", DateTimeOffset.UtcNow, ""), reporter);
+        _runner.Start(new TaskOrder(8, TaskKinds.FsList, "{not json", "alice", DateTimeOffset.UtcNow, null), reporter);
 
         var result = await reporter.Result.WaitAsync(Limit);
 

@@ -2,6 +2,8 @@ using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.AspNetCore.Components;
 using Ccdsvm.Station.Core.Users;
 
 namespace Ccdsvm.Console.Blazor.Components.Access;
@@ -22,6 +24,13 @@ public partial class AccessPage
     private string? _newPassword;
     private string? _newGroups;
     private string? _newGroup;
+    private string? _enrolNote;
+    private EnrolmentCreated? _newToken;
+    private IReadOnlyList<EnrolmentView> _enrolments = [];
+    private IReadOnlyList<UnitView> _units = [];
+    private string _stationUrl = "";
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private string? GrantPathError =>
         string.IsNullOrWhiteSpace(_grantPath) || !_grantPath.StartsWith('/') ? "a path starting with /" :
@@ -41,6 +50,12 @@ public partial class AccessPage
 
     private void Load()
     {
+        _stationUrl = Navigation.BaseUri.TrimEnd('/');
+        if (Admin.MayEnrol)
+        {
+            _enrolments = Admin.Enrolments().Value ?? [];
+            _units = Admin.Units();
+        }
         _acl = Admin.Acl().Value ?? [];
         _users = Admin.Users().Value ?? [];
         _groups = Admin.Groups().Value ?? [];
@@ -74,6 +89,23 @@ public partial class AccessPage
         {
             _busy = false;
         }
+    }
+
+    private void CreateToken()
+    {
+        var created = Admin.CreateEnrolment(_enrolNote, null);
+        _failed = !created.Ok;
+        _newToken = created.Value;
+        _message = created.Ok ? $"enrolment token #{created.Value!.Id} created" : created.Error!.Message;
+        Load();
+    }
+
+    private void Revoke(string unit)
+    {
+        var revoked = Admin.RevokeUnit(unit);
+        _failed = !revoked.Ok;
+        _message = revoked.Ok ? $"unit {unit} revoked; {revoked.Value!.ConnectionsClosed} connection(s) closed; it needs a new token to come back" : revoked.Error!.Message;
+        Load();
     }
 
     public void Dispose() => _subscription?.Dispose();

@@ -1,19 +1,24 @@
 namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 
-/// <summary>A real Unit.Agent process with its own root and working directory, connected to a <see cref="StationProcess"/>.</summary>
+/// <summary>
+/// A real Unit.Agent process with its own root, state directory and working directory, connected to a
+/// <see cref="StationProcess"/>. It enrols with a one-time token the first time; a restart reuses its state.
+/// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly TempDir _work;
     private readonly TempDir _root;
     private readonly StationProcess _station;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private ManagedProcess? _process;
 
-    private AgentProcess(StationProcess station, string name)
+    private AgentProcess(StationProcess station, string name, IReadOnlyDictionary<string, string>? environment)
     {
         _station = station;
         Name = name;
         _work = new TempDir($"{name}-work");
         _root = new TempDir($"{name}-root");
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     public string Name { get; }
@@ -21,19 +26,19 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>The directory this unit allows file work in.</summary>
     public string Root => _root.Path;
 
+    /// <summary>Where the agent keeps its credential and the pinned station key.</summary>
+    public string StateDirectory => Path.Combine(_work.Path, "state");
+
     public string Output => _process?.Output ?? "(not started)";
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    public static async Task<AgentProcess> StartAsync(StationProcess station, string name, string key, bool waitOnline)
+    public static async Task<AgentProcess> StartAsync(StationProcess station, string name, string? token, bool waitOnline, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var agent = new AgentProcess(station, name);
+        var agent = new AgentProcess(station, name, environment);
         try
         {
-            agent._process = new ManagedProcess(name, RepoPaths.AgentDll,
-                ["--station", station.BaseUrl.ToString().TrimEnd('/'), "--name", name, "--key", key, "--root", agent.Root],
-                new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = "Development" }, agent._work.Path);
-            if (waitOnline) await agent.WaitUnitOnlineAsync(Timeouts.UnitOnline);
+            await agent.LaunchAsync(token, waitOnline);
             return agent;
         }
         catch (Exception ex)
@@ -44,11 +49,28 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the agent and starts it again with the same state and root: without a token unless one is given.</summary>
+    public async Task RestartAsync(string? token = null, bool waitOnline = true)
+    {
+        _process?.Dispose();
+        _process = null;
+        await LaunchAsync(token, waitOnline);
+    }
+
+    private async Task LaunchAsync(string? token, bool waitOnline)
+    {
+        string[] args = ["--station", _station.BaseUrl.ToString().TrimEnd('/'), "--name", Name, "--root", Root, "--state", StateDirectory];
+        if (token is not null) args = [.. args, "--enrol", token];
+        var env = new Dictionary<string, string>(_environment) { ["DOTNET_ENVIRONMENT"] = "Development", ["Agent__MaxReconnectDelaySeconds"] = "2" };
+        _process = new ManagedProcess(Name, RepoPaths.AgentDll, args, env, _work.Path);
+        if (waitOnline) await WaitUnitOnlineAsync(Timeouts.UnitOnline);
+    }
+
     /// <summary>Polls GET /api/v1/units until this unit is listed online.</summary>
     public async Task WaitUnitOnlineAsync(TimeSpan timeout)
     {
         using var api = await _station.AdminAsync();
-        await api.WaitUnitStatusAsync(Name, "online", timeout, () => _process is null || _process.HasExited ? "the agent process exited" : null);
+        await api.WaitUnitStatusAsync(Name, "online", timeout, () => _process is null || _process.HasExited ? "the agent process exited:\n" + Output : null);
     }
 
     /// <summary>Waits until the agent has logged that the station refused it with 401 at least twice (it keeps retrying).</summary>
@@ -58,6 +80,10 @@ public sealed class AgentProcess : IAsyncDisposable
         await _process.WaitForOutputAsync("401", timeout);
         await _process.WaitForOutputAsync("(attempt 2)", timeout);
     }
+
+    /// <summary>Waits for a line of the agent's output.</summary>
+    public Task WaitForOutputAsync(string needle, TimeSpan timeout) =>
+        (_process ?? throw new InvalidOperationException("not started")).WaitForOutputAsync(needle, timeout);
 
     /// <summary>Kills the agent process (its unit goes offline at the station); the temp dirs stay until dispose.</summary>
     public void Stop() => _process?.Kill();

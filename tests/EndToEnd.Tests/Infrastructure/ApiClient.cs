@@ -156,5 +156,24 @@ public sealed class ApiClient : IDisposable
         Assert.True(granted.Status == HttpStatusCode.OK, $"granting {role} on {path} to {username}: {granted}");
     }
 
+    /// <summary>POST /api/v1/enrolments (as an administrator) and return the one-time token.</summary>
+    public async Task<string> CreateEnrolmentTokenAsync(string? note = null, int? expiresInMinutes = null)
+    {
+        var response = await PostJsonAsync("/api/v1/enrolments", new { note, expiresInMinutes });
+        if (response.Status != HttpStatusCode.Created)
+            throw new InvalidOperationException($"creating an enrolment token was refused: {response}");
+        return response.Body.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>Enrols <paramref name="unit"/> as an agent would (a token, then the anonymous redeem) and returns its credential.</summary>
+    public async Task<string> EnrolCredentialAsync(string unit)
+    {
+        string token = await CreateEnrolmentTokenAsync($"e2e {unit}");
+        var response = await PostJsonAsync(Shared.Contracts.EnrolmentRoutes.Redeem, new { token, unit });
+        if (response.Status != HttpStatusCode.OK)
+            throw new InvalidOperationException($"redeeming the enrolment token for {unit} was refused: {response}");
+        return response.Body.GetProperty("credential").GetString()!;
+    }
+
     public void Dispose() => _http.Dispose();
 }

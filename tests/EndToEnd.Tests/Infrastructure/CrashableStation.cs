@@ -11,7 +11,7 @@ public sealed class CrashableStation : IAsyncDisposable
     private readonly TempDir _work = new("crash-work");
     private readonly TempDir _data = new("crash-data");
     private readonly TempDir _root = new("crash-root");
-    private readonly Dictionary<string, (ManagedProcess Process, TempDir Root)> _agents = [];
+    private readonly Dictionary<string, (ManagedProcess Process, TempDir Root, TempDir State)> _agents = [];
     private readonly int _graceSeconds;
     private ManagedProcess? _process;
 
@@ -22,7 +22,6 @@ public sealed class CrashableStation : IAsyncDisposable
     }
 
     public const string Password = "crash-admin-password";
-    public const string Key = "crash-agent-key-0123456789";
 
     public Uri BaseUrl { get; }
     public string DataDirectory => _data.Path;
@@ -36,7 +35,6 @@ public sealed class CrashableStation : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
             ["Station__DataDirectory"] = _data.Path,
-            ["Station__AgentKey"] = Key,
             ["Station__RecoveryGraceSeconds"] = _graceSeconds.ToString(CultureInfo.InvariantCulture),
             ["CCDSVM_ADMIN_PASSWORD"] = Password,
             ["Agent__Roots__0"] = _root.Path,
@@ -53,13 +51,16 @@ public sealed class CrashableStation : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Starts an agent that enrols with a one-time token created through <paramref name="api"/> (as admin).</summary>
     public async Task<string> StartAgentAsync(ApiClient api, string name)
     {
+        string token = await api.CreateEnrolmentTokenAsync($"e2e {name}");
         var root = new TempDir(name + "-root");
+        var state = new TempDir(name + "-state");
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
-            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--key", Key, "--root", root.Path],
+            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
             new Dictionary<string, string> { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
-        _agents[name] = (process, root);
+        _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
         return root.Path;
     }
@@ -70,10 +71,11 @@ public sealed class CrashableStation : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        foreach (var (process, root) in _agents.Values)
+        foreach (var (process, root, state) in _agents.Values)
         {
             process.Dispose();
             root.Dispose();
+            state.Dispose();
         }
         _process?.Dispose();
         _root.Dispose();

@@ -5,7 +5,6 @@ namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 public sealed record StationSettings
 {
     public string AdminPassword { get; init; } = "admin-password-e2e-" + Guid.NewGuid().ToString("N")[..8];
-    public string AgentKey { get; init; } = "agent-key-e2e-" + Guid.NewGuid().ToString("N");
     public int? MaxTasks { get; init; }
     public int? RecoveryGraceSeconds { get; init; }
     public bool EmbeddedAgent { get; init; } = true;
@@ -36,7 +35,11 @@ public sealed class StationProcess : IAsyncDisposable
     public int Port { get; }
     public Uri BaseUrl { get; }
     public string AdminPassword => Settings.AdminPassword;
-    public string AgentKey => Settings.AgentKey;
+
+    /// <summary>The station's store directory (station.db), for reading what the API does not show yet.</summary>
+    public string DataDirectory => _data.Path;
+
+    public string DatabasePath => Path.Combine(_data.Path, "station.db");
 
     /// <summary>The directory the station's own unit (<c>station</c>) allows file work in.</summary>
     public string StationRoot => _root.Path;
@@ -70,7 +73,6 @@ public sealed class StationProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
             ["Station__DataDirectory"] = _data.Path,
             ["CCDSVM_ADMIN_PASSWORD"] = Settings.AdminPassword,
-            ["Station__AgentKey"] = Settings.AgentKey,
             ["Agent__Roots__0"] = _root.Path,
             ["Station__EmbeddedAgent"] = Settings.EmbeddedAgent ? "true" : "false",
         };
@@ -107,9 +109,28 @@ public sealed class StationProcess : IAsyncDisposable
     /// <summary>An API client signed in as admin.</summary>
     public Task<ApiClient> AdminAsync() => ApiClient.SignInAsync(BaseUrl, "admin", Settings.AdminPassword);
 
-    /// <summary>Starts a standalone agent process connected to this station with its key.</summary>
-    public Task<AgentProcess> StartAgentAsync(string name, string? key = null, bool waitOnline = true) =>
-        AgentProcess.StartAsync(this, name, key ?? Settings.AgentKey, waitOnline);
+    /// <summary>
+    /// Starts a standalone agent process that enrols with a one-time token created through the REST API as
+    /// admin (or with <paramref name="token"/> when given), then connects with its own credential.
+    /// </summary>
+    public async Task<AgentProcess> StartAgentAsync(string name, bool waitOnline = true, string? token = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (token is null)
+        {
+            using var admin = await AdminAsync();
+            token = await admin.CreateEnrolmentTokenAsync($"e2e {name}");
+        }
+        return await AgentProcess.StartAsync(this, name, token, waitOnline, environment);
+    }
+
+    /// <summary>Stops the station (SIGKILL) and starts it again on the same store and port; waits for /healthz.</summary>
+    public async Task RestartAsync()
+    {
+        _process?.Dispose();
+        _process = null;
+        Start();
+        await WaitHealthyAsync(Timeouts.Startup);
+    }
 
     public async ValueTask DisposeAsync()
     {

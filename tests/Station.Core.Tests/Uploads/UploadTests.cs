@@ -26,7 +26,7 @@ public sealed class UploadTests : IDisposable
         _h = new EngineHarness(preparer: h =>
         {
             _store = NewStore(h);
-            var tickets = new TransferTickets(h.Units, h.Secrets, Options.Create(_transfers), _time);
+            var tickets = new TransferTickets(h.Units, h.Keys, Options.Create(_transfers), _time);
             _orders = new UploadOrders(_store, tickets);
             return new OrderPreparers(tickets, _orders);
         });
@@ -143,7 +143,8 @@ public sealed class UploadTests : IDisposable
         Assert.Equal(bytes.Length, granted.GetProperty("size").GetInt64());
         Assert.Equal(upload.Sha256, granted.GetProperty("sha256").GetString());
         string token = granted.GetProperty("ticket").GetString()!;
-        var ticket = TransferTicketSigning.Decode(token, AgentKey);
+        using var pinned = Ccdsvm.Shared.Contracts.Tickets.TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
+        var ticket = TransferTicketSigning.Decode(token, pinned);
         Assert.Equal(new TransferTicket(task.Id, DataPlaneRoutes.UploadsSource, upload.UploadId, "a", "/srv/data/f.bin", bytes.Length, true, ticket!.ExpiresAt), ticket);
 
         Assert.Equal(_store.DataPath(upload.UploadId), _orders.Authorise(token, upload.UploadId, delete: false).Value);

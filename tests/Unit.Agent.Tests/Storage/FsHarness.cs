@@ -27,7 +27,7 @@ public sealed class FsHarness
     public async Task<StorageLab.Outcome> RunAsync(string kind, object parameters)
     {
         var reporter = new Reporter();
-        _runner.Start(new TaskOrder(Interlocked.Increment(ref _next), kind, JsonSerializer.Serialize(parameters), "tester", DateTimeOffset.UtcNow, ""), reporter);
+        _runner.Start(new TaskOrder(Interlocked.Increment(ref _next), kind, JsonSerializer.Serialize(parameters), "tester", DateTimeOffset.UtcNow, null), reporter);
         var result = await reporter.Result.Task.WaitAsync(TimeSpan.FromMinutes(1));
         return new StorageLab.Outcome(result, [], reporter.Stages.ToList());
     }

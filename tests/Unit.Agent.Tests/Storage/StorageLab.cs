@@ -34,7 +34,6 @@ public sealed class StorageLab : IAsyncDisposable
         Options = new AgentOptions
         {
             Name = "lab",
-            Key = "k",
             Devices = ["/dev/loop*"],
             MountRoot = Path.Combine(Dir, "mnt"),
             DataDirectory = Path.Combine(Dir, "data"),
@@ -74,7 +73,7 @@ public sealed class StorageLab : IAsyncDisposable
     {
         var reporter = new RecordingReporter();
         long id = Interlocked.Increment(ref _nextTask);
-        Runner.Start(new TaskOrder(id, kind, JsonSerializer.Serialize(parameters), "tester", DateTimeOffset.UtcNow, ""), reporter);
+        Runner.Start(new TaskOrder(id, kind, JsonSerializer.Serialize(parameters), "tester", DateTimeOffset.UtcNow, null), reporter);
         var result = await reporter.Result.Task.WaitAsync(TimeSpan.FromMinutes(3));
         return new Outcome(result, reporter.Lines.ToList(), reporter.Stages.ToList());
     }

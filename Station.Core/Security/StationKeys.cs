@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Store;
+using Dapper;
+
+namespace Ccdsvm.Station.Core.Security;
+
+/// <summary>
+/// The station's ECDSA P-256 key pair: generated once and kept in the store (<c>settings.station_key</c>,
+/// PKCS#8). It signs every task ticket and transfer ticket; units pin its public key when they enrol.
+/// </summary>
+public sealed class StationKeys : IDisposable
+{
+    private const string SettingKey = "station_key";
+    private readonly ECDsa _key;
+    private readonly object _gate = new();
+
+    public StationKeys(StationDb db)
+    {
+        using var c = db.Open();
+        var stored = c.ExecuteScalar<string?>("SELECT value FROM settings WHERE key=@SettingKey", new { SettingKey });
+        _key = ECDsa.Create();
+        if (stored is null)
+        {
+            _key.GenerateKey(ECCurve.NamedCurves.nistP256);
+            var pkcs8 = Convert.ToBase64String(_key.ExportPkcs8PrivateKey());
+            // A concurrent first start keeps whichever key landed first.
+            c.Execute("INSERT OR IGNORE INTO settings(key, value) VALUES (@SettingKey, @pkcs8)", new { SettingKey, pkcs8 });
+            stored = c.ExecuteScalar<string>("SELECT value FROM settings WHERE key=@SettingKey", new { SettingKey });
+        }
+        _key.ImportPkcs8PrivateKey(Convert.FromBase64String(stored!), out _);
+        PublicKey = TicketSigning.ExportPublicKey(_key);
+    }
+
+    /// <summary>The public key as units pin it (SubjectPublicKeyInfo, base64).</summary>
+    public string PublicKey { get; }
+
+    // ECDsa instances are not documented as thread-safe: one signer at a time.
+    public SignedTicket Sign(TaskTicket ticket)
+    {
+        lock (_gate) return TicketSigning.Sign(ticket, _key);
+    }
+
+    /// <summary>Runs <paramref name="use"/> with the key under the same lock (transfer tickets sign and verify with it).</summary>
+    public T With<T>(Func<ECDsa, T> use)
+    {
+        lock (_gate) return use(_key);
+    }
+
+    public void Dispose() => _key.Dispose();
+}

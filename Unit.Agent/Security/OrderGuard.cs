@@ -1,0 +1,87 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Unit.Agent.Enrolment;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Unit.Agent.Security;
+
+/// <summary>
+/// The unit's check of every order before anything runs: the station's ticket (<see cref="TicketVerifier"/>:
+/// signature by the pinned key, this unit, this task and kind, validity, no replay, Agent:DenyKinds, the
+/// order's parameters) and the unit's own policy on the ticket's resources: files and directories inside
+/// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list.
+/// </summary>
+public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, ILogger<OrderGuard> logger, TimeProvider? time = null)
+{
+    private readonly object _gate = new();
+    private TicketVerifier? _verifier;
+
+    /// <summary>Returns null when the order may run, otherwise the refusal, worded "refused by the unit: …".</summary>
+    public string? Refusal(TaskOrder order)
+    {
+        var verifier = Verifier();
+        if (verifier is null) return UnitRefusal.Because("it is not enrolled yet, so it has no station key to check the ticket against");
+        var refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket)
+            ?? PolicyRefusal(ticket!);
+        if (refusal is not null) LogRefused(order.TaskId, order.Kind, refusal);
+        return refusal;
+    }
+
+    private TicketVerifier? Verifier()
+    {
+        lock (_gate)
+        {
+            if (_verifier is not null) return _verifier;
+            var key = credentials.NewStationKey();
+            if (key is null) return null;
+            var o = options.Value;
+            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time);
+        }
+    }
+
+    private string? PolicyRefusal(TaskTicket ticket)
+    {
+        // maintenance.hold only holds locks at the station; it touches nothing here.
+        if (ticket.Kind == TaskKinds.MaintenanceHold) return null;
+        var o = options.Value;
+        string own = $"/units/{o.Name}/";
+        foreach (var resource in ticket.Resources)
+        {
+            if (!resource.StartsWith(own, StringComparison.Ordinal)) continue;
+            string rest = resource[own.Length..];
+            if (rest == "fs" || rest.StartsWith("fs/", StringComparison.Ordinal))
+            {
+                string path = "/" + rest[2..].TrimStart('/');
+                if (!PathAllowed(path, o))
+                    return UnitRefusal.Because($"its local policy does not allow '{path}': it is outside this unit's roots (Agent:Roots: {string.Join(", ", paths.Roots)}) and its mount root (Agent:MountRoot: {o.MountRoot})");
+            }
+            else if (rest.StartsWith("disks/", StringComparison.Ordinal))
+            {
+                string device = "/dev/" + rest["disks/".Length..];
+                if (!o.Devices.Any(g => DeviceGuard.Matches(g, device) || DeviceGuard.Matches(Path.GetFileName(g), Path.GetFileName(device))))
+                    return UnitRefusal.Because($"its local policy does not allow the device '{device}' (Agent:Devices: {(o.Devices.Count == 0 ? "none" : string.Join(", ", o.Devices))})");
+            }
+        }
+        return null;
+    }
+
+    private bool PathAllowed(string path, AgentOptions o)
+    {
+        try
+        {
+            paths.Resolve(path);
+            return true;
+        }
+        catch (TaskFailure)
+        {
+            string mountRoot = PathGuard.RealPath(Path.GetFullPath(o.MountRoot)).TrimEnd('/');
+            string real = PathGuard.RealPath(Path.GetFullPath(path));
+            return real.StartsWith(mountRoot + "/", StringComparison.Ordinal);
+        }
+    }
+
+    [LoggerMessage(320, LogLevel.Warning, "Refused the order for task {TaskId} ({Kind}): {Reason}")]
+    private partial void LogRefused(long taskId, string kind, string reason);
+}

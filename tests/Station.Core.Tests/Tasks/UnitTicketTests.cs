@@ -1,0 +1,68 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Security;
+using static Ccdsvm.Station.Core.Tests.EngineHarness;
+
+namespace Ccdsvm.Station.Core.Tests.Tasks;
+
+/// <summary>The station's half of level 2: what the ticket of a dispatch says, and how a unit's refusal is recorded.</summary>
+[Collection(StoreCollection.Name)]
+public sealed class UnitTicketTests : IDisposable
+{
+    private readonly EngineHarness _h = new();
+
+    public UnitTicketTests() => _h.Online("a");
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task Dispatch_TicketNamesTheOwnersGroupsAndTheTasksLockResources()
+    {
+        using (var c = _h.Db.Open())
+        {
+            Dapper.SqlMapper.Execute(c, "INSERT INTO users(name, password_hash, created_at) VALUES ('alice', 'x', '2025-01-01T00:00:00Z')");
+            Dapper.SqlMapper.Execute(c, "INSERT INTO groups(name, created_at) VALUES ('ops', '2025-01-01T00:00:00Z')");
+            Dapper.SqlMapper.Execute(c, "INSERT INTO group_members(group_name, username) VALUES ('ops', 'alice')");
+        }
+        // The harness built its ACL snapshot before the rows above: a fresh one sees the group.
+        var tickets = new UnitTickets(_h.Keys, new AccessControl(_h.Db, _h.Audit), _h.Audit, Microsoft.Extensions.Options.Options.Create(_h.Options));
+        var signed = tickets.Issue(9, TaskKinds.FsChecksum, "a", "alice", ["/units/a/fs/srv/x", "/units/a/fs/srv/x"], "{}");
+
+        using var pinned = TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
+        var ticket = TicketSigning.Open(signed, pinned)!;
+        Assert.Equal(["ops"], ticket.Groups);
+        Assert.Equal(["/units/a/fs/srv/x"], ticket.Resources);
+
+        var task = await _h.SubmitOk(Checksum("/srv/data/f"));
+        var (_, order) = Assert.Single(_h.Dispatcher.Orders);
+        var sent = TicketSigning.Open(order.Ticket!, pinned)!;
+        Assert.Equal((task.Id, "alice", "a"), (sent.TaskId, sent.User, sent.Target));
+        Assert.Equal(["/units/a/fs/srv/data/f"], sent.Resources);
+    }
+
+    [Fact]
+    public async Task UnitRefusal_EndsTheTaskFailed_AndIsAuditedAgainstTheOwner()
+    {
+        var task = await _h.SubmitOk(Hold("disks/sdb"));
+
+        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: the ticket expired at 10:00:00 UTC", DateTimeOffset.UtcNow)).WaitAsync(Limit);
+
+        Assert.Equal("failed", _h.View(task.Id).State);
+        var entry = Assert.Single(_h.Audit.Query(new AuditQuery(Action: UnitTickets.RefusedAction)));
+        Assert.Equal(("alice", "a", AuditOutcomes.Refused), (entry.Actor, entry.Target, entry.Outcome));
+        Assert.Contains("the ticket expired", entry.Detail);
+    }
+
+    [Fact]
+    public async Task OrdinaryFailure_OrAReportForAnotherUnitsTask_IsNotARefusal()
+    {
+        var task = await _h.SubmitOk(Hold("disks/sdb"));
+
+        await _h.Engine.OnResultAsync("b", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: forged", DateTimeOffset.UtcNow)).WaitAsync(Limit);
+        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "disk is busy", DateTimeOffset.UtcNow)).WaitAsync(Limit);
+
+        Assert.Equal("failed", _h.View(task.Id).State);
+        Assert.Empty(_h.Audit.Query(new AuditQuery(Action: UnitTickets.RefusedAction)));
+    }
+}
