@@ -98,7 +98,7 @@ public sealed class TaskEngineEndToEndTests
     [Fact]
     public async Task AgentKilledMidTask_TaskIsInterruptedAfterTheGrace_WithTheReasonAndItsLocksReleased()
     {
-        await using var station = new CrashableStation(graceSeconds: 3);
+        await using var station = new CrashableStation(graceSeconds: 10);
         using var api = await station.StartAsync();
         await station.StartAgentAsync(api, "unit-b");
         long id = await api.StartAsync("maintenance.hold", "unit-b", Hold("disks/sdx", 300));
