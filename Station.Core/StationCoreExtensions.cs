@@ -45,6 +45,9 @@ public static class StationCoreExtensions
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<IStationExecutor, UserTaskExecutor>();
         services.AddSingleton<IStationExecutor, GrantTaskExecutor>();
+        services.AddSingleton<EnrolTaskExecutor>();
+        services.AddSingleton<IStationExecutor>(sp => sp.GetRequiredService<EnrolTaskExecutor>());
+        services.AddSingleton<UnitEnrolment>();
         services.AddSingleton<UnitTickets>();
         services.AddSingleton<AgentConnections>();
         services.AddSingleton<IUnitConnections>(sp => sp.GetRequiredService<AgentConnections>());

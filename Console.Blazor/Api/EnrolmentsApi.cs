@@ -12,7 +12,7 @@ public static class EnrolmentsApi
     public static RouteGroupBuilder MapEnrolmentsApi(this RouteGroupBuilder secured, RouteGroupBuilder anonymous)
     {
         var enrolments = secured.MapGroup("/enrolments").WithTags("Enrolment");
-        enrolments.MapPost("", async (HttpContext context, Enrolments service) =>
+        enrolments.MapPost("", async (HttpContext context, UnitEnrolment service) =>
         {
             CreateEnrolment? body = new(null, null);
             if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
@@ -20,14 +20,14 @@ public static class EnrolmentsApi
                 (body, var error) = await context.Request.ReadJsonAsync<CreateEnrolment>();
                 if (error is not null) return error;
             }
-            return Problems.Map(service.Create(context.Caller(), body!, Address(context)),
+            return Problems.Map(await service.CreateTokenAsync(context.Caller(), body!),
                 e => Results.Created($"/api/v1/enrolments/{e.Id}", e));
         }).Produces<EnrolmentCreated>(201).ProducesProblem(400).ProducesProblem(403);
         enrolments.MapGet("", (HttpContext context, Enrolments service) => Problems.Map(service.List(context.Caller()), Results.Ok))
             .Produces<IReadOnlyList<EnrolmentView>>().ProducesProblem(403);
 
-        secured.MapPost("/units/{id}/revoke", (HttpContext context, UnitCredentials credentials, string id) =>
-            Problems.Map(credentials.Revoke(context.Caller(), id, Address(context)), Results.Ok))
+        secured.MapPost("/units/{id}/revoke", async (HttpContext context, UnitEnrolment service, string id) =>
+            Problems.Map(await service.RevokeAsync(context.Caller(), id), Results.Ok))
             .WithTags("Units").Produces<UnitRevoked>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         // Anonymous: the one-time token is the authorisation, and every attempt is audited.

@@ -29,20 +29,20 @@ public interface IConsoleAdmin
 
     bool MayEnrol { get; }
     Outcome<IReadOnlyList<EnrolmentView>> Enrolments();
-    Outcome<EnrolmentCreated> CreateEnrolment(string? note, int? expiresInMinutes);
-    Outcome<UnitRevoked> RevokeUnit(string unit);
+    Task<Outcome<EnrolmentCreated>> CreateEnrolmentAsync(string? note, int? expiresInMinutes);
+    Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit);
     IReadOnlyList<UnitView> Units();
 
     /// <summary>Raised (off the renderer) when grants, users or groups change, and when audit lines arrive.</summary>
     IDisposable Subscribe(Action handler);
 }
 
-public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitCredentials credentials, UnitDirectory units) : IConsoleAdmin
+public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitEnrolment enrolment, UnitDirectory units) : IConsoleAdmin
 {
     public bool MayEnrol => user.Allows("/units", Privileges.UnitsEnrol);
     public Outcome<IReadOnlyList<EnrolmentView>> Enrolments() => enrolments.List(user.Caller);
-    public Outcome<EnrolmentCreated> CreateEnrolment(string? note, int? expiresInMinutes) => enrolments.Create(user.Caller, new CreateEnrolment(note, expiresInMinutes));
-    public Outcome<UnitRevoked> RevokeUnit(string unit) => credentials.Revoke(user.Caller, unit);
+    public Task<Outcome<EnrolmentCreated>> CreateEnrolmentAsync(string? note, int? expiresInMinutes) => enrolment.CreateTokenAsync(user.Caller, new CreateEnrolment(note, expiresInMinutes));
+    public Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit) => enrolment.RevokeAsync(user.Caller, unit);
     public IReadOnlyList<UnitView> Units() => units.All(user.Caller);
 
     public bool MayManageUsers => user.Allows("/station/users", Privileges.UsersManage);

@@ -51,6 +51,7 @@ public sealed class TaskKindCatalog
         foreach (var kind in DataKinds.Definitions()) yield return kind;
         foreach (var k in ProcessKinds.Definitions()) yield return k;
         foreach (var k in AuthKinds.Definitions()) yield return k;
+        yield return Units.AuthEnrolKind.Definition();
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

@@ -105,7 +105,7 @@ public sealed class EnrolmentEndToEndTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Forbidden, (await helpdesk.PostJsonAsync("/api/v1/units/unit-h/revoke", null)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostJsonAsync("/api/v1/enrolments", new { expiresInMinutes = 7 * 24 * 60 + 1 })).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync("/api/v1/units/station/revoke", null)).Status);
-        Assert.Contains(AuditTable.Read(station.DatabasePath, "unit.enrolment-token"), e => e.Actor == "hd" && e.Outcome == "refused");
+        Assert.Contains(AuditTable.Read(station.DatabasePath, "task.submit auth.enrol"), e => e.Actor == "hd" && e.Outcome == "refused");
     }
 
     [Fact]

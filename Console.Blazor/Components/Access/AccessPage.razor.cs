@@ -91,18 +91,18 @@ public partial class AccessPage
         }
     }
 
-    private void CreateToken()
+    private async Task CreateToken()
     {
-        var created = Admin.CreateEnrolment(_enrolNote, null);
+        var created = await Admin.CreateEnrolmentAsync(_enrolNote, null);
         _failed = !created.Ok;
         _newToken = created.Value;
         _message = created.Ok ? $"enrolment token #{created.Value!.Id} created" : created.Error!.Message;
         Load();
     }
 
-    private void Revoke(string unit)
+    private async Task Revoke(string unit)
     {
-        var revoked = Admin.RevokeUnit(unit);
+        var revoked = await Admin.RevokeUnitAsync(unit);
         _failed = !revoked.Ok;
         _message = revoked.Ok ? $"unit {unit} revoked; {revoked.Value!.ConnectionsClosed} connection(s) closed; it needs a new token to come back" : revoked.Error!.Message;
         Load();
