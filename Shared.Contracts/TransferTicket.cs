@@ -79,6 +79,10 @@ public static class DataPlaneRoutes
     public const string Tree = "/data/v1/tree";
     /// <summary>GET ?path= (Range for resume) streams a file; PUT ?path=&amp;overwrite= writes one; DELETE removes the source.</summary>
     public const string File = "/data/v1/file";
+    /// <summary>GET ?name=&amp;path= → a file (Range allowed) or a directory listing of a service the unit publishes; read-only.</summary>
+    public const string Service = "/data/v1/service";
+    /// <summary>A transfer ticket whose destination is <c>service:{name}</c> grants reading that published service.</summary>
+    public const string ServicePrefix = "service:";
     /// <summary>GET ?path= → <see cref="DataHash"/>.</summary>
     public const string Hash = "/data/v1/hash";
 

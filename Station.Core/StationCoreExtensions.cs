@@ -56,6 +56,7 @@ public static class StationCoreExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<UnitDirectory>();
+        services.AddSingleton<UnitServices>();
         services.AddSingleton<LockManager>();
         services.AddSingleton(_ => new TaskKindCatalog());
         services.AddSingleton<TaskNotifier>();

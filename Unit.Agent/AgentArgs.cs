@@ -19,6 +19,7 @@ public static class AgentArgs
         ["--root"] = "Roots",
         ["--device"] = "Devices",
         ["--deny-kind"] = "DenyKinds",
+        ["--service"] = "Services",
     };
 
     public static Dictionary<string, string?> ToConfiguration(string[] args)

@@ -26,6 +26,19 @@ public sealed class AgentOptions
     /// <summary>Directories this unit allows file work in. Default: ./data/units/&lt;name&gt;/files.</summary>
     public List<string> Roots { get; set; } = [];
 
+    /// <summary>
+    /// Services this unit offers to clients (claim 29c), each "name=/directory": a read-only HTTP download of a
+    /// directory inside the roots, served only to requests carrying a station-signed grant for that service.
+    /// </summary>
+    public List<string> Services { get; set; } = [];
+
+    /// <summary>The published services by name; entries that are not "name=/absolute/dir" are ignored.</summary>
+    public IReadOnlyDictionary<string, string> PublishedServices => Services
+        .Select(s => s.Split('=', 2))
+        .Where(p => p.Length == 2 && p[0].Length is > 0 and <= 64 && p[0].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && Path.IsPathRooted(p[1]))
+        .GroupBy(p => p[0], StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => Path.GetFullPath(g.First()[1]), StringComparer.Ordinal);
+
     /// <summary>Allow-list of device globs storage work may touch, e.g. /dev/loop*.</summary>
     public List<string> Devices { get; set; } = [];
 

@@ -19,6 +19,10 @@ public static class TransfersApi
     {
         var files = api.MapGroup("/units/{id}/files").WithTags("Units");
         files.MapGet("", Download).Produces(200, contentType: "application/octet-stream").ProducesProblem(403).ProducesProblem(404);
+        var services = api.MapGroup("/units/{id}/services").WithTags("Units");
+        services.MapGet("", (HttpContext c, UnitServices s, string id) => Problems.Map(s.List(c.Caller(), id), Results.Ok))
+            .Produces<IReadOnlyList<UnitServiceView>>().ProducesProblem(404);
+        services.MapGet("/{name}", UseService).Produces(200, contentType: "application/octet-stream").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413);
         return api;
     }
@@ -47,6 +51,18 @@ public static class TransfersApi
         var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
         c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
         await relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null);
+    }
+
+    /// <summary>A file or a listing from a service the unit publishes, with the station's grant; the unit checks it again.</summary>
+    private static async Task UseService(HttpContext c, UnitServices services, DataRelay relay, string id, string name, string? path)
+    {
+        var grant = services.Authorize(c.Caller(), id, name, path);
+        if (!grant.Ok)
+        {
+            await Problems.From(grant.Error!).ExecuteAsync(c);
+            return;
+        }
+        await relay.PipeAsync(c, id, HttpMethod.Get, grant.Value!.PathAndQuery, grant.Value.Ticket, c.Request.Headers.Range.ToString(), null);
     }
 
     private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path, bool? overwrite)

@@ -13,11 +13,12 @@ public static class Privileges
     public const string UnitsEnrol = "Units.Enrol";
     public const string FilesDownload = "Files.Download";
     public const string FilesUpload = "Files.Upload";
+    public const string ServicesUse = "Services.Use";
 
     public static string ForKind(string kind) => "Task." + kind;
 
     public static readonly IReadOnlyList<string> General =
-        [UnitsView, UnitsMonitor, UsersManage, AclManage, TasksViewAll, TasksCancelAny, AuditView, UnitsEnrol, FilesDownload, FilesUpload];
+        [UnitsView, UnitsMonitor, UsersManage, AclManage, TasksViewAll, TasksCancelAny, AuditView, UnitsEnrol, FilesDownload, FilesUpload, ServicesUse];
 }
 
 /// <summary>A named set of privileges. A privilege ending in ".*" covers every privilege with that prefix.</summary>
@@ -46,10 +47,14 @@ public static class Roles
     public static readonly Role Auditor = new("Auditor", "view everything, change nothing",
         [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);
 
+    /// <summary>For clients of a unit's published services (claim 29c): grant it on /units/{unit}/services/{name}.</summary>
+    public static readonly Role ServiceUser = new("ServiceUser", "download from the services a unit publishes, nothing else",
+        [Privileges.UnitsView, Privileges.ServicesUse]);
+
     /// <summary>Grants nothing and cancels what would be inherited from above.</summary>
     public static readonly Role NoAccess = new(NoAccessName, "no access; cancels inherited grants", []);
 
-    public static readonly IReadOnlyList<Role> BuiltIn = [Administrator, StorageAdmin, Operator, HelpDesk, Auditor, NoAccess];
+    public static readonly IReadOnlyList<Role> BuiltIn = [Administrator, StorageAdmin, Operator, HelpDesk, Auditor, ServiceUser, NoAccess];
 
     public static Role? Find(string name) => BuiltIn.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -17,7 +17,8 @@ public sealed record UnitView(
     IReadOnlyList<DiskInfo> Disks,
     IReadOnlyList<string> Roots,
     DateTimeOffset LastSeen,
-    DateTimeOffset? OfflineSince)
+    DateTimeOffset? OfflineSince,
+    IReadOnlyList<string>? Services = null)
 {
     public bool Online => Status == "online";
 }

@@ -16,6 +16,7 @@ public sealed partial class DataPlaneServer(
     IOptions<AgentOptions> options,
     DataPlaneAddress address,
     DataPlaneHandlers handlers,
+    ServiceHandlers services,
     ILogger<DataPlaneServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -42,6 +43,7 @@ public sealed partial class DataPlaneServer(
         });
         var app = builder.Build();
         handlers.Map(app);
+        services.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
 

@@ -11,6 +11,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<DataPlaneAddress>();
         services.AddSingleton<SourceFiles>();
         services.AddSingleton<DataPlaneHandlers>();
+        services.AddSingleton<ServiceHandlers>();
         services.AddSingleton<DataPlaneServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DataPlaneServer>());
         services.AddSingleton<ITaskExecutor, DataMoveExecutor>();

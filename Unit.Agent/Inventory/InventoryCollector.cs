@@ -27,7 +27,8 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             guard.Roots,
             typeof(InventoryCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
             o.Parent,
-            dataPlane.Url);
+            dataPlane.Url,
+            [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)]);
     }
 
     public async Task<IReadOnlyList<DiskInfo>> DisksAsync(CancellationToken ct)
