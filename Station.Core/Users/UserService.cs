@@ -48,6 +48,10 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         else LogFromEnvironment();
     }
 
+    /// <summary>
+    /// Creates an account directly, for bootstrapping and tests. The REST API and the console create users
+    /// through <see cref="UserAdmin"/>, as <c>auth.user</c> tasks in the task list.
+    /// </summary>
     /// <param name="mustChangePassword">The user is sent to change it before anything else (a password someone else chose).</param>
     public Outcome<UserView> Create(string? username, string? password, bool isAdmin, Caller caller, bool mustChangePassword = false)
     {
@@ -60,16 +64,6 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
             return StationError.Conflict($"user '{username}' already exists");
         Insert(c, username, password!, isAdmin, mustChangePassword);
         return new UserView(username, isAdmin, _time.GetUtcNow());
-    }
-
-    public Outcome<IReadOnlyList<UserView>> List(Caller caller)
-    {
-        using var c = db.Open();
-        var rows = c.Query<(string Name, long IsAdmin, string CreatedAt)>("SELECT name, is_admin, created_at FROM users ORDER BY name")
-            .Select(r => new UserView(r.Name, r.IsAdmin == 1, TaskStore.ParseTime(r.CreatedAt)))
-            .Where(u => caller.IsAdmin || u.Username == caller.Name)
-            .ToList();
-        return rows;
     }
 
     /// <summary>

@@ -90,7 +90,18 @@ public sealed class HelpDeskTabletBrowserTests
 
         await Assertions.Expect(page.GetByTestId("acl-row-hank-/units/station")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("access-message")).ToContainTextAsync("granted Operator on /units/station to hank");
+        // An enrolment token, created as an auth.enrol task, is shown once with the agent's command line.
+        await page.GetByTestId("enrol-note").FillAsync("rack 4 box 2");
+        await page.GetByTestId("enrol-create").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("enrol-token")).ToContainTextAsync("--enrol", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("enrol-table")).ToContainTextAsync("rack 4 box 2");
         await browser.ScreenshotAsync("access-page.png", fullPage: true);
+        var enrolTasks = await admin.GetAsync("/api/v1/tasks?limit=50");
+        var enrolTask = enrolTasks.Body.EnumerateArray().First(t => t.GetProperty("kind").GetString() == "auth.enrol");
+        Assert.Equal("succeeded", enrolTask.GetProperty("state").GetString());
+        string shown = (await page.GetByTestId("enrol-token").InnerTextAsync()).Split("--enrol")[1].Trim();
+        Assert.True(shown.Length >= 40, $"token shown: '{shown}'");
+        Assert.DoesNotContain(shown, enrolTask.GetProperty("result").GetRawText());
         var acl = await admin.GetAsync("/api/v1/acl");
         Assert.Contains(acl.Body.EnumerateArray(), e => e.GetProperty("subject").GetString() == "hank" && e.GetProperty("role").GetString() == "Operator");
 
