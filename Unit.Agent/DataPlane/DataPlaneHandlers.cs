@@ -15,7 +15,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
-    private const int SendChunk = 1 << 20;
+    private const int SendChunk = 2 << 20;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
     private readonly TicketCheck _check = new(options.Value.Name, options.Value.Key, guard);
@@ -106,7 +106,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     }
 
     /// <summary>
-    /// Reads the file straight into the response's pipe (no copy of our own between disk and socket) and hashes
+    /// Reads the file straight into the response's pipe (2 MiB at a time; no copy of our own between disk and socket) and hashes
     /// each chunk there; Kestrel sends a chunk while the next is read and hashed.
     /// </summary>
     private static async Task StreamAsync(FileStream stream, long offset, long count, HttpResponse response, SourceFiles.StreamedHash? hash, CancellationToken ct)

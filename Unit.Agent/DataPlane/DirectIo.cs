@@ -63,7 +63,7 @@ internal static partial class DirectIo
 /// </summary>
 internal sealed class AlignedBuffer
 {
-    private const int PoolLimit = 8;
+    private const int PoolLimit = 4;
     private static readonly ConcurrentBag<AlignedBuffer> Pool = [];
     private static readonly ConditionalWeakTable<byte[], AlignedBuffer> Owners = [];
     private readonly byte[] _array;

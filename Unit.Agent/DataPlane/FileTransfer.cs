@@ -12,7 +12,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 public sealed class FileTransfer(SourceClient source, TaskContext context, TransferMeter meter, string sourceUnit)
 {
     /// <summary>Receive chunk: page-aligned and a multiple of the page, so every full chunk can be written direct.</summary>
-    private const int BufferSize = 1 << 20;
+    private const int BufferSize = 4 << 20;
     public const int MaxRetries = 5;
 
     /// <summary>
