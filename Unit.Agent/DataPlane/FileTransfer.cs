@@ -1,4 +1,3 @@
-using System.Buffers;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Polly;
@@ -12,7 +11,8 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// </summary>
 public sealed class FileTransfer(SourceClient source, TaskContext context, TransferMeter meter, string sourceUnit)
 {
-    private const int BufferSize = 256 << 10;
+    /// <summary>Receive chunk: page-aligned and a multiple of the page, so every full chunk can be written direct.</summary>
+    private const int BufferSize = 4 << 20;
     public const int MaxRetries = 5;
 
     /// <summary>
@@ -66,27 +66,29 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
     }
 
     /// <summary>
-    /// Two buffers: while one is hashed and written to the partial file, the socket fills the other, so
-    /// receiving, hashing and writing overlap.
+    /// Two buffers: while one is hashed and written to the partial file on pool threads, the socket fills the
+    /// other, so receiving, hashing and writing overlap.
     /// </summary>
     private async Task<string?> PullAsync(string sourcePath, long size, PartialFile part, CancellationToken ct)
     {
         using var response = await source.OpenAsync(sourcePath, part.Offset, ct).ConfigureAwait(false);
         string? inline = response.Headers.TryGetValues(DataPlaneRoutes.Sha256Header, out var values) ? values.FirstOrDefault() : null;
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var filling = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var writing = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var filling = AlignedBuffer.Rent(BufferSize);
+        var writing = AlignedBuffer.Rent(BufferSize);
         Task written = Task.CompletedTask;
         try
         {
             while (true)
             {
-                int read = await FillAsync(body, filling, part.Offset, ct).ConfigureAwait(false);
+                int read = await FillAsync(body, filling.Memory, part.Offset, ct).ConfigureAwait(false);
                 await written.ConfigureAwait(false);
                 if (read == 0) break;
                 await meter.AddAsync(read, ct).ConfigureAwait(false);
                 (filling, writing) = (writing, filling);
-                written = part.WriteAsync(writing.AsMemory(0, read), ct).AsTask();
+                // Hash and write on a pool thread, so this one goes straight back to the socket.
+                var chunk = writing.Memory[..read];
+                written = Task.Run(() => part.WriteAsync(chunk, ct).AsTask(), CancellationToken.None);
             }
         }
         catch
@@ -97,8 +99,8 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(filling);
-            ArrayPool<byte>.Shared.Return(writing);
+            filling.Return();
+            writing.Return();
         }
         if (part.Offset != size)
             throw new HttpRequestException($"the source's stream ended at {part.Offset:N0} of {size:N0} bytes");
@@ -106,13 +108,13 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; a broken connection becomes retryable.</summary>
-    private static async Task<int> FillAsync(Stream body, byte[] buffer, long offset, CancellationToken ct)
+    private static async Task<int> FillAsync(Stream body, Memory<byte> buffer, long offset, CancellationToken ct)
     {
         int filled = 0;
         while (filled < buffer.Length)
         {
             int read;
-            try { read = await body.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false); }
+            try { read = await body.ReadAsync(buffer[filled..], ct).ConfigureAwait(false); }
             catch (IOException ex) { throw new HttpRequestException($"the connection to the source broke at {TransferMeter.Size(offset + filled)}: {ex.Message}", ex); }
             if (read == 0) break;
             filled += read;

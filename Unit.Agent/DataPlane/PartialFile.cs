@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ccdsvm.Unit.Agent.DataPlane;
 
@@ -13,17 +14,21 @@ internal sealed record PartialState(PartialIdentity Identity, long Offset);
 /// A file being received under a temporary name in its final directory (<c>.name.ccdsvm-part</c>), hashed
 /// while written, with a sidecar recording the last offset flushed to disk. Commit verifies, fsyncs and
 /// renames atomically; Discard removes both; Suspend keeps both so a later attempt resumes.
+/// Every write names its offset; aligned writes of a large file go to the device directly (<see cref="DirectIo"/>).
 /// </summary>
 public sealed class PartialFile : IDisposable
 {
     public const string Suffix = ".ccdsvm-part";
     private const long CheckpointBytes = 256L * 1024 * 1024;
+    /// <summary>Files smaller than this are written through the page cache: direct I/O pays off on bulk only.</summary>
+    private const long DirectMinimum = 8L * 1024 * 1024;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _final;
     private readonly PartialIdentity _identity;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private FileStream? _stream;
+    private SafeFileHandle? _file;
+    private bool _direct;
     private long _checkpointed;
     private Task _checkpointing = Task.CompletedTask;
 
@@ -54,28 +59,44 @@ public sealed class PartialFile : IDisposable
         var state = restart ? null : ReadState(part.SidecarPath);
         if (state is not null && state.Identity == identity && File.Exists(part.TempPath) && state.Offset > 0)
         {
-            part._stream = new FileStream(part.TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            long offset = Math.Min(state.Offset, part._stream.Length);
-            part._stream.SetLength(offset);
-            part.Rehash(offset, rehashProgress, ct);
+            part._file = File.OpenHandle(part.TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            long offset = Math.Min(state.Offset, RandomAccess.GetLength(part._file));
+            RandomAccess.SetLength(part._file, offset);
+            offset = part.Rehash(offset, rehashProgress, ct);
             part.Offset = part.ResumedAt = part._checkpointed = offset;
-            return part;
         }
-        File.Delete(part.SidecarPath);
-        part._stream = new FileStream(part.TempPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        else
+        {
+            File.Delete(part.SidecarPath);
+            part._file = File.OpenHandle(part.TempPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        }
+        part._direct = identity.Size >= DirectMinimum && DirectIo.TrySet(part._file, on: true);
         return part;
     }
 
     /// <summary>
-    /// Appends <paramref name="data"/>: the write to disk and the hash run side by side. Every
-    /// <see cref="CheckpointBytes"/> a checkpoint (fsync, then the sidecar) starts in the background and the
-    /// next one waits for it, so writing does not stall on the disk.
+    /// Appends <paramref name="data"/>: the write to disk (on a pool thread) and the hash run side by side.
+    /// Aligned writes go direct while the file is in direct mode; the first unaligned one (the tail) leaves it.
+    /// Every <see cref="CheckpointBytes"/> a checkpoint (fsync, then the sidecar) starts in the background and
+    /// the next one waits for it, so writing does not stall on the disk.
     /// </summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        var write = Stream.WriteAsync(data, ct);
+        var file = Handle;
+        if (_direct && !DirectIo.Fits(data, Offset)) LeaveDirect();
+        bool direct = _direct;
+        var write = RandomAccess.WriteAsync(file, data, Offset, ct);
         _hash.AppendData(data.Span);
-        await write.ConfigureAwait(false);
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (IOException) when (direct)
+        {
+            // A file system that takes O_DIRECT at open but refuses the write: the same bytes, buffered.
+            LeaveDirect();
+            await RandomAccess.WriteAsync(file, data, Offset, ct).ConfigureAwait(false);
+        }
         Offset += data.Length;
         if (Offset - _checkpointed >= CheckpointBytes && _checkpointing.IsCompleted)
         {
@@ -97,7 +118,7 @@ public sealed class PartialFile : IDisposable
     /// <summary>Every byte before <paramref name="offset"/> has been written; fsync makes them durable before the sidecar says so.</summary>
     private void WriteCheckpoint(long offset)
     {
-        Stream.Flush(flushToDisk: true);
+        RandomAccess.FlushToDisk(Handle);
         string tmp = SidecarPath + ".new";
         File.WriteAllText(tmp, JsonSerializer.Serialize(new PartialState(_identity, offset), Json));
         File.Move(tmp, SidecarPath, overwrite: true);
@@ -123,9 +144,9 @@ public sealed class PartialFile : IDisposable
             Discard();
             throw new TaskFailure($"integrity check failed for '{_final}': the source's SHA-256 is {expectedSha}, the received bytes hash to {sha}; the partial file was removed");
         }
-        Stream.Flush(flushToDisk: true);
-        _stream!.Dispose();
-        _stream = null;
+        RandomAccess.FlushToDisk(Handle);
+        _file!.Dispose();
+        _file = null;
         if (mode is { } m && !OperatingSystem.IsWindows()) File.SetUnixFileMode(TempPath, m);
         if (mtimeUtc is { } t) File.SetLastWriteTimeUtc(TempPath, t);
         try
@@ -144,17 +165,17 @@ public sealed class PartialFile : IDisposable
     /// <summary>Keeps the partial file and its sidecar for a later resume.</summary>
     public void Suspend()
     {
-        if (_stream is null) return;
+        if (_file is null) return;
         Checkpoint();
-        _stream.Dispose();
-        _stream = null;
+        _file.Dispose();
+        _file = null;
     }
 
     public void Discard()
     {
         SettleCheckpoint();
-        _stream?.Dispose();
-        _stream = null;
+        _file?.Dispose();
+        _file = null;
         File.Delete(TempPath);
         File.Delete(SidecarPath);
         File.Delete(SidecarPath + ".new");
@@ -164,28 +185,38 @@ public sealed class PartialFile : IDisposable
     public void Dispose()
     {
         SettleCheckpoint();
-        _stream?.Dispose();
-        _stream = null;
+        _file?.Dispose();
+        _file = null;
         _hash.Dispose();
     }
 
-    private FileStream Stream => _stream ?? throw new ObjectDisposedException(nameof(PartialFile));
+    /// <summary>Whether aligned writes currently bypass the page cache (for tests and diagnostics).</summary>
+    internal bool Direct => _direct;
 
-    private void Rehash(long length, Action<long, long>? progress, CancellationToken ct)
+    private SafeFileHandle Handle => _file ?? throw new ObjectDisposedException(nameof(PartialFile));
+
+    private void LeaveDirect()
+    {
+        _direct = false;
+        DirectIo.TrySet(Handle, on: false);
+    }
+
+    /// <summary>Rebuilds the hash state from the first <paramref name="length"/> bytes; returns how many were there.</summary>
+    private long Rehash(long length, Action<long, long>? progress, CancellationToken ct)
     {
         var buffer = new byte[1 << 20];
-        _stream!.Position = 0;
         long done = 0;
         while (done < length)
         {
             ct.ThrowIfCancellationRequested();
-            int read = _stream.Read(buffer, 0, (int)Math.Min(buffer.Length, length - done));
+            int read = RandomAccess.Read(_file!, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), done);
             if (read == 0) break;
             _hash.AppendData(buffer, 0, read);
             done += read;
             progress?.Invoke(done, length);
         }
-        _stream.Position = done;
+        if (done < length) RandomAccess.SetLength(_file!, done);
+        return done;
     }
 
     private static PartialState? ReadState(string sidecar)
