@@ -90,6 +90,7 @@ public sealed class HelpDeskTabletBrowserTests
 
         await Assertions.Expect(page.GetByTestId("acl-row-hank-/units/station")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("access-message")).ToContainTextAsync("granted Operator on /units/station to hank");
+        await Assertions.Expect(page.GetByTestId("role-HelpDesk")).ToContainTextAsync("Task.fs.list");
         // An enrolment token, created as an auth.enrol task, is shown once with the agent's command line.
         await page.GetByTestId("enrol-note").FillAsync("rack 4 box 2");
         await page.GetByTestId("enrol-create").ClickAsync();
