@@ -14,15 +14,22 @@ public sealed class RealAgentFixture : IAsyncLifetime
     public AgentProcess Agent => _agent ?? throw new InvalidOperationException("not started");
     public string Root => _dir.Combine("root");
     public string StateDirectory => _dir.Combine("state");
+
+    /// <summary>Published by the agent as the service "logs".</summary>
+    public string ServiceDirectory => Path.Combine(Root, "logs");
     public TempDir Dir => _dir;
 
     public async Task InitializeAsync()
     {
         _hub = await HubHost.StartAsync(Unit);
         Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(ServiceDirectory);
+        File.WriteAllText(Path.Combine(ServiceDirectory, "app.log"), "published line\n");
+        File.WriteAllText(Path.Combine(Root, "private.txt"), "not published");
         _agent = new AgentProcess(
             ["--station", _hub.Url.ToString().TrimEnd('/'), "--name", Unit, "--enrol", _hub.State.Token, "--state", StateDirectory,
-             "--root", Root, "--deny-kind", "storage.mkfs", "--device", "/dev/loop*", "--mount-root", _dir.Combine("mnt")],
+             "--root", Root, "--deny-kind", "storage.mkfs", "--device", "/dev/loop*", "--mount-root", _dir.Combine("mnt"),
+             "--service", "logs=" + ServiceDirectory],
             _dir.Path);
         try
         {
