@@ -106,7 +106,14 @@ public sealed class TaskEngineEndToEndTests
 
         station.KillAgent("unit-b");
         await api.WaitUnitStatusAsync("unit-b", "offline", Timeouts.UnitOnline);
+        // The unit shows offline a moment before its tasks carry the reason: wait (bounded) for the reason.
         var during = await api.TaskAsync(id);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!(during.GetProperty("stage").GetString() ?? "").Contains("unreachable") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            during = await api.TaskAsync(id);
+        }
         Assert.Equal("running", during.GetProperty("state").GetString());
         Assert.Contains("unreachable", during.GetProperty("stage").GetString());
 
