@@ -5,15 +5,22 @@ using SQLitePCL;
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// Statements for the admission hot path on the engine's single writer connection: a task row, its lock
-/// plan and its first event. They are prepared once on the connection's native handle and bound by
-/// position, because per-execution name lookups and parameter binding in the ADO.NET layer cost more
-/// than the inserts themselves (see docs/BENCHMARKS.md). They run inside the caller's open transaction.
+/// Statements for the admission hot path on the engine's single writer connection: the transaction itself,
+/// a task row, its lock plan, its first event and its audit line. They are prepared once on the connection's
+/// native handle and bound by position, because per-execution name lookups and parameter binding in the
+/// ADO.NET layer cost more than the inserts themselves (see docs/BENCHMARKS.md). Admission opens its
+/// transaction here (<see cref="Begin"/>, <see cref="Commit"/>) rather than through
+/// <see cref="SqliteConnection.BeginTransaction()"/>, which prepares BEGIN and COMMIT again on every call;
+/// the statements then run inside it. <see cref="InsertAudit(SqliteTransaction, string, string, string, string, string, string?)"/>
+/// also runs inside an ADO.NET transaction for the engine's other transitions.
 /// </summary>
 internal sealed class TaskWriter : IDisposable
 {
     private const int MaxRowsPerLockInsert = 8;
     private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
+    private readonly sqlite3_stmt _rollback;
     private readonly sqlite3_stmt _insertTask;
     private readonly sqlite3_stmt _insertEvent;
     private readonly sqlite3_stmt _insertAudit;
@@ -23,6 +30,10 @@ internal sealed class TaskWriter : IDisposable
     public TaskWriter(SqliteConnection connection)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the writer connection is not open");
+        // IMMEDIATE, as Microsoft.Data.Sqlite's serializable transactions: the write lock is taken at BEGIN.
+        _begin = Prepare("BEGIN IMMEDIATE");
+        _commit = Prepare("COMMIT");
+        _rollback = Prepare("ROLLBACK");
         _insertTask = Prepare("""
             INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, 0, ?9, ?10, ?11, ?12)
@@ -31,10 +42,43 @@ internal sealed class TaskWriter : IDisposable
         _insertAudit = Prepare("INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)");
     }
 
-    public void InsertTask(SqliteTransaction tx, TaskRow t) => Run(tx, _insertTask,
-        t.Id, t.Kind, t.Target, t.Owner, t.Parameters, t.Slot, t.State, t.Stage, t.StageCount, t.IdempotencyKey, t.WaitSeconds, t.CreatedAt);
+    /// <summary>Whether a transaction is open on the connection (begun here or through ADO.NET).</summary>
+    public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
 
-    public void InsertLocks(SqliteTransaction tx, long taskId, IReadOnlyList<LockRequest> plan, bool granted, string at)
+    public void Begin()
+    {
+        if (InTransaction) throw new InvalidOperationException("a transaction is already open on the writer connection");
+        Step(_begin);
+    }
+
+    /// <summary>Commits the transaction begun by <see cref="Begin"/>; with synchronous=FULL it is on disk when this returns.</summary>
+    public void Commit() => Step(_commit);
+
+    /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
+    public void RollbackIfOpen()
+    {
+        if (InTransaction) Step(_rollback);
+    }
+
+    public void InsertTask(TaskRow t)
+    {
+        var s = Open(_insertTask);
+        BindInt(s, 1, t.Id);
+        BindText(s, 2, t.Kind);
+        BindText(s, 3, t.Target);
+        BindText(s, 4, t.Owner);
+        BindText(s, 5, t.Parameters);
+        BindInt(s, 6, t.Slot);
+        BindText(s, 7, t.State);
+        BindText(s, 8, t.Stage);
+        BindInt(s, 9, t.StageCount);
+        BindText(s, 10, t.IdempotencyKey);
+        BindReal(s, 11, t.WaitSeconds);
+        BindText(s, 12, t.CreatedAt);
+        Step(s);
+    }
+
+    public void InsertLocks(long taskId, IReadOnlyList<LockRequest> plan, bool granted, string at)
     {
         for (int offset = 0; offset < plan.Count; offset += MaxRowsPerLockInsert)
         {
@@ -44,23 +88,53 @@ internal sealed class TaskWriter : IDisposable
                 var rows = Enumerable.Range(0, n).Select(i => $"(?1, ?{5 + 3 * i}, ?{6 + 3 * i}, ?{7 + 3 * i}, ?2, ?3, ?4)");
                 _insertLocks[n] = stmt = Prepare("INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES " + string.Join(", ", rows));
             }
-            var values = new object?[4 + 3 * n];
-            (values[0], values[1], values[2], values[3]) = (taskId, granted ? 1L : 0L, at, granted ? at : null);
+            var s = Open(stmt);
+            BindInt(s, 1, taskId);
+            BindInt(s, 2, granted ? 1L : 0L);
+            BindText(s, 3, at);
+            BindText(s, 4, granted ? at : null);
             for (int i = 0; i < n; i++)
             {
                 var r = plan[offset + i];
-                (values[4 + 3 * i], values[5 + 3 * i], values[6 + 3 * i]) = (r.Resource, r.Mode.ToApi(), (long)r.ReleaseAfterStage);
+                BindText(s, 5 + 3 * i, r.Resource);
+                BindText(s, 6 + 3 * i, r.Mode.ToApi());
+                BindInt(s, 7 + 3 * i, r.ReleaseAfterStage);
             }
-            Run(tx, stmt, values);
+            Step(s);
         }
     }
 
-    public void InsertEvent(SqliteTransaction tx, long taskId, string at, string type, string? state, string? stage, string? message) =>
-        Run(tx, _insertEvent, taskId, at, type, state, stage, message);
+    public void InsertEvent(long taskId, string at, string type, string? state, string? stage, string? message)
+    {
+        var s = Open(_insertEvent);
+        BindInt(s, 1, taskId);
+        BindText(s, 2, at);
+        BindText(s, 3, type);
+        BindText(s, 4, state);
+        BindText(s, 5, stage);
+        BindText(s, 6, message);
+        Step(s);
+    }
 
-    /// <summary>An audit line in the same transaction as the change it records.</summary>
-    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail) =>
-        Run(tx, _insertAudit, at, actor, action, target, outcome, detail);
+    /// <summary>An audit line in the same transaction as the change it records (begun by <see cref="Begin"/>).</summary>
+    public void InsertAudit(string at, string actor, string action, string target, string outcome, string? detail)
+    {
+        var s = Open(_insertAudit);
+        BindText(s, 1, at);
+        BindText(s, 2, actor);
+        BindText(s, 3, action);
+        BindText(s, 4, target);
+        BindText(s, 5, outcome);
+        BindText(s, 6, detail);
+        Step(s);
+    }
+
+    /// <summary>An audit line inside an ADO.NET transaction on the same connection.</summary>
+    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail)
+    {
+        if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
+        InsertAudit(at, actor, action, target, outcome, detail);
+    }
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -68,32 +142,41 @@ internal sealed class TaskWriter : IDisposable
         return stmt;
     }
 
-    private void Run(SqliteTransaction tx, sqlite3_stmt stmt, params object?[] values)
+    /// <summary>An insert runs only inside an open transaction: outside one it would commit on its own.</summary>
+    private sqlite3_stmt Open(sqlite3_stmt stmt)
     {
-        if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
-        try
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                int at = i + 1;
-                Check(values[i] switch
-                {
-                    null => raw.sqlite3_bind_null(stmt, at),
-                    string s => raw.sqlite3_bind_text(stmt, at, s),
-                    long l => raw.sqlite3_bind_int64(stmt, at, l),
-                    int n => raw.sqlite3_bind_int64(stmt, at, n),
-                    double d => raw.sqlite3_bind_double(stmt, at, d),
-                    var other => throw new ArgumentException($"cannot bind {other.GetType().Name}"),
-                });
-            }
-            int rc = raw.sqlite3_step(stmt);
-            if (rc != raw.SQLITE_DONE) Check(rc);
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
-        }
+        if (!InTransaction) throw new InvalidOperationException("the transaction has already ended");
+        return stmt;
+    }
+
+    private void BindText(sqlite3_stmt s, int at, string? value) =>
+        Bound(s, value is null ? raw.sqlite3_bind_null(s, at) : raw.sqlite3_bind_text(s, at, value));
+
+    private void BindInt(sqlite3_stmt s, int at, long value) => Bound(s, raw.sqlite3_bind_int64(s, at, value));
+
+    private void BindInt(sqlite3_stmt s, int at, long? value) =>
+        Bound(s, value is { } v ? raw.sqlite3_bind_int64(s, at, v) : raw.sqlite3_bind_null(s, at));
+
+    private void BindReal(sqlite3_stmt s, int at, double? value) =>
+        Bound(s, value is { } v ? raw.sqlite3_bind_double(s, at, v) : raw.sqlite3_bind_null(s, at));
+
+    /// <summary>A failed bind leaves the statement clean for its next use before throwing.</summary>
+    private void Bound(sqlite3_stmt s, int rc)
+    {
+        if (rc == raw.SQLITE_OK) return;
+        raw.sqlite3_clear_bindings(s);
+        Check(rc);
+    }
+
+    /// <summary>Runs a bound statement to its end, then resets it and clears its bindings (no string stays pinned).</summary>
+    private void Step(sqlite3_stmt s)
+    {
+        int rc = raw.sqlite3_step(s);
+        SqliteException? failure = rc is raw.SQLITE_DONE or raw.SQLITE_ROW ? null
+            : new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+        raw.sqlite3_reset(s);
+        raw.sqlite3_clear_bindings(s);
+        if (failure is not null) throw failure;
     }
 
     private void Check(int rc)
@@ -104,6 +187,9 @@ internal sealed class TaskWriter : IDisposable
 
     public void Dispose()
     {
+        _begin.Dispose();
+        _commit.Dispose();
+        _rollback.Dispose();
         _insertTask.Dispose();
         _insertEvent.Dispose();
         _insertAudit.Dispose();
