@@ -82,16 +82,16 @@ public sealed partial class TaskEngine
             {
                 // The writer's own BEGIN IMMEDIATE/COMMIT: the same transaction as SqliteConnection.BeginTransaction, without preparing them again each time.
                 _writer.Begin();
-                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing)>[batch.Length];
+                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing, IReadOnlyList<LockRequest>? Plan)>[batch.Length];
                 for (int i = 0; i < batch.Length; i++)
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
                 _writer.Commit();
                 for (int i = 0; i < batch.Length; i++)
                 {
                     if (!outcomes[i].Ok) { results[i] = outcomes[i].Error!; continue; }
-                    var (row, granted, existing) = outcomes[i].Value;
+                    var (row, granted, existing, plan) = outcomes[i].Value;
                     // Granted tasks get their view built after the monitor is released: it needs nothing shared.
-                    if (granted && !existing) toBuild[i] = (row.Clone(), _locks.RemainingPlan(row.Id));
+                    if (granted && !existing) toBuild[i] = (row.Clone(), plan!);
                     else results[i] = new Admitted(ToView(row), row.Clone(), granted, existing);
                 }
             }
@@ -117,7 +117,8 @@ public sealed partial class TaskEngine
         }
     }
 
-    private Outcome<(TaskRow, bool, bool)> AdmitOne(Pending p, DateTimeOffset now, string at, List<(TaskRow, bool)> admitted)
+    /// <summary>One submission inside the open batch transaction: the row, whether its plan was granted, whether it already existed (idempotency), and its plan as the lock manager holds it.</summary>
+    private Outcome<(TaskRow, bool, bool, IReadOnlyList<LockRequest>?)> AdmitOne(Pending p, DateTimeOffset now, string at, List<(TaskRow, bool)> admitted)
     {
         if (p.IdempotencyKey is { } key)
         {
@@ -126,7 +127,7 @@ public sealed partial class TaskEngine
                 if (r.Owner == p.Caller.Name && r.IdempotencyKey == key) { again = r; break; }
             // Inside the writer's open transaction (begun on the native handle, so ADO.NET takes no transaction object).
             again ??= TaskStore.ByIdempotencyKey(_db, null, p.Caller.Name, key);
-            if (again is not null) return (again, false, true);
+            if (again is not null) return (again, false, true, null);
         }
         // After the idempotency check: a retried submit gets its task back even when what it named is used up.
         if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal)
@@ -155,9 +156,10 @@ public sealed partial class TaskEngine
         admitted.Add((row, granted));
 
         _writer.InsertTask(row);
-        _writer.InsertLocks(row.Id, _locks.RemainingPlan(row.Id), granted, at);
+        var plan = _locks.RemainingPlan(row.Id);
+        _writer.InsertLocks(row.Id, plan, granted, at);
         _writer.InsertEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
         _writer.InsertAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
-        return (row, granted, false);
+        return (row, granted, false, plan);
     }
 }

@@ -26,6 +26,8 @@ internal sealed class TaskWriter : IDisposable
     private readonly sqlite3_stmt _insertAudit;
     // One prepared multi-row INSERT per plan size: a plan's locks cost one statement, not one each.
     private readonly Dictionary<int, sqlite3_stmt> _insertLocks = [];
+    // Whether the transaction begun by Begin is still open (a failed COMMIT leaves it open until RollbackIfOpen).
+    private bool _open;
 
     public TaskWriter(SqliteConnection connection)
     {
@@ -49,14 +51,20 @@ internal sealed class TaskWriter : IDisposable
     {
         if (InTransaction) throw new InvalidOperationException("a transaction is already open on the writer connection");
         Step(_begin);
+        _open = true;
     }
 
     /// <summary>Commits the transaction begun by <see cref="Begin"/>; with synchronous=FULL it is on disk when this returns.</summary>
-    public void Commit() => Step(_commit);
+    public void Commit()
+    {
+        Step(_commit);
+        _open = false;
+    }
 
     /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
     public void RollbackIfOpen()
     {
+        _open = false;
         if (InTransaction) Step(_rollback);
     }
 
@@ -143,11 +151,8 @@ internal sealed class TaskWriter : IDisposable
     }
 
     /// <summary>An insert runs only inside an open transaction: outside one it would commit on its own.</summary>
-    private sqlite3_stmt Open(sqlite3_stmt stmt)
-    {
-        if (!InTransaction) throw new InvalidOperationException("the transaction has already ended");
-        return stmt;
-    }
+    private sqlite3_stmt Open(sqlite3_stmt stmt) =>
+        _open || InTransaction ? stmt : throw new InvalidOperationException("the transaction has already ended");
 
     private void BindText(sqlite3_stmt s, int at, string? value) =>
         Bound(s, value is null ? raw.sqlite3_bind_null(s, at) : raw.sqlite3_bind_text(s, at, value));
