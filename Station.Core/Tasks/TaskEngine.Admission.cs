@@ -85,6 +85,7 @@ public sealed partial class TaskEngine
                 var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing, IReadOnlyList<LockRequest>? Plan)>[batch.Length];
                 for (int i = 0; i < batch.Length; i++)
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
+                _writer.Flush();
                 _writer.Commit();
                 for (int i = 0; i < batch.Length; i++)
                 {
@@ -133,7 +134,7 @@ public sealed partial class TaskEngine
         if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal)
         {
             if (refusal.Kind == StationErrorKind.Forbidden)
-                _writer.InsertAudit(at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
+                _writer.QueueAudit(at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
             return refusal;
         }
         if (_active.Count >= _maxTasks)
@@ -155,11 +156,11 @@ public sealed partial class TaskEngine
         _active[row.Id] = new Active(row) { LastPersisted = now };
         admitted.Add((row, granted));
 
-        _writer.InsertTask(row);
+        _writer.QueueTask(row);
         var plan = _locks.RemainingPlan(row.Id);
-        _writer.InsertLocks(row.Id, plan, granted, at);
-        _writer.InsertEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
-        _writer.InsertAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
+        _writer.QueueLocks(row.Id, plan, granted, at);
+        _writer.QueueEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        _writer.QueueAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
         return (row, granted, false, plan);
     }
 }
