@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Station.Core.Store;
@@ -14,6 +15,10 @@ public sealed class StationKeys : IDisposable
     private const string SettingKey = "station_key";
     private readonly ECDsa _key;
     private readonly object _gate = new();
+    // Signers for task tickets: copies of the same key, one per concurrent signer (an ECDsa instance is used by one thread at a time).
+    private readonly ConcurrentBag<ECDsa> _signers = [];
+    private readonly ECParameters _parameters;
+    private bool _disposed;
 
     public StationKeys(StationDb db)
     {
@@ -30,15 +35,27 @@ public sealed class StationKeys : IDisposable
         }
         _key.ImportPkcs8PrivateKey(Convert.FromBase64String(stored!), out _);
         PublicKey = TicketSigning.ExportPublicKey(_key);
+        _parameters = _key.ExportParameters(includePrivateParameters: true);
     }
 
     /// <summary>The public key as units pin it (SubjectPublicKeyInfo, base64).</summary>
     public string PublicKey { get; }
 
-    // ECDsa instances are not documented as thread-safe: one signer at a time.
+    /// <summary>
+    /// Signs a task ticket. ECDsa instances are not documented as thread-safe, so each signature uses an instance
+    /// no other thread holds: concurrent dispatches sign in parallel on copies of the key instead of queueing
+    /// behind one lock.
+    /// </summary>
     public SignedTicket Sign(TaskTicket ticket)
     {
-        lock (_gate) return TicketSigning.Sign(ticket, _key);
+        if (!_signers.TryTake(out var signer)) signer = ECDsa.Create(_parameters);
+        try { return TicketSigning.Sign(ticket, signer); }
+        finally
+        {
+            // Keep at most one copy per processor; a copy beyond that (or after disposal) is dropped.
+            if (Volatile.Read(ref _disposed) || _signers.Count >= Environment.ProcessorCount) signer.Dispose();
+            else _signers.Add(signer);
+        }
     }
 
     /// <summary>Runs <paramref name="use"/> with the key under the same lock (transfer tickets sign and verify with it).</summary>
@@ -47,5 +64,10 @@ public sealed class StationKeys : IDisposable
         lock (_gate) return use(_key);
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _key.Dispose();
+        while (_signers.TryTake(out var signer)) signer.Dispose();
+    }
 }

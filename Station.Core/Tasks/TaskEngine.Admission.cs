@@ -72,31 +72,35 @@ public sealed partial class TaskEngine
     {
         var results = new Outcome<Admitted>[batch.Length];
         var toBuild = new (TaskRow Row, IReadOnlyList<LockRequest> Plan)?[batch.Length];
-        var admitted = new List<(TaskRow Row, bool Granted)>();
+        var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
         var now = Now;
+        string at = TaskStore.Time(now);
         lock (_gate)
         {
-            string at = TaskStore.Time(now);
             try
             {
-                using var tx = _db.BeginTransaction();
-                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing)>[batch.Length];
+                // The writer's own BEGIN IMMEDIATE/COMMIT: the same transaction as SqliteConnection.BeginTransaction, without preparing them again each time.
+                _writer.Begin();
+                var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing, IReadOnlyList<LockRequest>? Plan)>[batch.Length];
                 for (int i = 0; i < batch.Length; i++)
-                    outcomes[i] = AdmitOne(batch[i], tx, now, at, admitted);
-                tx.Commit();
+                    outcomes[i] = AdmitOne(batch[i], now, at, admitted);
+                _writer.Flush();
+                _writer.Commit();
                 for (int i = 0; i < batch.Length; i++)
                 {
                     if (!outcomes[i].Ok) { results[i] = outcomes[i].Error!; continue; }
-                    var (row, granted, existing) = outcomes[i].Value;
+                    var (row, granted, existing, plan) = outcomes[i].Value;
                     // Granted tasks get their view built after the monitor is released: it needs nothing shared.
-                    if (granted && !existing) toBuild[i] = (row.Clone(), _locks.RemainingPlan(row.Id));
+                    if (granted && !existing) toBuild[i] = (row.Clone(), plan!);
                     else results[i] = new Admitted(ToView(row), row.Clone(), granted, existing);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failure = ex;
+                try { _writer.RollbackIfOpen(); }
+                catch (Exception rollback) when (rollback is not OutOfMemoryException) { LogRollbackFailed(rollback); }
                 // Nothing of the batch reached the disk: undo it in memory too.
                 foreach (var (row, _) in admitted)
                 {
@@ -114,19 +118,23 @@ public sealed partial class TaskEngine
         }
     }
 
-    private Outcome<(TaskRow, bool, bool)> AdmitOne(Pending p, Microsoft.Data.Sqlite.SqliteTransaction tx, DateTimeOffset now, string at, List<(TaskRow, bool)> admitted)
+    /// <summary>One submission inside the open batch transaction: the row, whether its plan was granted, whether it already existed (idempotency), and its plan as the lock manager holds it.</summary>
+    private Outcome<(TaskRow, bool, bool, IReadOnlyList<LockRequest>?)> AdmitOne(Pending p, DateTimeOffset now, string at, List<(TaskRow, bool)> admitted)
     {
         if (p.IdempotencyKey is { } key)
         {
-            var again = admitted.Select(a => a.Item1).FirstOrDefault(r => r.Owner == p.Caller.Name && r.IdempotencyKey == key)
-                ?? TaskStore.ByIdempotencyKey(_db, tx, p.Caller.Name, key);
-            if (again is not null) return (again, false, true);
+            TaskRow? again = null;
+            foreach (var (r, _) in admitted)
+                if (r.Owner == p.Caller.Name && r.IdempotencyKey == key) { again = r; break; }
+            // Inside the writer's open transaction (begun on the native handle, so ADO.NET takes no transaction object).
+            again ??= TaskStore.ByIdempotencyKey(_db, null, p.Caller.Name, key);
+            if (again is not null) return (again, false, true, null);
         }
         // After the idempotency check: a retried submit gets its task back even when what it named is used up.
         if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal)
         {
             if (refusal.Kind == StationErrorKind.Forbidden)
-                _writer.InsertAudit(tx, at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
+                _writer.QueueAudit(at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
             return refusal;
         }
         if (_active.Count >= _maxTasks)
@@ -148,10 +156,11 @@ public sealed partial class TaskEngine
         _active[row.Id] = new Active(row) { LastPersisted = now };
         admitted.Add((row, granted));
 
-        _writer.InsertTask(tx, row);
-        _writer.InsertLocks(tx, row.Id, _locks.RemainingPlan(row.Id), granted, at);
-        _writer.InsertEvent(tx, row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
-        _writer.InsertAudit(tx, at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
-        return (row, granted, false);
+        _writer.QueueTask(row);
+        var plan = _locks.RemainingPlan(row.Id);
+        _writer.QueueLocks(row.Id, plan, granted, at);
+        _writer.QueueEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        _writer.QueueAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
+        return (row, granted, false, plan);
     }
 }

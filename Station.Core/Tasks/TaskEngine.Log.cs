@@ -12,4 +12,7 @@ public sealed partial class TaskEngine
 
     [LoggerMessage(1002, LogLevel.Warning, "Task {TaskId} could not be dispatched")]
     private partial void LogDispatchFailed(Exception ex, long taskId);
+
+    [LoggerMessage(1003, LogLevel.Error, "An admission batch could not be rolled back")]
+    private partial void LogRollbackFailed(Exception ex);
 }

@@ -104,6 +104,8 @@ public sealed partial class TaskEngine : IDisposable
         if (!_catalog.TryGet(request.Kind, out var definition))
             return StationError.BadRequest($"unknown task kind '{request.Kind}'; known kinds: {_catalog.KnownKinds}");
         string target;
+        // The action named in a refusal's audit line, built once for the several checks below.
+        string action = "task.submit " + definition.Kind;
         if (definition.RunsAtStation)
         {
             if (request.Target is { Length: > 0 } t && t != StationTarget)
@@ -119,7 +121,7 @@ public sealed partial class TaskEngine : IDisposable
             if (unit is null || !_access.CanSeeUnit(caller, unit.Id))
                 return StationError.NotFound($"unit '{request.Target}' is not known; known units: {string.Join(", ", _units.All().Where(u => _access.CanSeeUnit(caller, u.Id)).Select(u => u.Id))}");
             // The kind's privilege on the unit comes before anything else: no parameter hints to who may not run it.
-            if (_access.Demand(caller, "task.submit " + definition.Kind, ResourcePath.Unit(unit.Id), definition.Privilege) is { } denied) return denied;
+            if (_access.Demand(caller, action, ResourcePath.Unit(unit.Id), definition.Privilege) is { } denied) return denied;
             if (!unit.Online)
                 return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
             target = unit.Id;
@@ -137,7 +139,7 @@ public sealed partial class TaskEngine : IDisposable
             return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
         // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
         foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
-            if (_access.Demand(caller, "task.submit " + definition.Kind, path, definition.Privilege) is { } refusal) return refusal;
+            if (_access.Demand(caller, action, path, definition.Privilege) is { } refusal) return refusal;
         return (definition, target, parameters.GetRawText(), plan);
     }
 

@@ -5,62 +5,184 @@ using SQLitePCL;
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// Statements for the admission hot path on the engine's single writer connection: a task row, its lock
-/// plan and its first event. They are prepared once on the connection's native handle and bound by
-/// position, because per-execution name lookups and parameter binding in the ADO.NET layer cost more
-/// than the inserts themselves (see docs/BENCHMARKS.md). They run inside the caller's open transaction.
+/// Statements for the admission hot path on the engine's single writer connection: the transaction itself,
+/// the task rows of a batch, their lock plans, first events and audit lines. They are prepared once on the
+/// connection's native handle and bound by position, because per-execution name lookups and parameter binding
+/// in the ADO.NET layer cost more than the inserts themselves (see docs/BENCHMARKS.md). A batch queues its rows
+/// and writes each table with multi-row INSERTs (<see cref="Flush"/>). Admission opens its transaction here
+/// (<see cref="Begin"/>, <see cref="Commit"/>) rather than through <see cref="SqliteConnection.BeginTransaction()"/>,
+/// which prepares BEGIN and COMMIT again on every call.
+/// <see cref="InsertAudit(SqliteTransaction, string, string, string, string, string, string?)"/> writes an audit
+/// line inside an ADO.NET transaction for the engine's other transitions.
 /// </summary>
 internal sealed class TaskWriter : IDisposable
 {
-    private const int MaxRowsPerLockInsert = 8;
+    private const int MaxRowsPerInsert = 16;
     private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _insertTask;
-    private readonly sqlite3_stmt _insertEvent;
+    private readonly sqlite3_stmt _begin;
+    private readonly sqlite3_stmt _commit;
+    private readonly sqlite3_stmt _rollback;
     private readonly sqlite3_stmt _insertAudit;
-    // One prepared multi-row INSERT per plan size: a plan's locks cost one statement, not one each.
-    private readonly Dictionary<int, sqlite3_stmt> _insertLocks = [];
+    // A batch's rows of each table go in multi-row INSERTs of up to MaxRowsPerInsert rows, one statement prepared per row count.
+    private readonly MultiInsert _tasks;
+    private readonly MultiInsert _locks;
+    private readonly MultiInsert _events;
+    private readonly MultiInsert _audits;
+    // What the open batch will write at Flush, in order.
+    private readonly List<TaskRow> _pendingTasks = [];
+    private readonly List<(long TaskId, LockRequest Lock, bool Granted, string At)> _pendingLocks = [];
+    private readonly List<(long TaskId, string At, string Type, string? State, string? Stage, string? Message)> _pendingEvents = [];
+    private readonly List<(string At, string Actor, string Action, string Target, string Outcome, string? Detail)> _pendingAudits = [];
+    // Whether the transaction begun by Begin is still open (a failed COMMIT leaves it open until RollbackIfOpen).
+    private bool _open;
 
     public TaskWriter(SqliteConnection connection)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the writer connection is not open");
-        _insertTask = Prepare("""
-            INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, 0, ?9, ?10, ?11, ?12)
-            """);
-        _insertEvent = Prepare("INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)");
+        // IMMEDIATE, as Microsoft.Data.Sqlite's serializable transactions: the write lock is taken at BEGIN.
+        _begin = Prepare("BEGIN IMMEDIATE");
+        _commit = Prepare("COMMIT");
+        _rollback = Prepare("ROLLBACK");
         _insertAudit = Prepare("INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)");
+        _tasks = new MultiInsert(this,
+            "INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at) VALUES ",
+            12, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7}, 0, ?{b + 8}, 0, ?{b + 9}, ?{b + 10}, ?{b + 11}, ?{b + 12})");
+        _locks = new MultiInsert(this,
+            "INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES ",
+            7, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7})");
+        _events = new MultiInsert(this,
+            "INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES ",
+            6, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, NULL, ?{b + 5}, ?{b + 6})");
+        _audits = new MultiInsert(this,
+            "INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES ",
+            6, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, NULL)");
     }
 
-    public void InsertTask(SqliteTransaction tx, TaskRow t) => Run(tx, _insertTask,
-        t.Id, t.Kind, t.Target, t.Owner, t.Parameters, t.Slot, t.State, t.Stage, t.StageCount, t.IdempotencyKey, t.WaitSeconds, t.CreatedAt);
+    /// <summary>Whether a transaction is open on the connection (begun here or through ADO.NET).</summary>
+    public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
 
-    public void InsertLocks(SqliteTransaction tx, long taskId, IReadOnlyList<LockRequest> plan, bool granted, string at)
+    public void Begin()
     {
-        for (int offset = 0; offset < plan.Count; offset += MaxRowsPerLockInsert)
-        {
-            int n = Math.Min(MaxRowsPerLockInsert, plan.Count - offset);
-            if (!_insertLocks.TryGetValue(n, out var stmt))
-            {
-                var rows = Enumerable.Range(0, n).Select(i => $"(?1, ?{5 + 3 * i}, ?{6 + 3 * i}, ?{7 + 3 * i}, ?2, ?3, ?4)");
-                _insertLocks[n] = stmt = Prepare("INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES " + string.Join(", ", rows));
-            }
-            var values = new object?[4 + 3 * n];
-            (values[0], values[1], values[2], values[3]) = (taskId, granted ? 1L : 0L, at, granted ? at : null);
-            for (int i = 0; i < n; i++)
-            {
-                var r = plan[offset + i];
-                (values[4 + 3 * i], values[5 + 3 * i], values[6 + 3 * i]) = (r.Resource, r.Mode.ToApi(), (long)r.ReleaseAfterStage);
-            }
-            Run(tx, stmt, values);
-        }
+        if (InTransaction) throw new InvalidOperationException("a transaction is already open on the writer connection");
+        Step(_begin);
+        _open = true;
     }
 
-    public void InsertEvent(SqliteTransaction tx, long taskId, string at, string type, string? state, string? stage, string? message) =>
-        Run(tx, _insertEvent, taskId, at, type, state, stage, message);
+    /// <summary>Commits the transaction begun by <see cref="Begin"/>; with synchronous=FULL it is on disk when this returns.</summary>
+    public void Commit()
+    {
+        Step(_commit);
+        _open = false;
+    }
 
-    /// <summary>An audit line in the same transaction as the change it records.</summary>
-    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail) =>
-        Run(tx, _insertAudit, at, actor, action, target, outcome, detail);
+    /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
+    public void RollbackIfOpen()
+    {
+        _open = false;
+        ClearPending();
+        if (InTransaction) Step(_rollback);
+    }
+
+    // Admission queues its rows here while it decides each submission of a batch, then writes them all with Flush
+    // before Commit: a batch costs a few multi-row statements, not four per task.
+
+    public void QueueTask(TaskRow t) => _pendingTasks.Add(t);
+
+    public void QueueLocks(long taskId, IReadOnlyList<LockRequest> plan, bool granted, string at)
+    {
+        foreach (var r in plan) _pendingLocks.Add((taskId, r, granted, at));
+    }
+
+    public void QueueEvent(long taskId, string at, string type, string? state, string? stage, string? message) =>
+        _pendingEvents.Add((taskId, at, type, state, stage, message));
+
+    /// <summary>An audit line in the same transaction as the change it records, written at <see cref="Flush"/> in the order queued.</summary>
+    public void QueueAudit(string at, string actor, string action, string target, string outcome, string? detail) =>
+        _pendingAudits.Add((at, actor, action, target, outcome, detail));
+
+    /// <summary>Writes what the batch queued inside the open transaction: tasks first (the other rows refer to them), then locks, events and audit lines.</summary>
+    public void Flush()
+    {
+        try
+        {
+            _tasks.Write(_pendingTasks.Count, (s, b, i) =>
+            {
+                var t = _pendingTasks[i];
+                BindInt(s, b + 1, t.Id);
+                BindText(s, b + 2, t.Kind);
+                BindText(s, b + 3, t.Target);
+                BindText(s, b + 4, t.Owner);
+                BindText(s, b + 5, t.Parameters);
+                BindInt(s, b + 6, t.Slot);
+                BindText(s, b + 7, t.State);
+                BindText(s, b + 8, t.Stage);
+                BindInt(s, b + 9, t.StageCount);
+                BindText(s, b + 10, t.IdempotencyKey);
+                BindReal(s, b + 11, t.WaitSeconds);
+                BindText(s, b + 12, t.CreatedAt);
+            });
+            _locks.Write(_pendingLocks.Count, (s, b, i) =>
+            {
+                var (taskId, r, granted, at) = _pendingLocks[i];
+                BindInt(s, b + 1, taskId);
+                BindText(s, b + 2, r.Resource);
+                BindText(s, b + 3, r.Mode.ToApi());
+                BindInt(s, b + 4, r.ReleaseAfterStage);
+                BindInt(s, b + 5, granted ? 1L : 0L);
+                BindText(s, b + 6, at);
+                BindText(s, b + 7, granted ? at : null);
+            });
+            _events.Write(_pendingEvents.Count, (s, b, i) =>
+            {
+                var e = _pendingEvents[i];
+                BindInt(s, b + 1, e.TaskId);
+                BindText(s, b + 2, e.At);
+                BindText(s, b + 3, e.Type);
+                BindText(s, b + 4, e.State);
+                BindText(s, b + 5, e.Stage);
+                BindText(s, b + 6, e.Message);
+            });
+            _audits.Write(_pendingAudits.Count, (s, b, i) =>
+            {
+                var a = _pendingAudits[i];
+                BindText(s, b + 1, a.At);
+                BindText(s, b + 2, a.Actor);
+                BindText(s, b + 3, a.Action);
+                BindText(s, b + 4, a.Target);
+                BindText(s, b + 5, a.Outcome);
+                BindText(s, b + 6, a.Detail);
+            });
+        }
+        finally { ClearPending(); }
+    }
+
+    private void ClearPending()
+    {
+        _pendingTasks.Clear();
+        _pendingLocks.Clear();
+        _pendingEvents.Clear();
+        _pendingAudits.Clear();
+    }
+
+    /// <summary>An audit line inside the open transaction, written now.</summary>
+    public void InsertAudit(string at, string actor, string action, string target, string outcome, string? detail)
+    {
+        var s = Open(_insertAudit);
+        BindText(s, 1, at);
+        BindText(s, 2, actor);
+        BindText(s, 3, action);
+        BindText(s, 4, target);
+        BindText(s, 5, outcome);
+        BindText(s, 6, detail);
+        Step(s);
+    }
+
+    /// <summary>An audit line inside an ADO.NET transaction on the same connection.</summary>
+    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail)
+    {
+        if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
+        InsertAudit(at, actor, action, target, outcome, detail);
+    }
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -68,32 +190,38 @@ internal sealed class TaskWriter : IDisposable
         return stmt;
     }
 
-    private void Run(SqliteTransaction tx, sqlite3_stmt stmt, params object?[] values)
+    /// <summary>An insert runs only inside an open transaction: outside one it would commit on its own.</summary>
+    private sqlite3_stmt Open(sqlite3_stmt stmt) =>
+        _open || InTransaction ? stmt : throw new InvalidOperationException("the transaction has already ended");
+
+    private void BindText(sqlite3_stmt s, int at, string? value) =>
+        Bound(s, value is null ? raw.sqlite3_bind_null(s, at) : raw.sqlite3_bind_text(s, at, value));
+
+    private void BindInt(sqlite3_stmt s, int at, long value) => Bound(s, raw.sqlite3_bind_int64(s, at, value));
+
+    private void BindInt(sqlite3_stmt s, int at, long? value) =>
+        Bound(s, value is { } v ? raw.sqlite3_bind_int64(s, at, v) : raw.sqlite3_bind_null(s, at));
+
+    private void BindReal(sqlite3_stmt s, int at, double? value) =>
+        Bound(s, value is { } v ? raw.sqlite3_bind_double(s, at, v) : raw.sqlite3_bind_null(s, at));
+
+    /// <summary>A failed bind leaves the statement clean for its next use before throwing.</summary>
+    private void Bound(sqlite3_stmt s, int rc)
     {
-        if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
-        try
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                int at = i + 1;
-                Check(values[i] switch
-                {
-                    null => raw.sqlite3_bind_null(stmt, at),
-                    string s => raw.sqlite3_bind_text(stmt, at, s),
-                    long l => raw.sqlite3_bind_int64(stmt, at, l),
-                    int n => raw.sqlite3_bind_int64(stmt, at, n),
-                    double d => raw.sqlite3_bind_double(stmt, at, d),
-                    var other => throw new ArgumentException($"cannot bind {other.GetType().Name}"),
-                });
-            }
-            int rc = raw.sqlite3_step(stmt);
-            if (rc != raw.SQLITE_DONE) Check(rc);
-        }
-        finally
-        {
-            raw.sqlite3_reset(stmt);
-            raw.sqlite3_clear_bindings(stmt);
-        }
+        if (rc == raw.SQLITE_OK) return;
+        raw.sqlite3_clear_bindings(s);
+        Check(rc);
+    }
+
+    /// <summary>Runs a bound statement to its end, then resets it and clears its bindings (no string stays pinned).</summary>
+    private void Step(sqlite3_stmt s)
+    {
+        int rc = raw.sqlite3_step(s);
+        SqliteException? failure = rc is raw.SQLITE_DONE or raw.SQLITE_ROW ? null
+            : new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+        raw.sqlite3_reset(s);
+        raw.sqlite3_clear_bindings(s);
+        if (failure is not null) throw failure;
     }
 
     private void Check(int rc)
@@ -104,9 +232,37 @@ internal sealed class TaskWriter : IDisposable
 
     public void Dispose()
     {
-        _insertTask.Dispose();
-        _insertEvent.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+        _rollback.Dispose();
         _insertAudit.Dispose();
-        foreach (var s in _insertLocks.Values) s.Dispose();
+        _tasks.Dispose();
+        _locks.Dispose();
+        _events.Dispose();
+        _audits.Dispose();
+    }
+
+    /// <summary>A multi-row INSERT into one table, prepared once per row count (1 to <see cref="MaxRowsPerInsert"/>) and bound by position.</summary>
+    private sealed class MultiInsert(TaskWriter writer, string head, int perRow, Func<int, string> row) : IDisposable
+    {
+        private readonly sqlite3_stmt?[] _byCount = new sqlite3_stmt?[MaxRowsPerInsert + 1];
+
+        /// <summary>Writes <paramref name="count"/> rows; <paramref name="bind"/> binds row i at parameter offset b.</summary>
+        public void Write(int count, Action<sqlite3_stmt, int, int> bind)
+        {
+            for (int offset = 0; offset < count; offset += MaxRowsPerInsert)
+            {
+                int n = Math.Min(MaxRowsPerInsert, count - offset);
+                var stmt = _byCount[n] ??= writer.Prepare(head + string.Join(", ", Enumerable.Range(0, n).Select(i => row(i * perRow))));
+                writer.Open(stmt);
+                for (int i = 0; i < n; i++) bind(stmt, i * perRow, offset + i);
+                writer.Step(stmt);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var s in _byCount) s?.Dispose();
+        }
     }
 }

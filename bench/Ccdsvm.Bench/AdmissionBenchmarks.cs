@@ -11,6 +11,7 @@ namespace Ccdsvm.Bench;
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 9, invocationCount: 1)]
 [MemoryDiagnoser]
+[MedianColumn]
 public class AdmissionBenchmarks
 {
     public const int Batch = 2000;

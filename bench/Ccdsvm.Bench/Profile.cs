@@ -19,6 +19,7 @@ public static class Profile
                 using var h = new EngineHarness(durable, count + 10);
                 var caller = new Caller("alice", false);
                 var requests = Enumerable.Range(0, count).Select(i => EngineHarness.Request(i)).ToArray();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 if (concurrent)
                 {
@@ -31,7 +32,7 @@ public static class Profile
                 {
                     foreach (var r in requests) await h.Engine.SubmitAsync(r, caller);
                 }
-                Console.WriteLine($"durable={durable} concurrent={concurrent} round={round}: {sw.Elapsed.TotalMicroseconds / count:0.0} us per admission, {count / sw.Elapsed.TotalSeconds:0} per second");
+                Console.WriteLine($"durable={durable} concurrent={concurrent} round={round}: {sw.Elapsed.TotalMicroseconds / count:0.0} us per admission, {count / sw.Elapsed.TotalSeconds:0} per second, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count:0.0} us of CPU per admission");
             }
         }
     }
