@@ -71,6 +71,7 @@ public static class Migrations
             """),
         (2, "metrics history", Monitoring.MetricsSchema.Sql),
         (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
+        (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
     ];
 
     public static int CurrentVersion => All[^1].Version;

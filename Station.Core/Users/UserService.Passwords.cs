@@ -1,6 +1,7 @@
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Users;
 
@@ -27,11 +28,19 @@ public sealed partial class UserService
         using var tx = c.BeginTransaction();
         c.Execute("UPDATE users SET password_hash=@hash, must_change_password=0 WHERE name=@name",
             new { hash = _hasher.HashPassword(caller.Name, newPassword!), name = caller.Name }, tx);
+        RevokeSessions(c, tx, caller.Name);
         var entry = Audit.Write(c, tx, caller.Name, PasswordAction, caller.Name, AuditOutcomes.Succeeded, "changed by the user", address);
         tx.Commit();
         Audit.Publish(entry);
         return true;
     }
+
+    /// <summary>
+    /// A new password ends the sign-in sessions the old one opened (bearer tokens from POST /api/v1/auth/token);
+    /// named API tokens stay, since the user created them on purpose and revokes them one by one.
+    /// </summary>
+    public static int RevokeSessions(SqliteConnection c, SqliteTransaction tx, string username) =>
+        c.Execute("DELETE FROM api_tokens WHERE username=@username AND name IS NULL", new { username }, tx);
 
     /// <summary>
     /// An administrator sets a user's password. Without <paramref name="password"/> one is generated and
@@ -52,6 +61,7 @@ public sealed partial class UserService
         if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@mustChange WHERE name=@username",
                 new { hash = _hasher.HashPassword(username!, password), mustChange = mustChange || generated ? 1 : 0, username }, tx) == 0)
             return StationError.NotFound($"there is no user '{username}'");
+        RevokeSessions(c, tx, username!);
         // A new password also lifts a lock: the administrator has just vouched for who holds the account.
         c.Execute("DELETE FROM login_failures WHERE username=@username", new { username }, tx);
         var entry = Audit.Write(c, tx, caller.Name, PasswordAction, username!, AuditOutcomes.Succeeded,

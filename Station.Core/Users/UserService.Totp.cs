@@ -25,10 +25,6 @@ public sealed partial class UserService
     // Secrets waiting for their first code. In memory: a restart only means starting the set-up again.
     private readonly ConcurrentDictionary<string, TotpEnrolment> _pendingTotp = new(StringComparer.Ordinal);
 
-    // The last step accepted per user, so a code seen over someone's shoulder cannot be used again.
-    // In memory: after a restart a code could be replayed within its 90 seconds at most.
-    private readonly Dictionary<string, long> _lastTotpStep = new(StringComparer.Ordinal);
-    private readonly Lock _totpGate = new();
 
     private enum SecondFactor { Code, RecoveryCode }
 
@@ -65,7 +61,7 @@ public sealed partial class UserService
         using var c = db.Open();
         using (var tx = c.BeginTransaction())
         {
-            c.Execute("UPDATE users SET totp_secret=@secret WHERE name=@name", new { secret = pending.Secret, name = caller.Name }, tx);
+            c.Execute("UPDATE users SET totp_secret=@secret, totp_last_step=@step WHERE name=@name", new { secret = pending.Secret, name = caller.Name, step }, tx);
             c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
             foreach (var code2 in codes)
                 c.Execute("INSERT INTO recovery_codes(username, code_hash) VALUES (@name, @hash)", new { name = caller.Name, hash = RecoveryHash(caller.Name, code2) }, tx);
@@ -74,7 +70,6 @@ public sealed partial class UserService
             Audit.Publish(entry);
         }
         _pendingTotp.TryRemove(caller.Name, out _);
-        lock (_totpGate) _lastTotpStep[caller.Name] = step;
         return codes;
     }
 
@@ -124,12 +119,10 @@ public sealed partial class UserService
         if (digits.Length == Totp.Digits && digits.All(char.IsAsciiDigit))
         {
             if (Totp.MatchStep(Base32.Decode(secret), digits, now) is not { } step) return null;
-            lock (_totpGate)
-            {
-                if (_lastTotpStep.TryGetValue(username, out var last) && step <= last) return null;
-                _lastTotpStep[username] = step;
-            }
-            return SecondFactor.Code;
+            // Kept in the store, so a code already used stays used across a station restart.
+            int accepted = c.Execute("UPDATE users SET totp_last_step=@step WHERE name=@username AND (totp_last_step IS NULL OR totp_last_step < @step)",
+                new { step, username });
+            return accepted == 1 ? SecondFactor.Code : null;
         }
         int used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
             new { now = TaskStore.Time(now), username, hash = RecoveryHash(username, code) });

@@ -55,6 +55,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@must WHERE name=@username",
                         new { username, hash = _hasher.HashPassword(username!, password), must = Bool(p, "mustChangePassword") ? 1 : 0 }, tx) == 0)
                     return Fail(task, action, username!, $"there is no user '{username}'");
+                UserService.RevokeSessions(c, tx, username!);
                 outcome = Json(new { username, passwordChanged = true });
                 break;
             }

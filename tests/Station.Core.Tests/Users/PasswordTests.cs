@@ -63,4 +63,19 @@ public sealed class PasswordTests : IDisposable
         }
         Assert.Equal(AccountStep.ChangePassword, users.PendingStep("admin"));
     }
+
+    [Fact]
+    public void NewPassword_EndsTheOldSessions_ButKeepsNamedApiTokens()
+    {
+        var grace = _h.CreateUser("grace", "graces-first-password");
+        var session = _h.Users.IssueToken(grace);
+        Assert.NotNull(_h.Users.ValidateToken(session.Token));
+
+        Assert.True(_h.Users.ChangePassword(grace, "graces-first-password", "graces-second-password").Ok);
+        Assert.Null(_h.Users.ValidateToken(session.Token));
+
+        var again = _h.Users.IssueToken(grace);
+        Assert.True(_h.Users.SetPassword(_h.Admin, "grace", "set-by-the-admin-1", false).Ok);
+        Assert.Null(_h.Users.ValidateToken(again.Token));
+    }
 }

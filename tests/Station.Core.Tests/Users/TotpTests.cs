@@ -189,4 +189,21 @@ public sealed class TotpTests : IDisposable
         Enrol();
         Assert.Equal(StationErrorKind.Conflict, _h.Users.BeginTotp(_carol).Error?.Kind);
     }
+
+    [Fact]
+    public void UsedCode_StaysUsed_AcrossAStationRestart()
+    {
+        Enrol();
+        var code = Now();
+        Assert.Equal(LoginStatus.Succeeded, _h.Users.Login("carol", Password, code, "10.0.0.7").Status);
+
+        // A new station process on the same store: the same code within its window is still refused.
+        var restarted = new UserService(_h.Db, Microsoft.Extensions.Options.Options.Create(new StationOptions { EmbeddedAgent = false }), _h.Access,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<UserService>.Instance, _h.Time);
+        var replay = restarted.Login("carol", Password, code, "10.0.0.8");
+
+        Assert.Equal(LoginStatus.Refused, replay.Status);
+        _h.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(LoginStatus.Succeeded, restarted.Login("carol", Password, Now(), "10.0.0.8").Status);
+    }
 }
