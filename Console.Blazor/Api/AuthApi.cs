@@ -49,7 +49,9 @@ public static class AuthApi
         {
             var (body, error) = await context.Request.ReadJsonAsync<PasswordChange>();
             if (error is not null) return error;
-            return Problems.Map(users.ChangePassword(context.Caller(), body!.CurrentPassword, body.NewPassword, context.ClientAddress()), _ => Results.NoContent());
+            var header = context.Request.Headers.Authorization.ToString();
+            string? token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+            return Problems.Map(users.ChangePassword(context.Caller(), body!.CurrentPassword, body.NewPassword, context.ClientAddress(), token), _ => Results.NoContent());
         }).AllowDuringAccountSetup(AccountStep.ChangePassword, AccountStep.EnrolTotp).Produces(204).ProducesProblem(400);
 
         auth.MapGet("/totp", (HttpContext context, UserService users) => Results.Ok(users.TotpStatusOf(context.Caller())))

@@ -69,13 +69,15 @@ public sealed class PasswordTests : IDisposable
     {
         var grace = _h.CreateUser("grace", "graces-first-password");
         var session = _h.Users.IssueToken(grace);
+        var current = _h.Users.IssueToken(grace);
         Assert.NotNull(_h.Users.ValidateToken(session.Token));
 
-        Assert.True(_h.Users.ChangePassword(grace, "graces-first-password", "graces-second-password").Ok);
+        // The session that makes the change stays; the other one ends.
+        Assert.True(_h.Users.ChangePassword(grace, "graces-first-password", "graces-second-password", currentToken: current.Token).Ok);
         Assert.Null(_h.Users.ValidateToken(session.Token));
+        Assert.NotNull(_h.Users.ValidateToken(current.Token));
 
-        var again = _h.Users.IssueToken(grace);
         Assert.True(_h.Users.SetPassword(_h.Admin, "grace", "set-by-the-admin-1", false).Ok);
-        Assert.Null(_h.Users.ValidateToken(again.Token));
+        Assert.Null(_h.Users.ValidateToken(current.Token));
     }
 }
