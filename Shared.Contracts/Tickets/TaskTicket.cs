@@ -24,8 +24,14 @@ public sealed record TaskTicket(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parametersJson)));
 }
 
-/// <summary>A ticket as it travels: the exact bytes that were signed, and the signature over them.</summary>
+/// <summary>
+/// A ticket as it travels: the ticket's bytes and the station's signature. Signed alone, the signature is over
+/// <see cref="Payload"/>. Signed in a batch (the tickets of one group commit share one signature), the signature
+/// is over <see cref="Batch"/>, a manifest that starts with <see cref="TicketSigning.BatchMagic"/> and lists the
+/// SHA-256 of every ticket of the batch; the ticket is genuine when its payload's hash is on that list.
+/// </summary>
 [MessagePackObject]
 public sealed record SignedTicket(
     [property: Key(0)] byte[] Payload,
-    [property: Key(1)] byte[] Signature);
+    [property: Key(1)] byte[] Signature,
+    [property: Key(2)] byte[]? Batch = null);

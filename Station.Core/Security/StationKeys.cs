@@ -46,10 +46,15 @@ public sealed class StationKeys : IDisposable
     /// no other thread holds: concurrent dispatches sign in parallel on copies of the key instead of queueing
     /// behind one lock.
     /// </summary>
-    public SignedTicket Sign(TaskTicket ticket)
+    public SignedTicket Sign(TaskTicket ticket) => WithSigner(signer => TicketSigning.Sign(ticket, signer));
+
+    /// <summary>Signs several task tickets with one signature over a manifest of their hashes (see <see cref="TicketSigning.SignBatch"/>).</summary>
+    public SignedTicket[] SignBatch(IReadOnlyList<TaskTicket> tickets) => WithSigner(signer => TicketSigning.SignBatch(tickets, signer));
+
+    private T WithSigner<T>(Func<ECDsa, T> sign)
     {
         if (!_signers.TryTake(out var signer)) signer = ECDsa.Create(_parameters);
-        try { return TicketSigning.Sign(ticket, signer); }
+        try { return sign(signer); }
         finally
         {
             // Keep at most one copy per processor; a copy beyond that (or after disposal) is dropped.

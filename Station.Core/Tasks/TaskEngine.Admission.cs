@@ -10,7 +10,7 @@ public sealed partial class TaskEngine
     private bool _leaderActive;
 
     /// <summary>What the leader hands back: the committed task as a view and a copy of its row, so followers need not take the monitor again.</summary>
-    private sealed record Admitted(TaskView View, TaskRow Row, bool Granted, bool Existing);
+    private sealed record Admitted(TaskView View, TaskRow Row, bool Granted, bool Existing, ReadyOrder? Order = null);
 
     private sealed record Pending(TaskKindDefinition Definition, string Target, string ParametersJson, IReadOnlyList<LockRequest> Plan,
         Caller Caller, string? IdempotencyKey, double? WaitSeconds)
@@ -41,11 +41,11 @@ public sealed partial class TaskEngine
 
         var outcome = await pending.Done.Task.ConfigureAwait(false);
         if (!outcome.Ok) return outcome.Error!;
-        var (view, row, granted, existing) = outcome.Value!;
+        var (view, row, granted, existing, order) = outcome.Value!;
         if (existing) return view;
         LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
         if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
-        if (granted && !await DispatchRowAsync(row).ConfigureAwait(false)) return View(row.Id)!;
+        if (granted && !await SendAsync(row, order).ConfigureAwait(false)) return View(row.Id)!;
         return view;
     }
 
@@ -71,7 +71,9 @@ public sealed partial class TaskEngine
     private void AdmitBatch(Pending[] batch)
     {
         var results = new Outcome<Admitted>[batch.Length];
-        var toBuild = new (TaskRow Row, IReadOnlyList<LockRequest> Plan)?[batch.Length];
+        // Index into the overlapped work's tasks of each granted submission of the batch (-1: none).
+        var builtAt = new int[batch.Length];
+        AdmittedWork? work = null;
         var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
         var now = Now;
@@ -86,15 +88,27 @@ public sealed partial class TaskEngine
                 for (int i = 0; i < batch.Length; i++)
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
                 _writer.Flush();
-                _writer.Commit();
+                var granted = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>();
                 for (int i = 0; i < batch.Length; i++)
                 {
+                    builtAt[i] = -1;
                     if (!outcomes[i].Ok) { results[i] = outcomes[i].Error!; continue; }
-                    var (row, granted, existing, plan) = outcomes[i].Value;
-                    // Granted tasks get their view built after the monitor is released: it needs nothing shared.
-                    if (granted && !existing) toBuild[i] = (row.Clone(), plan!);
-                    else results[i] = new Admitted(ToView(row), row.Clone(), granted, existing);
+                    var (row, isGranted, existing, plan) = outcomes[i].Value;
+                    if (isGranted && !existing)
+                    {
+                        builtAt[i] = granted.Count;
+                        granted.Add((row.Clone(), plan!));
+                    }
+                    else results[i] = new Admitted(ToView(row), row.Clone(), isGranted, existing);
                 }
+                // Granted tasks' views and signed orders need nothing shared: a pool thread builds them while the
+                // commit below waits for the disk; nothing is sent before the commit returns.
+                if (granted.Count > 0)
+                {
+                    work = new AdmittedWork(this, granted, now);
+                    ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+                }
+                _writer.Commit();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -110,10 +124,22 @@ public sealed partial class TaskEngine
                 }
             }
         }
+        TaskView[]? views = null;
+        ReadyOrder?[]? orders = null;
+        if (work is not null)
+        {
+            // After a failed commit the work's result is not used, but it is waited for: it runs on this batch's rows.
+            try { (views, orders) = work.Join(); }
+            catch (Exception ex) when (ex is not OutOfMemoryException) { failure ??= ex; }
+        }
         for (int i = 0; i < batch.Length; i++)
         {
             if (failure is not null) { batch[i].Done.TrySetException(failure); continue; }
-            if (toBuild[i] is { } b) results[i] = new Admitted(AdmittedView(b.Row, b.Plan, now), b.Row, true, false);
+            if (builtAt[i] >= 0)
+            {
+                int k = builtAt[i];
+                results[i] = new Admitted(views![k], work!.Tasks[k].Row, true, false, orders?[k]);
+            }
             batch[i].Done.TrySetResult(results[i]);
         }
     }

@@ -146,53 +146,17 @@ public sealed partial class TaskEngine : IDisposable
     /// <summary>Sends granted tasks to their agents, outside the monitor.</summary>
     private async Task DispatchAsync(IReadOnlyList<long> taskIds)
     {
-        foreach (var id in taskIds)
+        var rows = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>(taskIds.Count);
+        lock (_gate)
         {
-            TaskRow row;
-            lock (_gate)
-            {
-                if (!_active.TryGetValue(id, out var a)) continue;
-                row = a.Row.Clone();
-            }
-            await DispatchRowAsync(row).ConfigureAwait(false);
+            foreach (var id in taskIds)
+                if (_active.TryGetValue(id, out var a)) rows.Add((a.Row.Clone(), _locks.RemainingPlan(id)));
         }
+        // The tasks one release granted share one ticket signature.
+        var orders = SignOrders(rows);
+        for (int i = 0; i < rows.Count; i++) await SendAsync(rows[i].Row, orders[i]).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Sends one task's order with a ticket signed by the station (owner, groups, the task's remaining lock
-    /// resources, validity); a unit without a connection fails the task. Returns whether it was sent.
-    /// </summary>
-    private async Task<bool> DispatchRowAsync(TaskRow row)
-    {
-        if (_stationExecutors.TryGetValue(row.Kind, out var local))
-        {
-            _ = RunAtStationAsync(local, row);
-            return true;
-        }
-        // Some kinds need more than the user's parameters at dispatch (data.move: the source's data-plane address and a transfer ticket).
-        var prepared = _preparer?.Prepare(row.Id, row.Kind, row.Target, row.Parameters) ?? row.Parameters;
-        if (!prepared.Ok)
-        {
-            await EndAsync(row.Id, TaskState.Failed, null, prepared.Error!.Message).ConfigureAwait(false);
-            return false;
-        }
-        var resources = _locks.RemainingPlan(row.Id).Select(r => r.Resource);
-        var ticket = _tickets.Issue(row.Id, row.Kind, row.Target, row.Owner, resources, prepared.Value!);
-        var order = new TaskOrder(row.Id, row.Kind, prepared.Value!, row.Owner, Now, ticket);
-        bool sent;
-        try { sent = await _dispatcher.RunAsync(row.Target, order).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogDispatchFailed(ex, row.Id);
-            sent = false;
-        }
-        if (!sent)
-        {
-            var since = _units.View(row.Target)?.OfflineSince;
-            await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
-        }
-        return sent;
-    }
 
     private void Announce(long taskId, IReadOnlyList<string>? lines = null)
     {

@@ -4,18 +4,18 @@ using Ccdsvm.Station.Core.Tasks;
 namespace Ccdsvm.Bench;
 
 /// <summary>
-/// <c>Ccdsvm.Bench profile [concurrent]</c>: admissions timed with a Stopwatch outside BenchmarkDotNet, a
+/// <c>Ccdsvm.Bench profile [concurrent] [memory|file] [rounds]</c>: admissions timed with a Stopwatch outside BenchmarkDotNet, a
 /// workload to run under a profiler (dotnet-trace) to see where an admission's time goes.
 /// </summary>
 public static class Profile
 {
-    public static async Task RunAsync(bool concurrent)
+    public static async Task RunAsync(bool concurrent, bool[] stores, int rounds)
     {
-        foreach (bool durable in new[] { false, true })
+        foreach (bool durable in stores)
         {
-            for (int round = 0; round < 3; round++)
+            for (int round = 0; round < rounds; round++)
             {
-                const int count = 6000;
+                int count = int.TryParse(Environment.GetEnvironmentVariable("PROFILE_COUNT"), out var c) ? c : 6000;
                 using var h = new EngineHarness(durable, count + 10);
                 var caller = new Caller("alice", false);
                 var requests = Enumerable.Range(0, count).Select(i => EngineHarness.Request(i)).ToArray();

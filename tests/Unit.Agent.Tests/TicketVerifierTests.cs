@@ -25,6 +25,54 @@ public sealed class TicketVerifierTests : IDisposable
         Assert.Null(_verifier.Refusal(TicketSigning.Sign(Ticket(), _station), 7, "fs.list"));
 
     [Fact]
+    public void BatchSignedTickets_AreEachAccepted_ForTheirOwnTask()
+    {
+        var signed = TicketSigning.SignBatch([Ticket(taskId: 7), Ticket(taskId: 8), Ticket(taskId: 9)], _station);
+
+        Assert.Single(signed.Select(t => Convert.ToBase64String(t.Signature)).Distinct());
+        Assert.Null(_verifier.Refusal(signed[0], 7, "fs.list"));
+        Assert.Null(_verifier.Refusal(signed[1], 8, "fs.list"));
+        Assert.Contains("another task or kind", _verifier.Refusal(signed[2], 7, "fs.list"));
+    }
+
+    [Fact]
+    public void TicketNotOnTheBatchManifest_IsRefused()
+    {
+        var signed = TicketSigning.SignBatch([Ticket(taskId: 7), Ticket(taskId: 8)], _station);
+        var outsider = TicketSigning.Sign(Ticket(taskId: 10), _station).Payload;
+
+        Assert.Contains("signature is not the station's", _verifier.Refusal(signed[0] with { Payload = outsider }, 10, "fs.list"));
+    }
+
+    [Fact]
+    public void TamperedBatchManifest_IsRefused()
+    {
+        var signed = TicketSigning.SignBatch([Ticket(taskId: 7), Ticket(taskId: 8)], _station);
+        var manifest = (byte[])signed[0].Batch!.Clone();
+        manifest[^1] ^= 0x01;
+
+        Assert.Contains("signature is not the station's", _verifier.Refusal(signed[1] with { Batch = manifest }, 8, "fs.list"));
+    }
+
+    [Fact]
+    public void SignedManifest_PresentedAsATicket_IsRefused()
+    {
+        var signed = TicketSigning.SignBatch([Ticket(taskId: 7), Ticket(taskId: 8)], _station);
+
+        // The signature is genuine over these bytes, but a manifest is not a ticket.
+        Assert.Contains("signature is not the station's", _verifier.Refusal(new SignedTicket(signed[0].Batch!, signed[0].Signature), 7, "fs.list"));
+    }
+
+    [Fact]
+    public void BatchSignedByAnotherKey_IsRefused()
+    {
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signed = TicketSigning.SignBatch([Ticket(taskId: 7), Ticket(taskId: 8)], forger);
+
+        Assert.Contains("signature is not the station's", _verifier.Refusal(signed[0], 7, "fs.list"));
+    }
+
+    [Fact]
     public void ForgedSignature_IsRefused()
     {
         using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);

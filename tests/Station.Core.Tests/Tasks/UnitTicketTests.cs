@@ -42,6 +42,37 @@ public sealed class UnitTicketTests : IDisposable
     }
 
     [Fact]
+    public async Task WaitersGrantedByOneRelease_ShareOneSignature_AndEachTicketNamesItsOwnTask()
+    {
+        var hold = await _h.SubmitOk(Hold("fs/srv/data"));
+        var waiters = new List<Ccdsvm.Station.Core.Tasks.TaskView>();
+        foreach (var f in new[] { "f1", "f2", "f3" })
+            waiters.Add(await _h.SubmitOk(Checksum("/srv/data/" + f)));
+        Assert.All(waiters, w => Assert.Equal("waitingForLocks", w.State));
+
+        await _h.Engine.OnResultAsync("a", new TaskResult(hold.Id, TaskOutcome.Succeeded, null, null, DateTimeOffset.UtcNow)).WaitAsync(Limit);
+
+        var orders = _h.Dispatcher.Orders.Select(o => o.Order).Where(o => o.TaskId != hold.Id).OrderBy(o => o.TaskId).ToList();
+        Assert.Equal(waiters.Select(w => w.Id), orders.Select(o => o.TaskId));
+        using var pinned = TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
+        foreach (var (order, f) in orders.Zip(new[] { "f1", "f2", "f3" }))
+        {
+            var ticket = TicketSigning.Open(order.Ticket!, pinned);
+            Assert.NotNull(ticket);
+            Assert.Equal((order.TaskId, TaskKinds.FsChecksum, "a"), (ticket.TaskId, ticket.Kind, ticket.Target));
+            Assert.Equal(["/units/a/fs/srv/data/" + f], ticket.Resources);
+            Assert.Equal(TaskTicket.HashParameters(order.ParametersJson), ticket.ParametersSha256);
+        }
+        // One signature over a manifest of the three tickets' hashes, not three signatures.
+        Assert.Single(orders.Select(o => Convert.ToBase64String(o.Ticket!.Signature)).Distinct());
+        Assert.All(orders, o => Assert.Equal(orders[0].Ticket!.Batch, o.Ticket!.Batch));
+        // A ticket the station did not put on the manifest is not genuine under the batch's signature.
+        var other = TicketSigning.Open(orders[1].Ticket!, pinned)! with { TaskId = 99 };
+        var forged = orders[0].Ticket! with { Payload = MessagePack.MessagePackSerializer.Serialize(other) };
+        Assert.Null(TicketSigning.Open(forged, pinned));
+    }
+
+    [Fact]
     public async Task UnitRefusal_EndsTheTaskFailed_AndIsAuditedAgainstTheOwner()
     {
         var task = await _h.SubmitOk(Hold("disks/sdb"));
