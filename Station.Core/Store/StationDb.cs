@@ -28,7 +28,11 @@ public sealed class StationDb
     {
         Path = label;
         ConnectionString = connectionString;
+        IsFile = false;
     }
+
+    /// <summary>Whether the store is a file (with a write-ahead log beside it) rather than memory.</summary>
+    public bool IsFile { get; } = true;
 
     /// <summary>A store that lives in memory while any connection to it is open: for benchmarks beside the file store.</summary>
     public static StationDb InMemory(string name) =>

@@ -49,6 +49,11 @@ public sealed partial class TaskEngine
         return view;
     }
 
+    /// <summary>
+    /// The leader's loop: takes everything queued, commits it as one batch, and repeats until the queue is
+    /// empty. On a file store the batch's commit writes the WAL without syncing it; when more submissions wait,
+    /// the sync and the answers go to the flusher and the leader writes the next batch while the disk works.
+    /// </summary>
     private void LeadCommits()
     {
         while (true)
@@ -64,11 +69,35 @@ public sealed partial class TaskEngine
                 batch = [.. _queue];
                 _queue.Clear();
             }
-            AdmitBatch(batch);
+            var committed = CommitBatch(batch);
+            if (committed.DurableAt == 0)
+            {
+                Answer(committed);
+                continue;
+            }
+            bool more;
+            lock (_queueGate)
+            {
+                more = _queue.Count > 0;
+                // Nobody waits: stop leading, and wait for this batch's sync here (a newcomer leads meanwhile).
+                if (!more) _leaderActive = false;
+            }
+            if (!more)
+            {
+                Answer(committed);
+                return;
+            }
+            _flusher!.Add(committed);
         }
     }
 
-    private void AdmitBatch(Pending[] batch)
+    /// <summary>
+    /// A committed batch waiting for its answers: what each submission gets, the granted tasks' views and orders
+    /// being built, the failure if the batch did not commit, and the WAL commit to wait for (0: nothing to wait for).
+    /// </summary>
+    private sealed record CommittedBatch(Pending[] Batch, Outcome<Admitted>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt);
+
+    private CommittedBatch CommitBatch(Pending[] batch)
     {
         var results = new Outcome<Admitted>[batch.Length];
         // Index into the overlapped work's tasks of each granted submission of the batch (-1: none).
@@ -76,6 +105,7 @@ public sealed partial class TaskEngine
         AdmittedWork? work = null;
         var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
+        long durableAt = 0;
         var now = Now;
         string at = TaskStore.Time(now);
         lock (_gate)
@@ -83,7 +113,8 @@ public sealed partial class TaskEngine
             try
             {
                 // The writer's own BEGIN IMMEDIATE/COMMIT: the same transaction as SqliteConnection.BeginTransaction, without preparing them again each time.
-                _writer.Begin();
+                // On a file store the commit leaves the sync to the WAL flush, outside the monitor.
+                _writer.Begin(deferSync: _walFlush is not null);
                 var outcomes = new Outcome<(TaskRow Row, bool Granted, bool Existing, IReadOnlyList<LockRequest>? Plan)>[batch.Length];
                 for (int i = 0; i < batch.Length; i++)
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
@@ -102,13 +133,14 @@ public sealed partial class TaskEngine
                     else results[i] = new Admitted(ToView(row), row.Clone(), isGranted, existing);
                 }
                 // Granted tasks' views and signed orders need nothing shared: a pool thread builds them while the
-                // commit below waits for the disk; nothing is sent before the commit returns.
+                // commit below waits for the disk; nothing is sent before the commit is on disk.
                 if (granted.Count > 0)
                 {
                     work = new AdmittedWork(this, granted, now);
                     ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                 }
                 _writer.Commit();
+                if (_walFlush is not null) durableAt = _walFlush.Written();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -124,23 +156,42 @@ public sealed partial class TaskEngine
                 }
             }
         }
+        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt);
+    }
+
+    /// <summary>Waits until the batch is on disk, then gives every submitter of the batch its answer.</summary>
+    private void Answer(CommittedBatch c)
+    {
+        var failure = c.Failure;
+        if (failure is null && c.DurableAt > 0)
+        {
+            try { _walFlush!.WaitDurable(c.DurableAt); }
+            catch (IOException ex)
+            {
+                // Committed but not known to be on disk: nobody hears 202 and nothing is sent; the tasks stay in the
+                // list as admitted and the store's own recovery decides at the next start.
+                LogSyncFailed(ex);
+                failure = ex;
+            }
+        }
         TaskView[]? views = null;
         ReadyOrder?[]? orders = null;
-        if (work is not null)
+        if (c.Work is not null)
         {
             // After a failed commit the work's result is not used, but it is waited for: it runs on this batch's rows.
-            try { (views, orders) = work.Join(); }
+            try { (views, orders) = c.Work.Join(); }
             catch (Exception ex) when (ex is not OutOfMemoryException) { failure ??= ex; }
         }
-        for (int i = 0; i < batch.Length; i++)
+        for (int i = 0; i < c.Batch.Length; i++)
         {
-            if (failure is not null) { batch[i].Done.TrySetException(failure); continue; }
-            if (builtAt[i] >= 0)
+            if (failure is not null) { c.Batch[i].Done.TrySetException(failure); continue; }
+            var result = c.Results[i];
+            if (c.BuiltAt[i] >= 0)
             {
-                int k = builtAt[i];
-                results[i] = new Admitted(views![k], work!.Tasks[k].Row, true, false, orders?[k]);
+                int k = c.BuiltAt[i];
+                result = new Admitted(views![k], c.Work!.Tasks[k].Row, true, false, orders?[k]);
             }
-            batch[i].Done.TrySetResult(results[i]);
+            c.Batch[i].Done.TrySetResult(result);
         }
     }
 

@@ -69,6 +69,11 @@ public sealed partial class TaskEngine : IDisposable
         for (int i = 0; i < _maxTasks; i++) _freeSlots.Add(i);
         _db = store.Open();
         _writer = new TaskWriter(_db);
+        if (store.IsFile)
+        {
+            _walFlush = new WalFlush(store.Path);
+            _flusher = new BatchFlusher(this);
+        }
         _lastId = TaskStore.MaxId(_db);
         Restore();
     }
@@ -167,6 +172,8 @@ public sealed partial class TaskEngine : IDisposable
 
     public void Dispose()
     {
+        _flusher?.Dispose();
+        _walFlush?.Dispose();
         _writer.Dispose();
         _db.Dispose();
     }

@@ -22,6 +22,8 @@ internal sealed class TaskWriter : IDisposable
     private readonly sqlite3_stmt _begin;
     private readonly sqlite3_stmt _commit;
     private readonly sqlite3_stmt _rollback;
+    private readonly sqlite3_stmt _syncNormal;
+    private readonly sqlite3_stmt _syncFull;
     private readonly sqlite3_stmt _insertAudit;
     // A batch's rows of each table go in multi-row INSERTs of up to MaxRowsPerInsert rows, one statement prepared per row count.
     private readonly MultiInsert _tasks;
@@ -35,6 +37,8 @@ internal sealed class TaskWriter : IDisposable
     private readonly List<(string At, string Actor, string Action, string Target, string Outcome, string? Detail)> _pendingAudits = [];
     // Whether the transaction begun by Begin is still open (a failed COMMIT leaves it open until RollbackIfOpen).
     private bool _open;
+    // Whether the open transaction commits without syncing (synchronous=NORMAL), to be synced by the caller.
+    private bool _deferred;
 
     public TaskWriter(SqliteConnection connection)
     {
@@ -43,6 +47,8 @@ internal sealed class TaskWriter : IDisposable
         _begin = Prepare("BEGIN IMMEDIATE");
         _commit = Prepare("COMMIT");
         _rollback = Prepare("ROLLBACK");
+        _syncNormal = Prepare("PRAGMA synchronous=NORMAL");
+        _syncFull = Prepare("PRAGMA synchronous=FULL");
         _insertAudit = Prepare("INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)");
         _tasks = new MultiInsert(this,
             "INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at) VALUES ",
@@ -61,18 +67,33 @@ internal sealed class TaskWriter : IDisposable
     /// <summary>Whether a transaction is open on the connection (begun here or through ADO.NET).</summary>
     public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
 
-    public void Begin()
+    /// <summary>
+    /// Opens the writer's transaction. With <paramref name="deferSync"/> its COMMIT writes the WAL frames without
+    /// syncing them (synchronous=NORMAL for this one transaction): the caller must have the WAL synced
+    /// (<see cref="Store.WalFlush"/>) before it reports the commit as done. The connection's other transactions keep
+    /// synchronous=FULL.
+    /// </summary>
+    public void Begin(bool deferSync = false)
     {
         if (InTransaction) throw new InvalidOperationException("a transaction is already open on the writer connection");
-        Step(_begin);
+        // The safety level cannot change inside a transaction: it is set before BEGIN and restored after the end.
+        if (deferSync) Step(_syncNormal);
+        _deferred = deferSync;
+        try { Step(_begin); }
+        catch
+        {
+            RestoreSync();
+            throw;
+        }
         _open = true;
     }
 
-    /// <summary>Commits the transaction begun by <see cref="Begin"/>; with synchronous=FULL it is on disk when this returns.</summary>
+    /// <summary>Commits the transaction begun by <see cref="Begin"/>; unless it was begun deferred, it is on disk when this returns.</summary>
     public void Commit()
     {
         Step(_commit);
         _open = false;
+        RestoreSync();
     }
 
     /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
@@ -81,6 +102,14 @@ internal sealed class TaskWriter : IDisposable
         _open = false;
         ClearPending();
         if (InTransaction) Step(_rollback);
+        RestoreSync();
+    }
+
+    private void RestoreSync()
+    {
+        if (!_deferred) return;
+        _deferred = false;
+        Step(_syncFull);
     }
 
     // Admission queues its rows here while it decides each submission of a batch, then writes them all with Flush
@@ -235,6 +264,8 @@ internal sealed class TaskWriter : IDisposable
         _begin.Dispose();
         _commit.Dispose();
         _rollback.Dispose();
+        _syncNormal.Dispose();
+        _syncFull.Dispose();
         _insertAudit.Dispose();
         _tasks.Dispose();
         _locks.Dispose();

@@ -9,12 +9,12 @@ namespace Ccdsvm.Bench;
 /// an in-memory store, beside a bare single-row commit on the same kind of file, one at a time and with
 /// many concurrent submitters (group commit). Each invocation does <see cref="Batch"/> operations.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 9, invocationCount: 1)]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 9, invocationCount: 1)]
 [MemoryDiagnoser]
 [MedianColumn]
 public class AdmissionBenchmarks
 {
-    public const int Batch = 2000;
+    public const int Batch = 10000;
     private static readonly Caller Alice = new("alice", false);
     private EngineHarness? _harness;
     private SqliteConnection? _bare;

@@ -6,6 +6,7 @@ if (args.Length > 0 && args[0] == "profile")
         args.Select(a => int.TryParse(a, out var n) ? n : 0).FirstOrDefault(n => n > 0, 3));
     return;
 }
+if (args.Length > 0 && args[0] == "frames") { await Ccdsvm.Bench.Frames.RunAsync(); return; }
 if (args.Length > 0 && args[0] == "monitor-load")
 {
     await Ccdsvm.Bench.MonitorLoad.RunAsync(args);

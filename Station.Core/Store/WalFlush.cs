@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Ccdsvm.Station.Core.Store;
+
+/// <summary>
+/// Group flush of the write-ahead log. A commit made with <c>synchronous=NORMAL</c> has written its WAL frames
+/// but not synced them; <see cref="WaitDurable"/> returns once an <c>fdatasync</c> of the WAL that started
+/// after that commit has finished, so the commit is on disk. One sync covers every commit written before it
+/// started, and callers waiting meanwhile share the next one; the writer lock is not held while the disk
+/// works, so the next batch is written during the sync. (A checkpoint syncs the WAL before it copies frames
+/// into the database and syncs the database after, so frames a checkpoint moved are durable as well.)
+/// </summary>
+public sealed class WalFlush(string databasePath) : IDisposable
+{
+    private readonly string _walPath = databasePath + "-wal";
+    private readonly object _syncGate = new();
+    private SafeFileHandle? _wal;
+    private long _written;
+    private long _synced;
+    private long _syncs;
+
+    /// <summary>Commits recorded by <see cref="Written"/> so far.</summary>
+    public long WrittenThrough => Volatile.Read(ref _written);
+
+    /// <summary>Every commit up to this number is on disk.</summary>
+    public long SyncedThrough => Volatile.Read(ref _synced);
+
+    /// <summary>How many times the WAL was synced (fewer than the commits when callers shared syncs).</summary>
+    public long Syncs => Volatile.Read(ref _syncs);
+
+    /// <summary>Records a commit whose frames are written (call after COMMIT returns); gives its number for <see cref="WaitDurable"/>.</summary>
+    public long Written() => Interlocked.Increment(ref _written);
+
+    /// <summary>Returns once commit <paramref name="commit"/> is on disk; throws <see cref="IOException"/> when the sync fails.</summary>
+    public void WaitDurable(long commit)
+    {
+        if (Volatile.Read(ref _synced) >= commit) return;
+        lock (_syncGate)
+        {
+            if (_synced >= commit) return;
+            // Every commit counted now has written its frames: the sync below covers them all.
+            long upTo = Volatile.Read(ref _written);
+            // The WAL exists from the first commit on, and SQLite removes it only when the last connection closes;
+            // the engine's writer connection stays open for the engine's life, so this handle stays the WAL's.
+            _wal ??= File.OpenHandle(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            if (fdatasync(_wal.DangerousGetHandle().ToInt32()) != 0)
+                throw new IOException($"the task store's write-ahead log could not be synced to disk: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
+            Interlocked.Increment(ref _syncs);
+            Volatile.Write(ref _synced, upTo);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_syncGate)
+        {
+            _wal?.Dispose();
+            _wal = null;
+        }
+    }
+
+    // DllImport rather than LibraryImport: the source-generated form needs AllowUnsafeBlocks for the project.
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static extern int fdatasync(int fd);
+}

@@ -1,0 +1,94 @@
+using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.Data.Sqlite;
+using static Ccdsvm.Station.Core.Tests.EngineHarness;
+
+namespace Ccdsvm.Station.Core.Tests.Tasks;
+
+/// <summary>
+/// Admission batches commit without a sync of their own and are answered after an fdatasync of the WAL that
+/// covers them (group flush): nobody is answered before their commit is on disk, and the connection's other
+/// transactions keep synchronous=FULL.
+/// </summary>
+[Collection(StoreCollection.Name)]
+public sealed class AdmissionDurabilityTests
+{
+    [Fact]
+    public async Task ConcurrentSubmissions_AreAnsweredOnlyAfterASyncCoveringTheirCommit()
+    {
+        using var h = new EngineHarness(maxTasks: 64, maxTasksPerUser: 64);
+        h.Online("a");
+        var flush = h.Engine.AdmissionFlush;
+        Assert.NotNull(flush);
+
+        var answered = await Task.WhenAll(Enumerable.Range(0, 48).Select(i => Task.Run(async () =>
+        {
+            var task = await h.SubmitOk(Checksum($"/srv/data/f{i}"));
+            // At the moment this submitter hears its answer, everything written so far up to its batch is synced.
+            return (task.Id, Synced: flush.SyncedThrough);
+        }))).WaitAsync(Limit);
+
+        Assert.Equal(48, answered.Select(a => a.Id).Distinct().Count());
+        Assert.All(answered, a => Assert.True(a.Synced >= 1, "a submitter was answered before any sync"));
+        Assert.Equal(flush.WrittenThrough, flush.SyncedThrough);
+        Assert.InRange(flush.Syncs, 1, flush.WrittenThrough);
+        // Every answered task is in the store, as another connection reads it.
+        using var c = h.Db.Open();
+        Assert.Equal(48L, Dapper.SqlMapper.ExecuteScalar<long>(c, "SELECT COUNT(*) FROM tasks"));
+    }
+
+    [Fact]
+    public async Task AfterAdmissions_TheWriterIsBackToSynchronousFull()
+    {
+        using var h = new EngineHarness();
+        h.Online("a");
+
+        await h.SubmitOk(Hold("disks/sdb"));
+        Assert.Equal(2L, h.Engine.WriterSynchronous());
+
+        // A submission that waits for the same resource, and its cancellation, keep FULL as well.
+        var second = await h.SubmitOk(Hold("disks/sdb", waitSeconds: 0));
+        Assert.Equal(2L, h.Engine.WriterSynchronous());
+        await h.Engine.CancelAsync(second.Id, Alice).WaitAsync(Limit);
+        Assert.Equal(2L, h.Engine.WriterSynchronous());
+    }
+
+    [Fact]
+    public void WalFlush_WaitersShareSyncs_AndNoneReturnsBeforeASyncThatCoversIt()
+    {
+        using var store = new TempStore();
+        using var c = store.Db.Open();
+        Dapper.SqlMapper.Execute(c, "CREATE TABLE t(v INTEGER)");
+        using var flush = new WalFlush(store.Db.Path);
+        var early = 0;
+
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                long mine = flush.Written();
+                flush.WaitDurable(mine);
+                if (flush.SyncedThrough < mine) Interlocked.Increment(ref early);
+            }
+        });
+
+        Assert.Equal(0, early);
+        Assert.Equal(800, flush.WrittenThrough);
+        Assert.Equal(800, flush.SyncedThrough);
+        Assert.InRange(flush.Syncs, 1, 800);
+        // Already durable: no further sync.
+        long syncs = flush.Syncs;
+        flush.WaitDurable(800);
+        Assert.Equal(syncs, flush.Syncs);
+    }
+
+    [Fact]
+    public void WalFlush_WithoutAWal_RefusesWithAnIoError()
+    {
+        using var store = new TempStore(migrate: false);
+        using var flush = new WalFlush(store.Db.Path);
+
+        Assert.ThrowsAny<IOException>(() => flush.WaitDurable(flush.Written()));
+        SqliteConnection.ClearAllPools();
+    }
+}
