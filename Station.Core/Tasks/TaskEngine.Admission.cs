@@ -132,12 +132,13 @@ public sealed partial class TaskEngine
                     }
                     else results[i] = new Admitted(ToView(row), row.Clone(), isGranted, existing);
                 }
-                // Granted tasks' views and signed orders need nothing shared: a pool thread builds them while the
-                // commit below waits for the disk; nothing is sent before the commit is on disk.
+                // Granted tasks' views and signed orders need nothing shared: on a file store a pool thread builds them
+                // while the disk syncs the batch (in memory there is no wait to hide, and Answer builds them inline);
+                // nothing is sent before the commit is on disk.
                 if (granted.Count > 0)
                 {
                     work = new AdmittedWork(this, granted, now);
-                    ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+                    if (_walFlush is not null) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                 }
                 _writer.Commit();
                 if (_walFlush is not null) durableAt = _walFlush.Written();

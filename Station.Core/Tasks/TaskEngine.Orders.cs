@@ -12,7 +12,7 @@ public sealed partial class TaskEngine
     /// <summary>
     /// Builds the orders of several granted tasks and signs their tickets with one signature (the tasks of one
     /// group commit, or the waiters one release granted). Kinds the station runs itself get no order (null).
-    /// Touches no engine state: it may run on another thread while the batch's commit waits for the disk.
+    /// Touches no engine state: it may run on another thread while the batch's sync waits for the disk.
     /// </summary>
     private ReadyOrder?[] SignOrders(IReadOnlyList<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks)
     {
@@ -78,7 +78,7 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>
-    /// The views and orders of a batch's granted tasks, built on a pool thread while the batch's commit waits
+    /// The views and orders of a batch's granted tasks, built on a pool thread while the batch's WAL sync waits
     /// for the disk. <see cref="Join"/> after the commit takes the result, or does the work itself if no pool
     /// thread has started it (so a saturated pool never leaves the committing thread waiting for a queue).
     /// </summary>
