@@ -2,6 +2,9 @@
 # data.move of a 1 GiB file unit A -> unit B over loopback (verification on), against cp and an rsync
 # daemon transfer of the same file, in one run; samples the station's RSS while the move runs.
 # Usage: bench/move-vs-rsync.sh            (CONFIG=Release by default; SIZE_MIB=1024)
+# PRIME=1: before each contender, write and delete a file a little larger than the test file, so the page cache
+# each one fills is made of pages the guest freed a moment ago rather than fresh ones (on a VM whose free
+# memory goes back to the host, a fresh page costs a host fault; see docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -46,19 +49,22 @@ SRC=$WORK/a/big.bin
 head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom >"$SRC"
 cat "$SRC" >/dev/null   # every contender starts from a warm page cache
 
-t0=$(now); cp "$SRC" "$WORK/cp/big.bin"; sync "$WORK/cp/big.bin"; t1=$(now); CP=$(echo "$t1 - $t0" | bc)
+prime() { [ "${PRIME:-0}" = 1 ] || return 0; head -c $(((SIZE_MIB + 256) * 1024 * 1024)) /dev/zero >"$WORK/prime.bin"; rm -f "$WORK/prime.bin"; }
+
+prime; t0=$(now); cp "$SRC" "$WORK/cp/big.bin"; sync "$WORK/cp/big.bin"; t1=$(now); CP=$(echo "$t1 - $t0" | bc)
 
 RPORT=$(free_port)
 printf 'use chroot = no\nuid = %s\ngid = %s\n[b]\n path = %s\n read only = false\n' "$(id -u)" "$(id -g)" "$WORK/rsync" >"$WORK/rsyncd.conf"
 rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --address=127.0.0.1 & PIDS+=($!)
 sleep 0.5
-t0=$(now); rsync -q "$SRC" "rsync://127.0.0.1:$RPORT/b/"; sync "$WORK/rsync/big.bin"; t1=$(now); RS=$(echo "$t1 - $t0" | bc)
+prime; t0=$(now); rsync -q "$SRC" "rsync://127.0.0.1:$RPORT/b/"; sync "$WORK/rsync/big.bin"; t1=$(now); RS=$(echo "$t1 - $t0" | bc)
 
 # One data.move of $1 into $2 on unit b; sets MV (seconds from submit to succeeded, as the station recorded them), RESULT,
 # and the agents' CPU seconds.
 move() {
   local body="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$1\"},\"destination\":{\"unit\":\"b\",\"path\":\"$2\"},\"verify\":true}}"
   local cpu0 t0 t1 id state
+  prime
   cpu0=$(cpu_ticks "${AGENT_PIDS[@]}")
   t0=$(now)
   id=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$body" "$URL/api/v1/tasks" | json 'd["id"]')
@@ -87,7 +93,7 @@ SHA_OK=$([ "$(sha256sum <"$SRC" | cut -d' ' -f1)" = "$(sha256sum <"$WORK/b/big.b
 
 MIB=$SIZE_MIB
 printf '\nmachine: %s cores, %s MiB memory, %s\n' "$(nproc)" "$(free -m | awk '/Mem:/{print $2}')" "$(uname -r)"
-printf 'file: %s MiB random, warm page cache, loopback, CONFIG=%s\n\n' "$MIB" "$CONFIG"
+printf 'file: %s MiB random, warm page cache, loopback, CONFIG=%s, PRIME=%s\n\n' "$MIB" "$CONFIG" "${PRIME:-0}"
 printf '| method | seconds | MiB/s | time vs cp |\n|---|---|---|---|\n'
 for row in "cp + sync:$CP" "rsync daemon (loopback) + sync:$RS" "data.move, verify on, first move after agent start:$MV_COLD" "data.move, verify on, agents warm:$MV"; do
   name=${row%%:*}; s=${row##*:}
