@@ -12,14 +12,26 @@ namespace Ccdsvm.Station.Core.Store;
 /// works, so the next batch is written during the sync. (A checkpoint syncs the WAL before it copies frames
 /// into the database and syncs the database after, so frames a checkpoint moved are durable as well.)
 /// </summary>
-public sealed class WalFlush(string databasePath) : IDisposable
+public sealed class WalFlush : IDisposable
 {
-    private readonly string _walPath = databasePath + "-wal";
+    private readonly string _walPath;
     private readonly object _syncGate = new();
     private SafeFileHandle? _wal;
+    private bool _disposed;
     private long _written;
     private long _synced;
     private long _syncs;
+
+    /// <summary>
+    /// Opens the WAL of <paramref name="databasePath"/> now when it exists: create this while the writer connection
+    /// is open and has read the database, so the handle is the WAL that connection writes (SQLite removes or
+    /// replaces a WAL only when its last connection closes). Otherwise the WAL is opened at the first sync.
+    /// </summary>
+    public WalFlush(string databasePath)
+    {
+        _walPath = databasePath + "-wal";
+        if (File.Exists(_walPath)) _wal = Open();
+    }
 
     /// <summary>Commits recorded by <see cref="Written"/> so far.</summary>
     public long WrittenThrough => Volatile.Read(ref _written);
@@ -33,18 +45,20 @@ public sealed class WalFlush(string databasePath) : IDisposable
     /// <summary>Records a commit whose frames are written (call after COMMIT returns); gives its number for <see cref="WaitDurable"/>.</summary>
     public long Written() => Interlocked.Increment(ref _written);
 
-    /// <summary>Returns once commit <paramref name="commit"/> is on disk; throws <see cref="IOException"/> when the sync fails.</summary>
+    /// <summary>
+    /// Returns once commit <paramref name="commit"/> is on disk; throws <see cref="IOException"/> when the sync fails
+    /// and <see cref="ObjectDisposedException"/> once the flush is closed.
+    /// </summary>
     public void WaitDurable(long commit)
     {
         if (Volatile.Read(ref _synced) >= commit) return;
         lock (_syncGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_synced >= commit) return;
             // Every commit counted now has written its frames: the sync below covers them all.
             long upTo = Volatile.Read(ref _written);
-            // The WAL exists from the first commit on, and SQLite removes it only when the last connection closes;
-            // the engine's writer connection stays open for the engine's life, so this handle stays the WAL's.
-            _wal ??= File.OpenHandle(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            _wal ??= Open();
             if (fdatasync(_wal.DangerousGetHandle().ToInt32()) != 0)
                 throw new IOException($"the task store's write-ahead log could not be synced to disk: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
             Interlocked.Increment(ref _syncs);
@@ -56,10 +70,13 @@ public sealed class WalFlush(string databasePath) : IDisposable
     {
         lock (_syncGate)
         {
+            _disposed = true;
             _wal?.Dispose();
             _wal = null;
         }
     }
+
+    private SafeFileHandle Open() => File.OpenHandle(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
 
     // DllImport rather than LibraryImport: the source-generated form needs AllowUnsafeBlocks for the project.
     [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]

@@ -95,7 +95,8 @@ public sealed partial class TaskEngine
     /// A committed batch waiting for its answers: what each submission gets, the granted tasks' views and orders
     /// being built, the failure if the batch did not commit, and the WAL commit to wait for (0: nothing to wait for).
     /// </summary>
-    private sealed record CommittedBatch(Pending[] Batch, Outcome<Admitted>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt);
+    private sealed record CommittedBatch(Pending[] Batch, Outcome<Admitted>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt,
+        long[] AdmittedIds);
 
     private CommittedBatch CommitBatch(Pending[] batch)
     {
@@ -157,7 +158,8 @@ public sealed partial class TaskEngine
                 }
             }
         }
-        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt);
+        long[] admittedIds = failure is null ? [.. admitted.Select(a => a.Row.Id)] : [];
+        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt, admittedIds);
     }
 
     /// <summary>Waits until the batch is on disk, then gives every submitter of the batch its answer.</summary>
@@ -167,12 +169,13 @@ public sealed partial class TaskEngine
         if (failure is null && c.DurableAt > 0)
         {
             try { _walFlush!.WaitDurable(c.DurableAt); }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
-                // Committed but not known to be on disk: nobody hears 202 and nothing is sent; the tasks stay in the
-                // list as admitted and the store's own recovery decides at the next start.
+                // Committed but not known to be on disk: nobody hears 202 and nothing is sent, and the tasks end failed
+                // with the reason, so no slot or lock stays with a task nobody was told about.
                 LogSyncFailed(ex);
                 failure = ex;
+                foreach (var id in c.AdmittedIds) _ = EndUnsyncedAsync(id, ex);
             }
         }
         TaskView[]? views = null;
@@ -194,6 +197,12 @@ public sealed partial class TaskEngine
             }
             c.Batch[i].Done.TrySetResult(result);
         }
+    }
+
+    private async Task EndUnsyncedAsync(long taskId, Exception cause)
+    {
+        try { await EndAsync(taskId, TaskState.Failed, null, $"the station could not make the admission durable: {cause.Message}").ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { LogSyncFailed(ex); }
     }
 
     /// <summary>One submission inside the open batch transaction: the row, whether its plan was granted, whether it already existed (idempotency), and its plan as the lock manager holds it.</summary>

@@ -16,6 +16,6 @@ public sealed partial class TaskEngine
     [LoggerMessage(1003, LogLevel.Error, "An admission batch could not be rolled back")]
     private partial void LogRollbackFailed(Exception ex);
 
-    [LoggerMessage(1004, LogLevel.Critical, "An admission batch was committed but its write-ahead log could not be synced; its submitters were answered with an error")]
+    [LoggerMessage(1004, LogLevel.Critical, "An admission batch was committed but its write-ahead log could not be synced; its submitters were answered with an error and its tasks end failed")]
     private partial void LogSyncFailed(Exception ex);
 }

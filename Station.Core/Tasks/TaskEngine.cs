@@ -69,12 +69,13 @@ public sealed partial class TaskEngine : IDisposable
         for (int i = 0; i < _maxTasks; i++) _freeSlots.Add(i);
         _db = store.Open();
         _writer = new TaskWriter(_db);
+        _lastId = TaskStore.MaxId(_db);
+        // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
         if (store.IsFile)
         {
             _walFlush = new WalFlush(store.Path);
             _flusher = new BatchFlusher(this);
         }
-        _lastId = TaskStore.MaxId(_db);
         Restore();
     }
 

@@ -54,6 +54,27 @@ public sealed class AdmissionDurabilityTests
     }
 
     [Fact]
+    public async Task WhenTheWalCannotBeSynced_TheSubmitterHearsAnError_AndTheTaskEndsFailedWithItsSlotAndLocksFree()
+    {
+        using var h = new EngineHarness();
+        h.Online("a");
+        // The sync of the admissions can no longer be done (as when the disk fails under the WAL).
+        h.Engine.AdmissionFlush!.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => h.Engine.SubmitAsync(Hold("disks/sdb"), Alice).WaitAsync(Limit));
+
+        // Nothing was sent, and the committed task ends failed with the reason instead of keeping its slot and lock.
+        Assert.Empty(h.Dispatcher.Orders);
+        var deadline = DateTime.UtcNow + Limit;
+        while (h.Engine.ActiveCount > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(0, h.Engine.ActiveCount);
+        var task = Assert.Single(h.Engine.List(new Ccdsvm.Station.Core.Tasks.TaskQuery(), Alice).Value!);
+        Assert.Equal("failed", task.State);
+        Assert.Contains("could not make the admission durable", task.Error);
+        Assert.Empty(h.Engine.LockTable().Held);
+    }
+
+    [Fact]
     public void WalFlush_WaitersShareSyncs_AndNoneReturnsBeforeASyncThatCoversIt()
     {
         using var store = new TempStore();
