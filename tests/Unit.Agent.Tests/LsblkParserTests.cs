@@ -76,12 +76,19 @@ public class LsblkParserTests
     [Fact]
     public void Parse_RealLsblkOutputOfThisMachine_MatchesLsblkItself()
     {
-        string json = Run("lsblk", LsblkParser.Arguments);
-        // Independent view of the same devices: plain lsblk, whole devices only, no headings.
-        var plain = Run("lsblk", ["-b", "-d", "-n", "-r", "-o", "NAME,SIZE"])
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        // Other test assemblies attach and detach loop devices while this runs, so the JSON is taken between
+        // two independent views and used only when both views agree (bounded retries).
+        string json = "";
+        Dictionary<string, long> plain = [];
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            var before = PlainView();
+            json = Run("lsblk", LsblkParser.Arguments);
+            plain = PlainView();
+            if (before.Count == plain.Count && before.All(kv => plain.TryGetValue(kv.Key, out var s) && s == kv.Value))
+                break;
+            Thread.Sleep(100);
+        }
 
         var disks = LsblkParser.Parse(json);
 
@@ -102,6 +109,13 @@ public class LsblkParserTests
         1 + (e.TryGetProperty("children", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Sum(CountTree) : 0);
 
     private static int CountTree(Shared.Contracts.DiskInfo d) => 1 + d.Children.Sum(CountTree);
+
+    /// <summary>Independent view of the devices: plain lsblk, whole devices only, no headings.</summary>
+    private static Dictionary<string, long> PlainView() =>
+        Run("lsblk", ["-b", "-d", "-n", "-r", "-o", "NAME,SIZE"])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 
     private static string Run(string file, IEnumerable<string> args)
     {
