@@ -72,25 +72,46 @@ public static class Migrations
         (2, "metrics history", Monitoring.MetricsSchema.Sql),
         (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
         (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
+        (5, "fewer pages per admission: no AUTOINCREMENT counters, locks without rowid, unused task state index dropped", AdmissionPagesSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;
 
-    /// <summary>Applies every script newer than the store's version, each in its own transaction.</summary>
-    public static int Apply(SqliteConnection connection)
+    /// <summary>
+    /// Applies every script newer than the store's version, each in its own transaction. Foreign keys are off
+    /// while scripts run (a script may rebuild a table others refer to, SQLite's documented procedure) and each
+    /// script's transaction commits only if the store has no dangling reference afterwards.
+    /// </summary>
+    public static int Apply(SqliteConnection connection) => Apply(connection, CurrentVersion);
+
+    /// <summary>Applies the scripts up to <paramref name="upTo"/>: for tests that build a store as an older station left it.</summary>
+    internal static int Apply(SqliteConnection connection, int upTo)
     {
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         int current = connection.ExecuteScalar<int?>("SELECT MAX(version) FROM schema_version") ?? 0;
         if (current > CurrentVersion)
             throw new InvalidOperationException($"the store is at schema version {current}, newer than this station ({CurrentVersion}); run a newer station");
-        foreach (var (version, name, sql) in All.Where(m => m.Version > current))
+        if (current >= upTo) return current;
+        bool foreignKeys = connection.ExecuteScalar<long>("PRAGMA foreign_keys") == 1;
+        connection.Execute("PRAGMA foreign_keys=OFF");
+        try
         {
-            using var tx = connection.BeginTransaction();
-            connection.Execute(sql, transaction: tx);
-            connection.Execute("INSERT INTO schema_version(version, name, applied_at) VALUES (@version, @name, @at)",
-                new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
-            tx.Commit();
-            current = version;
+            foreach (var (version, name, sql) in All.Where(m => m.Version > current && m.Version <= upTo))
+            {
+                using var tx = connection.BeginTransaction();
+                connection.Execute(sql, transaction: tx);
+                var dangling = connection.Query<string>("SELECT \"table\" FROM pragma_foreign_key_check", transaction: tx).Distinct().ToList();
+                if (dangling.Count > 0)
+                    throw new InvalidOperationException($"schema version {version} ({name}) would leave rows of {string.Join(", ", dangling)} referring to rows that do not exist; the store was not changed");
+                connection.Execute("INSERT INTO schema_version(version, name, applied_at) VALUES (@version, @name, @at)",
+                    new { version, name, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
+                tx.Commit();
+                current = version;
+            }
+        }
+        finally
+        {
+            if (foreignKeys) connection.Execute("PRAGMA foreign_keys=ON");
         }
         return current;
     }

@@ -246,7 +246,7 @@ public sealed partial class TaskEngine
         _writer.QueueTask(row);
         var plan = _locks.RemainingPlan(row.Id);
         _writer.QueueLocks(row.Id, plan, granted, at);
-        _writer.QueueEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        _writer.QueueFirstEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
         _writer.QueueAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
         return (row, granted, false, plan);
     }

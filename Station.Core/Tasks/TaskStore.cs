@@ -32,7 +32,10 @@ public static class TaskStore
         """, t, tx);
 
     public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, string? state = null, double? progress = null, string? stage = null, string? message = null) =>
-        c.Execute("INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES (@taskId, @at, @type, @state, @progress, @stage, @message)",
+        c.Execute("""
+            INSERT INTO task_events(task_id, id, at, type, state, progress, stage, message)
+            VALUES (@taskId, (SELECT COALESCE(MAX(id), 0) + 1 FROM task_events WHERE task_id=@taskId), @at, @type, @state, @progress, @stage, @message)
+            """,
             new { taskId, at = Time(at), type, state, progress, stage, message }, tx);
 
     public static void InsertLocks(IDbConnection c, IDbTransaction tx, long taskId, IEnumerable<LockRequest> plan, bool granted, DateTimeOffset now) =>

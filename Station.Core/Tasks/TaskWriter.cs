@@ -57,8 +57,8 @@ internal sealed class TaskWriter : IDisposable
             "INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES ",
             7, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7})");
         _events = new MultiInsert(this,
-            "INSERT INTO task_events(task_id, at, type, state, progress, stage, message) VALUES ",
-            6, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, NULL, ?{b + 5}, ?{b + 6})");
+            "INSERT INTO task_events(task_id, id, at, type, state, progress, stage, message) VALUES ",
+            6, b => $"(?{b + 1}, 1, ?{b + 2}, ?{b + 3}, ?{b + 4}, NULL, ?{b + 5}, ?{b + 6})");
         _audits = new MultiInsert(this,
             "INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES ",
             6, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, NULL)");
@@ -122,7 +122,8 @@ internal sealed class TaskWriter : IDisposable
         foreach (var r in plan) _pendingLocks.Add((taskId, r, granted, at));
     }
 
-    public void QueueEvent(long taskId, string at, string type, string? state, string? stage, string? message) =>
+    /// <summary>The first event of a task admitted in this batch: its id within the task is 1 (later events: <see cref="TaskStore.Event"/>).</summary>
+    public void QueueFirstEvent(long taskId, string at, string type, string? state, string? stage, string? message) =>
         _pendingEvents.Add((taskId, at, type, state, stage, message));
 
     /// <summary>An audit line in the same transaction as the change it records, written at <see cref="Flush"/> in the order queued.</summary>
