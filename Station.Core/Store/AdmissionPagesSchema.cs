@@ -11,8 +11,12 @@ namespace Ccdsvm.Station.Core.Store;
 /// one b-tree each instead of rows plus an index. An event's id now counts within its task (the next is the
 /// task's highest plus one; a new task's first event is 1); events are only ever read per task, after a given
 /// id, so the ids an older station gave keep their order.</item>
-/// <item><c>ix_tasks_state</c> is dropped: no query could use it (the task list filters with optional
-/// parameters and reads newest first by id; recovery reads the tasks not yet ended).</item>
+/// <item>Three indexes no query used are dropped: <c>ix_tasks_state</c> (the task list filters with optional
+/// parameters and reads newest first by id; recovery reads the tasks not yet ended), <c>ix_audit_action</c>
+/// (the audit filter on actions is a case-insensitive LIKE, which SQLite cannot answer from a BINARY index)
+/// and <c>ix_tasks_slot</c>, a unique index on the slot column: slots are handed out by the engine alone, and
+/// a restarted engine gives a task whose slot is taken another one (<c>TaskEngine.Restore</c>). The slot
+/// index was written twice per task, at admission and at the end.</item>
 /// </list>
 /// The rows, their ids, the audit triggers and every other index are kept.
 /// Runs with foreign keys off (<see cref="Migrations.Apply"/>), as SQLite's table rebuild procedure requires.
@@ -92,10 +96,8 @@ internal static class AdmissionPagesSchema
         ALTER TABLE audit_v5 RENAME TO audit;
         DELETE FROM sqlite_sequence WHERE name IN ('tasks', 'task_events', 'audit');
 
-        CREATE UNIQUE INDEX ix_tasks_slot ON tasks(slot) WHERE slot IS NOT NULL;
         CREATE UNIQUE INDEX ix_tasks_idempotency ON tasks(owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX ix_audit_actor ON audit(actor, id);
-        CREATE INDEX ix_audit_action ON audit(action, id);
         CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """;

@@ -72,7 +72,7 @@ public static class Migrations
         (2, "metrics history", Monitoring.MetricsSchema.Sql),
         (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
         (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
-        (5, "fewer pages per admission: no AUTOINCREMENT counters, locks without rowid, unused task state index dropped", AdmissionPagesSchema.Sql),
+        (5, "fewer pages per admission: no AUTOINCREMENT counters, locks and events keyed by task without rowid, unused indexes dropped", AdmissionPagesSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

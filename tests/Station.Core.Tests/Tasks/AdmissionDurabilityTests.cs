@@ -38,6 +38,31 @@ public sealed class AdmissionDurabilityTests
     }
 
     [Fact]
+    public async Task AnAdmission_WritesAboutFiveWalPages()
+    {
+        // Every page an admission's commit touches is a WAL frame written and synced before the 202 (schema v5 cut
+        // them from ten for a task with one lock: no AUTOINCREMENT counters page, locks and events keyed by task
+        // without a second b-tree, no unused indexes). Such a task writes its row, its lock, its first event, and
+        // the audit line with its actor index; b-tree page splits add a fraction.
+        const int admissions = 40;
+        const int frameBytes = 4096 + 24;
+        using var h = new EngineHarness(maxTasks: admissions + 1, maxTasksPerUser: admissions + 1);
+        h.Online("a");
+        await h.SubmitOk(Hold("disks/warm"));
+        using (var c = h.Db.Open())
+            Dapper.SqlMapper.Execute(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+        var wal = new FileInfo(h.Db.Path + "-wal");
+        wal.Refresh();
+        long before = wal.Exists ? wal.Length : 0;
+
+        for (int i = 0; i < admissions; i++) await h.SubmitOk(Hold($"disks/d{i}"));
+
+        wal.Refresh();
+        double perAdmission = (wal.Length - Math.Max(before, 32)) / (double)frameBytes / admissions;
+        Assert.InRange(perAdmission, 4.5, 6.0);
+    }
+
+    [Fact]
     public async Task AfterAdmissions_TheWriterIsBackToSynchronousFull()
     {
         using var h = new EngineHarness();
