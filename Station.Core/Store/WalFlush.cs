@@ -76,6 +76,18 @@ public sealed class WalFlush : IDisposable
         }
     }
 
+    /// <summary>For tests: no sync starts until the returned object is disposed, on the thread that called this.</summary>
+    internal IDisposable HoldSyncs()
+    {
+        Monitor.Enter(_syncGate);
+        return new Release(_syncGate);
+    }
+
+    private sealed class Release(object gate) : IDisposable
+    {
+        public void Dispose() => Monitor.Exit(gate);
+    }
+
     private SafeFileHandle Open() => File.OpenHandle(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
 
     // DllImport rather than LibraryImport: the source-generated form needs AllowUnsafeBlocks for the project.

@@ -143,6 +143,7 @@ public sealed partial class TaskEngine
                 }
                 _writer.Commit();
                 if (_walFlush is not null) durableAt = _walFlush.Written();
+                else MarkDurable(_lastId);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -168,7 +169,11 @@ public sealed partial class TaskEngine
         var failure = c.Failure;
         if (failure is null && c.DurableAt > 0)
         {
-            try { _walFlush!.WaitDurable(c.DurableAt); }
+            try
+            {
+                _walFlush!.WaitDurable(c.DurableAt);
+                if (c.AdmittedIds.Length > 0) MarkDurable(c.AdmittedIds.Max());
+            }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
                 // Committed but not known to be on disk: nobody hears 202 and nothing is sent, and the tasks end failed
@@ -201,7 +206,12 @@ public sealed partial class TaskEngine
 
     private async Task EndUnsyncedAsync(long taskId, Exception cause)
     {
-        try { await EndAsync(taskId, TaskState.Failed, null, $"the station could not make the admission durable: {cause.Message}").ConfigureAwait(false); }
+        try
+        {
+            await EndAsync(taskId, TaskState.Failed, null, $"the station could not make the admission durable: {cause.Message}").ConfigureAwait(false);
+            // Its end was written with a sync of its own: the failed task may be shown now.
+            MarkDurable(taskId);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException) { LogSyncFailed(ex); }
     }
 

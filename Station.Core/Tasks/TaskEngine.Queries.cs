@@ -13,7 +13,7 @@ public sealed partial class TaskEngine
 
     public Outcome<TaskView> Get(long id, Caller caller)
     {
-        var view = View(id);
+        var view = id <= DurableThrough ? View(id) : null;
         if (view is null || !CanSee(caller, view.Owner, view.Target))
             return StationError.NotFound($"task {id} does not exist");
         return view;
@@ -35,7 +35,8 @@ public sealed partial class TaskEngine
         // Someone who sees everybody's tasks on some units only gets a wider page, filtered here.
         int fetch = viewAllEverywhere || !viewAllSomewhere ? limit : Math.Min(limit * 4, 4000);
         lock (_gate) rows = TaskStore.Query(_db, state, owner, NullIfEmpty(query.Target), fetch).ToList();
-        return rows.Where(r => viewAllEverywhere || CanSee(caller, r)).Take(limit).Select(r => View(r.Id) ?? ToView(r)).ToList();
+        long durable = DurableThrough;
+        return rows.Where(r => r.Id <= durable && (viewAllEverywhere || CanSee(caller, r))).Take(limit).Select(r => View(r.Id) ?? ToView(r)).ToList();
     }
 
     public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0)
@@ -66,10 +67,11 @@ public sealed partial class TaskEngine
 
     public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable()
     {
+        long durable = DurableThrough;
         lock (_gate)
         {
-            var held = _locks.Held().Select(HeldView).ToList();
-            var waiting = _locks.Waiting().Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList();
+            var held = _locks.Held().Where(h => h.TaskId <= durable).Select(HeldView).ToList();
+            var waiting = _locks.Waiting().Where(w => w.TaskId <= durable).Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList();
             return (held, waiting);
         }
     }

@@ -70,6 +70,7 @@ public sealed partial class TaskEngine : IDisposable
         _db = store.Open();
         _writer = new TaskWriter(_db);
         _lastId = TaskStore.MaxId(_db);
+        _durableThrough = _lastId;
         // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
         if (store.IsFile)
         {

@@ -63,6 +63,34 @@ public sealed class AdmissionDurabilityTests
     }
 
     [Fact]
+    public async Task ACommittedAdmission_IsNotListedShownOrInTheLockTable_UntilItsSyncIsDone()
+    {
+        using var h = new EngineHarness();
+        h.Online("a");
+        var flush = h.Engine.AdmissionFlush!;
+        long written = flush.WrittenThrough;
+        Task<TaskView> submit;
+
+        using (flush.HoldSyncs())
+        {
+            submit = Task.Run(() => h.SubmitOk(Hold("disks/sdb")));
+            // Committed (the WAL frames are written, the task is in the engine) but not yet synced.
+            Assert.True(SpinWait.SpinUntil(() => flush.WrittenThrough > written && h.Engine.ActiveCount == 1, Limit), "the admission did not commit");
+
+            Assert.Empty(h.Engine.List(new TaskQuery(), Alice).Value!);
+            Assert.False(h.Engine.Get(1, Alice).Ok);
+            Assert.Empty(h.Engine.LockTable().Held);
+            Assert.False(submit.IsCompleted);
+        }
+
+        var task = await submit.WaitAsync(Limit);
+        Assert.Equal(1, task.Id);
+        Assert.Equal(task.Id, Assert.Single(h.Engine.List(new TaskQuery(), Alice).Value!).Id);
+        Assert.True(h.Engine.Get(task.Id, Alice).Ok);
+        Assert.Equal("/units/a/disks/sdb", Assert.Single(h.Engine.LockTable().Held).Resource);
+    }
+
+    [Fact]
     public async Task AfterAdmissions_TheWriterIsBackToSynchronousFull()
     {
         using var h = new EngineHarness();
