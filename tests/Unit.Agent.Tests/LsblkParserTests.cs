@@ -77,7 +77,8 @@ public class LsblkParserTests
     public void Parse_RealLsblkOutputOfThisMachine_MatchesLsblkItself()
     {
         // Other test assemblies attach and detach loop devices while this runs, so the JSON is taken between
-        // two independent views and used only when both views agree (bounded retries).
+        // two independent views and used only when both views and the JSON's own top-level names agree (read
+        // with JsonDocument, not the parser under test; bounded retries).
         string json = "";
         Dictionary<string, long> plain = [];
         for (int attempt = 0; attempt < 50; attempt++)
@@ -85,7 +86,7 @@ public class LsblkParserTests
             var before = PlainView();
             json = Run("lsblk", LsblkParser.Arguments);
             plain = PlainView();
-            if (before.Count == plain.Count && before.All(kv => plain.TryGetValue(kv.Key, out var s) && s == kv.Value))
+            if (SameDevices(before, plain) && RawNames(json).SetEquals(plain.Keys))
                 break;
             Thread.Sleep(100);
         }
@@ -109,6 +110,15 @@ public class LsblkParserTests
         1 + (e.TryGetProperty("children", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Sum(CountTree) : 0);
 
     private static int CountTree(Shared.Contracts.DiskInfo d) => 1 + d.Children.Sum(CountTree);
+
+    private static bool SameDevices(Dictionary<string, long> a, Dictionary<string, long> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var size) && size == kv.Value);
+
+    private static HashSet<string> RawNames(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("blockdevices").EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToHashSet();
+    }
 
     /// <summary>Independent view of the devices: plain lsblk, whole devices only, no headings.</summary>
     private static Dictionary<string, long> PlainView() =>
