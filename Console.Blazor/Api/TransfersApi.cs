@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Transfers;
@@ -38,11 +39,12 @@ public static class TransfersApi
 
     private static async Task Download(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path)
     {
-        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
+        if (!UnitPath.TryCanonicalize(path, out var canonical, out var problem))
         {
-            await Problems.BadRequest("'path' must be the absolute path of a file inside one of the unit's roots").ExecuteAsync(c);
+            await Problems.BadRequest($"'path' {problem}; give the absolute path of a file inside one of the unit's roots").ExecuteAsync(c);
             return;
         }
+        path = canonical;
         if (units.Demand(c.Caller(), id, ResourcePath.File(id, path), Privileges.FilesDownload, "files.download") is { } refusal)
         {
             await Problems.From(refusal).ExecuteAsync(c);
@@ -68,11 +70,12 @@ public static class TransfersApi
     private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path, bool? overwrite)
     {
         long max = tickets.Options.MaxUploadBytes;
-        if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
+        if (!UnitPath.TryCanonicalize(path, out var canonical, out var problem))
         {
-            await Problems.BadRequest("'path' must be the absolute path of the file to write inside one of the unit's roots").ExecuteAsync(c);
+            await Problems.BadRequest($"'path' {problem}; give the absolute path of the file to write inside one of the unit's roots").ExecuteAsync(c);
             return;
         }
+        path = canonical;
         if (units.Demand(c.Caller(), id, ResourcePath.File(id, path), Privileges.FilesUpload, "files.upload") is { } refusal)
         {
             await Problems.From(refusal).ExecuteAsync(c);

@@ -1,3 +1,5 @@
+using Ccdsvm.Shared.Contracts.Paths;
+
 namespace Ccdsvm.Station.Core.Locks;
 
 /// <summary>Lockable resources are absolute, normalised paths such as <c>/units/a/disks/sdb</c>.</summary>
@@ -5,7 +7,12 @@ public static class ResourcePath
 {
     public static string Unit(string unit) => $"/units/{unit}";
     public static string Disk(string unit, string device) => $"/units/{unit}/disks/{Path.GetFileName(device.TrimEnd('/'))}";
-    public static string File(string unit, string absolutePath) => Normalize($"/units/{unit}/fs/{absolutePath.TrimStart('/')}");
+    /// <summary>
+    /// The resource of a file path on a unit. The path must have a canonical form (<see cref="UnitPath"/>):
+    /// "." and ".." are refused with an <see cref="ArgumentException"/>, never resolved, so no spelling climbs
+    /// out of <c>fs/</c>. Entry points check with <see cref="UnitPath.TryCanonicalize"/> first and answer 400.
+    /// </summary>
+    public static string File(string unit, string absolutePath) => UnitPath.Resource(unit, UnitPath.Canonical(absolutePath));
     public static string Volume(string unit, string id) => $"/units/{unit}/volumes/{id}";
     public static string User(string name) => $"/station/users/{name}";
     public const string Acl = "/station/acl";
@@ -29,8 +36,12 @@ public static class ResourcePath
         && !path.Contains("/./", StringComparison.Ordinal) && !path.Contains("/../", StringComparison.Ordinal)
         && !path.EndsWith("/.", StringComparison.Ordinal) && !path.EndsWith("/..", StringComparison.Ordinal);
 
-    public static bool IsValid(string? path) =>
-        !string.IsNullOrWhiteSpace(path) && path.StartsWith('/') && path.Length <= 4096 && !path.Contains('\0');
+    /// <summary>
+    /// A resource path from a user (a grant's path, a held resource): absolute, bounded, no NUL or control
+    /// character and no "." or ".." segment (<see cref="UnitPath"/>'s rules), so <see cref="Normalize"/> only
+    /// collapses slashes on it and never climbs.
+    /// </summary>
+    public static bool IsValid(string? path) => UnitPath.TryCanonicalize(path, out _, out _);
 
     /// <summary>Every proper ancestor, root first: /units/a/disks/sdb → /, /units, /units/a, /units/a/disks.</summary>
     public static IEnumerable<string> Ancestors(string path)

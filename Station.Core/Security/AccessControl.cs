@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
@@ -74,7 +75,7 @@ public sealed class AccessControl : Notifier<string>
             string unit = ResourcePath.Unit(v.Unit);
             if (path == unit) return true;
             if (Under(path, ResourcePath.Volume(v.Unit, v.Id))) return true;
-            if (v.Mountpoint is { } m && Under(path, ResourcePath.File(v.Unit, m))) return true;
+            if (v.Mountpoint is { } m && UnitPath.TryCanonicalize(m, out var mount, out _) && Under(path, UnitPath.Resource(v.Unit, mount))) return true;
         }
         return false;
     }
@@ -122,7 +123,7 @@ public sealed class AccessControl : Notifier<string>
     public string? ValidateGrant(string? path, string? subject, string? role)
     {
         if (!ResourcePath.IsValid(path) || !(path == "/" || ResourcePath.Normalize(path!).StartsWith("/units", StringComparison.Ordinal) || ResourcePath.Normalize(path!).StartsWith("/station", StringComparison.Ordinal)))
-            return "'path' must be '/', or a path under /units or /station, e.g. /units/web-1";
+            return "'path' must be '/', or a path under /units or /station without '.' or '..' segments, e.g. /units/web-1";
         if (string.IsNullOrWhiteSpace(role) || Roles.Find(role) is null)
             return $"'role' must be one of {string.Join(", ", Roles.BuiltIn.Select(r => r.Name))}";
         if (string.IsNullOrWhiteSpace(subject)) return "'subject' is required: a user name, or @group for a group";

@@ -15,7 +15,7 @@ public static class DataKinds
     private static readonly IReadOnlyList<ParameterSpec> Location =
     [
         new ParameterSpec("unit", ParameterType.String, true, "unit id", Example: "a"),
-        new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.bin"),
+        new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.bin", IsPath: true),
     ];
 
     public static IEnumerable<TaskKindDefinition> Definitions()

@@ -9,10 +9,10 @@ public static class FileKinds
 {
     public static IEnumerable<TaskKindDefinition> Definitions()
     {
-        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.txt");
+        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.txt", IsPath: true);
         var recursive = new ParameterSpec("recursive", ParameterType.Boolean, false, "include everything inside a directory");
-        var from = new ParameterSpec("from", ParameterType.String, true, "absolute source path inside one of the unit's roots");
-        var to = new ParameterSpec("to", ParameterType.String, true, "absolute destination path inside one of the unit's roots; must not exist");
+        var from = new ParameterSpec("from", ParameterType.String, true, "absolute source path inside one of the unit's roots", IsPath: true);
+        var to = new ParameterSpec("to", ParameterType.String, true, "absolute destination path inside one of the unit's roots; must not exist", IsPath: true);
 
         yield return new TaskKindDefinition(TaskKinds.FsStat, "File or directory details", "Task.fs.stat", 1, false, [path],
             (unit, p) => [Lock(unit, p, "path", LockMode.Shared)]);

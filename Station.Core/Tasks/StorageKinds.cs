@@ -13,7 +13,7 @@ public static class StorageKinds
     {
         var device = new ParameterSpec("device", ParameterType.String, true, "block device under /dev allowed by the unit's Agent:Devices", Example: "/dev/sdb");
         var force = new ParameterSpec("force", ParameterType.Boolean, false, "overwrite a device that already holds a file system or partition table");
-        var mountpoint = new ParameterSpec("mountpoint", ParameterType.String, true, "absolute path under the unit's mount root (Agent:MountRoot)", Example: "/mnt/ccdsvm/data");
+        var mountpoint = new ParameterSpec("mountpoint", ParameterType.String, true, "absolute path under the unit's mount root (Agent:MountRoot)", Example: "/mnt/ccdsvm/data", IsPath: true);
         var owner = new ParameterSpec("owner", ParameterType.String, true, "user who owns the volume", Example: "alice");
         var name = new ParameterSpec("name", ParameterType.String, true, "volume name: letters, digits, '-' and '_'", Example: "scratch");
         var sizeMiB = new ParameterSpec("sizeMiB", ParameterType.Number, true, "size in MiB", 16, 16 * 1024 * 1024, "1024");

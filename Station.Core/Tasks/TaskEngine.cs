@@ -134,7 +134,8 @@ public sealed partial class TaskEngine : IDisposable
             target = unit.Id;
         }
         var parameters = request.Parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } p ? p : JsonDocument.Parse("{}").RootElement;
-        if (definition.Validate(parameters, target) is { } problem)
+        // Paths come back in their one canonical form, before anything authorises, locks, stores or signs them.
+        if (definition.Validate(parameters, target, out parameters) is { } problem)
             return StationError.BadRequest(problem);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");

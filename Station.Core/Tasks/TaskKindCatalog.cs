@@ -26,7 +26,7 @@ public sealed class TaskKindCatalog
 
     public static IEnumerable<TaskKindDefinition> BuiltIn()
     {
-        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.bin");
+        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.bin", IsPath: true);
 
         yield return new TaskKindDefinition(TaskKinds.FsChecksum, "SHA-256 of a file", "Task.fs.checksum", 1, false, [path],
             // The file is only read: shared, released as soon as hashing (stage 1) is done.
@@ -44,7 +44,11 @@ public sealed class TaskKindCatalog
                 new ParameterSpec("seconds", ParameterType.Number, true, "how long to hold it", 1, 604800, "60"),
                 new ParameterSpec("reason", ParameterType.String, false, "shown to whoever waits for it", Example: "replacing cable"),
             ],
-            (unit, p) => [new LockRequest(HoldResource(unit, Str(p, "resource")), LockMode.Exclusive)]);
+            (unit, p) => [new LockRequest(HoldResource(unit, Str(p, "resource")), LockMode.Exclusive)])
+        {
+            Rules = p => ResourcePath.IsValid(HoldResource("u", Str(p, "resource"), normalize: false)) ? null
+                : "parameter 'resource' must name one resource without '.' or '..' segments, NUL or control characters, e.g. disks/sdb or /units/a/fs/srv/data",
+        };
 
         foreach (var kind in StorageKinds.Definitions()) yield return kind;
         foreach (var kind in FileKinds.Definitions()) yield return kind;
@@ -55,6 +59,9 @@ public sealed class TaskKindCatalog
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>
-    public static string HoldResource(string unit, string resource) =>
-        resource.StartsWith('/') ? ResourcePath.Normalize(resource) : ResourcePath.Normalize($"{ResourcePath.Unit(unit)}/{resource}");
+    public static string HoldResource(string unit, string resource, bool normalize = true)
+    {
+        string path = resource.StartsWith('/') ? resource : $"{ResourcePath.Unit(unit)}/{resource}";
+        return normalize ? ResourcePath.Normalize(path) : path;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
@@ -13,10 +14,12 @@ public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, N
 /// One parameter of a task kind: what forms render and what validation checks. <paramref name="Allowed"/>
 /// limits strings to a set; for arrays <paramref name="Min"/> and <paramref name="Max"/> count items; for
 /// strings <paramref name="Max"/> is the longest length (default 4096) and <paramref name="AllowEmpty"/>
-/// accepts "" (file content, say), which a name or a path never is.
+/// accepts "" (file content, say), which a name or a path never is. <paramref name="IsPath"/> marks a file path on
+/// a unit: it must have a canonical form (<see cref="UnitPath"/>), and admission replaces it by that form before
+/// anything is authorised, locked, stored or signed.
 /// </summary>
 public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
-    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false);
+    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -37,9 +40,17 @@ public sealed record TaskKindDefinition(
     /// <summary>Checks that need the target as well as the parameters (e.g. data.move runs on its destination); returns a message or null.</summary>
     public Func<string, JsonElement, string?>? CheckTarget { get; init; }
 
-    /// <summary>Validates the parameters, then the target-dependent checks.</summary>
-    public string? Validate(JsonElement parameters, string target) =>
-        Validate(parameters) ?? CheckTarget?.Invoke(target, parameters);
+    /// <summary>
+    /// Validates the parameters, puts their paths in canonical form (<paramref name="canonical"/>), then runs the
+    /// target-dependent checks on that form.
+    /// </summary>
+    public string? Validate(JsonElement parameters, string target, out JsonElement canonical)
+    {
+        canonical = parameters;
+        if (Validate(parameters) is { } problem) return problem;
+        canonical = ParameterPaths.Canonicalize(this, parameters);
+        return CheckTarget?.Invoke(target, canonical);
+    }
 
     /// <summary>Checks parameters against the spec; returns a message naming every problem, or null.</summary>
     public string? Validate(JsonElement parameters)
@@ -89,6 +100,8 @@ public sealed record TaskKindDefinition(
                 if (spec.Min is { } min && n < min) return $"parameter '{spec.Name}' must be at least {min}";
                 if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
                 return null;
+            case ParameterType.String when spec.IsPath:
+                return UnitPath.TryCanonicalize(value.GetString(), out _, out var pathProblem) ? null : $"parameter '{spec.Name}' {pathProblem}";
             case ParameterType.String when value.GetString()!.Length > (spec.Max ?? 4096):
                 return $"parameter '{spec.Name}' is longer than {spec.Max ?? 4096:0} characters";
             default:

@@ -11,7 +11,8 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// The unit's check of every order before anything runs: the station's ticket (<see cref="TicketVerifier"/>:
 /// signature by the pinned key, this unit, this task and kind, validity, no replay, Agent:DenyKinds, the
 /// order's parameters) and the unit's own policy on the ticket's resources: files and directories inside
-/// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list.
+/// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list; and the order's own
+/// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>).
 /// </summary>
 public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, ILogger<OrderGuard> logger, TimeProvider? time = null)
 {
@@ -24,7 +25,8 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
         var verifier = Verifier();
         if (verifier is null) return UnitRefusal.Because("it is not enrolled yet, so it has no station key to check the ticket against");
         var refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket)
-            ?? PolicyRefusal(ticket!);
+            ?? PolicyRefusal(ticket!)
+            ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
         if (refusal is not null) LogRefused(order.TaskId, order.Kind, refusal);
         return refusal;
     }

@@ -21,7 +21,7 @@ public sealed class MoveKindTests
     [InlineData("""{"source":{"unit":"b","path":"/r"},"destination":{"unit":"b","path":"/r/sub"}}""", "b", "lies inside the source")]
     public void Validate_ExplainsEachProblem(string json, string target, string? expected)
     {
-        string? problem = Move.Validate(P(json), target);
+        string? problem = Move.Validate(P(json), target, out _);
         if (expected is null) Assert.Null(problem);
         else Assert.Contains(expected, problem);
     }
