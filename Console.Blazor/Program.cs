@@ -16,6 +16,7 @@ builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
+builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
 var app = builder.Build();

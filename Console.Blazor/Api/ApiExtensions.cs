@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Tasks;
 
@@ -34,19 +35,42 @@ public static class ApiExtensions
     public static Caller Caller(this HttpContext context) =>
         context.User.ToCaller(context.RequestServices.GetRequiredService<Station.Core.Security.AccessControl>()) ?? throw new InvalidOperationException("endpoint reached without an authenticated user");
 
-    /// <summary>Reads a JSON body with a clear 400 for a missing, oversized or malformed one.</summary>
+    /// <summary>
+    /// How request bodies are read: web defaults (camelCase, case-insensitive), and a member the type does not
+    /// have is an error, so a script that misspells <c>expiresInMinutes</c> hears it instead of getting the default.
+    /// </summary>
+    public static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerOptions.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>
+    /// Reads a JSON body: 415 unless it is sent as <c>application/json</c>, 400 with a clear message for a missing,
+    /// oversized or malformed one, or one with members the call does not take (named, with those it does take).
+    /// </summary>
     public static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(this HttpRequest request)
     {
         if (request.ContentLength is > MaxBodyBytes)
             return (default, Problems.BadRequest($"the request body is larger than {MaxBodyBytes / 1024} KiB"));
+        if (!request.HasJsonContentType())
+            return (default, Problems.UnsupportedMediaType(request.ContentType));
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, JsonSerializerOptions.Web, request.HttpContext.RequestAborted);
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, BodyOptions, request.HttpContext.RequestAborted);
             return value is null ? (default, Problems.BadRequest("the request body is empty; send a JSON object")) : (value, null);
+        }
+        catch (JsonException ex) when (UnknownMember(ex) is { } member)
+        {
+            var known = BodyOptions.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name);
+            return (default, Problems.BadRequest($"the request body has a member this call does not take: '{member}'; it takes: {string.Join(", ", known)}"));
         }
         catch (JsonException ex)
         {
             return (default, Problems.BadRequest($"the request body is not valid JSON ({ex.Message})"));
         }
     }
+
+    /// <summary>The member System.Text.Json could not map (its path such as <c>$.colour</c>), or null for other errors.</summary>
+    private static string? UnknownMember(JsonException ex) =>
+        ex.Message.Contains("could not be mapped", StringComparison.Ordinal) && ex.Path is { Length: > 2 } path ? path[2..] : null;
 }

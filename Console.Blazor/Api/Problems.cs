@@ -12,6 +12,13 @@ public static class Problems
 
     public static IResult BadRequest(string message) => From(StationError.BadRequest(message));
 
+    /// <summary>415: a JSON call received a body of another type (or none named).</summary>
+    public static IResult UnsupportedMediaType(string? contentType) => Results.Problem(
+        detail: UnsupportedMediaTypeDetail(contentType), statusCode: StatusCodes.Status415UnsupportedMediaType, title: "unsupported media type");
+
+    public static string UnsupportedMediaTypeDetail(string? contentType) =>
+        $"send the request body as JSON with the header 'Content-Type: application/json'; got {(string.IsNullOrEmpty(contentType) ? "no Content-Type" : $"'{contentType}'")}";
+
     public static IResult Unauthorized(string message) => Results.Problem(detail: message, statusCode: StatusCodes.Status401Unauthorized, title: "not authenticated");
 
     public static int Status(StationErrorKind kind) => kind switch
