@@ -21,7 +21,8 @@ public sealed class FsChecksumExecutor(PathGuard guard) : ITaskExecutor
         if (!File.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
 
         context.EnterStage(1, 1, "reading and hashing");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var pinned = PinnedPath.Target(path);
+        using var stream = new FileStream(pinned.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long total = stream.Length;
         context.Log($"hashing {path} ({total:N0} bytes)");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -21,7 +21,7 @@ public sealed class FsChmodExecutor(PathGuard guard) : ITaskExecutor
         int mode = Convert.ToInt32(text, 8);
         if ((mode & 0b110_000_000_000) != 0) throw new TaskFailure($"mode '{text}' sets setuid or setgid, which fs.chmod does not do");
         if (!File.Exists(path) && !Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
-        File.SetUnixFileMode(path, (UnixFileMode)mode);
+        using (var pinned = PinnedPath.Target(path)) File.SetUnixFileMode(pinned.Path, (UnixFileMode)mode);
         context.Report(1, $"mode {text}");
         return Task.FromResult<object?>(new { path, mode = Convert.ToString(mode, 8).PadLeft(4, '0') });
     }

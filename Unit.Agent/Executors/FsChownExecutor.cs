@@ -25,7 +25,8 @@ public sealed class FsChownExecutor(PathGuard guard) : ITaskExecutor
         }
         if (!File.Exists(path) && !Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
         string owner = $"{user}{(string.IsNullOrEmpty(group) ? "" : ":" + group)}";
-        await Tool.RunAsync(context, "chown", ["--no-dereference", owner, "--", path], cancellationToken).ConfigureAwait(false);
+        using (var pinned = PinnedPath.Parent(path))
+            await Tool.RunAsync(context, "chown", ["--no-dereference", owner, "--", pinned.PathForChild], cancellationToken).ConfigureAwait(false);
         context.Report(1, owner);
         return new { path, user, group };
     }

@@ -31,17 +31,19 @@ public sealed class FsCopyExecutor(PathGuard guard) : ITaskExecutor
         if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailure($"cannot copy '{from}' into itself");
 
         context.EnterStage(1, 2, "reading the source");
-        string temp = Path.Combine(Path.GetDirectoryName(to)!, $".{Path.GetFileName(to)}.ccdsvm-{Guid.NewGuid():N}");
+        using var pinnedTo = PinnedPath.Parent(to);
+        using var pinnedFrom = isDirectory ? null : PinnedPath.Target(from);
+        string temp = Path.Combine(Path.GetDirectoryName(pinnedTo.Path)!, $".{Path.GetFileName(to)}.ccdsvm-{Guid.NewGuid():N}");
         var progress = new Progress(context, isDirectory ? Total(new DirectoryInfo(from)) : new FileInfo(from).Length);
         try
         {
             if (isDirectory) CopyTree(new DirectoryInfo(from), temp, progress, cancellationToken);
-            else CopyFile(from, temp, progress, cancellationToken);
+            else CopyFile(pinnedFrom!.Path, temp, progress, cancellationToken);
             await context.StageDoneAsync(1).ConfigureAwait(false);
 
             context.EnterStage(2, 2, "moving the copy into place");
-            if (isDirectory) Directory.Move(temp, to);
-            else File.Move(temp, to, overwrite: false);
+            if (isDirectory) Directory.Move(temp, pinnedTo.Path);
+            else File.Move(temp, pinnedTo.Path, overwrite: false);
         }
         catch
         {

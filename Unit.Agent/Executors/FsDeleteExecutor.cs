@@ -17,19 +17,20 @@ public sealed class FsDeleteExecutor(PathGuard guard) : ITaskExecutor
         string path = guard.ResolveEntry(parameters.RequiredString("path"));
         bool recursive = parameters.OptionalBool("recursive");
         var info = new FileInfo(path);
+        if (info.LinkTarget is null && !info.Exists && !Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
+        using var pinned = PinnedPath.Parent(path);
         if (info.LinkTarget is not null || info.Exists)
         {
-            info.Delete();
+            File.Delete(pinned.Path);
             context.Report(1, "deleted");
             return Task.FromResult<object?>(new { path, type = info.LinkTarget is null ? "file" : "symlink" });
         }
-        if (!Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
         var mounts = Mounts.Read();
         var inside = mounts.FirstOrDefault(m => m.MountPoint == path || m.MountPoint.StartsWith(path + "/", StringComparison.Ordinal));
         if (inside is not null) throw new TaskFailure($"'{path}' holds the mount point {inside.MountPoint}; unmount it first");
         if (!recursive && Directory.EnumerateFileSystemEntries(path).Any())
             throw new TaskFailure($"directory '{path}' is not empty; pass recursive: true to delete it with everything in it");
-        Directory.Delete(path, recursive);
+        Directory.Delete(pinned.Path, recursive);
         context.Report(1, "deleted");
         return Task.FromResult<object?>(new { path, type = "directory" });
     }

@@ -20,7 +20,8 @@ public sealed class FsMkdirExecutor(PathGuard guard) : ITaskExecutor
         if (existed && !parents) throw new TaskFailure($"'{path}' already exists");
         if (!parents && !Directory.Exists(Path.GetDirectoryName(path)))
             throw new TaskFailure($"the parent of '{path}' does not exist; pass parents: true to create it too");
-        Directory.CreateDirectory(path);
+        if (parents) Directory.CreateDirectory(path);
+        else using (var pinned = PinnedPath.Parent(path)) Directory.CreateDirectory(pinned.Path);
         context.Report(1, existed ? "already there" : "created");
         return Task.FromResult<object?>(new { path, created = !existed });
     }

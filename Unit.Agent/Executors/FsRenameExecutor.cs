@@ -23,8 +23,10 @@ public sealed class FsRenameExecutor(PathGuard guard) : ITaskExecutor
         if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailure($"cannot move '{from}' into itself");
         try
         {
-            if (isDirectory) Directory.Move(from, to);
-            else File.Move(from, to);
+            using var pinnedFrom = PinnedPath.Parent(from);
+            using var pinnedTo = PinnedPath.Parent(to);
+            if (isDirectory) Directory.Move(pinnedFrom.Path, pinnedTo.Path);
+            else File.Move(pinnedFrom.Path, pinnedTo.Path);
         }
         catch (IOException ex)
         {

@@ -43,12 +43,15 @@ public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = n
             context.Report(1, $"{bytes:N0} bytes written from upload {uploadId}");
             return new { path, bytes, sha256 = sha, uploadId };
         }
-        int written = WriteText(path, c.GetString()!, overwrite);
+        int written;
+        using (var pinned = PinnedPath.Parent(path)) written = WriteText(pinned.Path, path, c.GetString()!, overwrite);
         context.Report(1, $"{written:N0} bytes written");
         return new { path, bytes = written };
     }
 
-    private static int WriteText(string path, string content, bool overwrite)
+    /// <param name="path">Where to write, inside the pinned directory.</param>
+    /// <param name="shown">The same place as the user named it, for messages.</param>
+    private static int WriteText(string path, string shown, string content, bool overwrite)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(content);
         if (bytes.Length > MaxBytes) throw new TaskFailure($"content is {bytes.Length:N0} bytes; fs.write takes at most {MaxBytes:N0} as text (upload larger files and pass uploadId)");
@@ -65,7 +68,7 @@ public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = n
         }
         catch (IOException) when (!overwrite && File.Exists(path))
         {
-            throw new TaskFailure($"'{path}' was created by someone else meanwhile; pass overwrite: true to replace it");
+            throw new TaskFailure($"'{shown}' was created by someone else meanwhile; pass overwrite: true to replace it");
         }
         finally
         {
