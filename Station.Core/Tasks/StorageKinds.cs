@@ -11,7 +11,7 @@ public static class StorageKinds
 
     public static IEnumerable<TaskKindDefinition> Definitions()
     {
-        var device = new ParameterSpec("device", ParameterType.String, true, "block device under /dev allowed by the unit's Agent:Devices", Example: "/dev/sdb");
+        var device = new ParameterSpec("device", ParameterType.String, true, "block device under /dev allowed by the unit's Agent:Devices", Example: "/dev/sdb", IsPath: true, Under: "/dev");
         var force = new ParameterSpec("force", ParameterType.Boolean, false, "overwrite a device that already holds a file system or partition table");
         var mountpoint = new ParameterSpec("mountpoint", ParameterType.String, true, "absolute path under the unit's mount root (Agent:MountRoot)", Example: "/mnt/ccdsvm/data", IsPath: true);
         var owner = new ParameterSpec("owner", ParameterType.String, true, "user who owns the volume", Example: "alice");
@@ -64,7 +64,7 @@ public static class StorageKinds
             [
                 new ParameterSpec("engine", ParameterType.String, false, "md (mdadm) or btrfs multi-device; default md where the kernel has it, else btrfs", Allowed: ["md", "btrfs"]),
                 new ParameterSpec("level", ParameterType.String, true, "RAID level", Example: "raid1", Allowed: ["raid0", "raid1", "raid5", "raid10"]),
-                new ParameterSpec("devices", ParameterType.StringArray, true, "member devices under /dev", 2, 64, "[\"/dev/sdb\", \"/dev/sdc\"]"),
+                new ParameterSpec("devices", ParameterType.StringArray, true, "member devices under /dev", 2, 64, "[\"/dev/sdb\", \"/dev/sdc\"]", IsPath: true, Under: "/dev"),
                 new ParameterSpec("name", ParameterType.String, true, "array name (md name or btrfs label)", Example: "data"),
                 force,
             ],

@@ -16,10 +16,10 @@ public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, N
 /// strings <paramref name="Max"/> is the longest length (default 4096) and <paramref name="AllowEmpty"/>
 /// accepts "" (file content, say), which a name or a path never is. <paramref name="IsPath"/> marks a file path on
 /// a unit: it must have a canonical form (<see cref="UnitPath"/>), and admission replaces it by that form before
-/// anything is authorised, locked, stored or signed.
+/// anything is authorised, locked, stored or signed; <paramref name="Under"/> requires it below that directory (/dev for devices).
 /// </summary>
 public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
-    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false);
+    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false, string? Under = null);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -101,7 +101,9 @@ public sealed record TaskKindDefinition(
                 if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
                 return null;
             case ParameterType.String when spec.IsPath:
-                return UnitPath.TryCanonicalize(value.GetString(), out _, out var pathProblem) ? null : $"parameter '{spec.Name}' {pathProblem}";
+                if (!UnitPath.TryCanonicalize(value.GetString(), out var canonicalPath, out var pathProblem)) return $"parameter '{spec.Name}' {pathProblem}";
+                return spec.Under is { } under && !UnitPath.IsAtOrBelow(canonicalPath, under) || canonicalPath == spec.Under
+                    ? $"parameter '{spec.Name}' must name something under {spec.Under}/" : null;
             case ParameterType.String when value.GetString()!.Length > (spec.Max ?? 4096):
                 return $"parameter '{spec.Name}' is longer than {spec.Max ?? 4096:0} characters";
             default:
@@ -132,7 +134,7 @@ public sealed record TaskKindDefinition(
             string at = $"{spec.Name}[{i++}]";
             if (spec.Type == ParameterType.StringArray)
             {
-                if (CheckValue(new ParameterSpec(at, ParameterType.String, true, spec.Description, Allowed: spec.Allowed), item) is { } p) problems.Add(p);
+                if (CheckValue(new ParameterSpec(at, ParameterType.String, true, spec.Description, Allowed: spec.Allowed, IsPath: spec.IsPath, Under: spec.Under), item) is { } p) problems.Add(p);
                 continue;
             }
             if (item.ValueKind != JsonValueKind.Object) { problems.Add($"parameter '{at}' must be an object"); continue; }

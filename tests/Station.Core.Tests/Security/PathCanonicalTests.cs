@@ -111,4 +111,25 @@ public sealed class PathCanonicalTests : IDisposable
         Assert.Equal(StationErrorKind.BadRequest, outcome.Error!.Kind);
         Assert.Contains("'resource'", outcome.Error.Message);
     }
+
+    [Theory]
+    [InlineData("/dev/../tmp/sdb", "'..' segment")]
+    [InlineData("/tmp/sdb", "under /dev/")]
+    [InlineData("/dev", "under /dev/")]
+    public async Task Devices_AreCanonicalPathsUnderDev(string device, string expected)
+    {
+        var outcome = await _h.Engine.SubmitAsync(new SubmitTask("storage.mkfs", "a", EngineHarness.Json(new { device, fstype = "ext4" })), new Caller("root", true)).WaitAsync(EngineHarness.Limit);
+
+        Assert.Equal(StationErrorKind.BadRequest, outcome.Error!.Kind);
+        Assert.Contains(expected, outcome.Error.Message);
+    }
+
+    [Fact]
+    public async Task RaidMembers_AreCheckedLikeDevices()
+    {
+        var outcome = await _h.Engine.SubmitAsync(new SubmitTask("storage.raid", "a", EngineHarness.Json(new { level = "raid1", name = "r", devices = new[] { "/dev/sdb", "/dev/../etc/x" } })), new Caller("root", true)).WaitAsync(EngineHarness.Limit);
+
+        Assert.Equal(StationErrorKind.BadRequest, outcome.Error!.Kind);
+        Assert.Contains("devices[1]", outcome.Error.Message);
+    }
 }

@@ -43,6 +43,6 @@ public sealed class FsWriteKindTests
     {
         Assert.Contains("parameter 'path' must be a non-empty string", Write.Validate(J("""{"path":"","content":"x"}""")));
         var longPath = JsonSerializer.SerializeToElement(new { path = "/" + new string('p', 4096), content = "x" });
-        Assert.Contains("parameter 'path' is longer than 4096 characters", Write.Validate(longPath));
+        Assert.Contains("parameter 'path' is 4097 characters long; a path has at most 4096", Write.Validate(longPath));
     }
 }
