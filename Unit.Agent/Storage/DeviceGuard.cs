@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ccdsvm.Unit.Agent.Execution;
-using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Unit.Agent.Storage;
 
 [Flags]
 public enum DeviceChecks
 {
-    /// <summary>Allowed by Agent:Devices and not holding the root file system: always checked.</summary>
+    /// <summary>Allowed by Agent:Devices (itself or the disk it is a partition of, <see cref="DevicePolicy"/>) and not holding the root file system: always checked.</summary>
     Basic = 0,
     NotMounted = 1,
     NotArrayMember = 2,
@@ -21,26 +20,11 @@ public enum DeviceChecks
 /// The agent's own checks before storage work touches a device. The station validated the request too,
 /// but the agent is the last line: it refuses with a message saying why, and changes nothing.
 /// </summary>
-public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mapper)
+public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
 {
-    /// <summary>Returns the device's real path if Agent:Devices allows it and it is a block device here.</summary>
-    public string RequireAllowed(string device)
-    {
-        var globs = options.Value.Devices;
-        if (globs.Count == 0)
-            throw new TaskFailure($"no devices are allowed on this unit: set Agent:Devices (globs such as /dev/sdb* or /dev/loop*) to let storage work use '{device}'");
-        if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Contains('\0'))
-            throw new TaskFailure($"'{device}' is not a device path: give one under /dev, e.g. /dev/sdb");
-        string full = Path.GetFullPath(device);
-        string? real = BlockDevice.Canonical(full);
-        if (!globs.Any(g => Matches(g, full) || (real is not null && Matches(g, real))))
-            throw new TaskFailure($"device '{device}' is not in this unit's allow-list (Agent:Devices: {string.Join(", ", globs)})");
-        return real ?? throw new TaskFailure($"'{device}' is not a block device on this unit");
-    }
-
     public async Task<string> CheckAsync(string device, DeviceChecks checks, bool force, CancellationToken ct)
     {
-        string real = RequireAllowed(device);
+        string real = await policy.RequireAllowedAsync(device, ct).ConfigureAwait(false);
         var family = await FamilyAsync(real, ct).ConfigureAwait(false);
         var mounts = Mounts.Read();
 
@@ -76,6 +60,9 @@ public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mappe
         }
         return real;
     }
+
+    /// <summary>The name results report for a checked device: its partition name when a loop device of this agent stands for it.</summary>
+    public Task<string> NameAsync(string real, CancellationToken ct) => policy.NameAsync(real, ct);
 
     /// <summary>File-system, RAID and partition-table signatures, as wipefs finds them.</summary>
     public static async Task<IReadOnlyList<string>> SignaturesAsync(string device, CancellationToken ct)

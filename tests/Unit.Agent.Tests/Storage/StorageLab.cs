@@ -48,6 +48,7 @@ public sealed class StorageLab : IAsyncDisposable
         services.AddSingleton<ITaskExecutor, Executors.FsListExecutor>();
         services.AddSingleton<ITaskExecutor, Executors.StorageInventoryExecutor>();
         services.AddSingleton<ILogger<TaskRunner>>(NullLogger<TaskRunner>.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<TaskRunner>();
         _services = services.BuildServiceProvider();
         Runner = _services.GetRequiredService<TaskRunner>();
