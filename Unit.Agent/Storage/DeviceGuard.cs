@@ -38,7 +38,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
             {
                 var hit = family.FirstOrDefault(f => Same(f, m));
                 if (hit is not null)
-                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Node})")} at {m.MountPoint}; unmount it first (storage.unmount)");
+                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
             }
             var swap = Mounts.Swaps().FirstOrDefault(s => family.Any(f => f.Node == s));
             if (swap is not null)
@@ -51,7 +51,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
         if (checks.HasFlag(DeviceChecks.NoData) && !force)
         {
             var signatures = await SignaturesAsync(real, ct).ConfigureAwait(false);
-            var mapped = family.Where(f => f.Node != real).Select(f => f.Node).ToList();
+            var mapped = family.Where(f => f.Node != real).Select(f => f.Shown).ToList();
             if (signatures.Count > 0 || mapped.Count > 0)
             {
                 string what = signatures.Count > 0 ? string.Join(", ", signatures.Distinct()) : "partitions " + string.Join(", ", mapped);
@@ -95,15 +95,16 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
         }
     }
 
-    private sealed record Member(string Node, string? MajorMinor);
+    /// <summary>A node of the device's family; <paramref name="Shown"/> is how messages name it (loop2p1 (loop5) for a mapped partition).</summary>
+    private sealed record Member(string Node, string? MajorMinor, string Shown);
 
     /// <summary>The device plus every partition of it: kernel nodes and mapped partition loops.</summary>
     private async Task<IReadOnlyList<Member>> FamilyAsync(string real, CancellationToken ct)
     {
-        var nodes = new List<string> { real };
-        nodes.AddRange(BlockDevice.KernelPartitions(real).Select(p => p.Node));
-        nodes.AddRange((await mapper.PartitionsOfAsync(real, ct).ConfigureAwait(false)).Select(p => p.Node));
-        return nodes.Distinct().Select(n => new Member(n, BlockDevice.MajorMinor(n))).ToList();
+        var nodes = new List<(string Node, string Shown)> { (real, real) };
+        nodes.AddRange(BlockDevice.KernelPartitions(real).Select(p => (p.Node, p.Node)));
+        nodes.AddRange((await mapper.PartitionsOfAsync(real, ct).ConfigureAwait(false)).Select(p => (p.Node, $"{p.PartitionPath} ({p.Node})")));
+        return nodes.DistinctBy(n => n.Node).Select(n => new Member(n.Node, BlockDevice.MajorMinor(n.Node), n.Shown)).ToList();
     }
 
     private static bool Same(Member node, MountEntry m) =>
