@@ -20,7 +20,11 @@ public sealed record UnitInventory(
     [property: Key(12)] string? DataUrl = null,
     [property: Key(13)] IReadOnlyList<string>? Services = null);
 
-/// <summary>A block device as lsblk reports it; children are partitions or holders.</summary>
+/// <summary>
+/// A block device as lsblk reports it; children are partitions or holders. A partition the unit reaches
+/// through a loop device of its own (the kernel made no partition node) is a child of its disk named as a
+/// partition (loop2p1, path /dev/loop2p1), with that loop device as <see cref="BackingNode"/>.
+/// </summary>
 [MessagePackObject]
 public sealed record DiskInfo(
     [property: Key(0)] string Name,
@@ -31,7 +35,8 @@ public sealed record DiskInfo(
     [property: Key(5)] IReadOnlyList<string> MountPoints,
     [property: Key(6)] string? Model,
     [property: Key(7)] string? Serial,
-    [property: Key(8)] IReadOnlyList<DiskInfo> Children);
+    [property: Key(8)] IReadOnlyList<DiskInfo> Children,
+    [property: Key(9)] string? BackingNode = null);
 
 [MessagePackObject]
 public sealed record NetworkInterfaceInfo(

@@ -31,7 +31,7 @@ public static class StorageKinds
                     ]),
                 force,
             ],
-            (unit, p) => [new LockRequest(ResourcePath.Disk(unit, Str(p, "device")), LockMode.Exclusive)])
+            (unit, p) => [new LockRequest(DiskLock(unit, Str(p, "device")), LockMode.Exclusive)])
         { Rules = PartitionRules };
 
         yield return new TaskKindDefinition(TaskKinds.StorageMkfs, "Make a file system", "Task.storage.mkfs", 2, true,
@@ -41,7 +41,7 @@ public static class StorageKinds
                 new ParameterSpec("label", ParameterType.String, false, "file-system label (xfs: at most 12 characters)"),
                 force,
             ],
-            (unit, p) => [new LockRequest(ResourcePath.Disk(unit, Str(p, "device")), LockMode.Exclusive)]);
+            (unit, p) => [new LockRequest(DiskLock(unit, Str(p, "device")), LockMode.Exclusive)]);
 
         yield return new TaskKindDefinition(TaskKinds.StorageMount, "Mount a file system", "Task.storage.mount", 2, false,
             [
@@ -52,7 +52,7 @@ public static class StorageKinds
             ],
             (unit, p) =>
             [
-                new LockRequest(ResourcePath.Disk(unit, Str(p, "device")), LockMode.Exclusive),
+                new LockRequest(DiskLock(unit, Str(p, "device")), LockMode.Exclusive),
                 new LockRequest(ResourcePath.File(unit, Str(p, "mountpoint")), LockMode.Exclusive),
             ]);
 
@@ -69,7 +69,7 @@ public static class StorageKinds
                 force,
             ],
             (unit, p) => p.GetProperty("devices").EnumerateArray()
-                .Select(d => ResourcePath.Disk(unit, d.GetString()!)).Distinct()
+                .Select(d => DiskLock(unit, d.GetString()!)).Distinct()
                 .Select(r => new LockRequest(r, LockMode.Exclusive)).ToList())
         { Rules = RaidRules };
 
@@ -91,6 +91,12 @@ public static class StorageKinds
     }
 
     public static string VolumeId(string owner, string name) => $"{owner}-{name}";
+
+    /// <summary>
+    /// A disk's lock path, or for a partition (by its kernel name: sdb1, loop2p1) a path below its disk's
+    /// (<c>/units/a/disks/loop2/loop2p1</c>), so that work on a partition and work on its whole disk exclude each other.
+    /// </summary>
+    public static string DiskLock(string unit, string device) => $"{ResourcePath.Unit(unit)}/disks/{DiskNames.LockSegments(device)}";
 
     private static IReadOnlyList<LockRequest> VolumePlan(string unit, JsonElement p) =>
         [new LockRequest(ResourcePath.Volume(unit, VolumeId(Str(p, "owner"), Str(p, "name"))), LockMode.Exclusive)];

@@ -25,14 +25,14 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskE
         if (!string.IsNullOrWhiteSpace(output.StdErr)) context.Log("lsblk: " + output.StdErr.Trim());
         if (output.ExitCode != 0)
             throw new TaskFailure($"lsblk exited with {output.ExitCode}: {output.StdErr.Trim()}");
-        var disks = LsblkParser.Parse(output.StdOut);
-
         context.Report(0.3, "loop devices");
         var mapped = mapper is null ? [] : await mapper.AllAsync(cancellationToken).ConfigureAwait(false);
+        // Loop devices that stand for partitions are shown as partitions of their disk (loop2p1), the loop device as backing node.
+        var disks = PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), mapped);
         var loops = (await LoopDevices.ListAsync(cancellationToken).ConfigureAwait(false)).Select(l =>
         {
             var m = mapped.FirstOrDefault(p => p.Node == l.Name);
-            return new { name = l.Name, backFile = l.BackFile, offset = l.Offset, sizeLimit = l.SizeLimit, partitionOf = m?.Parent, partitionNumber = m?.Number };
+            return new { name = l.Name, backFile = l.BackFile, offset = l.Offset, sizeLimit = l.SizeLimit, partitionOf = m?.Parent, partitionNumber = m?.Number, partition = m?.PartitionPath };
         }).ToList();
 
         context.Report(0.5, "partition tables");
@@ -48,7 +48,8 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskE
                 partitions = layout.Partitions.Select(p => new
                 {
                     number = p.Number,
-                    node = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.Node,
+                    node = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.PartitionPath,
+                    backingNode = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.Node,
                     start = p.StartBytes,
                     size = p.SizeBytes,
                     type = p.Type,
@@ -61,7 +62,8 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskE
         var fileSystems = Mounts.Read().Where(m => m.Source.StartsWith("/dev/", StringComparison.Ordinal)).Select(m =>
         {
             var drive = new DriveInfo(m.MountPoint);
-            return new { device = m.Source, mountpoint = m.MountPoint, fstype = m.FsType, sizeBytes = drive.TotalSize, freeBytes = drive.TotalFreeSpace, availableBytes = drive.AvailableFreeSpace };
+            var partition = mapped.FirstOrDefault(p => p.Node == m.Source);
+            return new { device = partition?.PartitionPath ?? m.Source, backingNode = partition?.Node, mountpoint = m.MountPoint, fstype = m.FsType, sizeBytes = drive.TotalSize, freeBytes = drive.TotalFreeSpace, availableBytes = drive.AvailableFreeSpace };
         }).ToList();
         var arrays = await Arrays.ReadAsync(cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{disks.Count} block devices, {arrays.Count} arrays");

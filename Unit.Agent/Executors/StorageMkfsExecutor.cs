@@ -27,7 +27,8 @@ public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : 
         await MakeAsync(real, fstype, label, context, cancellationToken).ConfigureAwait(false);
         var probe = await Blkid.ProbeAsync(real, cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{fstype} made on {real}");
-        return new { device = real, fstype, label, uuid = probe.GetValueOrDefault("UUID") };
+        string name = await guard.NameAsync(real, cancellationToken).ConfigureAwait(false);
+        return new { device = name, backingNode = name == real ? null : real, fstype, label, uuid = probe.GetValueOrDefault("UUID") };
     }
 
     /// <summary>The caller has already checked the device; the tools' own "existing file system" prompts are answered with force.</summary>

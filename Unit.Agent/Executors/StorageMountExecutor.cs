@@ -38,6 +38,7 @@ public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOption
             context.Log($"added {mountpoint} to {options.Value.FstabPath}");
         }
         context.Report(1, $"mounted at {mountpoint}");
-        return new { device = real, mountpoint, fstype, options = mountOptions, persisted = persist };
+        string name = await guard.NameAsync(real, cancellationToken).ConfigureAwait(false);
+        return new { device = name, backingNode = name == real ? null : real, mountpoint, fstype, options = mountOptions, persisted = persist };
     }
 }

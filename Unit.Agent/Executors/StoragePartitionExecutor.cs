@@ -50,7 +50,9 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
             partitions = layout.Partitions.Select(p => new
             {
                 number = p.Number,
-                node = nodes[p.Number],
+                node = nodes[p.Number].Node,
+                // Where the kernel makes no partition nodes: the loop device this agent attached for the partition.
+                backingNode = nodes[p.Number].Backing,
                 start = p.StartBytes,
                 size = p.SizeBytes,
                 type = p.Type,
@@ -59,22 +61,26 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         };
     }
 
-    private async Task<Dictionary<int, string>> NodesAsync(string real, PartitionLayout layout, TaskContext context, CancellationToken ct)
+    /// <summary>Each partition's node by number; a partition reached through a loop device is named as a partition of its disk (loop2p1), with the loop device as its backing node.</summary>
+    private async Task<Dictionary<int, (string Node, string? Backing)>> NodesAsync(string real, PartitionLayout layout, TaskContext context, CancellationToken ct)
     {
         if (!BlockDevice.LacksPartitionNodes(real))
         {
             // udev may take a moment to create the nodes after sfdisk's re-read.
             for (int i = 0; i < 20; i++)
             {
-                var kernel = BlockDevice.KernelPartitions(real).ToDictionary(k => k.Number, k => k.Node);
-                if (layout.Partitions.All(p => kernel.ContainsKey(p.Number) && File.Exists(kernel[p.Number]))) return kernel;
+                var kernel = BlockDevice.KernelPartitions(real).ToDictionary(k => k.Number, k => (k.Node, (string?)null));
+                if (layout.Partitions.All(p => kernel.ContainsKey(p.Number) && File.Exists(kernel[p.Number].Node))) return kernel;
                 await Task.Delay(250, ct).ConfigureAwait(false);
             }
             context.Log($"the kernel made no partition nodes for {real}; mapping them with loop devices");
         }
-        var nodes = new Dictionary<int, string>();
+        var nodes = new Dictionary<int, (string, string?)>();
         foreach (var p in layout.Partitions)
-            nodes[p.Number] = (await mapper.MapAsync(real, p.Number, p.StartBytes, p.SizeBytes, context, ct).ConfigureAwait(false)).Node;
+        {
+            var mapped = await mapper.MapAsync(real, p.Number, p.StartBytes, p.SizeBytes, context, ct).ConfigureAwait(false);
+            nodes[p.Number] = (mapped.PartitionPath, mapped.Node);
+        }
         return nodes;
     }
 

@@ -4,12 +4,13 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
+using Ccdsvm.Unit.Agent.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Unit.Agent.Inventory;
 
 /// <summary>Gathers what the agent announces: host, OS, CPU, memory, disks, interfaces and roots.</summary>
-public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, ILogger<InventoryCollector> logger)
+public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, LoopMapper mapper, ILogger<InventoryCollector> logger)
 {
     public async Task<UnitInventory> CollectAsync(CancellationToken ct)
     {
@@ -41,7 +42,7 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
                 LogLsblkFailed(output.StdErr.Trim());
                 return [];
             }
-            return LsblkParser.Parse(output.StdOut);
+            return PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), await mapper.AllAsync(ct).ConfigureAwait(false));
         }
         catch (TaskFailure ex)
         {

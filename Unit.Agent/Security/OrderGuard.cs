@@ -14,7 +14,7 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list; and the order's own
 /// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>).
 /// </summary>
-public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, ILogger<OrderGuard> logger, TimeProvider? time = null)
+public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, TimeProvider? time = null)
 {
     private readonly object _gate = new();
     private TicketVerifier? _verifier;
@@ -61,9 +61,9 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             }
             else if (rest.StartsWith("disks/", StringComparison.Ordinal))
             {
-                string device = "/dev/" + rest["disks/".Length..];
-                if (!o.Devices.Any(g => DeviceGuard.Matches(g, device) || DeviceGuard.Matches(Path.GetFileName(g), Path.GetFileName(device))))
-                    return UnitRefusal.Because($"its local policy does not allow the device '{device}' (Agent:Devices: {(o.Devices.Count == 0 ? "none" : string.Join(", ", o.Devices))})");
+                // A disk (disks/sdb) or a partition under its disk (disks/sdb/sdb1), allowed with its disk.
+                if (devices.ResourceRefusal(rest["disks/".Length..]) is { } why)
+                    return UnitRefusal.Because(why);
             }
         }
         return null;

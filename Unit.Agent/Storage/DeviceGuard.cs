@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ccdsvm.Unit.Agent.Execution;
-using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Unit.Agent.Storage;
 
 [Flags]
 public enum DeviceChecks
 {
-    /// <summary>Allowed by Agent:Devices and not holding the root file system: always checked.</summary>
+    /// <summary>Allowed by Agent:Devices (itself or the disk it is a partition of, <see cref="DevicePolicy"/>) and not holding the root file system: always checked.</summary>
     Basic = 0,
     NotMounted = 1,
     NotArrayMember = 2,
@@ -21,26 +20,11 @@ public enum DeviceChecks
 /// The agent's own checks before storage work touches a device. The station validated the request too,
 /// but the agent is the last line: it refuses with a message saying why, and changes nothing.
 /// </summary>
-public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mapper)
+public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
 {
-    /// <summary>Returns the device's real path if Agent:Devices allows it and it is a block device here.</summary>
-    public string RequireAllowed(string device)
-    {
-        var globs = options.Value.Devices;
-        if (globs.Count == 0)
-            throw new TaskFailure($"no devices are allowed on this unit: set Agent:Devices (globs such as /dev/sdb* or /dev/loop*) to let storage work use '{device}'");
-        if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Contains('\0'))
-            throw new TaskFailure($"'{device}' is not a device path: give one under /dev, e.g. /dev/sdb");
-        string full = Path.GetFullPath(device);
-        string? real = BlockDevice.Canonical(full);
-        if (!globs.Any(g => Matches(g, full) || (real is not null && Matches(g, real))))
-            throw new TaskFailure($"device '{device}' is not in this unit's allow-list (Agent:Devices: {string.Join(", ", globs)})");
-        return real ?? throw new TaskFailure($"'{device}' is not a block device on this unit");
-    }
-
     public async Task<string> CheckAsync(string device, DeviceChecks checks, bool force, CancellationToken ct)
     {
-        string real = RequireAllowed(device);
+        string real = await policy.RequireAllowedAsync(device, ct).ConfigureAwait(false);
         var family = await FamilyAsync(real, ct).ConfigureAwait(false);
         var mounts = Mounts.Read();
 
@@ -54,7 +38,7 @@ public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mappe
             {
                 var hit = family.FirstOrDefault(f => Same(f, m));
                 if (hit is not null)
-                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Node})")} at {m.MountPoint}; unmount it first (storage.unmount)");
+                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
             }
             var swap = Mounts.Swaps().FirstOrDefault(s => family.Any(f => f.Node == s));
             if (swap is not null)
@@ -67,7 +51,7 @@ public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mappe
         if (checks.HasFlag(DeviceChecks.NoData) && !force)
         {
             var signatures = await SignaturesAsync(real, ct).ConfigureAwait(false);
-            var mapped = family.Where(f => f.Node != real).Select(f => f.Node).ToList();
+            var mapped = family.Where(f => f.Node != real).Select(f => f.Shown).ToList();
             if (signatures.Count > 0 || mapped.Count > 0)
             {
                 string what = signatures.Count > 0 ? string.Join(", ", signatures.Distinct()) : "partitions " + string.Join(", ", mapped);
@@ -76,6 +60,9 @@ public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mappe
         }
         return real;
     }
+
+    /// <summary>The name results report for a checked device: its partition name when a loop device of this agent stands for it.</summary>
+    public Task<string> NameAsync(string real, CancellationToken ct) => policy.NameAsync(real, ct);
 
     /// <summary>File-system, RAID and partition-table signatures, as wipefs finds them.</summary>
     public static async Task<IReadOnlyList<string>> SignaturesAsync(string device, CancellationToken ct)
@@ -108,15 +95,16 @@ public sealed class DeviceGuard(IOptions<AgentOptions> options, LoopMapper mappe
         }
     }
 
-    private sealed record Member(string Node, string? MajorMinor);
+    /// <summary>A node of the device's family; <paramref name="Shown"/> is how messages name it (loop2p1 (loop5) for a mapped partition).</summary>
+    private sealed record Member(string Node, string? MajorMinor, string Shown);
 
     /// <summary>The device plus every partition of it: kernel nodes and mapped partition loops.</summary>
     private async Task<IReadOnlyList<Member>> FamilyAsync(string real, CancellationToken ct)
     {
-        var nodes = new List<string> { real };
-        nodes.AddRange(BlockDevice.KernelPartitions(real).Select(p => p.Node));
-        nodes.AddRange((await mapper.PartitionsOfAsync(real, ct).ConfigureAwait(false)).Select(p => p.Node));
-        return nodes.Distinct().Select(n => new Member(n, BlockDevice.MajorMinor(n))).ToList();
+        var nodes = new List<(string Node, string Shown)> { (real, real) };
+        nodes.AddRange(BlockDevice.KernelPartitions(real).Select(p => (p.Node, p.Node)));
+        nodes.AddRange((await mapper.PartitionsOfAsync(real, ct).ConfigureAwait(false)).Select(p => (p.Node, $"{p.PartitionPath} ({p.Node})")));
+        return nodes.DistinctBy(n => n.Node).Select(n => new Member(n.Node, BlockDevice.MajorMinor(n.Node), n.Shown)).ToList();
     }
 
     private static bool Same(Member node, MountEntry m) =>

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Ccdsvm.Unit.Agent.Storage;
 
-public sealed record LoopDevice(string Name, string? BackFile, long Offset, long SizeLimit);
+/// <summary>One loop device; <paramref name="AutoClear"/> is set once a detach was asked for while something still holds it open.</summary>
+public sealed record LoopDevice(string Name, string? BackFile, long Offset, long SizeLimit, bool AutoClear = false);
 
 /// <summary>The unit's loop devices as losetup lists them.</summary>
 public static class LoopDevices
@@ -17,7 +18,8 @@ public static class LoopDevices
             e.GetProperty("name").GetString()!,
             e.TryGetProperty("back-file", out var b) ? b.GetString()?.Replace(" (deleted)", "", StringComparison.Ordinal) : null,
             Long(e, "offset"),
-            Long(e, "sizelimit"))).ToList();
+            Long(e, "sizelimit"),
+            e.TryGetProperty("autoclear", out var a) && (a.ValueKind == JsonValueKind.True || (a.ValueKind == JsonValueKind.String && a.GetString() is "1" or "true")))).ToList();
     }
 
     private static long Long(JsonElement e, string name) =>

@@ -9,9 +9,11 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorageExecutors(this IServiceCollection services)
     {
         services.AddSingleton<LoopMapper>();
+        services.AddSingleton<DevicePolicy>();
         // Block devices, mount tables and Unix modes are Linux matters; elsewhere these kinds stay unknown.
         if (!OperatingSystem.IsLinux()) return services;
         services.AddSingleton<DeviceGuard>();
+        services.AddHostedService<LoopSweeper>();
         services.AddSingleton<VolumeStore>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();

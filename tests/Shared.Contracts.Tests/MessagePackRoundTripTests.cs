@@ -23,7 +23,9 @@ public class MessagePackRoundTripTests
                 new DiskInfo("sda1", "/dev/sda1", "part", 536_870_912, "vfat", ["/boot/efi"], null, null, []),
                 new DiskInfo("sda2", "/dev/sda2", "part", 499_570_991_104, "ext4", ["/", "/var/lib/snap"], null, null, []),
             ]),
-            new DiskInfo("loop0", "/dev/loop0", "loop", 4096, null, [], null, null, []),
+            new DiskInfo("loop0", "/dev/loop0", "loop", 4096, null, [], null, null, [
+                new DiskInfo("loop0p1", "/dev/loop0p1", "part", 2048, "ext4", [], null, null, [], "/dev/loop5"),
+            ]),
         ],
         [
             new NetworkInterfaceInfo("lo", null, ["127.0.0.1", "::1"], true),

@@ -46,6 +46,22 @@ public sealed class TaskEngineLockTests : IDisposable
     }
 
     [Fact]
+    public async Task MkfsOnAPartition_WaitsForAHoldOnItsDisk_NotForOneOnAnotherDisk()
+    {
+        using (var c = _h.Db.Open())
+            Ccdsvm.Station.Core.Security.AccessControl.Grant(c, null, "/units", "alice", Ccdsvm.Station.Core.Security.Roles.StorageAdmin.Name, "test", DateTimeOffset.UtcNow);
+        _h.Access.Reload();
+        var disk = await _h.SubmitOk(Hold("disks/loop2", target: "a"), Bob);
+        var partition = await _h.SubmitOk(new Ccdsvm.Station.Core.Tasks.SubmitTask(TaskKinds.StorageMkfs, "a", Json(new { device = "/dev/loop2p1", fstype = "ext4" })));
+        var elsewhere = await _h.SubmitOk(new Ccdsvm.Station.Core.Tasks.SubmitTask(TaskKinds.StorageMkfs, "a", Json(new { device = "/dev/loop3p1", fstype = "ext4" })));
+
+        Assert.Equal("waitingForLocks", partition.State);
+        Assert.StartsWith($"waiting for /units/a/disks/loop2/loop2p1, held by task {disk.Id} (bob, maintenance.hold", partition.WaitingFor);
+        Assert.Equal("dispatched", elsewhere.State);
+        Assert.Equal("/units/a/disks/loop3/loop3p1", Assert.Single(elsewhere.HeldLocks).Resource);
+    }
+
+    [Fact]
     public async Task HoldOnAWholeUnit_WaitsForAHoldOnOneOfItsDisks()
     {
         var disk = await _h.SubmitOk(Hold("disks/sdb"));

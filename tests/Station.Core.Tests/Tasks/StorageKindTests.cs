@@ -33,6 +33,18 @@ public sealed class StorageKindTests
             Plan(TaskKinds.StorageMkfs, """{"device":"/dev/loop3","fstype":"xfs","force":true}"""));
     }
 
+    [Theory]
+    [InlineData("/dev/sdb1", "/units/u1/disks/sdb/sdb1")]
+    [InlineData("/dev/loop2p1", "/units/u1/disks/loop2/loop2p1")]
+    [InlineData("/dev/nvme0n1p3", "/units/u1/disks/nvme0n1/nvme0n1p3")]
+    [InlineData("/dev/mmcblk0p2", "/units/u1/disks/mmcblk0/mmcblk0p2")]
+    [InlineData("/dev/xvdf1", "/units/u1/disks/xvdf/xvdf1")]
+    [InlineData("/dev/nvme0n1", "/units/u1/disks/nvme0n1")]
+    [InlineData("/dev/loop12", "/units/u1/disks/loop12")]
+    [InlineData("/dev/md0", "/units/u1/disks/md0")]
+    public void Partition_work_locks_the_partition_under_its_disk(string device, string resource) =>
+        Assert.Equal([new LockRequest(resource, LockMode.Exclusive)], Plan(TaskKinds.StorageMkfs, $$"""{"device":"{{device}}","fstype":"ext4"}"""));
+
     [Fact]
     public void Raid_locks_every_member()
     {
@@ -45,7 +57,7 @@ public sealed class StorageKindTests
     public void Mount_locks_device_and_mount_point_unmount_the_mount_point()
     {
         Assert.Equal(
-            [new LockRequest("/units/u1/disks/sdb1", LockMode.Exclusive), new LockRequest("/units/u1/fs/mnt/ccdsvm/data", LockMode.Exclusive)],
+            [new LockRequest("/units/u1/disks/sdb/sdb1", LockMode.Exclusive), new LockRequest("/units/u1/fs/mnt/ccdsvm/data", LockMode.Exclusive)],
             Plan(TaskKinds.StorageMount, """{"device":"/dev/sdb1","mountpoint":"/mnt/ccdsvm/data/"}"""));
         Assert.Equal([new LockRequest("/units/u1/fs/mnt/ccdsvm/data", LockMode.Exclusive)],
             Plan(TaskKinds.StorageUnmount, """{"mountpoint":"/mnt/ccdsvm/data"}"""));

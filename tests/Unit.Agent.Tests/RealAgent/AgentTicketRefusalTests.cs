@@ -111,6 +111,16 @@ public sealed class AgentTicketRefusalTests(RealAgentFixture fixture) : IClassFi
             await RefusalAsync(Order(NextId(), TaskKinds.StorageInventory, new { }, resource: $"/units/{RealAgentFixture.Unit}/disks/sda")));
 
     [Fact]
+    public async Task PartitionOfADiskOutsideTheAllowList_IsRefusedByTheLocalPolicy() =>
+        Assert.Contains("does not allow the device '/dev/sda1' nor its disk '/dev/sda'",
+            await RefusalAsync(Order(NextId(), TaskKinds.StorageInventory, new { }, resource: $"/units/{RealAgentFixture.Unit}/disks/sda/sda1")));
+
+    [Fact]
+    public async Task DiskResourceThatIsNoPartitionOfTheDiskItNames_IsRefused() =>
+        Assert.Contains("names no disk and no partition of a disk",
+            await RefusalAsync(Order(NextId(), TaskKinds.StorageInventory, new { }, resource: $"/units/{RealAgentFixture.Unit}/disks/loop3/sda1")));
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Enrolment_KeepsTheCredentialAndThePinnedKeyInAFileOnlyTheAgentMayRead()
     {

@@ -48,6 +48,7 @@ public sealed class StorageLab : IAsyncDisposable
         services.AddSingleton<ITaskExecutor, Executors.FsListExecutor>();
         services.AddSingleton<ITaskExecutor, Executors.StorageInventoryExecutor>();
         services.AddSingleton<ILogger<TaskRunner>>(NullLogger<TaskRunner>.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<TaskRunner>();
         _services = services.BuildServiceProvider();
         Runner = _services.GetRequiredService<TaskRunner>();
@@ -104,6 +105,21 @@ public sealed class StorageLab : IAsyncDisposable
         return stdout;
     }
 
+    /// <summary>Runs a tool with <paramref name="input"/> on its standard input (an sfdisk script, say).</summary>
+    public static string RunWithInput(string input, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write(input);
+        p.StandardInput.Close();
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
+        return stdout;
+    }
+
     public static (int ExitCode, string StdOut) Try(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -136,7 +152,9 @@ public sealed class StorageLab : IAsyncDisposable
             Collect(errors, () => Run("losetup", "--detach", l.Name));
         foreach (var l in all.Where(l => l.BackFile is not null && images.Contains(l.BackFile) && !ours.Contains(l.Name)))
             Collect(errors, () => Run("losetup", "--detach", l.Name));
-        foreach (var loop in _loops)
+        // A test may have detached a loop itself (the kernel finishes that once its partition loops let go).
+        var still = (await LoopDevices.ListAsync(CancellationToken.None)).Select(l => l.Name).ToHashSet();
+        foreach (var loop in _loops.Where(still.Contains))
             Collect(errors, () => Run("losetup", "--detach", loop));
 
         await _services.DisposeAsync();
