@@ -26,6 +26,10 @@ public sealed class DevicePolicy(IOptions<AgentOptions> options, LoopMapper mapp
         string name = parts[^1];
         if (parts.Length > 2 || (parts.Length == 2 && DiskNames.Split(name)?.Disk != parts[0]))
             return $"the resource 'disks/{segments}' names no disk and no partition of a disk ('disks/sdb' or 'disks/sdb/sdb1')";
+        // The loop device standing for a partition is locked at the station under its own name only, beside the
+        // disk: asked for by that name, two tasks could work on one disk without meeting. Its partition name locks with the disk.
+        if (parts.Length == 1 && mapper.Saved().FirstOrDefault(m => m.Node == "/dev/" + name) is { } backing)
+            return $"'/dev/{name}' is the loop device this unit attached for partition {backing.PartitionPath}; name the partition as {backing.PartitionPath}, so the station locks it together with its disk";
         if (NameListed(name)) return null;
         string? disk = DiskOfName(name);
         if (disk is not null && NameListed(disk)) return null;

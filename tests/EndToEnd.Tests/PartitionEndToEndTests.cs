@@ -52,6 +52,10 @@ public sealed class PartitionEndToEndTests
             Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PostJsonAsync($"/api/v1/tasks/{hold}/cancel", null)).Status);
             await admin.WaitForStateAsync(hold, Timeouts.ShortTask, ApiClient.EndStates);
 
+            // Named by the loop device standing for it, the partition would be locked beside its disk, not under it: refused with the name to use.
+            var aliased = await RunAsync(admin, "storage.mkfs", new { device = backing[0], fstype = "ext4", force = true }, "failed");
+            Assert.Contains($"name the partition as {node}", aliased.GetProperty("error").GetString());
+
             // A device the list does not name stays refused, and so would its partitions.
             var refused = await RunAsync(admin, "storage.partition", new { device = other, table = "gpt", partitions = new object[] { new { sizeMiB = "rest" } } }, "failed");
             Assert.Contains($"does not allow the device '{other}'", refused.GetProperty("error").GetString());
