@@ -62,6 +62,12 @@ public sealed class TaskKindCatalog
     public static string HoldResource(string unit, string resource, bool normalize = true)
     {
         string path = resource.StartsWith('/') ? resource : $"{ResourcePath.Unit(unit)}/{resource}";
-        return normalize ? ResourcePath.Normalize(path) : path;
+        if (!normalize) return path;
+        path = ResourcePath.Normalize(path);
+        // A partition held by its name ("disks/sdb1") is held where its tasks lock it: under its disk.
+        var parts = path.Split('/');
+        return parts.Length == 5 && parts[1] == "units" && parts[3] == "disks" && DiskNames.Split(parts[4]) is not null
+            ? $"/units/{parts[2]}/disks/{DiskNames.LockSegments(parts[4])}"
+            : path;
     }
 }

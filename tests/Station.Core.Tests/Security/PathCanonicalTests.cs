@@ -132,4 +132,11 @@ public sealed class PathCanonicalTests : IDisposable
         Assert.Equal(StationErrorKind.BadRequest, outcome.Error!.Kind);
         Assert.Contains("devices[1]", outcome.Error.Message);
     }
+
+    [Theory]
+    [InlineData("disks/sdb1", "/units/a/disks/sdb/sdb1")]
+    [InlineData("/units/a/disks/loop2p1", "/units/a/disks/loop2/loop2p1")]
+    [InlineData("disks/sdb", "/units/a/disks/sdb")]
+    public void AHeldPartition_IsHeldUnderItsDisk(string resource, string expected) =>
+        Assert.Equal(expected, TaskKindCatalog.HoldResource("a", resource));
 }
