@@ -27,4 +27,9 @@ public static class TaskKinds
     public const string FsChmod = "fs.chmod";
     public const string FsChown = "fs.chown";
     public const string DataMove = "data.move";
+
+    /// <summary>A browser download (GET /api/v1/units/{id}/files), run at the station while it streams the file.</summary>
+    public const string FilesDownload = "files.download";
+    /// <summary>A browser upload (PUT /api/v1/units/{id}/files), run at the station while it streams the file.</summary>
+    public const string FilesUpload = "files.upload";
 }

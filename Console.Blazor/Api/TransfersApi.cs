@@ -4,6 +4,7 @@ using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
+using Ccdsvm.Station.Core.Volumes;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Ccdsvm.Console.Blazor.Api;
@@ -12,19 +13,19 @@ namespace Ccdsvm.Console.Blazor.Api;
 /// Browser uploads and downloads (<c>/api/v1/units/{id}/files?path=</c>), relayed by the station with
 /// backpressure, and the relay agents fall back to when they cannot reach each other (ticket-authorised).
 /// </summary>
-public static class TransfersApi
+public static partial class TransfersApi
 {
     public const string BrowserUnit = "browser";
 
     public static RouteGroupBuilder MapTransfersApi(this RouteGroupBuilder api)
     {
         var files = api.MapGroup("/units/{id}/files").WithTags("Units");
-        files.MapGet("", Download).Produces(200, contentType: "application/octet-stream").ProducesProblem(403).ProducesProblem(404);
+        files.MapGet("", Download).Produces(200, contentType: "application/octet-stream").ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
         var services = api.MapGroup("/units/{id}/services").WithTags("Units");
         services.MapGet("", (HttpContext c, UnitServices s, string id) => Problems.Map(s.List(c.Caller(), id), Results.Ok))
             .Produces<IReadOnlyList<UnitServiceView>>().ProducesProblem(404);
         services.MapGet("/{name}", UseService).Produces(200, contentType: "application/octet-stream").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413);
+        files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413).ProducesProblem(429);
         return api;
     }
 
@@ -50,9 +51,14 @@ public static class TransfersApi
             await Problems.From(refusal).ExecuteAsync(c);
             return;
         }
-        var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
-        c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
-        await relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null);
+        await RunAsTaskAsync(c, TaskKinds.FilesDownload, id, path, [], transfer =>
+        {
+            // Issued once the task holds its lock, so a long wait does not eat the ticket's life.
+            var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
+            c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
+            return relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null,
+                transfer.Report, transfer.Aborted);
+        });
     }
 
     /// <summary>A file or a listing from a service the unit publishes, with the station's grant; the unit checks it again.</summary>
@@ -67,7 +73,7 @@ public static class TransfersApi
         await relay.PipeAsync(c, id, HttpMethod.Get, grant.Value!.PathAndQuery, grant.Value.Ticket, c.Request.Headers.Range.ToString(), null);
     }
 
-    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, string id, string? path, bool? overwrite)
+    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, VolumeQuotas quotas, string id, string? path, bool? overwrite)
     {
         long max = tickets.Options.MaxUploadBytes;
         if (!UnitPath.TryCanonicalize(path, out var canonical, out var problem))
@@ -86,9 +92,16 @@ public static class TransfersApi
             await Results.Problem($"the upload is {length:N0} bytes; this station accepts at most {max:N0} (Transfers:MaxUploadBytes)", statusCode: 413).ExecuteAsync(c);
             return;
         }
+        // Into a volume no body may outgrow the volume, announced or not (the quota counted the announced length at admission).
+        if (quotas.VolumeOf(path) is { } volume) max = Math.Min(max, volume.SizeMiB << 20);
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
-        var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
-        string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";
-        await relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body);
+        var parameters = new Dictionary<string, object?> { ["overwrite"] = overwrite == true };
+        if (c.Request.ContentLength is { } announced) parameters["size"] = announced;
+        await RunAsTaskAsync(c, TaskKinds.FilesUpload, id, path, parameters, transfer =>
+        {
+            var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
+            string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";
+            return relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body, transfer.Report, transfer.Aborted);
+        });
     }
 }

@@ -228,7 +228,7 @@ public sealed partial class TaskEngine
             if (again is not null) return (again, false, true, null);
         }
         // After the idempotency check: a retried submit gets its task back even when what it named is used up.
-        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller) is { } refusal)
+        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller, _admittedRows) is { } refusal)
         {
             if (refusal.Kind == StationErrorKind.Forbidden)
                 _writer.QueueAudit(at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);

@@ -156,7 +156,8 @@ public sealed partial class TaskEngine
                 return StationError.Forbidden($"task {taskId} belongs to {a.Row.Owner}; only they or someone with {Security.Privileges.TasksCancelAny} on {ResourcePath.Unit(a.Row.Target)} may cancel it");
             }
             target = a.Row.Target;
-            atAgent = a.Row.State is "dispatched" or "running" && _units.ConnectionOf(target) is not null;
+            // A kind the station runs itself ends here at once; its executor hears the end and stops.
+            atAgent = a.Row.State is "dispatched" or "running" && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);

@@ -16,6 +16,8 @@ public sealed partial class TaskEngine
         var locks = TaskStore.LocksOf(_db, rows.Select(r => r.Id)).ToLookup(l => l.TaskId);
         foreach (var row in rows)
         {
+            // A browser transfer lives only as long as its HTTP request, which the restart ended.
+            if (Transfers.BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
             if (row.Slot is not { } slot || !_freeSlots.Contains((int)slot))
             {
                 // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.

@@ -17,7 +17,11 @@ public sealed partial class TaskEngine
         try
         {
             using var parameters = JsonDocument.Parse(row.Parameters);
-            var outcome = await executor.RunAsync(new StationTask(row.Id, row.Kind, _access.Resolve(row.Owner), parameters.RootElement.Clone()), CancellationToken.None).ConfigureAwait(false);
+            var task = new StationTask(row.Id, row.Kind, _access.Resolve(row.Owner), parameters.RootElement.Clone())
+            {
+                Progress = (fraction, stage) => OnProgress(row.Target, new TaskProgress(row.Id, 0, fraction, stage, 0, (int)row.StageCount, [], Now)),
+            };
+            var outcome = await executor.RunAsync(task, CancellationToken.None).ConfigureAwait(false);
             result = outcome.Ok
                 ? new TaskResult(row.Id, TaskOutcome.Succeeded, outcome.Value, null, Now)
                 : new TaskResult(row.Id, TaskOutcome.Failed, null, outcome.Error!.Message, Now);

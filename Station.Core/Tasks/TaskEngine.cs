@@ -34,6 +34,8 @@ public sealed partial class TaskEngine : IDisposable
     private readonly AccessControl _access;
     private readonly Dictionary<string, IStationExecutor> _stationExecutors;
     private readonly Dictionary<long, Active> _active = [];
+    /// <summary>The rows of <see cref="_active"/>, for quota reservations at admission; enumerated only under the monitor.</summary>
+    private readonly IEnumerable<TaskRow> _admittedRows;
     private readonly SortedSet<int> _freeSlots = [];
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
     private readonly int _maxTasks;
@@ -54,6 +56,7 @@ public sealed partial class TaskEngine : IDisposable
         IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
     {
         _access = access;
+        _admittedRows = _active.Values.Select(a => a.Row);
         _stationExecutors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _preparer = preparer;
         _locks = locks;

@@ -53,6 +53,7 @@ public sealed class TaskKindCatalog
         foreach (var kind in StorageKinds.Definitions()) yield return kind;
         foreach (var kind in FileKinds.Definitions()) yield return kind;
         foreach (var kind in DataKinds.Definitions()) yield return kind;
+        foreach (var kind in Transfers.BrowserTransferKinds.Definitions()) yield return kind;
         foreach (var k in ProcessKinds.Definitions()) yield return k;
         foreach (var k in AuthKinds.Definitions()) yield return k;
         yield return Units.AuthEnrolKind.Definition();

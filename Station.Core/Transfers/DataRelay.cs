@@ -37,33 +37,40 @@ public sealed class DataRelay(TransferTickets tickets)
             c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one request to the unit's data plane and streams the answer to <paramref name="c"/>.</summary>
-    public async Task PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body)
+    /// <summary>
+    /// Sends one request to the unit's data plane and streams the answer to <paramref name="c"/>; reports the bytes
+    /// moved (request body for an upload, answer for a download) with the total when known, and returns the unit's
+    /// status with the reason of a refusal. <paramref name="stop"/> ends the stream early (the task was cancelled).
+    /// </summary>
+    public async Task<RelayResult> PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body,
+        Action<long, long>? progress = null, CancellationToken stop = default)
     {
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
         {
             await Results.Problem(baseUrl.Error!.Message, statusCode: 502, title: "unit unreachable").ExecuteAsync(c).ConfigureAwait(false);
-            return;
+            return new RelayResult(502, 0, baseUrl.Error!.Message);
         }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, stop);
         using var request = new HttpRequestMessage(method, baseUrl.Value + pathAndQuery);
         request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, token);
         if (!string.IsNullOrEmpty(range)) request.Headers.TryAddWithoutValidation("Range", range);
         if (body is not null)
         {
-            request.Content = new StreamContent(body, BufferSize);
+            long total = c.Request.ContentLength ?? -1;
+            request.Content = new StreamContent(progress is null ? body : new CountingReadStream(body, n => progress(n, total)), BufferSize);
             if (c.Request.ContentLength is { } length) request.Content.Headers.ContentLength = length;
         }
         HttpResponseMessage response;
         try
         {
-            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, c.RequestAborted).ConfigureAwait(false);
+            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
-            await Results.Problem($"the station cannot reach unit '{unit}''s data plane at {baseUrl.Value}: {ex.Message}", statusCode: 502, title: "unit unreachable")
-                .ExecuteAsync(c).ConfigureAwait(false);
-            return;
+            string message = $"the station cannot reach unit '{unit}''s data plane at {baseUrl.Value}: {ex.Message}";
+            await Results.Problem(message, statusCode: 502, title: "unit unreachable").ExecuteAsync(c).ConfigureAwait(false);
+            return new RelayResult(502, 0, message);
         }
         using (response)
         {
@@ -73,8 +80,78 @@ public sealed class DataRelay(TransferTickets tickets)
                 if (response.Headers.TryGetValues(name, out var v) || response.Content.Headers.TryGetValues(name, out v))
                     c.Response.Headers[name] = v.ToArray();
             }
-            await using var stream = await response.Content.ReadAsStreamAsync(c.RequestAborted).ConfigureAwait(false);
-            await stream.CopyToAsync(c.Response.Body, BufferSize, c.RequestAborted).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return await RelayRefusalAsync(c, stream, (int)response.StatusCode, linked.Token).ConfigureAwait(false);
+            long answered = await CopyAsync(stream, c.Response.Body, body is null ? progress : null, response.Content.Headers.ContentLength ?? -1, linked.Token).ConfigureAwait(false);
+            return new RelayResult((int)response.StatusCode, body is null ? answered : c.Request.ContentLength ?? 0, null);
         }
     }
+
+    /// <summary>A refusal's body is small (problem+json): it goes to the caller whole and its detail becomes the reason.</summary>
+    private static async Task<RelayResult> RelayRefusalAsync(HttpContext c, Stream stream, int status, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        buffer.Position = 0;
+        await buffer.CopyToAsync(c.Response.Body, cancellationToken).ConfigureAwait(false);
+        string detail = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, 4096));
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(detail);
+            if (doc.RootElement.TryGetProperty("detail", out var d) && d.GetString() is { } text) detail = text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return new RelayResult(status, 0, $"the unit answered {status}: {detail}");
+    }
+
+    private static async Task<long> CopyAsync(Stream from, Stream to, Action<long, long>? progress, long total, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        long done = 0;
+        int n;
+        while ((n = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            done += n;
+            progress?.Invoke(done, total);
+        }
+        return done;
+    }
+}
+
+/// <summary>What one relayed request came to: the unit's status, the bytes moved, and the reason when it was not a success.</summary>
+public sealed record RelayResult(int Status, long Bytes, string? Error);
+
+/// <summary>A read-only view of a request body that counts what has been read, for progress.</summary>
+internal sealed class CountingReadStream(Stream inner, Action<long> read) : Stream
+{
+    private long _done;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _done; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Counted(int n)
+    {
+        _done += n;
+        read(_done);
+        return n;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

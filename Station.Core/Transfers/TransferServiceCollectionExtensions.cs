@@ -24,6 +24,10 @@ public static class TransferServiceCollectionExtensions
         services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>(),
             sp.GetRequiredService<Volumes.VolumeQuotas>()));
         services.AddSingleton<DataRelay>();
+        // Browser downloads and uploads run as tasks at the station while their request streams.
+        services.AddSingleton<BrowserTransfers>();
+        services.AddSingleton<Tasks.IStationExecutor>(sp => new BrowserTransferExecutor(Shared.Contracts.TaskKinds.FilesDownload, sp.GetRequiredService<BrowserTransfers>()));
+        services.AddSingleton<Tasks.IStationExecutor>(sp => new BrowserTransferExecutor(Shared.Contracts.TaskKinds.FilesUpload, sp.GetRequiredService<BrowserTransfers>()));
         return services;
     }
 }

@@ -9,26 +9,34 @@ using Ccdsvm.Station.Core.Uploads;
 namespace Ccdsvm.Station.Core.Volumes;
 
 /// <summary>
-/// Quotas at admission (claim 29a): a user's volumes together stay within their quota, and a write into a
-/// volume that is larger than the volume is refused before any byte moves. Runs inside admission on the
-/// in-memory snapshot of <see cref="AccessControl"/>, so it is quick; it writes nothing (the engine audits
-/// the refusal inside its admission transaction).
+/// Quotas at admission (claim 29a): a user's volumes together stay within their quota, and writes into a
+/// volume that together are larger than the volume are refused before any byte moves. What admitted tasks
+/// that have not ended yet will make (a volume being created or grown, a file being written) is reserved:
+/// it counts until the task ends, so concurrent admissions cannot both pass. Runs inside admission on the
+/// in-memory snapshot of <see cref="AccessControl"/> and the engine's admitted tasks, so it is quick; it
+/// writes nothing (the engine audits the refusal inside its admission transaction).
 /// </summary>
 public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IOrderPreparer
 {
     private const long MiB = 1L << 20;
 
-    public StationError? CheckSubmit(string kind, string parametersJson, Caller caller)
+    public StationError? CheckSubmit(string kind, string parametersJson, Caller caller) => CheckSubmit(kind, parametersJson, caller, []);
+
+    public StationError? CheckSubmit(string kind, string parametersJson, Caller caller, IEnumerable<TaskRow> admitted)
     {
-        if (kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize or TaskKinds.FsWrite)) return null;
+        if (kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize or TaskKinds.FsWrite or TaskKinds.FilesUpload)) return null;
         using var doc = JsonDocument.Parse(parametersJson);
         var p = doc.RootElement;
-        return kind == TaskKinds.FsWrite ? CheckWrite(p, caller) : CheckVolume(kind, p, caller);
+        return kind is TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize ? CheckVolume(kind, p, caller, admitted) : CheckWrite(kind, p, caller, admitted);
     }
 
     public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson) => parametersJson;
 
-    private StationError? CheckVolume(string kind, JsonElement p, Caller caller)
+    /// <summary>The volume a path lies in, for the bytes written there; null outside every volume.</summary>
+    public OwnedVolume? VolumeOf(string path) =>
+        access.Volumes.FirstOrDefault(v => v.Mountpoint is { } m && (path == m || path.StartsWith(m.TrimEnd('/') + "/", StringComparison.Ordinal)));
+
+    private StationError? CheckVolume(string kind, JsonElement p, Caller caller, IEnumerable<TaskRow> admitted)
     {
         string owner = p.GetProperty("owner").GetString()!;
         string name = p.GetProperty("name").GetString()!;
@@ -39,23 +47,63 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
         }
         long size = (long)p.GetProperty("sizeMiB").GetDouble();
         if (access.QuotaOf(owner) is not { } quota) return null;
-        long others = access.Volumes.Where(v => v.Owner == owner && v.Name != name).Sum(v => v.SizeMiB);
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var v in access.Volumes.Where(v => v.Owner == owner)) sizes[v.Name] = sizes.GetValueOrDefault(v.Name) + v.SizeMiB;
+        long reserved = 0;
+        foreach (var (otherName, otherSize) in Reservations(owner, admitted))
+        {
+            // A volume being created or grown counts once, at the larger of its recorded and its coming size.
+            long before = sizes.GetValueOrDefault(otherName);
+            if (otherName != name && otherSize > before) reserved += otherSize - before;
+            sizes[otherName] = Math.Max(before, otherSize);
+        }
+        long others = sizes.Where(s => s.Key != name).Sum(s => s.Value);
         if (others + size <= quota) return null;
-        var refusal = $"{(kind == TaskKinds.StorageVolumeCreate ? "creating" : "growing")} volume {owner}/{name} to {size} MiB would give {owner} {others + size} MiB of volumes; their quota is {quota} MiB ({Math.Max(0, quota - others)} MiB left)";
+        string pending = reserved > 0 ? $", {reserved} MiB of it in volumes being created or grown" : "";
+        var refusal = $"{(kind == TaskKinds.StorageVolumeCreate ? "creating" : "growing")} volume {owner}/{name} to {size} MiB would give {owner} {others + size} MiB of volumes{pending}; their quota is {quota} MiB ({Math.Max(0, quota - others)} MiB left)";
         return StationError.Forbidden(refusal);
     }
 
-    private StationError? CheckWrite(JsonElement p, Caller caller)
+    /// <summary>The volumes of <paramref name="owner"/> that admitted, unended tasks create or grow, with their coming size.</summary>
+    private static IEnumerable<(string Name, long SizeMiB)> Reservations(string owner, IEnumerable<TaskRow> admitted)
+    {
+        foreach (var row in admitted)
+        {
+            if (row.Kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize)) continue;
+            using var doc = JsonDocument.Parse(row.Parameters);
+            var p = doc.RootElement;
+            if (p.GetProperty("owner").GetString() != owner) continue;
+            yield return (p.GetProperty("name").GetString()!, (long)p.GetProperty("sizeMiB").GetDouble());
+        }
+    }
+
+    private StationError? CheckWrite(string kind, JsonElement p, Caller caller, IEnumerable<TaskRow> admitted)
     {
         string path = p.GetProperty("path").GetString()!;
-        var volume = access.Volumes.FirstOrDefault(v => v.Mountpoint is { } m && (path == m || path.StartsWith(m.TrimEnd('/') + "/", StringComparison.Ordinal)));
-        if (volume is null) return null;
-        long bytes = p.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
-            ? Encoding.UTF8.GetByteCount(c.GetString()!)
-            : p.TryGetProperty("uploadId", out var u) && uploads.Find(u.GetString(), caller.Name) is { Ok: true } found ? found.Value!.Size : 0;
+        if (VolumeOf(path) is not { } volume) return null;
+        long bytes = BytesOf(kind, p, caller.Name);
+        long pending = 0;
+        foreach (var row in admitted)
+        {
+            if (row.Kind is not (TaskKinds.FsWrite or TaskKinds.FilesUpload)) continue;
+            using var doc = JsonDocument.Parse(row.Parameters);
+            var other = doc.RootElement;
+            if (VolumeOf(other.GetProperty("path").GetString()!) == volume) pending += BytesOf(row.Kind, other, row.Owner);
+        }
         long limit = volume.SizeMiB * MiB;
-        if (bytes <= limit) return null;
-        var refusal = $"writing {bytes:N0} bytes into volume {volume.Owner}/{volume.Name} exceeds its quota of {volume.SizeMiB} MiB ({limit:N0} bytes); nothing was written";
+        if (bytes + pending <= limit) return null;
+        string writing = pending > 0 ? $" with {pending:N0} bytes being written there already" : "";
+        var refusal = $"writing {bytes:N0} bytes into volume {volume.Owner}/{volume.Name}{writing} exceeds its quota of {volume.SizeMiB} MiB ({limit:N0} bytes); nothing was written";
         return StationError.Forbidden(refusal);
+    }
+
+    /// <summary>The bytes a write brings: its text, its upload's size, or a browser upload's announced length.</summary>
+    private long BytesOf(string kind, JsonElement p, string owner)
+    {
+        if (kind == TaskKinds.FilesUpload)
+            return p.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? (long)s.GetDouble() : 0;
+        return p.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
+            ? Encoding.UTF8.GetByteCount(c.GetString()!)
+            : p.TryGetProperty("uploadId", out var u) && uploads.Find(u.GetString(), owner) is { Ok: true } found ? found.Value!.Size : 0;
     }
 }

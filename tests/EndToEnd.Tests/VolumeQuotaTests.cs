@@ -68,6 +68,17 @@ public sealed class VolumeQuotaTests
             Assert.False(File.Exists(big));
             Assert.Empty(Directory.GetFiles(mountpoint, "*big*"));
 
+            // The same bytes through the browser upload (PUT …/files): refused at admission, before a byte lands.
+            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/units/station/files?path={Uri.EscapeDataString(big)}") { Content = new ByteArrayContent(bytes) };
+            put.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            // As a careful client of a large upload: the body follows only a 100 Continue, so the refusal arrives whole.
+            put.Headers.ExpectContinue = true;
+            var tooBigPut = await api.SendAsync(put);
+            Assert.True(tooBigPut.Status == HttpStatusCode.Forbidden, tooBigPut.ToString());
+            Assert.Contains("exceeds its quota of 24 MiB", tooBigPut.Detail);
+            Assert.False(File.Exists(big));
+            Assert.Empty(Directory.GetFiles(mountpoint, "*big*"));
+
             var audit = await admin.GetAsync($"/api/v1/audit?actor={vera}&outcome=refused");
             Assert.Contains(audit.Body.EnumerateArray(), e => e.GetProperty("action").GetString() == "task.submit fs.write" && e.GetProperty("detail").GetString()!.Contains("exceeds its quota"));
         }

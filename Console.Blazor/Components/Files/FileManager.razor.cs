@@ -153,6 +153,21 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     private string FilesHref(string path) => HrefFor?.Invoke(path) ?? $"/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(path)}";
 
+    /// <summary>The downloads started from this page, newest last: each shows its task (found once the browser's request is admitted).</summary>
+    private readonly List<(string Path, DateTimeOffset Since, int Key)> _downloads = [];
+    private int _downloadKeys;
+
+    /// <summary>How many downloads the page keeps showing; older ones stay in the task list and their panes.</summary>
+    private const int ShownDownloads = 3;
+
+    private void WatchDownload(FileEntry entry)
+    {
+        _downloads.RemoveAll(d => d.Path == entry.Path);
+        // A little before the click: the browser's request may reach the station before the click reaches the circuit.
+        _downloads.Add((entry.Path, DateTimeOffset.UtcNow - TransferTask.AdmittedBeforeClick, ++_downloadKeys));
+        if (_downloads.Count > ShownDownloads) _downloads.RemoveAt(0);
+    }
+
     private string DownloadHref(FileEntry entry) => $"/api/v1/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(entry.Path)}";
 
     private static string TestId(FileEntry entry) => "entry-" + entry.Name;

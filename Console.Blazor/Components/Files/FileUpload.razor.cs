@@ -21,6 +21,8 @@ public sealed partial class FileUpload : ComponentBase, IAsyncDisposable
     private long _sent;
     private long _total;
     private string? _error;
+    /// <summary>The upload whose task is shown (it stays after the upload ends, until the next one starts).</summary>
+    private (string Path, DateTimeOffset Since, int Key)? _watching;
 
     public sealed record Chosen(string Name, long Size);
 
@@ -47,6 +49,7 @@ public sealed partial class FileUpload : ComponentBase, IAsyncDisposable
         string path = Directory.TrimEnd('/') + "/" + _chosen.Name;
         string url = $"/api/v1/units/{Uri.EscapeDataString(UnitId)}/files?path={Uri.EscapeDataString(path)}&overwrite=false";
         (_uploading, _sent, _total, _error) = (true, 0, _chosen.Size, null);
+        _watching = (path, DateTimeOffset.UtcNow - TransferTask.AdmittedBeforeClick, (_watching?.Key ?? 0) + 1);
         _self ??= DotNetObjectReference.Create(this);
         await (await ModuleAsync()).InvokeVoidAsync("start", _input, url, _self, _id);
     }

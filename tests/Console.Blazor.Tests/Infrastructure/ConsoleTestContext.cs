@@ -24,9 +24,13 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
         Services.AddSingleton<IConsoleTasks>(Tasks);
+        Services.AddSingleton(Workspace);
     }
 
     protected ScriptedConsoleTasks Tasks { get; } = new();
+
+    /// <summary>The panes of the one "browser window" of a test.</summary>
+    protected PaneWorkspace Workspace { get; } = new();
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -17,15 +17,16 @@ public sealed class KindPrivilegeMatrixTests
     private static readonly string[] FileWrites = [TaskKinds.FsMkdir, TaskKinds.FsWrite, TaskKinds.FsRename, TaskKinds.FsCopy, TaskKinds.FsDelete, TaskKinds.FsChmod, TaskKinds.FsChown];
     private static readonly string[] DiskWork = [TaskKinds.StoragePartition, TaskKinds.StorageMkfs, TaskKinds.StorageMount, TaskKinds.StorageUnmount, TaskKinds.StorageRaid,
         TaskKinds.StorageVolumeCreate, TaskKinds.StorageVolumeResize, TaskKinds.StorageVolumeDelete, TaskKinds.StorageVolumeList];
+    private static readonly string[] BrowserTransfers = [TaskKinds.FilesDownload, TaskKinds.FilesUpload];
     private static readonly string[] ProcessWork = [ProcessTaskKinds.Signal, ProcessTaskKinds.Renice];
 
     /// <summary>The documented table (docs/SECURITY.md, "Task kinds by role").</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Documented = new Dictionary<string, string[]>
     {
         ["Administrator"] = ["*"],
-        ["StorageAdmin"] = [.. FileReads, .. FileWrites, .. DiskWork, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
-        ["Operator"] = [.. FileReads, .. FileWrites, .. ProcessWork, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
-        ["HelpDesk"] = [.. FileReads, TaskKinds.StorageInventory],
+        ["StorageAdmin"] = [.. FileReads, .. FileWrites, .. DiskWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
+        ["Operator"] = [.. FileReads, .. FileWrites, .. ProcessWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
+        ["HelpDesk"] = [.. FileReads, TaskKinds.FilesDownload, TaskKinds.StorageInventory],
         ["Auditor"] = [],
         ["NoAccess"] = [],
     };
