@@ -17,7 +17,8 @@ public sealed class ConsoleTasks(
     public string UserName => Caller.Name;
     public bool IsAdmin => Caller.IsAdmin;
 
-    public IReadOnlyCollection<TaskKindDefinition> Kinds => catalog.All;
+    /// <summary>The kinds a task form offers: browser transfers are started by the file manager's links, not by a form.</summary>
+    public IReadOnlyCollection<TaskKindDefinition> Kinds { get; } = catalog.All.Where(k => !Station.Core.Transfers.BrowserTransferKinds.Is(k.Kind)).ToList();
 
     public IReadOnlyList<UnitView> Units() => units.All(Caller);
 

@@ -15,7 +15,7 @@ public static class BrowserTransferKinds
 {
     public static IEnumerable<TaskKindDefinition> Definitions()
     {
-        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path of the file inside one of the unit's roots", Example: "/srv/data/file.bin");
+        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path of the file inside one of the unit's roots", Example: "/srv/data/file.bin", IsPath: true);
         var transfer = new ParameterSpec("transferId", ParameterType.String, true, "the HTTP transfer that streams the bytes (set by GET/PUT /api/v1/units/{id}/files)", Max: 64);
         yield return new TaskKindDefinition(TaskKinds.FilesDownload, "Download a file to the browser", Privileges.FilesDownload, 1, false, [path, transfer],
             (unit, p) => [new LockRequest(ResourcePath.File(unit, p.GetProperty("path").GetString()!), LockMode.Shared)]);
