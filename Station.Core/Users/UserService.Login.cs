@@ -73,6 +73,8 @@ public sealed partial class UserService
         Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, detail, address);
         if (LockedUntil(c, username, now) is { } until)
         {
+            // A lock ends the account's console sessions too: whoever is guessing may already be signed in elsewhere.
+            EndConsoleSessions(c, null, username);
             Audit.Write(username, LockoutAction, username, AuditOutcomes.Refused,
                 $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {TaskStore.Time(until)}", address);
             return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
