@@ -161,6 +161,8 @@ public sealed partial class UserService
     public int ProtectStoredSecrets()
     {
         using var c = db.Open();
+        // The plain text must not linger in freed space of the page or in the write-ahead log.
+        c.Execute("PRAGMA secure_delete=ON");
         using var tx = c.BeginTransaction();
         var plain = c.Query<(string Name, string? Secret, string? Pending)>(
             "SELECT name, totp_secret, totp_pending_secret FROM users WHERE totp_secret NOT LIKE 'dp1:%' OR totp_pending_secret NOT LIKE 'dp1:%'", transaction: tx).ToList();
@@ -174,7 +176,9 @@ public sealed partial class UserService
             }, tx);
         }
         tx.Commit();
-        if (plain.Count > 0) LogSecretsProtected(plain.Count);
+        if (plain.Count == 0) return 0;
+        c.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        LogSecretsProtected(plain.Count);
         return plain.Count;
     }
 
