@@ -8,7 +8,8 @@ namespace Ccdsvm.Station.Core.Users;
 /// <summary>
 /// Login: per-address limit, account lockout, password, second factor, in that order; every outcome
 /// audited as <c>auth.login</c> with the client address. Failures are kept in <c>login_failures</c>, so
-/// a restart forgets neither a lock nor a limit.
+/// a restart forgets neither a lock nor a limit. A lock ends the account's console sessions and its bearer
+/// tokens are refused while it lasts (<c>UserService.Sessions.cs</c>).
 /// </summary>
 public sealed partial class UserService
 {

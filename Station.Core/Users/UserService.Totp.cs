@@ -43,7 +43,7 @@ public sealed partial class UserService
         var enrolment = new TotpEnrolment(secret, Totp.KeyUri(Issuer, caller.Name, secret), _time.GetUtcNow() + EnrolmentLifetime);
         using var c = db.Open();
         if (c.Execute("UPDATE users SET totp_pending_secret=@secret, totp_pending_expires_at=@expires WHERE name=@name",
-                new { secret = _secrets.Protect(caller.Name, secret), expires = TaskStore.Time(enrolment.ExpiresAt), name = caller.Name }) == 0)
+                new { secret = Secrets.Protect(caller.Name, secret), expires = TaskStore.Time(enrolment.ExpiresAt), name = caller.Name }) == 0)
             return StationError.NotFound($"there is no user '{caller.Name}'");
         return enrolment;
     }
@@ -149,7 +149,7 @@ public sealed partial class UserService
 
     private string? UnprotectSecret(string username, string stored)
     {
-        var secret = _secrets.Unprotect(username, stored);
+        var secret = Secrets.Unprotect(username, stored);
         if (secret is null) LogSecretUnreadable(username);
         return secret;
     }
@@ -171,8 +171,8 @@ public sealed partial class UserService
             c.Execute("UPDATE users SET totp_secret=@secret, totp_pending_secret=@pending WHERE name=@name", new
             {
                 name,
-                secret = secret is null || TotpSecrets.IsProtected(secret) ? secret : _secrets.Protect(name, secret),
-                pending = pending is null || TotpSecrets.IsProtected(pending) ? pending : _secrets.Protect(name, pending),
+                secret = secret is null || TotpSecrets.IsProtected(secret) ? secret : Secrets.Protect(name, secret),
+                pending = pending is null || TotpSecrets.IsProtected(pending) ? pending : Secrets.Protect(name, pending),
             }, tx);
         }
         tx.Commit();
