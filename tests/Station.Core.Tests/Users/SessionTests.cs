@@ -1,6 +1,7 @@
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Users;
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Ccdsvm.Station.Core.Tests.Users;
 
@@ -140,7 +141,7 @@ public sealed class SessionTests : IDisposable
         using var check = store.Db.Open();
         var stored = check.ExecuteScalar<string>("SELECT totp_secret FROM users WHERE name='old'")!;
         Assert.StartsWith("dp1:", stored);
-        Assert.Equal("JBSWY3DPEHPK3PXP", new TotpSecrets(Microsoft.AspNetCore.DataProtection.DataProtectionProvider.Create(
+        Assert.Equal("JBSWY3DPEHPK3PXP", new TotpSecrets(DataProtectionProvider.Create(
             new DirectoryInfo(Path.Combine(store.Directory, "keys")), b => b.SetApplicationName(TotpSecrets.ApplicationName))).Unprotect("old", stored));
     }
 }
