@@ -24,4 +24,17 @@ public sealed partial class SessionsCard
         _error = outcome.Error?.Message;
         _sessions = Users.ListSessions(Caller, SessionId);
     }
+
+    /// <summary>"Chrome on Linux" from a User-Agent; what it does not recognise is shown as sent (shortened).</summary>
+    public static string DeviceName(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent)) return "unknown";
+        bool Has(string part) => userAgent.Contains(part, StringComparison.Ordinal);
+        string? browser = Has("Edg/") ? "Edge" : Has("OPR/") ? "Opera" : Has("Firefox/") ? "Firefox"
+            : Has("HeadlessChrome/") ? "Headless Chrome" : Has("Chrome/") ? "Chrome" : Has("Safari/") && Has("Version/") ? "Safari" : null;
+        string? os = Has("Android") ? "Android" : Has("iPhone") || Has("iPad") ? "iOS" : Has("Windows") ? "Windows"
+            : Has("Mac OS X") ? "macOS" : Has("Linux") ? "Linux" : null;
+        if (browser is null) return userAgent.Length <= 60 ? userAgent : userAgent[..59] + "…";
+        return os is null ? browser : $"{browser} on {os}";
+    }
 }

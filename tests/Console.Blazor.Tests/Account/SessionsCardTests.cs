@@ -55,6 +55,7 @@ public sealed class SessionsCardTests : ConsoleTestContext
         var current = Assert.Single(rows, r => r.QuerySelector("[data-testid=session-current]") is not null);
         Assert.Equal(here, current.GetAttribute("data-session"));
         Assert.Contains("Laptop/1.0", current.QuerySelector("[data-testid=session-device]")!.TextContent);
+        Assert.Equal("Laptop/1.0", current.QuerySelector("[data-testid=session-device]")!.GetAttribute("title"));
         Assert.Equal("10.0.0.5", current.QuerySelector("[data-testid=session-address]")!.TextContent);
         Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d$", current.QuerySelector("[data-testid=session-started]")!.TextContent);
         Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d$", current.QuerySelector("[data-testid=session-last-seen]")!.TextContent);
@@ -64,6 +65,15 @@ public sealed class SessionsCardTests : ConsoleTestContext
         Assert.Equal("carol", _users.ValidateSession(here).Caller?.Name);
         Assert.Equal(here, Assert.Single(cut.FindAll("[data-testid=session-row]")).GetAttribute("data-session"));
     }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "Chrome on Linux")]
+    [InlineData("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "Safari on iOS")]
+    [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox on Windows")]
+    [InlineData("curl/8.5.0", "curl/8.5.0")]
+    [InlineData("", "unknown")]
+    public void DeviceName_IsReadableForCommonBrowsers_AndAsSentOtherwise(string userAgent, string shown) =>
+        Assert.Equal(shown, SessionsCard.DeviceName(userAgent));
 
     [Fact]
     public void OpenConsole_StopsBeingValid_OnceItsSessionIsRevoked()
