@@ -16,7 +16,9 @@ public static class HostingExtensions
     /// <summary>Applies migrations, creates the first account and restores the task list before the first request.</summary>
     public static void InitialiseStation(this WebApplication app)
     {
-        app.Services.GetRequiredService<UserService>().EnsureAdmin();
+        var users = app.Services.GetRequiredService<UserService>();
+        users.EnsureAdmin();
+        users.ProtectStoredSecrets();
         _ = app.Services.GetRequiredService<TaskEngine>();
     }
 

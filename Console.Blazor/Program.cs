@@ -3,6 +3,7 @@ using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.DataProtection;
 
 if (StationCommands.TryRun(args, out int exitCode)) return exitCode;
@@ -17,7 +18,7 @@ builder.AddEmbeddedAgent();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddBadRequestProblems();
-builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
+builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
 var app = builder.Build();
 app.InitialiseStation();

@@ -14,6 +14,8 @@ public static class UiExtensions
             o.DetailedErrors = builder.Environment.IsDevelopment();
         });
         builder.Services.AddMudServices();
+        // After AddRazorComponents, so it replaces the default provider: open consoles recheck their session.
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();

@@ -17,6 +17,7 @@ public static class ApiExtensions
         var secured = api.MapGroup("").RequireAuthorization(p => p.AddAuthenticationSchemes(AuthExtensions.UserScheme).RequireAuthenticatedUser());
         secured.MapAccountApi();
         secured.MapTokensApi();
+        secured.MapSessionsApi();
         secured.MapTasksApi();
         secured.MapUnitsApi();
         secured.MapEnrolmentsApi(api);

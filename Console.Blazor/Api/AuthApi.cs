@@ -51,7 +51,7 @@ public static class AuthApi
             if (error is not null) return error;
             var header = context.Request.Headers.Authorization.ToString();
             string? token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-            return Problems.Map(users.ChangePassword(context.Caller(), body!.CurrentPassword, body.NewPassword, context.ClientAddress(), token), _ => Results.NoContent());
+            return Problems.Map(users.ChangePassword(context.Caller(), body!.CurrentPassword, body.NewPassword, context.ClientAddress(), token, context.User.SessionId()), _ => Results.NoContent());
         }).AllowDuringAccountSetup(AccountStep.ChangePassword, AccountStep.EnrolTotp).Produces(204).ProducesProblem(400);
 
         auth.MapGet("/totp", (HttpContext context, UserService users) => Results.Ok(users.TotpStatusOf(context.Caller())))

@@ -15,14 +15,16 @@ public static class AccountEndpoints
         {
             var login = users.Login(username, password, totp, context.ClientAddress());
             if (!login.Succeeded) return Results.LocalRedirect(LoginPage(login, username, returnUrl));
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, login.Caller!.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme));
+            var session = users.StartSession(login.Caller!, context.Request.Headers.UserAgent.ToString(), context.ClientAddress());
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, login.Caller!.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme, session));
             // A generated password or a required code comes before anything else.
             if (login.Step != AccountStep.None) return Results.LocalRedirect("/account");
             return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
         }).AllowAnonymous().ExcludeFromDescription();
 
-        endpoints.MapPost("/account/logout", async (HttpContext context) =>
+        endpoints.MapPost("/account/logout", async (HttpContext context, UserService users) =>
         {
+            users.EndSession(context.User.SessionId());
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/login");
         }).ExcludeFromDescription();

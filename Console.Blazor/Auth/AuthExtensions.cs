@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -10,6 +11,8 @@ public static class AuthExtensions
     public const string AdminClaim = "ccdsvm:admin";
     public const string BearerScheme = "Bearer";
     public const string UserScheme = "User";
+    /// <summary>The console session's id in the cookie; the session itself lives in the store (<see cref="UserService.ValidateSession"/>).</summary>
+    public const string SessionClaim = "ccdsvm:sid";
 
     /// <summary>
     /// The person behind a request or circuit, as Station.Core sees them now: groups and roles are
@@ -22,8 +25,15 @@ public static class AuthExtensions
         return access.Resolve(name);
     }
 
-    public static ClaimsPrincipal ToPrincipal(this Caller caller, string scheme) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, caller.Name), new Claim(AdminClaim, caller.IsAdmin ? "true" : "false")], scheme));
+    public static ClaimsPrincipal ToPrincipal(this Caller caller, string scheme, string? sessionId = null)
+    {
+        List<Claim> claims = [new Claim(ClaimTypes.Name, caller.Name), new Claim(AdminClaim, caller.IsAdmin ? "true" : "false")];
+        if (sessionId is not null) claims.Add(new Claim(SessionClaim, sessionId));
+        return new(new ClaimsIdentity(claims, scheme));
+    }
+
+    /// <summary>The console session a principal belongs to, or null (bearer tokens, anonymous).</summary>
+    public static string? SessionId(this ClaimsPrincipal? user) => user?.FindFirst(SessionClaim)?.Value;
 }
 
 public static class AuthenticationBuilderExtensions
@@ -46,8 +56,11 @@ public static class AuthenticationBuilderExtensions
                 o.Cookie.Name = "ccdsvm";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // Secure whenever the request came over HTTPS (plain HTTP only where the operator allows it).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = UserService.SessionIdleLifetime;
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
                 o.Events.OnRedirectToLogin = ctx =>
                 {
                     // Scripts get a 401, people get the login page.
@@ -65,5 +78,14 @@ public static class AuthenticationBuilderExtensions
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>Every request with the cookie: the session it names must still stand in the store, or the cookie is dropped.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserService>();
+        if (users.ValidateSession(context.Principal.SessionId()).Caller is not null) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 }

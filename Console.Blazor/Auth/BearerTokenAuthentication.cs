@@ -16,16 +16,17 @@ public sealed class BearerTokenAuthentication(
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        var caller = users.ValidateToken(header["Bearer ".Length..].Trim());
-        return Task.FromResult(caller is null
-            ? AuthenticateResult.Fail("the token is unknown or expired; get a new one from POST /api/v1/auth/token")
-            : AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(AuthExtensions.BearerScheme), AuthExtensions.BearerScheme)));
+        var check = users.CheckToken(header["Bearer ".Length..].Trim());
+        return Task.FromResult(check.Caller is null
+            ? AuthenticateResult.Fail(check.Refusal!)
+            : AuthenticateResult.Success(new AuthenticationTicket(check.Caller.ToPrincipal(AuthExtensions.BearerScheme), AuthExtensions.BearerScheme)));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>401 with the reason in problem+json: unknown or expired token, or an account that is locked or disabled.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var result = await HandleAuthenticateOnceSafeAsync();
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        await Api.Problems.Unauthorized(result.Failure?.Message ?? "send 'Authorization: Bearer <token>' (POST /api/v1/auth/token gives one)").ExecuteAsync(Context);
     }
 }

@@ -73,6 +73,7 @@ public static class Migrations
         (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
         (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
         (5, "fewer pages per admission: no AUTOINCREMENT counters, locks and events keyed by task without rowid, unused indexes dropped", AdmissionPagesSchema.Sql),
+        (6, "console sessions kept by the station; pending TOTP secret in the store", SessionsSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

@@ -8,7 +8,8 @@ namespace Ccdsvm.Station.Core.Users;
 /// <summary>
 /// Login: per-address limit, account lockout, password, second factor, in that order; every outcome
 /// audited as <c>auth.login</c> with the client address. Failures are kept in <c>login_failures</c>, so
-/// a restart forgets neither a lock nor a limit.
+/// a restart forgets neither a lock nor a limit. A lock ends the account's console sessions and its bearer
+/// tokens are refused while it lasts (<c>UserService.Sessions.cs</c>).
 /// </summary>
 public sealed partial class UserService
 {
@@ -73,6 +74,8 @@ public sealed partial class UserService
         Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, detail, address);
         if (LockedUntil(c, username, now) is { } until)
         {
+            // A lock ends the account's console sessions too: whoever is guessing may already be signed in elsewhere.
+            EndConsoleSessions(c, null, username);
             Audit.Write(username, LockoutAction, username, AuditOutcomes.Refused,
                 $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {TaskStore.Time(until)}", address);
             return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);

@@ -15,7 +15,8 @@ public sealed partial class UserService
     public const string PasswordAction = "auth.password";
 
     /// <param name="currentToken">The bearer token of the request making the change: that session stays, every other one ends.</param>
-    public Outcome<bool> ChangePassword(Caller caller, string? currentPassword, string? newPassword, string? address = null, string? currentToken = null)
+    /// <param name="currentSession">The console session making the change: it stays, every other one ends.</param>
+    public Outcome<bool> ChangePassword(Caller caller, string? currentPassword, string? newPassword, string? address = null, string? currentToken = null, string? currentSession = null)
     {
         if (string.IsNullOrEmpty(currentPassword)) return StationError.BadRequest("'currentPassword' is required");
         if (PasswordProblem(newPassword) is { } problem) return StationError.BadRequest(problem.Replace("'password'", "'newPassword'", StringComparison.Ordinal));
@@ -29,7 +30,7 @@ public sealed partial class UserService
         using var tx = c.BeginTransaction();
         c.Execute("UPDATE users SET password_hash=@hash, must_change_password=0 WHERE name=@name",
             new { hash = _hasher.HashPassword(caller.Name, newPassword!), name = caller.Name }, tx);
-        RevokeSessions(c, tx, caller.Name, currentToken is null ? null : Sha256Hex(currentToken));
+        RevokeSessions(c, tx, caller.Name, currentToken is null ? null : Sha256Hex(currentToken), currentSession);
         var entry = Audit.Write(c, tx, caller.Name, PasswordAction, caller.Name, AuditOutcomes.Succeeded, "changed by the user", address);
         tx.Commit();
         Audit.Publish(entry);
@@ -37,11 +38,13 @@ public sealed partial class UserService
     }
 
     /// <summary>
-    /// A new password ends the sign-in sessions the old one opened (bearer tokens from POST /api/v1/auth/token);
+    /// A new password ends the sign-in sessions the old one opened: console sessions and bearer tokens from
+    /// POST /api/v1/auth/token, but the one making the change (<paramref name="keepHash"/>, <paramref name="keepSession"/>);
     /// named API tokens stay, since the user created them on purpose and revokes them one by one.
     /// </summary>
-    public static int RevokeSessions(SqliteConnection c, SqliteTransaction tx, string username, string? keepHash = null) =>
-        c.Execute("DELETE FROM api_tokens WHERE username=@username AND name IS NULL AND (@keep IS NULL OR token_hash <> @keep)", new { username, keep = keepHash }, tx);
+    public static int RevokeSessions(SqliteConnection c, SqliteTransaction tx, string username, string? keepHash = null, string? keepSession = null) =>
+        c.Execute("DELETE FROM api_tokens WHERE username=@username AND name IS NULL AND (@keep IS NULL OR token_hash <> @keep)", new { username, keep = keepHash }, tx)
+        + c.Execute("DELETE FROM sessions WHERE username=@username AND (@keep IS NULL OR id <> @keep)", new { username, keep = keepSession }, tx);
 
     /// <summary>
     /// An administrator sets a user's password. Without <paramref name="password"/> one is generated and

@@ -36,21 +36,26 @@ public sealed partial class UserService
         return new IssuedToken(token, expires);
     }
 
-    public Caller? ValidateToken(string? token)
+    public Caller? ValidateToken(string? token) => CheckToken(token).Caller;
+
+    /// <summary>The token's owner, or why it is refused: unknown or expired, or its account disabled or locked (until the lock ends).</summary>
+    public CredentialCheck CheckToken(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 200) return null;
+        const string unknown = "the token is unknown or expired; get a new one from POST /api/v1/auth/token";
+        if (string.IsNullOrEmpty(token) || token.Length > 200) return CredentialCheck.Refused(unknown);
         var hash = Sha256Hex(token);
         var now = _time.GetUtcNow();
         using var c = db.Open();
-        var row = c.QuerySingleOrDefault<(string Name, string? TokenName, string? LastUsed)?>("""
-            SELECT u.name, t.name, t.last_used_at FROM api_tokens t JOIN users u ON u.name = t.username
-            WHERE t.token_hash=@hash AND t.expires_at > @now AND u.disabled = 0
+        var row = c.QuerySingleOrDefault<(string Name, string? TokenName, string? LastUsed, long Disabled)?>("""
+            SELECT u.name, t.name, t.last_used_at, u.disabled FROM api_tokens t JOIN users u ON u.name = t.username
+            WHERE t.token_hash=@hash AND t.expires_at > @now
             """, new { hash, now = TaskStore.Time(now) });
-        if (row is null) return null;
+        if (row is null) return CredentialCheck.Refused(unknown);
+        if (AccountRefusal(c, row.Value.Name, row.Value.Disabled == 1, now) is { } refusal) return CredentialCheck.Refused(refusal);
         // Named tokens show when they were last used; once a minute is precise enough and spares a write per request.
         if (row.Value.TokenName is not null && (row.Value.LastUsed is null || TaskStore.ParseTime(row.Value.LastUsed) < now - LastUsedResolution))
             c.Execute("UPDATE api_tokens SET last_used_at=@now WHERE token_hash=@hash", new { now = TaskStore.Time(now), hash });
-        return access.Resolve(row.Value.Name);
+        return new CredentialCheck(access.Resolve(row.Value.Name), null);
     }
 
     public Outcome<CreatedApiToken> CreateToken(Caller caller, string? name, int? expiresInDays, string? address = null)

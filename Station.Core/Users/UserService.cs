@@ -5,6 +5,7 @@ using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -20,15 +21,25 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 /// Accounts and login security: passwords (PBKDF2 with a per-user salt via ASP.NET Core's hasher),
 /// lockout and per-address limits (<c>UserService.Login.cs</c>), the TOTP second factor
 /// (<c>UserService.Totp.cs</c>), API bearer tokens, session and named (<c>UserService.Tokens.cs</c>),
-/// and password changes (<c>UserService.Passwords.cs</c>). Every login and every change is audited.
+/// console sessions (<c>UserService.Sessions.cs</c>) and password changes (<c>UserService.Passwords.cs</c>).
+/// Every login and every change is audited.
 /// </summary>
-public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger, TimeProvider? time = null)
+/// <param name="protection">The station's data-protection keys (TOTP secrets at rest); without it, the key ring under
+/// <c>{DataDirectory}/keys</c> with the station's application name, the same one the station host configures.</param>
+public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger,
+    TimeProvider? time = null, IDataProtectionProvider? protection = null)
 {
     public const int MinPasswordLength = 10;
     private readonly PasswordHasher<string> _hasher = new();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     // Verifying against this when the user is unknown keeps the timing the same as a wrong password.
     private readonly Lazy<string> _unknownUserHash = new(() => new PasswordHasher<string>().HashPassword("", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))));
+
+    // Lazy: the fallback key ring is only made when a secret is first written or read.
+    private readonly Lazy<TotpSecrets> _secretsHolder = new(() => new TotpSecrets(protection ?? DataProtectionProvider.Create(
+        new DirectoryInfo(Path.Combine(Path.GetFullPath(options.Value.DataDirectory), "keys")), b => b.SetApplicationName(TotpSecrets.ApplicationName))));
+
+    private TotpSecrets Secrets => _secretsHolder.Value;
 
     private AuditLog Audit => access.Audit;
 

@@ -56,6 +56,8 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                         new { username, hash = _hasher.HashPassword(username!, password), must = Bool(p, "mustChangePassword") ? 1 : 0 }, tx) == 0)
                     return Fail(task, action, username!, $"there is no user '{username}'");
                 UserService.RevokeSessions(c, tx, username!);
+                // As UserService.SetPassword: the administrator vouches for the account, so its lock is lifted.
+                c.Execute("DELETE FROM login_failures WHERE username=@username", new { username }, tx);
                 outcome = Json(new { username, passwordChanged = true });
                 break;
             }

@@ -8,14 +8,14 @@ using Microsoft.AspNetCore.Components.Authorization;
 namespace Ccdsvm.Console.Blazor.Components.Account;
 
 /// <summary>
-/// The signed-in person's own account: password, one-time codes, named API tokens. Where a user with a
+/// The signed-in person's own account: password, one-time codes, named API tokens, console sessions. Where a user with a
 /// generated password or a required code lands, and the only page they can use until that is done.
 /// </summary>
 public sealed partial class AccountPage
 {
     private Caller? _caller;
     private AccountStep _step;
-    private string? _address;
+    private string? _address, _session;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
     [Inject] private UserService Users { get; set; } = default!;
@@ -25,7 +25,9 @@ public sealed partial class AccountPage
     protected override async Task OnInitializedAsync()
     {
         if (AuthenticationState is null) return;
-        _caller = (await AuthenticationState).User.ToCaller(Access);
+        var user = (await AuthenticationState).User;
+        _caller = user.ToCaller(Access);
+        _session = user.SessionId();
         // The circuit's connection, where there is one: best effort, for the audit log's "from where".
         _address = Services.GetService<IHttpContextAccessor>()?.HttpContext?.ClientAddress();
         Reload();

@@ -12,6 +12,8 @@ public sealed partial class PasswordCard
 
     [Parameter, EditorRequired] public Caller Caller { get; set; } = default!;
     [Parameter] public string? Address { get; set; }
+    /// <summary>The console session making the change: it stays signed in, every other session ends.</summary>
+    [Parameter] public string? SessionId { get; set; }
     [Parameter] public EventCallback Changed { get; set; }
     [Inject] private UserService Users { get; set; } = default!;
 
@@ -23,7 +25,7 @@ public sealed partial class PasswordCard
             _error = "The two new passwords differ.";
             return;
         }
-        var outcome = Users.ChangePassword(Caller, _current, _new, Address);
+        var outcome = Users.ChangePassword(Caller, _current, _new, Address, currentSession: SessionId);
         _error = outcome.Ok ? null : outcome.Error!.Message;
         if (!outcome.Ok) return;
         _changed = true;

@@ -198,8 +198,7 @@ public sealed class TotpTests : IDisposable
         Assert.Equal(LoginStatus.Succeeded, _h.Users.Login("carol", Password, code, "10.0.0.7").Status);
 
         // A new station process on the same store: the same code within its window is still refused.
-        var restarted = new UserService(_h.Db, Microsoft.Extensions.Options.Options.Create(new StationOptions { EmbeddedAgent = false }), _h.Access,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<UserService>.Instance, _h.Time);
+        var restarted = _h.Restart();
         var replay = restarted.Login("carol", Password, code, "10.0.0.8");
 
         Assert.Equal(LoginStatus.Refused, replay.Status);

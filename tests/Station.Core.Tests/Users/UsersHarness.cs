@@ -15,10 +15,10 @@ public sealed class UsersHarness : IDisposable
 
     public UsersHarness()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new StationOptions { DataDirectory = _store.Directory, EmbeddedAgent = false });
+        Options = Microsoft.Extensions.Options.Options.Create(new StationOptions { DataDirectory = _store.Directory, EmbeddedAgent = false });
         Audit = new AuditLog(_store.Db, Time);
         Access = new AccessControl(_store.Db, Audit, Time);
-        Users = new UserService(_store.Db, options, Access, NullLogger<UserService>.Instance, Time);
+        Users = Restart();
         var admin = Users.Create("admin", AdminPassword, true, Caller.System);
         Assert.True(admin.Ok, admin.Error?.Message);
     }
@@ -26,6 +26,11 @@ public sealed class UsersHarness : IDisposable
     /// <summary>Starts on a fixed moment in the middle of a TOTP step, so ±1 step arithmetic in tests is exact.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2030, 5, 6, 12, 0, 10, TimeSpan.Zero));
     public Store.StationDb Db => _store.Db;
+    /// <summary>The store's options: its data directory also holds the data-protection keys.</summary>
+    public Microsoft.Extensions.Options.IOptions<StationOptions> Options { get; }
+
+    /// <summary>A new UserService on the same store and keys, as a restarted station has.</summary>
+    public UserService Restart() => new(_store.Db, Options, Access, NullLogger<UserService>.Instance, Time);
     public AuditLog Audit { get; }
     public AccessControl Access { get; }
     public UserService Users { get; }
