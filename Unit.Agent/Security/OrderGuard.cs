@@ -13,7 +13,7 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// order's parameters) and the unit's own policy on the ticket's resources: files and directories inside
 /// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list.
 /// </summary>
-public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, ILogger<OrderGuard> logger, TimeProvider? time = null)
+public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, ILogger<OrderGuard> logger, OrderJournal? journal = null, TimeProvider? time = null)
 {
     private readonly object _gate = new();
     private TicketVerifier? _verifier;
@@ -37,7 +37,7 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             var key = credentials.NewStationKey();
             if (key is null) return null;
             var o = options.Value;
-            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time);
+            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time, journal);
         }
     }
 
