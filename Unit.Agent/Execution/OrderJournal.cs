@@ -31,6 +31,11 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
     private readonly List<Line> _pending = [];
     private FileStream _file;
     private string? _station;
+    private int _linesSinceRewrite;
+    private DateTimeOffset _noncesForgotten;
+
+    /// <summary>After this many appended lines the file is written afresh without what is no longer kept.</summary>
+    private const int RewriteAfterLines = 100_000;
 
     public OrderJournal(string directory, TimeProvider? time = null)
     {
@@ -77,7 +82,11 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (_nonces.Count > 1024) foreach (var (n, x) in _nonces.ToList()) if (Expired(x, now)) _nonces.Remove(n);
+            if (now - _noncesForgotten > TimeSpan.FromMinutes(1))
+            {
+                _noncesForgotten = now;
+                foreach (var (n, x) in _nonces.ToList()) if (Expired(x, now)) _nonces.Remove(n);
+            }
             if (!_nonces.TryAdd(nonce, expiresAt)) return false;
             _pending.Add(new Line("n", Nonce: nonce, At: expiresAt));
             return true;
@@ -118,8 +127,12 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
     {
         if (_pending.Count == 0) return;
         foreach (var line in _pending) _file.Write(Serialize(line));
+        _linesSinceRewrite += _pending.Count;
         _pending.Clear();
         _file.Flush(flushToDisk: true);
+        if (_linesSinceRewrite < RewriteAfterLines) return;
+        _file.Dispose();
+        _file = Rewrite();
     }
 
     private static byte[] Serialize(Line line) => JsonSerializer.SerializeToUtf8Bytes(line, Json).Append((byte)'\n').ToArray();
@@ -153,6 +166,7 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
         var now = _time.GetUtcNow();
         foreach (var (n, x) in _nonces.ToList()) if (Expired(x, now)) _nonces.Remove(n);
         foreach (var (id, e) in _tasks.ToList()) if ((e.Outcome?.At ?? e.ReceivedAt) < now - Keep) _tasks.Remove(id);
+        _linesSinceRewrite = 0;
         string temp = _path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
