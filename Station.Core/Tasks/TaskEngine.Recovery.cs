@@ -33,6 +33,8 @@ public sealed partial class TaskEngine
             }
             if (row.State is "dispatched" or "running")
             {
+                // Safe without knowing the unit's lease: it was granted at most the grace less the margin, and its
+                // last renewal came before this restart, so it has surely ended when the grace from now has passed.
                 active.Deadline = now.AddSeconds(_options.RecoveryGraceSeconds);
                 active.DeadlineReason = $"no unit claimed the task within {_options.RecoveryGraceSeconds} s after the station restarted";
                 row.Stage = "recovering: waiting for the unit to report the task";
