@@ -3,7 +3,7 @@ using MessagePack;
 namespace Ccdsvm.Shared.Contracts;
 
 /// <summary>
-/// An agent asks the station to renew its lease (Agent:LeaseSeconds). The lease runs from the moment the agent
+/// An agent asks the station to renew its lease (Agent:LeaseSeconds; 0 asks for the longest the station grants). The lease runs from the moment the agent
 /// sent the request: once it ends without a renewal, the agent stops the tasks whose locks the station may hand on.
 /// </summary>
 [MessagePackObject]

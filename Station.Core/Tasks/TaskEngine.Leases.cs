@@ -12,13 +12,13 @@ public sealed partial class TaskEngine
     private readonly Dictionary<string, (DateTimeOffset LastContact, int Seconds)> _leases = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Renews a unit's lease: granted for what it asks, at most <see cref="StationOptions.MaxLeaseSeconds"/>, so the
+    /// Renews a unit's lease: granted for what it asks (0: the longest), at most <see cref="StationOptions.MaxLeaseSeconds"/>, so the
     /// lease always ends before a restored task's grace does. The station counts it from now, the agent from when
     /// it sent the request (earlier), so the station's view of the end is never before the agent's.
     /// </summary>
     public LeaseGrant OnLeaseRenewed(string unitId, LeaseRequest request)
     {
-        int seconds = Math.Clamp(request.LeaseSeconds, 1, _options.MaxLeaseSeconds);
+        int seconds = request.LeaseSeconds <= 0 ? _options.MaxLeaseSeconds : Math.Clamp(request.LeaseSeconds, 1, _options.MaxLeaseSeconds);
         var now = Now;
         lock (_gate) _leases[unitId] = (now, seconds);
         return new LeaseGrant(seconds, now);

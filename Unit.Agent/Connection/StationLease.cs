@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.Connection;
 
 /// <summary>
-/// The unit's lease on its tasks' locks. While connected, the agent renews it with the station every third of its
-/// length; a lease runs from the moment its renewal was sent (so it always ends before the station's view of it,
+/// The unit's lease on its tasks' locks. While connected, the agent renews it with the station every sixth of its
+/// length (at most 5 s apart); a lease runs from the moment its renewal was sent (so it always ends before the station's view of it,
 /// which runs from the moment it received the renewal). When it ends without a renewal (the station is cut off,
 /// stopped or frozen) the agent stops every running task: the station may hand their locks on after the lease plus
 /// a margin, and two holders of an exclusive lock must never both work.
@@ -23,9 +23,11 @@ public sealed partial class StationLease(IOptions<AgentOptions> options, TaskRun
     private DateTimeOffset _endsAtUtc;
     private int _granted;
 
-    private int Seconds => _granted > 0 ? _granted : options.Value.LeaseSeconds;
+    /// <summary>The lease as granted; before the first grant what the agent asks for (30 s when it leaves it to the station).</summary>
+    private int Seconds => _granted > 0 ? _granted : options.Value.LeaseSeconds > 0 ? options.Value.LeaseSeconds : 30;
 
-    private TimeSpan Interval => TimeSpan.FromSeconds(Math.Max(0.3, Seconds / 3.0));
+    /// <summary>Renewals every sixth of the lease, at most 5 s apart: a station restart or a short cut then leaves most of the lease.</summary>
+    private TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(Seconds / 6.0, 0.3, 5));
 
     /// <summary>Renews once; true when the station answered.</summary>
     public async Task<bool> RenewAsync(HubConnection connection, CancellationToken ct)
@@ -46,7 +48,7 @@ public sealed partial class StationLease(IOptions<AgentOptions> options, TaskRun
                     _endsAtUtc = sentUtc.AddSeconds(grant.LeaseSeconds);
                     _lastContact = sentUtc;
                 }
-                if (grant.LeaseSeconds != _granted && grant.LeaseSeconds < options.Value.LeaseSeconds)
+                if (grant.LeaseSeconds != _granted && options.Value.LeaseSeconds > 0 && grant.LeaseSeconds < options.Value.LeaseSeconds)
                     LogShortened(options.Value.LeaseSeconds, grant.LeaseSeconds);
                 _granted = grant.LeaseSeconds;
             }

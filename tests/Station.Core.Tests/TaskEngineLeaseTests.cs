@@ -102,11 +102,12 @@ public sealed class TaskEngineLeaseTests : IDisposable
     }
 
     [Fact]
-    public void Lease_IsGrantedAtMostTheGraceLessTheMargin()
+    public void Lease_IsGrantedAtMostTheGraceLessTheMargin_AndThatMuchWhenTheUnitLeavesItToTheStation()
     {
         _h.Options.RecoveryGraceSeconds = 60;
         _h.Options.LeaseMarginSeconds = 5;
         Assert.Equal(30, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(30)).LeaseSeconds);
         Assert.Equal(55, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(600)).LeaseSeconds);
+        Assert.Equal(55, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(0)).LeaseSeconds);
     }
 }
