@@ -39,18 +39,20 @@ public sealed partial class StationLease(IOptions<AgentOptions> options, TaskRun
             var grant = await connection.InvokeAsync<LeaseGrant>(nameof(IAgentHub.RenewLease), new LeaseRequest(options.Value.LeaseSeconds), ct)
                 // An answer later than the lease is no use: by then the lease has ended anyway.
                 .WaitAsync(TimeSpan.FromSeconds(Seconds), ct).ConfigureAwait(false);
+            // A lease shorter than a second could not be renewed in time: a station that grants less is not trusted for more.
+            int seconds = Math.Max(1, grant.LeaseSeconds);
             lock (_gate)
             {
-                long end = sent + (long)(grant.LeaseSeconds * (double)Stopwatch.Frequency);
+                long end = sent + (long)(seconds * (double)Stopwatch.Frequency);
                 if (end > _endsAt)
                 {
                     _endsAt = end;
-                    _endsAtUtc = sentUtc.AddSeconds(grant.LeaseSeconds);
+                    _endsAtUtc = sentUtc.AddSeconds(seconds);
                     _lastContact = sentUtc;
                 }
-                if (grant.LeaseSeconds != _granted && options.Value.LeaseSeconds > 0 && grant.LeaseSeconds < options.Value.LeaseSeconds)
-                    LogShortened(options.Value.LeaseSeconds, grant.LeaseSeconds);
-                _granted = grant.LeaseSeconds;
+                if (seconds != _granted && options.Value.LeaseSeconds > 0 && seconds < options.Value.LeaseSeconds)
+                    LogShortened(options.Value.LeaseSeconds, seconds);
+                _granted = seconds;
             }
             return true;
         }

@@ -169,6 +169,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
     public async Task<LeaseGrant> RenewLease(LeaseRequest request)
     {
         await state.LeasesAnswered.Task;
-        return new LeaseGrant(request.LeaseSeconds, DateTimeOffset.UtcNow);
+        // As the station with its defaults: what the unit asks for, the longest (55 s) when it leaves it to the station.
+        return new LeaseGrant(request.LeaseSeconds > 0 ? request.LeaseSeconds : 55, DateTimeOffset.UtcNow);
     }
 }
