@@ -10,6 +10,12 @@ public interface IAgentHub
     Task ReportResult(TaskResult result);
     Task ReportSample(MetricsSample sample);
     Task ReportSummary(MetricsSummary summary);
+
+    /// <summary>The agent received an order: the station stops sending it again.</summary>
+    Task AcknowledgeOrder(OrderReceipt receipt);
+
+    /// <summary>Renews the agent's lease; see <see cref="LeaseRequest"/>.</summary>
+    Task<LeaseGrant> RenewLease(LeaseRequest request);
 }
 
 /// <summary>Methods the station calls on a connected agent.</summary>

@@ -47,6 +47,12 @@ public enum TaskOutcome
     Succeeded = 0,
     Failed = 1,
     Cancelled = 2,
+
+    /// <summary>
+    /// Stopped by the unit itself, not by a user: its lease ended without contact with the station, or the agent
+    /// restarted while the task ran (it is never run twice).
+    /// </summary>
+    Interrupted = 3,
 }
 
 [MessagePackObject]

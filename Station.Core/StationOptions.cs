@@ -23,6 +23,18 @@ public sealed class StationOptions
     /// <summary>How long a task whose unit is unreachable (or unclaimed after a restart) keeps its locks before it is Interrupted.</summary>
     public int RecoveryGraceSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Added to an unreachable unit's lease end before its tasks' locks are handed on: covers clock-rate drift and the
+    /// moment the agent takes to stop its tasks. A lease is granted for at most RecoveryGraceSeconds less this.
+    /// </summary>
+    public int LeaseMarginSeconds { get; set; } = 5;
+
+    /// <summary>An order the unit has not acknowledged within this time is sent again (the unit answers a repeat from its record).</summary>
+    public int OrderReceiptSeconds { get; set; } = 10;
+
+    /// <summary>The longest lease the station grants a unit: the grace less the margin, at least one second.</summary>
+    public int MaxLeaseSeconds => Math.Max(1, RecoveryGraceSeconds - LeaseMarginSeconds);
+
     /// <summary>Largest message an agent may send on the hub, in bytes.</summary>
     public long MaxHubMessageBytes { get; set; } = 1024 * 1024;
 

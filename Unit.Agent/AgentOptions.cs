@@ -54,6 +54,14 @@ public sealed class AgentOptions
     /// <summary>Longest pause between reconnect attempts, in seconds.</summary>
     public int MaxReconnectDelaySeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long the unit keeps running tasks without contact with its station (the lease it asks for); 0, the default,
+    /// asks for the longest the station grants (its Station:RecoveryGraceSeconds less Station:LeaseMarginSeconds,
+    /// 55 s by default): a shorter lease stops tasks sooner without handing their locks on any sooner. When the lease
+    /// ends the agent stops the tasks whose locks the station may hand on, and reports them interrupted when it is back.
+    /// </summary>
+    public int LeaseSeconds { get; set; }
+
     /// <summary>The station this unit sits under, for layered stations; null for a top-level unit.</summary>
     public string? Parent { get; set; }
 
@@ -79,6 +87,8 @@ public sealed class AgentOptions
             throw new InvalidOperationException($"Agent:Name '{Name}' must be lower-case letters, digits and dashes.");
         if (!Uri.TryCreate(StationUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             throw new InvalidOperationException($"Agent:StationUrl '{StationUrl}' must be an http(s) address such as http://127.0.0.1:5080.");
+        if (LeaseSeconds is < 0 or > 86400)
+            throw new InvalidOperationException($"Agent:LeaseSeconds {LeaseSeconds} must be between 1 and 86400, or 0 for the longest lease the station grants.");
         if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme != "http")
             throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an http address such as http://0.0.0.0:5090 (port 0 picks a free port).");
     }

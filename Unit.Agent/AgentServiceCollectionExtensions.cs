@@ -35,6 +35,8 @@ public static class AgentServiceCollectionExtensions
         services.AddDataPlane();
         services.AddAgentMonitoring(configuration);
         services.AddSingleton<TaskRunner>();
+        services.AddSingleton(sp => new OrderJournal(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveStateDirectory));
+        services.AddSingleton<StationLease>();
         services.AddSingleton<IAgentEnrolment, StoredEnrolment>();
         services.AddSingleton<AgentCredentials>();
         services.AddSingleton<OrderGuard>();

@@ -25,6 +25,9 @@ public static class EmbeddedAgentExtensions
         builder.Services.AddOptions<AgentOptions>().Configure(agent =>
         {
             if (string.IsNullOrEmpty(builder.Configuration["Agent:Name"])) agent.Name = "station";
+            // Its record of orders and used tickets belongs with the station's store (the tasks it names live there).
+            if (string.IsNullOrEmpty(builder.Configuration["Agent:StateDirectory"]))
+                agent.StateDirectory = Path.Combine(Path.GetFullPath(builder.Configuration["Station:DataDirectory"] ?? "data"), "units", agent.Name, "state");
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<IStationTransport, SelfTransport>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, SelfEnrolment>());

@@ -61,6 +61,14 @@ public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsInges
         return Task.CompletedTask;
     }
 
+    public Task AcknowledgeOrder(OrderReceipt receipt)
+    {
+        engine.OnOrderReceived(UnitId, receipt);
+        return Task.CompletedTask;
+    }
+
+    public Task<LeaseGrant> RenewLease(LeaseRequest request) => Task.FromResult(engine.OnLeaseRenewed(UnitId, request));
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context);

@@ -83,7 +83,11 @@ public sealed partial class TaskEngine
         string owner, kind;
         lock (_gate)
         {
-            if (OwnTask(unitId, result.TaskId) is not { } a) return Task.CompletedTask;
+            if (OwnTask(unitId, result.TaskId) is not { } a)
+            {
+                RecordLateResult(unitId, result);
+                return Task.CompletedTask;
+            }
             (owner, kind) = (a.Row.Owner, a.Row.Kind);
         }
         // The unit checked the station's ticket and its own policy, and said no: a security decision.
@@ -93,6 +97,7 @@ public sealed partial class TaskEngine
         {
             TaskOutcome.Succeeded => (TaskState.Succeeded, (string?)null),
             TaskOutcome.Cancelled => (TaskState.Cancelled, result.Error ?? "cancelled"),
+            TaskOutcome.Interrupted => (TaskState.Interrupted, result.Error ?? "stopped by the unit"),
             _ => (TaskState.Failed, result.Error ?? "failed without a message"),
         };
         return EndAsync(result.TaskId, state, result.ResultJson, error);
@@ -179,9 +184,11 @@ public sealed partial class TaskEngine
     {
         var stale = new List<long>();
         var reattached = new List<long>();
+        List<long> resend;
         lock (_gate)
         {
             var claimed = running.Select(r => r.TaskId).ToHashSet();
+            resend = SendAgainUnclaimed(unitId, claimed);
             foreach (var r in running)
             {
                 if (OwnTask(unitId, r.TaskId) is not { } a) { stale.Add(r.TaskId); continue; }
@@ -197,6 +204,37 @@ public sealed partial class TaskEngine
         }
         foreach (var id in reattached) Announce(id);
         foreach (var id in stale) await _dispatcher.CancelAsync(unitId, id).ConfigureAwait(false);
+        if (resend.Count > 0)
+        {
+            foreach (var id in resend) Announce(id);
+            await DispatchAsync(resend).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The unit's tasks waiting for it (restored, or unreachable) that it does not report running: it never
+    /// received their order, or it ended them while the station did not hear. They are sent again with a fresh
+    /// ticket; the unit runs an order it never received and answers one it knows from its record.
+    /// </summary>
+    private List<long> SendAgainUnclaimed(string unitId, HashSet<long> claimed)
+    {
+        var resend = new List<long>();
+        var now = Now;
+        foreach (var a in _active.Values)
+        {
+            if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
+            if (a.Row.State is not ("dispatched" or "running") || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
+            a.Deadline = null;
+            a.DeadlineReason = null;
+            a.Received = false;
+            a.LastPersisted = now;
+            a.Row.State = TaskState.Dispatched.ToApi();
+            a.Row.Stage = "dispatched to " + unitId + " again";
+            TaskStore.Update(_db, null, a.Row);
+            TaskStore.Event(_db, null, a.Row.Id, now, "resent", a.Row.State, message: $"unit '{unitId}' is back and does not report the task running; its order is sent again (the unit runs it only if it never received it)");
+            resend.Add(a.Row.Id);
+        }
+        return resend;
     }
 
     /// <summary>An agent's connection dropped: its tasks keep slots and locks for the grace period.</summary>
@@ -208,8 +246,7 @@ public sealed partial class TaskEngine
             var now = Now;
             foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is "dispatched" or "running"))
             {
-                a.Deadline = now.AddSeconds(_options.RecoveryGraceSeconds);
-                a.DeadlineReason = $"unit '{unitId}' became unreachable at {now:HH:mm:ss} UTC and did not report the task within {_options.RecoveryGraceSeconds} s";
+                (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
                 TaskStore.Event(_db, null, a.Row.Id, now, "unitUnreachable", stage: a.Row.Stage);
                 touched.Add(a.Row.Id);

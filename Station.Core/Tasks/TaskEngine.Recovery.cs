@@ -35,6 +35,8 @@ public sealed partial class TaskEngine
             }
             if (row.State is "dispatched" or "running")
             {
+                // Safe without knowing the unit's lease: it was granted at most the grace less the margin, and its
+                // last renewal came before this restart, so it has surely ended when the grace from now has passed.
                 active.Deadline = now.AddSeconds(_options.RecoveryGraceSeconds);
                 active.DeadlineReason = $"no unit claimed the task within {_options.RecoveryGraceSeconds} s after the station restarted";
                 row.Stage = "recovering: waiting for the unit to report the task";
@@ -103,15 +105,16 @@ public sealed partial class TaskEngine
                     ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
                 else if (a.Row.State == "waitingForLocks" && a.Row.WaitSeconds is { } w && TaskStore.ParseTime(a.Row.CreatedAt).AddSeconds(w) <= now)
                     ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
-                else if (a.Row.State == "dispatched" && a.Deadline is null && !a.CancelRequested && _units.ConnectionOf(a.Row.Target) is not null
-                         && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(30))
+                else if (a.Row.State == "dispatched" && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
+                         && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
+                         && _units.ConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
             }
         }
         foreach (var (id, state, reason) in ends) await EndAsync(id, state, null, reason).ConfigureAwait(false);
         if (pendingDispatch.Count > 0)
         {
-            // A dispatch the agent never acknowledged (lost in a reconnect): send it again; the agent ignores duplicates.
+            // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.
             lock (_gate) foreach (var id in pendingDispatch) if (_active.TryGetValue(id, out var a)) a.LastPersisted = Now;
             await DispatchAsync(pendingDispatch).ConfigureAwait(false);
         }

@@ -49,6 +49,8 @@ public sealed partial class TaskEngine : IDisposable
         public DateTimeOffset? Deadline { get; set; }
         public string? DeadlineReason { get; set; }
         public bool CancelRequested { get; set; }
+        /// <summary>The unit acknowledged the order (<see cref="OnOrderReceived"/>); until then it is sent again now and then.</summary>
+        public bool Received { get; set; }
     }
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,

@@ -25,11 +25,14 @@ public sealed partial class StationConnection(
     OrderGuard guard,
     InventoryCollector inventory,
     TaskRunner runner,
+    OrderJournal journal,
+    StationLease lease,
     MetricsStreamer metrics,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
 {
     private readonly ConcurrentQueue<TaskResult> _undelivered = new();
+    private readonly object _receiveGate = new();
     private HubConnection? _connection;
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -62,6 +65,14 @@ public sealed partial class StationConnection(
             }
             return;
         }
+        journal.BindTo(identity.StationPublicKey);
+        var watch = lease.WatchAsync(stoppingToken);
+        await ConnectLoopAsync(identity, pipeline, stoppingToken).ConfigureAwait(false);
+        await watch.ConfigureAwait(false);
+    }
+
+    private async Task ConnectLoopAsync(AgentIdentity identity, ResiliencePipeline pipeline, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,8 +83,22 @@ public sealed partial class StationConnection(
                 await pipeline.ExecuteAsync(async ct =>
                 {
                     await connection.StartAsync(ct).ConfigureAwait(false);
-                    await AnnounceAsync(connection, ct).ConfigureAwait(false);
+                    try
+                    {
+                        // The lease first: orders may come as soon as the unit is announced.
+                        if (!await lease.RenewAsync(connection, ct).ConfigureAwait(false))
+                            throw new InvalidOperationException("the station did not renew the unit's lease");
+                        await AnnounceAsync(connection, ct).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // The next attempt starts the connection again, which it can only do from Disconnected.
+                        await connection.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                        throw;
+                    }
                 }, stoppingToken).ConfigureAwait(false);
+                // A failed attempt's stop closed the connection: only a close from now on means it was lost.
+                closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -83,9 +108,13 @@ public sealed partial class StationConnection(
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
             await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
+            using var renewals = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var keep = lease.KeepAsync(connection, renewals.Token);
 
             var why = await closed.Task.WaitAsync(stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
             _connection = null;
+            await renewals.CancelAsync().ConfigureAwait(false);
+            await keep.ConfigureAwait(false);
             if (!stoppingToken.IsCancellationRequested) LogLost(why?.Message ?? "closed by the station");
         }
     }
@@ -135,13 +164,7 @@ public sealed partial class StationConnection(
         connection.ServerTimeout = TimeSpan.FromSeconds(30);
         connection.KeepAliveInterval = TimeSpan.FromSeconds(10);
 
-        connection.On<TaskOrder>(nameof(IAgentClient.RunTask), order =>
-        {
-            if (guard.Refusal(order) is { } refusal)
-                return ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null, refusal, DateTimeOffset.UtcNow));
-            runner.Start(order, this);
-            return Task.CompletedTask;
-        });
+        connection.On<TaskOrder>(nameof(IAgentClient.RunTask), ReceiveAsync);
         connection.On<long>(nameof(IAgentClient.CancelTask), taskId =>
         {
             runner.Cancel(taskId);
@@ -181,7 +204,62 @@ public sealed partial class StationConnection(
     public Task StageDoneAsync(TaskStageDone stageDone) =>
         InvokeAsync(nameof(IAgentHub.ReportStageDone), stageDone);
 
-    public async Task ResultAsync(TaskResult result)
+    /// <summary>
+    /// An order: checked (ticket, policy), then looked up in the durable record so that it runs at most once: a task
+    /// running here already is acknowledged as such, one that ended here gets its recorded outcome again, one that was
+    /// received but never ended (the agent died while it ran) ends interrupted; a new one is recorded, then started.
+    /// </summary>
+    private async Task ReceiveAsync(TaskOrder order)
+    {
+        if (guard.Refusal(order) is { } refusal)
+        {
+            journal.Sync();
+            await AcknowledgeAsync(order.TaskId, OrderReceiptStatus.Refused).ConfigureAwait(false);
+            await DeliverAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null, refusal, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            return;
+        }
+        OrderReceiptStatus status;
+        TaskResult? recorded = null;
+        lock (_receiveGate)
+        {
+            if (runner.IsRunning(order.TaskId)) status = OrderReceiptStatus.AlreadyRunning;
+            else if (journal.Find(order.TaskId) is { } known)
+            {
+                LogRepeated(order.TaskId, known.Outcome?.Outcome.ToString() ?? "never ended");
+                recorded = known.Outcome ?? new TaskResult(order.TaskId, TaskOutcome.Interrupted, null,
+                    $"the unit agent restarted while the task ran (received at {known.ReceivedAt:HH:mm:ss} UTC); it is not run twice", DateTimeOffset.UtcNow);
+                if (known.Outcome is null) journal.Ended(recorded);
+                status = OrderReceiptStatus.AlreadyEnded;
+            }
+            else
+            {
+                journal.Received(order.TaskId);
+                status = OrderReceiptStatus.Accepted;
+                runner.Start(order, this);
+            }
+        }
+        await AcknowledgeAsync(order.TaskId, status).ConfigureAwait(false);
+        if (recorded is not null) await DeliverAsync(recorded).ConfigureAwait(false);
+    }
+
+    /// <summary>Not waited for by the station's answer: a lost receipt only means the order comes again, and is answered from the record.</summary>
+    private async Task AcknowledgeAsync(long taskId, OrderReceiptStatus status)
+    {
+        try { await SendAsync(nameof(IAgentHub.AcknowledgeOrder), new OrderReceipt(taskId, status, DateTimeOffset.UtcNow)).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { LogReportFailed(ex.Message); }
+    }
+
+    /// <summary>
+    /// A task's end: recorded durably before this returns its task (the runner relies on it: a task leaves its list
+    /// of running ones only once its end is on record), then reported, or kept for the next connection.
+    /// </summary>
+    public Task ResultAsync(TaskResult result)
+    {
+        journal.Ended(result);
+        return DeliverAsync(result);
+    }
+
+    private async Task DeliverAsync(TaskResult result)
     {
         try
         {
@@ -219,6 +297,9 @@ public sealed partial class StationConnection(
 
     [LoggerMessage(303, LogLevel.Critical, "The unit cannot connect: {Reason}")]
     private partial void LogNotEnrolled(string reason);
+
+    [LoggerMessage(305, LogLevel.Information, "Task {TaskId} was ordered again; this unit has it on record ({Outcome}) and does not run it twice")]
+    private partial void LogRepeated(long taskId, string outcome);
 
     [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
     private partial void LogReportFailed(string error);

@@ -23,6 +23,26 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
 
     public bool IsRunning(long taskId) => _running.ContainsKey(taskId);
 
+    public bool Any => !_running.IsEmpty;
+
+    /// <summary>
+    /// Stops every running task because the unit's lease ended (the station may hand their locks on): each ends
+    /// <see cref="TaskOutcome.Interrupted"/> with <paramref name="reason"/>. Returns how many were asked to stop.
+    /// </summary>
+    public int StopForLease(string reason)
+    {
+        int stopped = 0;
+        foreach (var r in _running.Values)
+        {
+            if (r.StopReason is not null) continue;
+            r.StopReason = reason;
+            try { r.Cancellation.Cancel(); }
+            catch (ObjectDisposedException) { continue; }
+            stopped++;
+        }
+        return stopped;
+    }
+
     /// <summary>Starts the task and returns at once; everything else is reported to <paramref name="reporter"/>.</summary>
     public void Start(TaskOrder order, IStationReporter reporter)
     {
@@ -79,6 +99,10 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
 
             result = new TaskResult(order.TaskId, TaskOutcome.Succeeded, JsonSerializer.Serialize(value, Json), null, DateTimeOffset.UtcNow);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && running.StopReason is { } why)
+        {
+            result = new TaskResult(order.TaskId, TaskOutcome.Interrupted, null, why, DateTimeOffset.UtcNow);
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _stopping)
         {
             result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "the unit agent was stopped while the task ran", DateTimeOffset.UtcNow);
@@ -109,9 +133,14 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         await pump.ConfigureAwait(false);
         var last = running.Context.TakeUpdate();
         if (last is not null) await SafeAsync(reporter.ProgressAsync(last)).ConfigureAwait(false);
+        // The reporter records the end before it returns its task: only then does the task leave the running list,
+        // so a repeated order finds it running or ended, never neither.
+        Task delivery;
+        try { delivery = reporter.ResultAsync(result); }
+        catch (Exception ex) { delivery = Task.FromException(ex); }
         _running.TryRemove(order.TaskId, out _);
         running.Cancellation.Dispose();
-        await SafeAsync(reporter.ResultAsync(result)).ConfigureAwait(false);
+        await SafeAsync(delivery).ConfigureAwait(false);
         LogEnded(order.TaskId, result.Outcome);
     }
 
@@ -157,6 +186,8 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         public TaskContext Context { get; } = context;
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public Task? Completion { get; set; }
+        /// <summary>Set when the unit itself stops the task (its lease ended): the reason it reports.</summary>
+        public volatile string? StopReason;
     }
 
     [LoggerMessage(100, LogLevel.Information, "Task {TaskId} ({Kind}) starting, dedicated thread: {Dedicated}")]

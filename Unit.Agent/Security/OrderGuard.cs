@@ -14,7 +14,7 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list; and the order's own
 /// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>).
 /// </summary>
-public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, TimeProvider? time = null)
+public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, OrderJournal? journal = null, TimeProvider? time = null)
 {
     private readonly object _gate = new();
     private TicketVerifier? _verifier;
@@ -39,7 +39,7 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             var key = credentials.NewStationKey();
             if (key is null) return null;
             var o = options.Value;
-            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time);
+            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time, journal);
         }
     }
 

@@ -4,12 +4,19 @@ using Ccdsvm.Shared.Contracts.Tickets;
 
 namespace Ccdsvm.Unit.Agent.Security;
 
+/// <summary>Where a unit remembers the ticket nonces it has used; the agent's is durable (<see cref="Execution.OrderJournal"/>).</summary>
+public interface ISeenNonces
+{
+    /// <summary>Marks the nonce used; false when it was used before.</summary>
+    bool TryUse(string nonce, DateTimeOffset expiresAt);
+}
+
 /// <summary>
 /// The unit's own check of every order (the second level of security): the ticket must carry the pinned
 /// station's signature, name this unit and the order's task and kind, be within its validity, not have
 /// been seen before, and ask for nothing the unit's local policy denies.
 /// </summary>
-public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null)
+public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null, ISeenNonces? seen = null)
 {
     /// <summary>Clock difference tolerated between station and unit.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
@@ -40,10 +47,16 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
         if (ticket.ExpiresAt < now - ClockSkew) return $"refused by the unit: the ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC";
         if (ticket.IssuedAt > now + ClockSkew) return "refused by the unit: the ticket was issued in the future; check the clocks";
         if (deniedKinds.Contains(kind)) return $"refused by the unit: its local policy denies '{kind}' (Agent:DenyKinds)";
-        Forget(now);
-        if (!_seenNonces.TryAdd(ticket.Nonce, ticket.ExpiresAt)) return "refused by the unit: the ticket was already used (replay)";
+        if (!Use(ticket.Nonce, ticket.ExpiresAt, now)) return "refused by the unit: the ticket was already used (replay)";
         opened = ticket;
         return null;
+    }
+
+    private bool Use(string nonce, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (seen is not null) return seen.TryUse(nonce, expiresAt);
+        Forget(now);
+        return _seenNonces.TryAdd(nonce, expiresAt);
     }
 
     private void Forget(DateTimeOffset now)

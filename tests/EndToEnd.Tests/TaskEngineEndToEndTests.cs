@@ -119,6 +119,8 @@ public sealed class TaskEngineEndToEndTests
 
         var ended = await api.WaitForStateAsync(id, TimeSpan.FromSeconds(30), "interrupted");
         Assert.Contains("became unreachable", ended.GetProperty("error").GetString());
+        // The agent renewed its lease (grace 10 s less the 5 s margin: 5 s); the locks went only after it ended.
+        Assert.Contains("its lease ended at", ended.GetProperty("error").GetString());
         var locks = (await api.GetAsync("/api/v1/locks")).Body;
         Assert.DoesNotContain(locks.GetProperty("held").EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == id);
     }

@@ -97,7 +97,7 @@ public sealed class TaskEngineRecoveryTests : IDisposable
 
         var interrupted = _h.View(t1.Id);
         Assert.Equal("interrupted", interrupted.State);
-        Assert.Matches(@"^unit 'a' became unreachable at \d\d:\d\d:\d\d UTC and did not report the task within 1 s$", interrupted.Error);
+        Assert.Matches(@"^unit 'a' became unreachable at \d\d:\d\d:\d\d UTC and did not report the task within 1 s; locks released$", interrupted.Error);
         Assert.Equal("dispatched", _h.View(t2.Id).State);
     }
 

@@ -13,11 +13,14 @@ public sealed class CrashableStation : IAsyncDisposable
     private readonly TempDir _root = new("crash-root");
     private readonly Dictionary<string, (ManagedProcess Process, TempDir Root, TempDir State)> _agents = [];
     private readonly int _graceSeconds;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private ManagedProcess? _process;
 
-    public CrashableStation(int graceSeconds = 60)
+    /// <param name="environment">Extra environment for the station process, applied last.</param>
+    public CrashableStation(int graceSeconds = 60, IReadOnlyDictionary<string, string>? environment = null)
     {
         _graceSeconds = graceSeconds;
+        _environment = environment ?? new Dictionary<string, string>();
         BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
     }
 
@@ -30,7 +33,7 @@ public sealed class CrashableStation : IAsyncDisposable
 
     public async Task<ApiClient> StartAsync()
     {
-        _process = new ManagedProcess("station", RepoPaths.StationDll, [], new Dictionary<string, string>
+        var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
@@ -38,7 +41,9 @@ public sealed class CrashableStation : IAsyncDisposable
             ["Station__RecoveryGraceSeconds"] = _graceSeconds.ToString(CultureInfo.InvariantCulture),
             ["CCDSVM_ADMIN_PASSWORD"] = Password,
             ["Agent__Roots__0"] = _root.Path,
-        }, _work.Path);
+        };
+        foreach (var (key, value) in _environment) env[key] = value;
+        _process = new ManagedProcess("station", RepoPaths.StationDll, [], env, _work.Path);
         await _process.WaitForOutputAsync("Application started", Timeouts.Startup);
         return await ApiClient.SignInAsync(BaseUrl, "admin", Password);
     }
@@ -52,14 +57,14 @@ public sealed class CrashableStation : IAsyncDisposable
     }
 
     /// <summary>Starts an agent that enrols with a one-time token created through <paramref name="api"/> (as admin).</summary>
-    public async Task<string> StartAgentAsync(ApiClient api, string name)
+    public async Task<string> StartAgentAsync(ApiClient api, string name, IReadOnlyDictionary<string, string>? environment = null)
     {
         string token = await api.CreateEnrolmentTokenAsync($"e2e {name}");
         var root = new TempDir(name + "-root");
         var state = new TempDir(name + "-state");
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
             ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
-            new Dictionary<string, string> { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
         return root.Path;
@@ -67,7 +72,14 @@ public sealed class CrashableStation : IAsyncDisposable
 
     public void KillAgent(string name) => _agents[name].Process.Kill();
 
+    /// <summary>The station process's id, for SIGSTOP and SIGCONT.</summary>
+    public int StationPid => (_process ?? throw new InvalidOperationException("the station is not running")).Id;
+
+    public int AgentPid(string name) => _agents[name].Process.Id;
+
     public string AgentOutput(string name) => _agents[name].Process.Output;
+
+    public Task WaitForAgentOutputAsync(string name, string needle, TimeSpan timeout) => _agents[name].Process.WaitForOutputAsync(needle, timeout);
 
     public ValueTask DisposeAsync()
     {

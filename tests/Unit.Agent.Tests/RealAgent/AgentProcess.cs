@@ -9,7 +9,7 @@ public sealed class AgentProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    public AgentProcess(IEnumerable<string> args, string workingDirectory)
+    public AgentProcess(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +22,7 @@ public sealed class AgentProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
         psi.Environment["Agent__MaxReconnectDelaySeconds"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the agent");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -48,6 +49,8 @@ public sealed class AgentProcess : IDisposable
     public string Output => string.Join('\n', _output);
 
     public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 

@@ -105,6 +105,9 @@ public sealed class HubState(string unit)
     public volatile string? ConnectionId;
     public TaskCompletionSource<UnitInventory> Announced { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>How many times the agent announced itself (once per connection).</summary>
+    public int AnnounceCount;
+
     /// <summary>Every announce, one per connection.</summary>
     public Channel<UnitInventory> Announces { get; } = Channel.CreateUnbounded<UnitInventory>();
 
@@ -112,6 +115,21 @@ public sealed class HubState(string unit)
     public Channel<TaskResult> Results(long taskId) => _results.GetOrAdd(taskId, _ => Channel.CreateUnbounded<TaskResult>());
 
     public void Report(TaskResult result) => Results(result.TaskId).Writer.TryWrite(result);
+
+    private readonly ConcurrentDictionary<long, Channel<OrderReceipt>> _receipts = new();
+
+    /// <summary>The receipts the unit sent for a task id, in order.</summary>
+    public Channel<OrderReceipt> Receipts(long taskId) => _receipts.GetOrAdd(taskId, _ => Channel.CreateUnbounded<OrderReceipt>());
+
+    /// <summary>Lease renewals are answered while this is completed; replace it with a pending one to freeze them.</summary>
+    public volatile TaskCompletionSource LeasesAnswered = Completed();
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
 }
 
 public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
@@ -119,6 +137,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
     public Task Announce(UnitInventory inventory, IReadOnlyList<RunningTaskInfo> running)
     {
         state.ConnectionId = Context.ConnectionId;
+        Interlocked.Increment(ref state.AnnounceCount);
         state.Announced.TrySetResult(inventory);
         state.Announces.Writer.TryWrite(inventory);
         return Task.CompletedTask;
@@ -139,4 +158,18 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
     public Task ReportSample(MetricsSample sample) => Task.CompletedTask;
 
     public Task ReportSummary(MetricsSummary summary) => Task.CompletedTask;
+
+    public Task AcknowledgeOrder(OrderReceipt receipt)
+    {
+        state.Receipts(receipt.TaskId).Writer.TryWrite(receipt);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Grants what the agent asks, unless the test froze the "station": then the call waits, as on a stopped station.</summary>
+    public async Task<LeaseGrant> RenewLease(LeaseRequest request)
+    {
+        await state.LeasesAnswered.Task;
+        // As the station with its defaults: what the unit asks for, the longest (55 s) when it leaves it to the station.
+        return new LeaseGrant(request.LeaseSeconds > 0 ? request.LeaseSeconds : 55, DateTimeOffset.UtcNow);
+    }
 }
