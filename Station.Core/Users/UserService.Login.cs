@@ -25,23 +25,17 @@ public sealed partial class UserService
         var now = _time.GetUtcNow();
         using var c = db.Open();
 
-        // Unknown and known names alike: neither check reveals whether the account exists.
-        if (address is not null && AddressRetryAt(c, address, now) is { } retry)
-        {
-            Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, $"too many failed logins from {address}", address);
-            return new LoginResult(LoginStatus.Throttled, LoginPolicy.Throttled(retry), RetryAt: retry);
-        }
-        if (LockedUntil(c, username, now) is { } until)
-        {
-            Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {TaskStore.Time(until)}", address);
-            return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
-        }
+        var admitted = AdmitAttempt(c, username, address, now);
+        if (admitted.Refusal is { } refusal) return refusal;
+        long attempt = admitted.Attempt;
 
+        // The attempt already counts as a failure: a wrong password leaves it so, anything else takes it back.
         if (!CheckPassword(c, username, password)) return Fail(c, username, address, now, "wrong user name or password");
         var row = c.QuerySingle<(long Disabled, string? Secret, long Required, long MustChange)>(
             "SELECT disabled, totp_secret, totp_required, must_change_password FROM users WHERE name=@username", new { username });
         if (row.Disabled == 1)
         {
+            ForgetAttempt(c, attempt);
             Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, "the account is disabled", address);
             return new LoginResult(LoginStatus.Refused, LoginPolicy.WrongCredentials);
         }
@@ -49,6 +43,7 @@ public sealed partial class UserService
         {
             if (string.IsNullOrWhiteSpace(totp))
             {
+                ForgetAttempt(c, attempt);
                 Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, "password right, one-time code missing", address);
                 return new LoginResult(LoginStatus.CodeRequired, LoginPolicy.CodeRequired);
             }
@@ -58,20 +53,62 @@ public sealed partial class UserService
                 Audit.Write(username, "auth.recovery-code", username, AuditOutcomes.Succeeded, $"{RecoveryCodesLeft(c, username)} recovery codes left", address);
         }
 
-        c.Execute("DELETE FROM login_failures WHERE username=@username", new { username });
+        using (db.Writing()) c.Execute("DELETE FROM login_failures WHERE username=@username", new { username });
         var step = StepFor(row.MustChange == 1, row.Required == 1, row.Secret is not null);
         Audit.Write(username, LoginAction, username, AuditOutcomes.Succeeded,
             step switch { AccountStep.ChangePassword => "must change the password first", AccountStep.EnrolTotp => "must set up a one-time code first", _ => null }, address);
         return new LoginResult(LoginStatus.Succeeded, "signed in", access.Resolve(username), step);
     }
 
+    /// <summary>
+    /// The per-address limit and the account lock, checked and the attempt counted in one write transaction: the
+    /// attempt is written as a failure before its password is checked, so parallel guesses each see the ones before
+    /// them and no more than <see cref="LoginPolicy.MaxAccountFailures"/> wrong passwords are ever checked for a lock.
+    /// The refusals are audited in the same transaction. Returns the attempt's row, or the refusal.
+    /// </summary>
+    private (long Attempt, LoginResult? Refusal) AdmitAttempt(SqliteConnection c, string username, string? address, DateTimeOffset now)
+    {
+        AuditEntry? refused = null;
+        LoginResult? refusal = null;
+        long attempt = 0;
+        using (db.Writing())
+        {
+            using var tx = c.BeginTransaction();
+            // Unknown and known names alike: neither check reveals whether the account exists.
+            if (address is not null && AddressRetryAt(c, tx, address, now) is { } retry)
+            {
+                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"too many failed logins from {address}", address);
+                refusal = new LoginResult(LoginStatus.Throttled, LoginPolicy.Throttled(retry), RetryAt: retry);
+            }
+            else if (LockedUntil(c, tx, username, now) is { } until)
+            {
+                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {TaskStore.Time(until)}", address);
+                refusal = new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
+            }
+            else
+            {
+                // Old failures count for nothing any more; keep the table small.
+                c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = TaskStore.Time(now - TimeSpan.FromDays(1)) }, tx);
+                attempt = c.ExecuteScalar<long>("INSERT INTO login_failures(username, address, at) VALUES (@username, @address, @at); SELECT last_insert_rowid();",
+                    new { username, address, at = TaskStore.Time(now) }, tx);
+            }
+            tx.Commit();
+        }
+        if (refused is not null) Audit.Publish(refused);
+        return (attempt, refusal);
+    }
+
+    /// <summary>Takes back an attempt that was not a failure after all (the password was right).</summary>
+    private void ForgetAttempt(SqliteConnection c, long attempt)
+    {
+        using (db.Writing()) c.Execute("DELETE FROM login_failures WHERE id=@attempt", new { attempt });
+    }
+
+    /// <summary>The attempt stays recorded as a failure; audits it, and the lock it started if it was the last allowed.</summary>
     private LoginResult Fail(SqliteConnection c, string username, string? address, DateTimeOffset now, string detail, string message = LoginPolicy.WrongCredentials)
     {
-        c.Execute("INSERT INTO login_failures(username, address, at) VALUES (@username, @address, @at)", new { username, address, at = TaskStore.Time(now) });
-        // Old failures count for nothing any more; keep the table small.
-        c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = TaskStore.Time(now - TimeSpan.FromDays(1)) });
         Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, detail, address);
-        if (LockedUntil(c, username, now) is { } until)
+        if (LockedUntil(c, null, username, now) is { } until)
         {
             Audit.Write(username, LockoutAction, username, AuditOutcomes.Refused,
                 $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {TaskStore.Time(until)}", address);
@@ -88,14 +125,14 @@ public sealed partial class UserService
     public DateTimeOffset? LockedUntil(string username)
     {
         using var c = db.Open();
-        return LockedUntil(c, username, _time.GetUtcNow());
+        return LockedUntil(c, null, username, _time.GetUtcNow());
     }
 
-    private static DateTimeOffset? LockedUntil(SqliteConnection c, string username, DateTimeOffset now)
+    private static DateTimeOffset? LockedUntil(SqliteConnection c, SqliteTransaction? tx, string username, DateTimeOffset now)
     {
         var since = now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration;
         var times = c.Query<string>("SELECT at FROM login_failures WHERE username=@username AND at >= @since ORDER BY at",
-            new { username, since = TaskStore.Time(since) }).Select(TaskStore.ParseTime).ToList();
+            new { username, since = TaskStore.Time(since) }, tx).Select(TaskStore.ParseTime).ToList();
         DateTimeOffset? until = null;
         for (int k = LoginPolicy.MaxAccountFailures - 1; k < times.Count; k++)
         {
@@ -105,10 +142,10 @@ public sealed partial class UserService
     }
 
     /// <summary>When this address may try again: once the oldest of its last 20 failures leaves the window.</summary>
-    private static DateTimeOffset? AddressRetryAt(SqliteConnection c, string address, DateTimeOffset now)
+    private static DateTimeOffset? AddressRetryAt(SqliteConnection c, SqliteTransaction tx, string address, DateTimeOffset now)
     {
         var times = c.Query<string>("SELECT at FROM login_failures WHERE address=@address AND at > @since ORDER BY at",
-            new { address, since = TaskStore.Time(now - LoginPolicy.AddressWindow) }).Select(TaskStore.ParseTime).ToList();
+            new { address, since = TaskStore.Time(now - LoginPolicy.AddressWindow) }, tx).Select(TaskStore.ParseTime).ToList();
         return times.Count >= LoginPolicy.MaxAddressFailures ? times[^LoginPolicy.MaxAddressFailures] + LoginPolicy.AddressWindow : null;
     }
 }

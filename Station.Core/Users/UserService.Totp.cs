@@ -59,6 +59,7 @@ public sealed partial class UserService
         }
         var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
         using var c = db.Open();
+        using (db.Writing())
         using (var tx = c.BeginTransaction())
         {
             c.Execute("UPDATE users SET totp_secret=@secret, totp_last_step=@step WHERE name=@name", new { secret = pending.Secret, name = caller.Name, step }, tx);
@@ -84,6 +85,7 @@ public sealed partial class UserService
             Audit.Write(caller.Name, "auth.totp.disable", caller.Name, AuditOutcomes.Failed, "wrong or reused code", address);
             return StationError.BadRequest(LoginPolicy.WrongCode);
         }
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute("UPDATE users SET totp_secret=NULL WHERE name=@name", new { name = caller.Name }, tx);
         c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
@@ -102,6 +104,7 @@ public sealed partial class UserService
             return StationError.Forbidden("only administrators may require a one-time code for a user");
         }
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         if (c.Execute("UPDATE users SET totp_required=@required WHERE name=@username", new { required = required ? 1 : 0, username }, tx) == 0)
             return StationError.NotFound($"there is no user '{username}'");
@@ -120,11 +123,13 @@ public sealed partial class UserService
         {
             if (Totp.MatchStep(Base32.Decode(secret), digits, now) is not { } step) return null;
             // Kept in the store, so a code already used stays used across a station restart.
-            int accepted = c.Execute("UPDATE users SET totp_last_step=@step WHERE name=@username AND (totp_last_step IS NULL OR totp_last_step < @step)",
+            int accepted;
+            using (db.Writing()) accepted = c.Execute("UPDATE users SET totp_last_step=@step WHERE name=@username AND (totp_last_step IS NULL OR totp_last_step < @step)",
                 new { step, username });
             return accepted == 1 ? SecondFactor.Code : null;
         }
-        int used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
+        int used;
+        using (db.Writing()) used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
             new { now = TaskStore.Time(now), username, hash = RecoveryHash(username, code) });
         return used == 1 ? SecondFactor.RecoveryCode : null;
     }

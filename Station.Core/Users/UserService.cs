@@ -113,7 +113,11 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         var result = _hasher.VerifyHashedPassword(username, hash, password);
         if (result == PasswordVerificationResult.Failed) return false;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
-            c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = _hasher.HashPassword(username, password), username });
+        {
+            // Hashed before the write gate: nobody waits for the store while PBKDF2 runs.
+            var rehashed = _hasher.HashPassword(username, password);
+            using (db.Writing()) c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = rehashed, username });
+        }
         return true;
     }
 
@@ -123,12 +127,17 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
     private void Insert(SqliteConnection c, string username, string password, bool isAdmin, bool mustChangePassword)
     {
         var now = _time.GetUtcNow();
+        // The slow hash first, then the short write transaction: a write lock is never held while PBKDF2 runs.
+        var hash = _hasher.HashPassword(username, password);
+        using (db.Writing())
+        {
         using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password) VALUES (@username, @hash, @admin, @now, @mustChange)",
-            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
+            new { username, hash, admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
         // Administrators are those holding the Administrator role on "/".
         if (isAdmin) AccessControl.Grant(c, tx, "/", username, Roles.Administrator.Name, "system", now);
         tx.Commit();
+        }
         access.Reload("user " + username);
     }
 
