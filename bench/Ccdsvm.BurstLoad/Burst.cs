@@ -52,7 +52,7 @@ public static class Burst
 
     private static (HttpMethod Method, string Path, object? Body, bool Anonymous) Request(string operation, string run, int w, int i, List<string> victims, BurstOptions o) => operation switch
     {
-        "login-wrong" => (HttpMethod.Post, "/api/v1/auth/token", new { username = victims[(w + i) % victims.Count], password = "not-the-password" }, true),
+        "login-wrong" => (HttpMethod.Post, "/api/v1/auth/token", new { username = victims[(w + i / Operations.Length) % victims.Count], password = "not-the-password" }, true),
         "create-user" => (HttpMethod.Post, "/api/v1/users", new { username = $"bu{run}-{w}-{i}", password = Password }, false),
         "submit-task" => (HttpMethod.Post, "/api/v1/tasks", new
         {
