@@ -6,13 +6,14 @@ namespace Ccdsvm.Station.Core.Store;
 /// Backs /healthz: the store is healthy when a write commits. The probe write waits its turn at the store's write
 /// gate like every other writer, so under a burst a health check that wrote each time would answer only as fast as
 /// the queue of writers moves. Instead one probe at a time runs on a thread of its own, at most every
-/// <see cref="ProbeInterval"/>, and a check answers from the latest finished probe while that is fresh; a check
-/// waits for a probe (up to <see cref="ProbeWait"/>) only when no probe finished within <see cref="MaxAge"/>.
+/// <see cref="ProbeInterval"/>, and a check answers from the latest finished probe while a newer one waits its turn;
+/// a check waits for a probe (up to <see cref="ProbeWait"/>) only when no probe finished within <see cref="MaxAge"/>
+/// (the busy_timeout every connection has: a write still queued after that is a store that does not take writes).
 /// </summary>
 public sealed class StoreHealth(StationDb db, TimeProvider? time = null)
 {
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan ProbeWait = TimeSpan.FromSeconds(5);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly object _gate = new();

@@ -19,18 +19,38 @@ public sealed partial class UserService
     /// <param name="address">The client's IP address (per-address limit and the audit line).</param>
     public LoginResult Login(string? username, string? password, string? totp, string? address)
     {
+        if (Unusable(ref username, password) is { } bad) return bad;
+        var now = _time.GetUtcNow();
+        using var c = db.Open();
+        var admitted = AdmitAttempt(c, username!, address, now);
+        if (admitted.Refusal is { } refusal) return refusal;
+        return Finish(c, username!, CheckPassword(c, username!, password!), totp, address, now, admitted.Attempt);
+    }
+
+    /// <summary><see cref="Login"/> with the password check on the hashing threads: what the REST API and the login page call.</summary>
+    public async Task<LoginResult> LoginAsync(string? username, string? password, string? totp, string? address)
+    {
+        if (Unusable(ref username, password) is { } bad) return bad;
+        var now = _time.GetUtcNow();
+        using var c = db.Open();
+        var admitted = AdmitAttempt(c, username!, address, now);
+        if (admitted.Refusal is { } refusal) return refusal;
+        bool right = await CheckPasswordAsync(c, username!, password!).ConfigureAwait(false);
+        return Finish(c, username!, right, totp, address, now, admitted.Attempt);
+    }
+
+    private static LoginResult? Unusable(ref string? username, string? password)
+    {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
             return new LoginResult(LoginStatus.Refused, LoginPolicy.WrongCredentials);
         if (username.Length > 200) username = username[..200];
-        var now = _time.GetUtcNow();
-        using var c = db.Open();
+        return null;
+    }
 
-        var admitted = AdmitAttempt(c, username, address, now);
-        if (admitted.Refusal is { } refusal) return refusal;
-        long attempt = admitted.Attempt;
-
-        // The attempt already counts as a failure: a wrong password leaves it so, anything else takes it back.
-        if (!CheckPassword(c, username, password)) return Fail(c, username, address, now, "wrong user name or password");
+    /// <summary>After the password check: the second factor, then the outcome. The attempt already counts as a failure: a wrong password or code leaves it so, anything else takes it back.</summary>
+    private LoginResult Finish(SqliteConnection c, string username, bool passwordRight, string? totp, string? address, DateTimeOffset now, long attempt)
+    {
+        if (!passwordRight) return Fail(c, username, address, now, "wrong user name or password");
         var row = c.QuerySingle<(long Disabled, string? Secret, long Required, long MustChange)>(
             "SELECT disabled, totp_secret, totp_required, must_change_password FROM users WHERE name=@username", new { username });
         if (row.Disabled == 1)

@@ -22,7 +22,8 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 /// (<c>UserService.Totp.cs</c>), API bearer tokens, session and named (<c>UserService.Tokens.cs</c>),
 /// and password changes (<c>UserService.Passwords.cs</c>). Every login and every change is audited.
 /// </summary>
-public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger, TimeProvider? time = null)
+public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger, TimeProvider? time = null,
+    PasswordHashing? hashing = null)
 {
     public const int MinPasswordLength = 10;
     private readonly PasswordHasher<string> _hasher = new();
@@ -110,7 +111,23 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
             _hasher.VerifyHashedPassword(username, _unknownUserHash.Value, password);
             return false;
         }
-        var result = _hasher.VerifyHashedPassword(username, hash, password);
+        return Accept(c, username, password, _hasher.VerifyHashedPassword(username, hash, password));
+    }
+
+    /// <summary>
+    /// <see cref="CheckPassword"/> with the PBKDF2 work on the <see cref="PasswordHashing"/> threads (when the station
+    /// has them), so a burst of logins holds no pool thread while hashing.
+    /// </summary>
+    private async Task<bool> CheckPasswordAsync(SqliteConnection c, string username, string password)
+    {
+        if (hashing is null) return CheckPassword(c, username, password);
+        var hash = c.QuerySingleOrDefault<string?>("SELECT password_hash FROM users WHERE name=@username", new { username });
+        var result = await hashing.VerifyAsync(username, hash ?? _unknownUserHash.Value, password).ConfigureAwait(false);
+        return hash is not null && Accept(c, username, password, result);
+    }
+
+    private bool Accept(SqliteConnection c, string username, string password, PasswordVerificationResult result)
+    {
         if (result == PasswordVerificationResult.Failed) return false;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {

@@ -10,13 +10,13 @@ using Microsoft.Data.Sqlite;
 namespace Ccdsvm.Station.Core.Users;
 
 /// <summary>Runs <c>auth.user</c>: creates, changes and deletes users and groups; every change is audited.</summary>
-public sealed class UserTaskExecutor(StationDb db, AccessControl access, PendingPasswords passwords) : IStationExecutor
+public sealed class UserTaskExecutor(StationDb db, AccessControl access, PendingPasswords passwords, PasswordHashing? hashing = null) : IStationExecutor
 {
     private readonly PasswordHasher<string> _hasher = new();
 
     public string Kind => AuthKinds.User;
 
-    public Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken)
+    public async Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken)
     {
         var p = task.Parameters;
         string action = Str(p, "action")!;
@@ -24,7 +24,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         string? group = Str(p, "group");
         string target = username ?? "@" + group;
         if (action is not ("create" or "delete" or "setPassword" or "setGroups" or "setQuota" or "createGroup" or "deleteGroup"))
-            return Task.FromResult<Outcome<string?>>(StationError.BadRequest($"unknown action '{action}'"));
+            return StationError.BadRequest($"unknown action '{action}'");
         using var c = db.Open();
         if (action == "create" && Exists(c, null, "users", username!)) return Fail(task, action, target, $"user '{username}' already exists");
         // The slow hash before the write transaction: the store's write lock is never held while PBKDF2 runs.
@@ -36,7 +36,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 return Fail(task, action, target, action == "create"
                     ? "the password was held in station memory only and is gone (the station restarted or 10 minutes passed); submit the user again"
                     : "the password was held in station memory only and is gone; set it again");
-            hash = _hasher.HashPassword(username!, password);
+            hash = hashing is null ? _hasher.HashPassword(username!, password) : await hashing.HashAsync(username!, password).ConfigureAwait(false);
         }
         var now = access.Now;
         string? failure;
@@ -54,7 +54,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         // A refused change is rolled back first, then audited on its own: never a second writer inside an open transaction.
         if (failure is not null) return Fail(task, action, target, failure);
         access.Reload($"{action} {username ?? group}");
-        return Task.FromResult(outcome);
+        return outcome;
     }
 
     /// <summary>The change inside the open transaction; returns why it cannot be made, or null with its result.</summary>
@@ -117,10 +117,10 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         }
     }
 
-    private Task<Outcome<string?>> Fail(StationTask task, string action, string target, string message)
+    private Outcome<string?> Fail(StationTask task, string action, string target, string message)
     {
         access.Audit.Write(task.Owner.Name, "user." + action, target, AuditOutcomes.Failed, message);
-        return Task.FromResult<Outcome<string?>>(StationError.Conflict(message));
+        return StationError.Conflict(message);
     }
 
     private static void SetGroups(SqliteConnection c, SqliteTransaction tx, string username, IReadOnlyList<string> groups)
