@@ -53,7 +53,8 @@ public static class Burst
     private static (HttpMethod Method, string Path, object? Body, bool Anonymous) Request(string operation, string run, int w, int i, List<string> victims, BurstOptions o) => operation switch
     {
         "login-wrong" => (HttpMethod.Post, "/api/v1/auth/token", new { username = victims[(w + i / Operations.Length) % victims.Count], password = "not-the-password" }, true),
-        "create-user" => (HttpMethod.Post, "/api/v1/users", new { username = $"bu{run}-{w}-{i}", password = Password }, false),
+        // One creation in eight names an account that exists: a refused auth.user task (409) audits its refusal.
+        "create-user" => (HttpMethod.Post, "/api/v1/users", new { username = i % 8 == 1 ? victims[w % victims.Count] : $"bu{run}-{w}-{i}", password = Password }, false),
         "submit-task" => (HttpMethod.Post, "/api/v1/tasks", new
         {
             kind = "maintenance.hold", target = "station",
