@@ -45,6 +45,7 @@ public static class StationCoreExtensions
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<AccessControl>();
         services.AddSingleton<PendingPasswords>();
+        services.AddSingleton<PasswordHashing>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<IStationExecutor, UserTaskExecutor>();
         services.AddSingleton<IStationExecutor, GrantTaskExecutor>();

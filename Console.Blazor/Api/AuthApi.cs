@@ -25,7 +25,7 @@ public static class AuthApi
             if (error is not null) return error;
             if (string.IsNullOrEmpty(body!.Username) || string.IsNullOrEmpty(body.Password))
                 return Problems.BadRequest("'username' and 'password' are required");
-            var login = users.Login(body.Username, body.Password, body.Totp, context.ClientAddress());
+            var login = await users.LoginAsync(body.Username, body.Password, body.Totp, context.ClientAddress());
             return login.Succeeded ? Results.Ok(users.IssueToken(login.Caller!)) : LoginProblem(context, login);
         }).AllowAnonymous().AllowDuringAccountSetup(AccountStep.ChangePassword, AccountStep.EnrolTotp).WithTags("Auth")
             .WithDescription("A session bearer token. Accounts with a second factor also send 'totp' (6 digits, or a recovery code). "

@@ -13,7 +13,7 @@ public static class AccountEndpoints
         endpoints.MapPost("/account/login", async (HttpContext context, UserService users,
             [FromForm] string? username, [FromForm] string? password, [FromForm] string? totp, [FromForm] string? returnUrl) =>
         {
-            var login = users.Login(username, password, totp, context.ClientAddress());
+            var login = await users.LoginAsync(username, password, totp, context.ClientAddress());
             if (!login.Succeeded) return Results.LocalRedirect(LoginPage(login, username, returnUrl));
             var session = users.StartSession(login.Caller!, context.Request.Headers.UserAgent.ToString(), context.ClientAddress());
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, login.Caller!.ToPrincipal(CookieAuthenticationDefaults.AuthenticationScheme, session));

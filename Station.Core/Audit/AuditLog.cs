@@ -34,7 +34,8 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null) : Notifier
     public AuditEntry Write(string actor, string action, string target, string outcome, string? detail = null, string? address = null)
     {
         using var c = db.Open();
-        var entry = Write(c, null, actor, action, target, outcome, detail, address);
+        AuditEntry entry;
+        using (db.Writing()) entry = Write(c, null, actor, action, target, outcome, detail, address);
         Publish(entry);
         return entry;
     }

@@ -14,6 +14,7 @@ public static class LockMaintenance
     public static IReadOnlyList<string> Release(StationDb db, long taskId, int? stage, string by)
     {
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         var resources = c.Query<string>(
             "SELECT resource FROM locks WHERE task_id=@taskId AND granted=1 AND (@stage IS NULL OR (release_stage<>0 AND release_stage<=@stage))",

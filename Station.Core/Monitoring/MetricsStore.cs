@@ -26,6 +26,7 @@ public sealed class MetricsStore(StationDb db)
     {
         if (points.Count == 0) return;
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
@@ -54,6 +55,7 @@ public sealed class MetricsStore(StationDb db)
     {
         long f = from.ToUnixTimeSeconds(), t = to.ToUnixTimeSeconds();
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute($"INSERT OR REPLACE INTO metrics_1m SELECT unit, (t / 60) * 60 AS b, {Agg} FROM metrics_1s WHERE t >= @f AND t < @t GROUP BY unit, b",
             new { f = f / 60 * 60, t = (t + 59) / 60 * 60 }, tx);
@@ -67,6 +69,7 @@ public sealed class MetricsStore(StationDb db)
     {
         using var c = db.Open();
         var removed = new Dictionary<string, int>();
+        using var writing = db.Writing();
         foreach (var step in MetricsStep.All)
             removed[step.Name] = c.Execute($"DELETE FROM {step.Table} WHERE t < @cut", new { cut = (now - step.Retention).ToUnixTimeSeconds() });
         return removed;

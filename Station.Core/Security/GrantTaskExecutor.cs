@@ -24,6 +24,7 @@ public sealed class GrantTaskExecutor(StationDb db, AccessControl access) : ISta
             return Task.FromResult<Outcome<string?>>(StationError.BadRequest(problem));
         }
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         int changed;
         if (action == "grant")

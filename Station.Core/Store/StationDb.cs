@@ -3,9 +3,18 @@ using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Station.Core.Store;
 
-/// <summary>Opens connections to the station's SQLite file in WAL mode with full durability.</summary>
+/// <summary>
+/// Opens connections to the station's SQLite file in WAL mode with full durability. Writers in this process take
+/// <see cref="WriteGate"/> around each write transaction (<see cref="Writing"/>), so the station has one writer at a
+/// time and waits for it in memory: SQLite's busy handler polls with growing sleeps and lets a newcomer overtake a
+/// connection that has waited long, so several connections writing at once starved some of them past busy_timeout
+/// (SQLITE_BUSY, "database is locked"). busy_timeout stays for other processes (the release-locks command).
+/// </summary>
 public sealed class StationDb
 {
+    // One gate per database file, shared by every StationDb of this process that opens it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new(StringComparer.Ordinal);
+
     public StationDb(IOptions<StationOptions> options) : this(options.Value.DatabasePath)
     {
     }
@@ -13,6 +22,7 @@ public sealed class StationDb
     public StationDb(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
+        WriteGate = Gates.GetOrAdd(Path, _ => new object());
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         ConnectionString = new SqliteConnectionStringBuilder
         {
@@ -29,6 +39,7 @@ public sealed class StationDb
         Path = label;
         ConnectionString = connectionString;
         IsFile = false;
+        WriteGate = Gates.GetOrAdd(label, _ => new object());
     }
 
     /// <summary>Whether the store is a file (with a write-ahead log beside it) rather than memory.</summary>
@@ -39,6 +50,25 @@ public sealed class StationDb
         new($"memory:{name}", new SqliteConnectionStringBuilder { DataSource = name, Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }.ToString());
 
     public string Path { get; }
+
+    /// <summary>
+    /// The station's single-writer lock for this store (a monitor, so re-entrant). Hold it only around the statements
+    /// of a write, never around slow work such as password hashing or waiting for another thread.
+    /// </summary>
+    public object WriteGate { get; }
+
+    /// <summary>Holds <see cref="WriteGate"/> until disposed: <c>using (db.Writing()) { BEGIN … COMMIT }</c>.</summary>
+    public WriteScope Writing()
+    {
+        Monitor.Enter(WriteGate);
+        return new WriteScope(WriteGate);
+    }
+
+    /// <summary>Releases <see cref="WriteGate"/> when disposed.</summary>
+    public readonly struct WriteScope(object gate) : IDisposable
+    {
+        public void Dispose() => Monitor.Exit(gate);
+    }
     public string ConnectionString { get; }
 
     public SqliteConnection Open()

@@ -14,11 +14,13 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// <summary>
 /// The task list: admission into a fixed number of slots, lock plans, dispatch to agents, progress,
 /// staged release, ends, cancellation and recovery. Every transition is committed to SQLite before it
-/// is announced. One monitor serialises all changes; sends to agents happen outside it.
+/// is announced. One monitor serialises all changes; sends to agents happen outside it. That monitor is the store's
+/// write gate (<see cref="StationDb.WriteGate"/>), so the engine's writer connection and the station's other writers
+/// (audit, logins, health) take turns in memory instead of polling SQLite's lock.
 /// </summary>
 public sealed partial class TaskEngine : IDisposable
 {
-    private readonly object _gate = new();
+    private readonly object _gate;
     private readonly SqliteConnection _db;
     private readonly TaskWriter _writer;
     private readonly LockManager _locks;
@@ -57,6 +59,7 @@ public sealed partial class TaskEngine : IDisposable
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
         IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
     {
+        _gate = store.WriteGate;
         _access = access;
         _admittedRows = _active.Values.Select(a => a.Row);
         _stationExecutors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);

@@ -54,6 +54,7 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
         long id;
         AuditEntry entry;
         using (var c = db.Open())
+        using (db.Writing())
         using (var tx = c.BeginTransaction())
         {
             id = c.ExecuteScalar<long>("""
@@ -93,6 +94,7 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
         string unit = request.Unit!;
         var now = _time.GetUtcNow();
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         var row = c.QuerySingleOrDefault<(long Id, string ExpiresAt, string? UsedAt, string? UsedByUnit)?>(
             "SELECT id, expires_at, used_at, used_by_unit FROM enrolment_tokens WHERE token_hash=@hash", new { hash = UnitSecrets.Hash(request.Token) }, tx);

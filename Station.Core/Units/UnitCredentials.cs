@@ -77,6 +77,7 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
     public Outcome<EnrolmentGrant> IssueForEmbeddedAgent(string unit)
     {
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM unit_credentials WHERE unit=@unit AND revoked_at IS NOT NULL", new { unit }, tx) > 0)
             return StationError.Conflict($"the station's own unit '{unit}' was revoked; enrol it again with a token or set Station:EmbeddedAgent=false");
@@ -101,6 +102,7 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
         var now = _time.GetUtcNow();
         AuditEntry entry;
         using (var c = db.Open())
+        using (db.Writing())
         using (var tx = c.BeginTransaction())
         {
             var revokedAt = c.QuerySingleOrDefault<(string Unit, string? RevokedAt)?>("SELECT unit, revoked_at FROM unit_credentials WHERE unit=@unit", new { unit }, tx);

@@ -33,6 +33,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
     {
         lock (_gate) _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
         using (var c = _db.Open())
+        using (_db.Writing())
         {
             c.Execute("""
                 INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
@@ -53,6 +54,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
         }
         using (var c = _db.Open())
+        using (_db.Writing())
             c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = TaskStore.Time(now) });
         Publish(View(id)!);
         return id;

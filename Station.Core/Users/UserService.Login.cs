@@ -20,29 +20,43 @@ public sealed partial class UserService
     /// <param name="address">The client's IP address (per-address limit and the audit line).</param>
     public LoginResult Login(string? username, string? password, string? totp, string? address)
     {
+        if (Unusable(ref username, password) is { } bad) return bad;
+        var now = _time.GetUtcNow();
+        using var c = db.Open();
+        var admitted = AdmitAttempt(c, username!, address, now);
+        if (admitted.Refusal is { } refusal) return refusal;
+        return Finish(c, username!, CheckPassword(c, username!, password!), totp, address, now, admitted.Attempt);
+    }
+
+    /// <summary><see cref="Login"/> with the password check on the hashing threads: what the REST API and the login page call.</summary>
+    public async Task<LoginResult> LoginAsync(string? username, string? password, string? totp, string? address)
+    {
+        if (Unusable(ref username, password) is { } bad) return bad;
+        var now = _time.GetUtcNow();
+        using var c = db.Open();
+        var admitted = AdmitAttempt(c, username!, address, now);
+        if (admitted.Refusal is { } refusal) return refusal;
+        bool right = await CheckPasswordAsync(c, username!, password!).ConfigureAwait(false);
+        return Finish(c, username!, right, totp, address, now, admitted.Attempt);
+    }
+
+    private static LoginResult? Unusable(ref string? username, string? password)
+    {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
             return new LoginResult(LoginStatus.Refused, LoginPolicy.WrongCredentials);
         if (username.Length > 200) username = username[..200];
-        var now = _time.GetUtcNow();
-        using var c = db.Open();
+        return null;
+    }
 
-        // Unknown and known names alike: neither check reveals whether the account exists.
-        if (address is not null && AddressRetryAt(c, address, now) is { } retry)
-        {
-            Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, $"too many failed logins from {address}", address);
-            return new LoginResult(LoginStatus.Throttled, LoginPolicy.Throttled(retry), RetryAt: retry);
-        }
-        if (LockedUntil(c, username, now) is { } until)
-        {
-            Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {TaskStore.Time(until)}", address);
-            return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
-        }
-
-        if (!CheckPassword(c, username, password)) return Fail(c, username, address, now, "wrong user name or password");
+    /// <summary>After the password check: the second factor, then the outcome. The attempt already counts as a failure: a wrong password or code leaves it so, anything else takes it back.</summary>
+    private LoginResult Finish(SqliteConnection c, string username, bool passwordRight, string? totp, string? address, DateTimeOffset now, long attempt)
+    {
+        if (!passwordRight) return Fail(c, username, address, now, "wrong user name or password");
         var row = c.QuerySingle<(long Disabled, string? Secret, long Required, long MustChange)>(
             "SELECT disabled, totp_secret, totp_required, must_change_password FROM users WHERE name=@username", new { username });
         if (row.Disabled == 1)
         {
+            ForgetAttempt(c, attempt);
             Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, "the account is disabled", address);
             return new LoginResult(LoginStatus.Refused, LoginPolicy.WrongCredentials);
         }
@@ -50,6 +64,7 @@ public sealed partial class UserService
         {
             if (string.IsNullOrWhiteSpace(totp))
             {
+                ForgetAttempt(c, attempt);
                 Audit.Write(username, LoginAction, username, AuditOutcomes.Refused, "password right, one-time code missing", address);
                 return new LoginResult(LoginStatus.CodeRequired, LoginPolicy.CodeRequired);
             }
@@ -59,23 +74,65 @@ public sealed partial class UserService
                 Audit.Write(username, "auth.recovery-code", username, AuditOutcomes.Succeeded, $"{RecoveryCodesLeft(c, username)} recovery codes left", address);
         }
 
-        c.Execute("DELETE FROM login_failures WHERE username=@username", new { username });
+        using (db.Writing()) c.Execute("DELETE FROM login_failures WHERE username=@username", new { username });
         var step = StepFor(row.MustChange == 1, row.Required == 1, row.Secret is not null);
         Audit.Write(username, LoginAction, username, AuditOutcomes.Succeeded,
             step switch { AccountStep.ChangePassword => "must change the password first", AccountStep.EnrolTotp => "must set up a one-time code first", _ => null }, address);
         return new LoginResult(LoginStatus.Succeeded, "signed in", access.Resolve(username), step);
     }
 
+    /// <summary>
+    /// The per-address limit and the account lock, checked and the attempt counted in one write transaction: the
+    /// attempt is written as a failure before its password is checked, so parallel guesses each see the ones before
+    /// them and no more than <see cref="LoginPolicy.MaxAccountFailures"/> wrong passwords are ever checked for a lock.
+    /// The refusals are audited in the same transaction. Returns the attempt's row, or the refusal.
+    /// </summary>
+    private (long Attempt, LoginResult? Refusal) AdmitAttempt(SqliteConnection c, string username, string? address, DateTimeOffset now)
+    {
+        AuditEntry? refused = null;
+        LoginResult? refusal = null;
+        long attempt = 0;
+        using (db.Writing())
+        {
+            using var tx = c.BeginTransaction();
+            // Unknown and known names alike: neither check reveals whether the account exists.
+            if (address is not null && AddressRetryAt(c, tx, address, now) is { } retry)
+            {
+                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"too many failed logins from {address}", address);
+                refusal = new LoginResult(LoginStatus.Throttled, LoginPolicy.Throttled(retry), RetryAt: retry);
+            }
+            else if (LockedUntil(c, tx, username, now) is { } until)
+            {
+                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {TaskStore.Time(until)}", address);
+                refusal = new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
+            }
+            else
+            {
+                // Old failures count for nothing any more; keep the table small.
+                c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = TaskStore.Time(now - TimeSpan.FromDays(1)) }, tx);
+                attempt = c.ExecuteScalar<long>("INSERT INTO login_failures(username, address, at) VALUES (@username, @address, @at); SELECT last_insert_rowid();",
+                    new { username, address, at = TaskStore.Time(now) }, tx);
+            }
+            tx.Commit();
+        }
+        if (refused is not null) Audit.Publish(refused);
+        return (attempt, refusal);
+    }
+
+    /// <summary>Takes back an attempt that was not a failure after all (the password was right).</summary>
+    private void ForgetAttempt(SqliteConnection c, long attempt)
+    {
+        using (db.Writing()) c.Execute("DELETE FROM login_failures WHERE id=@attempt", new { attempt });
+    }
+
+    /// <summary>The attempt stays recorded as a failure; audits it, and the lock it started if it was the last allowed.</summary>
     private LoginResult Fail(SqliteConnection c, string username, string? address, DateTimeOffset now, string detail, string message = LoginPolicy.WrongCredentials)
     {
-        c.Execute("INSERT INTO login_failures(username, address, at) VALUES (@username, @address, @at)", new { username, address, at = TaskStore.Time(now) });
-        // Old failures count for nothing any more; keep the table small.
-        c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = TaskStore.Time(now - TimeSpan.FromDays(1)) });
         Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, detail, address);
-        if (LockedUntil(c, username, now) is { } until)
+        if (LockedUntil(c, null, username, now) is { } until)
         {
             // A lock ends the account's console sessions too: whoever is guessing may already be signed in elsewhere.
-            EndConsoleSessions(c, null, username);
+            using (db.Writing()) EndConsoleSessions(c, null, username);
             Audit.Write(username, LockoutAction, username, AuditOutcomes.Refused,
                 $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {TaskStore.Time(until)}", address);
             return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
@@ -91,14 +148,14 @@ public sealed partial class UserService
     public DateTimeOffset? LockedUntil(string username)
     {
         using var c = db.Open();
-        return LockedUntil(c, username, _time.GetUtcNow());
+        return LockedUntil(c, null, username, _time.GetUtcNow());
     }
 
-    private static DateTimeOffset? LockedUntil(SqliteConnection c, string username, DateTimeOffset now)
+    private static DateTimeOffset? LockedUntil(SqliteConnection c, SqliteTransaction? tx, string username, DateTimeOffset now)
     {
         var since = now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration;
         var times = c.Query<string>("SELECT at FROM login_failures WHERE username=@username AND at >= @since ORDER BY at",
-            new { username, since = TaskStore.Time(since) }).Select(TaskStore.ParseTime).ToList();
+            new { username, since = TaskStore.Time(since) }, tx).Select(TaskStore.ParseTime).ToList();
         DateTimeOffset? until = null;
         for (int k = LoginPolicy.MaxAccountFailures - 1; k < times.Count; k++)
         {
@@ -108,10 +165,10 @@ public sealed partial class UserService
     }
 
     /// <summary>When this address may try again: once the oldest of its last 20 failures leaves the window.</summary>
-    private static DateTimeOffset? AddressRetryAt(SqliteConnection c, string address, DateTimeOffset now)
+    private static DateTimeOffset? AddressRetryAt(SqliteConnection c, SqliteTransaction tx, string address, DateTimeOffset now)
     {
         var times = c.Query<string>("SELECT at FROM login_failures WHERE address=@address AND at > @since ORDER BY at",
-            new { address, since = TaskStore.Time(now - LoginPolicy.AddressWindow) }).Select(TaskStore.ParseTime).ToList();
+            new { address, since = TaskStore.Time(now - LoginPolicy.AddressWindow) }, tx).Select(TaskStore.ParseTime).ToList();
         return times.Count >= LoginPolicy.MaxAddressFailures ? times[^LoginPolicy.MaxAddressFailures] + LoginPolicy.AddressWindow : null;
     }
 }

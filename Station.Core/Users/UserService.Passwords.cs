@@ -27,9 +27,11 @@ public sealed partial class UserService
             return StationError.BadRequest("the current password is wrong");
         }
         if (newPassword == currentPassword) return StationError.BadRequest("the new password must differ from the current one");
+        var hash = _hasher.HashPassword(caller.Name, newPassword!);
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute("UPDATE users SET password_hash=@hash, must_change_password=0 WHERE name=@name",
-            new { hash = _hasher.HashPassword(caller.Name, newPassword!), name = caller.Name }, tx);
+            new { hash, name = caller.Name }, tx);
         RevokeSessions(c, tx, caller.Name, currentToken is null ? null : Sha256Hex(currentToken), currentSession);
         var entry = Audit.Write(c, tx, caller.Name, PasswordAction, caller.Name, AuditOutcomes.Succeeded, "changed by the user", address);
         tx.Commit();
@@ -60,10 +62,12 @@ public sealed partial class UserService
         bool generated = password is null;
         password ??= Generate();
         if (PasswordProblem(password) is { } problem) return StationError.BadRequest(problem);
+        var hash = _hasher.HashPassword(username!, password);
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@mustChange WHERE name=@username",
-                new { hash = _hasher.HashPassword(username!, password), mustChange = mustChange || generated ? 1 : 0, username }, tx) == 0)
+                new { hash, mustChange = mustChange || generated ? 1 : 0, username }, tx) == 0)
             return StationError.NotFound($"there is no user '{username}'");
         RevokeSessions(c, tx, username!);
         // A new password also lifts a lock: the administrator has just vouched for who holds the account.

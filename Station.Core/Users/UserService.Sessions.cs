@@ -35,6 +35,7 @@ public sealed partial class UserService
         var now = _time.GetUtcNow();
         device = new string((device ?? "").Where(ch => !char.IsControl(ch)).Take(DeviceMaxLength).ToArray());
         using var c = db.Open();
+        using var writing = db.Writing();
         c.Execute("DELETE FROM sessions WHERE expires_at <= @now", new { now = TaskStore.Time(now) });
         c.Execute("INSERT INTO sessions(id, username, device, address, started_at, last_seen_at, expires_at) VALUES (@id, @name, @device, @address, @now, @now, @expires)",
             new { id, name = caller.Name, device, address, now = TaskStore.Time(now), expires = TaskStore.Time(now + SessionIdleLifetime) });
@@ -54,7 +55,7 @@ public sealed partial class UserService
         if (row is not { } r) return CredentialCheck.Refused("the session has ended: sign in again");
         if (AccountRefusal(c, r.Name, r.Disabled == 1, now) is { } refusal) return CredentialCheck.Refused(refusal);
         if (TaskStore.ParseTime(r.LastSeen) < now - LastUsedResolution)
-            c.Execute("UPDATE sessions SET last_seen_at=@now, expires_at=@expires WHERE id=@id",
+            using (db.Writing()) c.Execute("UPDATE sessions SET last_seen_at=@now, expires_at=@expires WHERE id=@id",
                 new { id, now = TaskStore.Time(now), expires = TaskStore.Time(now + SessionIdleLifetime) });
         return new CredentialCheck(access.Resolve(r.Name), null);
     }
@@ -64,7 +65,7 @@ public sealed partial class UserService
     {
         if (string.IsNullOrEmpty(id)) return;
         using var c = db.Open();
-        c.Execute("DELETE FROM sessions WHERE id=@id", new { id });
+        using (db.Writing()) c.Execute("DELETE FROM sessions WHERE id=@id", new { id });
     }
 
     /// <summary>The caller's console sessions that still stand, newest first.</summary>
@@ -83,6 +84,7 @@ public sealed partial class UserService
     public Outcome<bool> RevokeSession(Caller caller, string? id, string? address = null)
     {
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         var device = id is null or { Length: > 64 } ? null
             : c.QuerySingleOrDefault<string?>("SELECT device FROM sessions WHERE id=@id AND username=@user", new { id, user = caller.Name }, tx);
@@ -102,7 +104,7 @@ public sealed partial class UserService
         long recent = c.ExecuteScalar<long>("SELECT COUNT(*) FROM login_failures WHERE username=@username AND at >= @since",
             new { username, since = TaskStore.Time(now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration) });
         if (recent < LoginPolicy.MaxAccountFailures) return null;
-        return LockedUntil(c, username, now) is { } until ? LoginPolicy.Locked(username, until) + "; its sessions and tokens are refused until then" : null;
+        return LockedUntil(c, null, username, now) is { } until ? LoginPolicy.Locked(username, until) + "; its sessions and tokens are refused until then" : null;
     }
 
     /// <summary>Ends every console session of a user (a lock, a disabled account), inside the caller's transaction.</summary>

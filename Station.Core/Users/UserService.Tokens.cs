@@ -30,6 +30,7 @@ public sealed partial class UserService
         var now = _time.GetUtcNow();
         var expires = now.AddMinutes(options.Value.TokenLifetimeMinutes);
         using var c = db.Open();
+        using var writing = db.Writing();
         c.Execute("DELETE FROM api_tokens WHERE expires_at < @now", new { now = TaskStore.Time(now) });
         c.Execute("INSERT INTO api_tokens(token_hash, username, created_at, expires_at) VALUES (@hash, @name, @now, @expires)",
             new { hash = Sha256Hex(token), name = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires) });
@@ -54,7 +55,9 @@ public sealed partial class UserService
         if (AccountRefusal(c, row.Value.Name, row.Value.Disabled == 1, now) is { } refusal) return CredentialCheck.Refused(refusal);
         // Named tokens show when they were last used; once a minute is precise enough and spares a write per request.
         if (row.Value.TokenName is not null && (row.Value.LastUsed is null || TaskStore.ParseTime(row.Value.LastUsed) < now - LastUsedResolution))
-            c.Execute("UPDATE api_tokens SET last_used_at=@now WHERE token_hash=@hash", new { now = TaskStore.Time(now), hash });
+        {
+            using (db.Writing()) c.Execute("UPDATE api_tokens SET last_used_at=@now WHERE token_hash=@hash", new { now = TaskStore.Time(now), hash });
+        }
         return new CredentialCheck(access.Resolve(row.Value.Name), null);
     }
 
@@ -74,6 +77,7 @@ public sealed partial class UserService
         var token = NewToken();
         var hash = Sha256Hex(token);
         var expires = now.AddDays(days);
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO api_tokens(token_hash, username, created_at, expires_at, name) VALUES (@hash, @user, @now, @expires, @name)",
             new { hash, user = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires), name }, tx);
@@ -102,6 +106,7 @@ public sealed partial class UserService
         if (string.IsNullOrEmpty(id) || id.Length != IdLength || !id.All(char.IsAsciiHexDigitLower))
             return StationError.NotFound($"you have no token '{id}'");
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         var name = c.QuerySingleOrDefault<string?>("SELECT name FROM api_tokens WHERE username=@user AND name IS NOT NULL AND substr(token_hash, 1, @len)=@id",
             new { user = caller.Name, len = IdLength, id }, tx);

@@ -42,6 +42,7 @@ public sealed partial class UserService
         var secret = Totp.NewSecret();
         var enrolment = new TotpEnrolment(secret, Totp.KeyUri(Issuer, caller.Name, secret), _time.GetUtcNow() + EnrolmentLifetime);
         using var c = db.Open();
+        using var writing = db.Writing();
         if (c.Execute("UPDATE users SET totp_pending_secret=@secret, totp_pending_expires_at=@expires WHERE name=@name",
                 new { secret = Secrets.Protect(caller.Name, secret), expires = TaskStore.Time(enrolment.ExpiresAt), name = caller.Name }) == 0)
             return StationError.NotFound($"there is no user '{caller.Name}'");
@@ -65,15 +66,18 @@ public sealed partial class UserService
             return StationError.BadRequest("that code does not match: type the 6 digits your app shows now (check that the phone's clock is right)");
         }
         var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
-        using var tx = c.BeginTransaction();
-        c.Execute("UPDATE users SET totp_secret=@secret, totp_last_step=@step, totp_pending_secret=NULL, totp_pending_expires_at=NULL WHERE name=@name",
-            new { secret = stored, name = caller.Name, step }, tx);
-        c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
-        foreach (var code2 in codes)
-            c.Execute("INSERT INTO recovery_codes(username, code_hash) VALUES (@name, @hash)", new { name = caller.Name, hash = RecoveryHash(caller.Name, code2) }, tx);
-        var entry = Audit.Write(c, tx, caller.Name, "auth.totp.enrol", caller.Name, AuditOutcomes.Succeeded, $"{RecoveryCodeCount} recovery codes issued", address);
-        tx.Commit();
-        Audit.Publish(entry);
+        using (db.Writing())
+        using (var tx = c.BeginTransaction())
+        {
+            c.Execute("UPDATE users SET totp_secret=@secret, totp_last_step=@step, totp_pending_secret=NULL, totp_pending_expires_at=NULL WHERE name=@name",
+                new { secret = stored, name = caller.Name, step }, tx);
+            c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
+            foreach (var code2 in codes)
+                c.Execute("INSERT INTO recovery_codes(username, code_hash) VALUES (@name, @hash)", new { name = caller.Name, hash = RecoveryHash(caller.Name, code2) }, tx);
+            var entry = Audit.Write(c, tx, caller.Name, "auth.totp.enrol", caller.Name, AuditOutcomes.Succeeded, $"{RecoveryCodeCount} recovery codes issued", address);
+            tx.Commit();
+            Audit.Publish(entry);
+        }
         return codes;
     }
 
@@ -88,6 +92,7 @@ public sealed partial class UserService
             Audit.Write(caller.Name, "auth.totp.disable", caller.Name, AuditOutcomes.Failed, "wrong or reused code", address);
             return StationError.BadRequest(LoginPolicy.WrongCode);
         }
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute("UPDATE users SET totp_secret=NULL WHERE name=@name", new { name = caller.Name }, tx);
         c.Execute("DELETE FROM recovery_codes WHERE username=@name", new { name = caller.Name }, tx);
@@ -106,6 +111,7 @@ public sealed partial class UserService
             return StationError.Forbidden("only administrators may require a one-time code for a user");
         }
         using var c = db.Open();
+        using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         if (c.Execute("UPDATE users SET totp_required=@required WHERE name=@username", new { required = required ? 1 : 0, username }, tx) == 0)
             return StationError.NotFound($"there is no user '{username}'");
@@ -125,11 +131,13 @@ public sealed partial class UserService
             if (UnprotectSecret(username, storedSecret) is not { } secret) return null;
             if (Totp.MatchStep(Base32.Decode(secret), digits, now) is not { } step) return null;
             // Kept in the store, so a code already used stays used across a station restart.
-            int accepted = c.Execute("UPDATE users SET totp_last_step=@step WHERE name=@username AND (totp_last_step IS NULL OR totp_last_step < @step)",
+            int accepted;
+            using (db.Writing()) accepted = c.Execute("UPDATE users SET totp_last_step=@step WHERE name=@username AND (totp_last_step IS NULL OR totp_last_step < @step)",
                 new { step, username });
             return accepted == 1 ? SecondFactor.Code : null;
         }
-        int used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
+        int used;
+        using (db.Writing()) used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
             new { now = TaskStore.Time(now), username, hash = RecoveryHash(username, code) });
         return used == 1 ? SecondFactor.RecoveryCode : null;
     }

@@ -27,7 +27,7 @@ public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);
 /// <param name="protection">The station's data-protection keys (TOTP secrets at rest); without it, the key ring under
 /// <c>{DataDirectory}/keys</c> with the station's application name, the same one the station host configures.</param>
 public sealed partial class UserService(StationDb db, IOptions<StationOptions> options, AccessControl access, ILogger<UserService> logger,
-    TimeProvider? time = null, IDataProtectionProvider? protection = null)
+    TimeProvider? time = null, IDataProtectionProvider? protection = null, PasswordHashing? hashing = null)
 {
     public const int MinPasswordLength = 10;
     private readonly PasswordHasher<string> _hasher = new();
@@ -121,10 +121,30 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
             _hasher.VerifyHashedPassword(username, _unknownUserHash.Value, password);
             return false;
         }
-        var result = _hasher.VerifyHashedPassword(username, hash, password);
+        return Accept(c, username, password, _hasher.VerifyHashedPassword(username, hash, password));
+    }
+
+    /// <summary>
+    /// <see cref="CheckPassword"/> with the PBKDF2 work on the <see cref="PasswordHashing"/> threads (when the station
+    /// has them), so a burst of logins holds no pool thread while hashing.
+    /// </summary>
+    private async Task<bool> CheckPasswordAsync(SqliteConnection c, string username, string password)
+    {
+        if (hashing is null) return CheckPassword(c, username, password);
+        var hash = c.QuerySingleOrDefault<string?>("SELECT password_hash FROM users WHERE name=@username", new { username });
+        var result = await hashing.VerifyAsync(username, hash ?? _unknownUserHash.Value, password).ConfigureAwait(false);
+        return hash is not null && Accept(c, username, password, result);
+    }
+
+    private bool Accept(SqliteConnection c, string username, string password, PasswordVerificationResult result)
+    {
         if (result == PasswordVerificationResult.Failed) return false;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
-            c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = _hasher.HashPassword(username, password), username });
+        {
+            // Hashed before the write gate: nobody waits for the store while PBKDF2 runs.
+            var rehashed = _hasher.HashPassword(username, password);
+            using (db.Writing()) c.Execute("UPDATE users SET password_hash=@hash WHERE name=@username", new { hash = rehashed, username });
+        }
         return true;
     }
 
@@ -134,12 +154,17 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
     private void Insert(SqliteConnection c, string username, string password, bool isAdmin, bool mustChangePassword)
     {
         var now = _time.GetUtcNow();
+        // The slow hash first, then the short write transaction: a write lock is never held while PBKDF2 runs.
+        var hash = _hasher.HashPassword(username, password);
+        using (db.Writing())
+        {
         using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password) VALUES (@username, @hash, @admin, @now, @mustChange)",
-            new { username, hash = _hasher.HashPassword(username, password), admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
+            new { username, hash, admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
         // Administrators are those holding the Administrator role on "/".
         if (isAdmin) AccessControl.Grant(c, tx, "/", username, Roles.Administrator.Name, "system", now);
         tx.Commit();
+        }
         access.Reload("user " + username);
     }
 

@@ -36,6 +36,7 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
         string owner = p.GetProperty("owner").GetString()!;
         string name = p.GetProperty("name").GetString()!;
         using var c = db.Open();
+        using (db.Writing())
         switch (t.Kind)
         {
             case TaskKinds.StorageVolumeCreate:

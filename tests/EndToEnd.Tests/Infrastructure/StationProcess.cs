@@ -46,6 +46,10 @@ public sealed class StationProcess : IAsyncDisposable
 
     public string Output => _process?.Output ?? "(not started)";
 
+    /// <summary>Completes when the station prints a line containing <paramref name="needle"/> (or already did); never times out by itself.</summary>
+    public Task OutputSeen(string needle) =>
+        (_process ?? throw new InvalidOperationException("the station is not started")).WaitForOutputAsync(needle, Timeout.InfiniteTimeSpan);
+
     /// <summary>Starts the station and waits until /healthz answers 200; on failure everything is cleaned up.</summary>
     public static async Task<StationProcess> StartAsync(StationSettings? settings = null)
     {
