@@ -13,6 +13,7 @@ namespace Ccdsvm.Station.Core.Transfers;
 public sealed class DataRelay(TransferTickets tickets)
 {
     private const int BufferSize = 1 << 20;
+    private static readonly string[] SessionHeaders = [DataPlaneRoutes.SessionHeader, DataPlaneRoutes.DeletionHeader];
     private static readonly string[] PassedHeaders = ["Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", DataPlaneRoutes.Sha256Header];
 
     private static readonly HttpClient Http = new(new SocketsHttpHandler
@@ -26,7 +27,9 @@ public sealed class DataRelay(TransferTickets tickets)
     public async Task ForwardAsync(HttpContext c, string unit, string route)
     {
         string? token = c.Request.Headers[DataPlaneRoutes.TicketHeader];
-        var ticket = tickets.Read(token);
+        // A claimed transfer (it carries its session) goes on past the ticket's expiry; the unit checks the session.
+        bool inSession = !string.IsNullOrEmpty(c.Request.Headers[DataPlaneRoutes.SessionHeader]);
+        var ticket = inSession ? tickets.ReadSigned(token) : tickets.Read(token);
         if (ticket is null || (ticket.SourceUnit != unit && ticket.DestinationUnit != unit))
         {
             await Results.Problem($"the relay refuses: the transfer ticket is missing, expired, forged or not for unit '{unit}'", statusCode: 403).ExecuteAsync(c).ConfigureAwait(false);
@@ -34,11 +37,15 @@ public sealed class DataRelay(TransferTickets tickets)
         }
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = ticket.Size >= 0 ? ticket.Size : null;
         await PipeAsync(c, unit, new HttpMethod(c.Request.Method), "/" + route + c.Request.QueryString, token!, c.Request.Headers.Range.ToString(),
-            c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null).ConfigureAwait(false);
+            c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null, forwardSession: true).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one request to the unit's data plane and streams the answer to <paramref name="c"/>.</summary>
-    public async Task PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body)
+    /// <summary>
+    /// Sends one request to the unit's data plane and streams the answer to <paramref name="c"/>; with
+    /// <paramref name="forwardSession"/> (an agent's relayed transfer) the session and deletion headers pass both ways.
+    /// </summary>
+    public async Task PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body,
+        bool forwardSession = false)
     {
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
@@ -49,6 +56,11 @@ public sealed class DataRelay(TransferTickets tickets)
         using var request = new HttpRequestMessage(method, baseUrl.Value + pathAndQuery);
         request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, token);
         if (!string.IsNullOrEmpty(range)) request.Headers.TryAddWithoutValidation("Range", range);
+        if (forwardSession)
+        {
+            foreach (var name in SessionHeaders)
+                if (c.Request.Headers[name] is { Count: > 0 } value) request.Headers.TryAddWithoutValidation(name, value.ToString());
+        }
         if (body is not null)
         {
             request.Content = new StreamContent(body, BufferSize);
@@ -68,7 +80,7 @@ public sealed class DataRelay(TransferTickets tickets)
         using (response)
         {
             c.Response.StatusCode = (int)response.StatusCode;
-            foreach (var name in PassedHeaders)
+            foreach (var name in forwardSession ? [.. PassedHeaders, DataPlaneRoutes.SessionHeader] : PassedHeaders)
             {
                 if (response.Headers.TryGetValues(name, out var v) || response.Content.Headers.TryGetValues(name, out v))
                     c.Response.Headers[name] = v.ToArray();

@@ -11,8 +11,11 @@ public sealed class TransferOptions
     /// </summary>
     public string Route { get; set; } = "auto";
 
-    /// <summary>Lifetime of a transfer ticket; each data-plane request must start before it ends.</summary>
-    public int TicketMinutes { get; set; } = 60;
+    /// <summary>
+    /// Lifetime of a transfer ticket, in minutes: the destination must start the transfer (claim the ticket at the
+    /// source) before it ends; the claimed transfer then goes on in its session for as long as it is active.
+    /// </summary>
+    public int TicketMinutes { get; set; } = 5;
 
     /// <summary>Largest file a browser may upload through the station, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 16L * 1024 * 1024 * 1024;

@@ -16,11 +16,21 @@ public sealed class TransferTickets(UnitRegistry units, StationKeys keys, IOptio
 {
     public TransferOptions Options => options.Value;
 
-    public string Issue(TransferTicket ticket) => keys.With(key => TransferTicketSigning.Encode(ticket, key));
+    /// <summary>Signs a ticket, giving it a fresh id (what the source unit remembers to honour it once) unless it has one.</summary>
+    public string Issue(TransferTicket ticket) =>
+        keys.With(key => TransferTicketSigning.Encode(ticket.Id is null ? ticket with { Id = TransferTicket.NewId() } : ticket, key));
 
-    public TransferTicket? Read(string? token) => keys.With(key => TransferTicketSigning.Decode(token, key)) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+    public TransferTicket? Read(string? token) => ReadSigned(token) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+
+    /// <summary>A ticket this station signed, expired or not (a claimed transfer continues past the ticket's expiry).</summary>
+    public TransferTicket? ReadSigned(string? token) => keys.With(key => TransferTicketSigning.Decode(token, key));
+
+    public string SignDeletion(SourceDeletion deletion) => keys.With(key => TransferTicketSigning.EncodeDeletion(deletion, key));
 
     public DateTimeOffset Expiry => time.GetUtcNow().AddMinutes(options.Value.TicketMinutes);
+
+    /// <summary>An upload's ticket lives as long as the upload may wait (Transfers:UploadMinutes): the station's own source, not a unit's.</summary>
+    public DateTimeOffset UploadExpiry => time.GetUtcNow().AddMinutes(options.Value.UploadMinutes);
 
     /// <summary>The data-plane address a unit announced, or a refusal naming why there is none.</summary>
     public Outcome<string> DataUrlOf(string unitId)

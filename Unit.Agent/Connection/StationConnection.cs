@@ -26,6 +26,7 @@ public sealed partial class StationConnection(
     InventoryCollector inventory,
     TaskRunner runner,
     MetricsStreamer metrics,
+    StationCalls calls,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
 {
@@ -80,12 +81,14 @@ public sealed partial class StationConnection(
                 break;
             }
             _connection = connection;
+            calls.Attach(connection);
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
             await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
 
             var why = await closed.Task.WaitAsync(stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
             _connection = null;
+            calls.Attach(null);
             if (!stoppingToken.IsCancellationRequested) LogLost(why?.Message ?? "closed by the station");
         }
     }

@@ -139,4 +139,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
     public Task ReportSample(MetricsSample sample) => Task.CompletedTask;
 
     public Task ReportSummary(MetricsSummary summary) => Task.CompletedTask;
+
+    public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request) =>
+        throw new HubException("this test hub authorises no deletion");
 }
