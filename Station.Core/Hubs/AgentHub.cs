@@ -13,12 +13,13 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
 public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
-    Transfers.SourceDeletions deletions, TimeProvider time)
+    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, TimeProvider time)
     : Hub<IAgentClient>, IAgentHub
 {
     public override Task OnConnectedAsync()
     {
         connections.Add(UnitId, Context);
+        dataPlanes.Connected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress);
         credentials.RecordConnected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
         return base.OnConnectedAsync();
     }

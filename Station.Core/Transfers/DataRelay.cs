@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Ccdsvm.Shared.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -10,18 +11,48 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// browser) with backpressure: each buffer is written on before the next is read, so the station never
 /// holds more than one buffer of a file.
 /// </summary>
-public sealed class DataRelay(TransferTickets tickets)
+public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
 {
+    private static readonly HttpRequestOptionsKey<string> UnitKey = new("ccdsvm.unit");
+
     private const int BufferSize = 1 << 20;
     private static readonly string[] SessionHeaders = [DataPlaneRoutes.SessionHeader, DataPlaneRoutes.DeletionHeader];
     private static readonly string[] PassedHeaders = ["Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", DataPlaneRoutes.Sha256Header];
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    private HttpClient? _http;
+
+    /// <summary>
+    /// One pool for the relay; every new connection checks the address it is about to reach against the unit's
+    /// data-plane policy again, so a name that resolves elsewhere later (DNS rebinding) is not followed.
+    /// </summary>
+    private HttpClient Http => _http ??= new HttpClient(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         AutomaticDecompression = DecompressionMethods.None,
+        ConnectCallback = ConnectAsync,
     }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        string host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+        var allowed = context.InitialRequestMessage.Options.TryGetValue(UnitKey, out var unit)
+            ? addresses.Where(a => policy.Allows(unit, a)).ToArray()
+            : [];
+        if (allowed.Length == 0) throw new HttpRequestException($"{host} resolves to no address the station may call for unit '{unit}'");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Forwards an agent's data-plane request (<c>/relay/v1/units/{unit}/data/v1/…</c>) carrying a ticket for that unit.</summary>
     public async Task ForwardAsync(HttpContext c, string unit, string route)
@@ -50,10 +81,13 @@ public sealed class DataRelay(TransferTickets tickets)
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
         {
-            await Results.Problem(baseUrl.Error!.Message, statusCode: 502, title: "unit unreachable").ExecuteAsync(c).ConfigureAwait(false);
+            bool refused = baseUrl.Error!.Kind == StationErrorKind.Forbidden;
+            await Results.Problem(baseUrl.Error.Message, statusCode: refused ? 403 : 502, title: refused ? "refused by the station" : "unit unreachable")
+                .ExecuteAsync(c).ConfigureAwait(false);
             return;
         }
         using var request = new HttpRequestMessage(method, baseUrl.Value + pathAndQuery);
+        request.Options.Set(UnitKey, unit);
         request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, token);
         if (!string.IsNullOrEmpty(range)) request.Headers.TryAddWithoutValidation("Range", range);
         if (forwardSession)

@@ -16,6 +16,7 @@ public static class TransferServiceCollectionExtensions
             .Bind(configuration.GetSection(TransferOptions.Section))
             .Validate(o => o.Problem() is null, "Transfers: Route must be auto, direct or relay; TicketMinutes and UploadMinutes 1..10080; MaxUploadBytes not negative")
             .ValidateOnStart();
+        services.AddSingleton<DataPlanePolicy>();
         services.AddSingleton<TransferTickets>();
         services.AddSingleton<SourceDeletions>();
         services.AddSingleton<UploadStore>();

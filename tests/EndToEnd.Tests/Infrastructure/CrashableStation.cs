@@ -38,6 +38,7 @@ public sealed class CrashableStation : IAsyncDisposable
             ["Station__RecoveryGraceSeconds"] = _graceSeconds.ToString(CultureInfo.InvariantCulture),
             ["CCDSVM_ADMIN_PASSWORD"] = Password,
             ["Agent__Roots__0"] = _root.Path,
+            ["Transfers__AllowLoopbackDataPlane"] = "true",
         }, _work.Path);
         await _process.WaitForOutputAsync("Application started", Timeouts.Startup);
         return await ApiClient.SignInAsync(BaseUrl, "admin", Password);
