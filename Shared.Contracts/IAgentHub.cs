@@ -16,7 +16,23 @@ public interface IAgentHub
 
     /// <summary>Renews the agent's lease; see <see cref="LeaseRequest"/>.</summary>
     Task<LeaseGrant> RenewLease(LeaseRequest request);
+
+    /// <summary>
+    /// The destination of a data.move "move" reports what it verified and receives the station's signed
+    /// <see cref="SourceDeletion"/>: the only thing that lets the source unit delete the source.
+    /// </summary>
+    Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request);
 }
+
+/// <summary>What the destination of a move verified: its ticket, and the source's type, size, mtime and SHA-256 (a tree's listing digest).</summary>
+[MessagePack.MessagePackObject]
+public sealed record SourceDeletionRequest(
+    [property: MessagePack.Key(0)] long TaskId,
+    [property: MessagePack.Key(1)] string Ticket,
+    [property: MessagePack.Key(2)] string Type,
+    [property: MessagePack.Key(3)] long Size,
+    [property: MessagePack.Key(4)] long MtimeTicks,
+    [property: MessagePack.Key(5)] string Sha256);
 
 /// <summary>Methods the station calls on a connected agent.</summary>
 public interface IAgentClient

@@ -9,7 +9,9 @@ namespace Ccdsvm.Shared.Contracts;
 /// lies under it) on <see cref="SourceUnit"/>, write <see cref="DestinationPath"/> on
 /// <see cref="DestinationUnit"/>, until <see cref="ExpiresAt"/>. <see cref="Size"/> is the largest number of
 /// bytes an upload may write, or -1 when the station does not know it at issue (a move sized by its source).
-/// <see cref="AllowDelete"/> lets the destination remove the source after verifying (data.move mode "move").
+/// <see cref="AllowDelete"/> marks a data.move of mode "move": the source may be deleted, but only with a separate
+/// <see cref="SourceDeletion"/> the station signs once the destination reported the verified hash.
+/// <see cref="Id"/> makes the ticket single-use: the source unit claims it on first use (see <see cref="DataPlaneRoutes.SessionHeader"/>).
 /// </summary>
 public sealed record TransferTicket(
     long TaskId,
@@ -19,8 +21,12 @@ public sealed record TransferTicket(
     string DestinationPath,
     long Size,
     bool AllowDelete,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    string? Id = null)
 {
+    /// <summary>A fresh random ticket id (128 bits, base64url).</summary>
+    public static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 }
 
@@ -32,15 +38,25 @@ public static class TransferTicketSigning
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static string Encode(TransferTicket ticket, ECDsa stationKey)
-    {
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(ticket, Json);
-        string body = Base64Url(payload);
-        return body + "." + Base64Url(stationKey.SignData(Encoding.ASCII.GetBytes(body), HashAlgorithmName.SHA256));
-    }
+    /// <summary>Signed before a deletion's body, so a deletion never opens as a ticket nor a ticket as a deletion.</summary>
+    private const string DeletionDomain = "CCDSVM source deletion v1\n";
+
+    public static string Encode(TransferTicket ticket, ECDsa stationKey) => Sign(ticket, stationKey, "");
 
     /// <summary>Returns the ticket when the signature is the station's; null for a forged, damaged or missing one.</summary>
-    public static TransferTicket? Decode(string? token, ECDsa stationPublicKey)
+    public static TransferTicket? Decode(string? token, ECDsa stationPublicKey) => Open<TransferTicket>(token, stationPublicKey, "");
+
+    public static string EncodeDeletion(SourceDeletion deletion, ECDsa stationKey) => Sign(deletion, stationKey, DeletionDomain);
+
+    public static SourceDeletion? DecodeDeletion(string? token, ECDsa stationPublicKey) => Open<SourceDeletion>(token, stationPublicKey, DeletionDomain);
+
+    private static string Sign<T>(T value, ECDsa key, string domain)
+    {
+        string body = Base64Url(JsonSerializer.SerializeToUtf8Bytes(value, Json));
+        return body + "." + Base64Url(key.SignData(Encoding.ASCII.GetBytes(domain + body), HashAlgorithmName.SHA256));
+    }
+
+    private static T? Open<T>(string? token, ECDsa stationPublicKey, string domain) where T : class
     {
         if (string.IsNullOrEmpty(token) || token.Length > 16 * 1024) return null;
         int dot = token.LastIndexOf('.');
@@ -49,8 +65,8 @@ public static class TransferTicketSigning
         try
         {
             byte[] signature = FromBase64Url(token[(dot + 1)..]);
-            if (!stationPublicKey.VerifyData(Encoding.ASCII.GetBytes(body), signature, HashAlgorithmName.SHA256)) return null;
-            return JsonSerializer.Deserialize<TransferTicket>(FromBase64Url(body), Json);
+            if (!stationPublicKey.VerifyData(Encoding.ASCII.GetBytes(domain + body), signature, HashAlgorithmName.SHA256)) return null;
+            return JsonSerializer.Deserialize<T>(FromBase64Url(body), Json);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or CryptographicException)
         {
@@ -72,6 +88,15 @@ public static class DataPlaneRoutes
 {
     public const string TicketHeader = "X-Ccdsvm-Ticket";
     public const string Sha256Header = "X-Ccdsvm-Sha256";
+
+    /// <summary>
+    /// The source unit answers the first use of a ticket with a session secret in this header; every later request
+    /// of the same transfer carries it beside the ticket. The ticket alone is refused once used.
+    /// </summary>
+    public const string SessionHeader = "X-Ccdsvm-Session";
+
+    /// <summary>A DELETE of a move's source carries the station's signed <see cref="SourceDeletion"/> here.</summary>
+    public const string DeletionHeader = "X-Ccdsvm-Delete";
 
     /// <summary>GET ?path= → <see cref="DataEntry"/> of the path itself.</summary>
     public const string Stat = "/data/v1/stat";
@@ -111,3 +136,29 @@ public sealed record DataEntry(string Path, string Type, long Size, int Mode, lo
 }
 
 public sealed record DataHash(string Path, long Size, string Sha256);
+
+/// <summary>
+/// The station's leave to delete a move's source, signed once the destination reported what it verified: the
+/// source deletes only when its file (or tree) still is exactly that — type, size, mtime and SHA-256 (for a tree,
+/// <see cref="TreeDigest"/> of its listing) — and the request comes in the session of ticket <see cref="TicketId"/>.
+/// </summary>
+public sealed record SourceDeletion(
+    string TicketId,
+    long TaskId,
+    string SourceUnit,
+    string SourcePath,
+    string Type,
+    long Size,
+    long MtimeTicks,
+    string Sha256,
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>SHA-256 over a tree listing (path, type, size, mode, mtime, link of every entry, in listing order).</summary>
+    public static string TreeDigest(IEnumerable<DataEntry> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var e in entries)
+            hash.AppendData(Encoding.UTF8.GetBytes($"{e.Path}\0{e.Type}\0{e.Size}\0{e.Mode}\0{e.MtimeTicks}\0{e.LinkTarget}\n"));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -41,6 +41,9 @@ public sealed class StationOptions
     /// <summary>Whether the station co-hosts its own unit agent named "station".</summary>
     public bool EmbeddedAgent { get; set; } = true;
 
+    /// <summary>Mount options refused by default (suid, dev, user, users, owner, group, helper) that storage.mount may use; units check their own list too.</summary>
+    public List<string> AllowMountOptions { get; set; } = [];
+
     /// <summary>Lifetime of API bearer tokens, in minutes.</summary>
     public int TokenLifetimeMinutes { get; set; } = 480;
 

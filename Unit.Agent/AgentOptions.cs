@@ -42,6 +42,15 @@ public sealed class AgentOptions
     /// <summary>Allow-list of device globs storage work may touch, e.g. /dev/loop*.</summary>
     public List<string> Devices { get; set; } = [];
 
+    /// <summary>
+    /// Mount options this unit allows although they are refused by default (suid, dev, user, users, owner, group,
+    /// helper; see <see cref="Ccdsvm.Shared.Contracts.MountOptionRules"/>). Mounts get nosuid,nodev unless suid/dev are listed.
+    /// </summary>
+    public List<string> AllowMountOptions { get; set; } = [];
+
+    /// <summary>A transfer session (the requests of one data.move after its ticket was claimed) ends when idle this long, in minutes.</summary>
+    public int TransferSessionIdleMinutes { get; set; } = 5;
+
     /// <summary>Where mounts must lie.</summary>
     public string MountRoot { get; set; } = "/mnt/ccdsvm";
 

@@ -29,6 +29,8 @@ public static class EmbeddedAgentExtensions
             if (string.IsNullOrEmpty(builder.Configuration["Agent:StateDirectory"]))
                 agent.StateDirectory = Path.Combine(Path.GetFullPath(builder.Configuration["Station:DataDirectory"] ?? "data"), "units", agent.Name, "state");
         });
+        // The co-hosted unit's data plane listens on loopback; it is the station itself, so the relay may call it.
+        builder.Services.AddOptions<Station.Core.Transfers.TransferOptions>().Configure<IOptions<AgentOptions>>((t, agent) => t.EmbeddedUnit = agent.Value.Name);
         builder.Services.Replace(ServiceDescriptor.Singleton<IStationTransport, SelfTransport>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, SelfEnrolment>());
         return builder;

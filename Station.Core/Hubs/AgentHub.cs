@@ -12,12 +12,14 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// each method only passes what the agent says to the engine, under the unit identity of the connection.
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
-public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials, TimeProvider time)
+public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
+    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, TimeProvider time)
     : Hub<IAgentClient>, IAgentHub
 {
     public override Task OnConnectedAsync()
     {
         connections.Add(UnitId, Context);
+        dataPlanes.Connected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress);
         credentials.RecordConnected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
         return base.OnConnectedAsync();
     }
@@ -31,6 +33,12 @@ public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsInges
             throw new HubException($"this connection belongs to unit '{UnitId}' and cannot announce '{inventory.Id}'");
         units.Online(Context.ConnectionId, inventory, time.GetUtcNow());
         await engine.OnAnnounceAsync(UnitId, running);
+    }
+
+    public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request)
+    {
+        var signed = deletions.Authorise(UnitId, request);
+        return signed.Ok ? Task.FromResult(signed.Value!) : throw new HubException(signed.Error!.Message);
     }
 
     public Task ReportStarted(TaskStarted started)

@@ -13,6 +13,12 @@ public sealed partial class TaskEngine
     private Active? OwnTask(string unitId, long taskId) =>
         _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
 
+    /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
+    public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId)
+    {
+        lock (_gate) return OwnTask(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State, a.Row.Parameters) : null;
+    }
+
     public void OnStarted(string unitId, TaskStarted started)
     {
         lock (_gate)

@@ -11,8 +11,23 @@ public sealed class TransferOptions
     /// </summary>
     public string Route { get; set; } = "auto";
 
-    /// <summary>Lifetime of a transfer ticket; each data-plane request must start before it ends.</summary>
-    public int TicketMinutes { get; set; } = 60;
+    /// <summary>
+    /// Lifetime of a transfer ticket, in minutes: the destination must start the transfer (claim the ticket at the
+    /// source) before it ends; the claimed transfer then goes on in its session for as long as it is active.
+    /// </summary>
+    public int TicketMinutes { get; set; } = 5;
+
+    /// <summary>
+    /// Whether units may announce loopback or station addresses as their data plane (agents on the station's own
+    /// machine, tests). Off by default: only the co-hosted unit (<see cref="EmbeddedUnit"/>) may.
+    /// </summary>
+    public bool AllowLoopbackDataPlane { get; set; }
+
+    /// <summary>Per unit, data-plane addresses (or prefixes such as 10.1.0.0/16) allowed besides the one its hub connection comes from.</summary>
+    public Dictionary<string, List<string>> DataPlaneAddresses { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The unit the station co-hosts in its own process (set by the station at start, not configured).</summary>
+    public string? EmbeddedUnit { get; set; }
 
     /// <summary>Largest file a browser may upload through the station, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 16L * 1024 * 1024 * 1024;

@@ -16,13 +16,16 @@ public static class TransferServiceCollectionExtensions
             .Bind(configuration.GetSection(TransferOptions.Section))
             .Validate(o => o.Problem() is null, "Transfers: Route must be auto, direct or relay; TicketMinutes and UploadMinutes 1..10080; MaxUploadBytes not negative")
             .ValidateOnStart();
+        services.AddSingleton<DataPlanePolicy>();
         services.AddSingleton<TransferTickets>();
+        services.AddSingleton<SourceDeletions>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<UploadOrders>();
         services.AddHostedService<UploadSweeper>();
         services.AddSingleton<Volumes.VolumeQuotas>();
+        services.AddSingleton<Tasks.MountPolicy>();
         services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>(),
-            sp.GetRequiredService<Volumes.VolumeQuotas>()));
+            sp.GetRequiredService<Volumes.VolumeQuotas>(), sp.GetRequiredService<Tasks.MountPolicy>()));
         services.AddSingleton<DataRelay>();
         // Browser downloads and uploads run as tasks at the station while their request streams.
         services.AddSingleton<BrowserTransfers>();

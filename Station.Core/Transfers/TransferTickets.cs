@@ -12,25 +12,35 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// Issues transfer tickets and, at dispatch of a data.move, adds <c>transfer: {ticket, sourceUrl, route}</c>
 /// to the order, so the destination agent knows where the source's data plane is and may read from it.
 /// </summary>
-public sealed class TransferTickets(UnitRegistry units, StationKeys keys, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
+public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPlanePolicy policy, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
 {
     public TransferOptions Options => options.Value;
 
-    public string Issue(TransferTicket ticket) => keys.With(key => TransferTicketSigning.Encode(ticket, key));
+    /// <summary>Signs a ticket, giving it a fresh id (what the source unit remembers to honour it once) unless it has one.</summary>
+    public string Issue(TransferTicket ticket) =>
+        keys.With(key => TransferTicketSigning.Encode(ticket.Id is null ? ticket with { Id = TransferTicket.NewId() } : ticket, key));
 
-    public TransferTicket? Read(string? token) => keys.With(key => TransferTicketSigning.Decode(token, key)) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+    public TransferTicket? Read(string? token) => ReadSigned(token) is { } t && !t.IsExpired(time.GetUtcNow()) ? t : null;
+
+    /// <summary>A ticket this station signed, expired or not (a claimed transfer continues past the ticket's expiry).</summary>
+    public TransferTicket? ReadSigned(string? token) => keys.With(key => TransferTicketSigning.Decode(token, key));
+
+    public string SignDeletion(SourceDeletion deletion) => keys.With(key => TransferTicketSigning.EncodeDeletion(deletion, key));
 
     public DateTimeOffset Expiry => time.GetUtcNow().AddMinutes(options.Value.TicketMinutes);
 
-    /// <summary>The data-plane address a unit announced, or a refusal naming why there is none.</summary>
+    /// <summary>An upload's ticket lives as long as the upload may wait (Transfers:UploadMinutes): the station's own source, not a unit's.</summary>
+    public DateTimeOffset UploadExpiry => time.GetUtcNow().AddMinutes(options.Value.UploadMinutes);
+
+    /// <summary>The data-plane address a unit announced, when <see cref="DataPlanePolicy"/> allows calling it; else a refusal naming why.</summary>
     public Outcome<string> DataUrlOf(string unitId)
     {
         var view = units.View(unitId);
         if (view is null) return StationError.NotFound($"unit '{unitId}' is not known");
         if (!view.Online) return StationError.Conflict($"unit '{unitId}' is offline; start its agent and retry");
-        return units.InventoryOf(unitId)?.DataUrl is { Length: > 0 } url
-            ? url
-            : StationError.Conflict($"unit '{unitId}' announced no data-plane address; update its agent");
+        if (units.InventoryOf(unitId)?.DataUrl is not { Length: > 0 } url)
+            return StationError.Conflict($"unit '{unitId}' announced no data-plane address; update its agent");
+        return policy.Problem(unitId, url) is { } refused ? StationError.Forbidden($"{refused}; neither the station nor another unit calls it") : url;
     }
 
     public StationError? CheckSubmit(string kind, string parametersJson, Caller caller) => null;

@@ -30,7 +30,7 @@ public sealed class UploadOrders(UploadStore store, TransferTickets tickets) : I
             return StationError.NotFound($"upload '{id}' expired or was used by another task before this one could start; upload the file again");
         var node = JsonNode.Parse(parametersJson)!.AsObject();
         string path = node["path"]!.GetValue<string>();
-        var expiry = tickets.Expiry;
+        var expiry = tickets.UploadExpiry;
         store.KeepUntil(id, expiry);
         var ticket = new TransferTicket(taskId, DataPlaneRoutes.UploadsSource, id, target, path, upload.Size, AllowDelete: true, expiry);
         node["upload"] = new JsonObject

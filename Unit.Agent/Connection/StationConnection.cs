@@ -28,6 +28,7 @@ public sealed partial class StationConnection(
     OrderJournal journal,
     StationLease lease,
     MetricsStreamer metrics,
+    StationCalls calls,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
 {
@@ -105,6 +106,7 @@ public sealed partial class StationConnection(
                 break;
             }
             _connection = connection;
+            calls.Attach(connection);
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
             await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
@@ -115,6 +117,7 @@ public sealed partial class StationConnection(
             _connection = null;
             await renewals.CancelAsync().ConfigureAwait(false);
             await keep.ConfigureAwait(false);
+            calls.Attach(null);
             if (!stoppingToken.IsCancellationRequested) LogLost(why?.Message ?? "closed by the station");
         }
     }

@@ -13,13 +13,14 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// The data-plane routes: stat, tree, hash and file (GET with Range, PUT, DELETE). Every request carries a
 /// ticket; refusals are 403 and bad paths 404, each with a message a person can act on.
 /// </summary>
-public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, AgentCredentials credentials, ILogger<DataPlaneHandlers> logger)
+public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, AgentCredentials credentials, UsedTickets used,
+    ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
     private const int SendChunk = 2 << 20;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
-    private readonly TicketCheck _check = new(options.Value.Name, credentials.OpenTransferTicket, guard);
+    private readonly TicketCheck _check = new(options.Value.Name, credentials.OpenTransferTicket, credentials.OpenSourceDeletion, used, guard);
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -55,13 +56,23 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         return Results.Json(await files.HashAsync(path, ct).ConfigureAwait(false));
     }
 
-    private Task<IResult> DeleteAsync(HttpContext c, TransferTicket t, CancellationToken ct)
+    private async Task<IResult> DeleteAsync(HttpContext c, TransferTicket t, CancellationToken ct)
     {
-        string path = _check.DeletablePath(t, c.Request.Query["path"]);
-        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null) Directory.Delete(path, recursive: true);
+        var (path, deletion) = _check.DeletableSource(t, c.Request.Query["path"], c.Request.Headers[DataPlaneRoutes.DeletionHeader]);
+        var info = SourceFiles.Find(path) ?? throw new FileNotFoundException($"'{path}' does not exist on unit '{options.Value.Name}'");
+        var now = SourceFiles.Describe(info, "");
+        string sha = now.Type switch
+        {
+            DataEntry.FileType => (await files.HashAsync(path, ct).ConfigureAwait(false)).Sha256,
+            DataEntry.DirectoryType => SourceDeletion.TreeDigest(SourceFiles.Walk(path, ct)),
+            _ => "",
+        };
+        if (now.Type != deletion.Type || now.Size != deletion.Size || now.MtimeTicks != deletion.MtimeTicks || sha != deletion.Sha256)
+            throw new TicketRefused($"'{path}' is no longer what the destination verified (type, size, mtime or SHA-256 changed); it is kept");
+        if (now.Type == DataEntry.DirectoryType) Directory.Delete(path, recursive: true);
         else File.Delete(path);
         LogDeleted(path, t.TaskId);
-        return Task.FromResult(Results.NoContent());
+        return Results.NoContent();
     }
 
     private async Task<IResult> SendAsync(HttpContext c, string path, CancellationToken ct)
@@ -190,7 +201,8 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     {
         try
         {
-            var ticket = _check.Verify(c.Request.Headers[DataPlaneRoutes.TicketHeader]);
+            var ticket = _check.Verify(c.Request.Headers[DataPlaneRoutes.TicketHeader], c.Request.Headers[DataPlaneRoutes.SessionHeader], out string? session);
+            if (session is not null) c.Response.Headers[DataPlaneRoutes.SessionHeader] = session;
             return await handler(c, ticket, c.RequestAborted).ConfigureAwait(false);
         }
         catch (TicketRefused ex)

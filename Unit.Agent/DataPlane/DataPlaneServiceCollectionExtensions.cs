@@ -10,6 +10,12 @@ public static class DataPlaneServiceCollectionExtensions
     {
         services.AddSingleton<DataPlaneAddress>();
         services.AddSingleton<SourceFiles>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value;
+            return new UsedTickets(o.EffectiveStateDirectory, TimeSpan.FromMinutes(o.TransferSessionIdleMinutes));
+        });
+        services.AddSingleton<Connection.StationCalls>();
         services.AddSingleton<DataPlaneHandlers>();
         services.AddSingleton<ServiceHandlers>();
         services.AddSingleton<DataPlaneServer>();

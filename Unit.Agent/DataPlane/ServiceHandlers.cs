@@ -36,6 +36,10 @@ public sealed class ServiceHandlers(IOptions<AgentOptions> options, PathGuard gu
         string real;
         try { real = guard.Resolve(full); }
         catch (TaskFailure ex) { return Refused(ex.Message); }
+        // A link inside the service's directory must not lead elsewhere, even to somewhere else inside the roots.
+        string realDir = PathGuard.RealPath(dir).TrimEnd('/');
+        if (real != realDir && !real.StartsWith(realDir + "/", StringComparison.Ordinal))
+            return Refused($"'{rel}' is a link that leads out of service '{name}''s directory; the unit serves only what lies inside it");
         if (Directory.Exists(real))
             return Results.Json(new DirectoryInfo(real).EnumerateFileSystemInfos()
                 .Select(e => new { name = e.Name, directory = e is DirectoryInfo, size = e is FileInfo f ? f.Length : 0, modified = e.LastWriteTimeUtc })

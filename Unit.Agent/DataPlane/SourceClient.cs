@@ -9,10 +9,14 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// <summary>
 /// Pulls from a source unit's data plane, either directly or through the station's relay; the same routes,
 /// the same ticket. Refusals (4xx) become <see cref="TaskFailure"/>; connection trouble and 5xx stay
-/// <see cref="HttpRequestException"/> so the caller may retry and resume.
+/// <see cref="HttpRequestException"/> so the caller may retry and resume. The ticket is single-use: the source
+/// answers its first use with a session secret (<see cref="TransferSession"/>, shared by the direct and the relayed
+/// client of one transfer) that every later request carries.
 /// </summary>
-public sealed class SourceClient(HttpClient http, string baseUrl, string ticket, bool relayed)
+public sealed class SourceClient(HttpClient http, string baseUrl, string ticket, bool relayed, TransferSession? session = null)
 {
+    private readonly TransferSession _session = session ?? new TransferSession();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
@@ -47,9 +51,11 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         return response;
     }
 
-    public async Task DeleteAsync(string path, CancellationToken ct)
+    /// <summary>Deletes the source; a move's source needs the station's signed leave (<paramref name="deletion"/>).</summary>
+    public async Task DeleteAsync(string path, CancellationToken ct, string? deletion = null)
     {
         using var request = Request(HttpMethod.Delete, DataPlaneRoutes.File, path);
+        if (deletion is not null) request.Headers.TryAddWithoutValidation(DataPlaneRoutes.DeletionHeader, deletion);
         using var response = await SendAsync(request, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
     }
 
@@ -74,6 +80,7 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
     {
         var request = new HttpRequestMessage(method, $"{baseUrl}{route}?path={Uri.EscapeDataString(path)}");
         request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, ticket);
+        if (_session.Secret is { } secret) request.Headers.TryAddWithoutValidation(DataPlaneRoutes.SessionHeader, secret);
         return request;
     }
 
@@ -90,7 +97,11 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         {
             throw new HttpRequestException($"the source's data plane at {baseUrl} did not answer in time", ex);
         }
-        if (response.IsSuccessStatusCode) return response;
+        if (response.IsSuccessStatusCode)
+        {
+            if (response.Headers.TryGetValues(DataPlaneRoutes.SessionHeader, out var given)) _session.Secret ??= given.FirstOrDefault();
+            return response;
+        }
         using (response)
         {
             string detail = await ProblemDetail(response, ct).ConfigureAwait(false);
@@ -110,5 +121,17 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         }
         catch (JsonException) { }
         return string.IsNullOrWhiteSpace(text) ? $"HTTP {(int)response.StatusCode}" : text.Trim();
+    }
+}
+
+/// <summary>The session secret the source gave when this transfer claimed its ticket; null until then.</summary>
+public sealed class TransferSession
+{
+    private string? _secret;
+
+    public string? Secret
+    {
+        get => Volatile.Read(ref _secret);
+        set => Volatile.Write(ref _secret, value);
     }
 }

@@ -5,18 +5,31 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 
 /// <summary>
 /// What a data-plane request may touch, from its ticket signed by the station; every refusal names the reason.
-/// <paramref name="open"/> checks the signature against the pinned station key and returns the ticket, or null.
+/// <paramref name="open"/> checks the signature against the pinned station key and returns the ticket, or null;
+/// <paramref name="openDeletion"/> does the same for the station's leave to delete a move's source.
 /// </summary>
-public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> open, PathGuard guard, TimeProvider? time = null)
+public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> open, Func<string?, SourceDeletion?> openDeletion, UsedTickets used,
+    PathGuard guard, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public TransferTicket Verify(string? token)
+    /// <summary>
+    /// Opens the ticket of a request. Without a session it must be unexpired and unused: it is claimed and
+    /// <paramref name="newSession"/> is the secret for the rest of the transfer. With one, the session must be the ticket's.
+    /// </summary>
+    public TransferTicket Verify(string? token, string? session, out string? newSession)
     {
         var ticket = open(token)
             ?? throw new TicketRefused("the transfer ticket is missing or not signed by the station this unit enrolled with");
+        newSession = null;
+        if (!string.IsNullOrEmpty(session))
+        {
+            used.Continue(ticket, session);
+            return ticket;
+        }
         if (ticket.IsExpired(_time.GetUtcNow()))
             throw new TicketRefused($"the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC; retry the task for a fresh one");
+        newSession = used.Claim(ticket);
         return ticket;
     }
 
@@ -44,14 +57,25 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
         return wanted;
     }
 
-    public string DeletablePath(TransferTicket ticket, string? path)
+    /// <summary>
+    /// The source of a move, when the request carries the station's signed deletion for this very ticket, task and
+    /// path; the caller still checks the file is what the destination verified (<see cref="SourceDeletion"/>).
+    /// </summary>
+    public (string Path, SourceDeletion Deletion) DeletableSource(TransferTicket ticket, string? path, string? deletionToken)
     {
         if (!ticket.AllowDelete)
             throw new TicketRefused("the transfer ticket does not allow deleting the source (mode is not 'move')");
         string wanted = ReadablePath(ticket, path);
         if (wanted != Resolve(ticket.SourcePath))
             throw new TicketRefused($"the transfer ticket allows deleting '{ticket.SourcePath}' only");
-        return wanted;
+        var deletion = openDeletion(deletionToken)
+            ?? throw new TicketRefused("the deletion is not authorised: the source of a move is deleted only with the station's signed leave, " +
+                "given once the destination reported the SHA-256 it verified");
+        if (deletion.TicketId != ticket.Id || deletion.TaskId != ticket.TaskId || deletion.SourceUnit != unitName || deletion.SourcePath != ticket.SourcePath)
+            throw new TicketRefused($"the station's leave deletes {deletion.SourceUnit}:{deletion.SourcePath} for task {deletion.TaskId}, not this transfer's source");
+        if (_time.GetUtcNow() >= deletion.ExpiresAt)
+            throw new TicketRefused($"the station's leave to delete expired at {deletion.ExpiresAt:HH:mm:ss} UTC");
+        return (wanted, deletion);
     }
 
     private string Resolve(string? path)

@@ -39,4 +39,10 @@ public sealed class AgentCredentials(IAgentEnrolment enrolment)
     {
         lock (_gate) return _transferKey is null ? null : TransferTicketSigning.Decode(token, _transferKey);
     }
+
+    /// <summary>Opens the station's signed leave to delete a move's source; null when it is not the station's.</summary>
+    public SourceDeletion? OpenSourceDeletion(string? token)
+    {
+        lock (_gate) return _transferKey is null ? null : TransferTicketSigning.DecodeDeletion(token, _transferKey);
+    }
 }

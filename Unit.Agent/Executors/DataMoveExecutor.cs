@@ -15,7 +15,8 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// renames into place atomically and, for mode "move", deletes the source only after that.
 /// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
 /// </summary>
-public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials) : ITaskExecutor
+public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials, StationCalls calls)
+    : ITaskExecutor
 {
     public const int Stages = 3;
 
@@ -25,7 +26,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
     {
         var request = DataMoveRequest.Parse(parameters);
-        CheckTicket(request);
+        CheckTicket(request, context.TaskId);
         string destination = guard.Resolve(request.Destination.Path);
         context.EnterStage(1, Stages, $"contacting {request.Source.Unit}");
         var source = await ConnectAsync(request, context, cancellationToken).ConfigureAwait(false);
@@ -44,7 +45,11 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         context.EnterStage(3, Stages, request.Move ? "deleting the verified source" : "done");
         if (request.Move)
         {
-            await source.DeleteAsync(request.Source.Path, cancellationToken).ConfigureAwait(false);
+            // Only the station's leave, given for what was verified here, lets the source unit delete.
+            string sha = entry.Type == DataEntry.FileType ? outcome.Sha256! : outcome.TreeDigest!;
+            string deletion = await calls.AuthoriseSourceDeletionAsync(
+                new SourceDeletionRequest(context.TaskId, request.Ticket, entry.Type, entry.Size, entry.MtimeTicks, sha), cancellationToken).ConfigureAwait(false);
+            await source.DeleteAsync(request.Source.Path, cancellationToken, deletion).ConfigureAwait(false);
             context.Log($"source {request.Source} deleted after verification");
         }
         await context.StageDoneAsync(3).ConfigureAwait(false);
@@ -67,7 +72,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         };
     }
 
-    private void CheckTicket(DataMoveRequest request)
+    private void CheckTicket(DataMoveRequest request, long taskId)
     {
         var o = options.Value;
         var ticket = credentials.OpenTransferTicket(request.Ticket)
@@ -77,6 +82,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
             throw new TaskFailure($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");
         if (ticket.DestinationPath != request.Destination.Path || ticket.SourcePath != request.Source.Path || ticket.SourceUnit != request.Source.Unit)
             throw new TaskFailure($"refused: the transfer ticket grants {ticket.SourceUnit}:{ticket.SourcePath} → {ticket.DestinationUnit}:{ticket.DestinationPath}, not {request.Source} → {request.Destination}");
+        if (ticket.TaskId != taskId) throw new TaskFailure($"refused: the transfer ticket is for task {ticket.TaskId}, not {taskId}");
         if (request.Move && !ticket.AllowDelete) throw new TaskFailure("refused: the transfer ticket does not allow deleting the source");
     }
 
@@ -101,13 +107,14 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     private async Task<SourceClient> ConnectAsync(DataMoveRequest request, TaskContext context, CancellationToken ct)
     {
         string relay = $"{station.StationUrl.ToString().TrimEnd('/')}{DataPlaneRoutes.RelayPrefix}/{Uri.EscapeDataString(request.Source.Unit)}";
-        var relayed = new SourceClient(SourceClient.SharedHttp, relay, request.Ticket, relayed: true);
+        var session = new TransferSession();
+        var relayed = new SourceClient(SourceClient.SharedHttp, relay, request.Ticket, relayed: true, session);
         if (request.Route == DataMoveRequest.RouteRelay || request.SourceUrl is null)
         {
             context.Log($"relaying through the station ({(request.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
             return relayed;
         }
-        var direct = new SourceClient(SourceClient.SharedHttp, request.SourceUrl.TrimEnd('/'), request.Ticket, relayed: false);
+        var direct = new SourceClient(SourceClient.SharedHttp, request.SourceUrl.TrimEnd('/'), request.Ticket, relayed: false, session);
         if (request.Route == DataMoveRequest.RouteDirect) return direct;
         try
         {
@@ -124,4 +131,4 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
 }
 
 /// <summary>What a file or tree move did.</summary>
-internal sealed record MoveOutcome(long Bytes, int Files, string? Sha256, long ResumedAt);
+internal sealed record MoveOutcome(long Bytes, int Files, string? Sha256, long ResumedAt, string? TreeDigest = null);

@@ -16,10 +16,14 @@ public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOption
     {
         string device = parameters.RequiredString("device");
         string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.RequiredString("mountpoint"));
-        string mountOptions = parameters.OptionalString("options") ?? "defaults";
+        string asked = parameters.OptionalString("options") ?? "defaults";
         bool persist = parameters.OptionalBool("persist");
-        if (!mountOptions.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
-            throw new TaskFailure($"mount options '{mountOptions}' may hold only letters, digits and = , . _ : - +");
+        if (!asked.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
+            throw new TaskFailure($"mount options '{asked}' may hold only letters, digits and = , . _ : - +");
+        // The station checked this already; the unit checks again against its own policy, whatever the ticket says.
+        if (MountOptionRules.Problem(asked, options.Value.AllowMountOptions, "Agent:AllowMountOptions") is { } refused)
+            throw new TaskFailure($"refused by the unit: {refused}");
+        string mountOptions = MountOptionRules.Harden(asked, options.Value.AllowMountOptions);
 
         context.EnterStage(1, 2, $"checking {device}");
         string real = await guard.CheckAsync(device, DeviceChecks.NotMounted, false, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,9 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// </summary>
 public sealed class StorageVolumeCreateExecutor(VolumeStore store) : ITaskExecutor
 {
+    /// <summary>A user's volume never gives its owner set-user-ID programs or device files on this unit.</summary>
+    public const string VolumeMountOptions = "nosuid,nodev";
+
     public string Kind => TaskKinds.StorageVolumeCreate;
     public bool NeedsDedicatedThread => true;
 
@@ -43,7 +46,7 @@ public sealed class StorageVolumeCreateExecutor(VolumeStore store) : ITaskExecut
 
             context.EnterStage(4, 4, $"mounting at {mountpoint}");
             Directory.CreateDirectory(mountpoint);
-            await Tool.RunAsync(context, "mount", ["-t", fstype, loop, mountpoint], cancellationToken).ConfigureAwait(false);
+            await Tool.RunAsync(context, "mount", ["-t", fstype, "-o", VolumeMountOptions, loop, mountpoint], cancellationToken).ConfigureAwait(false);
             mounted = true;
             store.Save(new VolumeRecord(owner, name, fstype, sizeMiB, DateTimeOffset.UtcNow));
         }

@@ -72,7 +72,7 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : ITaskExecut
         }
         finally
         {
-            await Tool.RunAsync(context, "mount", ["-t", "ext4", loop, mountpoint], CancellationToken.None).ConfigureAwait(false);
+            await Tool.RunAsync(context, "mount", ["-t", "ext4", "-o", StorageVolumeCreateExecutor.VolumeMountOptions, loop, mountpoint], CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -70,7 +70,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
         SwapIntoPlace(temp, destination);
         context.Log($"{fileCount:N0} files verified{(request.Verify ? "" : " (verification off)")}; tree renamed into {destination}");
         await context.StageDoneAsync(2).ConfigureAwait(false);
-        return new MoveOutcome(total, fileCount, null, resumedAt);
+        return new MoveOutcome(total, fileCount, null, resumedAt, SourceDeletion.TreeDigest(entries));
     }
 
     private static bool IsComplete(string path, DataEntry e)

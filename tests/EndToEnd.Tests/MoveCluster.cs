@@ -71,6 +71,8 @@ public class MoveCluster : IAsyncLifetime
         psi.Environment["Transfers__MaxUploadBytes"] = (64L * 1024 * 1024).ToString();
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = Password;
         psi.Environment["Agent__Roots__0"] = Path.Combine(Work, "station-root");
+        // The agents of these tests run on this machine and announce loopback data planes; a derived cluster may turn it off.
+        psi.Environment["Transfers__AllowLoopbackDataPlane"] = "true";
         foreach (var (k, v) in StationSettings) psi.Environment[k] = v;
         _station = Start(psi, new ConcurrentQueue<string>());
         await UntilAsync(async () => (await TryGet("/healthz")) == HttpStatusCode.OK, "the station to answer /healthz");
@@ -107,13 +109,14 @@ public class MoveCluster : IAsyncLifetime
     }
 
     /// <summary>Starts the agent; with a token it enrols, without one it uses its state from an earlier start.</summary>
-    public void StartAgent(string name, string root, string? token = null)
+    public void StartAgent(string name, string root, string? token = null, IEnumerable<(string Key, string Value)>? environment = null)
     {
         string bin = Path.Combine(RepoRoot, "Unit.Agent", "bin", Configuration, "net10.0");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] args = [Path.Combine(bin, "Unit.Agent.dll"), "--station", StationUrl, "--name", name, "--root", root, "--state", Path.Combine(Work, "state-" + name)];
         if (token is not null) args = [.. args, "--enrol", token];
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? []) psi.Environment[k] = v;
         var output = _agentOutput.GetOrAdd(name, _ => new ConcurrentQueue<string>());
         _agents[name] = Start(psi, output);
     }

@@ -181,7 +181,7 @@ public sealed class MoveTests(MoveCluster cluster)
             // A valid ticket for another file does not open this one.
             string other = Path.Combine(cluster.RootA, "other.bin");
             using var stationKey = cluster.StationKey();
-            var ticket = TransferTicketSigning.Encode(new TransferTicket(1, "a", other, "b", "/x", -1, false, DateTimeOffset.UtcNow.AddMinutes(5)), stationKey);
+            var ticket = TransferTicketSigning.Encode(new TransferTicket(1, "a", other, "b", "/x", -1, false, DateTimeOffset.UtcNow.AddMinutes(5), TransferTicket.NewId()), stationKey);
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{await cluster.DataUrlOfAsync("a")}{DataPlaneRoutes.File}?path={Uri.EscapeDataString(src)}");
             request.Headers.Add(DataPlaneRoutes.TicketHeader, ticket);
             using var refused = await cluster.Http.SendAsync(request);

@@ -12,21 +12,25 @@ public sealed class MoveTicketCheckTests : IDisposable
     private readonly ECDsa _other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _pinned;
     private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-ticket-").FullName;
+    private readonly string _state = Directory.CreateTempSubdirectory("ccdsvm-ticket-state-").FullName;
     private readonly TicketCheck _check;
 
     public MoveTicketCheckTests()
     {
         _pinned = TicketSigning.ImportPublicKey(TicketSigning.ExportPublicKey(_station));
-        _check = new TicketCheck("a", token => TransferTicketSigning.Decode(token, _pinned), new PathGuard([_root]));
+        _check = new TicketCheck("a", token => TransferTicketSigning.Decode(token, _pinned), token => TransferTicketSigning.DecodeDeletion(token, _pinned),
+            new UsedTickets(_state, TimeSpan.FromMinutes(5)), new PathGuard([_root]));
     }
 
     private string Ticket(string sourcePath, string sourceUnit = "a", bool delete = false, int minutes = 5, ECDsa? key = null) =>
-        TransferTicketSigning.Encode(new TransferTicket(1, sourceUnit, sourcePath, "b", "/dst", -1, delete, DateTimeOffset.UtcNow.AddMinutes(minutes)), key ?? _station);
+        TransferTicketSigning.Encode(new TransferTicket(1, sourceUnit, sourcePath, "b", "/dst", -1, delete, DateTimeOffset.UtcNow.AddMinutes(minutes), TransferTicket.NewId()), key ?? _station);
+
+    private TransferTicket Verify(string token) => _check.Verify(token, null, out _);
 
     [Fact]
     public void Read_UnderGrantedTree_Allowed()
     {
-        var t = _check.Verify(Ticket(Path.Combine(_root, "tree")));
+        var t = Verify(Ticket(Path.Combine(_root, "tree")));
         Assert.Equal(Path.Combine(_root, "tree", "x"), _check.ReadablePath(t, Path.Combine(_root, "tree", "x")));
     }
 
@@ -38,7 +42,7 @@ public sealed class MoveTicketCheckTests : IDisposable
     {
         var ticket = row == "other-unit" ? Ticket(Path.Combine(_root, "f"), sourceUnit: "c") : Ticket(Path.Combine(_root, "f"));
         string asked = row == "dotdot" ? Path.Combine(_root, "f", "..", "g") : Path.Combine(_root, "g");
-        var t = _check.Verify(ticket);
+        var t = Verify(ticket);
         var ex = Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, asked));
         Assert.Contains(message, ex.Message);
     }
@@ -46,13 +50,13 @@ public sealed class MoveTicketCheckTests : IDisposable
     [Fact]
     public void Forged_Expired_AndCopyTicketDelete_Refused()
     {
-        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, key: _other))).Message);
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => Verify(Ticket(_root, key: _other))).Message);
         var genuine = Ticket(_root);
         var tampered = genuine[..5] + (genuine[5] == 'A' ? 'B' : 'A') + genuine[6..];
-        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => _check.Verify(tampered)).Message);
-        Assert.Contains("expired", Assert.Throws<TicketRefused>(() => _check.Verify(Ticket(_root, minutes: -1))).Message);
-        var copy = _check.Verify(Ticket(Path.Combine(_root, "f")));
-        Assert.Contains("does not allow deleting", Assert.Throws<TicketRefused>(() => _check.DeletablePath(copy, Path.Combine(_root, "f"))).Message);
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => Verify(tampered)).Message);
+        Assert.Contains("expired", Assert.Throws<TicketRefused>(() => Verify(Ticket(_root, minutes: -1))).Message);
+        var copy = Verify(Ticket(Path.Combine(_root, "f")));
+        Assert.Contains("does not allow deleting", Assert.Throws<TicketRefused>(() => _check.DeletableSource(copy, Path.Combine(_root, "f"), null)).Message);
     }
 
     [Fact]
@@ -60,13 +64,14 @@ public sealed class MoveTicketCheckTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root, "tree"));
         File.CreateSymbolicLink(Path.Combine(_root, "tree", "out"), "/etc");
-        var t = _check.Verify(Ticket(Path.Combine(_root, "tree")));
+        var t = Verify(Ticket(Path.Combine(_root, "tree")));
         Assert.Contains("outside this unit's roots", Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, Path.Combine(_root, "tree", "out", "passwd"))).Message);
     }
 
     public void Dispose()
     {
         Directory.Delete(_root, recursive: true);
+        Directory.Delete(_state, recursive: true);
         _station.Dispose();
         _other.Dispose();
         _pinned.Dispose();

@@ -41,6 +41,7 @@ public sealed class CrashableStation : IAsyncDisposable
             ["Station__RecoveryGraceSeconds"] = _graceSeconds.ToString(CultureInfo.InvariantCulture),
             ["CCDSVM_ADMIN_PASSWORD"] = Password,
             ["Agent__Roots__0"] = _root.Path,
+            ["Transfers__AllowLoopbackDataPlane"] = "true",
         };
         foreach (var (key, value) in _environment) env[key] = value;
         _process = new ManagedProcess("station", RepoPaths.StationDll, [], env, _work.Path);

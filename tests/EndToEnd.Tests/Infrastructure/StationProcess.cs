@@ -79,6 +79,8 @@ public sealed class StationProcess : IAsyncDisposable
             ["CCDSVM_ADMIN_PASSWORD"] = Settings.AdminPassword,
             ["Agent__Roots__0"] = _root.Path,
             ["Station__EmbeddedAgent"] = Settings.EmbeddedAgent ? "true" : "false",
+            // The tests' agents run on this machine and announce loopback data planes.
+            ["Transfers__AllowLoopbackDataPlane"] = "true",
         };
         if (Settings.MaxTasks is { } max) env["Station__MaxTasks"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);

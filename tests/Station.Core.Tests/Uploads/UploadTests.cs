@@ -26,7 +26,7 @@ public sealed class UploadTests : IDisposable
         _h = new EngineHarness(preparer: h =>
         {
             _store = NewStore(h);
-            var tickets = new TransferTickets(h.Units, h.Keys, Options.Create(_transfers), _time);
+            var tickets = new TransferTickets(h.Units, h.Keys, new DataPlanePolicy(Options.Create(_transfers)), Options.Create(_transfers), _time);
             _orders = new UploadOrders(_store, tickets);
             return new OrderPreparers(tickets, _orders);
         });
@@ -145,7 +145,8 @@ public sealed class UploadTests : IDisposable
         string token = granted.GetProperty("ticket").GetString()!;
         using var pinned = Ccdsvm.Shared.Contracts.Tickets.TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
         var ticket = TransferTicketSigning.Decode(token, pinned);
-        Assert.Equal(new TransferTicket(task.Id, DataPlaneRoutes.UploadsSource, upload.UploadId, "a", "/srv/data/f.bin", bytes.Length, true, ticket!.ExpiresAt), ticket);
+        Assert.Equal(new TransferTicket(task.Id, DataPlaneRoutes.UploadsSource, upload.UploadId, "a", "/srv/data/f.bin", bytes.Length, true, ticket!.ExpiresAt, ticket.Id), ticket);
+        Assert.False(string.IsNullOrEmpty(ticket.Id));
 
         Assert.Equal(_store.DataPath(upload.UploadId), _orders.Authorise(token, upload.UploadId, delete: false).Value);
         Assert.Equal(StationErrorKind.Forbidden, _orders.Authorise(token, "ffffffffffffffffffffffffffffffff", delete: false).Error!.Kind);

@@ -63,4 +63,19 @@ public sealed class AgentServiceTests(RealAgentFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, unpublished.StatusCode);
         Assert.Contains("publishes no service 'etc'", await unpublished.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task LinkInsideTheServiceDirectory_LeadingOutOfIt_IsRefused()
+    {
+        // Inside the unit's roots, but outside the published directory: a link must not widen the service.
+        string link = Path.Combine(fixture.ServiceDirectory, "escape.txt");
+        if (!File.Exists(link)) File.CreateSymbolicLink(link, Path.Combine(fixture.Root, "private.txt"));
+
+        var response = await GetAsync("logs", "escape.txt", Grant(fixture.Hub.StationKey, RealAgentFixture.Unit, "logs", "escape.txt"));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{(int)response.StatusCode} {body}");
+        Assert.DoesNotContain("not published", body);
+        Assert.Contains("leads out of service 'logs'", body);
+    }
 }

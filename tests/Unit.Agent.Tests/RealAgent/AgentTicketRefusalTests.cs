@@ -132,4 +132,17 @@ public sealed class AgentTicketRefusalTests(RealAgentFixture fixture) : IClassFi
             (state.Unit, state.Credential, state.StationPublicKey));
         Assert.DoesNotContain(fixture.Hub.State.Token, File.ReadAllText(path));
     }
+
+    [Theory]
+    [InlineData("suid")]
+    [InlineData("noatime,dev")]
+    [InlineData("ro,user")]
+    public async Task MountWithPrivilegeRaisingOption_ForcedThroughASignedTicket_IsRefusedByTheUnit(string options)
+    {
+        var order = Order(NextId(), TaskKinds.StorageMount, new { device = "/dev/loop0", mountpoint = Path.Combine(fixture.Dir.Path, "mnt", "x"), options },
+            resource: $"/units/{RealAgentFixture.Unit}/disks/loop0");
+        string error = await RefusalAsync(order);
+        Assert.Contains("mount option '" + options.Split(',')[^1] + "' is refused", error);
+        Assert.Contains("Agent:AllowMountOptions", error);
+    }
 }

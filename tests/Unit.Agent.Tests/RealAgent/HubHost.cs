@@ -172,4 +172,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
         // As the station with its defaults: what the unit asks for, the longest (55 s) when it leaves it to the station.
         return new LeaseGrant(request.LeaseSeconds > 0 ? request.LeaseSeconds : 55, DateTimeOffset.UtcNow);
     }
+
+    public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request) =>
+        throw new HubException("this test hub authorises no deletion");
 }

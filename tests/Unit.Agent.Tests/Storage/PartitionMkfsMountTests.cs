@@ -43,6 +43,8 @@ public sealed class PartitionMkfsMountTests
 
         foreach (var m in new[] { m1, m2 })
         {
+            // Mounted without set-user-ID programs and device files, whatever was asked.
+            Assert.True(MountFlags(m).Contains("nosuid") && MountFlags(m).Contains("nodev"), $"{m}: {string.Join(',', MountFlags(m))}");
             await lab.SucceedAsync(TaskKinds.FsWrite, new { path = $"{m}/hello.txt", content = "hello " + m });
             var listed = await lab.SucceedAsync(TaskKinds.FsList, new { path = m });
             Assert.Contains(listed.GetProperty("entries").EnumerateArray(), e => e.GetProperty("name").GetString() == "hello.txt" && e.GetProperty("size").GetInt64() == ("hello " + m).Length);
@@ -92,4 +94,8 @@ public sealed class PartitionMkfsMountTests
         var loops = await Ccdsvm.Unit.Agent.Storage.LoopDevices.ListAsync(CancellationToken.None);
         Assert.Single(loops, l => l.BackFile == disk);
     }
+
+    /// <summary>The options the kernel reports for the mount at <paramref name="mountpoint"/>.</summary>
+    internal static string[] MountFlags(string mountpoint) =>
+        File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 3 && f[1] == mountpoint).Select(f => f[3].Split(',')).LastOrDefault() ?? [];
 }

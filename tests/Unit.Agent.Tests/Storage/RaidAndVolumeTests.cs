@@ -69,6 +69,8 @@ public sealed class RaidAndVolumeTests(ITestOutputHelper output)
             string image = created.GetProperty("image").GetString()!;
             Assert.Equal(Path.Combine(lab.Options.MountRoot, "volumes", "alice", "scratch"), mp);
             Assert.True(File.Exists(image));
+            Assert.Contains("nosuid", PartitionMkfsMountTests.MountFlags(mp));
+            Assert.Contains("nodev", PartitionMkfsMountTests.MountFlags(mp));
 
             // The mounted volume counts as a root for file work.
             await lab.SucceedAsync(TaskKinds.FsWrite, new { path = $"{mp}/notes.txt", content = "in a volume" });
@@ -78,6 +80,7 @@ public sealed class RaidAndVolumeTests(ITestOutputHelper output)
             long after = new DriveInfo(mp).TotalSize;
             Assert.True(after > before + 50L * 1024 * 1024, $"file system grew from {before} to {after}");
             Assert.Equal(128, grown.GetProperty("sizeMiB").GetInt64());
+            Assert.Contains("nosuid", PartitionMkfsMountTests.MountFlags(mp));
             long dfBefore = before / (1024 * 1024);
             long dfAfter = long.Parse(StorageLab.Run("df", "-BM", "--output=size", mp).Split('\n')[1].Trim().TrimEnd('M'), System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(dfAfter > dfBefore + 50, $"df shows {dfAfter} MiB after growing, {dfBefore} MiB before");

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Transfers;
+using Microsoft.Extensions.Options;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>
+/// Refuses <c>storage.mount</c> options that raise privileges (suid, dev, …) at admission with 400, unless
+/// <c>Station:AllowMountOptions</c> names them; the unit checks again against its own <c>Agent:AllowMountOptions</c>.
+/// </summary>
+public sealed class MountPolicy(IOptions<StationOptions> options) : IOrderPreparer
+{
+    public StationError? CheckSubmit(string kind, string parametersJson, Caller caller)
+    {
+        if (kind != TaskKinds.StorageMount) return null;
+        using var doc = JsonDocument.Parse(parametersJson);
+        if (!doc.RootElement.TryGetProperty("options", out var o) || o.ValueKind != JsonValueKind.String) return null;
+        return MountOptionRules.Problem(o.GetString(), options.Value.AllowMountOptions, "Station:AllowMountOptions") is { } problem
+            ? StationError.BadRequest(problem)
+            : null;
+    }
+
+    public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson) => parametersJson;
+}

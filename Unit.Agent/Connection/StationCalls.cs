@@ -1,0 +1,35 @@
+using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Ccdsvm.Unit.Agent.Connection;
+
+/// <summary>
+/// Requests an executor makes to the station over the current hub connection (kept apart from
+/// <see cref="StationConnection"/>, which depends on the executors).
+/// </summary>
+public sealed class StationCalls
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private volatile HubConnection? _connection;
+
+    internal void Attach(HubConnection? connection) => _connection = connection;
+
+    /// <summary>The station's signed leave to delete a move's source, given what the destination verified; a refusal becomes <see cref="TaskFailure"/>.</summary>
+    public async Task<string> AuthoriseSourceDeletionAsync(SourceDeletionRequest request, CancellationToken ct)
+    {
+        var c = _connection;
+        if (c is not { State: HubConnectionState.Connected })
+            throw new TaskFailure("the station is not connected, so it cannot authorise deleting the source; the source is kept and the copy is in place");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(Limit);
+        try
+        {
+            return await c.InvokeAsync<string>(nameof(IAgentHub.AuthoriseSourceDeletion), request, limit.Token).ConfigureAwait(false);
+        }
+        catch (HubException ex)
+        {
+            throw new TaskFailure($"the station refused to authorise deleting the source: {ex.Message}");
+        }
+    }
+}
