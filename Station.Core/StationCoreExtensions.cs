@@ -26,8 +26,8 @@ public static class StationCoreExtensions
             .Bind(configuration.GetSection(StationOptions.Section))
             .Validate(o => o.MaxTasks >= 0 && o.MaxTasksPerUser >= 0, "Station:MaxTasks and Station:MaxTasksPerUser must not be negative")
             .Validate(o => o.RecoveryGraceSeconds > 0, "Station:RecoveryGraceSeconds must be positive")
-            .Validate(o => o.LeaseMarginSeconds >= 0 && o.LeaseMarginSeconds < o.RecoveryGraceSeconds,
-                "Station:LeaseMarginSeconds must be at least 0 and less than Station:RecoveryGraceSeconds (a unit's lease is the grace less the margin)")
+            .Validate(o => o.LeaseMarginSeconds >= 0,
+                "Station:LeaseMarginSeconds must be at least 0 (a unit's lease is the grace less the margin, at most half the grace)")
             .Validate(o => o.OrderReceiptSeconds is >= 1 and <= 3600, "Station:OrderReceiptSeconds must be between 1 and 3600")
             .Validate(o => o.TicketLifetimeSeconds is >= 10 and <= 3600, "Station:TicketLifetimeSeconds must be between 10 and 3600")
             .ValidateOnStart();

@@ -25,15 +25,20 @@ public sealed class StationOptions
 
     /// <summary>
     /// Added to an unreachable unit's lease end before its tasks' locks are handed on: covers clock-rate drift and the
-    /// moment the agent takes to stop its tasks. A lease is granted for at most RecoveryGraceSeconds less this.
+    /// moment the agent takes to stop its tasks. A lease is granted for at most RecoveryGraceSeconds less this. With a
+    /// short grace (a lab or a test) at most half the grace counts (<see cref="EffectiveLeaseMarginSeconds"/>), so
+    /// every grace leaves a lease.
     /// </summary>
     public int LeaseMarginSeconds { get; set; } = 5;
+
+    /// <summary>The margin in force: <see cref="LeaseMarginSeconds"/>, at most half the grace.</summary>
+    public int EffectiveLeaseMarginSeconds => Math.Min(LeaseMarginSeconds, RecoveryGraceSeconds / 2);
 
     /// <summary>An order the unit has not acknowledged within this time is sent again (the unit answers a repeat from its record).</summary>
     public int OrderReceiptSeconds { get; set; } = 10;
 
     /// <summary>The longest lease the station grants a unit: the grace less the margin, at least one second.</summary>
-    public int MaxLeaseSeconds => Math.Max(1, RecoveryGraceSeconds - LeaseMarginSeconds);
+    public int MaxLeaseSeconds => Math.Max(1, RecoveryGraceSeconds - EffectiveLeaseMarginSeconds);
 
     /// <summary>Largest message an agent may send on the hub, in bytes.</summary>
     public long MaxHubMessageBytes { get; set; } = 1024 * 1024;

@@ -44,7 +44,7 @@ public sealed partial class TaskEngine
         string waited = $"did not report the task within {_options.RecoveryGraceSeconds} s";
         if (!_leases.TryGetValue(unitId, out var lease)) return (graceEnd, $"{head} and {waited}; locks released");
         var leaseEnd = lease.LastContact.AddSeconds(lease.Seconds);
-        var afterLease = leaseEnd.AddSeconds(_options.LeaseMarginSeconds);
+        var afterLease = leaseEnd.AddSeconds(_options.EffectiveLeaseMarginSeconds);
         return (afterLease > graceEnd ? afterLease : graceEnd,
             $"{head} (last contact {lease.LastContact:HH:mm:ss} UTC) and {waited}; its lease ended at {leaseEnd:HH:mm:ss} UTC, locks released");
     }

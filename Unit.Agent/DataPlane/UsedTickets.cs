@@ -30,7 +30,9 @@ public sealed class UsedTickets
     {
         _time = time ?? TimeProvider.System;
         SessionIdle = sessionIdle;
-        Directory.CreateDirectory(stateDirectory);
+        // The state directory holds the unit's credential: only the agent may enter it, whoever creates it first.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(stateDirectory);
+        else Directory.CreateDirectory(stateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _path = Path.Combine(stateDirectory, FileName);
         Load();
     }

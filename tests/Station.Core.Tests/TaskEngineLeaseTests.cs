@@ -80,14 +80,14 @@ public sealed class TaskEngineLeaseTests : IDisposable
     [Fact]
     public async Task UnitLost_LocksAreKeptUntilItsLeaseEndedPlusTheMargin_AndTheTaskSaysSo()
     {
-        _h.Options.RecoveryGraceSeconds = 1;
-        _h.Options.LeaseMarginSeconds = 2;
-        var grant = _h.Engine.OnLeaseRenewed("a", new LeaseRequest(1));
+        _h.Options.RecoveryGraceSeconds = 2;
+        _h.Options.LeaseMarginSeconds = 1;
+        var grant = _h.Engine.OnLeaseRenewed("a", new LeaseRequest(5));
         Assert.Equal(1, grant.LeaseSeconds);
         var t1 = await _h.SubmitOk(Hold("disks/sdb"));
 
         _h.Engine.OnUnitLost("a");
-        // Past the grace, but the lease (1 s) plus the margin (2 s) after the last contact have not passed yet.
+        // The lease (1 s, all the grace leaves after the margin) plus the margin (1 s) after the last contact have not passed yet.
         await Task.Delay(TimeSpan.FromMilliseconds(1500));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.NotEqual("interrupted", _h.View(t1.Id).State);
@@ -98,7 +98,7 @@ public sealed class TaskEngineLeaseTests : IDisposable
         var view = _h.View(t1.Id);
         Assert.Equal("interrupted", view.State);
         Assert.Empty(view.HeldLocks);
-        Assert.Matches(@"^unit 'a' became unreachable at \d\d:\d\d:\d\d UTC \(last contact \d\d:\d\d:\d\d UTC\) and did not report the task within 1 s; its lease ended at \d\d:\d\d:\d\d UTC, locks released$", view.Error);
+        Assert.Matches(@"^unit 'a' became unreachable at \d\d:\d\d:\d\d UTC \(last contact \d\d:\d\d:\d\d UTC\) and did not report the task within 2 s; its lease ended at \d\d:\d\d:\d\d UTC, locks released$", view.Error);
     }
 
     [Fact]
@@ -109,5 +109,8 @@ public sealed class TaskEngineLeaseTests : IDisposable
         Assert.Equal(30, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(30)).LeaseSeconds);
         Assert.Equal(55, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(600)).LeaseSeconds);
         Assert.Equal(55, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(0)).LeaseSeconds);
+        // A short grace (a lab, a test) keeps a lease: the margin counts at most half the grace.
+        _h.Options.RecoveryGraceSeconds = 5;
+        Assert.Equal(3, _h.Engine.OnLeaseRenewed("a", new LeaseRequest(0)).LeaseSeconds);
     }
 }

@@ -139,7 +139,9 @@ public sealed class AgentTicketRefusalTests(RealAgentFixture fixture) : IClassFi
     [InlineData("ro,user")]
     public async Task MountWithPrivilegeRaisingOption_ForcedThroughASignedTicket_IsRefusedByTheUnit(string options)
     {
-        var order = Order(NextId(), TaskKinds.StorageMount, new { device = "/dev/loop0", mountpoint = Path.Combine(fixture.Dir.Path, "mnt", "x"), options },
+        string mountpoint = Path.Combine(fixture.Dir.Path, "mnt", "x");
+        var order = Order(NextId(), TaskKinds.StorageMount, new { device = "/dev/loop0", mountpoint, options },
+            t => t with { Resources = [.. t.Resources, $"/units/{RealAgentFixture.Unit}/fs{mountpoint}"] },
             resource: $"/units/{RealAgentFixture.Unit}/disks/loop0");
         string error = await RefusalAsync(order);
         Assert.Contains("mount option '" + options.Split(',')[^1] + "' is refused", error);

@@ -109,7 +109,7 @@ public sealed class AgentTransferTicketTests : IAsyncLifetime
             transfer = new { ticket = Ticket(File1, taskId: taskId + 1, to: Unit, toPath: Path.Combine(Root, "copy.bin")), sourceUrl = _dataUrl, route = "direct" },
         });
         var now = DateTimeOffset.UtcNow;
-        var task = new TaskTicket("alice", [], taskId, TaskKinds.DataMove, Unit, [$"/units/{Unit}/fs{Root}"], now, now.AddMinutes(5),
+        var task = new TaskTicket("alice", [], taskId, TaskKinds.DataMove, Unit, [$"/units/{Unit}/fs{File1}", $"/units/{Unit}/fs{Root}/copy.bin"], now, now.AddMinutes(5),
             Guid.NewGuid().ToString("N"), TaskTicket.HashParameters(json));
         var result = await Hub.RunAsync(new TaskOrder(taskId, TaskKinds.DataMove, json, "alice", now, TicketSigning.Sign(task, Hub.StationKey)), Limit);
         Assert.Equal(TaskOutcome.Failed, result.Outcome);
