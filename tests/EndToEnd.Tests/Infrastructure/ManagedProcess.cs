@@ -63,16 +63,24 @@ public sealed class ManagedProcess : IDisposable
     }
 
     /// <summary>Completes when a line containing <paramref name="needle"/> has been printed (or already was).</summary>
-    public Task WaitForOutputAsync(string needle, TimeSpan timeout)
+    /// <summary>Waits for a line containing <paramref name="needle"/>; a timeout says whether the process exited, with what it printed.</summary>
+    public async Task WaitForOutputAsync(string needle, TimeSpan timeout)
     {
         TaskCompletionSource seen;
         lock (_gate)
         {
-            if (_output.ToString().Contains(needle, StringComparison.Ordinal)) return Task.CompletedTask;
+            if (_output.ToString().Contains(needle, StringComparison.Ordinal)) return;
             seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _watches.Add((needle, seen));
         }
-        return seen.Task.WaitAsync(timeout);
+        try
+        {
+            await seen.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Name} did not print '{needle}' within {timeout.TotalSeconds} s ({(HasExited ? "it exited" : "still running")}); its output:\n{Output}");
+        }
     }
 
     private void Append(string stream, string? line)
