@@ -27,13 +27,10 @@ public static class AgentServiceCollectionExtensions
             return new PathGuard(o.EffectiveRoots, [o.VolumeMountRoot]);
         });
         services.AddSingleton<InventoryCollector>();
-        services.AddSingleton<ITaskExecutor, FsChecksumExecutor>();
-        services.AddSingleton<ITaskExecutor, FsListExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
-        services.AddSingleton<ITaskExecutor, MaintenanceHoldExecutor>();
         services.AddStorageExecutors();
         services.AddDataPlane();
         services.AddAgentMonitoring(configuration);
+        if (!OperatingSystem.IsWindows()) services.AddTaskExecutors();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton(sp => new OrderJournal(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveStateDirectory));
         services.AddSingleton<StationLease>();

@@ -23,7 +23,7 @@ public sealed class ConsoleTasks(
     public IReadOnlyList<UnitView> Units() => units.All(Caller);
 
     public bool MayRun(string kind, string unit) =>
-        catalog.TryGet(kind, out var d) && user.Allows(Station.Core.Locks.ResourcePath.Unit(unit), d.Privilege);
+        catalog.TryGet(kind, out var d) && user.Allows(ResourcePath.Unit(unit), d.Privilege);
 
     public bool Allows(string path, string privilege) => user.Allows(path, privilege);
 

@@ -46,7 +46,7 @@ public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessContro
     public IReadOnlyList<UnitView> Units() => units.All(user.Caller);
 
     public bool MayManageUsers => user.Allows("/station/users", Privileges.UsersManage);
-    public bool MayManageAcl => user.Allows(Station.Core.Locks.ResourcePath.Acl, Privileges.AclManage);
+    public bool MayManageAcl => user.Allows(ResourcePath.Acl, Privileges.AclManage);
     public bool MayViewAudit => user.Allows("/station/audit", Privileges.AuditView);
 
     public Outcome<IReadOnlyList<UserDetails>> Users() => admin.Users(user.Caller);

@@ -88,5 +88,5 @@ public sealed class AclEvaluator
         }
     }
 
-    public static string Normalize(string path) => Locks.ResourcePath.Normalize(path);
+    public static string Normalize(string path) => ResourcePath.Normalize(path);
 }

@@ -14,7 +14,7 @@ public sealed class GrantTaskExecutor(StationDb db, AccessControl access) : ISta
     {
         var p = task.Parameters;
         string action = p.GetProperty("action").GetString()!;
-        string path = Locks.ResourcePath.Normalize(p.GetProperty("path").GetString()!);
+        string path = ResourcePath.Normalize(p.GetProperty("path").GetString()!);
         string subject = p.GetProperty("subject").GetString()!;
         string? role = p.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         string target = $"{subject} on {path}";

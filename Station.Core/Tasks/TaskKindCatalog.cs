@@ -28,9 +28,9 @@ public sealed class TaskKindCatalog
     {
         var path = new ParameterSpec("path", ParameterType.String, true, "absolute path inside one of the unit's roots", Example: "/srv/data/file.bin", IsPath: true);
 
-        yield return new TaskKindDefinition(TaskKinds.FsChecksum, "SHA-256 of a file", "Task.fs.checksum", 1, false, [path],
+        yield return TaskKindDefinition.From(FsChecksum.Contract,
             // The file is only read: shared, released as soon as hashing (stage 1) is done.
-            (unit, p) => [new LockRequest(ResourcePath.File(unit, Str(p, "path")), LockMode.Shared, 1)]);
+            (unit, p) => [new LockRequest(ResourcePath.File(unit, p.Path), LockMode.Shared, 1)]);
 
         yield return new TaskKindDefinition(TaskKinds.FsList, "List a directory", "Task.fs.list", 1, false, [path with { Description = "absolute path of a directory inside one of the unit's roots" }],
             (unit, p) => [new LockRequest(ResourcePath.File(unit, Str(p, "path")), LockMode.Shared)]);

@@ -1,25 +1,7 @@
 using System.Text.Json;
-using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
-
-/// <summary>
-/// <see cref="NumberOrWord"/> takes a number or one of <see cref="ParameterSpec.Allowed"/> (a size or "rest");
-/// <see cref="ObjectArray"/> items and an <see cref="Object"/> are checked against <see cref="ParameterSpec.Items"/>.
-/// </summary>
-public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, NumberOrWord, Object }
-
-/// <summary>
-/// One parameter of a task kind: what forms render and what validation checks. <paramref name="Allowed"/>
-/// limits strings to a set; for arrays <paramref name="Min"/> and <paramref name="Max"/> count items; for
-/// strings <paramref name="Max"/> is the longest length (default 4096) and <paramref name="AllowEmpty"/>
-/// accepts "" (file content, say), which a name or a path never is. <paramref name="IsPath"/> marks a file path on
-/// a unit: it must have a canonical form (<see cref="UnitPath"/>), and admission replaces it by that form before
-/// anything is authorised, locked, stored or signed; <paramref name="Under"/> requires it below that directory (/dev for devices).
-/// </summary>
-public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
-    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false, string? Under = null);
 
 /// <summary>A task kind: its parameters, the privilege it needs, its stages and its lock plan.</summary>
 public sealed record TaskKindDefinition(
@@ -31,6 +13,24 @@ public sealed record TaskKindDefinition(
     IReadOnlyList<ParameterSpec> Parameters,
     Func<string, JsonElement, IReadOnlyList<LockRequest>> LockPlan)
 {
+    /// <summary>The kind's contract in Shared.Contracts, when it has one (every kind an agent runs does).</summary>
+    public IKindContract? Contract { get; init; }
+
+    /// <summary>
+    /// A kind from its contract: name, title, privilege, stages, danger and parameters come from the contract;
+    /// the station adds the lock plan and the checks that need the target, both on the typed parameters.
+    /// </summary>
+    public static TaskKindDefinition From<TParameters, TResult>(KindContract<TParameters, TResult> contract,
+        Func<string, TParameters, IReadOnlyList<LockRequest>> lockPlan, Func<string, TParameters, string?>? checkTarget = null)
+        where TParameters : class
+        => new(contract.Kind, contract.Title, contract.Privilege, contract.Stages.Count, contract.Destructive, contract.Parameters,
+            (unit, p) => lockPlan(unit, contract.ReadValidated(p)))
+        {
+            Contract = contract,
+            Rules = contract.CrossRules,
+            CheckTarget = checkTarget is null ? null : (target, p) => checkTarget(target, contract.ReadValidated(p)),
+        };
+
     /// <summary>Run by the station itself (administration), not by an agent; the target is always "station".</summary>
     public bool RunsAtStation { get; init; }
 
@@ -48,133 +48,14 @@ public sealed record TaskKindDefinition(
     {
         canonical = parameters;
         if (Validate(parameters) is { } problem) return problem;
-        canonical = ParameterPaths.Canonicalize(this, parameters);
+        canonical = ParameterPaths.Canonicalize(Parameters, parameters);
         return CheckTarget?.Invoke(target, canonical);
     }
 
     /// <summary>Checks parameters against the spec; returns a message naming every problem, or null.</summary>
-    public string? Validate(JsonElement parameters)
-    {
-        if (parameters.ValueKind != JsonValueKind.Object)
-            return $"parameters must be a JSON object; {Kind} takes: {Describe()}";
-        var problems = new List<string>();
-        var known = Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var prop in parameters.EnumerateObject())
-            if (!known.Contains(prop.Name)) problems.Add($"unknown parameter '{prop.Name}'");
-        foreach (var spec in Parameters)
-        {
-            if (!parameters.TryGetProperty(spec.Name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                if (spec.Required) problems.Add($"missing parameter '{spec.Name}' ({spec.Type.ToString().ToLowerInvariant()}: {spec.Description})");
-                continue;
-            }
-            var problem = CheckValue(spec, value);
-            if (problem is not null) problems.Add(problem);
-        }
-        if (problems.Count == 0 && Rules?.Invoke(parameters) is { } rule) problems.Add(rule);
-        return problems.Count == 0 ? null : $"{string.Join("; ", problems)}. {Kind} takes: {Describe()}";
-    }
+    public string? Validate(JsonElement parameters) => ParameterRules.Validate(Kind, Parameters, parameters, Rules);
 
-    public static string? CheckValue(ParameterSpec spec, JsonElement value)
-    {
-        switch (spec.Type)
-        {
-            case ParameterType.String when spec.Allowed is { } allowed && value.ValueKind == JsonValueKind.String && !allowed.Contains(value.GetString()!, StringComparer.Ordinal):
-                return $"parameter '{spec.Name}' must be one of {string.Join(", ", allowed)}; got '{value.GetString()}'";
-            case ParameterType.NumberOrWord:
-                return CheckNumberOrWord(spec, value);
-            case ParameterType.StringArray or ParameterType.ObjectArray:
-                return CheckArray(spec, value);
-            case ParameterType.Object:
-                return CheckObject(spec, value);
-            case ParameterType.String when value.ValueKind != JsonValueKind.String:
-                return $"parameter '{spec.Name}' must be a {(spec.AllowEmpty ? "" : "non-empty ")}string";
-            case ParameterType.String when !spec.AllowEmpty && string.IsNullOrWhiteSpace(value.GetString()):
-                return $"parameter '{spec.Name}' must be a non-empty string";
-            case ParameterType.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
-                return $"parameter '{spec.Name}' must be true or false";
-            case ParameterType.Number when value.ValueKind != JsonValueKind.Number:
-                return $"parameter '{spec.Name}' must be a number";
-            case ParameterType.Number:
-                double n = value.GetDouble();
-                if (spec.Min is { } min && n < min) return $"parameter '{spec.Name}' must be at least {min}";
-                if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
-                return null;
-            case ParameterType.String when spec.IsPath:
-                if (!UnitPath.TryCanonicalize(value.GetString(), out var canonicalPath, out var pathProblem)) return $"parameter '{spec.Name}' {pathProblem}";
-                return spec.Under is { } under && !UnitPath.IsAtOrBelow(canonicalPath, under) || canonicalPath == spec.Under
-                    ? $"parameter '{spec.Name}' must name something under {spec.Under}/" : null;
-            case ParameterType.String when value.GetString()!.Length > (spec.Max ?? 4096):
-                return $"parameter '{spec.Name}' is longer than {spec.Max ?? 4096:0} characters";
-            default:
-                return null;
-        }
-    }
+    public static string? CheckValue(ParameterSpec spec, JsonElement value) => ParameterRules.CheckValue(spec, value);
 
-    private static string? CheckNumberOrWord(ParameterSpec spec, JsonElement value)
-    {
-        var words = spec.Allowed ?? [];
-        if (value.ValueKind == JsonValueKind.String && words.Contains(value.GetString()!, StringComparer.Ordinal)) return null;
-        if (value.ValueKind != JsonValueKind.Number)
-            return $"parameter '{spec.Name}' must be a number{string.Concat(words.Select(w => $" or \"{w}\""))}";
-        return CheckValue(spec with { Type = ParameterType.Number }, value);
-    }
-
-    private static string? CheckArray(ParameterSpec spec, JsonElement value)
-    {
-        string items = spec.Type == ParameterType.StringArray ? "strings" : "objects";
-        if (value.ValueKind != JsonValueKind.Array) return $"parameter '{spec.Name}' must be an array of {items}";
-        int count = value.GetArrayLength();
-        if (spec.Min is { } min && count < min) return $"parameter '{spec.Name}' needs at least {min} item{(min == 1 ? "" : "s")}, got {count}";
-        if (spec.Max is { } max && count > max) return $"parameter '{spec.Name}' takes at most {max} items, got {count}";
-        var problems = new List<string>();
-        int i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            string at = $"{spec.Name}[{i++}]";
-            if (spec.Type == ParameterType.StringArray)
-            {
-                if (CheckValue(new ParameterSpec(at, ParameterType.String, true, spec.Description, Allowed: spec.Allowed, IsPath: spec.IsPath, Under: spec.Under), item) is { } p) problems.Add(p);
-                continue;
-            }
-            if (item.ValueKind != JsonValueKind.Object) { problems.Add($"parameter '{at}' must be an object"); continue; }
-            var fields = spec.Items ?? [];
-            foreach (var prop in item.EnumerateObject())
-                if (!fields.Any(f => f.Name == prop.Name)) problems.Add($"unknown field '{at}.{prop.Name}'");
-            foreach (var field in fields)
-            {
-                if (!item.TryGetProperty(field.Name, out var v) || v.ValueKind == JsonValueKind.Null)
-                {
-                    if (field.Required) problems.Add($"missing field '{at}.{field.Name}' ({field.Description})");
-                    continue;
-                }
-                if (CheckValue(field with { Name = $"{at}.{field.Name}" }, v) is { } p) problems.Add(p);
-            }
-        }
-        return problems.Count == 0 ? null : string.Join("; ", problems);
-    }
-
-    private static string? CheckObject(ParameterSpec spec, JsonElement value)
-    {
-        var fields = spec.Items ?? [];
-        string shape = "{" + string.Join(", ", fields.Select(f => f.Name)) + "}";
-        if (value.ValueKind != JsonValueKind.Object)
-            return $"parameter '{spec.Name}' must be an object {shape}";
-        foreach (var prop in value.EnumerateObject())
-            if (!fields.Any(f => f.Name == prop.Name)) return $"parameter '{spec.Name}' has an unknown field '{prop.Name}'; it takes {shape}";
-        foreach (var field in fields)
-        {
-            if (!value.TryGetProperty(field.Name, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                if (field.Required) return $"parameter '{spec.Name}' misses '{field.Name}' ({field.Description})";
-                continue;
-            }
-            if (CheckValue(field with { Name = $"{spec.Name}.{field.Name}" }, v) is { } problem) return problem;
-        }
-        return null;
-    }
-
-    public string Describe() => Parameters.Count == 0
-        ? "no parameters"
-        : string.Join(", ", Parameters.Select(p => $"{p.Name} ({p.Type.ToString().ToLowerInvariant()}{(p.Required ? "" : ", optional")})"));
+    public string Describe() => ParameterRules.Describe(Parameters);
 }

@@ -19,7 +19,7 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access)
     {
         var unit = View(caller, id);
         if (!unit.Ok) return unit.Error;
-        return access.Demand(caller, "units.monitor", Locks.ResourcePath.Unit(id), Privileges.UnitsMonitor);
+        return access.Demand(caller, "units.monitor", ResourcePath.Unit(id), Privileges.UnitsMonitor);
     }
 
     /// <summary>404 for a unit the caller cannot see, 403 (audited) when the privilege is missing on the path.</summary>

@@ -177,11 +177,26 @@ public sealed partial class StationConnection(
         return connection;
     }
 
+    /// <summary>
+    /// Inventory and running tasks, bounded: an announce that hangs (a stuck device probe, a station that accepted
+    /// the connection and went away) is retried on a new connection instead of leaving the tasks unclaimed.
+    /// </summary>
     private async Task AnnounceAsync(HubConnection connection, CancellationToken ct)
     {
-        var inv = await inventory.CollectAsync(ct).ConfigureAwait(false);
-        await connection.InvokeAsync(nameof(IAgentHub.Announce), inv, runner.Snapshot(), ct).ConfigureAwait(false);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(AnnounceTimeout);
+        try
+        {
+            var inv = await inventory.CollectAsync(bounded.Token).ConfigureAwait(false);
+            await connection.InvokeAsync(nameof(IAgentHub.Announce), inv, runner.Snapshot(), bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"announcing the unit took longer than {AnnounceTimeout.TotalSeconds:0} s");
+        }
     }
+
+    private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(30);
 
     private async Task FlushUndeliveredAsync(HubConnection connection, CancellationToken ct)
     {

@@ -20,7 +20,6 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<ServiceHandlers>();
         services.AddSingleton<DataPlaneServer>();
         services.AddHostedService(sp => sp.GetRequiredService<DataPlaneServer>());
-        services.AddSingleton<ITaskExecutor, DataMoveExecutor>();
         services.AddSingleton<StationUploads>();
         return services;
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -7,16 +6,15 @@ using Ccdsvm.Unit.Agent.Security;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>fs.checksum {path}</c> → <c>{path, sha256, bytes}</c>, reading synchronously on its own thread.</summary>
-public sealed class FsChecksumExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsChecksumExecutor(PathGuard guard) : KindExecutor<FsChecksumParameters, FsChecksumResult>(FsChecksum.Contract)
 {
     private const int BufferSize = 1 << 20;
 
-    public string Kind => TaskKinds.FsChecksum;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<FsChecksumResult> RunAsync(FsChecksumParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string path = guard.Resolve(parameters.RequiredString("path"));
+        string path = guard.Resolve(parameters.Path);
         if (Directory.Exists(path)) throw new TaskFailure($"'{path}' is a directory; fs.checksum needs a file");
         if (!File.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
 
@@ -42,6 +40,6 @@ public sealed class FsChecksumExecutor(PathGuard guard) : ITaskExecutor
         context.StageDoneAsync(1).GetAwaiter().GetResult();
         context.Report(1, "done");
         context.Log($"sha256 {sha}");
-        return Task.FromResult<object?>(new { path, sha256 = sha, bytes = done });
+        return Task.FromResult(new FsChecksumResult(path, sha, done));
     }
 }

@@ -15,8 +15,6 @@ public static class MonitoringServiceCollectionExtensions
         services.AddSingleton(sp => new SystemSampler(sp.GetRequiredService<ProcessScanner>()));
         services.AddSingleton<MetricsStreamer>();
         services.AddHostedService(sp => sp.GetRequiredService<MetricsStreamer>());
-        services.AddSingleton<ITaskExecutor, ProcessSignalExecutor>();
-        services.AddSingleton<ITaskExecutor, ProcessReniceExecutor>();
         return services;
     }
 }

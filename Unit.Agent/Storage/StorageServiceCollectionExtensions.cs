@@ -15,23 +15,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DeviceGuard>();
         services.AddHostedService<LoopSweeper>();
         services.AddSingleton<VolumeStore>();
-        services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageUnmountExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageRaidExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageVolumeCreateExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageVolumeResizeExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageVolumeDeleteExecutor>();
-        services.AddSingleton<ITaskExecutor, StorageVolumeListExecutor>();
-        services.AddSingleton<ITaskExecutor, FsStatExecutor>();
-        services.AddSingleton<ITaskExecutor, FsMkdirExecutor>();
-        services.AddSingleton<ITaskExecutor, FsWriteExecutor>();
-        services.AddSingleton<ITaskExecutor, FsRenameExecutor>();
-        services.AddSingleton<ITaskExecutor, FsCopyExecutor>();
-        services.AddSingleton<ITaskExecutor, FsDeleteExecutor>();
-        services.AddSingleton<ITaskExecutor, FsChmodExecutor>();
-        services.AddSingleton<ITaskExecutor, FsChownExecutor>();
         return services;
     }
 }

@@ -49,7 +49,8 @@ public sealed class MoveStationRestartTests
         Assert.True(restarted.GetProperty("state").GetString() is "running" or "succeeded", restarted.ToString());
 
         var ended = await after.WaitForStateAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(ended.GetProperty("state").GetString() == "succeeded", ended.ToString());
+        Assert.True(ended.GetProperty("state").GetString() == "succeeded",
+            $"{ended}\n--- agent b:\n{Tail(station.AgentOutput("b"))}\n--- agent a:\n{Tail(station.AgentOutput("a"))}\n--- station:\n{Tail(station.Output)}");
         var result = ended.GetProperty("result");
         Assert.Equal(sha, result.GetProperty("sha256").GetString());
         Assert.True(result.GetProperty("verified").GetBoolean());
@@ -65,6 +66,8 @@ public sealed class MoveStationRestartTests
         string text = string.Join("\n", events.Select(e => e.ToString()));
         Assert.True(text.IndexOf("reattached", StringComparison.Ordinal) < text.IndexOf("verified sha256", StringComparison.Ordinal), text);
     }
+
+    private static string Tail(string output) => output.Length <= 6000 ? output : output[^6000..];
 
     private static async Task UntilAsync(ApiClient api, long id, Func<JsonElement, bool> condition, TimeSpan within, string what)
     {

@@ -165,7 +165,8 @@ public sealed class TaskRunnerTests : IDisposable
         var result = await reporter.Result.WaitAsync(Limit);
 
         Assert.Equal(TaskOutcome.Failed, result.Outcome);
-        Assert.Equal("parameter 'path' is required and must be a non-empty string", result.Error);
+        // The unit reads the order through the kind's contract: the same words as the station's refusal.
+        Assert.StartsWith("unknown parameter 'file'; missing parameter 'path' (string: ", result.Error);
     }
 
     [Fact]

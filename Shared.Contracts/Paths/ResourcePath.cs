@@ -1,11 +1,18 @@
-using Ccdsvm.Shared.Contracts.Paths;
+namespace Ccdsvm.Shared.Contracts.Paths;
 
-namespace Ccdsvm.Station.Core.Locks;
-
-/// <summary>Lockable resources are absolute, normalised paths such as <c>/units/a/disks/sdb</c>.</summary>
+/// <summary>
+/// Lockable resources are absolute, normalised paths such as <c>/units/a/disks/sdb</c>. The station builds them
+/// (lock plans, grants, tickets) and the agent reads them back (<see cref="Parse"/>): one grammar for both.
+/// </summary>
 public static class ResourcePath
 {
+    public const string FsArea = "fs";
+    public const string DisksArea = "disks";
+    public const string VolumesArea = "volumes";
+
     public static string Unit(string unit) => $"/units/{unit}";
+    /// <summary>Every disk of a unit: what an inventory reads.</summary>
+    public static string Disks(string unit) => $"/units/{unit}/{DisksArea}";
     public static string Disk(string unit, string device) => $"/units/{unit}/disks/{Path.GetFileName(device.TrimEnd('/'))}";
     /// <summary>
     /// The resource of a file path on a unit. The path must have a canonical form (<see cref="UnitPath"/>):
@@ -51,4 +58,31 @@ public static class ResourcePath
         while ((i = path.IndexOf('/', i + 1)) > 0)
             yield return path[..i];
     }
+
+    /// <summary>
+    /// Reads a resource back into its parts: <c>/units/a/fs/srv/x</c> → unit a, area fs, rest <c>/srv/x</c>
+    /// (a unit path); <c>/units/a/disks/sdb/sdb1</c> → area disks, rest <c>sdb/sdb1</c>; <c>/units/a/volumes/v</c>
+    /// → area volumes, rest <c>v</c>. Null for anything that is not below a unit (station resources).
+    /// </summary>
+    public static ResourceRef? Parse(string resource)
+    {
+        const string prefix = "/units/";
+        if (!resource.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        string after = resource[prefix.Length..];
+        int slash = after.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0) return after.Length == 0 ? null : new ResourceRef(after, "", "");
+        string unit = after[..slash], tail = after[(slash + 1)..];
+        int next = tail.IndexOf('/', StringComparison.Ordinal);
+        string area = next < 0 ? tail : tail[..next];
+        string rest = next < 0 ? "" : tail[(next + 1)..];
+        return area == FsArea ? new ResourceRef(unit, area, "/" + rest) : new ResourceRef(unit, area, rest);
+    }
+}
+
+/// <summary>A resource below a unit, read back by <see cref="ResourcePath.Parse"/>: for <c>fs</c> <see cref="Rest"/> is the unit path.</summary>
+public sealed record ResourceRef(string Unit, string Area, string Rest)
+{
+    public bool IsFile => Area == ResourcePath.FsArea;
+    public bool IsDisk => Area == ResourcePath.DisksArea;
+    public bool IsVolume => Area == ResourcePath.VolumesArea;
 }

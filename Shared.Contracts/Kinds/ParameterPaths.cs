@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ccdsvm.Shared.Contracts.Paths;
 
-namespace Ccdsvm.Station.Core.Tasks;
+namespace Ccdsvm.Shared.Contracts.Kinds;
 
 /// <summary>
 /// Replaces every path parameter (<see cref="ParameterSpec.IsPath"/>, also inside object parameters such as
@@ -12,10 +12,10 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// </summary>
 public static class ParameterPaths
 {
-    public static JsonElement Canonicalize(TaskKindDefinition definition, JsonElement parameters)
+    public static JsonElement Canonicalize(IReadOnlyList<ParameterSpec> specs, JsonElement parameters)
     {
         JsonNode? root = null;
-        foreach (var spec in definition.Parameters)
+        foreach (var spec in specs)
         {
             if (!parameters.TryGetProperty(spec.Name, out var value)) continue;
             if (spec.IsPath) Rewrite(ref root, parameters, value, spec.Name, null);

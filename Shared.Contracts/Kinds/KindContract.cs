@@ -1,0 +1,134 @@
+using System.Text.Json;
+
+namespace Ccdsvm.Shared.Contracts.Kinds;
+
+/// <summary>
+/// What a task kind is, for every side that handles it without running it: its name, title, privilege, stages,
+/// whether it destroys data, its parameters as forms and validation see them, and the CLR types of its
+/// parameters and result. Station, agent, console and CLI all read kinds through this.
+/// </summary>
+public interface IKindContract
+{
+    string Kind { get; }
+    string Title { get; }
+
+    /// <summary>The ACL privilege a user needs on every resource of the task, <c>Task.&lt;kind&gt;</c>.</summary>
+    string Privilege { get; }
+
+    /// <summary>The stage names, in order; a lock released "after stage n" goes when stage n is done.</summary>
+    IReadOnlyList<string> Stages { get; }
+
+    bool Destructive { get; }
+    IReadOnlyList<ParameterSpec> Parameters { get; }
+    Type ParametersType { get; }
+    Type ResultType { get; }
+
+    /// <summary>Machine-free validation: shapes and ranges (<see cref="ParameterRules"/>), then the kind's own rules. Null when valid.</summary>
+    string? Check(JsonElement parameters);
+}
+
+/// <summary>Thrown when parameters or a result do not fit a kind's contract; the message names what is wrong.</summary>
+public sealed class KindContractException(string message) : Exception(message);
+
+/// <summary>
+/// The base of every kind's contract: typed <typeparamref name="TParameters"/> and <typeparamref name="TResult"/>
+/// records (JSON through <see cref="KindJson.Options"/>), read and written the same way everywhere.
+/// </summary>
+public abstract class KindContract<TParameters, TResult> : IKindContract
+    where TParameters : class
+{
+    public abstract string Kind { get; }
+    public abstract string Title { get; }
+    public virtual string Privilege => "Task." + Kind;
+    public abstract IReadOnlyList<string> Stages { get; }
+    public abstract bool Destructive { get; }
+    public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
+    public Type ParametersType => typeof(TParameters);
+    public Type ResultType => typeof(TResult);
+
+    /// <summary>Rules that span parameters, run on well-formed parameters (e.g. only the last partition takes the rest).</summary>
+    protected virtual string? Rules(TParameters parameters) => null;
+
+    /// <summary>
+    /// Fields the station adds to the order at dispatch (data.move's <c>transfer</c>): refused from a user,
+    /// accepted by <see cref="ReadOrder"/> on the agent.
+    /// </summary>
+    protected virtual IReadOnlyCollection<string> StationFields => [];
+
+    /// <summary>The cross-parameter rules on parameters that passed the shape checks; null when they hold.</summary>
+    public string? CrossRules(JsonElement wellFormed) => Rules(Deserialize(wellFormed));
+
+    public string? Check(JsonElement parameters) => ParameterRules.Validate(Kind, Parameters, parameters, CrossRules);
+
+    /// <summary>Validates and reads parameters as a user sent them; throws <see cref="KindContractException"/> naming every problem.</summary>
+    public TParameters Read(JsonElement parameters)
+    {
+        if (Check(parameters) is { } problem) throw new KindContractException(problem);
+        return Deserialize(parameters);
+    }
+
+    /// <summary>Validates and reads an order's parameters at the unit: what a user may send plus <see cref="StationFields"/>.</summary>
+    public TParameters ReadOrder(JsonElement parameters)
+    {
+        if (ParameterRules.Validate(Kind, Parameters, parameters, CrossRules, StationFields) is { } problem) throw new KindContractException(problem);
+        return Deserialize(parameters);
+    }
+
+    public TParameters ReadOrder(string json)
+    {
+        using var doc = ParseDocument(json, "parameters");
+        return ReadOrder(doc.RootElement);
+    }
+
+    /// <summary>Reads parameters that were validated already (the station's lock plan after admission checked them).</summary>
+    public TParameters ReadValidated(JsonElement parameters) => Deserialize(parameters);
+
+    public JsonElement Write(TParameters parameters) => JsonSerializer.SerializeToElement(parameters, KindJson.Options);
+
+    public string WriteJson(TParameters parameters) => JsonSerializer.Serialize(parameters, KindJson.Options);
+
+    public TResult? ReadResult(JsonElement result) =>
+        result.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? default : DeserializeResult(result);
+
+    public TResult? ReadResult(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return default;
+        using var doc = ParseDocument(json, "result");
+        return ReadResult(doc.RootElement);
+    }
+
+    public string WriteResult(TResult result) => JsonSerializer.Serialize(result, KindJson.ResultOptions);
+
+    public JsonElement WriteResultElement(TResult result) => JsonSerializer.SerializeToElement(result, KindJson.ResultOptions);
+
+    private TParameters Deserialize(JsonElement parameters)
+    {
+        try
+        {
+            return parameters.Deserialize<TParameters>(KindJson.Options)
+                ?? throw new KindContractException($"{Kind}: parameters must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new KindContractException($"{Kind}: the parameters do not fit the kind ({ex.Message})");
+        }
+    }
+
+    private TResult DeserializeResult(JsonElement result)
+    {
+        try
+        {
+            return result.Deserialize<TResult>(KindJson.ResultOptions)!;
+        }
+        catch (JsonException ex)
+        {
+            throw new KindContractException($"{Kind}: the result does not fit the kind ({ex.Message})");
+        }
+    }
+
+    private JsonDocument ParseDocument(string json, string what)
+    {
+        try { return JsonDocument.Parse(json); }
+        catch (JsonException ex) { throw new KindContractException($"{Kind}: the {what} are not JSON ({ex.Message})"); }
+    }
+}
