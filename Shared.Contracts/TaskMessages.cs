@@ -35,7 +35,7 @@ public sealed record TaskStageDone(
     [property: Key(1)] int Stage,
     [property: Key(2)] DateTimeOffset At);
 
-/// <summary>The task started on the agent; says which kind of thread runs it (claim 13).</summary>
+/// <summary>The task started on the agent; says which kind of thread runs it.</summary>
 [MessagePackObject]
 public sealed record TaskStarted(
     [property: Key(0)] long TaskId,

@@ -27,7 +27,7 @@ public sealed class AgentOptions
     public List<string> Roots { get; set; } = [];
 
     /// <summary>
-    /// Services this unit offers to clients (claim 29c), each "name=/directory": a read-only HTTP download of a
+    /// Services this unit offers to clients, each "name=/directory": a read-only HTTP download of a
     /// directory inside the roots, served only to requests carrying a station-signed grant for that service.
     /// </summary>
     public List<string> Services { get; set; } = [];

@@ -14,7 +14,7 @@ namespace Ccdsvm.Console.Blazor.Services;
 public static class EmbeddedAgentExtensions
 {
     /// <summary>
-    /// Co-hosts the unit agent named "station" (claim 17): the same agent code as any unit, reading the same
+    /// Co-hosts the unit agent named "station": the same agent code as any unit, reading the same
     /// Agent section, connecting to this station's own hub over loopback. It needs no token: the station
     /// issues its own unit a fresh credential in process at every start.
     /// </summary>

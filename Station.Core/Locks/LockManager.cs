@@ -2,7 +2,7 @@ namespace Ccdsvm.Station.Core.Locks;
 
 /// <summary>
 /// Hierarchical lock manager. Locks belong to tasks, not threads: any thread may acquire for a task and
-/// any other may release for it (claim 10). A plan is granted whole or not at all, so no deadlock can
+/// any other may release for it. A plan is granted whole or not at all, so no deadlock can
 /// form; waiting plans are served first come, first served, and a waiting plan blocks later plans that
 /// conflict with it, so nothing starves. Thread-safe; every public member takes the manager's monitor.
 /// </summary>

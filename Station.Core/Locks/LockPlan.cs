@@ -2,7 +2,7 @@ namespace Ccdsvm.Station.Core.Locks;
 
 /// <summary>
 /// One lock of a task's plan. <see cref="ReleaseAfterStage"/> is the stage whose end releases it
-/// (staged release, claim 15); 0 means it is held until the task ends.
+/// (staged release); 0 means it is held until the task ends.
 /// </summary>
 public sealed record LockRequest(string Resource, LockMode Mode, int ReleaseAfterStage = 0);
 

@@ -32,7 +32,7 @@ public sealed class AccessControl : Notifier<string>
     private sealed record Snapshot(AclEvaluator Evaluator, IReadOnlyList<AclEntryView> Entries, IReadOnlyDictionary<string, string[]> Groups, IReadOnlySet<string> GroupNames,
         IReadOnlyList<OwnedVolume> Volumes, IReadOnlyDictionary<string, long> Quotas);
 
-    /// <summary>What a volume's owner may do on it and inside it (claim 29a): storage and file work, and no more.</summary>
+    /// <summary>What a volume's owner may do on it and inside it: storage and file work, and no more.</summary>
     public static readonly Role VolumeOwner = new("VolumeOwner", "implicit: the owner of a volume, on that volume and its files",
         [Privileges.UnitsView, "Task.storage.volume.resize", "Task.storage.volume.delete", "Task.storage.volume.list", "Task.fs.*", "Files.*"]);
 

@@ -47,7 +47,7 @@ public static class Roles
     public static readonly Role Auditor = new("Auditor", "view everything, change nothing",
         [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);
 
-    /// <summary>For clients of a unit's published services (claim 29c): grant it on /units/{unit}/services/{name}.</summary>
+    /// <summary>For clients of a unit's published services: grant it on /units/{unit}/services/{name}.</summary>
     public static readonly Role ServiceUser = new("ServiceUser", "download from the services a unit publishes, nothing else",
         [Privileges.UnitsView, Privileges.ServicesUse]);
 

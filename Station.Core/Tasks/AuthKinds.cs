@@ -5,7 +5,7 @@ using Ccdsvm.Station.Core.Security;
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// Administration as tasks (claim 30c): users and groups, grants on the ACL. They run at the station with
+/// Administration as tasks: users and groups, grants on the ACL. They run at the station with
 /// locks on <c>/station/users/{name}</c>, <c>/station/groups/{name}</c> and <c>/station/acl</c>.
 /// </summary>
 public static class AuthKinds

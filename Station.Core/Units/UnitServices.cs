@@ -12,7 +12,7 @@ public sealed record UnitServiceView(string Unit, string Name, bool Granted);
 public sealed record ServiceGrant(string Unit, string PathAndQuery, string Ticket);
 
 /// <summary>
-/// Services of a unit offered to clients (claim 29c): the unit publishes a named read-only directory, the
+/// Services of a unit offered to clients: the unit publishes a named read-only directory, the
 /// station grants its use per user or group (Services.Use on /units/{unit}/services/{name}), and every
 /// request travels with a short-lived grant signed by the station that the unit verifies.
 /// </summary>

@@ -9,7 +9,7 @@ using Ccdsvm.Station.Core.Uploads;
 namespace Ccdsvm.Station.Core.Volumes;
 
 /// <summary>
-/// Quotas at admission (claim 29a): a user's volumes together stay within their quota, and writes into a
+/// Quotas at admission: a user's volumes together stay within their quota, and writes into a
 /// volume that together are larger than the volume are refused before any byte moves. What admitted tasks
 /// that have not ended yet will make (a volume being created or grown, a file being written) is reserved:
 /// it counts until the task ends, so concurrent admissions cannot both pass. Runs inside admission on the

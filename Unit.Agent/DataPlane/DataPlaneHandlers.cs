@@ -220,9 +220,9 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         }
     }
 
-    [LoggerMessage(310, LogLevel.Warning, "Data plane refused {Route}: {Reason}")]
+    [LoggerMessage(351, LogLevel.Warning, "Data plane refused {Route}: {Reason}")]
     private partial void LogRefused(string route, string reason);
 
-    [LoggerMessage(311, LogLevel.Information, "Data plane deleted the source {Path} of task {TaskId} after it was verified")]
+    [LoggerMessage(352, LogLevel.Information, "Data plane deleted the source {Path} of task {TaskId} after it was verified")]
     private partial void LogDeleted(string path, long taskId);
 }

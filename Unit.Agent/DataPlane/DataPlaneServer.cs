@@ -71,7 +71,7 @@ public sealed partial class DataPlaneServer(
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    [LoggerMessage(300, LogLevel.Information, "Data plane listening on {Bound}, announced as {Url}")]
+    [LoggerMessage(350, LogLevel.Information, "Data plane listening on {Bound}, announced as {Url}")]
     private partial void LogListening(string bound, string url);
 }
 

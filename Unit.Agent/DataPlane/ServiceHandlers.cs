@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.DataPlane;
 
 /// <summary>
-/// Services this unit publishes (claim 29c): a read-only download of a directory, served only to a request
+/// Services this unit publishes: a read-only download of a directory, served only to a request
 /// whose ticket the station signed for exactly that service and path. The unit checks again that it
 /// publishes the service and that the path stays inside its directory and its roots.
 /// </summary>

@@ -9,7 +9,7 @@ public interface ITaskExecutor
 
     /// <summary>
     /// True for blocking work (an external process, synchronous I/O): the runner gives it a thread of its
-    /// own instead of the pool (claim 13).
+    /// own instead of the pool.
     /// </summary>
     bool NeedsDedicatedThread { get; }
 

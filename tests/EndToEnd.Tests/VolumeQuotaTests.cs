@@ -6,7 +6,7 @@ using Ccdsvm.EndToEnd.Tests.Infrastructure;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>
-/// Volumes owned by users with a quota (claim 29a), on a real loop device with ext4: the owner works inside
+/// Volumes owned by users with a quota, on a real loop device with ext4: the owner works inside
 /// their volume and nowhere else, a write bigger than the volume is refused before a byte is written, and
 /// volumes beyond the quota are refused before they are made.
 /// </summary>

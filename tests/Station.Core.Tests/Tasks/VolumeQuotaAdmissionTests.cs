@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Station.Core.Tests.Tasks;
 
 /// <summary>
-/// Quota reserved at admission (claim 29a): a volume create or resize that is admitted but not yet ended counts
+/// Quota reserved at admission: a volume create or resize that is admitted but not yet ended counts
 /// against its owner's quota, decided inside the admission, so concurrent creates cannot both pass; a failed one
 /// gives its reservation back.
 /// </summary>

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+
+namespace Ccdsvm.Shared.Contracts.Tests;
+
+/// <summary>
+/// Rules of the code base that a reviewer would otherwise check by hand: each log event id means one thing in a
+/// process's logs, comments cite only documents that ship with the repository, and executors are registered in
+/// one place.
+/// </summary>
+public sealed partial class RepositoryRulesTests
+{
+    private static readonly string Root = FindRoot();
+
+    [Theory]
+    [InlineData("station", new[] { "Station.Core", "Console.Blazor" })]
+    [InlineData("agent", new[] { "Unit.Agent" })]
+    public void Log_event_ids_are_unique_within_a_process(string process, string[] projects)
+    {
+        var ids = projects.SelectMany(p => Sources(p))
+            .SelectMany(f => LoggerId().Matches(File.ReadAllText(f)).Select(m => (Id: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), File: Relative(f))))
+            .ToList();
+        Assert.NotEmpty(ids);
+        var repeated = ids.GroupBy(i => i.Id).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(i => i.File))}").ToList();
+        Assert.True(repeated.Count == 0, $"the {process} logs the same event id for different messages:\n{string.Join("\n", repeated)}");
+    }
+
+    [Fact]
+    public void Comments_cite_only_documents_in_the_repository()
+    {
+        var missing = new List<string>();
+        foreach (var file in new[] { "Shared.Contracts", "Station.Core", "Console.Blazor", "Unit.Agent", "bench", "tests" }.SelectMany(Sources))
+            foreach (Match m in DocumentName().Matches(File.ReadAllText(file)))
+            {
+                string doc = m.Value;
+                bool exists = File.Exists(Path.Combine(Root, doc)) || File.Exists(Path.Combine(Root, "docs", doc));
+                if (!exists) missing.Add($"{Relative(file)} cites {doc}");
+            }
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+        var claims = new[] { "Shared.Contracts", "Station.Core", "Console.Blazor", "Unit.Agent" }.SelectMany(Sources)
+            .Where(f => ClaimNumber().IsMatch(File.ReadAllText(f))).Select(Relative).ToList();
+        Assert.True(claims.Count == 0, "comments cite numbered claims of a design document that is not in the repository: " + string.Join(", ", claims));
+    }
+
+    [Fact]
+    public void Agent_executors_are_registered_in_one_place()
+    {
+        var registering = Sources("Unit.Agent").Where(f => File.ReadAllText(f).Contains("AddSingleton<ITaskExecutor", StringComparison.Ordinal)).Select(Relative).ToList();
+        Assert.Equal(["Unit.Agent/Execution/ExecutorRegistrations.cs"], registering);
+    }
+
+    private static IEnumerable<string> Sources(string project) =>
+        Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+
+    private static string Relative(string file) => Path.GetRelativePath(Root, file);
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ccdsvm.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("the repository root (Ccdsvm.sln) is not above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
+    private static partial Regex LoggerId();
+
+    [GeneratedRegex(@"\b[\w./-]+\.md\b")]
+    private static partial Regex DocumentName();
+
+    [GeneratedRegex(@"\bclaim \d+[a-z]?\b")]
+    private static partial Regex ClaimNumber();
+}
