@@ -15,7 +15,7 @@ builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
 builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();
 builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
