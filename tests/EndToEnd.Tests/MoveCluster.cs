@@ -59,7 +59,7 @@ public class MoveCluster : IAsyncLifetime
     {
         Directory.CreateDirectory(RootA);
         Directory.CreateDirectory(RootB);
-        int port = FreePort();
+        int port = TestSupport.FreePort.Next();
         StationUrl = $"http://127.0.0.1:{port}";
         string bin = Path.Combine(RepoRoot, "Console.Blazor", "bin", Configuration, "net10.0");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = bin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -217,12 +217,5 @@ public class MoveCluster : IAsyncLifetime
         try { if (!p.HasExited) p.Kill(entireProcessTree: true); p.WaitForExit(10_000); }
         catch (InvalidOperationException) { }
         p.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -9,7 +9,7 @@ namespace Ccdsvm.Shared.Contracts.Tests;
 /// </summary>
 public sealed partial class RepositoryRulesTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepoPaths.Root;
 
     [Theory]
     [InlineData("station", new[] { "Station.Core", "Console.Blazor" })]
@@ -55,13 +55,6 @@ public sealed partial class RepositoryRulesTests
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 
     private static string Relative(string file) => Path.GetRelativePath(Root, file);
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ccdsvm.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root (Ccdsvm.sln) is not above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
     private static partial Regex LoggerId();

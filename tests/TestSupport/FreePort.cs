@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+namespace Ccdsvm.TestSupport;
 
 public static class FreePort
 {

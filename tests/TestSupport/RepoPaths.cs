@@ -1,4 +1,4 @@
-namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+namespace Ccdsvm.TestSupport;
 
 /// <summary>Where the repository and the built station and agent are, seen from the test assembly.</summary>
 public static class RepoPaths

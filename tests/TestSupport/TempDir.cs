@@ -1,17 +1,21 @@
-namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
+namespace Ccdsvm.TestSupport;
 
 /// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir(string prefix)
+    public TempDir(string prefix = "tests")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ccdsvm-e2e-{prefix}-{Guid.NewGuid().ToString("N")[..12]}");
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ccdsvm-{prefix}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public string CreateDirectory(params string[] parts) => Directory.CreateDirectory(Combine(parts)).FullName;
 
     public void Dispose()
     {
