@@ -19,6 +19,16 @@ public interface IKindContract
     IReadOnlyList<string> Stages { get; }
 
     bool Destructive { get; }
+
+    /// <summary>The parameter whose value names what a destructive kind destroys ("device", "path"); null when none does.</summary>
+    string? DangerSubject { get; }
+
+    /// <summary>
+    /// For a destructive kind, what it does to what, in plain words ("Format /dev/sdb: erases all data on it"),
+    /// shown before a user confirms; <paramref name="subject"/> is the value of <see cref="DangerSubject"/>.
+    /// </summary>
+    string Danger(string? subject);
+
     IReadOnlyList<ParameterSpec> Parameters { get; }
     Type ParametersType { get; }
     Type ResultType { get; }
@@ -42,7 +52,13 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     public virtual string Privilege => "Task." + Kind;
     public abstract IReadOnlyList<string> Stages { get; }
     public abstract bool Destructive { get; }
+    public virtual string? DangerSubject => null;
     public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    public string Danger(string? subject) => DangerText(string.IsNullOrWhiteSpace(subject) ? "the device" : subject.Trim());
+
+    /// <summary>The danger sentence for a destructive kind; kinds say what they destroy in their own words.</summary>
+    protected virtual string DangerText(string subject) => $"{Kind} on {subject}: cannot be undone";
     public Type ParametersType => typeof(TParameters);
     public Type ResultType => typeof(TResult);
 

@@ -57,5 +57,13 @@ public sealed record TaskKindDefinition(
 
     public static string? CheckValue(ParameterSpec spec, JsonElement value) => ParameterRules.CheckValue(spec, value);
 
+    /// <summary>
+    /// For a destructive kind, the contract's plain-words warning about the value <paramref name="value"/> gives for
+    /// its subject parameter; null for a kind that destroys nothing.
+    /// </summary>
+    public string? DangerText(Func<string, string?> value) => !Destructive ? null
+        : Contract is { } c ? c.Danger(c.DangerSubject is { } subject ? value(subject) : null)
+        : $"{Kind}: cannot be undone";
+
     public string Describe() => ParameterRules.Describe(Parameters);
 }

@@ -45,21 +45,12 @@ public sealed partial class TaskForm : ComponentBase
         foreach (var (name, value) in InitialParameters ?? new Dictionary<string, string>()) _values[name] = value;
     }
 
-    /// <summary>For a destructive kind, what it does to what, in plain words: "Format /dev/sdb: erases all data on it".</summary>
-    private string? DangerText => Definition is { Destructive: true } def ? Danger(def.Kind, Get("device") ?? Get("path") ?? Get("name")) : null;
+    /// <summary>For a destructive kind, what it does to what, in plain words, from the kind's contract.</summary>
+    private string? DangerText => Definition?.DangerText(Get);
 
-    public static string Danger(string kind, string? subject)
-    {
-        subject = string.IsNullOrWhiteSpace(subject) ? "the device" : subject.Trim();
-        return kind switch
-        {
-            "storage.mkfs" => $"Format {subject}: erases all data on it",
-            "storage.partition" => $"Repartition {subject}: erases all data on it",
-            "storage.raid" => "Build an array: erases all data on its member devices",
-            "fs.delete" => $"Delete {subject}: removes it for good",
-            _ => $"{kind} on {subject}: cannot be undone",
-        };
-    }
+    /// <summary>The contract's warning for a kind started from elsewhere (the file manager's delete).</summary>
+    public static string Danger(string kind, string? subject) =>
+        KindContracts.TryGet(kind, out var contract) ? contract.Danger(subject) : $"{kind} on {subject}: cannot be undone";
 
     private void KindChanged(ChangeEventArgs e)
     {
