@@ -1,12 +1,10 @@
-using System.Text.Json;
-
 namespace Ccdsvm.Console.Blazor.Services;
 
 public enum FileSort { Name, Size, Modified }
 
-public sealed record FileEntry(string Name, string Path, string Type, long Size, string Mode, DateTimeOffset Modified)
+public sealed record FileEntry(string Name, string Path, FsEntryType Type, long Size, string Mode, DateTimeOffset Modified)
 {
-    public bool IsDirectory => Type == "directory";
+    public bool IsDirectory => Type == FsEntryType.Directory;
 }
 
 public sealed record Crumb(string Name, string Path);
@@ -14,19 +12,9 @@ public sealed record Crumb(string Name, string Path);
 /// <summary>The result of <c>fs.list</c>, sorted as the user asked (directories always first), and the path as breadcrumbs.</summary>
 public static class FileListing
 {
-    public static IReadOnlyList<FileEntry> From(JsonElement result)
-    {
-        string dir = result.TryGetProperty("path", out var p) ? p.GetString() ?? "/" : "/";
-        if (!result.TryGetProperty("entries", out var entries) || entries.ValueKind != JsonValueKind.Array) return [];
-        return entries.EnumerateArray().Select(e =>
-        {
-            string name = e.GetProperty("name").GetString() ?? "";
-            return new FileEntry(name, Join(dir, name), e.TryGetProperty("type", out var t) ? t.GetString() ?? "file" : "file",
-                e.TryGetProperty("size", out var s) && s.TryGetInt64(out var n) ? n : 0,
-                e.TryGetProperty("mode", out var m) ? m.GetString() ?? "" : "",
-                e.TryGetProperty("modified", out var d) && d.TryGetDateTimeOffset(out var at) ? at : default);
-        }).ToList();
-    }
+    public static IReadOnlyList<FileEntry> From(FsListResult result) =>
+        result.Entries.Select(e => new FileEntry(e.Name, Join(result.Path, e.Name), e.Type, e.Size, e.Mode,
+            new DateTimeOffset(DateTime.SpecifyKind(e.Modified, DateTimeKind.Utc)))).ToList();
 
     public static IReadOnlyList<FileEntry> Sort(IEnumerable<FileEntry> entries, FileSort by, bool descending)
     {

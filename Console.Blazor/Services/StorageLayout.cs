@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
 
 namespace Ccdsvm.Console.Blazor.Services;
 
@@ -17,84 +17,71 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
     private const long MinFree = 4L << 20;
 
     /// <summary>Reads the result of <c>storage.inventory</c> into bars sized by bytes.</summary>
-    public static StorageLayout From(JsonElement result)
+    public static StorageLayout From(StorageInventoryResult result)
     {
-        var tables = Items(result, "partitionTables").ToDictionary(t => Str(t, "device") ?? "", t => t, StringComparer.Ordinal);
-        var loops = Items(result, "loops").ToList();
+        var tables = (result.PartitionTables ?? []).ToDictionary(t => t.Device, t => t, StringComparer.Ordinal);
+        var loops = result.Loops ?? [];
         // Loop devices that only stand for a partition of another device are drawn inside that device's bar.
-        var partitionLoops = loops.Where(l => Str(l, "partitionOf") is not null).Select(l => Str(l, "name")).ToHashSet(StringComparer.Ordinal);
+        var partitionLoops = loops.Where(l => l.PartitionOf is not null).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         var fsTypes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var d in Items(result, "disks")) Collect(d, fsTypes);
+        foreach (var d in result.Disks ?? []) Collect(d, fsTypes);
         // lsblk reads file-system types from udev, which containers often lack; a mounted one is known anyway.
-        foreach (var f in Items(result, "fileSystems"))
-            if (Str(f, "device") is { } dev && fsTypes.GetValueOrDefault(dev) is null) fsTypes[dev] = Str(f, "fstype");
+        foreach (var f in result.FileSystems ?? [])
+            if (fsTypes.GetValueOrDefault(f.Device) is null) fsTypes[f.Device] = f.Fstype;
 
-        var disks = Items(result, "disks")
-            .Where(d => Str(d, "type") is "disk" or "loop" && Long(d, "sizeBytes") > 0 && !partitionLoops.Contains(Str(d, "path")))
+        var disks = (result.Disks ?? [])
+            .Where(d => d.Type is "disk" or "loop" && d.SizeBytes > 0 && !partitionLoops.Contains(d.Path))
             .Select(d =>
             {
-                string path = Str(d, "path") ?? "";
-                var backFile = loops.FirstOrDefault(l => Str(l, "name") == path) is { ValueKind: JsonValueKind.Object } loop ? Str(loop, "backFile") : null;
-                return tables.TryGetValue(path, out var table)
+                string? backFile = loops.FirstOrDefault(l => l.Name == d.Path)?.BackFile;
+                return tables.TryGetValue(d.Path, out var table)
                     ? Partitioned(d, table, fsTypes, backFile)
                     : Whole(d, fsTypes, backFile);
             }).ToList();
 
-        var arrays = Items(result, "arrays").Select(a => new ArrayRow(Str(a, "engine") ?? "", Str(a, "name") ?? "", Str(a, "level") ?? "",
-            Items(a, "members").Select(m => m.GetString() ?? "").ToList(), (int)Long(a, "expectedDevices"),
-            a.TryGetProperty("degraded", out var dg) && dg.ValueKind == JsonValueKind.True, Str(a, "mountpoint"))).ToList();
+        var arrays = (result.Arrays ?? []).Select(a => new ArrayRow(a.Engine, a.Name, a.Level, a.Members ?? [], a.ExpectedDevices, a.Degraded, a.Mountpoint)).ToList();
 
-        var fileSystems = Items(result, "fileSystems").Select(f =>
+        var fileSystems = (result.FileSystems ?? []).Select(f =>
         {
-            long size = Long(f, "sizeBytes"), used = size - Long(f, "freeBytes");
-            return new FileSystemRow(Str(f, "device") ?? "", Str(f, "mountpoint") ?? "", Str(f, "fstype") ?? "", size, used, size > 0 ? 100.0 * used / size : 0);
+            long size = f.SizeBytes, used = size - f.FreeBytes;
+            return new FileSystemRow(f.Device, f.Mountpoint, f.Fstype, size, used, size > 0 ? 100.0 * used / size : 0);
         }).OrderBy(f => f.MountPoint, StringComparer.Ordinal).ToList();
         return new StorageLayout(disks, arrays, fileSystems);
     }
 
-    private static DiskBar Partitioned(JsonElement disk, JsonElement table, Dictionary<string, string?> fsTypes, string? backFile)
+    private static DiskBar Partitioned(DiskInfo disk, InventoryPartitionTable table, Dictionary<string, string?> fsTypes, string? backFile)
     {
-        long size = Long(disk, "sizeBytes");
+        long size = disk.SizeBytes;
         var segments = new List<BarSegment>();
         long at = 0;
-        foreach (var p in Items(table, "partitions").OrderBy(p => Long(p, "start")))
+        foreach (var p in (table.Partitions ?? []).OrderBy(p => p.Start))
         {
-            long start = Long(p, "start"), length = Long(p, "size");
+            long start = p.Start, length = p.Size;
             if (start - at >= MinFree) segments.Add(FreeSegment(at, start - at, size));
-            string? node = Str(p, "node");
-            string label = node ?? $"{Str(disk, "path")} #{Long(p, "number")}";
+            string? node = p.Node;
+            string label = node ?? $"{disk.Path} #{p.Number}";
             segments.Add(new BarSegment(label, node, node is null ? null : fsTypes.GetValueOrDefault(node), start, length, Percent(length, size), false));
             at = Math.Max(at, start + length);
         }
         if (size - at >= MinFree) segments.Add(FreeSegment(at, size - at, size));
-        return new DiskBar(Str(disk, "path") ?? "", Str(disk, "type") ?? "", Str(disk, "model"), size, Str(table, "table"), backFile, segments);
+        return new DiskBar(disk.Path, disk.Type, disk.Model, size, table.Table, backFile, segments);
     }
 
-    private static DiskBar Whole(JsonElement disk, Dictionary<string, string?> fsTypes, string? backFile)
+    private static DiskBar Whole(DiskInfo disk, Dictionary<string, string?> fsTypes, string? backFile)
     {
-        long size = Long(disk, "sizeBytes");
-        string path = Str(disk, "path") ?? "";
-        string? fs = fsTypes.GetValueOrDefault(path);
-        var segment = fs is null ? FreeSegment(0, size, size) with { Label = "no partition table", Node = path } : new BarSegment(path, path, fs, 0, size, 100, false);
-        return new DiskBar(path, Str(disk, "type") ?? "", Str(disk, "model"), size, null, backFile, [segment]);
+        long size = disk.SizeBytes;
+        string? fs = fsTypes.GetValueOrDefault(disk.Path);
+        var segment = fs is null ? FreeSegment(0, size, size) with { Label = "no partition table", Node = disk.Path } : new BarSegment(disk.Path, disk.Path, fs, 0, size, 100, false);
+        return new DiskBar(disk.Path, disk.Type, disk.Model, size, null, backFile, [segment]);
     }
 
     private static BarSegment FreeSegment(long start, long length, long size) => new("free", null, null, start, length, Percent(length, size), true);
 
     private static double Percent(long part, long whole) => whole > 0 ? Math.Round(100.0 * part / whole, 3) : 0;
 
-    private static void Collect(JsonElement device, Dictionary<string, string?> fsTypes)
+    private static void Collect(DiskInfo device, Dictionary<string, string?> fsTypes)
     {
-        if (Str(device, "path") is { } path) fsTypes[path] = Str(device, "fsType");
-        foreach (var c in Items(device, "children")) Collect(c, fsTypes);
+        fsTypes[device.Path] = device.FsType;
+        foreach (var c in device.Children ?? []) Collect(c, fsTypes);
     }
-
-    private static IEnumerable<JsonElement> Items(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : [];
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static long Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : 0;
 }

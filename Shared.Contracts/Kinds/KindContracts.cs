@@ -6,6 +6,19 @@ public static class KindContracts
     public static IReadOnlyList<IKindContract> All { get; } =
     [
         FsChecksum.Contract,
+        FsList.Contract,
+        FsStat.Contract,
+        FsMkdir.Contract,
+        FsWrite.Contract,
+        FsRename.Contract,
+        FsCopy.Contract,
+        FsDelete.Contract,
+        FsChmod.Contract,
+        FsChown.Contract,
+        StorageInventory.Contract,
+        MaintenanceHold.Contract,
+        ProcessSignal.Contract,
+        ProcessRenice.Contract,
     ];
 
     private static readonly Dictionary<string, IKindContract> ByKind = All.ToDictionary(c => c.Kind, StringComparer.Ordinal);

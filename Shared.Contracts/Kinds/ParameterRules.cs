@@ -55,6 +55,7 @@ public static class ParameterRules
                 return $"parameter '{spec.Name}' must be a number";
             case ParameterType.Number:
                 double n = value.GetDouble();
+                if (spec.Whole && n != Math.Floor(n)) return $"parameter '{spec.Name}' must be a whole number";
                 if (spec.Min is { } min && n < min) return $"parameter '{spec.Name}' must be at least {min}";
                 if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
                 return null;

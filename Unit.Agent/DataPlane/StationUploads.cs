@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Execution;
@@ -15,13 +14,11 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// </summary>
 public sealed class StationUploads(IOptions<AgentOptions> options, IStationTransport station, Enrolment.AgentCredentials credentials)
 {
-    /// <summary>What the station adds to the order at dispatch.</summary>
-    private sealed record Grant(string Ticket, long Size, string Sha256);
-
-    public async Task<(long Bytes, string Sha256)> WriteAsync(JsonElement parameters, string uploadId, string requestedPath, string path, bool overwrite,
+    /// <param name="grant">What the station added to the order at dispatch: the ticket, size and SHA-256 of the upload.</param>
+    public async Task<(long Bytes, string Sha256)> WriteAsync(FsWriteUpload grant, string uploadId, string requestedPath, string path, bool overwrite,
         TaskContext context, CancellationToken ct)
     {
-        var grant = Read(parameters);
+        if (grant.Size < 0) throw new TaskFailure("the order's upload has no valid size");
         CheckTicket(grant.Ticket, uploadId, requestedPath);
         string baseUrl = station.StationUrl.ToString().TrimEnd('/') + DataPlaneRoutes.UploadsPrefix;
         var source = new SourceClient(SourceClient.SharedHttp, baseUrl, grant.Ticket, relayed: false);
@@ -55,15 +52,6 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
             context.Log($"the station kept upload {uploadId} ({ex.Message}); it expires on its own");
         }
         return (grant.Size, sha);
-    }
-
-    private static Grant Read(JsonElement parameters)
-    {
-        if (!parameters.TryGetProperty("upload", out var u) || u.ValueKind != JsonValueKind.Object)
-            throw new TaskFailure("the order carries no upload ticket; fs.write with uploadId must be dispatched by a station that issues one");
-        if (!u.TryGetProperty("size", out var size) || !size.TryGetInt64(out long bytes) || bytes < 0)
-            throw new TaskFailure("the order's upload has no valid size");
-        return new Grant(u.RequiredString("ticket"), bytes, u.RequiredString("sha256"));
     }
 
     private void CheckTicket(string token, string uploadId, string requestedPath)

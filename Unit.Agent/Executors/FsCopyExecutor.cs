@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -11,18 +10,17 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// copy into place in stage 2. Links inside a copied tree are copied as links, never followed.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class FsCopyExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParameters, FsCopyResult>(FsCopy.Contract)
 {
     private const int BufferSize = 1 << 20;
 
-    public string Kind => TaskKinds.FsCopy;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<FsCopyResult> RunAsync(FsCopyParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string from = guard.Resolve(parameters.RequiredString("from"));
-        string to = guard.ResolveEntry(parameters.RequiredString("to"));
-        bool recursive = parameters.OptionalBool("recursive");
+        string from = guard.Resolve(parameters.From);
+        string to = guard.ResolveEntry(parameters.To);
+        bool recursive = parameters.Recursive == true;
         bool isDirectory = Directory.Exists(from);
         if (!isDirectory && !File.Exists(from)) throw new TaskFailure($"'{from}' does not exist");
         if (isDirectory && !recursive) throw new TaskFailure($"'{from}' is a directory; pass recursive: true to copy it with everything in it");
@@ -52,7 +50,7 @@ public sealed class FsCopyExecutor(PathGuard guard) : ITaskExecutor
             throw;
         }
         context.Report(1, $"{progress.Done:N0} bytes copied");
-        return new { from, to, bytes = progress.Done, files = progress.Files };
+        return new FsCopyResult(from, to, progress.Done, progress.Files);
     }
 
     private sealed class Progress(TaskContext context, long total)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -7,15 +6,14 @@ using Ccdsvm.Unit.Agent.Storage;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>fs.delete {path, recursive?}</c>: a link is removed itself, never followed; a non-empty directory needs recursive.</summary>
-public sealed class FsDeleteExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsDeleteExecutor(PathGuard guard) : KindExecutor<FsDeleteParameters, FsDeleteResult>(FsDelete.Contract)
 {
-    public string Kind => TaskKinds.FsDelete;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<FsDeleteResult> RunAsync(FsDeleteParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string path = guard.ResolveEntry(parameters.RequiredString("path"));
-        bool recursive = parameters.OptionalBool("recursive");
+        string path = guard.ResolveEntry(parameters.Path);
+        bool recursive = parameters.Recursive == true;
         var info = new FileInfo(path);
         if (info.LinkTarget is null && !info.Exists && !Directory.Exists(path)) throw new TaskFailure($"'{path}' does not exist");
         using var pinned = PinnedPath.Parent(path);
@@ -23,7 +21,7 @@ public sealed class FsDeleteExecutor(PathGuard guard) : ITaskExecutor
         {
             File.Delete(pinned.Path);
             context.Report(1, "deleted");
-            return Task.FromResult<object?>(new { path, type = info.LinkTarget is null ? "file" : "symlink" });
+            return Task.FromResult(new FsDeleteResult(path, info.LinkTarget is null ? FsEntryType.File : FsEntryType.Symlink));
         }
         var mounts = Mounts.Read();
         var inside = mounts.FirstOrDefault(m => m.MountPoint == path || m.MountPoint.StartsWith(path + "/", StringComparison.Ordinal));
@@ -32,6 +30,6 @@ public sealed class FsDeleteExecutor(PathGuard guard) : ITaskExecutor
             throw new TaskFailure($"directory '{path}' is not empty; pass recursive: true to delete it with everything in it");
         Directory.Delete(pinned.Path, recursive);
         context.Report(1, "deleted");
-        return Task.FromResult<object?>(new { path, type = "directory" });
+        return Task.FromResult(new FsDeleteResult(path, FsEntryType.Directory));
     }
 }

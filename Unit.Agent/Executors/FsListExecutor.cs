@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -6,35 +5,26 @@ using Ccdsvm.Unit.Agent.Security;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>fs.list {path}</c> → entries with name, type, size, mode and modification time.</summary>
-public sealed class FsListExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsListExecutor(PathGuard guard) : KindExecutor<FsListParameters, FsListResult>(FsList.Contract)
 {
-    public string Kind => TaskKinds.FsList;
-    public bool NeedsDedicatedThread => false;
+    public override bool NeedsDedicatedThread => false;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<FsListResult> RunAsync(FsListParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string path = guard.Resolve(parameters.RequiredString("path"));
+        string path = guard.Resolve(parameters.Path);
         var dir = new DirectoryInfo(path);
         if (!dir.Exists)
             throw new TaskFailure(File.Exists(path) ? $"'{path}' is a file; fs.list needs a directory" : $"'{path}' does not exist");
 
-        var entries = new List<object>();
+        var entries = new List<FsListEntry>();
         foreach (var info in dir.EnumerateFileSystemInfos())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string type = info.LinkTarget is not null ? "symlink" : info is DirectoryInfo ? "directory" : "file";
-            long size = info is FileInfo f && type == "file" ? f.Length : 0;
-            entries.Add(new
-            {
-                name = info.Name,
-                type,
-                size,
-                mode = Convert.ToString((int)info.UnixFileMode, 8).PadLeft(4, '0'),
-                modified = info.LastWriteTimeUtc,
-                linkTarget = info.LinkTarget,
-            });
+            var type = FsEntries.TypeOf(info);
+            long size = info is FileInfo f && type == FsEntryType.File ? f.Length : 0;
+            entries.Add(new FsListEntry(info.Name, type, size, FsEntries.Mode(info), info.LastWriteTimeUtc, info.LinkTarget));
         }
         context.Report(1, $"{entries.Count} entries");
-        return Task.FromResult<object?>(new { path, entries });
+        return Task.FromResult(new FsListResult(path, entries));
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -6,15 +5,14 @@ using Ccdsvm.Unit.Agent.Security;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>fs.mkdir {path, parents?}</c>: without parents the parent directory must exist.</summary>
-public sealed class FsMkdirExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsMkdirExecutor(PathGuard guard) : KindExecutor<FsMkdirParameters, FsMkdirResult>(FsMkdir.Contract)
 {
-    public string Kind => TaskKinds.FsMkdir;
-    public bool NeedsDedicatedThread => false;
+    public override bool NeedsDedicatedThread => false;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<FsMkdirResult> RunAsync(FsMkdirParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string path = guard.ResolveEntry(parameters.RequiredString("path"));
-        bool parents = parameters.OptionalBool("parents");
+        string path = guard.ResolveEntry(parameters.Path);
+        bool parents = parameters.Parents == true;
         if (File.Exists(path)) throw new TaskFailure($"'{path}' exists and is a file");
         bool existed = Directory.Exists(path);
         if (existed && !parents) throw new TaskFailure($"'{path}' already exists");
@@ -23,6 +21,6 @@ public sealed class FsMkdirExecutor(PathGuard guard) : ITaskExecutor
         if (parents) Directory.CreateDirectory(path);
         else using (var pinned = PinnedPath.Parent(path)) Directory.CreateDirectory(pinned.Path);
         context.Report(1, existed ? "already there" : "created");
-        return Task.FromResult<object?>(new { path, created = !existed });
+        return Task.FromResult(new FsMkdirResult(path, !existed));
     }
 }

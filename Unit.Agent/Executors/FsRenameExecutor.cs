@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
@@ -6,15 +5,14 @@ using Ccdsvm.Unit.Agent.Security;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>fs.rename {from, to}</c>: renames an entry (a link itself, not its target); never replaces one.</summary>
-public sealed class FsRenameExecutor(PathGuard guard) : ITaskExecutor
+public sealed class FsRenameExecutor(PathGuard guard) : KindExecutor<FsRenameParameters, FsRenameResult>(FsRename.Contract)
 {
-    public string Kind => TaskKinds.FsRename;
-    public bool NeedsDedicatedThread => false;
+    public override bool NeedsDedicatedThread => false;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<FsRenameResult> RunAsync(FsRenameParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string from = guard.ResolveEntry(parameters.RequiredString("from"));
-        string to = guard.ResolveEntry(parameters.RequiredString("to"));
+        string from = guard.ResolveEntry(parameters.From);
+        string to = guard.ResolveEntry(parameters.To);
         var source = new FileInfo(from);
         bool isDirectory = Directory.Exists(from) && source.LinkTarget is null;
         if (!source.Exists && !isDirectory && source.LinkTarget is null) throw new TaskFailure($"'{from}' does not exist");
@@ -33,6 +31,6 @@ public sealed class FsRenameExecutor(PathGuard guard) : ITaskExecutor
             throw new TaskFailure($"rename of '{from}' to '{to}' failed: {ex.Message} (across file systems, use fs.copy then fs.delete)", ex);
         }
         context.Report(1, "renamed");
-        return Task.FromResult<object?>(new { from, to });
+        return Task.FromResult(new FsRenameResult(from, to));
     }
 }

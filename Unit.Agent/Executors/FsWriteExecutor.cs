@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
@@ -14,39 +13,35 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// uploads (a bare executor in tests); an uploadId is then refused.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = null) : ITaskExecutor
+public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = null) : KindExecutor<FsWriteParameters, FsWriteResult>(FsWrite.Contract)
 {
     private const int MaxBytes = 16 * 1024 * 1024;
 
-    public string Kind => TaskKinds.FsWrite;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    /// <summary>The contract has checked that exactly one of content and uploadId is given.</summary>
+    protected override async Task<FsWriteResult> RunAsync(FsWriteParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string requested = parameters.RequiredString("path");
+        string requested = parameters.Path;
         string path = guard.Resolve(requested);
-        bool hasContent = parameters.TryGetProperty("content", out var c) && c.ValueKind != JsonValueKind.Null;
-        string? uploadId = parameters.OptionalString("uploadId");
-        if (hasContent == (uploadId is not null))
-            throw new TaskFailure("give either 'content' (a string, which may be empty) or 'uploadId', not both and not neither");
-        if (hasContent && c.ValueKind != JsonValueKind.String)
-            throw new TaskFailure("parameter 'content' must be a string (it may be empty)");
-        bool overwrite = parameters.OptionalBool("overwrite");
+        bool overwrite = parameters.Overwrite == true;
         if (Directory.Exists(path)) throw new TaskFailure($"'{path}' is a directory");
         if (!Directory.Exists(Path.GetDirectoryName(path))) throw new TaskFailure($"the directory of '{path}' does not exist; create it with fs.mkdir");
         if (File.Exists(path) && !overwrite) throw new TaskFailure($"'{path}' exists; pass overwrite: true to replace it");
 
-        if (uploadId is not null)
+        if (parameters.UploadId is { } uploadId)
         {
             if (uploads is null) throw new TaskFailure("this agent has no station to fetch uploads from; give 'content' instead");
-            var (bytes, sha) = await uploads.WriteAsync(parameters, uploadId, requested, path, overwrite, context, cancellationToken).ConfigureAwait(false);
+            if (parameters.Upload is not { } grant)
+                throw new TaskFailure("the order carries no upload ticket; fs.write with uploadId must be dispatched by a station that issues one");
+            var (bytes, sha) = await uploads.WriteAsync(grant, uploadId, requested, path, overwrite, context, cancellationToken).ConfigureAwait(false);
             context.Report(1, $"{bytes:N0} bytes written from upload {uploadId}");
-            return new { path, bytes, sha256 = sha, uploadId };
+            return new FsWriteResult(path, bytes, sha, uploadId);
         }
         int written;
-        using (var pinned = PinnedPath.Parent(path)) written = WriteText(pinned.Path, path, c.GetString()!, overwrite);
+        using (var pinned = PinnedPath.Parent(path)) written = WriteText(pinned.Path, path, parameters.Content!, overwrite);
         context.Report(1, $"{written:N0} bytes written");
-        return new { path, bytes = written };
+        return new FsWriteResult(path, written);
     }
 
     /// <param name="path">Where to write, inside the pinned directory.</param>

@@ -1,16 +1,13 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary>Checks shared by the process tasks: a real pid, never init and never this agent.</summary>
 internal static class ProcessGuard
 {
-    public static int Pid(JsonElement parameters)
+    /// <summary>The contract has refused pid 1 and anything not a positive whole number already; this agent refuses itself too.</summary>
+    public static int Pid(int pid)
     {
-        double p = parameters.RequiredNumber("pid");
-        if (p != Math.Floor(p) || p < 1 || p > int.MaxValue) throw new TaskFailure("parameter 'pid' must be a positive whole number");
-        int pid = (int)p;
         if (pid == 1) throw new TaskFailure("refused: pid 1 is the unit's init process; signalling or renicing it would take the whole unit down");
         if (pid == Environment.ProcessId) throw new TaskFailure($"refused: pid {pid} is this unit's agent; it cannot act on itself");
         return pid;

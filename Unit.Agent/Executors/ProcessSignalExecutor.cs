@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Monitoring;
@@ -8,17 +7,14 @@ using Ccdsvm.Unit.Agent.Monitoring;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>system.process.signal {pid, signal}</c>: TERM, KILL, HUP, STOP or CONT; never pid 1 or the agent itself.</summary>
-public sealed class ProcessSignalExecutor : ITaskExecutor
+public sealed class ProcessSignalExecutor() : KindExecutor<ProcessSignalParameters, ProcessSignalResult>(ProcessSignal.Contract)
 {
-    public string Kind => ProcessTaskKinds.Signal;
-    public bool NeedsDedicatedThread => false;
+    public override bool NeedsDedicatedThread => false;
 
-    public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override Task<ProcessSignalResult> RunAsync(ProcessSignalParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        int pid = ProcessGuard.Pid(parameters);
-        string signal = parameters.RequiredString("signal").ToUpperInvariant();
-        if (!ProcessTaskKinds.Signals.Contains(signal))
-            throw new TaskFailure($"signal '{signal}' is not one of {string.Join(", ", ProcessTaskKinds.Signals)}");
+        int pid = ProcessGuard.Pid(parameters.Pid);
+        string signal = parameters.Signal;
         string command = ProcessGuard.CommandOf(pid);
 
         context.EnterStage(1, 1, $"sending SIG{signal} to {pid} ({command})");
@@ -33,6 +29,6 @@ public sealed class ProcessSignalExecutor : ITaskExecutor
         }
         context.Log($"sent SIG{signal} to {pid} ({command})");
         context.Report(1, $"SIG{signal} sent");
-        return Task.FromResult<object?>(new { pid, signal, command });
+        return Task.FromResult(new ProcessSignalResult(pid, signal, command));
     }
 }

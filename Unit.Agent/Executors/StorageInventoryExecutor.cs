@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Inventory;
@@ -11,14 +10,12 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// files and mapped partitions, partition tables (sfdisk), mounted file systems with free space (statvfs),
 /// and RAID arrays (btrfs multi-device, md from /proc/mdstat) with members and health.
 /// </summary>
-public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskExecutor
+public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : KindExecutor<StorageInventoryParameters, StorageInventoryResult>(StorageInventory.Contract)
 {
-    public string Kind => TaskKinds.StorageInventory;
-
     /// <summary>Waits on external processes.</summary>
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageInventoryResult> RunAsync(StorageInventoryParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
         context.EnterStage(1, 1, "reading block devices (lsblk)");
         var output = await ProcessRunner.RunAsync("lsblk", LsblkParser.Arguments, cancellationToken).ConfigureAwait(false);
@@ -32,30 +29,20 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskE
         var loops = (await LoopDevices.ListAsync(cancellationToken).ConfigureAwait(false)).Select(l =>
         {
             var m = mapped.FirstOrDefault(p => p.Node == l.Name);
-            return new { name = l.Name, backFile = l.BackFile, offset = l.Offset, sizeLimit = l.SizeLimit, partitionOf = m?.Parent, partitionNumber = m?.Number, partition = m?.PartitionPath };
+            return new InventoryLoop(l.Name, l.BackFile, l.Offset, l.SizeLimit, m?.Parent, m?.Number, m?.PartitionPath);
         }).ToList();
 
         context.Report(0.5, "partition tables");
-        var tables = new List<object>();
+        var tables = new List<InventoryPartitionTable>();
         foreach (var d in disks.Where(d => d.Type is "disk" or "loop" && d.SizeBytes > 0 && !mapped.Any(m => m.Node == d.Path)))
         {
             var layout = await PartitionTable.ReadAsync(d.Path, cancellationToken).ConfigureAwait(false);
             if (layout is null) continue;
-            tables.Add(new
+            tables.Add(new InventoryPartitionTable(d.Path, layout.Label == "dos" ? "msdos" : layout.Label, layout.Partitions.Select(p =>
             {
-                device = d.Path,
-                table = layout.Label == "dos" ? "msdos" : layout.Label,
-                partitions = layout.Partitions.Select(p => new
-                {
-                    number = p.Number,
-                    node = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.PartitionPath,
-                    backingNode = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number)?.Node,
-                    start = p.StartBytes,
-                    size = p.SizeBytes,
-                    type = p.Type,
-                    name = p.Name,
-                }).ToList(),
-            });
+                var loop = mapped.FirstOrDefault(m => m.Parent == d.Path && m.Number == p.Number);
+                return new InventoryPartition(p.Number, loop?.PartitionPath, loop?.Node, p.StartBytes, p.SizeBytes, p.Type, p.Name);
+            }).ToList()));
         }
 
         context.Report(0.7, "file systems and arrays");
@@ -63,18 +50,12 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : ITaskE
         {
             var drive = new DriveInfo(m.MountPoint);
             var partition = mapped.FirstOrDefault(p => p.Node == m.Source);
-            return new { device = partition?.PartitionPath ?? m.Source, backingNode = partition?.Node, mountpoint = m.MountPoint, fstype = m.FsType, sizeBytes = drive.TotalSize, freeBytes = drive.TotalFreeSpace, availableBytes = drive.AvailableFreeSpace };
+            return new InventoryFileSystem(partition?.PartitionPath ?? m.Source, partition?.Node, m.MountPoint, m.FsType, drive.TotalSize, drive.TotalFreeSpace, drive.AvailableFreeSpace);
         }).ToList();
         var arrays = await Arrays.ReadAsync(cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{disks.Count} block devices, {arrays.Count} arrays");
-        return new
-        {
-            disks,
-            loops,
-            partitionTables = tables,
-            fileSystems,
-            arrays = arrays.Select(a => new { engine = a.Engine, name = a.Name, uuid = a.Uuid, level = a.Level, members = a.Members, expectedDevices = a.ExpectedDevices, degraded = a.Degraded, mountpoint = a.MountPoint }).ToList(),
-            mdAvailable = Arrays.MdAvailable,
-        };
+        return new StorageInventoryResult(disks, loops, tables, fileSystems,
+            arrays.Select(a => new InventoryArray(a.Engine, a.Name, a.Uuid, a.Level, a.Members, a.ExpectedDevices, a.Degraded, a.MountPoint)).ToList(),
+            Arrays.MdAvailable);
     }
 }

@@ -116,7 +116,7 @@ public sealed class TaskRunnerTests : IDisposable
     public async Task MaintenanceHold_ShortHold_SucceedsWithResult()
     {
         var reporter = new RecordingReporter();
-        _runner.Start(Order(4, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 0.3 }), reporter);
+        _runner.Start(Order(4, TaskKinds.MaintenanceHold, new { resource = "disks/sdb", seconds = 1 }), reporter);
 
         var result = await reporter.Result.WaitAsync(Limit);
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
@@ -74,21 +73,29 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private async Task LoadAsync()
     {
         _loaded = (UnitId, _path);
-        var run = await RunAsync(TaskKinds.FsList, new JsonObject { ["path"] = _path });
+        var run = await RunAsync(FsList.Contract.Kind, FsList.Contract.Write(new FsListParameters(_path)));
         if (run is null) return;
-        _entries = run.Succeeded && run.Task!.Result is { } result ? FileListing.From(result) : [];
+        _entries = [];
+        if (!run.Succeeded || run.Task!.Result is not { } result) return;
+        try
+        {
+            if (FsList.Contract.ReadResult(result) is { } listing) _entries = FileListing.From(listing);
+        }
+        catch (KindContractException ex)
+        {
+            _error = ex.Message;
+        }
     }
 
     /// <summary>Runs one file task to its end and shows the unit's message if it failed; null only when the page has gone.</summary>
-    private async Task<TaskRun?> RunAsync(string kind, JsonObject parameters)
+    private async Task<TaskRun?> RunAsync(string kind, JsonElement parameters)
     {
         _busy = true;
         _error = null;
         StateHasChanged();
         try
         {
-            using var doc = JsonDocument.Parse(parameters.ToJsonString());
-            var run = await Tasks.RunAsync(new SubmitTask(kind, UnitId, doc.RootElement.Clone()), OperationTimeout, _disposed.Token);
+            var run = await Tasks.RunAsync(new SubmitTask(kind, UnitId, parameters), OperationTimeout, _disposed.Token);
             if (!run.Succeeded) _error = $"{kind}: {run.Error}";
             return run;
         }
@@ -115,7 +122,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private async Task CreateFolderAsync()
     {
         if (_newFolder is null || NewFolderError is not null) return;
-        var run = await RunAsync(TaskKinds.FsMkdir, new JsonObject { ["path"] = FileListing.Join(_path, _newFolder) });
+        var run = await RunAsync(FsMkdir.Contract.Kind, FsMkdir.Contract.Write(new FsMkdirParameters(FileListing.Join(_path, _newFolder))));
         if (run is { Succeeded: true })
         {
             _newFolder = null;
@@ -130,7 +137,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private async Task RenameAsync()
     {
         if (_renaming is not { } entry || RenameError is not null || _newName == entry.Name) return;
-        var run = await RunAsync(TaskKinds.FsRename, new JsonObject { ["from"] = entry.Path, ["to"] = FileListing.Join(_path, _newName!) });
+        var run = await RunAsync(FsRename.Contract.Kind, FsRename.Contract.Write(new FsRenameParameters(entry.Path, FileListing.Join(_path, _newName!))));
         if (run is { Succeeded: true })
         {
             _renaming = null;
@@ -143,7 +150,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private async Task DeleteAsync()
     {
         if (_deleting is not { } entry) return;
-        var run = await RunAsync(TaskKinds.FsDelete, new JsonObject { ["path"] = entry.Path, ["recursive"] = entry.IsDirectory });
+        var run = await RunAsync(FsDelete.Contract.Kind, FsDelete.Contract.Write(new FsDeleteParameters(entry.Path, entry.IsDirectory)));
         if (run is { Succeeded: true })
         {
             _deleting = null;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
@@ -61,14 +60,17 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
         _loading = true;
         _error = null;
         StateHasChanged();
-        using var empty = JsonDocument.Parse("{}");
+        var parameters = StorageInventory.Contract.Write(new StorageInventoryParameters());
         TaskRun run;
-        try { run = await Tasks.RunAsync(new SubmitTask(TaskKinds.StorageInventory, UnitId, empty.RootElement.Clone()), InventoryTimeout, _disposed.Token); }
+        try { run = await Tasks.RunAsync(new SubmitTask(StorageInventory.Contract.Kind, UnitId, parameters), InventoryTimeout, _disposed.Token); }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested) { return; }
         _loading = false;
-        if (run.Succeeded && run.Task!.Result is { } result)
+        StorageInventoryResult? inventory = null;
+        try { inventory = run.Succeeded && run.Task!.Result is { } result ? StorageInventory.Contract.ReadResult(result) : null; }
+        catch (KindContractException ex) { _error = ex.Message; return; }
+        if (inventory is not null)
         {
-            _layout = StorageLayout.From(result);
+            _layout = StorageLayout.From(inventory);
             if (_selectedDisk is not null && _layout.Disks.All(d => d.Path != _selectedDisk)) (_selectedDisk, _selectedSegment) = (null, null);
             else if (_selectedSegment is not null) _selectedSegment = FindSegment(_selectedDisk, _selectedSegment);
         }

@@ -48,10 +48,6 @@ public sealed partial class TaskForm : ComponentBase
     /// <summary>For a destructive kind, what it does to what, in plain words, from the kind's contract.</summary>
     private string? DangerText => Definition?.DangerText(Get);
 
-    /// <summary>The contract's warning for a kind started from elsewhere (the file manager's delete).</summary>
-    public static string Danger(string kind, string? subject) =>
-        KindContracts.TryGet(kind, out var contract) ? contract.Danger(subject) : $"{kind} on {subject}: cannot be undone";
-
     private void KindChanged(ChangeEventArgs e)
     {
         _kind = e.Value?.ToString() ?? "";

@@ -32,13 +32,14 @@ public sealed class StateChipAndResultViewTests : ConsoleTestContext
     [Fact]
     public void ResultView_ForFsList_RendersOneRowPerEntry()
     {
-        var result = Views.Json("""{"entries":[{"name":"a.bin","type":"file","size":1500,"mode":"0644","modified":"2025-03-01T10:00:00Z"},{"name":"sub","type":"dir","size":0,"mode":"0755","modified":"2025-03-01T10:00:00Z"}]}""");
+        var result = Views.Json("""{"path":"/srv","entries":[{"name":"a.bin","type":"file","size":1500,"mode":"0644","modified":"2025-03-01T10:00:00Z","linkTarget":null},{"name":"sub","type":"directory","size":0,"mode":"0755","modified":"2025-03-01T10:00:00Z","linkTarget":null}]}""");
 
         var cut = Render<ResultView>(p => p.Add(x => x.Kind, "fs.list").Add(x => x.Result, result));
 
         var rows = cut.FindAll("[data-testid=pane-result] tbody tr");
         Assert.Equal(["a.bin", "sub"], rows.Select(r => r.Children[0].TextContent));
         Assert.Equal("1.5 kB (1.46 KiB)", rows[0].Children[2].TextContent);
+        Assert.Equal(["file", "directory"], rows.Select(r => r.Children[1].TextContent));
     }
 
     [Fact]

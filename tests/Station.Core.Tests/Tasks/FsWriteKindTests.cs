@@ -33,8 +33,8 @@ public sealed class FsWriteKindTests
     [Fact]
     public void Validate_ContentOverOneMiB_PointsToUploads()
     {
-        var p = JsonSerializer.SerializeToElement(new { path = "/srv/a", content = new string('x', FileKinds.MaxContentChars + 1) });
-        Assert.Contains($"parameter 'content' is longer than {FileKinds.MaxContentChars} characters", Write.Validate(p));
+        var p = JsonSerializer.SerializeToElement(new { path = "/srv/a", content = new string('x', FsWrite.MaxContentChars + 1) });
+        Assert.Contains($"parameter 'content' is longer than {FsWrite.MaxContentChars} characters", Write.Validate(p));
         Assert.Null(Write.Validate(JsonSerializer.SerializeToElement(new { path = "/srv/a", content = new string('x', 5000) })));
     }
 

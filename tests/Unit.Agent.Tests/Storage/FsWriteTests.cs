@@ -26,8 +26,8 @@ public sealed class FsWriteTests : IDisposable
     {
         var h = new FsHarness(_dir.Path);
         string path = _dir.Combine("f.txt");
-        Assert.Contains("not both and not neither", await h.FailAsync(TaskKinds.FsWrite, new { path, content = "x", uploadId = "0123456789abcdef0123456789abcdef" }));
-        Assert.Contains("not both and not neither", await h.FailAsync(TaskKinds.FsWrite, new { path }));
+        Assert.Contains("give either 'content' or 'uploadId', not both", await h.FailAsync(TaskKinds.FsWrite, new { path, content = "x", uploadId = "0123456789abcdef0123456789abcdef" }));
+        Assert.Contains("give 'content' (text, may be empty) or 'uploadId'", await h.FailAsync(TaskKinds.FsWrite, new { path }));
         Assert.Contains("must be a string", await h.FailAsync(TaskKinds.FsWrite, new { path, content = 3 }));
         Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
