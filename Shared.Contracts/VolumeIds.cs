@@ -4,7 +4,7 @@ namespace Ccdsvm.Shared.Contracts;
 
 /// <summary>
 /// A volume is named by its owner and its name, two path segments: <c>{owner}/{name}</c>, its resource
-/// <c>/units/{unit}/volumes/{owner}/{name}</c>. Neither part may hold a '/' (<see cref="Names"/>), so the id reads
+/// <c>/units/{unit}/volumes/{owner}/{name}</c>. Neither part may hold a '/' (<see cref="NameRules"/>), so the id reads
 /// back into exactly the parts it was made of, and owner <c>a</c>'s volume <c>b-c</c> is never owner <c>a-b</c>'s <c>c</c>.
 /// </summary>
 public static class VolumeIds
@@ -21,7 +21,7 @@ public static class VolumeIds
         int slash = id.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0) return false;
         string o = id[..slash], n = id[(slash + 1)..];
-        if (!Names.IsValidUser(o) || !Names.IsValidVolume(n)) return false;
+        if (!NameRules.IsValidUser(o) || !NameRules.IsValidVolume(n)) return false;
         (owner, name) = (o, n);
         return true;
     }

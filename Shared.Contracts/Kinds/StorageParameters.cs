@@ -18,9 +18,9 @@ public static class StorageParameters
     /// <summary>The smallest volume each file system can be made on.</summary>
     public static long MinimumVolumeMiB(string fstype) => fstype switch { "xfs" => 300, "btrfs" => 110, _ => 16 };
 
-    /// <summary>An owner and a volume name as <see cref="Names"/> has them; null when both fit.</summary>
+    /// <summary>An owner and a volume name as <see cref="NameRules"/> has them; null when both fit.</summary>
     public static string? VolumeNameRules(string owner, string name) =>
-        Names.OwnerProblem(owner, "owner") ?? Names.VolumeProblem(name, "name");
+        NameRules.OwnerProblem(owner, "owner") ?? NameRules.VolumeProblem(name, "name");
 
     /// <summary>A size in whole MiB; null when it is one.</summary>
     public static string? WholeMiB(double sizeMiB, string parameter) =>

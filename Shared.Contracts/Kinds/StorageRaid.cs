@@ -33,7 +33,7 @@ public sealed class StorageRaid : KindContract<StorageRaidParameters, StorageRai
         if (p.Devices.Distinct(StringComparer.Ordinal).Count() != p.Devices.Count) return "a device is listed twice in 'devices'";
         int need = MinimumMembers(p.Level);
         if (p.Devices.Count < need) return $"{p.Level} needs at least {need} devices, got {p.Devices.Count}";
-        return Names.VolumeProblem(p.Name, "name");
+        return NameRules.VolumeProblem(p.Name, "name");
     }
 }
 

@@ -95,7 +95,7 @@ public sealed class StorageVolumeList : KindContract<StorageVolumeListParameters
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
         [StorageParameters.Owner with { Required = false, Description = "only this user's volumes" }];
 
-    protected override string? Rules(StorageVolumeListParameters p) => p.Owner is null ? null : Names.OwnerProblem(p.Owner, "owner");
+    protected override string? Rules(StorageVolumeListParameters p) => p.Owner is null ? null : NameRules.OwnerProblem(p.Owner, "owner");
 }
 
 [MessagePackObject(true)]

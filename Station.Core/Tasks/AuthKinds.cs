@@ -75,10 +75,10 @@ public static class AuthKinds
     }
 }
 
-/// <summary>User and group names, as <see cref="Shared.Contracts.Names"/> rules them for station and unit alike.</summary>
+/// <summary>User and group names, as <see cref="Shared.Contracts.NameRules"/> rules them for station and unit alike.</summary>
 public static class Names
 {
-    public static bool IsValid(string? name) => Shared.Contracts.Names.IsValidUser(name);
+    public static bool IsValid(string? name) => Shared.Contracts.NameRules.IsValidUser(name);
 
-    public static string? Problem(string? name, string what) => Shared.Contracts.Names.UserProblem(name, what);
+    public static string? Problem(string? name, string what) => Shared.Contracts.NameRules.UserProblem(name, what);
 }

@@ -11,9 +11,9 @@ public sealed class UserNameRuleTests
     [InlineData(".hidden")]
     public void User_names_take_letters_digits_dots_dashes_and_underscores(string name)
     {
-        Assert.True(Names.IsValidUser(name));
-        Assert.Null(Names.UserProblem(name, "username"));
-        Assert.Null(Names.OwnerProblem(name, "owner"));
+        Assert.True(NameRules.IsValidUser(name));
+        Assert.Null(NameRules.UserProblem(name, "username"));
+        Assert.Null(NameRules.OwnerProblem(name, "owner"));
     }
 
     [Theory]
@@ -24,15 +24,15 @@ public sealed class UserNameRuleTests
     [InlineData("..", "'username' may not be '.' or '..'")]
     public void Other_user_names_are_refused_with_the_rule(string name, string message)
     {
-        Assert.False(Names.IsValidUser(name));
-        Assert.Equal(message, Names.UserProblem(name, "username"));
+        Assert.False(NameRules.IsValidUser(name));
+        Assert.Equal(message, NameRules.UserProblem(name, "username"));
     }
 
     [Fact]
     public void User_names_are_at_most_64_characters()
     {
-        Assert.True(Names.IsValidUser(new string('a', 64)));
-        Assert.False(Names.IsValidUser(new string('a', 65)));
+        Assert.True(NameRules.IsValidUser(new string('a', 64)));
+        Assert.False(NameRules.IsValidUser(new string('a', 65)));
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class UserNameRuleTests
     [InlineData("", false)]
     public void Volume_names_take_letters_digits_dashes_and_underscores_starting_plain(string name, bool valid)
     {
-        Assert.Equal(valid, Names.IsValidVolume(name));
-        Assert.Equal(valid, Names.VolumeProblem(name, "name") is null);
+        Assert.Equal(valid, NameRules.IsValidVolume(name));
+        Assert.Equal(valid, NameRules.VolumeProblem(name, "name") is null);
     }
 }

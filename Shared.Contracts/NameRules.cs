@@ -8,7 +8,7 @@ namespace Ccdsvm.Shared.Contracts;
 /// path). A volume or array name is 1–64 letters, digits, '-' or '_', starting with a letter or digit (it becomes
 /// a file name, a mount point and an md device name).
 /// </summary>
-public static class Names
+public static class NameRules
 {
     public const int MaxLength = 64;
 
