@@ -102,6 +102,8 @@ public sealed class VolumeQuotaTests
         string user = "j.doe" + Guid.NewGuid().ToString("N")[..6];
         var created = await admin.PostJsonAsync("/api/v1/users", new { username = user, password = Password, quotaMiB = 40 });
         Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
+        var grant = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/acl") { Content = System.Net.Http.Json.JsonContent.Create(new { path = "/units/station", subject = user, role = "HelpDesk" }) });
+        Assert.Equal(HttpStatusCode.OK, grant.Status);
         using var api = await ApiClient.SignInAsync(station.BaseUrl, user, Password);
         bool made = false;
         try
