@@ -54,7 +54,7 @@ public static class UsersApi
         {
             var (body, error) = await context.Request.ReadJsonAsync<CreateGroup>();
             if (error is not null) return error;
-            if (!Station.Core.Tasks.Names.IsValid(body!.Name)) return Problems.BadRequest("'name' must be 1–64 letters, digits, '-', '_' or '.'");
+            if (Ccdsvm.Shared.Contracts.NameRules.UserProblem(body!.Name, "name") is { } badName) return Problems.BadRequest(badName);
             return Problems.Map(await admin.UserChangeAsync(context.Caller(), "createGroup", group: body.Name), c => Results.Created($"/api/v1/groups/{body.Name}", c));
         }).Produces<AdminChange>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
         groups.MapDelete("/{name}", async (HttpContext context, UserAdmin admin, string name) =>

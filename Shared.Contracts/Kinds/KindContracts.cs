@@ -19,6 +19,15 @@ public static class KindContracts
         MaintenanceHold.Contract,
         ProcessSignal.Contract,
         ProcessRenice.Contract,
+        StoragePartition.Contract,
+        StorageMkfs.Contract,
+        StorageMount.Contract,
+        StorageUnmount.Contract,
+        StorageRaid.Contract,
+        StorageVolumeCreate.Contract,
+        StorageVolumeResize.Contract,
+        StorageVolumeDelete.Contract,
+        StorageVolumeList.Contract,
     ];
 
     private static readonly Dictionary<string, IKindContract> ByKind = All.ToDictionary(c => c.Kind, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
@@ -8,10 +9,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Security;
 
-/// <summary>A user's volume on a unit: its resource id is <c>{owner}-{name}</c>.</summary>
+/// <summary>A user's volume on a unit: its resource id is <c>{owner}/{name}</c> (<see cref="VolumeIds"/>).</summary>
 public sealed record OwnedVolume(string Unit, string Name, string Owner, long SizeMiB, string? Mountpoint)
 {
-    public string Id => $"{Owner}-{Name}";
+    public string Id => VolumeIds.Of(Owner, Name);
 }
 
 /// <summary>An ACL entry as the API shows it.</summary>
@@ -66,15 +67,17 @@ public sealed class AccessControl : Notifier<string>
     private bool AllowsAsOwner(Caller caller, string path, string privilege)
     {
         var s = _snapshot;
+        // A volume resource belongs to the user its owner segment names, read back by the one grammar; never a prefix test.
+        string? volumeOwner = VolumeIds.OwnerOf(path);
         if (privilege == "Task.storage.volume.create" && s.Quotas.ContainsKey(caller.Name))
-            return path.StartsWith("/units/", StringComparison.Ordinal) && (path.Count(c => c == '/') == 2 || path.Contains($"/volumes/{caller.Name}-", StringComparison.Ordinal));
+            return ResourcePath.Parse(path) is { } at && (at.Area.Length == 0 || volumeOwner == caller.Name);
         if (!VolumeOwner.Allows(privilege)) return false;
         foreach (var v in s.Volumes)
         {
             if (v.Owner != caller.Name) continue;
             string unit = ResourcePath.Unit(v.Unit);
             if (path == unit) return true;
-            if (Under(path, ResourcePath.Volume(v.Unit, v.Id))) return true;
+            if (volumeOwner == caller.Name && Under(path, VolumeIds.Resource(v.Unit, v.Owner, v.Name))) return true;
             if (v.Mountpoint is { } m && UnitPath.TryCanonicalize(m, out var mount, out _) && Under(path, UnitPath.Resource(v.Unit, mount))) return true;
         }
         return false;

@@ -74,6 +74,7 @@ public static class Migrations
         (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
         (5, "fewer pages per admission: no AUTOINCREMENT counters, locks and events keyed by task without rowid, unused indexes dropped", AdmissionPagesSchema.Sql),
         (6, "console sessions kept by the station; pending TOTP secret in the store", SessionsSchema.Sql),
+        (7, "volume ids {owner}/{name}: volumes keyed by owner and name, grants and locks on volumes moved from {owner}-{name}", VolumeIdSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

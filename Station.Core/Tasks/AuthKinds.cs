@@ -75,12 +75,10 @@ public static class AuthKinds
     }
 }
 
-/// <summary>User and group names: 1–64 letters, digits, '-', '_' or '.'.</summary>
+/// <summary>User and group names, as <see cref="Shared.Contracts.NameRules"/> rules them for station and unit alike.</summary>
 public static class Names
 {
-    public static bool IsValid(string? name) =>
-        !string.IsNullOrWhiteSpace(name) && name.Length <= 64 && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.');
+    public static bool IsValid(string? name) => Shared.Contracts.NameRules.IsValidUser(name);
 
-    public static string? Problem(string? name, string what) =>
-        IsValid(name) ? null : $"'{what}' must be 1–64 letters, digits, '-', '_' or '.'";
+    public static string? Problem(string? name, string what) => Shared.Contracts.NameRules.UserProblem(name, what);
 }

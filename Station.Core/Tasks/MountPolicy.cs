@@ -15,8 +15,8 @@ public sealed class MountPolicy(IOptions<StationOptions> options) : IOrderPrepar
     {
         if (kind != TaskKinds.StorageMount) return null;
         using var doc = JsonDocument.Parse(parametersJson);
-        if (!doc.RootElement.TryGetProperty("options", out var o) || o.ValueKind != JsonValueKind.String) return null;
-        return MountOptionRules.Problem(o.GetString(), options.Value.AllowMountOptions, "Station:AllowMountOptions") is { } problem
+        if (StorageMount.Contract.ReadValidated(doc.RootElement).Options is not { } asked) return null;
+        return MountOptionRules.Problem(asked, options.Value.AllowMountOptions, "Station:AllowMountOptions") is { } problem
             ? StationError.BadRequest(problem)
             : null;
     }

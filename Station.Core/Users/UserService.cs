@@ -67,8 +67,8 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
     public Outcome<UserView> Create(string? username, string? password, bool isAdmin, Caller caller, bool mustChangePassword = false)
     {
         if (!caller.IsAdmin) return StationError.Forbidden("only administrators may create users");
-        if (string.IsNullOrWhiteSpace(username) || username.Length > 64 || !username.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'))
-            return StationError.BadRequest("'username' must be 1–64 letters, digits, '-', '_' or '.'");
+        if (!Shared.Contracts.NameRules.IsValidUser(username))
+            return StationError.BadRequest(Shared.Contracts.NameRules.UserProblem(username, "username")!);
         if (PasswordProblem(password) is { } problem) return StationError.BadRequest(problem);
         using var c = db.Open();
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE name=@username", new { username }) > 0)

@@ -32,28 +32,34 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
     {
         var t = update.Task;
         if (t.State != "succeeded" || t.Parameters is not { } p) return;
-        if (t.Kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize or TaskKinds.StorageVolumeDelete)) return;
-        string owner = p.GetProperty("owner").GetString()!;
-        string name = p.GetProperty("name").GetString()!;
+        string owner, name;
         using var c = db.Open();
         using (db.Writing())
         switch (t.Kind)
         {
             case TaskKinds.StorageVolumeCreate:
-                string? mountpoint = t.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("mountpoint", out var m) ? m.GetString() : null;
+                var created = StorageVolumeCreate.Contract.ReadValidated(p);
+                (owner, name) = (created.Owner, created.Name);
+                string? mountpoint = t.Result is { ValueKind: JsonValueKind.Object } r ? StorageVolumeCreate.Contract.ReadResult(r)?.Mountpoint : null;
                 c.Execute("""
-                    INSERT INTO volumes(unit, name, owner, size_mib, mountpoint, created_at) VALUES (@unit, @id, @owner, @size, @mountpoint, @now)
-                    ON CONFLICT(unit, name) DO UPDATE SET owner=@owner, size_mib=@size, mountpoint=@mountpoint
-                    """, new { unit = t.Target, id = name, owner, size = (long)p.GetProperty("sizeMiB").GetDouble(), mountpoint, now = TaskStore.Time(access.Now) });
+                    INSERT INTO volumes(unit, name, owner, size_mib, mountpoint, created_at) VALUES (@unit, @name, @owner, @size, @mountpoint, @now)
+                    ON CONFLICT(unit, owner, name) DO UPDATE SET size_mib=@size, mountpoint=@mountpoint
+                    """, new { unit = t.Target, name, owner, size = (long)created.SizeMiB, mountpoint, now = TaskStore.Time(access.Now) });
                 break;
             case TaskKinds.StorageVolumeResize:
+                var resized = StorageVolumeResize.Contract.ReadValidated(p);
+                (owner, name) = (resized.Owner, resized.Name);
                 c.Execute("UPDATE volumes SET size_mib=@size WHERE unit=@unit AND name=@name AND owner=@owner",
-                    new { unit = t.Target, name, owner, size = (long)p.GetProperty("sizeMiB").GetDouble() });
+                    new { unit = t.Target, name, owner, size = (long)resized.SizeMiB });
                 break;
-            default:
+            case TaskKinds.StorageVolumeDelete:
+                var deleted = StorageVolumeDelete.Contract.ReadValidated(p);
+                (owner, name) = (deleted.Owner, deleted.Name);
                 c.Execute("DELETE FROM volumes WHERE unit=@unit AND name=@name AND owner=@owner", new { unit = t.Target, name, owner });
                 break;
+            default:
+                return;
         }
-        access.Reload($"volume {owner}/{name}");
+        access.Reload($"volume {VolumeIds.Of(owner, name)}");
     }
 }

@@ -27,7 +27,7 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
         if (kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize or TaskKinds.FsWrite or TaskKinds.FilesUpload)) return null;
         using var doc = JsonDocument.Parse(parametersJson);
         var p = doc.RootElement;
-        return kind is TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize ? CheckVolume(kind, p, caller, admitted) : CheckWrite(kind, p, caller, admitted);
+        return kind is TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize ? CheckVolume(kind, VolumeSize.Of(kind, p), caller, admitted) : CheckWrite(kind, p, caller, admitted);
     }
 
     public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson) => parametersJson;
@@ -36,16 +36,14 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
     public OwnedVolume? VolumeOf(string path) =>
         access.Volumes.FirstOrDefault(v => v.Mountpoint is { } m && (path == m || path.StartsWith(m.TrimEnd('/') + "/", StringComparison.Ordinal)));
 
-    private StationError? CheckVolume(string kind, JsonElement p, Caller caller, IEnumerable<TaskRow> admitted)
+    private StationError? CheckVolume(string kind, VolumeSize asked, Caller caller, IEnumerable<TaskRow> admitted)
     {
-        string owner = p.GetProperty("owner").GetString()!;
-        string name = p.GetProperty("name").GetString()!;
+        var (owner, name, size) = asked;
         // Self-service (a quota, no storage role): volumes of one's own only.
         if (owner != caller.Name && !access.AllowsByRole(caller, "/units", Security.Privileges.ForKind(kind)))
         {
             return StationError.Forbidden($"you may create and grow volumes only for yourself ('owner': '{caller.Name}'); a StorageAdmin can make volumes for others");
         }
-        long size = (long)p.GetProperty("sizeMiB").GetDouble();
         if (access.QuotaOf(owner) is not { } quota) return null;
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var v in access.Volumes.Where(v => v.Owner == owner)) sizes[v.Name] = sizes.GetValueOrDefault(v.Name) + v.SizeMiB;
@@ -71,9 +69,9 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
         {
             if (row.Kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize)) continue;
             using var doc = JsonDocument.Parse(row.Parameters);
-            var p = doc.RootElement;
-            if (p.GetProperty("owner").GetString() != owner) continue;
-            yield return (p.GetProperty("name").GetString()!, (long)p.GetProperty("sizeMiB").GetDouble());
+            var other = VolumeSize.Of(row.Kind, doc.RootElement);
+            if (other.Owner != owner) continue;
+            yield return (other.Name, other.SizeMiB);
         }
     }
 
@@ -106,4 +104,12 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
             ? Encoding.UTF8.GetByteCount(c.GetString()!)
             : p.TryGetProperty("uploadId", out var u) && uploads.Find(u.GetString(), owner) is { Ok: true } found ? found.Value!.Size : 0;
     }
+}
+
+/// <summary>The volume a create or resize names and the size it asks for, read from the kind's typed parameters.</summary>
+internal readonly record struct VolumeSize(string Owner, string Name, long SizeMiB)
+{
+    public static VolumeSize Of(string kind, JsonElement parameters) => kind == TaskKinds.StorageVolumeCreate
+        ? StorageVolumeCreate.Contract.ReadValidated(parameters) is var c ? new(c.Owner, c.Name, (long)c.SizeMiB) : default
+        : StorageVolumeResize.Contract.ReadValidated(parameters) is var r ? new(r.Owner, r.Name, (long)r.SizeMiB) : default;
 }

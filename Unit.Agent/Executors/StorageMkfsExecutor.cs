@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -6,18 +5,14 @@ using Ccdsvm.Unit.Agent.Storage;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>storage.mkfs {device, fstype: ext4|xfs|btrfs, label?, force?}</c> → <c>{device, fstype, label, uuid}</c>.</summary>
-public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : ITaskExecutor
+public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : KindExecutor<StorageMkfsParameters, StorageMkfsResult>(StorageMkfs.Contract)
 {
-    public string Kind => TaskKinds.StorageMkfs;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageMkfsResult> RunAsync(StorageMkfsParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string device = parameters.RequiredString("device");
-        string fstype = parameters.OneOf("fstype", "ext4", "xfs", "btrfs");
-        string? label = parameters.OptionalString("label");
-        bool force = parameters.OptionalBool("force");
-        CheckLabel(fstype, label);
+        var (device, fstype, label, forced) = parameters;
+        bool force = forced == true;
 
         context.EnterStage(1, 2, $"checking {device}");
         string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
@@ -28,7 +23,7 @@ public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : 
         var probe = await Blkid.ProbeAsync(real, cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{fstype} made on {real}");
         string name = await guard.NameAsync(real, cancellationToken).ConfigureAwait(false);
-        return new { device = name, backingNode = name == real ? null : real, fstype, label, uuid = probe.GetValueOrDefault("UUID") };
+        return new StorageMkfsResult(name, name == real ? null : real, fstype, label, probe.GetValueOrDefault("UUID"));
     }
 
     /// <summary>The caller has already checked the device; the tools' own "existing file system" prompts are answered with force.</summary>
@@ -43,13 +38,5 @@ public sealed class StorageMkfsExecutor(DeviceGuard guard, LoopMapper mapper) : 
         if (!string.IsNullOrEmpty(label)) args.AddRange(["-L", label]);
         args.Add(device);
         return Tool.RunAsync(context, "mkfs." + fstype, args, ct);
-    }
-
-    internal static void CheckLabel(string fstype, string? label)
-    {
-        if (label is null) return;
-        int max = fstype switch { "ext4" => 16, "xfs" => 12, _ => 255 };
-        if (label.Length == 0 || label.Length > max || label.Any(c => char.IsControl(c) || c is '"' or '\\' or '/'))
-            throw new TaskFailure($"label '{label}' does not fit {fstype}: at most {max} characters, no control characters, quotes, slashes or backslashes");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -7,17 +6,16 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>storage.mount {device, mountpoint, options?, persist?}</c>: mounts under Agent:MountRoot; fstab only with persist.</summary>
-public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOptions> options) : ITaskExecutor
+public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOptions> options) : KindExecutor<StorageMountParameters, StorageMountResult>(StorageMount.Contract)
 {
-    public string Kind => TaskKinds.StorageMount;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageMountResult> RunAsync(StorageMountParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string device = parameters.RequiredString("device");
-        string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.RequiredString("mountpoint"));
-        string asked = parameters.OptionalString("options") ?? "defaults";
-        bool persist = parameters.OptionalBool("persist");
+        string device = parameters.Device;
+        string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.Mountpoint);
+        string asked = parameters.Options ?? "defaults";
+        bool persist = parameters.Persist == true;
         if (!asked.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
             throw new TaskFailure($"mount options '{asked}' may hold only letters, digits and = , . _ : - +");
         // The station checked this already; the unit checks again against its own policy, whatever the ticket says.
@@ -43,6 +41,6 @@ public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOption
         }
         context.Report(1, $"mounted at {mountpoint}");
         string name = await guard.NameAsync(real, cancellationToken).ConfigureAwait(false);
-        return new { device = name, backingNode = name == real ? null : real, mountpoint, fstype, options = mountOptions, persisted = persist };
+        return new StorageMountResult(name, name == real ? null : real, mountpoint, fstype, mountOptions, persist);
     }
 }

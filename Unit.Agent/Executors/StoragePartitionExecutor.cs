@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -11,19 +10,18 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// table with sfdisk and reports each partition's node; where the kernel makes no partition nodes (loop
 /// devices) each partition gets a loop device of its own.
 /// </summary>
-public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mapper) : ITaskExecutor
+public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mapper) : KindExecutor<StoragePartitionParameters, StoragePartitionResult>(StoragePartition.Contract)
 {
     private sealed record Wanted(long? SizeMiB, string Type, string? Name);
 
-    public string Kind => TaskKinds.StoragePartition;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StoragePartitionResult> RunAsync(StoragePartitionParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string device = parameters.RequiredString("device");
-        string table = parameters.OneOf("table", "gpt", "msdos");
-        var wanted = Read(parameters.RequiredArray("partitions"), table);
-        bool force = parameters.OptionalBool("force");
+        string device = parameters.Device;
+        string table = parameters.Table;
+        var wanted = Read(parameters);
+        bool force = parameters.Force == true;
 
         context.EnterStage(1, 3, $"checking {device}");
         string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
@@ -43,22 +41,9 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
             ?? throw new TaskFailure($"sfdisk reported success but no partition table can be read back from '{real}'");
         var nodes = await NodesAsync(real, layout, context, cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{layout.Partitions.Count} partitions");
-        return new
-        {
-            device = real,
-            table = layout.Label == "dos" ? "msdos" : layout.Label,
-            partitions = layout.Partitions.Select(p => new
-            {
-                number = p.Number,
-                node = nodes[p.Number].Node,
-                // Where the kernel makes no partition nodes: the loop device this agent attached for the partition.
-                backingNode = nodes[p.Number].Backing,
-                start = p.StartBytes,
-                size = p.SizeBytes,
-                type = p.Type,
-                name = p.Name,
-            }).ToList(),
-        };
+        return new StoragePartitionResult(real, layout.Label == "dos" ? "msdos" : layout.Label,
+            // Where the kernel makes no partition nodes, the backing node is the loop device this agent attached for the partition.
+            layout.Partitions.Select(p => new PartitionResult(p.Number, nodes[p.Number].Node, nodes[p.Number].Backing, p.StartBytes, p.SizeBytes, p.Type, p.Name)).ToList());
     }
 
     /// <summary>Each partition's node by number; a partition reached through a loop device is named as a partition of its disk (loop2p1), with the loop device as its backing node.</summary>
@@ -84,31 +69,16 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         return nodes;
     }
 
-    private static List<Wanted> Read(JsonElement array, string table)
+    private static List<Wanted> Read(StoragePartitionParameters parameters)
     {
         var list = new List<Wanted>();
-        int i = 0;
-        foreach (var item in array.EnumerateArray())
+        foreach (var (item, i) in parameters.Partitions.Select((p, i) => (p, i)))
         {
-            i++;
-            if (item.ValueKind != JsonValueKind.Object) throw new TaskFailure($"partitions[{i - 1}] must be an object {{sizeMiB, type, name?}}");
-            long? size = item.TryGetProperty("sizeMiB", out var s) ? s.ValueKind switch
-            {
-                JsonValueKind.Number when s.TryGetInt64(out var n) && n >= 1 => n,
-                JsonValueKind.String when s.GetString() == "rest" => null,
-                _ => throw new TaskFailure($"partitions[{i - 1}].sizeMiB must be a whole number of MiB (at least 1) or \"rest\""),
-            } : throw new TaskFailure($"partitions[{i - 1}].sizeMiB is required: a number of MiB or \"rest\"");
-            if (size is null && i != array.GetArrayLength()) throw new TaskFailure($"partitions[{i - 1}]: only the last partition may take the \"rest\"");
-            string type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "linux";
+            string type = item.Type ?? "linux";
             if (!PartitionTable.Shortcuts.ContainsKey(type))
-                throw new TaskFailure($"partitions[{i - 1}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
-            string? name = item.TryGetProperty("name", out var nm) && nm.ValueKind == JsonValueKind.String ? nm.GetString() : null;
-            if (name is not null && (table != "gpt" || name.Length > 36 || name.Any(c => c is '"' or '\\' || char.IsControl(c))))
-                throw new TaskFailure($"partitions[{i - 1}].name: names need a gpt table and at most 36 characters without quotes or backslashes");
-            list.Add(new Wanted(size, type, name));
+                throw new TaskFailure($"partitions[{i}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
+            list.Add(new Wanted(item.SizeMiB.MiB is { } mib ? (long)mib : null, type, item.Name));
         }
-        if (table == "msdos" && list.Count > 4)
-            throw new TaskFailure("an msdos table holds at most 4 primary partitions; use table \"gpt\" for more");
         return list;
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -9,24 +8,19 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// <c>storage.raid {engine?, level, devices, name, force?}</c>: an md array with mdadm where the kernel has md,
 /// otherwise (or with engine btrfs) a btrfs multi-device file system with data and metadata profiles.
 /// </summary>
-public sealed class StorageRaidExecutor(DeviceGuard guard) : ITaskExecutor
+public sealed class StorageRaidExecutor(DeviceGuard guard) : KindExecutor<StorageRaidParameters, StorageRaidResult>(StorageRaid.Contract)
 {
-    public string Kind => TaskKinds.StorageRaid;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageRaidResult> RunAsync(StorageRaidParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string engine = parameters.OptionalString("engine") ?? (Arrays.MdAvailable ? "md" : "btrfs");
-        if (engine is not ("md" or "btrfs")) throw new TaskFailure($"parameter 'engine' must be md or btrfs; got '{engine}'");
+        string engine = parameters.Engine ?? (Arrays.MdAvailable ? "md" : "btrfs");
         if (engine == "md" && !Arrays.MdAvailable)
             throw new TaskFailure("md RAID is not available on this unit (no /proc/mdstat: the kernel has no md driver); use engine \"btrfs\"");
-        string level = parameters.OneOf("level", "raid0", "raid1", "raid5", "raid10");
-        string name = parameters.RequiredName("name");
-        bool force = parameters.OptionalBool("force");
-        var devices = parameters.RequiredArray("devices").EnumerateArray()
-            .Select(d => d.ValueKind == JsonValueKind.String ? d.GetString()! : throw new TaskFailure("parameter 'devices' must list device paths as strings")).ToList();
-        int need = level switch { "raid5" => 3, "raid10" => 4, _ => 2 };
-        if (devices.Count < need) throw new TaskFailure($"{level} needs at least {need} devices, got {devices.Count}");
+        string level = parameters.Level;
+        string name = parameters.Name;
+        bool force = parameters.Force == true;
+        var devices = parameters.Devices;
 
         context.EnterStage(1, 2, "checking members");
         var members = new List<string>();
@@ -52,6 +46,6 @@ public sealed class StorageRaidExecutor(DeviceGuard guard) : ITaskExecutor
             uuid = null;
         }
         context.Report(1, $"{level} array '{name}' built");
-        return new { engine, level, name, uuid, device = node, members };
+        return new StorageRaidResult(engine, level, name, uuid, node, members);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -10,20 +9,17 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// a loop device, formatted and mounted at MountRoot/volumes/&lt;owner&gt;/&lt;name&gt;. A failure part-way undoes
 /// what was done, so no half-made volume is left behind.
 /// </summary>
-public sealed class StorageVolumeCreateExecutor(VolumeStore store) : ITaskExecutor
+public sealed class StorageVolumeCreateExecutor(VolumeStore store) : KindExecutor<StorageVolumeCreateParameters, StorageVolumeCreateResult>(StorageVolumeCreate.Contract)
 {
     /// <summary>A user's volume never gives its owner set-user-ID programs or device files on this unit.</summary>
     public const string VolumeMountOptions = "nosuid,nodev";
 
-    public string Kind => TaskKinds.StorageVolumeCreate;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageVolumeCreateResult> RunAsync(StorageVolumeCreateParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string owner = parameters.RequiredName("owner");
-        string name = parameters.RequiredName("name");
-        string fstype = parameters.OneOf("fstype", "ext4", "xfs", "btrfs");
-        long sizeMiB = parameters.RequiredMiB("sizeMiB", VolumeStore.MinimumMiB(fstype));
+        var (_, fstype, owner, name) = parameters;
+        long sizeMiB = (long)parameters.SizeMiB;
         if (store.Find(owner, name) is not null || File.Exists(store.Image(owner, name)))
             throw new TaskFailure($"user '{owner}' already has a volume named '{name}' on this unit");
         string image = store.Image(owner, name);
@@ -56,7 +52,7 @@ public sealed class StorageVolumeCreateExecutor(VolumeStore store) : ITaskExecut
             throw;
         }
         context.Report(1, $"volume {owner}/{name} mounted at {mountpoint}");
-        return new { owner, name, fstype, sizeMiB, image, device = loop, mountpoint };
+        return new StorageVolumeCreateResult(owner, name, fstype, sizeMiB, image, loop, mountpoint);
     }
 
     private static async Task UndoAsync(TaskContext context, string image, string? loop, string? mountpoint)

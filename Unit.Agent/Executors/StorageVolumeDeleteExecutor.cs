@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -6,15 +5,13 @@ using Ccdsvm.Unit.Agent.Storage;
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary><c>storage.volume.delete {owner, name}</c>: unmounts, detaches, and removes the image and its mount point.</summary>
-public sealed class StorageVolumeDeleteExecutor(VolumeStore store) : ITaskExecutor
+public sealed class StorageVolumeDeleteExecutor(VolumeStore store) : KindExecutor<StorageVolumeDeleteParameters, StorageVolumeDeleteResult>(StorageVolumeDelete.Contract)
 {
-    public string Kind => TaskKinds.StorageVolumeDelete;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageVolumeDeleteResult> RunAsync(StorageVolumeDeleteParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string owner = parameters.RequiredName("owner");
-        string name = parameters.RequiredName("name");
+        var (owner, name) = parameters;
         store.Require(owner, name);
         string mountpoint = store.MountPoint(owner, name);
 
@@ -26,6 +23,6 @@ public sealed class StorageVolumeDeleteExecutor(VolumeStore store) : ITaskExecut
         if (Directory.Exists(mountpoint) && !Directory.EnumerateFileSystemEntries(mountpoint).Any()) Directory.Delete(mountpoint);
         store.Remove(owner, name);
         context.Report(1, $"volume {owner}/{name} deleted");
-        return new { owner, name, detached = loop, deleted = true };
+        return new StorageVolumeDeleteResult(owner, name, loop, true);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Storage;
@@ -9,17 +8,15 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// <c>storage.volume.resize {owner, name, sizeMiB}</c>: grows a mounted volume online (image, loop capacity,
 /// then the file system). Shrinking is refused: xfs cannot shrink and the others risk data.
 /// </summary>
-public sealed class StorageVolumeResizeExecutor(VolumeStore store) : ITaskExecutor
+public sealed class StorageVolumeResizeExecutor(VolumeStore store) : KindExecutor<StorageVolumeResizeParameters, StorageVolumeResizeResult>(StorageVolumeResize.Contract)
 {
-    public string Kind => TaskKinds.StorageVolumeResize;
-    public bool NeedsDedicatedThread => true;
+    public override bool NeedsDedicatedThread => true;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<StorageVolumeResizeResult> RunAsync(StorageVolumeResizeParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
-        string owner = parameters.RequiredName("owner");
-        string name = parameters.RequiredName("name");
+        var (owner, name, _) = parameters;
         var volume = store.Require(owner, name);
-        long sizeMiB = parameters.RequiredMiB("sizeMiB", 1);
+        long sizeMiB = (long)parameters.SizeMiB;
         if (sizeMiB <= volume.SizeMiB)
             throw new TaskFailure($"volume {owner}/{name} is {volume.SizeMiB} MiB; resize only grows it, so give more than that");
         string loop = await store.LoopOfAsync(owner, name, cancellationToken).ConfigureAwait(false)
@@ -47,7 +44,7 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : ITaskExecut
         store.Save(volume with { SizeMiB = sizeMiB });
         var drive = new DriveInfo(mountpoint);
         context.Report(1, $"volume {owner}/{name} is now {sizeMiB} MiB");
-        return new { owner, name, sizeMiB, previousSizeMiB = volume.SizeMiB, fileSystemBytes = drive.TotalSize, availableBytes = drive.AvailableFreeSpace };
+        return new StorageVolumeResizeResult(owner, name, sizeMiB, volume.SizeMiB, drive.TotalSize, drive.AvailableFreeSpace);
     }
 
     /// <summary>

@@ -22,8 +22,6 @@ public sealed class VolumeStore(IOptions<AgentOptions> options)
 
     public string MountPoint(string owner, string name) => Path.Combine(options.Value.VolumeMountRoot, owner, name);
 
-    public static long MinimumMiB(string fstype) => fstype switch { "xfs" => 300, "btrfs" => 110, _ => 16 };
-
     public VolumeRecord? Find(string owner, string name) =>
         File.Exists(RecordPath(owner, name)) ? JsonSerializer.Deserialize<VolumeRecord>(File.ReadAllText(RecordPath(owner, name)), Json) : null;
 

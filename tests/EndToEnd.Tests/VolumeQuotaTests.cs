@@ -92,4 +92,36 @@ public sealed class VolumeQuotaTests
             }
         }
     }
+
+    [Fact]
+    public async Task UserWithADotInTheirName_CreatesAVolumeWithinTheirQuota()
+    {
+        await using var station = await StationProcess.StartAsync();
+        using var admin = await station.AdminAsync();
+        await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+        string user = "j.doe" + Guid.NewGuid().ToString("N")[..6];
+        var created = await admin.PostJsonAsync("/api/v1/users", new { username = user, password = Password, quotaMiB = 40 });
+        Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
+        var grant = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/acl") { Content = System.Net.Http.Json.JsonContent.Create(new { path = "/units/station", subject = user, role = "HelpDesk" }) });
+        Assert.Equal(HttpStatusCode.OK, grant.Status);
+        using var api = await ApiClient.SignInAsync(station.BaseUrl, user, Password);
+        bool made = false;
+        try
+        {
+            long task = await api.StartAsync("storage.volume.create", "station", new { sizeMiB = 16, fstype = "ext4", owner = user, name = "home" });
+            var volume = await api.WaitForStateAsync(task, Timeouts.BigChecksum);
+            made = volume.GetProperty("state").GetString() == "succeeded";
+            Assert.True(made, volume.ToString());
+            Assert.EndsWith($"/{user}/home", volume.GetProperty("result").GetProperty("mountpoint").GetString());
+        }
+        finally
+        {
+            if (made)
+            {
+                long delete = await api.StartAsync("storage.volume.delete", "station", new { owner = user, name = "home" });
+                var deleted = await api.WaitForStateAsync(delete, Timeouts.BigChecksum);
+                Assert.True(deleted.GetProperty("state").GetString() == "succeeded", deleted.ToString());
+            }
+        }
+    }
 }

@@ -66,7 +66,7 @@ public sealed class StorageKindTests
     [Fact]
     public void Volume_work_locks_the_volume()
     {
-        var expected = new LockRequest("/units/u1/volumes/alice-scratch", LockMode.Exclusive);
+        var expected = new LockRequest("/units/u1/volumes/alice/scratch", LockMode.Exclusive);
         Assert.Equal([expected], Plan(TaskKinds.StorageVolumeCreate, """{"sizeMiB":64,"fstype":"ext4","owner":"alice","name":"scratch"}"""));
         Assert.Equal([expected], Plan(TaskKinds.StorageVolumeResize, """{"sizeMiB":128,"owner":"alice","name":"scratch"}"""));
         Assert.Equal([expected], Plan(TaskKinds.StorageVolumeDelete, """{"owner":"alice","name":"scratch"}"""));

@@ -61,11 +61,11 @@ public sealed class RefusalTests
         string disk = lab.CreateLoop(32);
         await lab.SucceedAsync(TaskKinds.StorageMkfs, new { device = disk, fstype = "ext4" });
         string outside = Path.Combine(lab.Dir, "elsewhere");
-        foreach (var mp in new[] { outside, lab.Options.MountRoot + "/../elsewhere" })
-        {
-            string error = await lab.FailAsync(TaskKinds.StorageMount, new { device = disk, mountpoint = mp });
-            Assert.Contains("outside this unit's mount root", error);
-        }
+        string error = await lab.FailAsync(TaskKinds.StorageMount, new { device = disk, mountpoint = outside });
+        Assert.Contains("outside this unit's mount root", error);
+        // A climbing spelling does not fit the kind's contract, read again at the unit.
+        error = await lab.FailAsync(TaskKinds.StorageMount, new { device = disk, mountpoint = lab.Options.MountRoot + "/../elsewhere" });
+        Assert.Contains("parameter 'mountpoint' contains a '.' or '..' segment", error);
         Assert.False(Directory.Exists(outside));
         Assert.DoesNotContain(disk + " ", File.ReadAllText("/proc/self/mounts"));
     }
@@ -74,9 +74,13 @@ public sealed class RefusalTests
     public async Task Device_path_tricks_are_refused()
     {
         await using var lab = new StorageLab();
+        // The contract, read again at the unit, refuses a climbing spelling and anything outside /dev.
         string error = await lab.FailAsync(TaskKinds.StorageMkfs, new { device = "/dev/loop0/../vda", fstype = "ext4" });
-        Assert.Contains("allow-list", error);
+        Assert.Contains("parameter 'device' contains a '.' or '..' segment", error);
         error = await lab.FailAsync(TaskKinds.StorageMkfs, new { device = "/etc/passwd", fstype = "ext4" });
-        Assert.Contains("not a device path", error);
+        Assert.Contains("parameter 'device' must name something under /dev/", error);
+        // A device under /dev the unit's allow-list does not name is refused by the unit's own guard.
+        error = await lab.FailAsync(TaskKinds.StorageMkfs, new { device = "/dev/vda", fstype = "ext4" });
+        Assert.Contains("allow-list", error);
     }
 }

@@ -1,0 +1,25 @@
+using MessagePack;
+
+namespace Ccdsvm.Shared.Contracts.Kinds;
+
+/// <summary><c>storage.unmount {mountpoint, persist?}</c>: unmounts under the unit's mount root; persist also drops the unit's fstab line.</summary>
+public sealed class StorageUnmount : KindContract<StorageUnmountParameters, StorageUnmountResult>
+{
+    public static readonly StorageUnmount Contract = new();
+
+    public override string Kind => TaskKinds.StorageUnmount;
+    public override string Title => "Unmount a file system";
+    public override IReadOnlyList<string> Stages { get; } = ["unmounting"];
+    public override bool Destructive => false;
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
+    [
+        StorageParameters.Mountpoint,
+        new("persist", ParameterType.Boolean, false, "also remove the fstab line the unit wrote for it"),
+    ];
+}
+
+[MessagePackObject(true)]
+public sealed record StorageUnmountParameters(string Mountpoint, bool? Persist = null);
+
+[MessagePackObject(true)]
+public sealed record StorageUnmountResult(string Mountpoint, string Device, string Fstype, bool RemovedFromFstab);
