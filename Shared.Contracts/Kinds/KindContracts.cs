@@ -6,6 +6,9 @@ public static class KindContracts
     public static IReadOnlyList<IKindContract> All { get; } =
     [
         FsChecksum.Contract,
+        DataMove.Contract,
+        FilesDownload.Contract,
+        FilesUpload.Contract,
     ];
 
     private static readonly Dictionary<string, IKindContract> ByKind = All.ToDictionary(c => c.Kind, StringComparer.Ordinal);
