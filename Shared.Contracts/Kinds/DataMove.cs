@@ -43,8 +43,13 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
 
     protected override IReadOnlyCollection<string> StationFields { get; } = [TransferField];
 
-    /// <summary>On one unit, source and destination must differ and neither may lie inside the other (compared in canonical form).</summary>
-    protected override string? Rules(DataMoveParameters p)
+    protected override string? Rules(DataMoveParameters p) => Overlap(p);
+
+    /// <summary>
+    /// On one unit, source and destination must differ and neither may lie inside the other (compared in canonical
+    /// form); null when they do not overlap. Forms show it under the destination as the person types.
+    /// </summary>
+    public static string? Overlap(DataMoveParameters p)
     {
         if (p.Source.Unit != p.Destination.Unit) return null;
         string src = UnitPath.Canonical(p.Source.Path, "source.path"), dst = UnitPath.Canonical(p.Destination.Path, "destination.path");
@@ -58,6 +63,9 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
     protected override string DangerText(string subject) => $"{Kind}: cannot be undone";
 
     /// <summary>The check that needs the task's target: data.move runs on its destination unit. Null when it does.</summary>
+    /// <summary>The spec of the path inside source and destination, for forms that check a path as it is typed.</summary>
+    public static ParameterSpec PathSpec => Location[1];
+
     public static string? CheckTarget(string target, DataMoveParameters p) => p.Destination.Unit == target ? null
         : $"data.move runs on its destination unit: the target must be '{p.Destination.Unit}' (destination.unit), not '{target}'";
 }

@@ -21,14 +21,23 @@ public static class BrowserTransferKinds
     public static bool Is(string kind) => FilesTransfer.Is(kind);
 
     /// <summary>The transfer a files.* task's stored parameters name; null for parameters that name none.</summary>
-    public static string? TransferIdOf(string kind, JsonElement parameters)
+    public static string? TransferIdOf(string kind, JsonElement parameters) => Read(kind, parameters)?.TransferId;
+
+    /// <summary>The file a files.* task's stored parameters name; null for another kind or parameters that name none.</summary>
+    public static string? PathOf(string kind, JsonElement parameters) => Read(kind, parameters)?.Path;
+
+    private static (string Path, string TransferId)? Read(string kind, JsonElement parameters)
     {
-        if (parameters.ValueKind != JsonValueKind.Object) return null;
+        if (!Is(kind) || parameters.ValueKind != JsonValueKind.Object) return null;
         try
         {
-            return kind == TaskKinds.FilesDownload
-                ? FilesDownload.Contract.ReadValidated(parameters).TransferId
-                : FilesUpload.Contract.ReadValidated(parameters).TransferId;
+            if (kind == TaskKinds.FilesDownload)
+            {
+                var download = FilesDownload.Contract.ReadValidated(parameters);
+                return (download.Path, download.TransferId);
+            }
+            var upload = FilesUpload.Contract.ReadValidated(parameters);
+            return (upload.Path, upload.TransferId);
         }
         catch (KindContractException)
         {

@@ -73,7 +73,7 @@ public sealed class MoveDataDialogTests : ConsoleTestContext
         Get(cut, "destination-path").Input("/srv/backup/x");
         Get(cut, "source-path").Input("srv/data/x");
 
-        Assert.Contains("must be absolute", Get(cut, "source-path").Closest(".mud-input-control")!.TextContent);
+        Assert.Contains("is not absolute", Get(cut, "source-path").Closest(".mud-input-control")!.TextContent);
         Assert.True(SubmitDisabled(cut));
 
         Get(cut, "source-path").Input("/srv/../etc/x");
