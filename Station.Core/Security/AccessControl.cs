@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
@@ -36,7 +37,7 @@ public sealed class AccessControl : Notifier<string>
     public static readonly Role VolumeOwner = new("VolumeOwner", "implicit: the owner of a volume, on that volume and its files",
         [Privileges.UnitsView, "Task.storage.volume.resize", "Task.storage.volume.delete", "Task.storage.volume.list", "Task.fs.*", "Files.*"]);
 
-    public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null)
+    public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null, ILogger<AccessControl>? logger = null) : base(logger)
     {
         _db = db;
         _audit = audit;

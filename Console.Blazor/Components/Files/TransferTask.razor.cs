@@ -52,7 +52,7 @@ public sealed partial class TransferTask : ComponentBase, IDisposable
     }
 
     private bool Matches(TaskView t) =>
-        t.Kind == Kind && t.Target == UnitId && t.Owner == Tasks.UserName
+        t.Kind == Kind && new TaskQuery(Owner: Tasks.UserName, Target: UnitId).Matches(t)
         && t.Parameters is { } p && BrowserTransferKinds.PathOf(t.Kind, p) == Path;
 
     public void Dispose() => _subscription?.Dispose();
