@@ -84,6 +84,22 @@ public sealed class MoveDataDialogTests : ConsoleTestContext
     }
 
     [Fact]
+    public void OneUnit_DestinationInsideTheSource_IsRefusedAsYouType_WithTheStationsWords()
+    {
+        var cut = RenderDialog();
+        Get(cut, "source-unit").Change("a");
+        Get(cut, "destination-unit").Change("a");
+        Get(cut, "source-path").Input("/srv/data");
+        Get(cut, "destination-path").Input("/srv/data//sub/");
+
+        Assert.Contains("the destination /srv/data/sub lies inside the source /srv/data", Get(cut, "destination-path").Closest(".mud-input-control")!.TextContent);
+        Assert.True(SubmitDisabled(cut));
+
+        Get(cut, "destination-unit").Change("b");
+        Assert.False(SubmitDisabled(cut));
+    }
+
+    [Fact]
     public void StationRefusal_IsShownInTheDialogAndTypedValuesStay()
     {
         const string refusal = "'/srv/backup/big.bin' already exists on b; pass overwrite: true to replace it";
