@@ -123,7 +123,7 @@ public sealed class AccessControl : Notifier<string>
     /// <summary>Checks a grant's shape against the store: a known role, a valid path, an existing user or group.</summary>
     public string? ValidateGrant(string? path, string? subject, string? role)
     {
-        if (!ResourcePath.IsValid(path) || !(path == "/" || ResourcePath.Normalize(path!).StartsWith("/units", StringComparison.Ordinal) || ResourcePath.Normalize(path!).StartsWith("/station", StringComparison.Ordinal)))
+        if (!ResourcePath.IsValid(path) || !AdminResources.IsGrantable(ResourcePath.Normalize(path!)))
             return "'path' must be '/', or a path under /units or /station without '.' or '..' segments, e.g. /units/web-1";
         if (string.IsNullOrWhiteSpace(role) || Roles.Find(role) is null)
             return $"'role' must be one of {string.Join(", ", Roles.BuiltIn.Select(r => r.Name))}";

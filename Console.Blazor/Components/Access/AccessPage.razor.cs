@@ -34,7 +34,7 @@ public partial class AccessPage
 
     private string? GrantPathError =>
         string.IsNullOrWhiteSpace(_grantPath) || !_grantPath.StartsWith('/') ? "a path starting with /" :
-        _grantPath == "/" || _grantPath.StartsWith("/units", StringComparison.Ordinal) || _grantPath.StartsWith("/station", StringComparison.Ordinal) ? null :
+        AdminResources.IsGrantable(_grantPath) ? null :
         "'/', or a path under /units or /station";
 
     private string? NewUserError => string.IsNullOrEmpty(_newUser) || Names.IsValid(_newUser) ? null : "letters, digits, '-', '_' or '.' (at most 64)";
