@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Logging;
 namespace Ccdsvm.Station.Core;
 
 /// <summary>
 /// Fan-out of changes to the console's components and the API's live streams. Handlers run on the
 /// publisher's thread: UI subscribers hop onto their renderer themselves, and dispose their subscription.
+/// A subscriber that throws is logged (with <paramref name="logger"/>) and the others still hear the change.
 /// </summary>
-public class Notifier<T>
+public class Notifier<T>(ILogger? logger = null)
 {
     private readonly object _gate = new();
     private Action<T>[] _handlers = [];
@@ -21,8 +23,9 @@ public class Notifier<T>
     {
         foreach (var h in Volatile.Read(ref _handlers))
         {
+            // One broken subscriber must not stop the others or the publisher; it is logged, not swallowed.
             try { h(update); }
-            catch (Exception) { /* one broken subscriber must not stop the others or the publisher */ }
+            catch (Exception ex) { if (logger is not null) NotifierLog.SubscriberFailed(logger, typeof(T).Name, h.Method.DeclaringType?.FullName ?? h.Method.Name, ex); }
         }
     }
 
@@ -40,4 +43,10 @@ public class Notifier<T>
             if (Interlocked.Exchange(ref _disposed, 1) == 0) owner.Unsubscribe(handler);
         }
     }
+}
+
+internal static partial class NotifierLog
+{
+    [LoggerMessage(1010, LogLevel.Error, "A subscriber to {Update} changes ({Subscriber}) threw; the other subscribers were still notified")]
+    public static partial void SubscriberFailed(ILogger logger, string update, string subscriber, Exception exception);
 }

@@ -17,17 +17,16 @@ public static partial class TransfersApi
     /// <summary>
     /// Admits the transfer's task (slot, lock plan, quota, audit), answers its refusal as problem+json, waits for
     /// its locks (cancelling the task when the caller goes away), then lets <paramref name="stream"/> move the bytes
-    /// and hands the outcome to the task, which ends succeeded or failed with it.
+    /// and hands the outcome to the task, which ends succeeded or failed with it. <paramref name="parameters"/> builds the
+    /// task's parameters, through its contract, for the transfer's id.
     /// </summary>
-    private static async Task RunAsTaskAsync(HttpContext c, string kind, string unit, string path, Dictionary<string, object?> parameters,
+    private static async Task RunAsTaskAsync(HttpContext c, string kind, string unit, string path, Func<string, JsonElement> parameters,
         Func<BrowserTransfer, Task<RelayResult>> stream)
     {
         var engine = c.RequestServices.GetRequiredService<TaskEngine>();
         var caller = c.Caller();
         using var transfer = c.RequestServices.GetRequiredService<BrowserTransfers>().Open(caller.Name);
-        parameters["path"] = path;
-        parameters["transferId"] = transfer.Id;
-        var submitted = await engine.SubmitAsync(new SubmitTask(kind, unit, JsonSerializer.SerializeToElement(parameters), LockWaitSeconds), caller);
+        var submitted = await engine.SubmitAsync(new SubmitTask(kind, unit, parameters(transfer.Id), LockWaitSeconds), caller);
         if (!submitted.Ok)
         {
             await Problems.From(submitted.Error!).ExecuteAsync(c);

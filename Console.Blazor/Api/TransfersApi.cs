@@ -51,7 +51,7 @@ public static partial class TransfersApi
             await Problems.From(refusal).ExecuteAsync(c);
             return;
         }
-        await RunAsTaskAsync(c, TaskKinds.FilesDownload, id, path, [], transfer =>
+        await RunAsTaskAsync(c, TaskKinds.FilesDownload, id, path, transferId => FilesDownload.Contract.Write(new FilesDownloadParameters(path, transferId)), transfer =>
         {
             // Issued once the task holds its lock, so a long wait does not eat the ticket's life.
             var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
@@ -95,9 +95,9 @@ public static partial class TransfersApi
         // Into a volume no body may outgrow the volume, announced or not (the quota counted the announced length at admission).
         if (quotas.VolumeOf(path) is { } volume) max = Math.Min(max, volume.SizeMiB << 20);
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
-        var parameters = new Dictionary<string, object?> { ["overwrite"] = overwrite == true };
-        if (c.Request.ContentLength is { } announced) parameters["size"] = announced;
-        await RunAsTaskAsync(c, TaskKinds.FilesUpload, id, path, parameters, transfer =>
+        long? announced = c.Request.ContentLength;
+        await RunAsTaskAsync(c, TaskKinds.FilesUpload, id, path,
+            transferId => FilesUpload.Contract.Write(new FilesUploadParameters(path, transferId, announced, overwrite == true)), transfer =>
         {
             var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
             string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";

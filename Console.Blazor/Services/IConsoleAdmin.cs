@@ -39,15 +39,17 @@ public interface IConsoleAdmin
 
 public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitEnrolment enrolment, UnitDirectory units) : IConsoleAdmin
 {
-    public bool MayEnrol => user.Allows("/units", Privileges.UnitsEnrol);
+    public bool MayEnrol => Allows(AdminResources.Enrol);
     public Outcome<IReadOnlyList<EnrolmentView>> Enrolments() => enrolments.List(user.Caller);
     public Task<Outcome<EnrolmentCreated>> CreateEnrolmentAsync(string? note, int? expiresInMinutes) => enrolment.CreateTokenAsync(user.Caller, new CreateEnrolment(note, expiresInMinutes));
     public Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit) => enrolment.RevokeAsync(user.Caller, unit);
     public IReadOnlyList<UnitView> Units() => units.All(user.Caller);
 
-    public bool MayManageUsers => user.Allows("/station/users", Privileges.UsersManage);
-    public bool MayManageAcl => user.Allows(ResourcePath.Acl, Privileges.AclManage);
-    public bool MayViewAudit => user.Allows("/station/audit", Privileges.AuditView);
+    public bool MayManageUsers => Allows(AdminResources.ManageUsers);
+    public bool MayManageAcl => Allows(AdminResources.ManageAcl);
+    public bool MayViewAudit => Allows(AdminResources.ViewAudit);
+
+    private bool Allows(AdminPrivilege needed) => user.Allows(needed.Resource, needed.Privilege);
 
     public Outcome<IReadOnlyList<UserDetails>> Users() => admin.Users(user.Caller);
     public Outcome<IReadOnlyList<GroupDetails>> Groups() => admin.Groups(user.Caller);

@@ -28,6 +28,9 @@ public static class KindContracts
         StorageVolumeResize.Contract,
         StorageVolumeDelete.Contract,
         StorageVolumeList.Contract,
+        DataMove.Contract,
+        FilesDownload.Contract,
+        FilesUpload.Contract,
     ];
 
     private static readonly Dictionary<string, IKindContract> ByKind = All.ToDictionary(c => c.Kind, StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
@@ -25,7 +26,7 @@ public static class AuditOutcomes
 /// The append-only audit log (triggers in the store refuse updates and deletes). Logins, refusals at the
 /// station and at units, task starts, cancels and ends, and every change to users and the ACL land here.
 /// </summary>
-public sealed class AuditLog(StationDb db, TimeProvider? time = null) : Notifier<AuditEntry>
+public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<AuditLog>? logger = null) : Notifier<AuditEntry>(logger)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 

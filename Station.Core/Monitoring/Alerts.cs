@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Units;
@@ -28,7 +29,7 @@ public sealed class Alerts : Notifier<AlertChange>
     private readonly IOptions<MonitoringOptions> _options;
     private readonly TimeProvider _time;
 
-    public Alerts(IOptions<MonitoringOptions> options, UnitRegistry units, TimeProvider time)
+    public Alerts(IOptions<MonitoringOptions> options, UnitRegistry units, TimeProvider time, ILogger<Alerts>? logger = null) : base(logger)
     {
         _options = options;
         _time = time;

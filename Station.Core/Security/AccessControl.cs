@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Microsoft.Extensions.Logging;
 using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
@@ -37,7 +38,7 @@ public sealed class AccessControl : Notifier<string>
     public static readonly Role VolumeOwner = new("VolumeOwner", "implicit: the owner of a volume, on that volume and its files",
         [Privileges.UnitsView, "Task.storage.volume.resize", "Task.storage.volume.delete", "Task.storage.volume.list", "Task.fs.*", "Files.*"]);
 
-    public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null)
+    public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null, ILogger<AccessControl>? logger = null) : base(logger)
     {
         _db = db;
         _audit = audit;
@@ -125,7 +126,7 @@ public sealed class AccessControl : Notifier<string>
     /// <summary>Checks a grant's shape against the store: a known role, a valid path, an existing user or group.</summary>
     public string? ValidateGrant(string? path, string? subject, string? role)
     {
-        if (!ResourcePath.IsValid(path) || !(path == "/" || ResourcePath.Normalize(path!).StartsWith("/units", StringComparison.Ordinal) || ResourcePath.Normalize(path!).StartsWith("/station", StringComparison.Ordinal)))
+        if (!ResourcePath.IsValid(path) || !AdminResources.IsGrantable(ResourcePath.Normalize(path!)))
             return "'path' must be '/', or a path under /units or /station without '.' or '..' segments, e.g. /units/web-1";
         if (string.IsNullOrWhiteSpace(role) || Roles.Find(role) is null)
             return $"'role' must be one of {string.Join(", ", Roles.BuiltIn.Select(r => r.Name))}";

@@ -45,7 +45,6 @@ public sealed partial class TaskEngine
             a.Row.Progress = Math.Clamp(progress.Fraction, 0, 1);
             a.Row.Stage = progress.Stage ?? a.Row.Stage;
             a.Row.StageIndex = progress.StageIndex;
-            a.Row.StageCount = Math.Max(progress.StageCount, a.Row.StageCount);
             if (a.Row.State == TaskState.Dispatched.ToApi()) a.Row.State = TaskState.Running.ToApi();
             var now = Now;
             if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)

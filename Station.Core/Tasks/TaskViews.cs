@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using System.Text.Json;
 using Ccdsvm.Station.Core.Locks;
 
@@ -52,4 +53,14 @@ public sealed record TaskEventView(long Id, long TaskId, DateTimeOffset At, stri
 /// <summary>What subscribers hear: the task as it is now, and log lines new since the last update.</summary>
 public sealed record TaskUpdate(TaskView Task, IReadOnlyList<string> NewLogLines);
 
-public sealed record TaskQuery(string? State = null, string? Owner = null, string? Target = null, int Limit = 200);
+public sealed record TaskQuery(string? State = null, string? Owner = null, string? Target = null, int Limit = 200)
+{
+    /// <summary>
+    /// Whether <paramref name="task"/> passes the filter: each of state (an API state name), owner and target
+    /// given and non-empty must equal the task's. The task list applies it to live changes, as the station's list does to rows.
+    /// </summary>
+    public bool Matches(TaskView task) =>
+        (State is not { Length: > 0 } state || task.State == (TaskStateExtensions.TryParseApi(state, out var parsed) ? parsed.ToApi() : state))
+        && (Owner is not { Length: > 0 } owner || task.Owner == owner)
+        && (Target is not { Length: > 0 } target || task.Target == target);
+}

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Station.Core.Transfers;
@@ -49,7 +48,7 @@ public sealed class BrowserTransfer(string id, string owner, Action<BrowserTrans
     public void Finish(string path, int status, string? error)
     {
         if (error is null && status is >= 200 and < 300)
-            _finished.TrySetResult(JsonSerializer.Serialize(new { path, bytes = Done, status }));
+            _finished.TrySetResult(FilesDownload.Contract.WriteResult(new FilesTransferResult(path, Done, status)));
         else
             _finished.TrySetResult(StationError.Conflict(error ?? $"the unit answered {status} after {Done:N0} bytes"));
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
-using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Station.Core.Transfers;
@@ -15,19 +14,34 @@ public static class BrowserTransferKinds
 {
     public static IEnumerable<TaskKindDefinition> Definitions()
     {
-        var path = new ParameterSpec("path", ParameterType.String, true, "absolute path of the file inside one of the unit's roots", Example: "/srv/data/file.bin", IsPath: true);
-        var transfer = new ParameterSpec("transferId", ParameterType.String, true, "the HTTP transfer that streams the bytes (set by GET/PUT /api/v1/units/{id}/files)", Max: 64);
-        yield return new TaskKindDefinition(TaskKinds.FilesDownload, "Download a file to the browser", Privileges.FilesDownload, 1, false, [path, transfer],
-            (unit, p) => [new LockRequest(ResourcePath.File(unit, p.GetProperty("path").GetString()!), LockMode.Shared)]);
-        yield return new TaskKindDefinition(TaskKinds.FilesUpload, "Upload a file from the browser", Privileges.FilesUpload, 1, false,
-            [path, transfer,
-             new ParameterSpec("size", ParameterType.Number, false, "bytes announced by the request (Content-Length); counted against a volume's quota", 0),
-             new ParameterSpec("overwrite", ParameterType.Boolean, false, "replace an existing file")],
-            (unit, p) => [new LockRequest(ResourcePath.File(unit, p.GetProperty("path").GetString()!), LockMode.Exclusive)]);
+        yield return TaskKindDefinition.From(FilesDownload.Contract, (unit, p) => [new LockRequest(ResourcePath.File(unit, p.Path), LockMode.Shared)]);
+        yield return TaskKindDefinition.From(FilesUpload.Contract, (unit, p) => [new LockRequest(ResourcePath.File(unit, p.Path), LockMode.Exclusive)]);
     }
 
-    public static bool Is(string kind) => kind is TaskKinds.FilesDownload or TaskKinds.FilesUpload;
+    public static bool Is(string kind) => FilesTransfer.Is(kind);
 
-    public static string? TransferIdOf(JsonElement parameters) =>
-        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("transferId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+    /// <summary>The transfer a files.* task's stored parameters name; null for parameters that name none.</summary>
+    public static string? TransferIdOf(string kind, JsonElement parameters) => Read(kind, parameters)?.TransferId;
+
+    /// <summary>The file a files.* task's stored parameters name; null for another kind or parameters that name none.</summary>
+    public static string? PathOf(string kind, JsonElement parameters) => Read(kind, parameters)?.Path;
+
+    private static (string Path, string TransferId)? Read(string kind, JsonElement parameters)
+    {
+        if (!Is(kind) || parameters.ValueKind != JsonValueKind.Object) return null;
+        try
+        {
+            if (kind == TaskKinds.FilesDownload)
+            {
+                var download = FilesDownload.Contract.ReadValidated(parameters);
+                return (download.Path, download.TransferId);
+            }
+            var upload = FilesUpload.Contract.ReadValidated(parameters);
+            return (upload.Path, upload.TransferId);
+        }
+        catch (KindContractException)
+        {
+            return null;
+        }
+    }
 }

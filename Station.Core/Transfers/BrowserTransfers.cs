@@ -35,7 +35,7 @@ public sealed class BrowserTransfers : IDisposable
     {
         var t = update.Task;
         if (!BrowserTransferKinds.Is(t.Kind) || !TaskStateExtensions.TryParseApi(t.State, out var state) || !state.IsEnded()) return;
-        if (t.Parameters is { } p && BrowserTransferKinds.TransferIdOf(p) is { } id && _open.TryGetValue(id, out var transfer)) transfer.TaskEnded();
+        if (t.Parameters is { } p && BrowserTransferKinds.TransferIdOf(t.Kind, p) is { } id && _open.TryGetValue(id, out var transfer)) transfer.TaskEnded();
     }
 
     public void Dispose() => _subscription.Dispose();
@@ -50,7 +50,7 @@ public sealed class BrowserTransferExecutor(string kind, BrowserTransfers transf
 
     public async Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken)
     {
-        if (transfers.Find(BrowserTransferKinds.TransferIdOf(task.Parameters), task.Owner.Name) is not { } transfer)
+        if (transfers.Find(BrowserTransferKinds.TransferIdOf(Kind, task.Parameters), task.Owner.Name) is not { } transfer)
             return StationError.BadRequest($"{Kind} runs only while its request streams the file: use {(Kind == TaskKinds.FilesDownload ? "GET" : "PUT")} /api/v1/units/{{id}}/files?path=…, not POST /api/v1/tasks");
         transfer.TaskId = task.Id;
         transfer.Start();

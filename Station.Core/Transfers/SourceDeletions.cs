@@ -34,6 +34,6 @@ public sealed class SourceDeletions(TaskEngine engine, TransferTickets tickets, 
     private static bool IsMove(string parameters)
     {
         using var doc = JsonDocument.Parse(parameters);
-        return DataKinds.IsMove(doc.RootElement);
+        return DataMove.Contract.ReadValidated(doc.RootElement).IsMove;
     }
 }

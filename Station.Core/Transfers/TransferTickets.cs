@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
@@ -49,20 +48,11 @@ public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPl
     {
         if (kind != TaskKinds.DataMove) return parametersJson;
         using var doc = JsonDocument.Parse(parametersJson);
-        var p = doc.RootElement;
-        var (srcUnit, srcPath) = DataKinds.Source(p);
-        var (dstUnit, dstPath) = DataKinds.Destination(p);
-        var sourceUrl = DataUrlOf(srcUnit);
+        var p = DataMove.Contract.ReadValidated(doc.RootElement);
+        var sourceUrl = DataUrlOf(p.Source.Unit);
         if (!sourceUrl.Ok) return StationError.Conflict($"the source {sourceUrl.Error!.Message}");
-        var ticket = new TransferTicket(taskId, srcUnit, srcPath, dstUnit, dstPath, -1, DataKinds.IsMove(p), Expiry);
-
-        var node = JsonNode.Parse(parametersJson)!.AsObject();
-        node["transfer"] = new JsonObject
-        {
-            ["ticket"] = Issue(ticket),
-            ["sourceUrl"] = sourceUrl.Value,
-            ["route"] = options.Value.Route,
-        };
-        return node.ToJsonString();
+        var ticket = new TransferTicket(taskId, p.Source.Unit, p.Source.Path, p.Destination.Unit, p.Destination.Path, -1, p.IsMove, Expiry);
+        var route = Enum.Parse<TransferRoute>(options.Value.Route, ignoreCase: true);
+        return DataMove.Contract.WriteJson(p with { Transfer = new DataMoveTransfer(Issue(ticket), sourceUrl.Value, route) });
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Store;
@@ -16,7 +17,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
 
-    public UnitRegistry(StationDb db)
+    public UnitRegistry(StationDb db, ILogger<UnitRegistry>? logger = null) : base(logger)
     {
         _db = db;
         using var c = db.Open();

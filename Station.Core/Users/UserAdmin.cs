@@ -27,7 +27,7 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
 
     public Outcome<IReadOnlyList<UserDetails>> Users(Caller caller)
     {
-        bool all = access.Allows(caller, "/station/users", Privileges.UsersManage) || access.Allows(caller, "/station/users", Privileges.AuditView);
+        bool all = access.Allows(caller, AdminResources.Users, Privileges.UsersManage) || access.Allows(caller, AdminResources.Users, Privileges.AuditView);
         using var c = db.Open();
         var rows = c.Query<(string Name, string CreatedAt, long? Quota, string? Totp, long Must)>(
             "SELECT name, created_at, quota_mib, totp_secret, must_change_password FROM users ORDER BY name").ToList();
@@ -41,8 +41,8 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
 
     public Outcome<IReadOnlyList<GroupDetails>> Groups(Caller caller)
     {
-        if (!access.Allows(caller, "/station/users", Privileges.UsersManage) && !access.Allows(caller, "/station/users", Privileges.AuditView))
-            return access.Refuse(caller, "groups.list", "/station/users", Privileges.UsersManage);
+        if (!access.Allows(caller, AdminResources.Users, Privileges.UsersManage) && !access.Allows(caller, AdminResources.Users, Privileges.AuditView))
+            return access.Refuse(caller, "groups.list", AdminResources.Users, Privileges.UsersManage);
         using var c = db.Open();
         var members = c.Query<(string Group, string User)>("SELECT group_name, username FROM group_members").ToLookup(m => m.Group, m => m.User);
         return c.Query<string>("SELECT name FROM groups ORDER BY name")
@@ -104,8 +104,8 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
 
     public Outcome<IReadOnlyList<AuditEntry>> AuditLog(Caller caller, AuditQuery query)
     {
-        if (!access.Allows(caller, "/station/audit", Privileges.AuditView))
-            return access.Refuse(caller, "audit.list", "/station/audit", Privileges.AuditView);
+        if (!access.Allows(caller, AdminResources.Audit, Privileges.AuditView))
+            return access.Refuse(caller, "audit.list", AdminResources.Audit, Privileges.AuditView);
         return Outcome(access.Audit.Query(query));
     }
 

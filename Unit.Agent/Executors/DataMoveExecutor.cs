@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.DataPlane;
@@ -16,20 +15,21 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
 /// </summary>
 public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials, StationCalls calls)
-    : ITaskExecutor
+    : KindExecutor<DataMoveParameters, DataMoveResult>(DataMove.Contract)
 {
-    public const int Stages = 3;
+    /// <summary>The stage count, from the contract.</summary>
+    public static int Stages => DataMove.Contract.Stages.Count;
 
-    public string Kind => TaskKinds.DataMove;
-    public bool NeedsDedicatedThread => false;
+    public override bool NeedsDedicatedThread => false;
 
-    public async Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken)
+    protected override async Task<DataMoveResult> RunAsync(DataMoveParameters request, TaskContext context, CancellationToken cancellationToken)
     {
-        var request = DataMoveRequest.Parse(parameters);
-        CheckTicket(request, context.TaskId);
+        var transfer = request.Transfer
+            ?? throw new TaskFailure("the order carries no transfer ticket; data.move must be dispatched by a station that issues one");
+        CheckTicket(request, transfer, context.TaskId);
         string destination = guard.Resolve(request.Destination.Path);
         context.EnterStage(1, Stages, $"contacting {request.Source.Unit}");
-        var source = await ConnectAsync(request, context, cancellationToken).ConfigureAwait(false);
+        var source = await ConnectAsync(request, transfer, context, cancellationToken).ConfigureAwait(false);
         var entry = await source.StatAsync(request.Source.Path, cancellationToken).ConfigureAwait(false);
         CheckDestination(request, entry, destination);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
@@ -42,40 +42,29 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
             _ => throw new TaskFailure($"'{request.Source.Path}' on {request.Source.Unit} is a symbolic link; give the path it points to"),
         };
 
-        context.EnterStage(3, Stages, request.Move ? "deleting the verified source" : "done");
-        if (request.Move)
+        context.EnterStage(3, Stages, request.IsMove ? "deleting the verified source" : "done");
+        if (request.IsMove)
         {
             // Only the station's leave, given for what was verified here, lets the source unit delete.
             string sha = entry.Type == DataEntry.FileType ? outcome.Sha256! : outcome.TreeDigest!;
             string deletion = await calls.AuthoriseSourceDeletionAsync(
-                new SourceDeletionRequest(context.TaskId, request.Ticket, entry.Type, entry.Size, entry.MtimeTicks, sha), cancellationToken).ConfigureAwait(false);
+                new SourceDeletionRequest(context.TaskId, transfer.Ticket, entry.Type, entry.Size, entry.MtimeTicks, sha), cancellationToken).ConfigureAwait(false);
             await source.DeleteAsync(request.Source.Path, cancellationToken, deletion).ConfigureAwait(false);
             context.Log($"source {request.Source} deleted after verification");
         }
         await context.StageDoneAsync(3).ConfigureAwait(false);
         double seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
         context.Report(1, $"done: {TransferMeter.Size(outcome.Bytes)} in {seconds:N1} s");
-        return new
-        {
-            source = request.Source.ToString(),
-            destination = request.Destination.ToString(),
-            mode = request.Move ? "move" : "copy",
-            type = entry.Type,
-            bytes = outcome.Bytes,
-            files = outcome.Files,
-            sha256 = outcome.Sha256,
-            verified = request.Verify,
-            resumedAtBytes = outcome.ResumedAt,
-            route = source.Relayed ? DataMoveRequest.RouteRelay : DataMoveRequest.RouteDirect,
-            seconds = Math.Round(seconds, 3),
-            mibPerSecond = seconds > 0 ? Math.Round(outcome.Bytes / 1048576.0 / seconds, 1) : 0,
-        };
+        return new DataMoveResult(request.Source.ToString(), request.Destination.ToString(), request.IsMove ? DataMoveMode.Move : DataMoveMode.Copy,
+            entry.Type, outcome.Bytes, outcome.Files, outcome.Sha256, request.Verifies, outcome.ResumedAt,
+            source.Relayed ? TransferRoute.Relay : TransferRoute.Direct, Math.Round(seconds, 3),
+            seconds > 0 ? Math.Round(outcome.Bytes / 1048576.0 / seconds, 1) : 0);
     }
 
-    private void CheckTicket(DataMoveRequest request, long taskId)
+    private void CheckTicket(DataMoveParameters request, DataMoveTransfer transfer, long taskId)
     {
         var o = options.Value;
-        var ticket = credentials.OpenTransferTicket(request.Ticket)
+        var ticket = credentials.OpenTransferTicket(transfer.Ticket)
             ?? throw new TaskFailure("refused: the transfer ticket is not signed by the station this unit enrolled with");
         if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailure($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
         if (ticket.DestinationUnit != o.Name || request.Destination.Unit != o.Name)
@@ -83,48 +72,52 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         if (ticket.DestinationPath != request.Destination.Path || ticket.SourcePath != request.Source.Path || ticket.SourceUnit != request.Source.Unit)
             throw new TaskFailure($"refused: the transfer ticket grants {ticket.SourceUnit}:{ticket.SourcePath} → {ticket.DestinationUnit}:{ticket.DestinationPath}, not {request.Source} → {request.Destination}");
         if (ticket.TaskId != taskId) throw new TaskFailure($"refused: the transfer ticket is for task {ticket.TaskId}, not {taskId}");
-        if (request.Move && !ticket.AllowDelete) throw new TaskFailure("refused: the transfer ticket does not allow deleting the source");
+        if (request.IsMove && !ticket.AllowDelete) throw new TaskFailure("refused: the transfer ticket does not allow deleting the source");
     }
 
-    private void CheckDestination(DataMoveRequest request, DataEntry source, string destination)
+    /// <summary>
+    /// The contract refused overlapping paths as written; here, on one unit, what they resolve to through
+    /// symbolic links must not overlap either. An existing destination is replaced only with overwrite, like with like.
+    /// </summary>
+    private void CheckDestination(DataMoveParameters request, DataEntry source, string destination)
     {
         if (request.Source.Unit == request.Destination.Unit)
         {
             string src = guard.Resolve(request.Source.Path);
             if (src == destination) throw new TaskFailure($"source and destination are the same: {request.Source}");
-            if (destination.StartsWith(src + "/", StringComparison.Ordinal))
+            if (UnitPath.IsAtOrBelow(destination, src))
                 throw new TaskFailure($"the destination {destination} lies inside the source {src}");
         }
         bool isDir = Directory.Exists(destination);
         bool exists = isDir || File.Exists(destination) || new FileInfo(destination).LinkTarget is not null;
         if (!exists) return;
-        if (!request.Overwrite)
+        if (!request.Overwrites)
             throw new TaskFailure($"'{destination}' already exists on {request.Destination.Unit}; nothing was written. Pass overwrite: true to replace it");
         if (isDir != (source.Type == DataEntry.DirectoryType))
             throw new TaskFailure($"'{destination}' is a {(isDir ? "directory" : "file")} and the source a {source.Type}; overwrite replaces like with like");
     }
 
-    private async Task<SourceClient> ConnectAsync(DataMoveRequest request, TaskContext context, CancellationToken ct)
+    private async Task<SourceClient> ConnectAsync(DataMoveParameters request, DataMoveTransfer transfer, TaskContext context, CancellationToken ct)
     {
         string relay = $"{station.StationUrl.ToString().TrimEnd('/')}{DataPlaneRoutes.RelayPrefix}/{Uri.EscapeDataString(request.Source.Unit)}";
         var session = new TransferSession();
-        var relayed = new SourceClient(SourceClient.SharedHttp, relay, request.Ticket, relayed: true, session);
-        if (request.Route == DataMoveRequest.RouteRelay || request.SourceUrl is null)
+        var relayed = new SourceClient(SourceClient.SharedHttp, relay, transfer.Ticket, relayed: true, session);
+        if (transfer.Route == TransferRoute.Relay || transfer.SourceUrl is null)
         {
-            context.Log($"relaying through the station ({(request.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
+            context.Log($"relaying through the station ({(transfer.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
             return relayed;
         }
-        var direct = new SourceClient(SourceClient.SharedHttp, request.SourceUrl.TrimEnd('/'), request.Ticket, relayed: false, session);
-        if (request.Route == DataMoveRequest.RouteDirect) return direct;
+        var direct = new SourceClient(SourceClient.SharedHttp, transfer.SourceUrl.TrimEnd('/'), transfer.Ticket, relayed: false, session);
+        if (transfer.Route == TransferRoute.Direct) return direct;
         try
         {
             await direct.StatAsync(request.Source.Path, ct).ConfigureAwait(false);
-            context.Log($"pulling directly from {request.Source.Unit} at {request.SourceUrl}");
+            context.Log($"pulling directly from {request.Source.Unit} at {transfer.SourceUrl}");
             return direct;
         }
         catch (HttpRequestException ex)
         {
-            context.Log($"cannot reach {request.Source.Unit}'s data plane at {request.SourceUrl} ({ex.Message}); relaying through the station");
+            context.Log($"cannot reach {request.Source.Unit}'s data plane at {transfer.SourceUrl} ({ex.Message}); relaying through the station");
             return relayed;
         }
     }

@@ -9,7 +9,7 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// file verified and renamed into that tree as it completes, links recreated as links, modes and mtimes kept;
 /// then swaps the whole tree into place. A retry skips files already complete in the temporary tree.
 /// </summary>
-internal sealed class TreeMove(SourceClient source, TaskContext context, DataMoveRequest request)
+internal sealed class TreeMove(SourceClient source, TaskContext context, DataMoveParameters request)
 {
     public async Task<MoveOutcome> RunAsync(DataEntry root, string destination, CancellationToken ct)
     {
@@ -41,7 +41,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
                     continue;
                 }
                 meter.CurrentFile = e.Path;
-                var (part, expected) = await transfer.ReceiveAsync(Path.Combine(request.Source.Path, e.Path), e, target, request.Verify, ct).ConfigureAwait(false);
+                var (part, expected) = await transfer.ReceiveAsync(Path.Combine(request.Source.Path, e.Path), e, target, request.Verifies, ct).ConfigureAwait(false);
                 using (part)
                 {
                     resumedAt += part.ResumedAt;
@@ -68,7 +68,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
 
         context.EnterStage(2, DataMoveExecutor.Stages, "renaming the verified tree into place");
         SwapIntoPlace(temp, destination);
-        context.Log($"{fileCount:N0} files verified{(request.Verify ? "" : " (verification off)")}; tree renamed into {destination}");
+        context.Log($"{fileCount:N0} files verified{(request.Verifies ? "" : " (verification off)")}; tree renamed into {destination}");
         await context.StageDoneAsync(2).ConfigureAwait(false);
         return new MoveOutcome(total, fileCount, null, resumedAt, SourceDeletion.TreeDigest(entries));
     }
@@ -92,7 +92,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
             Directory.Move(temp, destination);
             return;
         }
-        if (!request.Overwrite)
+        if (!request.Overwrites)
             throw new TaskFailure($"'{destination}' appeared while the copy ran and overwrite is false; the copy is kept in {temp}");
         string old = Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + ".ccdsvm-old");
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);

@@ -48,21 +48,18 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
         // maintenance.hold only holds locks at the station; it touches nothing here.
         if (ticket.Kind == TaskKinds.MaintenanceHold) return null;
         var o = options.Value;
-        string own = $"/units/{o.Name}/";
         foreach (var resource in ticket.Resources)
         {
-            if (!resource.StartsWith(own, StringComparison.Ordinal)) continue;
-            string rest = resource[own.Length..];
-            if (rest == "fs" || rest.StartsWith("fs/", StringComparison.Ordinal))
+            if (ResourcePath.Parse(resource) is not { } r || r.Unit != o.Name) continue;
+            if (r.IsFile)
             {
-                string path = "/" + rest[2..].TrimStart('/');
-                if (!PathAllowed(path, o))
-                    return UnitRefusal.Because($"its local policy does not allow '{path}': it is outside this unit's roots (Agent:Roots: {string.Join(", ", paths.Roots)}) and its mount root (Agent:MountRoot: {o.MountRoot})");
+                if (!PathAllowed(r.Rest, o))
+                    return UnitRefusal.Because($"its local policy does not allow '{r.Rest}': it is outside this unit's roots (Agent:Roots: {string.Join(", ", paths.Roots)}) and its mount root (Agent:MountRoot: {o.MountRoot})");
             }
-            else if (rest.StartsWith("disks/", StringComparison.Ordinal))
+            else if (r.IsDisk && r.Rest.Length > 0)
             {
                 // A disk (disks/sdb) or a partition under its disk (disks/sdb/sdb1), allowed with its disk.
-                if (devices.ResourceRefusal(rest["disks/".Length..]) is { } why)
+                if (devices.ResourceRefusal(r.Rest) is { } why)
                     return UnitRefusal.Because(why);
             }
         }

@@ -16,12 +16,11 @@ public static class TicketPaths
 {
     public static string? Refusal(TaskTicket ticket, string parametersJson, string unit, PathGuard paths)
     {
-        string own = $"/units/{unit}/fs";
         var named = new List<string>();
         foreach (var resource in ticket.Resources)
         {
-            if (resource != own && !resource.StartsWith(own + "/", StringComparison.Ordinal)) continue;
-            string path = resource == own ? "/" : resource[own.Length..];
+            if (ResourcePath.Parse(resource) is not { IsFile: true } r || r.Unit != unit) continue;
+            string path = r.Rest;
             if (!UnitPath.IsCanonical(path))
                 return UnitRefusal.Because($"the ticket names '{Shorten(resource)}', which is not a canonical path");
             named.Add(path);

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
 using Microsoft.AspNetCore.Components;
 
 namespace Ccdsvm.Console.Blazor.Components.Files;
@@ -52,8 +52,8 @@ public sealed partial class TransferTask : ComponentBase, IDisposable
     }
 
     private bool Matches(TaskView t) =>
-        t.Kind == Kind && t.Target == UnitId && t.Owner == Tasks.UserName
-        && t.Parameters is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("path", out var path) && path.GetString() == Path;
+        t.Kind == Kind && new TaskQuery(Owner: Tasks.UserName, Target: UnitId).Matches(t)
+        && t.Parameters is { } p && BrowserTransferKinds.PathOf(t.Kind, p) == Path;
 
     public void Dispose() => _subscription?.Dispose();
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccdsvm.Console.Blazor.Services;
-using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
 using Microsoft.AspNetCore.Components;
 
 namespace Ccdsvm.Console.Blazor.Components.Files;
@@ -64,17 +62,7 @@ public sealed partial class TwoPaneFiles : ComponentBase
         _error = null;
         var (sourceUnit, _) = Location(from);
         var (destUnit, destDir) = Location(Other(from));
-        string destination = FileListing.Join(destDir, transfer.Entry.Name);
-        var request = sourceUnit == destUnit
-            ? transfer.Move
-                ? Request(TaskKinds.FsRename, destUnit, new JsonObject { ["from"] = transfer.Entry.Path, ["to"] = destination })
-                : Request(TaskKinds.FsCopy, destUnit, new JsonObject { ["from"] = transfer.Entry.Path, ["to"] = destination, ["recursive"] = transfer.Entry.IsDirectory })
-            : Request(TaskKinds.DataMove, destUnit, new JsonObject
-            {
-                ["source"] = new JsonObject { ["unit"] = sourceUnit, ["path"] = transfer.Entry.Path },
-                ["destination"] = new JsonObject { ["unit"] = destUnit, ["path"] = destination },
-                ["mode"] = transfer.Move ? "move" : "copy",
-            });
+        var request = EntryTransfers.For(sourceUnit, new EntryRef(transfer.Entry.Path, transfer.Entry.IsDirectory), destUnit, destDir, transfer.Move);
         var submitted = await Tasks.SubmitAsync(request);
         if (!submitted.Ok)
         {
@@ -87,11 +75,5 @@ public sealed partial class TwoPaneFiles : ComponentBase
         if (!run.Succeeded) _error = $"{request.Kind}: {run.Error}";
         foreach (var pane in Panes)
             if (pane is not null) await pane.ReloadAsync();
-    }
-
-    private static SubmitTask Request(string kind, string target, JsonObject parameters)
-    {
-        using var doc = JsonDocument.Parse(parameters.ToJsonString());
-        return new SubmitTask(kind, target, doc.RootElement.Clone());
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Units;
@@ -74,23 +73,27 @@ public sealed partial class MoveDataDialog : ComponentBase
 
     private string? UnitError(string side) => Unit(side) is null ? $"choose the {side} unit" : null;
 
-    private string? PathError(string side) => CheckPath(side, PathOf(side)) ?? SameError(side);
+    private string? PathError(string side) => CheckPath(side, PathOf(side)) ?? (side == Destination ? OverlapError() : null);
 
-    /// <summary>The rules the station and the agents apply to a data path: absolute, no '..' segments.</summary>
+    /// <summary>The contract's rules for a data path (<see cref="DataMove.PathSpec"/>), as the station applies them.</summary>
     public static string? CheckPath(string side, string? path)
     {
         if (string.IsNullOrWhiteSpace(path)) return $"the {side} path is required";
-        if (!path.StartsWith('/')) return $"the {side} path must be absolute, starting with /";
-        if (path.Split('/').Contains("..")) return $"the {side} path must not contain '..'";
-        if (path.Contains('\0')) return $"the {side} path must not contain a NUL character";
-        return null;
+        var spec = DataMove.PathSpec with { Name = $"{side}.path" };
+        return ParameterRules.CheckValue(spec, JsonSerializer.SerializeToElement(path.Trim()));
     }
 
-    private string? SameError(string side) =>
-        side == Destination && Unit(Source) is { } u && u == Unit(Destination) && Normal(PathOf(Source)) == Normal(PathOf(Destination))
-            ? "the destination is the source" : null;
+    /// <summary>On one unit, the contract's rule that source and destination neither match nor contain each other.</summary>
+    private string? OverlapError() => Parameters() is { } p ? DataMove.Overlap(p) : null;
 
-    private static string? Normal(string? path) => path?.TrimEnd('/');
+    /// <summary>The typed parameters once both sides name a unit and a well-formed path; null before.</summary>
+    private DataMoveParameters? Parameters()
+    {
+        if (Unit(Source) is not { } sourceUnit || Unit(Destination) is not { } destinationUnit) return null;
+        if (CheckPath(Source, PathOf(Source)) is not null || CheckPath(Destination, PathOf(Destination)) is not null) return null;
+        return new DataMoveParameters(new DataLocation(sourceUnit, PathOf(Source)!.Trim()), new DataLocation(destinationUnit, PathOf(Destination)!.Trim()),
+            _mode == "move" ? DataMoveMode.Move : DataMoveMode.Copy, _overwrite, _verify);
+    }
 
     private bool IsValid => Sides.All(s => UnitError(s) is null && PathError(s) is null);
 
@@ -102,19 +105,11 @@ public sealed partial class MoveDataDialog : ComponentBase
             _touched.Add(s + "-path");
         }
         if (!IsValid) return;
-        var parameters = new JsonObject
-        {
-            ["source"] = new JsonObject { ["unit"] = Unit(Source), ["path"] = PathOf(Source)!.Trim() },
-            ["destination"] = new JsonObject { ["unit"] = Unit(Destination), ["path"] = PathOf(Destination)!.Trim() },
-            ["mode"] = _mode,
-            ["overwrite"] = _overwrite,
-            ["verify"] = _verify,
-        };
+        var parameters = DataMove.Contract.Write(Parameters()!);
         _submitting = true;
         try
         {
-            using var doc = JsonDocument.Parse(parameters.ToJsonString());
-            var outcome = await Tasks.SubmitAsync(new SubmitTask(TaskKinds.DataMove, Unit(Destination), doc.RootElement.Clone(), null));
+            var outcome = await Tasks.SubmitAsync(new SubmitTask(TaskKinds.DataMove, Unit(Destination), parameters, null));
             if (!outcome.Ok)
             {
                 _serverError = outcome.Error!.Message;

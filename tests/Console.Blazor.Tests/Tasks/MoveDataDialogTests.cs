@@ -73,13 +73,29 @@ public sealed class MoveDataDialogTests : ConsoleTestContext
         Get(cut, "destination-path").Input("/srv/backup/x");
         Get(cut, "source-path").Input("srv/data/x");
 
-        Assert.Contains("must be absolute", Get(cut, "source-path").Closest(".mud-input-control")!.TextContent);
+        Assert.Contains("is not absolute", Get(cut, "source-path").Closest(".mud-input-control")!.TextContent);
         Assert.True(SubmitDisabled(cut));
 
         Get(cut, "source-path").Input("/srv/../etc/x");
         Assert.Contains("'..'", Get(cut, "source-path").Closest(".mud-input-control")!.TextContent);
 
         Get(cut, "source-path").Input("/srv/data/x");
+        Assert.False(SubmitDisabled(cut));
+    }
+
+    [Fact]
+    public void OneUnit_DestinationInsideTheSource_IsRefusedAsYouType_WithTheStationsWords()
+    {
+        var cut = RenderDialog();
+        Get(cut, "source-unit").Change("a");
+        Get(cut, "destination-unit").Change("a");
+        Get(cut, "source-path").Input("/srv/data");
+        Get(cut, "destination-path").Input("/srv/data//sub/");
+
+        Assert.Contains("the destination /srv/data/sub lies inside the source /srv/data", Get(cut, "destination-path").Closest(".mud-input-control")!.TextContent);
+        Assert.True(SubmitDisabled(cut));
+
+        Get(cut, "destination-unit").Change("b");
         Assert.False(SubmitDisabled(cut));
     }
 

@@ -1,0 +1,38 @@
+using Ccdsvm.Station.Core.Units;
+using Microsoft.AspNetCore.Components;
+
+namespace Ccdsvm.Console.Blazor.Components.Access;
+
+/// <summary>Enrolment tokens for new units, and the enrolled units with their revocation.</summary>
+public sealed partial class EnrolmentCard : AccessCard
+{
+    private string? _enrolNote;
+    private EnrolmentCreated? _newToken;
+    private IReadOnlyList<EnrolmentView> _enrolments = [];
+    private IReadOnlyList<UnitView> _units = [];
+    private string _stationUrl = "";
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    protected override void Load()
+    {
+        _stationUrl = Navigation.BaseUri.TrimEnd('/');
+        _enrolments = Admin.Enrolments().Value ?? [];
+        _units = Admin.Units();
+    }
+
+    private async Task CreateToken()
+    {
+        var created = await Admin.CreateEnrolmentAsync(_enrolNote, null);
+        _newToken = created.Value;
+        Load();
+        await Report(created.Ok ? $"enrolment token #{created.Value!.Id} created" : created.Error!.Message, !created.Ok);
+    }
+
+    private async Task Revoke(string unit)
+    {
+        var revoked = await Admin.RevokeUnitAsync(unit);
+        Load();
+        await Report(revoked.Ok ? $"unit {unit} revoked; {revoked.Value!.ConnectionsClosed} connection(s) closed; it needs a new token to come back" : revoked.Error!.Message, !revoked.Ok);
+    }
+}

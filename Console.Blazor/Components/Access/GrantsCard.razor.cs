@@ -1,0 +1,24 @@
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Users;
+
+namespace Ccdsvm.Console.Blazor.Components.Access;
+
+/// <summary>The grants (role on a path for a user or group), and granting and revoking them.</summary>
+public sealed partial class GrantsCard : AccessCard
+{
+    private IReadOnlyList<AclEntryView> _acl = [];
+    private string? _grantPath = "/units/";
+    private string? _grantSubject;
+    private string _grantRole = Roles.HelpDesk.Name;
+
+    private string? GrantPathError =>
+        string.IsNullOrWhiteSpace(_grantPath) || !_grantPath.StartsWith('/') ? "a path starting with /" :
+        AdminResources.IsGrantable(_grantPath) ? null :
+        "'/', or a path under /units or /station";
+
+    protected override void Load() => _acl = Admin.Acl().Value ?? [];
+
+    private Task Grant() => Run(() => Admin.GrantAsync(_grantPath!.Trim(), _grantSubject!.Trim(), _grantRole), $"granted {_grantRole} on {_grantPath} to {_grantSubject}");
+
+    private Task Revoke(AclEntryView e) => Run(() => Admin.RevokeAsync(e.Path, e.Subject, e.Role), $"revoked {e.Role} on {e.Path} from {e.Subject}");
+}

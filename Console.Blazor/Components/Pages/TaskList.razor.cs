@@ -1,0 +1,65 @@
+using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components;
+
+namespace Ccdsvm.Console.Blazor.Components.Pages;
+
+/// <summary>
+/// The tasks the person may see, filtered by state and unit; live changes come in, go or change in place
+/// as <see cref="TaskQuery.Matches"/> says, the same filter the station's list applies.
+/// </summary>
+public sealed partial class TaskList : ComponentBase, IDisposable
+{
+    private static readonly string[] States = ["queued", "waitingForLocks", "dispatched", "running", "succeeded", "failed", "cancelled", "interrupted"];
+    private IReadOnlyList<TaskView> _tasks = [];
+    private string _state = "";
+    private string _unit = "";
+    private IDisposable? _subscription;
+
+    [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    private TaskQuery Query => new(NullIfEmpty(_state), null, NullIfEmpty(_unit));
+
+    protected override void OnInitialized()
+    {
+        Reload();
+        _subscription = Tasks.SubscribeTasks(u => InvokeAsync(() =>
+        {
+            _tasks = Apply(_tasks, u.Task, Query);
+            StateHasChanged();
+        }));
+    }
+
+    /// <summary>The list after a change of <paramref name="task"/>: replaced while it matches, removed when it no longer does, added on top when new.</summary>
+    public static IReadOnlyList<TaskView> Apply(IReadOnlyList<TaskView> tasks, TaskView task, TaskQuery query)
+    {
+        var list = tasks.ToList();
+        int i = list.FindIndex(t => t.Id == task.Id);
+        bool matches = query.Matches(task);
+        if (i >= 0 && matches) list[i] = task;
+        else if (i >= 0) list.RemoveAt(i);
+        else if (matches) list.Insert(0, task);
+        return list;
+    }
+
+    private void StateChanged(ChangeEventArgs e)
+    {
+        _state = e.Value?.ToString() ?? "";
+        Reload();
+    }
+
+    private void UnitChanged(ChangeEventArgs e)
+    {
+        _unit = e.Value?.ToString() ?? "";
+        Reload();
+    }
+
+    private void Open(long id) => Navigation.NavigateTo($"/?task={id}");
+
+    private void Reload() => _tasks = Tasks.List(Query);
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    public void Dispose() => _subscription?.Dispose();
+}
