@@ -21,7 +21,8 @@ public sealed partial class TaskEngine
     /// <summary>
     /// Admits a task: validates it, takes the lowest free slot, commits it with its lock plan, and dispatches
     /// it if the plan was granted. Concurrent submitters share one commit (group commit): the first becomes
-    /// the leader and commits everything queued meanwhile; nobody hears 202 before their task is on disk.
+    /// the leader and commits everything queued meanwhile; nobody hears 202 before their task is on disk,
+    /// and nobody waits for the order to reach the agent.
     /// </summary>
     public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
     {
@@ -45,7 +46,8 @@ public sealed partial class TaskEngine
         if (existing) return view;
         LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
         if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
-        if (granted && !await SendAsync(row, order).ConfigureAwait(false)) return View(row.Id)!;
+        // Committed and durable: the send happens on the unit's dispatch worker, never on the submitter's thread.
+        if (granted) _orders.Order(row, order);
         return view;
     }
 

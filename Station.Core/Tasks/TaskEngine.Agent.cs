@@ -63,12 +63,12 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>Staged release: frees the locks tied to the finished stage and starts tasks waiting for them.</summary>
-    public async Task OnStageDoneAsync(string unitId, TaskStageDone done)
+    public Task OnStageDoneAsync(string unitId, TaskStageDone done)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
         {
-            if (OwnTask(unitId, done.TaskId) is not { } a) return;
+            if (OwnTask(unitId, done.TaskId) is not { } a) return Task.CompletedTask;
             var before = _locks.RemainingPlan(a.Row.Id);
             var now = Now;
             granted = _locks.Release(a.Row.Id, done.Stage, now);
@@ -81,7 +81,8 @@ public sealed partial class TaskEngine
             tx.Commit();
         }
         Announce(done.TaskId);
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 
     public Task OnResultAsync(string unitId, TaskResult result)
@@ -109,13 +110,13 @@ public sealed partial class TaskEngine
         return EndAsync(result.TaskId, state, result.ResultJson, error);
     }
 
-    /// <summary>Ends a task: final state, slot and locks given back, waiters started.</summary>
-    public async Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    /// <summary>Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.</summary>
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
         {
-            if (!_active.Remove(taskId, out var a)) return;
+            if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
             var now = Now;
             a.Row.State = state.ToApi();
             a.Row.Result = resultJson;
@@ -144,7 +145,8 @@ public sealed partial class TaskEngine
             LogEnded(taskId, a.Row.State, error ?? "");
         }
         Announce(taskId);
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 
     /// <summary>Cancels a task: at once when it has not reached its agent, otherwise by asking the agent.</summary>
@@ -175,7 +177,7 @@ public sealed partial class TaskEngine
         }
         if (atAgent)
         {
-            await _dispatcher.CancelAsync(target, taskId).ConfigureAwait(false);
+            _orders.Cancel(target, taskId);
             Announce(taskId, [$"cancel requested by {caller.Name}"]);
         }
         else
@@ -186,7 +188,7 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>An agent (re)connected: reattach the tasks it still runs, and stop those the station has given up on.</summary>
-    public async Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running)
+    public Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running)
     {
         var stale = new List<long>();
         var reattached = new List<long>();
@@ -209,12 +211,10 @@ public sealed partial class TaskEngine
             }
         }
         foreach (var id in reattached) Announce(id);
-        foreach (var id in stale) await _dispatcher.CancelAsync(unitId, id).ConfigureAwait(false);
-        if (resend.Count > 0)
-        {
-            foreach (var id in resend) Announce(id);
-            await DispatchAsync(resend).ConfigureAwait(false);
-        }
+        foreach (var id in stale) _orders.Cancel(unitId, id);
+        foreach (var id in resend) Announce(id);
+        _orders.Granted(resend);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -274,10 +274,11 @@ public sealed partial class TaskEngine
         }
     }
 
-    private async Task AfterGrantAsync(IReadOnlyList<long> granted)
+    /// <summary>Announces tasks a release granted and queues their orders: the caller (often an agent's hub call) never signs or sends them.</summary>
+    private void AfterGrant(IReadOnlyList<long> granted)
     {
         if (granted.Count == 0) return;
         foreach (var id in granted) Announce(id);
-        await DispatchAsync(granted).ConfigureAwait(false);
+        _orders.Granted(granted);
     }
 }

@@ -92,7 +92,7 @@ public sealed partial class TaskEngine
     {
         IReadOnlyList<long> externallyGranted;
         lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
-        await AfterGrantAsync(externallyGranted).ConfigureAwait(false);
+        AfterGrant(externallyGranted);
 
         var ends = new List<(long Id, TaskState State, string Reason)>();
         var pendingDispatch = new List<long>();
@@ -116,12 +116,12 @@ public sealed partial class TaskEngine
         {
             // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.
             lock (_gate) foreach (var id in pendingDispatch) if (_active.TryGetValue(id, out var a)) a.LastPersisted = Now;
-            await DispatchAsync(pendingDispatch).ConfigureAwait(false);
+            _orders.Granted(pendingDispatch);
         }
     }
 
     /// <summary>Starts waiters that became grantable (after a restore) and dispatches restored tasks whose locks were granted but never sent.</summary>
-    public async Task ResumeAfterRestoreAsync()
+    public Task ResumeAfterRestoreAsync()
     {
         IReadOnlyList<long> granted;
         lock (_gate)
@@ -132,6 +132,7 @@ public sealed partial class TaskEngine
             MarkGranted(tx, granted, now);
             tx.Commit();
         }
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class TaskEngine : IDisposable
     private readonly TaskKindCatalog _catalog;
     private readonly UnitRegistry _units;
     private readonly IAgentDispatcher _dispatcher;
+    private readonly OrderDispatcher _orders;
     private readonly TaskNotifier _notifier;
     private readonly StationOptions _options;
     private readonly UnitTickets _tickets;
@@ -68,6 +69,7 @@ public sealed partial class TaskEngine : IDisposable
         _catalog = catalog;
         _units = units;
         _dispatcher = dispatcher;
+        _orders = new OrderDispatcher(this, dispatcher);
         _notifier = notifier;
         _options = options.Value;
         _tickets = tickets;
@@ -159,8 +161,8 @@ public sealed partial class TaskEngine : IDisposable
         return (definition, target, parameters.GetRawText(), plan);
     }
 
-    /// <summary>Sends granted tasks to their agents, outside the monitor.</summary>
-    private async Task DispatchAsync(IReadOnlyList<long> taskIds)
+    /// <summary>The orders of granted tasks that are still active, signed together (on the dispatcher's signing worker).</summary>
+    internal IEnumerable<(TaskRow Row, ReadyOrder? Order)> SignGranted(IReadOnlyList<long> taskIds)
     {
         var rows = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>(taskIds.Count);
         lock (_gate)
@@ -170,8 +172,11 @@ public sealed partial class TaskEngine : IDisposable
         }
         // The tasks one release granted share one ticket signature.
         var orders = SignOrders(rows);
-        for (int i = 0; i < rows.Count; i++) await SendAsync(rows[i].Row, orders[i]).ConfigureAwait(false);
+        for (int i = 0; i < rows.Count; i++) yield return (rows[i].Row, orders[i]);
     }
+
+    /// <summary>True when every order and cancel queued so far has been handed to the agents (or failed its task).</summary>
+    internal bool OrdersIdle => _orders.Idle;
 
 
     private void Announce(long taskId, IReadOnlyList<string>? lines = null)
@@ -183,6 +188,7 @@ public sealed partial class TaskEngine : IDisposable
 
     public void Dispose()
     {
+        _orders.Dispose();
         _flusher?.Dispose();
         _walFlush?.Dispose();
         _writer.Dispose();
