@@ -10,7 +10,7 @@ public sealed partial class TaskEngine
     private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Finds an active task that belongs to <paramref name="unitId"/>: an agent may only report its own tasks.</summary>
-    private Active? OwnTask(string unitId, long taskId) =>
+    private ActiveTask? OwnTask(string unitId, long taskId) =>
         _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
 
     /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
@@ -132,7 +132,7 @@ public sealed partial class TaskEngine
             };
             int slot = (int)(a.Row.Slot ?? -1);
             a.Row.Slot = null;
-            FreeSlot(slot, a.Row.Owner);
+            _table.FreeSlot(slot, a.Row.Owner);
             granted = _locks.Remove(taskId, now);
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, a.Row);

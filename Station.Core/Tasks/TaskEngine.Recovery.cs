@@ -18,14 +18,14 @@ public sealed partial class TaskEngine
         {
             // A browser transfer lives only as long as its HTTP request, which the restart ended.
             if (Transfers.BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
-            if (row.Slot is not { } slot || !_freeSlots.Contains((int)slot))
+            if (row.Slot is not { } slot || !_table.IsFree((int)slot))
             {
                 // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.
-                if (_freeSlots.Count == 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
-                row.Slot = _freeSlots.Min;
+                if (_table.FreeSlotCount == 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
+                row.Slot = _table.LowestFreeSlot;
             }
-            TakeSlot((int)row.Slot!, row.Owner);
-            var active = new Active(row) { LastPersisted = now };
+            _table.TakeSlot((int)row.Slot!, row.Owner);
+            var active = new ActiveTask(row) { LastPersisted = now };
             var plan = locks[row.Id].ToList();
             if (plan.Count > 0)
             {
