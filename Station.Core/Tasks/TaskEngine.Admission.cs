@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -110,7 +111,7 @@ public sealed partial class TaskEngine
         Exception? failure = null;
         long durableAt = 0;
         var now = Now;
-        string at = TaskStore.Time(now);
+        string at = StoreTime.Format(now);
         lock (_gate)
         {
             try

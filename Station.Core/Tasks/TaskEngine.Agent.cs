@@ -1,6 +1,7 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
-using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -25,7 +26,7 @@ public sealed partial class TaskEngine
         {
             if (OwnTask(unitId, started.TaskId) is not { } a) return;
             a.Row.State = TaskState.Running.ToApi();
-            a.Row.StartedAt ??= TaskStore.Time(started.At);
+            a.Row.StartedAt ??= StoreTime.Format(started.At);
             a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
             a.Row.Stage = "running";
             using var tx = _db.BeginTransaction();
@@ -121,7 +122,7 @@ public sealed partial class TaskEngine
             a.Row.State = state.ToApi();
             a.Row.Result = resultJson;
             a.Row.Error = error;
-            a.Row.EndedAt = TaskStore.Time(now);
+            a.Row.EndedAt = StoreTime.Format(now);
             if (state == TaskState.Succeeded) a.Row.Progress = 1;
             a.Row.Stage = state switch
             {
@@ -138,7 +139,7 @@ public sealed partial class TaskEngine
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
-            _writer.InsertAudit(tx, TaskStore.Time(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+            _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
                 state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();

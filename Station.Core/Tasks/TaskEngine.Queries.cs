@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -94,7 +95,7 @@ public sealed partial class TaskEngine
             (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
-            TaskStore.ParseTime(r.CreatedAt), r.StartedAt is null ? null : TaskStore.ParseTime(r.StartedAt), r.EndedAt is null ? null : TaskStore.ParseTime(r.EndedAt));
+            StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt));
 
     private HeldLockView HeldView(HeldLock h)
     {

@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -31,7 +32,7 @@ public sealed partial class TaskEngine
             {
                 var requests = plan.Select(l => new LockRequest(l.Resource, LockModes.FromApi(l.Mode), (int)l.ReleaseStage)).ToList();
                 bool granted = plan.All(l => l.Granted == 1);
-                _locks.Restore(row.Id, requests, granted, TaskStore.ParseTime(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? TaskStore.ParseTime(g) : null);
+                _locks.Restore(row.Id, requests, granted, StoreTime.Parse(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? StoreTime.Parse(g) : null);
             }
             if (row.State is "dispatched" or "running")
             {
@@ -55,7 +56,7 @@ public sealed partial class TaskEngine
     {
         row.State = TaskState.Interrupted.ToApi();
         row.Error = reason;
-        row.EndedAt = TaskStore.Time(now);
+        row.EndedAt = StoreTime.Format(now);
         row.Slot = null;
         TaskStore.Update(_db, null, row);
         using var tx = _db.BeginTransaction();
@@ -103,7 +104,7 @@ public sealed partial class TaskEngine
             {
                 if (a.Deadline is { } d && d <= now)
                     ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
-                else if (a.Row.State == "waitingForLocks" && a.Row.WaitSeconds is { } w && TaskStore.ParseTime(a.Row.CreatedAt).AddSeconds(w) <= now)
+                else if (a.Row.State == "waitingForLocks" && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
                     ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
                 else if (a.Row.State == "dispatched" && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)

@@ -35,7 +35,7 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         {
             var resolved = access.Resolve(r.Name);
             return new UserDetails(r.Name, resolved.IsAdmin, resolved.GroupNames, access.Entries.Where(e => e.Subject == r.Name).ToList(),
-                r.Quota, r.Totp is not null, r.Must == 1, TaskStore.ParseTime(r.CreatedAt));
+                r.Quota, r.Totp is not null, r.Must == 1, StoreTime.Parse(r.CreatedAt));
         }).ToList();
     }
 

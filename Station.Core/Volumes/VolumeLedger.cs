@@ -44,7 +44,7 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
                 c.Execute("""
                     INSERT INTO volumes(unit, name, owner, size_mib, mountpoint, created_at) VALUES (@unit, @id, @owner, @size, @mountpoint, @now)
                     ON CONFLICT(unit, name) DO UPDATE SET owner=@owner, size_mib=@size, mountpoint=@mountpoint
-                    """, new { unit = t.Target, id = name, owner, size = (long)p.GetProperty("sizeMiB").GetDouble(), mountpoint, now = TaskStore.Time(access.Now) });
+                    """, new { unit = t.Target, id = name, owner, size = (long)p.GetProperty("sizeMiB").GetDouble(), mountpoint, now = StoreTime.Format(access.Now) });
                 break;
             case TaskKinds.StorageVolumeResize:
                 c.Execute("UPDATE volumes SET size_mib=@size WHERE unit=@unit AND name=@name AND owner=@owner",
