@@ -9,6 +9,7 @@ using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ccdsvm.Station.Core.Tests;
 
@@ -89,6 +90,9 @@ public sealed class EngineHarness : IDisposable
     }
 
     public StationOptions Options { get; }
+
+    /// <summary>The engine's clock: tests advance it instead of sleeping until a grace, a lease or a wait limit passes. It survives a restart.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public Store.StationDb Db => _store.Db;
     public UnitRegistry Units { get; private set; } = null!;
     public LockManager Locks { get; private set; } = null!;
@@ -123,7 +127,7 @@ public sealed class EngineHarness : IDisposable
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            Tickets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
+            Tickets, Access, NullLogger<TaskEngine>.Instance, time: Clock, preparer: _preparer?.Invoke(this),
             stationExecutors: [new Ccdsvm.Station.Core.Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
         var engine = Engine;
         Dispatcher.Idle = () => engine.OrdersIdle;

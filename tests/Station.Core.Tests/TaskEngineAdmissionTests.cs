@@ -217,7 +217,7 @@ public sealed class TaskEngineAdmissionTests : IDisposable
     public async Task AgentReports_StartedProgressResult_EndSucceededWithResult()
     {
         var task = await _h.SubmitOk(Checksum("/srv/data/f.bin"));
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = _h.Clock.GetUtcNow();
 
         _h.Engine.OnStarted("a", new TaskStarted(task.Id, true, startedAt));
         _h.Engine.OnProgress("a", new TaskProgress(task.Id, 1, 0.5, "hashing: 32 of 64 MiB", 1, 1, ["12:00:00 hashing"], startedAt));
