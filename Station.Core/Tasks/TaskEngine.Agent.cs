@@ -171,7 +171,7 @@ public sealed partial class TaskEngine
             }
             target = a.Row.Target;
             // A kind the station runs itself ends here at once; its executor hears the end and stops.
-            atAgent = a.Row.State is "dispatched" or "running" && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
+            atAgent = a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
@@ -230,7 +230,7 @@ public sealed partial class TaskEngine
         foreach (var a in _active.Values)
         {
             if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
-            if (a.Row.State is not ("dispatched" or "running") || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
+            if (a.Row.State is not (TaskStateNames.Dispatched or TaskStateNames.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
             a.Deadline = null;
             a.DeadlineReason = null;
             a.Received = false;
@@ -251,7 +251,7 @@ public sealed partial class TaskEngine
         lock (_gate)
         {
             var now = Now;
-            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is "dispatched" or "running"))
+            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running))
             {
                 (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";

@@ -110,7 +110,7 @@ public sealed partial class TaskEngine
         {
             if (!_active.TryGetValue(id, out var h)) return $"task {id}";
             var r = h.Row;
-            if (r.State == "waitingForLocks") return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
+            if (r.State == Shared.Contracts.TaskStateNames.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
             var since = _locks.HeldBy(id).FirstOrDefault()?.Since;
             string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
             return $"task {id} ({r.Owner}, {r.Kind}{stage}){(since is null ? "" : $" since {since:HH:mm:ss}")}";

@@ -31,7 +31,7 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
     public void OnUpdate(TaskUpdate update)
     {
         var t = update.Task;
-        if (t.State != "succeeded" || t.Parameters is not { } p) return;
+        if (t.State != Shared.Contracts.TaskStateNames.Succeeded || t.Parameters is not { } p) return;
         if (t.Kind is not (TaskKinds.StorageVolumeCreate or TaskKinds.StorageVolumeResize or TaskKinds.StorageVolumeDelete)) return;
         string owner = p.GetProperty("owner").GetString()!;
         string name = p.GetProperty("name").GetString()!;
