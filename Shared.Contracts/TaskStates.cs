@@ -33,3 +33,19 @@ public static class TaskStateExtensions
         return name is not null && Enum.TryParse(name, out state);
     }
 }
+
+/// <summary>
+/// The API spelling of each <see cref="TaskState"/> as constants, for the store's text column and pattern matches;
+/// the only place a state's name is written out (a test checks they equal <see cref="TaskStateExtensions.ToApi"/>).
+/// </summary>
+public static class TaskStateNames
+{
+    public const string Queued = "queued";
+    public const string WaitingForLocks = "waitingForLocks";
+    public const string Dispatched = "dispatched";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string Interrupted = "interrupted";
+}

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Console.Blazor.Services;
@@ -5,12 +6,12 @@ namespace Ccdsvm.Console.Blazor.Services;
 /// <summary>The end of a task a page waited for: the task as it ended, or why there is none.</summary>
 public sealed record TaskRun(TaskView? Task, string? Error)
 {
-    public bool Succeeded => Task is { State: "succeeded" };
+    public bool Succeeded => Task is { State: TaskStateNames.Succeeded };
 }
 
 public static class TaskRuns
 {
-    private static readonly HashSet<string> Ended = ["succeeded", "failed", "cancelled", "interrupted"];
+    private static readonly HashSet<string> Ended = [TaskStateNames.Succeeded, TaskStateNames.Failed, TaskStateNames.Cancelled, TaskStateNames.Interrupted];
 
     public static bool HasEnded(TaskView task) => Ended.Contains(task.State);
 
@@ -37,7 +38,7 @@ public static class TaskRuns
         try
         {
             var task = await ended.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return new TaskRun(task, task.State == "succeeded" ? null : task.Error ?? $"task #{id} {task.State}");
+            return new TaskRun(task, task.State == TaskStateNames.Succeeded ? null : task.Error ?? $"task #{id} {task.State}");
         }
         catch (TimeoutException)
         {

@@ -49,7 +49,7 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<Au
     {
         var at = _time.GetUtcNow();
         detail = detail is { Length: > 2000 } ? detail[..2000] : detail;
-        long id = c.ExecuteScalar<long>(Sql, new { at = TaskStore.Time(at), actor, action, target, outcome, detail, address }, tx);
+        long id = c.ExecuteScalar<long>(Sql, new { at = StoreTime.Format(at), actor, action, target, outcome, detail, address }, tx);
         return new AuditEntry(id, at, actor, action, target, outcome, detail, address);
     }
 
@@ -61,15 +61,15 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<Au
         if (!string.IsNullOrWhiteSpace(q.Action)) { where.Add("action LIKE @action"); p.Add("action", q.Action.Replace("*", "%")); }
         if (!string.IsNullOrWhiteSpace(q.Outcome)) { where.Add("outcome = @outcome"); p.Add("outcome", q.Outcome); }
         if (!string.IsNullOrWhiteSpace(q.Text)) { where.Add("(target LIKE @text OR detail LIKE @text OR action LIKE @text OR actor LIKE @text)"); p.Add("text", "%" + q.Text + "%"); }
-        if (q.From is { } from) { where.Add("at >= @from"); p.Add("from", TaskStore.Time(from)); }
-        if (q.To is { } to) { where.Add("at <= @to"); p.Add("to", TaskStore.Time(to)); }
+        if (q.From is { } from) { where.Add("at >= @from"); p.Add("from", StoreTime.Format(from)); }
+        if (q.To is { } to) { where.Add("at <= @to"); p.Add("to", StoreTime.Format(to)); }
         if (q.BeforeId is { } before) { where.Add("id < @before"); p.Add("before", before); }
         p.Add("limit", Math.Clamp(q.Limit, 1, 1000));
         string sql = "SELECT id, at, actor, action, target, outcome, detail, address FROM audit"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id DESC LIMIT @limit";
         using var c = db.Open();
         return c.Query<(long Id, string At, string Actor, string Action, string Target, string Outcome, string? Detail, string? Address)>(sql, p)
-            .Select(r => new AuditEntry(r.Id, TaskStore.ParseTime(r.At), r.Actor, r.Action, r.Target, r.Outcome, r.Detail, r.Address))
+            .Select(r => new AuditEntry(r.Id, StoreTime.Parse(r.At), r.Actor, r.Action, r.Target, r.Outcome, r.Detail, r.Address))
             .ToList();
     }
 }

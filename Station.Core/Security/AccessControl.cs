@@ -140,7 +140,7 @@ public sealed class AccessControl : Notifier<string>
     /// <summary>Adds a grant (idempotent). Call <see cref="Reload"/> after the transaction commits.</summary>
     public static void Grant(SqliteConnection c, SqliteTransaction? tx, string path, string subject, string role, string by, DateTimeOffset at) =>
         c.Execute("INSERT OR IGNORE INTO acl(path, subject, role, created_at, created_by) VALUES (@path, @subject, @role, @at, @by)",
-            new { path = ResourcePath.Normalize(path), subject, role = Roles.Find(role)!.Name, at = TaskStore.Time(at), by }, tx);
+            new { path = ResourcePath.Normalize(path), subject, role = Roles.Find(role)!.Name, at = StoreTime.Format(at), by }, tx);
 
     /// <summary>Removes grants on a path for a subject (one role, or all when <paramref name="role"/> is null); returns how many.</summary>
     public static int Revoke(SqliteConnection c, SqliteTransaction? tx, string path, string subject, string? role) =>
@@ -161,7 +161,7 @@ public sealed class AccessControl : Notifier<string>
         using var c = _db.Open();
         var entries = c.Query<(string Path, string Subject, string Role, string CreatedAt, string CreatedBy)>(
                 "SELECT path, subject, role, created_at, created_by FROM acl ORDER BY path, subject, role")
-            .Select(r => new AclEntryView(r.Path, r.Subject, r.Role, TaskStore.ParseTime(r.CreatedAt), r.CreatedBy)).ToList();
+            .Select(r => new AclEntryView(r.Path, r.Subject, r.Role, StoreTime.Parse(r.CreatedAt), r.CreatedBy)).ToList();
         var groups = c.Query<(string Group, string User)>("SELECT group_name, username FROM group_members")
             .GroupBy(m => m.User, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(m => m.Group).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -21,7 +22,8 @@ public sealed partial class TaskEngine
     /// <summary>
     /// Admits a task: validates it, takes the lowest free slot, commits it with its lock plan, and dispatches
     /// it if the plan was granted. Concurrent submitters share one commit (group commit): the first becomes
-    /// the leader and commits everything queued meanwhile; nobody hears 202 before their task is on disk.
+    /// the leader and commits everything queued meanwhile; nobody hears 202 before their task is on disk,
+    /// and nobody waits for the order to reach the agent.
     /// </summary>
     public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
     {
@@ -45,7 +47,8 @@ public sealed partial class TaskEngine
         if (existing) return view;
         LogAdmitted(row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
         if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
-        if (granted && !await SendAsync(row, order).ConfigureAwait(false)) return View(row.Id)!;
+        // Committed and durable: the send happens on the unit's dispatch worker, never on the submitter's thread.
+        if (granted) _orders.Order(row, order);
         return view;
     }
 
@@ -108,7 +111,7 @@ public sealed partial class TaskEngine
         Exception? failure = null;
         long durableAt = 0;
         var now = Now;
-        string at = TaskStore.Time(now);
+        string at = StoreTime.Format(now);
         lock (_gate)
         {
             try
@@ -143,7 +146,7 @@ public sealed partial class TaskEngine
                 }
                 _writer.Commit();
                 if (_walFlush is not null) durableAt = _walFlush.Written();
-                else MarkDurable(_lastId);
+                else MarkDurable(_table.LastId);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -155,7 +158,7 @@ public sealed partial class TaskEngine
                 {
                     _locks.Remove(row.Id, now);
                     _active.Remove(row.Id);
-                    FreeSlot((int)row.Slot!, row.Owner);
+                    _table.FreeSlot((int)row.Slot!, row.Owner);
                 }
             }
         }
@@ -228,7 +231,7 @@ public sealed partial class TaskEngine
             if (again is not null) return (again, false, true, null);
         }
         // After the idempotency check: a retried submit gets its task back even when what it named is used up.
-        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller, _admittedRows) is { } refusal)
+        if (_preparer?.CheckSubmit(p.Definition.Kind, p.ParametersJson, p.Caller, _table.Rows) is { } refusal)
         {
             if (refusal.Kind == StationErrorKind.Forbidden)
                 _writer.QueueAudit(at, p.Caller.Name, "task.submit " + p.Definition.Kind, p.Target, Audit.AuditOutcomes.Refused, refusal.Message);
@@ -236,21 +239,21 @@ public sealed partial class TaskEngine
         }
         if (_active.Count >= _maxTasks)
             return StationError.TooMany($"task list is full: {_active.Count} of {_maxTasks} slots in use; wait for a task to end or cancel one");
-        int mine = _perOwner.GetValueOrDefault(p.Caller.Name);
+        int mine = _table.CountOf(p.Caller.Name);
         if (mine >= MaxTasksPerUser)
             return StationError.TooMany($"you already run {mine} tasks, the limit per user is {MaxTasksPerUser}; wait for one to end or cancel one");
 
-        int slot = _freeSlots.Min;
+        int slot = _table.LowestFreeSlot;
         var row = new TaskRow
         {
-            Id = ++_lastId, Kind = p.Definition.Kind, Target = p.Target, Owner = p.Caller.Name, Parameters = p.ParametersJson, Slot = slot,
+            Id = ++_table.LastId, Kind = p.Definition.Kind, Target = p.Target, Owner = p.Caller.Name, Parameters = p.ParametersJson, Slot = slot,
             StageCount = p.Definition.StageCount, IdempotencyKey = p.IdempotencyKey, WaitSeconds = p.WaitSeconds, CreatedAt = at,
         };
         bool granted = _locks.Request(row.Id, p.Plan, now);
         row.State = (granted ? TaskState.Dispatched : TaskState.WaitingForLocks).ToApi();
         row.Stage = granted ? "dispatched to " + p.Target : "waiting for locks";
-        TakeSlot(slot, row.Owner);
-        _active[row.Id] = new Active(row) { LastPersisted = now };
+        _table.TakeSlot(slot, row.Owner);
+        _active[row.Id] = new ActiveTask(row) { LastPersisted = now };
         admitted.Add((row, granted));
 
         _writer.QueueTask(row);

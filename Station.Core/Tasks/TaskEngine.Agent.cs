@@ -1,6 +1,7 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
-using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -10,7 +11,7 @@ public sealed partial class TaskEngine
     private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Finds an active task that belongs to <paramref name="unitId"/>: an agent may only report its own tasks.</summary>
-    private Active? OwnTask(string unitId, long taskId) =>
+    private ActiveTask? OwnTask(string unitId, long taskId) =>
         _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
 
     /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
@@ -25,7 +26,7 @@ public sealed partial class TaskEngine
         {
             if (OwnTask(unitId, started.TaskId) is not { } a) return;
             a.Row.State = TaskState.Running.ToApi();
-            a.Row.StartedAt ??= TaskStore.Time(started.At);
+            a.Row.StartedAt ??= StoreTime.Format(started.At);
             a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
             a.Row.Stage = "running";
             using var tx = _db.BeginTransaction();
@@ -62,12 +63,12 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>Staged release: frees the locks tied to the finished stage and starts tasks waiting for them.</summary>
-    public async Task OnStageDoneAsync(string unitId, TaskStageDone done)
+    public Task OnStageDoneAsync(string unitId, TaskStageDone done)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
         {
-            if (OwnTask(unitId, done.TaskId) is not { } a) return;
+            if (OwnTask(unitId, done.TaskId) is not { } a) return Task.CompletedTask;
             var before = _locks.RemainingPlan(a.Row.Id);
             var now = Now;
             granted = _locks.Release(a.Row.Id, done.Stage, now);
@@ -80,7 +81,8 @@ public sealed partial class TaskEngine
             tx.Commit();
         }
         Announce(done.TaskId);
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 
     public Task OnResultAsync(string unitId, TaskResult result)
@@ -108,18 +110,18 @@ public sealed partial class TaskEngine
         return EndAsync(result.TaskId, state, result.ResultJson, error);
     }
 
-    /// <summary>Ends a task: final state, slot and locks given back, waiters started.</summary>
-    public async Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    /// <summary>Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.</summary>
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
         {
-            if (!_active.Remove(taskId, out var a)) return;
+            if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
             var now = Now;
             a.Row.State = state.ToApi();
             a.Row.Result = resultJson;
             a.Row.Error = error;
-            a.Row.EndedAt = TaskStore.Time(now);
+            a.Row.EndedAt = StoreTime.Format(now);
             if (state == TaskState.Succeeded) a.Row.Progress = 1;
             a.Row.Stage = state switch
             {
@@ -130,20 +132,21 @@ public sealed partial class TaskEngine
             };
             int slot = (int)(a.Row.Slot ?? -1);
             a.Row.Slot = null;
-            FreeSlot(slot, a.Row.Owner);
+            _table.FreeSlot(slot, a.Row.Owner);
             granted = _locks.Remove(taskId, now);
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
-            _writer.InsertAudit(tx, TaskStore.Time(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+            _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
                 state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
             LogEnded(taskId, a.Row.State, error ?? "");
         }
         Announce(taskId);
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 
     /// <summary>Cancels a task: at once when it has not reached its agent, otherwise by asking the agent.</summary>
@@ -167,14 +170,14 @@ public sealed partial class TaskEngine
             }
             target = a.Row.Target;
             // A kind the station runs itself ends here at once; its executor hears the end and stops.
-            atAgent = a.Row.State is "dispatched" or "running" && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
+            atAgent = a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
         }
         if (atAgent)
         {
-            await _dispatcher.CancelAsync(target, taskId).ConfigureAwait(false);
+            _orders.Cancel(target, taskId);
             Announce(taskId, [$"cancel requested by {caller.Name}"]);
         }
         else
@@ -185,7 +188,7 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>An agent (re)connected: reattach the tasks it still runs, and stop those the station has given up on.</summary>
-    public async Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running)
+    public Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running)
     {
         var stale = new List<long>();
         var reattached = new List<long>();
@@ -208,12 +211,10 @@ public sealed partial class TaskEngine
             }
         }
         foreach (var id in reattached) Announce(id);
-        foreach (var id in stale) await _dispatcher.CancelAsync(unitId, id).ConfigureAwait(false);
-        if (resend.Count > 0)
-        {
-            foreach (var id in resend) Announce(id);
-            await DispatchAsync(resend).ConfigureAwait(false);
-        }
+        foreach (var id in stale) _orders.Cancel(unitId, id);
+        foreach (var id in resend) Announce(id);
+        _orders.Granted(resend);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -228,7 +229,7 @@ public sealed partial class TaskEngine
         foreach (var a in _active.Values)
         {
             if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
-            if (a.Row.State is not ("dispatched" or "running") || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
+            if (a.Row.State is not (TaskStateNames.Dispatched or TaskStateNames.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
             a.Deadline = null;
             a.DeadlineReason = null;
             a.Received = false;
@@ -249,7 +250,7 @@ public sealed partial class TaskEngine
         lock (_gate)
         {
             var now = Now;
-            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is "dispatched" or "running"))
+            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running))
             {
                 (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
@@ -273,10 +274,11 @@ public sealed partial class TaskEngine
         }
     }
 
-    private async Task AfterGrantAsync(IReadOnlyList<long> granted)
+    /// <summary>Announces tasks a release granted and queues their orders: the caller (often an agent's hub call) never signs or sends them.</summary>
+    private void AfterGrant(IReadOnlyList<long> granted)
     {
         if (granted.Count == 0) return;
         foreach (var id in granted) Announce(id);
-        await DispatchAsync(granted).ConfigureAwait(false);
+        _orders.Granted(granted);
     }
 }

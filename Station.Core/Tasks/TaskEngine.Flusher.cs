@@ -12,20 +12,9 @@ public sealed partial class TaskEngine
     /// <summary>The WAL flush of admissions on a file store (null in memory): what was written and what is on disk.</summary>
     internal WalFlush? AdmissionFlush => _walFlush;
 
-    // Every task up to this id is on disk. A newer one is committed but waits for the WAL sync of its batch: it is
-    // not shown (task list, task view, lock table) before that, as nothing is announced before it is persisted.
-    private long _durableThrough;
+    private long DurableThrough => _table.DurableThrough;
 
-    private long DurableThrough => Volatile.Read(ref _durableThrough);
-
-    /// <summary>Tasks up to <paramref name="id"/> are on disk (a sync covers every batch written before it, so the mark only rises).</summary>
-    private void MarkDurable(long id)
-    {
-        long seen;
-        while ((seen = Volatile.Read(ref _durableThrough)) < id && Interlocked.CompareExchange(ref _durableThrough, id, seen) != seen)
-        {
-        }
-    }
+    private void MarkDurable(long id) => _table.MarkDurable(id);
 
     /// <summary>The writer connection's <c>PRAGMA synchronous</c> (2 = FULL) between transactions.</summary>
     internal long WriterSynchronous()

@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -76,7 +77,7 @@ public sealed partial class TaskEngine
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, row);
             TaskStore.Event(_db, tx, row.Id, now, "lateResult", row.State, message: message);
-            _writer.InsertAudit(tx, TaskStore.Time(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
+            _writer.InsertAudit(tx, StoreTime.Format(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
             tx.Commit();
         }
         Announce(result.TaskId);

@@ -13,6 +13,9 @@ public sealed partial class TaskEngine
     [LoggerMessage(1002, LogLevel.Warning, "Task {TaskId} could not be dispatched")]
     private partial void LogDispatchFailed(Exception ex, long taskId);
 
+    [LoggerMessage(1005, LogLevel.Warning, "An order or cancel for task {TaskId} could not be sent to unit '{Unit}'")]
+    internal partial void LogSendFailed(Exception ex, string unit, long taskId);
+
     [LoggerMessage(1003, LogLevel.Error, "An admission batch could not be rolled back")]
     private partial void LogRollbackFailed(Exception ex);
 

@@ -4,11 +4,11 @@ using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
+/// <summary>An order ready to send to its unit, or the reason the task fails instead of being sent.</summary>
+internal sealed record ReadyOrder(TaskOrder? Order, StationError? Error);
+
 public sealed partial class TaskEngine
 {
-    /// <summary>An order ready to send to its unit, or the reason the task fails instead of being sent.</summary>
-    private sealed record ReadyOrder(TaskOrder? Order, StationError? Error);
-
     /// <summary>
     /// Builds the orders of several granted tasks and signs their tickets with one signature (the tasks of one
     /// group commit, or the waiters one release granted). Kinds the station runs itself get no order (null).
@@ -45,22 +45,33 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>
-    /// Sends one task: station kinds start here, others go to their unit with the order and ticket prepared by
-    /// <see cref="SignOrders"/> (built now when none is given); a unit without a connection fails the task.
-    /// Returns whether it was sent.
+    /// Sends one task, on the <see cref="OrderDispatcher"/>'s worker of its unit: station kinds start here, others go
+    /// to their unit with the order and ticket prepared by <see cref="SignOrders"/> (built now when none is given); a
+    /// unit without a connection fails the task. A task cancelled (or ended) before its turn is not sent.
     /// </summary>
-    private async Task<bool> SendAsync(TaskRow row, ReadyOrder? ready)
+    internal async Task SendNowAsync(TaskRow row, ReadyOrder? ready)
     {
+        bool cancelled;
+        lock (_gate)
+        {
+            if (!_active.TryGetValue(row.Id, out var a)) return;
+            cancelled = a.CancelRequested;
+        }
+        if (cancelled)
+        {
+            await EndAsync(row.Id, TaskState.Cancelled, null, "cancelled before its order was sent").ConfigureAwait(false);
+            return;
+        }
         if (_stationExecutors.TryGetValue(row.Kind, out var local))
         {
             _ = RunAtStationAsync(local, row);
-            return true;
+            return;
         }
         ready ??= SignOrders([(row, _locks.RemainingPlan(row.Id))])[0]!;
         if (ready.Error is { } error)
         {
             await EndAsync(row.Id, TaskState.Failed, null, error.Message).ConfigureAwait(false);
-            return false;
+            return;
         }
         bool sent;
         try { sent = await _dispatcher.RunAsync(row.Target, ready.Order!).ConfigureAwait(false); }
@@ -74,7 +85,6 @@ public sealed partial class TaskEngine
             var since = _units.View(row.Target)?.OfflineSince;
             await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
         }
-        return sent;
     }
 
     /// <summary>

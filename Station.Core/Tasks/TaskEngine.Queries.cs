@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -94,7 +95,7 @@ public sealed partial class TaskEngine
             (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
-            TaskStore.ParseTime(r.CreatedAt), r.StartedAt is null ? null : TaskStore.ParseTime(r.StartedAt), r.EndedAt is null ? null : TaskStore.ParseTime(r.EndedAt));
+            StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt));
 
     private HeldLockView HeldView(HeldLock h)
     {
@@ -109,7 +110,7 @@ public sealed partial class TaskEngine
         {
             if (!_active.TryGetValue(id, out var h)) return $"task {id}";
             var r = h.Row;
-            if (r.State == "waitingForLocks") return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
+            if (r.State == Shared.Contracts.TaskStateNames.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
             var since = _locks.HeldBy(id).FirstOrDefault()?.Since;
             string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
             return $"task {id} ({r.Owner}, {r.Kind}{stage}){(since is null ? "" : $" since {since:HH:mm:ss}")}";

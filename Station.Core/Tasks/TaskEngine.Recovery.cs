@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -18,22 +19,22 @@ public sealed partial class TaskEngine
         {
             // A browser transfer lives only as long as its HTTP request, which the restart ended.
             if (Transfers.BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
-            if (row.Slot is not { } slot || !_freeSlots.Contains((int)slot))
+            if (row.Slot is not { } slot || !_table.IsFree((int)slot))
             {
                 // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.
-                if (_freeSlots.Count == 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
-                row.Slot = _freeSlots.Min;
+                if (_table.FreeSlotCount == 0) { InterruptAtRestore(row, now, "the task list has fewer slots after the restart"); continue; }
+                row.Slot = _table.LowestFreeSlot;
             }
-            TakeSlot((int)row.Slot!, row.Owner);
-            var active = new Active(row) { LastPersisted = now };
+            _table.TakeSlot((int)row.Slot!, row.Owner);
+            var active = new ActiveTask(row) { LastPersisted = now };
             var plan = locks[row.Id].ToList();
             if (plan.Count > 0)
             {
                 var requests = plan.Select(l => new LockRequest(l.Resource, LockModes.FromApi(l.Mode), (int)l.ReleaseStage)).ToList();
                 bool granted = plan.All(l => l.Granted == 1);
-                _locks.Restore(row.Id, requests, granted, TaskStore.ParseTime(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? TaskStore.ParseTime(g) : null);
+                _locks.Restore(row.Id, requests, granted, StoreTime.Parse(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? StoreTime.Parse(g) : null);
             }
-            if (row.State is "dispatched" or "running")
+            if (row.State is TaskStateNames.Dispatched or TaskStateNames.Running)
             {
                 // Safe without knowing the unit's lease: it was granted at most the grace less the margin, and its
                 // last renewal came before this restart, so it has surely ended when the grace from now has passed.
@@ -41,7 +42,7 @@ public sealed partial class TaskEngine
                 active.DeadlineReason = $"no unit claimed the task within {_options.RecoveryGraceSeconds} s after the station restarted";
                 row.Stage = "recovering: waiting for the unit to report the task";
             }
-            else if (row.State == "queued")
+            else if (row.State == TaskStateNames.Queued)
             {
                 row.State = TaskState.WaitingForLocks.ToApi();
             }
@@ -55,7 +56,7 @@ public sealed partial class TaskEngine
     {
         row.State = TaskState.Interrupted.ToApi();
         row.Error = reason;
-        row.EndedAt = TaskStore.Time(now);
+        row.EndedAt = StoreTime.Format(now);
         row.Slot = null;
         TaskStore.Update(_db, null, row);
         using var tx = _db.BeginTransaction();
@@ -92,7 +93,7 @@ public sealed partial class TaskEngine
     {
         IReadOnlyList<long> externallyGranted;
         lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
-        await AfterGrantAsync(externallyGranted).ConfigureAwait(false);
+        AfterGrant(externallyGranted);
 
         var ends = new List<(long Id, TaskState State, string Reason)>();
         var pendingDispatch = new List<long>();
@@ -103,9 +104,9 @@ public sealed partial class TaskEngine
             {
                 if (a.Deadline is { } d && d <= now)
                     ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
-                else if (a.Row.State == "waitingForLocks" && a.Row.WaitSeconds is { } w && TaskStore.ParseTime(a.Row.CreatedAt).AddSeconds(w) <= now)
+                else if (a.Row.State == TaskStateNames.WaitingForLocks && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
                     ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
-                else if (a.Row.State == "dispatched" && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
+                else if (a.Row.State == TaskStateNames.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
                          && _units.ConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
@@ -116,12 +117,12 @@ public sealed partial class TaskEngine
         {
             // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.
             lock (_gate) foreach (var id in pendingDispatch) if (_active.TryGetValue(id, out var a)) a.LastPersisted = Now;
-            await DispatchAsync(pendingDispatch).ConfigureAwait(false);
+            _orders.Granted(pendingDispatch);
         }
     }
 
     /// <summary>Starts waiters that became grantable (after a restore) and dispatches restored tasks whose locks were granted but never sent.</summary>
-    public async Task ResumeAfterRestoreAsync()
+    public Task ResumeAfterRestoreAsync()
     {
         IReadOnlyList<long> granted;
         lock (_gate)
@@ -132,6 +133,7 @@ public sealed partial class TaskEngine
             MarkGranted(tx, granted, now);
             tx.Commit();
         }
-        await AfterGrantAsync(granted).ConfigureAwait(false);
+        AfterGrant(granted);
+        return Task.CompletedTask;
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class TaskEngine : IDisposable
     private readonly TaskKindCatalog _catalog;
     private readonly UnitRegistry _units;
     private readonly IAgentDispatcher _dispatcher;
+    private readonly OrderDispatcher _orders;
     private readonly TaskNotifier _notifier;
     private readonly StationOptions _options;
     private readonly UnitTickets _tickets;
@@ -35,25 +36,10 @@ public sealed partial class TaskEngine : IDisposable
     private readonly IOrderPreparer? _preparer;
     private readonly AccessControl _access;
     private readonly Dictionary<string, IStationExecutor> _stationExecutors;
-    private readonly Dictionary<long, Active> _active = [];
-    /// <summary>The rows of <see cref="_active"/>, for quota reservations at admission; enumerated only under the monitor.</summary>
-    private readonly IEnumerable<TaskRow> _admittedRows;
-    private readonly SortedSet<int> _freeSlots = [];
-    private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
+    /// <summary>Active tasks, slots, per-owner counts and the durable watermark, shared by the engine's parts.</summary>
+    private readonly TaskTable _table;
+    private readonly Dictionary<long, ActiveTask> _active;
     private readonly int _maxTasks;
-    private long _lastId;
-
-    private sealed class Active(TaskRow row)
-    {
-        public TaskRow Row { get; set; } = row;
-        public DateTimeOffset LastPersisted { get; set; }
-        /// <summary>When set, the task is Interrupted at this time unless its agent claims it first.</summary>
-        public DateTimeOffset? Deadline { get; set; }
-        public string? DeadlineReason { get; set; }
-        public bool CancelRequested { get; set; }
-        /// <summary>The unit acknowledged the order (<see cref="OnOrderReceived"/>); until then it is sent again now and then.</summary>
-        public bool Received { get; set; }
-    }
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
@@ -61,24 +47,23 @@ public sealed partial class TaskEngine : IDisposable
     {
         _gate = store.WriteGate;
         _access = access;
-        _admittedRows = _active.Values.Select(a => a.Row);
         _stationExecutors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _preparer = preparer;
         _locks = locks;
         _catalog = catalog;
         _units = units;
         _dispatcher = dispatcher;
+        _orders = new OrderDispatcher(this, dispatcher);
         _notifier = notifier;
         _options = options.Value;
         _tickets = tickets;
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _maxTasks = _options.EffectiveMaxTasks;
-        for (int i = 0; i < _maxTasks; i++) _freeSlots.Add(i);
         _db = store.Open();
         _writer = new TaskWriter(_db);
-        _lastId = TaskStore.MaxId(_db);
-        _durableThrough = _lastId;
+        _table = new TaskTable(_maxTasks, TaskStore.MaxId(_db));
+        _active = _table.Active;
         // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
         if (store.IsFile)
         {
@@ -96,18 +81,6 @@ public sealed partial class TaskEngine : IDisposable
     public LockManager Locks => _locks;
 
     private DateTimeOffset Now => _time.GetUtcNow();
-
-    private void TakeSlot(int slot, string owner)
-    {
-        _freeSlots.Remove(slot);
-        _perOwner[owner] = _perOwner.GetValueOrDefault(owner) + 1;
-    }
-
-    private void FreeSlot(int slot, string owner)
-    {
-        if (slot >= 0 && slot < _maxTasks) _freeSlots.Add(slot);
-        if (_perOwner.TryGetValue(owner, out var n)) _perOwner[owner] = n - 1;
-    }
 
     /// <summary>The name the station itself goes by as a target of station-run kinds.</summary>
     public const string StationTarget = "station";
@@ -159,8 +132,8 @@ public sealed partial class TaskEngine : IDisposable
         return (definition, target, parameters.GetRawText(), plan);
     }
 
-    /// <summary>Sends granted tasks to their agents, outside the monitor.</summary>
-    private async Task DispatchAsync(IReadOnlyList<long> taskIds)
+    /// <summary>The orders of granted tasks that are still active, signed together (on the dispatcher's signing worker).</summary>
+    internal IEnumerable<(TaskRow Row, ReadyOrder? Order)> SignGranted(IReadOnlyList<long> taskIds)
     {
         var rows = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>(taskIds.Count);
         lock (_gate)
@@ -170,8 +143,11 @@ public sealed partial class TaskEngine : IDisposable
         }
         // The tasks one release granted share one ticket signature.
         var orders = SignOrders(rows);
-        for (int i = 0; i < rows.Count; i++) await SendAsync(rows[i].Row, orders[i]).ConfigureAwait(false);
+        for (int i = 0; i < rows.Count; i++) yield return (rows[i].Row, orders[i]);
     }
+
+    /// <summary>True when every order and cancel queued so far has been handed to the agents (or failed its task).</summary>
+    internal bool OrdersIdle => _orders.Idle;
 
 
     private void Announce(long taskId, IReadOnlyList<string>? lines = null)
@@ -183,6 +159,7 @@ public sealed partial class TaskEngine : IDisposable
 
     public void Dispose()
     {
+        _orders.Dispose();
         _flusher?.Dispose();
         _walFlush?.Dispose();
         _writer.Dispose();

@@ -9,7 +9,7 @@ public sealed class TaskRow
     public string Owner { get; set; } = "";
     public string Parameters { get; set; } = "{}";
     public long? Slot { get; set; }
-    public string State { get; set; } = "queued";
+    public string State { get; set; } = Shared.Contracts.TaskStateNames.Queued;
     public double Progress { get; set; }
     public string? Stage { get; set; }
     public long StageIndex { get; set; }

@@ -1,6 +1,6 @@
 using System.Data;
-using System.Globalization;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Store;
 using Dapper;
 
 namespace Ccdsvm.Station.Core.Tasks;
@@ -15,16 +15,6 @@ public static class TaskStore
         created_at AS CreatedAt, started_at AS StartedAt, ended_at AS EndedAt
         """;
 
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    public static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    public static long Insert(IDbConnection c, IDbTransaction tx, TaskRow t) => c.ExecuteScalar<long>("""
-        INSERT INTO tasks(kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at)
-        VALUES (@Kind, @Target, @Owner, @Parameters, @Slot, @State, 0, @Stage, 0, @StageCount, @IdempotencyKey, @WaitSeconds, @CreatedAt);
-        SELECT last_insert_rowid();
-        """, t, tx);
-
     public static void Update(IDbConnection c, IDbTransaction? tx, TaskRow t) => c.Execute("""
         UPDATE tasks SET slot=@Slot, state=@State, progress=@Progress, stage=@Stage, stage_index=@StageIndex, stage_count=@StageCount,
             result=@Result, error=@Error, dedicated_thread=@DedicatedThread, started_at=@StartedAt, ended_at=@EndedAt
@@ -36,14 +26,10 @@ public static class TaskStore
             INSERT INTO task_events(task_id, id, at, type, state, progress, stage, message)
             VALUES (@taskId, (SELECT COALESCE(MAX(id), 0) + 1 FROM task_events WHERE task_id=@taskId), @at, @type, @state, @progress, @stage, @message)
             """,
-            new { taskId, at = Time(at), type, state, progress, stage, message }, tx);
-
-    public static void InsertLocks(IDbConnection c, IDbTransaction tx, long taskId, IEnumerable<LockRequest> plan, bool granted, DateTimeOffset now) =>
-        c.Execute("INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES (@taskId, @resource, @mode, @stage, @granted, @at, @grantedAt)",
-            plan.Select(r => new { taskId, resource = r.Resource, mode = r.Mode.ToApi(), stage = r.ReleaseAfterStage, granted = granted ? 1 : 0, at = Time(now), grantedAt = granted ? Time(now) : null }), tx);
+            new { taskId, at = StoreTime.Format(at), type, state, progress, stage, message }, tx);
 
     public static void GrantLocks(IDbConnection c, IDbTransaction tx, long taskId, DateTimeOffset now) =>
-        c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = Time(now) }, tx);
+        c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = StoreTime.Format(now) }, tx);
 
     public static void DeleteLocks(IDbConnection c, IDbTransaction tx, long taskId, IEnumerable<string>? resources = null)
     {
@@ -78,5 +64,5 @@ public static class TaskStore
     public static IReadOnlyList<TaskEventView> Events(IDbConnection c, long taskId, long afterId) => c.Query<(long Id, long TaskId, string At, string Type, string? State, double? Progress, string? Stage, string? Message)>(
         "SELECT id, task_id, at, type, state, progress, stage, message FROM task_events WHERE task_id=@taskId AND id>@afterId ORDER BY id",
         new { taskId, afterId })
-        .Select(e => new TaskEventView(e.Id, e.TaskId, ParseTime(e.At), e.Type, e.State, e.Progress, e.Stage, e.Message)).ToList();
+        .Select(e => new TaskEventView(e.Id, e.TaskId, StoreTime.Parse(e.At), e.Type, e.State, e.Progress, e.Stage, e.Message)).ToList();
 }

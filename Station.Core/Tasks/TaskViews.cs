@@ -45,7 +45,7 @@ public sealed record TaskView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt)
 {
-    public bool CanCancel => State is "queued" or "waitingForLocks" or "dispatched" or "running";
+    public bool CanCancel => State is Shared.Contracts.TaskStateNames.Queued or Shared.Contracts.TaskStateNames.WaitingForLocks or Shared.Contracts.TaskStateNames.Dispatched or Shared.Contracts.TaskStateNames.Running;
 }
 
 public sealed record TaskEventView(long Id, long TaskId, DateTimeOffset At, string Type, string? State, double? Progress, string? Stage, string? Message);

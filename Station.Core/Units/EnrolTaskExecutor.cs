@@ -95,7 +95,7 @@ public sealed class UnitEnrolment(TaskEngine engine, EnrolTaskExecutor executor)
         var run = await engine.RunAndWaitAsync(new SubmitTask(AuthEnrolKind.Name, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
         if (!run.Ok) return run;
         var task = run.Value!;
-        if (task.State == "failed")
+        if (task.State == Shared.Contracts.TaskStateNames.Failed)
         {
             var e = task.Error ?? "failed";
             return e.Contains("not enrolled", StringComparison.Ordinal) ? StationError.NotFound(e)
@@ -103,7 +103,7 @@ public sealed class UnitEnrolment(TaskEngine engine, EnrolTaskExecutor executor)
                 : e.StartsWith("you (", StringComparison.Ordinal) ? StationError.Forbidden(e)
                 : StationError.BadRequest(e);
         }
-        if (task.State != "succeeded") return StationError.Conflict($"task {task.Id} ({AuthEnrolKind.Name}) is still {task.State}; look at it in the task list");
+        if (task.State != Shared.Contracts.TaskStateNames.Succeeded) return StationError.Conflict($"task {task.Id} ({AuthEnrolKind.Name}) is still {task.State}; look at it in the task list");
         return task;
     }
 }

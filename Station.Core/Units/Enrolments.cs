@@ -60,7 +60,7 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
             id = c.ExecuteScalar<long>("""
                 INSERT INTO enrolment_tokens(token_hash, note, created_by, created_at, expires_at) VALUES (@hash, @note, @by, @now, @expires);
                 SELECT last_insert_rowid();
-                """, new { hash = UnitSecrets.Hash(token), note, by = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires) }, tx);
+                """, new { hash = UnitSecrets.Hash(token), note, by = caller.Name, now = StoreTime.Format(now), expires = StoreTime.Format(expires) }, tx);
             entry = audit.Write(c, tx, caller.Name, "unit.enrolment-token", $"enrolments/{id}", AuditOutcomes.Succeeded,
                 $"expires {expires:yyyy-MM-dd HH:mm:ss} UTC{(note.Length > 0 ? "; " + note : "")}", address);
             tx.Commit();
@@ -78,10 +78,10 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
                 "SELECT id, note, created_by, created_at, expires_at, used_at, used_by_unit FROM enrolment_tokens ORDER BY id DESC")
             .Select(r =>
             {
-                var expires = TaskStore.ParseTime(r.ExpiresAt);
+                var expires = StoreTime.Parse(r.ExpiresAt);
                 string state = r.UsedAt is not null ? EnrolmentStates.Used : expires <= now ? EnrolmentStates.Expired : EnrolmentStates.Pending;
-                return new EnrolmentView(r.Id, r.Note, r.CreatedBy, TaskStore.ParseTime(r.CreatedAt), expires, state,
-                    r.UsedAt is null ? null : TaskStore.ParseTime(r.UsedAt), r.UsedByUnit);
+                return new EnrolmentView(r.Id, r.Note, r.CreatedBy, StoreTime.Parse(r.CreatedAt), expires, state,
+                    r.UsedAt is null ? null : StoreTime.Parse(r.UsedAt), r.UsedByUnit);
             })
             .ToList();
     }
@@ -101,8 +101,8 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
         string? refusal = row switch
         {
             null => "the enrolment token is not known; ask an administrator for a new one",
-            { UsedAt: { } usedAt } r => $"the enrolment token was already used (by unit '{r.UsedByUnit}' at {TaskStore.ParseTime(usedAt):yyyy-MM-dd HH:mm:ss} UTC); tokens are good for one enrolment",
-            { } r when TaskStore.ParseTime(r.ExpiresAt) <= now => $"the enrolment token expired at {TaskStore.ParseTime(r.ExpiresAt):yyyy-MM-dd HH:mm:ss} UTC; ask an administrator for a new one",
+            { UsedAt: { } usedAt } r => $"the enrolment token was already used (by unit '{r.UsedByUnit}' at {StoreTime.Parse(usedAt):yyyy-MM-dd HH:mm:ss} UTC); tokens are good for one enrolment",
+            { } r when StoreTime.Parse(r.ExpiresAt) <= now => $"the enrolment token expired at {StoreTime.Parse(r.ExpiresAt):yyyy-MM-dd HH:mm:ss} UTC; ask an administrator for a new one",
             _ => null,
         };
         if (refusal is not null)
@@ -119,7 +119,7 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
             return StationError.Conflict(conflict);
         }
         c.Execute("UPDATE enrolment_tokens SET used_at=@now, used_by_unit=@unit WHERE id=@id AND used_at IS NULL",
-            new { id = row!.Value.Id, unit, now = TaskStore.Time(now) }, tx);
+            new { id = row!.Value.Id, unit, now = StoreTime.Format(now) }, tx);
         var grant = credentials.Issue(c, tx, unit);
         var entry = audit.Write(c, tx, "unit:" + unit, "unit.enrol", unit, AuditOutcomes.Succeeded, $"with token {row.Value.Id}", address);
         tx.Commit();

@@ -66,7 +66,7 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
         c.Execute("""
             INSERT INTO unit_credentials(unit, credential_hash, enrolled_at, revoked_at, revoked_by) VALUES (@unit, @hash, @now, NULL, NULL)
             ON CONFLICT(unit) DO UPDATE SET credential_hash=@hash, enrolled_at=@now, revoked_at=NULL, revoked_by=NULL
-            """, new { unit, hash = UnitSecrets.Hash(credential), now = TaskStore.Time(_time.GetUtcNow()) }, tx);
+            """, new { unit, hash = UnitSecrets.Hash(credential), now = StoreTime.Format(_time.GetUtcNow()) }, tx);
         return new EnrolmentGrant(unit, credential, keys.PublicKey);
     }
 
@@ -109,8 +109,8 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
             if (revokedAt is null)
                 return StationError.NotFound($"unit '{unit}' is not enrolled");
             if (revokedAt.Value.RevokedAt is { } already)
-                return StationError.Conflict($"unit '{unit}' was already revoked at {TaskStore.ParseTime(already):yyyy-MM-dd HH:mm:ss} UTC");
-            c.Execute("UPDATE unit_credentials SET revoked_at=@now, revoked_by=@by WHERE unit=@unit", new { unit, now = TaskStore.Time(now), by = caller.Name }, tx);
+                return StationError.Conflict($"unit '{unit}' was already revoked at {StoreTime.Parse(already):yyyy-MM-dd HH:mm:ss} UTC");
+            c.Execute("UPDATE unit_credentials SET revoked_at=@now, revoked_by=@by WHERE unit=@unit", new { unit, now = StoreTime.Format(now), by = caller.Name }, tx);
             entry = audit.Write(c, tx, caller.Name, "unit.revoke", unit, AuditOutcomes.Succeeded, "its credential no longer opens the hub; enrol it again with a new token", address);
             tx.Commit();
         }

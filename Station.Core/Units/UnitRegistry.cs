@@ -26,7 +26,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             var inv = JsonSerializer.Deserialize<UnitInventory>(inventory, Json);
             if (inv is null) continue;
             // After a station restart every unit is offline until its agent announces itself again.
-            _units[id] = new Entry(inv, null, TaskStore.ParseTime(lastSeen), offlineSince is null ? TaskStore.ParseTime(lastSeen) : TaskStore.ParseTime(offlineSince));
+            _units[id] = new Entry(inv, null, StoreTime.Parse(lastSeen), offlineSince is null ? StoreTime.Parse(lastSeen) : StoreTime.Parse(offlineSince));
         }
     }
 
@@ -39,7 +39,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             c.Execute("""
                 INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
                 ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
-                """, new { id = inventory.Id, inv = JsonSerializer.Serialize(inventory, Json), now = TaskStore.Time(now) });
+                """, new { id = inventory.Id, inv = JsonSerializer.Serialize(inventory, Json), now = StoreTime.Format(now) });
         }
         Publish(View(inventory.Id)!);
     }
@@ -56,7 +56,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
         }
         using (var c = _db.Open())
         using (_db.Writing())
-            c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = TaskStore.Time(now) });
+            c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) });
         Publish(View(id)!);
         return id;
     }

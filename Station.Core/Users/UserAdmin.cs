@@ -35,7 +35,7 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         {
             var resolved = access.Resolve(r.Name);
             return new UserDetails(r.Name, resolved.IsAdmin, resolved.GroupNames, access.Entries.Where(e => e.Subject == r.Name).ToList(),
-                r.Quota, r.Totp is not null, r.Must == 1, TaskStore.ParseTime(r.CreatedAt));
+                r.Quota, r.Totp is not null, r.Must == 1, StoreTime.Parse(r.CreatedAt));
         }).ToList();
     }
 
@@ -118,7 +118,7 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         var run = await engine.RunAndWaitAsync(new SubmitTask(kind, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
         if (!run.Ok) return run.Error!;
         var task = run.Value!;
-        if (task.State == "failed")
+        if (task.State == Shared.Contracts.TaskStateNames.Failed)
             return task.Error is { } e && (e.Contains("already exists", StringComparison.Ordinal)) ? StationError.Conflict(e)
                 : task.Error is { } nf && nf.StartsWith("there is no", StringComparison.Ordinal) || (task.Error ?? "").Contains("nothing to revoke", StringComparison.Ordinal) ? StationError.NotFound(task.Error!)
                 : StationError.BadRequest(task.Error ?? "the change failed");

@@ -1,4 +1,5 @@
 using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -103,15 +104,15 @@ public sealed partial class UserService
             }
             else if (LockedUntil(c, tx, username, now) is { } until)
             {
-                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {TaskStore.Time(until)}", address);
+                refused = Audit.Write(c, tx, username, LoginAction, username, AuditOutcomes.Refused, $"account locked until {StoreTime.Format(until)}", address);
                 refusal = new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
             }
             else
             {
                 // Old failures count for nothing any more; keep the table small.
-                c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = TaskStore.Time(now - TimeSpan.FromDays(1)) }, tx);
+                c.Execute("DELETE FROM login_failures WHERE at < @old", new { old = StoreTime.Format(now - TimeSpan.FromDays(1)) }, tx);
                 attempt = c.ExecuteScalar<long>("INSERT INTO login_failures(username, address, at) VALUES (@username, @address, @at); SELECT last_insert_rowid();",
-                    new { username, address, at = TaskStore.Time(now) }, tx);
+                    new { username, address, at = StoreTime.Format(now) }, tx);
             }
             tx.Commit();
         }
@@ -134,7 +135,7 @@ public sealed partial class UserService
             // A lock ends the account's console sessions too: whoever is guessing may already be signed in elsewhere.
             using (db.Writing()) EndConsoleSessions(c, null, username);
             Audit.Write(username, LockoutAction, username, AuditOutcomes.Refused,
-                $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {TaskStore.Time(until)}", address);
+                $"{LoginPolicy.MaxAccountFailures} failed logins within {LoginPolicy.AccountWindow.TotalMinutes} minutes; locked until {StoreTime.Format(until)}", address);
             return new LoginResult(LoginStatus.Locked, LoginPolicy.Locked(username, until), RetryAt: until);
         }
         return new LoginResult(LoginStatus.Refused, message);
@@ -155,7 +156,7 @@ public sealed partial class UserService
     {
         var since = now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration;
         var times = c.Query<string>("SELECT at FROM login_failures WHERE username=@username AND at >= @since ORDER BY at",
-            new { username, since = TaskStore.Time(since) }, tx).Select(TaskStore.ParseTime).ToList();
+            new { username, since = StoreTime.Format(since) }, tx).Select(StoreTime.Parse).ToList();
         DateTimeOffset? until = null;
         for (int k = LoginPolicy.MaxAccountFailures - 1; k < times.Count; k++)
         {
@@ -168,7 +169,7 @@ public sealed partial class UserService
     private static DateTimeOffset? AddressRetryAt(SqliteConnection c, SqliteTransaction tx, string address, DateTimeOffset now)
     {
         var times = c.Query<string>("SELECT at FROM login_failures WHERE address=@address AND at > @since ORDER BY at",
-            new { address, since = TaskStore.Time(now - LoginPolicy.AddressWindow) }, tx).Select(TaskStore.ParseTime).ToList();
+            new { address, since = StoreTime.Format(now - LoginPolicy.AddressWindow) }, tx).Select(StoreTime.Parse).ToList();
         return times.Count >= LoginPolicy.MaxAddressFailures ? times[^LoginPolicy.MaxAddressFailures] + LoginPolicy.AddressWindow : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -36,9 +37,9 @@ public sealed partial class UserService
         device = new string((device ?? "").Where(ch => !char.IsControl(ch)).Take(DeviceMaxLength).ToArray());
         using var c = db.Open();
         using var writing = db.Writing();
-        c.Execute("DELETE FROM sessions WHERE expires_at <= @now", new { now = TaskStore.Time(now) });
+        c.Execute("DELETE FROM sessions WHERE expires_at <= @now", new { now = StoreTime.Format(now) });
         c.Execute("INSERT INTO sessions(id, username, device, address, started_at, last_seen_at, expires_at) VALUES (@id, @name, @device, @address, @now, @now, @expires)",
-            new { id, name = caller.Name, device, address, now = TaskStore.Time(now), expires = TaskStore.Time(now + SessionIdleLifetime) });
+            new { id, name = caller.Name, device, address, now = StoreTime.Format(now), expires = StoreTime.Format(now + SessionIdleLifetime) });
         return id;
     }
 
@@ -51,12 +52,12 @@ public sealed partial class UserService
         var row = c.QuerySingleOrDefault<(string Name, string LastSeen, long Disabled)?>("""
             SELECT s.username, s.last_seen_at, u.disabled FROM sessions s JOIN users u ON u.name = s.username
             WHERE s.id=@id AND s.expires_at > @now
-            """, new { id, now = TaskStore.Time(now) });
+            """, new { id, now = StoreTime.Format(now) });
         if (row is not { } r) return CredentialCheck.Refused("the session has ended: sign in again");
         if (AccountRefusal(c, r.Name, r.Disabled == 1, now) is { } refusal) return CredentialCheck.Refused(refusal);
-        if (TaskStore.ParseTime(r.LastSeen) < now - LastUsedResolution)
+        if (StoreTime.Parse(r.LastSeen) < now - LastUsedResolution)
             using (db.Writing()) c.Execute("UPDATE sessions SET last_seen_at=@now, expires_at=@expires WHERE id=@id",
-                new { id, now = TaskStore.Time(now), expires = TaskStore.Time(now + SessionIdleLifetime) });
+                new { id, now = StoreTime.Format(now), expires = StoreTime.Format(now + SessionIdleLifetime) });
         return new CredentialCheck(access.Resolve(r.Name), null);
     }
 
@@ -75,8 +76,8 @@ public sealed partial class UserService
         return c.Query<(string Id, string Device, string? Address, string StartedAt, string LastSeen)>("""
                 SELECT id, device, address, started_at, last_seen_at FROM sessions
                 WHERE username=@user AND expires_at > @now ORDER BY started_at DESC, id
-                """, new { user = caller.Name, now = TaskStore.Time(_time.GetUtcNow()) })
-            .Select(r => new SessionView(r.Id, r.Device, r.Address, TaskStore.ParseTime(r.StartedAt), TaskStore.ParseTime(r.LastSeen), r.Id == currentId))
+                """, new { user = caller.Name, now = StoreTime.Format(_time.GetUtcNow()) })
+            .Select(r => new SessionView(r.Id, r.Device, r.Address, StoreTime.Parse(r.StartedAt), StoreTime.Parse(r.LastSeen), r.Id == currentId))
             .ToList();
     }
 
@@ -102,7 +103,7 @@ public sealed partial class UserService
         if (disabled) return $"the account '{username}' is disabled";
         // Cheap first: a lock needs that many recent failures, and most requests come from accounts with none.
         long recent = c.ExecuteScalar<long>("SELECT COUNT(*) FROM login_failures WHERE username=@username AND at >= @since",
-            new { username, since = TaskStore.Time(now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration) });
+            new { username, since = StoreTime.Format(now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration) });
         if (recent < LoginPolicy.MaxAccountFailures) return null;
         return LockedUntil(c, null, username, now) is { } until ? LoginPolicy.Locked(username, until) + "; its sessions and tokens are refused until then" : null;
     }

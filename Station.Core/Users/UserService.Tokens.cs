@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 
@@ -31,9 +32,9 @@ public sealed partial class UserService
         var expires = now.AddMinutes(options.Value.TokenLifetimeMinutes);
         using var c = db.Open();
         using var writing = db.Writing();
-        c.Execute("DELETE FROM api_tokens WHERE expires_at < @now", new { now = TaskStore.Time(now) });
+        c.Execute("DELETE FROM api_tokens WHERE expires_at < @now", new { now = StoreTime.Format(now) });
         c.Execute("INSERT INTO api_tokens(token_hash, username, created_at, expires_at) VALUES (@hash, @name, @now, @expires)",
-            new { hash = Sha256Hex(token), name = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires) });
+            new { hash = Sha256Hex(token), name = caller.Name, now = StoreTime.Format(now), expires = StoreTime.Format(expires) });
         return new IssuedToken(token, expires);
     }
 
@@ -50,13 +51,13 @@ public sealed partial class UserService
         var row = c.QuerySingleOrDefault<(string Name, string? TokenName, string? LastUsed, long Disabled)?>("""
             SELECT u.name, t.name, t.last_used_at, u.disabled FROM api_tokens t JOIN users u ON u.name = t.username
             WHERE t.token_hash=@hash AND t.expires_at > @now
-            """, new { hash, now = TaskStore.Time(now) });
+            """, new { hash, now = StoreTime.Format(now) });
         if (row is null) return CredentialCheck.Refused(unknown);
         if (AccountRefusal(c, row.Value.Name, row.Value.Disabled == 1, now) is { } refusal) return CredentialCheck.Refused(refusal);
         // Named tokens show when they were last used; once a minute is precise enough and spares a write per request.
-        if (row.Value.TokenName is not null && (row.Value.LastUsed is null || TaskStore.ParseTime(row.Value.LastUsed) < now - LastUsedResolution))
+        if (row.Value.TokenName is not null && (row.Value.LastUsed is null || StoreTime.Parse(row.Value.LastUsed) < now - LastUsedResolution))
         {
-            using (db.Writing()) c.Execute("UPDATE api_tokens SET last_used_at=@now WHERE token_hash=@hash", new { now = TaskStore.Time(now), hash });
+            using (db.Writing()) c.Execute("UPDATE api_tokens SET last_used_at=@now WHERE token_hash=@hash", new { now = StoreTime.Format(now), hash });
         }
         return new CredentialCheck(access.Resolve(row.Value.Name), null);
     }
@@ -72,7 +73,7 @@ public sealed partial class UserService
         var now = _time.GetUtcNow();
         using var c = db.Open();
         if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM api_tokens WHERE username=@user AND name=@name AND expires_at > @now",
-                new { user = caller.Name, name, now = TaskStore.Time(now) }) > 0)
+                new { user = caller.Name, name, now = StoreTime.Format(now) }) > 0)
             return StationError.Conflict($"you already have a token named '{name}': revoke it or choose another name");
         var token = NewToken();
         var hash = Sha256Hex(token);
@@ -80,8 +81,8 @@ public sealed partial class UserService
         using var writing = db.Writing();
         using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO api_tokens(token_hash, username, created_at, expires_at, name) VALUES (@hash, @user, @now, @expires, @name)",
-            new { hash, user = caller.Name, now = TaskStore.Time(now), expires = TaskStore.Time(expires), name }, tx);
-        var entry = Audit.Write(c, tx, caller.Name, "auth.token.create", name, AuditOutcomes.Succeeded, $"id {hash[..IdLength]}, expires {TaskStore.Time(expires)}", address);
+            new { hash, user = caller.Name, now = StoreTime.Format(now), expires = StoreTime.Format(expires), name }, tx);
+        var entry = Audit.Write(c, tx, caller.Name, "auth.token.create", name, AuditOutcomes.Succeeded, $"id {hash[..IdLength]}, expires {StoreTime.Format(expires)}", address);
         tx.Commit();
         Audit.Publish(entry);
         return new CreatedApiToken(hash[..IdLength], name, token, expires);
@@ -94,9 +95,9 @@ public sealed partial class UserService
         return c.Query<(string Hash, string Name, string CreatedAt, string ExpiresAt, string? LastUsed)>("""
                 SELECT token_hash, name, created_at, expires_at, last_used_at FROM api_tokens
                 WHERE username=@user AND name IS NOT NULL AND expires_at > @now ORDER BY created_at, name
-                """, new { user = caller.Name, now = TaskStore.Time(_time.GetUtcNow()) })
-            .Select(r => new ApiTokenView(r.Hash[..IdLength], r.Name, TaskStore.ParseTime(r.CreatedAt), TaskStore.ParseTime(r.ExpiresAt),
-                r.LastUsed is null ? null : TaskStore.ParseTime(r.LastUsed)))
+                """, new { user = caller.Name, now = StoreTime.Format(_time.GetUtcNow()) })
+            .Select(r => new ApiTokenView(r.Hash[..IdLength], r.Name, StoreTime.Parse(r.CreatedAt), StoreTime.Parse(r.ExpiresAt),
+                r.LastUsed is null ? null : StoreTime.Parse(r.LastUsed)))
             .ToList();
     }
 

@@ -1,4 +1,5 @@
 using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -44,7 +45,7 @@ public sealed partial class UserService
         using var c = db.Open();
         using var writing = db.Writing();
         if (c.Execute("UPDATE users SET totp_pending_secret=@secret, totp_pending_expires_at=@expires WHERE name=@name",
-                new { secret = Secrets.Protect(caller.Name, secret), expires = TaskStore.Time(enrolment.ExpiresAt), name = caller.Name }) == 0)
+                new { secret = Secrets.Protect(caller.Name, secret), expires = StoreTime.Format(enrolment.ExpiresAt), name = caller.Name }) == 0)
             return StationError.NotFound($"there is no user '{caller.Name}'");
         return enrolment;
     }
@@ -56,7 +57,7 @@ public sealed partial class UserService
         using var c = db.Open();
         var pending = c.QuerySingleOrDefault<(string? Secret, string? ExpiresAt)?>(
             "SELECT totp_pending_secret, totp_pending_expires_at FROM users WHERE name=@name", new { name = caller.Name });
-        if (pending is not { Secret: { } stored, ExpiresAt: { } expiresAt } || TaskStore.ParseTime(expiresAt) <= now)
+        if (pending is not { Secret: { } stored, ExpiresAt: { } expiresAt } || StoreTime.Parse(expiresAt) <= now)
             return StationError.BadRequest("there is no one-time code set-up in progress (or it is older than 10 minutes): start it again");
         if (UnprotectSecret(caller.Name, stored) is not { } secret)
             return StationError.BadRequest("the station can no longer read the secret of this set-up (its data-protection keys changed): start it again");
@@ -138,7 +139,7 @@ public sealed partial class UserService
         }
         int used;
         using (db.Writing()) used = c.Execute("UPDATE recovery_codes SET used_at=@now WHERE username=@username AND code_hash=@hash AND used_at IS NULL",
-            new { now = TaskStore.Time(now), username, hash = RecoveryHash(username, code) });
+            new { now = StoreTime.Format(now), username, hash = RecoveryHash(username, code) });
         return used == 1 ? SecondFactor.RecoveryCode : null;
     }
 

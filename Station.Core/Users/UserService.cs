@@ -160,7 +160,7 @@ public sealed partial class UserService(StationDb db, IOptions<StationOptions> o
         {
         using var tx = c.BeginTransaction();
         c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password) VALUES (@username, @hash, @admin, @now, @mustChange)",
-            new { username, hash, admin = isAdmin ? 1 : 0, now = TaskStore.Time(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
+            new { username, hash, admin = isAdmin ? 1 : 0, now = StoreTime.Format(now), mustChange = mustChangePassword ? 1 : 0 }, tx);
         // Administrators are those holding the Administrator role on "/".
         if (isAdmin) AccessControl.Grant(c, tx, "/", username, Roles.Administrator.Name, "system", now);
         tx.Commit();

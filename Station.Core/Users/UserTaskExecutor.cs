@@ -71,7 +71,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return $"there is no group '{missing}'; create it first";
                 bool admin = Bool(p, "admin");
                 c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password, quota_mib) VALUES (@username, @hash, @admin, @now, @must, @quota)",
-                    new { username, hash, admin = admin ? 1 : 0, now = TaskStore.Time(now), must = Bool(p, "mustChangePassword") ? 1 : 0, quota = Quota(p) }, tx);
+                    new { username, hash, admin = admin ? 1 : 0, now = StoreTime.Format(now), must = Bool(p, "mustChangePassword") ? 1 : 0, quota = Quota(p) }, tx);
                 SetGroups(c, tx, username!, groups);
                 if (admin) AccessControl.Grant(c, tx, "/", username!, Roles.Administrator.Name, task.Owner.Name, now);
                 outcome = Json(new { username, groups, admin, quotaMiB = Quota(p) });
@@ -108,7 +108,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 return null;
             case "createGroup":
                 if (Exists(c, tx, "groups", group!)) return $"group '{group}' already exists";
-                c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = TaskStore.Time(now) }, tx);
+                c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = StoreTime.Format(now) }, tx);
                 outcome = Json(new { group });
                 return null;
             default:

@@ -31,7 +31,7 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
     public void OnUpdate(TaskUpdate update)
     {
         var t = update.Task;
-        if (t.State != "succeeded" || t.Parameters is not { } p) return;
+        if (t.State != Shared.Contracts.TaskStateNames.Succeeded || t.Parameters is not { } p) return;
         string owner, name;
         using var c = db.Open();
         using (db.Writing())
@@ -44,7 +44,7 @@ public sealed class VolumeLedger(StationDb db, TaskNotifier notifier, AccessCont
                 c.Execute("""
                     INSERT INTO volumes(unit, name, owner, size_mib, mountpoint, created_at) VALUES (@unit, @name, @owner, @size, @mountpoint, @now)
                     ON CONFLICT(unit, owner, name) DO UPDATE SET size_mib=@size, mountpoint=@mountpoint
-                    """, new { unit = t.Target, name, owner, size = (long)created.SizeMiB, mountpoint, now = TaskStore.Time(access.Now) });
+                    """, new { unit = t.Target, name, owner, size = (long)created.SizeMiB, mountpoint, now = StoreTime.Format(access.Now) });
                 break;
             case TaskKinds.StorageVolumeResize:
                 var resized = StorageVolumeResize.Contract.ReadValidated(p);

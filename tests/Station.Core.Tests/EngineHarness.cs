@@ -9,30 +9,58 @@ using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ccdsvm.Station.Core.Tests;
 
-/// <summary>Stands for the network to the agents: records the orders and cancels the engine sends.</summary>
+/// <summary>
+/// Stands for the network to the agents: records the orders and cancels the engine sends. The engine sends from
+/// workers of its own, so what was sent is read once everything queued so far has gone out (<see cref="Settle"/>).
+/// </summary>
 public sealed class RecordingDispatcher : IAgentDispatcher
 {
-    public ConcurrentQueue<(string Unit, TaskOrder Order)> Orders { get; } = new();
-    public ConcurrentQueue<(string Unit, long TaskId)> Cancels { get; } = new();
+    private readonly ConcurrentQueue<(string Unit, TaskOrder Order)> _orders = new();
+    private readonly ConcurrentQueue<(string Unit, long TaskId)> _cancels = new();
+
+    /// <summary>Whether the engine has sent everything queued so far; set by the harness.</summary>
+    internal Func<bool> Idle { get; set; } = () => true;
+
+    public IReadOnlyList<(string Unit, TaskOrder Order)> Orders { get { Settle(); return [.. _orders]; } }
+    public IReadOnlyList<(string Unit, long TaskId)> Cancels { get { Settle(); return [.. _cancels]; } }
 
     /// <summary>What RunAsync answers: false as if the unit had no live connection.</summary>
     public bool Connected { get; set; } = true;
 
     public IReadOnlyList<long> OrderedTaskIds => Orders.Select(o => o.Order.TaskId).ToList();
 
-    public Task<bool> RunAsync(string unitId, TaskOrder order)
+    /// <summary>Waits (bounded) until the engine has sent, or failed, every order and cancel it queued so far.</summary>
+    public void Settle()
     {
-        if (!Connected) return Task.FromResult(false);
-        Orders.Enqueue((unitId, order));
-        return Task.FromResult(true);
+        var deadline = DateTime.UtcNow + EngineHarness.Limit;
+        while (!Idle())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the engine's order dispatcher did not finish its queue");
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>Awaited before an order to the unit goes out: a slow or stuck connection to that unit.</summary>
+    public Func<string, Task>? BeforeSend { get; set; }
+
+    /// <summary>The orders sent until now, without waiting for those still queued or being sent.</summary>
+    public IReadOnlyList<(string Unit, TaskOrder Order)> SentSoFar => [.. _orders];
+
+    public async Task<bool> RunAsync(string unitId, TaskOrder order)
+    {
+        if (BeforeSend is { } gate) await gate(unitId).ConfigureAwait(false);
+        if (!Connected) return false;
+        _orders.Enqueue((unitId, order));
+        return true;
     }
 
     public Task CancelAsync(string unitId, long taskId)
     {
-        Cancels.Enqueue((unitId, taskId));
+        _cancels.Enqueue((unitId, taskId));
         return Task.CompletedTask;
     }
 }
@@ -62,6 +90,9 @@ public sealed class EngineHarness : IDisposable
     }
 
     public StationOptions Options { get; }
+
+    /// <summary>The engine's clock: tests advance it instead of sleeping until a grace, a lease or a wait limit passes. It survives a restart.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public Store.StationDb Db => _store.Db;
     public UnitRegistry Units { get; private set; } = null!;
     public LockManager Locks { get; private set; } = null!;
@@ -96,8 +127,10 @@ public sealed class EngineHarness : IDisposable
         Dispatcher = new RecordingDispatcher();
         Notifier = new TaskNotifier();
         Engine = new TaskEngine(Db, Locks, new TaskKindCatalog(), Units, Dispatcher, Notifier, options,
-            Tickets, Access, NullLogger<TaskEngine>.Instance, preparer: _preparer?.Invoke(this),
+            Tickets, Access, NullLogger<TaskEngine>.Instance, time: Clock, preparer: _preparer?.Invoke(this),
             stationExecutors: [new Ccdsvm.Station.Core.Users.UserTaskExecutor(Db, Access, Passwords), new GrantTaskExecutor(Db, Access)]);
+        var engine = Engine;
+        Dispatcher.Idle = () => engine.OrdersIdle;
     }
 
     /// <summary>The station process stops and starts again on the same store.</summary>

@@ -200,7 +200,11 @@ public sealed class TaskEngineAdmissionTests : IDisposable
     {
         _h.Dispatcher.Connected = false;
 
-        var task = await _h.SubmitOk(Hold("disks/sdb"));
+        var submitted = await _h.SubmitOk(Hold("disks/sdb"));
+        // The answer does not wait for the send: the task is admitted, and fails when its unit's worker finds no connection.
+        Assert.Equal("dispatched", submitted.State);
+        _h.Dispatcher.Settle();
+        var task = _h.View(submitted.Id);
 
         Assert.Equal("failed", task.State);
         Assert.Equal("unit 'a' went offline before the task could start", task.Error);
@@ -213,7 +217,7 @@ public sealed class TaskEngineAdmissionTests : IDisposable
     public async Task AgentReports_StartedProgressResult_EndSucceededWithResult()
     {
         var task = await _h.SubmitOk(Checksum("/srv/data/f.bin"));
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = _h.Clock.GetUtcNow();
 
         _h.Engine.OnStarted("a", new TaskStarted(task.Id, true, startedAt));
         _h.Engine.OnProgress("a", new TaskProgress(task.Id, 1, 0.5, "hashing: 32 of 64 MiB", 1, 1, ["12:00:00 hashing"], startedAt));
@@ -250,6 +254,8 @@ public sealed class TaskEngineAdmissionTests : IDisposable
     public async Task Cancel_DispatchedTask_AsksTheAgentAndEndsOnItsAnswer()
     {
         var task = await _h.SubmitOk(Hold("disks/sdb"));
+        // Its order has reached the agent (a task cancelled while its order is still queued ends at once: OrderDispatchTests).
+        _h.Dispatcher.Settle();
 
         var asked = await _h.Engine.CancelAsync(task.Id, Alice).WaitAsync(Limit);
 

@@ -38,7 +38,7 @@ public sealed class TaskEngineLeaseTests : IDisposable
 
         // The unit runs it this time: it reports it started and it stays past the grace.
         _h.Engine.OnStarted("a", new TaskStarted(t1.Id, false, DateTimeOffset.UtcNow));
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1300));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.Equal("running", _h.View(t1.Id).State);
     }
@@ -48,7 +48,7 @@ public sealed class TaskEngineLeaseTests : IDisposable
     {
         var t1 = await _h.SubmitOk(Hold("disks/sdb"));
         _h.Engine.OnUnitLost("a");
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1300));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.Equal("interrupted", _h.View(t1.Id).State);
 
@@ -71,7 +71,7 @@ public sealed class TaskEngineLeaseTests : IDisposable
         var t2 = await _h.SubmitOk(Hold("disks/sdc"));
         _h.Engine.OnOrderReceived("a", new OrderReceipt(t2.Id, OrderReceiptStatus.Accepted, DateTimeOffset.UtcNow));
 
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1300));
         await _h.Engine.TickAsync().WaitAsync(Limit);
 
         Assert.Equal([t1.Id, t2.Id, t1.Id], _h.Dispatcher.OrderedTaskIds);
@@ -88,12 +88,12 @@ public sealed class TaskEngineLeaseTests : IDisposable
 
         _h.Engine.OnUnitLost("a");
         // The lease (1 s, all the grace leaves after the margin) plus the margin (1 s) after the last contact have not passed yet.
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1500));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.NotEqual("interrupted", _h.View(t1.Id).State);
         Assert.Single(_h.View(t1.Id).HeldLocks);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(1800));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(1800));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         var view = _h.View(t1.Id);
         Assert.Equal("interrupted", view.State);

@@ -121,7 +121,7 @@ public sealed class TaskEngineLockTests : IDisposable
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.Equal("waitingForLocks", _h.View(impatient.Id).State);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(800));
+        _h.Clock.Advance(TimeSpan.FromMilliseconds(800));
         await _h.Engine.TickAsync().WaitAsync(Limit);
 
         var failed = _h.View(impatient.Id);

@@ -49,7 +49,7 @@ public sealed class TaskEngineRecoveryTests : IDisposable
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.Equal("dispatched", _h.View(t1.Id).State);
 
-        await Task.Delay(PastGrace);
+        _h.Clock.Advance(PastGrace);
         await _h.Engine.TickAsync().WaitAsync(Limit);
 
         var interrupted = _h.View(t1.Id);
@@ -73,7 +73,7 @@ public sealed class TaskEngineRecoveryTests : IDisposable
         _h.Online("a");
 
         await _h.Engine.OnAnnounceAsync("a", [new RunningTaskInfo(t1.Id, TaskKinds.MaintenanceHold, 0.4, "holding disks/sdb"), new RunningTaskInfo(999, TaskKinds.FsList, 0, null)]).WaitAsync(Limit);
-        await Task.Delay(PastGrace);
+        _h.Clock.Advance(PastGrace);
         await _h.Engine.TickAsync().WaitAsync(Limit);
 
         var view = _h.View(t1.Id);
@@ -92,7 +92,7 @@ public sealed class TaskEngineRecoveryTests : IDisposable
 
         _h.Engine.OnUnitLost("a");
         Assert.StartsWith("running (unit unreachable since ", _h.View(t1.Id).Stage);
-        await Task.Delay(PastGrace);
+        _h.Clock.Advance(PastGrace);
         await _h.Engine.TickAsync().WaitAsync(Limit);
 
         var interrupted = _h.View(t1.Id);

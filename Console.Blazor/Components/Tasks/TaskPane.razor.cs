@@ -33,10 +33,10 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
 
     private Color ProgressColor => _task?.State switch
     {
-        "succeeded" => Color.Success,
-        "failed" or "interrupted" => Color.Error,
-        "cancelled" => Color.Default,
-        "waitingForLocks" => Color.Warning,
+        Shared.Contracts.TaskStateNames.Succeeded => Color.Success,
+        Shared.Contracts.TaskStateNames.Failed or Shared.Contracts.TaskStateNames.Interrupted => Color.Error,
+        Shared.Contracts.TaskStateNames.Cancelled => Color.Default,
+        Shared.Contracts.TaskStateNames.WaitingForLocks => Color.Warning,
         _ => Color.Primary,
     };
 
