@@ -10,13 +10,13 @@ namespace Ccdsvm.Console.Blazor.Api;
 /// </summary>
 public sealed class BadRequests : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException bad || context.Response.HasStarted) return false;
+        if (exception is not BadHttpRequestException bad || httpContext.Response.HasStarted) return false;
         string detail = bad.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal)
             ? $"{bad.Message.TrimEnd('.')}: give a value of that type (dates as 2026-12-04T10:00:00Z, whole numbers within range)"
             : bad.Message;
-        await Results.Problem(detail: detail, statusCode: bad.StatusCode, title: "the request is not valid").ExecuteAsync(context);
+        await Results.Problem(detail: detail, statusCode: bad.StatusCode, title: "the request is not valid").ExecuteAsync(httpContext);
         return true;
     }
 }

@@ -4,6 +4,7 @@ namespace Ccdsvm.Shared.Contracts.Kinds;
 /// <see cref="NumberOrWord"/> takes a number or one of <see cref="ParameterSpec.Allowed"/> (a size or "rest");
 /// <see cref="ObjectArray"/> items and an <see cref="Object"/> are checked against <see cref="ParameterSpec.Items"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "the members name JSON value types, as forms and the kinds listing show them")]
 public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, NumberOrWord, Object }
 
 /// <summary>

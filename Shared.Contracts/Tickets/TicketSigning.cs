@@ -47,18 +47,18 @@ public static class TicketSigning
     }
 
     /// <summary>Returns the ticket when the signature is the station's (alone or over a batch that lists it), otherwise null.</summary>
-    public static TaskTicket? Open(SignedTicket signed, ECDsa pinnedStationKey)
+    public static TaskTicket? Open(SignedTicket ticket, ECDsa pinnedStationKey)
     {
-        if (signed.Payload is null || signed.Signature is null) return null;
-        if (signed.Batch is { } batch)
+        if (ticket.Payload is null || ticket.Signature is null) return null;
+        if (ticket.Batch is { } batch)
         {
-            if (!InBatch(signed.Payload, batch)) return null;
-            if (!pinnedStationKey.VerifyData(batch, signed.Signature, HashAlgorithmName.SHA256)) return null;
+            if (!InBatch(ticket.Payload, batch)) return null;
+            if (!pinnedStationKey.VerifyData(batch, ticket.Signature, HashAlgorithmName.SHA256)) return null;
         }
-        else if (!pinnedStationKey.VerifyData(signed.Payload, signed.Signature, HashAlgorithmName.SHA256)) return null;
+        else if (!pinnedStationKey.VerifyData(ticket.Payload, ticket.Signature, HashAlgorithmName.SHA256)) return null;
         try
         {
-            return MessagePackSerializer.Deserialize<TaskTicket>(signed.Payload);
+            return MessagePackSerializer.Deserialize<TaskTicket>(ticket.Payload);
         }
         catch (MessagePackSerializationException)
         {

@@ -9,11 +9,11 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// </summary>
 public sealed partial class AgentHubFilter(ILogger<AgentHubFilter> logger) : IHubFilter
 {
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
-            return await next(context);
+            return await next(invocationContext);
         }
         catch (HubException)
         {
@@ -21,9 +21,9 @@ public sealed partial class AgentHubFilter(ILogger<AgentHubFilter> logger) : IHu
         }
         catch (Exception ex)
         {
-            var unit = context.Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value ?? "?";
-            LogCallFailed(ex, unit, context.HubMethodName);
-            throw new HubException($"the station could not process {context.HubMethodName}: {ex.Message}");
+            var unit = invocationContext.Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value ?? "?";
+            LogCallFailed(ex, unit, invocationContext.HubMethodName);
+            throw new HubException($"the station could not process {invocationContext.HubMethodName}: {ex.Message}");
         }
     }
 

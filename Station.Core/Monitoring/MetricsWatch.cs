@@ -9,8 +9,10 @@ namespace Ccdsvm.Station.Core.Monitoring;
 /// one to leave (or whose circuit or request dies and disposes its handle) turns it off. A unit that
 /// reconnects while watched is asked again, since an agent starts every connection with streaming off.
 /// </summary>
-public sealed partial class MetricsWatch
+public sealed partial class MetricsWatch : IDisposable
 {
+    public void Dispose() => _send.Dispose();
+
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _viewers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _send = new(1, 1);

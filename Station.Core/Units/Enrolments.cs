@@ -111,7 +111,7 @@ public sealed class Enrolments(StationDb db, UnitCredentials credentials, AuditL
             audit.Write("unit:" + unit, "unit.enrol", unit, AuditOutcomes.Refused, refusal + (row is { } r ? $" (token {r.Id})" : ""), address);
             return new StationError(StationErrorKind.Unauthorized, refusal);
         }
-        if (credentials.IsActive(c, tx, unit))
+        if (UnitCredentials.IsActive(c, tx, unit))
         {
             tx.Rollback();
             string conflict = $"unit '{unit}' is already enrolled; an administrator revokes it first (POST /api/v1/units/{unit}/revoke) to enrol it again. The token was not used";

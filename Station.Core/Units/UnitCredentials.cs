@@ -56,7 +56,7 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
     public void RecordConnected(string unit, string? address) =>
         audit.Write("unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address);
 
-    public bool IsActive(SqliteConnection c, SqliteTransaction? tx, string unit) =>
+    public static bool IsActive(SqliteConnection c, SqliteTransaction? tx, string unit) =>
         c.ExecuteScalar<long>("SELECT COUNT(*) FROM unit_credentials WHERE unit=@unit AND revoked_at IS NULL", new { unit }, tx) > 0;
 
     /// <summary>Stores a new credential for the unit (replacing a revoked one) and returns it with the station's key.</summary>

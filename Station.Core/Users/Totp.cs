@@ -23,7 +23,9 @@ public static class Totp
         Span<byte> counter = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counter, step);
         Span<byte> hash = stackalloc byte[HMACSHA1.HashSizeInBytes];
+#pragma warning disable CA5350 // RFC 6238 TOTP is defined over HMAC-SHA1 and every authenticator app computes it; SHA-1's collision weakness does not affect an HMAC
         HMACSHA1.HashData(key, counter, hash);
+#pragma warning restore CA5350
         int offset = hash[^1] & 0x0f;
         int binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
         int modulo = (int)Math.Pow(10, digits);

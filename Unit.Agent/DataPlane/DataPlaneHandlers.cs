@@ -153,7 +153,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
         var identity = new PartialIdentity("upload", path, length ?? -1, 0);
-        using var part = PartialFile.Open(path, identity, restart: true);
+        using var part = PartialFile.Open(path, identity, restart: true, ct: ct);
         try
         {
             // Whole aligned chunks, so a large upload is written direct like a unit-to-unit move.

@@ -86,7 +86,7 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
         return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
-    private static IReadOnlyList<NetworkInterfaceInfo> Interfaces() =>
+    private static List<NetworkInterfaceInfo> Interfaces() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .Select(n => new NetworkInterfaceInfo(
                 n.Name,

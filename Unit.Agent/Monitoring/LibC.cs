@@ -26,6 +26,7 @@ internal static class LibC
     }
 
     // DllImport rather than LibraryImport: the source-generated form needs AllowUnsafeBlocks for the project.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA2101", Justification = "Linux paths are bytes, passed as UTF-8 (LPUTF8Str); the rule asks for UTF-16, which libc does not take")]
     [DllImport("libc", EntryPoint = "statvfs", SetLastError = true)]
     public static extern int statvfs([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out StatVfs buf);
 

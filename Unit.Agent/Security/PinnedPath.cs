@@ -60,7 +60,7 @@ public sealed class PinnedPath : IDisposable
         };
     }
 
-    public void Dispose() => close(_fd);
+    public void Dispose() => _ = close(_fd);
 
     private const long SysOpenat2 = 437; // the same on x86_64 and arm64 (new system calls share one number)
     private const int AtFdcwd = -100;
@@ -77,6 +77,7 @@ public sealed class PinnedPath : IDisposable
         public ulong Resolve;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA2101", Justification = "Linux paths are bytes, passed as UTF-8 (LPUTF8Str); the rule asks for UTF-16, which libc does not take")]
     [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static extern long syscall(long number, int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, ref OpenHow how, nuint size);
 

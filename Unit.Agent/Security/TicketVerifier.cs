@@ -25,19 +25,19 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seenNonces = new(StringComparer.Ordinal);
 
     /// <summary>Returns null when the order may run, otherwise the reason it is refused.</summary>
-    public string? Refusal(SignedTicket? signed, long taskId, string kind) => Refusal(signed, taskId, kind, null, out _);
+    public string? Refusal(SignedTicket? ticketSent, long taskId, string kind) => Refusal(ticketSent, taskId, kind, null, out _);
 
     /// <summary>
     /// Like <see cref="Refusal(SignedTicket?, long, string)"/>, also checking the order's parameters against the
     /// hash the ticket carries; gives the opened ticket for the unit's own policy checks.
     /// </summary>
-    public string? Refusal(SignedTicket? signed, long taskId, string kind, string? parametersJson, out TaskTicket? opened)
+    public string? Refusal(SignedTicket? ticketSent, long taskId, string kind, string? parametersJson, out TaskTicket? opened)
     {
         opened = null;
-        if (signed is null) return "refused by the unit: the order carries no ticket";
+        if (ticketSent is null) return "refused by the unit: the order carries no ticket";
         TaskTicket? ticket;
         // One verification at a time: the pinned key object is not documented as thread-safe.
-        lock (pinnedStationKey) ticket = TicketSigning.Open(signed, pinnedStationKey);
+        lock (pinnedStationKey) ticket = TicketSigning.Open(ticketSent, pinnedStationKey);
         if (ticket is null) return "refused by the unit: the ticket's signature is not the station's";
         var now = _time.GetUtcNow();
         if (ticket.Target != unitName) return $"refused by the unit: the ticket is for unit '{ticket.Target}', this is '{unitName}'";

@@ -12,7 +12,7 @@ namespace Ccdsvm.Unit.Agent.Storage;
 /// </summary>
 public sealed class DevicePolicy(IOptions<AgentOptions> options, LoopMapper mapper)
 {
-    private IReadOnlyList<string> Globs => options.Value.Devices;
+    private List<string> Globs => options.Value.Devices;
 
     private string GlobList => Globs.Count == 0 ? "none" : string.Join(", ", Globs);
 

@@ -24,8 +24,10 @@ public sealed record LoopPartition(string Parent, int Number, string Node, long 
 /// (its loop device detached or re-attached to another file) or whose partition table no longer has that
 /// partition there is detached (<see cref="LoopMapper.StaleAsync"/>).
 /// </summary>
-public sealed partial class LoopMapper(IOptions<AgentOptions> options, ILogger<LoopMapper> logger)
+public sealed partial class LoopMapper(IOptions<AgentOptions> options, ILogger<LoopMapper> logger) : IDisposable
 {
+    public void Dispose() => _gate.Dispose();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly SemaphoreSlim _gate = new(1, 1);
 

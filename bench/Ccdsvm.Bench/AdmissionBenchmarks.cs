@@ -83,7 +83,7 @@ public class AdmissionBenchmarks
         {
             using var tx = _bare.BeginTransaction();
             cmd.Transaction = tx;
-            p.Value = i.ToString();
+            p.Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             cmd.ExecuteNonQuery();
             tx.Commit();
         }

@@ -29,7 +29,7 @@ public static class MonitorLoad
     {
         var f = File.ReadAllText("/proc/self/stat");
         var fields = f[(f.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11]) + long.Parse(fields[12]);
+        return long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task AgentAsync(int seconds)

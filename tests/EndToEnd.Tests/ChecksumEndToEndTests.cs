@@ -55,8 +55,8 @@ public sealed class ChecksumEndToEndTests(ITestOutputHelper output)
                 if (IsEnded(taskA) && IsEnded(taskB)) break;
                 await Task.Delay(100);
             }
-            output.WriteLine($"unit-a progress: {string.Join(" ", samplesA.Select(s => s.Progress.ToString("0.###")))}");
-            output.WriteLine($"unit-b progress: {string.Join(" ", samplesB.Select(s => s.Progress.ToString("0.###")))}");
+            output.WriteLine($"unit-a progress: {string.Join(" ", samplesA.Select(s => s.Progress.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}");
+            output.WriteLine($"unit-b progress: {string.Join(" ", samplesB.Select(s => s.Progress.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))}");
 
             Assert.True(taskA.GetProperty("state").GetString() == "succeeded", $"unit-a task did not succeed: {taskA}");
             Assert.True(taskB.GetProperty("state").GetString() == "succeeded", $"unit-b task did not succeed: {taskB}");

@@ -74,7 +74,7 @@ public sealed class ConsoleLayoutBrowserTests
         for (int i = 0; i < ids.Count; i++)
         {
             var text = await page.GetByTestId($"task-pane-{ids[i]}").GetByTestId("pane-percent").InnerTextAsync();
-            result[i] = int.Parse(Regex.Match(text, @"\d+").Value);
+            result[i] = int.Parse(Regex.Match(text, @"\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
         }
         return result;
     }

@@ -68,7 +68,7 @@ public class MoveCluster : IAsyncLifetime
         psi.Environment["ASPNETCORE_URLS"] = StationUrl;
         psi.Environment["Station__DataDirectory"] = Path.Combine(Work, "station");
         psi.Environment["Station__RecoveryGraceSeconds"] = "5";
-        psi.Environment["Transfers__MaxUploadBytes"] = (64L * 1024 * 1024).ToString();
+        psi.Environment["Transfers__MaxUploadBytes"] = (64L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = Password;
         psi.Environment["Agent__Roots__0"] = Path.Combine(Work, "station-root");
         // The agents of these tests run on this machine and announce loopback data planes; a derived cluster may turn it off.

@@ -136,7 +136,7 @@ public sealed class TaskEngineEndToEndTests
         Assert.Equal("waitingForLocks", (await api.TaskAsync(waiter)).GetProperty("state").GetString());
 
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { RepoPaths.StationDll, "release-locks", "--task", holder.ToString(), "--data", station.DataDirectory }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { RepoPaths.StationDll, "release-locks", "--task", holder.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", station.DataDirectory }) psi.ArgumentList.Add(a);
         using var other = Process.Start(psi)!;
         var said = await other.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -46,13 +46,13 @@ internal static class ProcReading
     {
         var line = File.ReadLines("/proc/net/dev").First(l => l.TrimStart().StartsWith(name + ":", StringComparison.Ordinal));
         var f = line[(line.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(f[0]), long.Parse(f[8]));
+        return (long.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(f[8], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static long SectorsWritten(string device)
     {
         var f = File.ReadLines("/proc/diskstats").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).First(x => x[2] == device);
-        return long.Parse(f[9]) * 512;
+        return long.Parse(f[9], System.Globalization.CultureInfo.InvariantCulture) * 512;
     }
 
     /// <summary>utime + stime of a process, in clock ticks (1/100 s).</summary>
@@ -60,11 +60,11 @@ internal static class ProcReading
     {
         var f = File.ReadAllText($"/proc/{pid}/stat");
         var fields = f[(f.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11]) + long.Parse(fields[12]);
+        return long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static int Threads(int pid) =>
-        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim());
+        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The whole disk holding a path, from its mount's device (e.g. /dev/vda → vda, /dev/sda1 → sda).</summary>
     public static string DiskOf(string path)
