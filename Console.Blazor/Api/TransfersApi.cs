@@ -57,7 +57,7 @@ public static partial class TransfersApi
             var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
             c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
             return relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null,
-                transfer.Report, transfer.Aborted);
+                transfer.Report, stop: transfer.Aborted);
         });
     }
 
@@ -101,7 +101,7 @@ public static partial class TransfersApi
         {
             var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
             string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";
-            return relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body, transfer.Report, transfer.Aborted);
+            return relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body, transfer.Report, stop: transfer.Aborted);
         });
     }
 }

@@ -47,7 +47,7 @@ public sealed class SelfEnrolment(UnitCredentials credentials, IOptions<AgentOpt
         var grant = credentials.IssueForEmbeddedAgent(options.Value.Name);
         return grant.Ok
             ? Task.FromResult(new AgentIdentity(grant.Value!.Unit, grant.Value.Credential, grant.Value.StationPublicKey))
-            : throw new EnrolmentRefused(grant.Error!.Message);
+            : throw new EnrolmentRefusedException(grant.Error!.Message);
     }
 }
 

@@ -14,7 +14,7 @@ public sealed partial class TaskEngine
     /// group commit, or the waiters one release granted). Kinds the station runs itself get no order (null).
     /// Touches no engine state: it may run on another thread while the batch's sync waits for the disk.
     /// </summary>
-    private ReadyOrder?[] SignOrders(IReadOnlyList<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks)
+    private ReadyOrder?[] SignOrders(List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks)
     {
         var ready = new ReadyOrder?[tasks.Count];
         var tickets = new List<TaskTicket>(tasks.Count);
@@ -92,6 +92,7 @@ public sealed partial class TaskEngine
     /// for the disk. <see cref="Join"/> after the commit takes the result, or does the work itself if no pool
     /// thread has started it (so a saturated pool never leaves the committing thread waiting for a queue).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Join, which every admitted batch calls exactly once, disposes _done after waiting on it.")]
     private sealed class AdmittedWork(TaskEngine engine, List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks, DateTimeOffset grantedAt)
         : IThreadPoolWorkItem
     {
@@ -101,7 +102,7 @@ public sealed partial class TaskEngine
         private ReadyOrder?[]? _orders;
         private Exception? _failure;
 
-        public IReadOnlyList<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> Tasks => tasks;
+        public List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> Tasks => tasks;
 
         public void Execute()
         {

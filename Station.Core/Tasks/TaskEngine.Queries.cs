@@ -90,7 +90,7 @@ public sealed partial class TaskEngine
         BuildView(r, plan.Select(l => new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage))
             .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList(), []);
 
-    private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, IReadOnlyList<AwaitedLockView> awaited) =>
+    private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, List<AwaitedLockView> awaited) =>
         new(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, r.State, r.Progress, r.Stage,
             (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
@@ -111,7 +111,8 @@ public sealed partial class TaskEngine
             if (!_active.TryGetValue(id, out var h)) return $"task {id}";
             var r = h.Row;
             if (r.State == Shared.Contracts.TaskStateNames.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
-            var since = _locks.HeldBy(id).FirstOrDefault()?.Since;
+            var heldBy = _locks.HeldBy(id);
+            DateTimeOffset? since = heldBy.Count > 0 ? heldBy[0].Since : null;
             string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
             return $"task {id} ({r.Owner}, {r.Kind}{stage}){(since is null ? "" : $" since {since:HH:mm:ss}")}";
         });

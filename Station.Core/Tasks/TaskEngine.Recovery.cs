@@ -68,7 +68,7 @@ public sealed partial class TaskEngine
     /// Locks released in the store by another process (see <see cref="LockMaintenance"/>) are released here
     /// too, and their waiters start. Returns the tasks granted as a result.
     /// </summary>
-    private IReadOnlyList<long> ReconcileExternalReleases(DateTimeOffset now)
+    private List<long> ReconcileExternalReleases(DateTimeOffset now)
     {
         var granted = new List<long>();
         var inStore = TaskStore.GrantedLockResources(_db).ToLookup(l => l.TaskId, l => l.Resource);

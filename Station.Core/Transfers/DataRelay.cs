@@ -78,7 +78,7 @@ public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
     /// With <paramref name="forwardSession"/> (an agent's relayed transfer) the session and deletion headers pass both ways.
     /// </summary>
     public async Task<RelayResult> PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body,
-        Action<long, long>? progress = null, CancellationToken stop = default, bool forwardSession = false)
+        Action<long, long>? progress = null, bool forwardSession = false, CancellationToken stop = default)
     {
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)

@@ -21,4 +21,7 @@ public sealed record UnitView(
     IReadOnlyList<string>? Services = null)
 {
     public bool Online => Status == "online";
+
+    /// <summary>Where the file manager opens on this unit: its first file root, or <c>/</c> when it has none.</summary>
+    public string HomeRoot => Roots.Count > 0 ? Roots[0] : "/";
 }

@@ -58,7 +58,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
     }
 
     /// <summary>The change inside the open transaction; returns why it cannot be made, or null with its result.</summary>
-    private string? Apply(SqliteConnection c, SqliteTransaction tx, StationTask task, string action, string? username, string? group, string? hash, DateTimeOffset now, out Outcome<string?> outcome)
+    private static string? Apply(SqliteConnection c, SqliteTransaction tx, StationTask task, string action, string? username, string? group, string? hash, DateTimeOffset now, out Outcome<string?> outcome)
     {
         var p = task.Parameters;
         outcome = default!;
@@ -138,7 +138,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
     private static bool Bool(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
     private static long? Quota(JsonElement p) => p.TryGetProperty("quotaMiB", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt64() > 0 ? v.GetInt64() : null;
 
-    private static IReadOnlyList<string> Groups(JsonElement p) =>
+    private static List<string> Groups(JsonElement p) =>
         p.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array ? g.EnumerateArray().Select(e => e.GetString()!).Distinct().ToList() : [];
 
     private static Outcome<string?> Json(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);

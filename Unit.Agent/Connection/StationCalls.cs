@@ -15,12 +15,12 @@ public sealed class StationCalls
 
     internal void Attach(HubConnection? connection) => _connection = connection;
 
-    /// <summary>The station's signed leave to delete a move's source, given what the destination verified; a refusal becomes <see cref="TaskFailure"/>.</summary>
+    /// <summary>The station's signed leave to delete a move's source, given what the destination verified; a refusal becomes <see cref="TaskFailureException"/>.</summary>
     public async Task<string> AuthoriseSourceDeletionAsync(SourceDeletionRequest request, CancellationToken ct)
     {
         var c = _connection;
         if (c is not { State: HubConnectionState.Connected })
-            throw new TaskFailure("the station is not connected, so it cannot authorise deleting the source; the source is kept and the copy is in place");
+            throw new TaskFailureException("the station is not connected, so it cannot authorise deleting the source; the source is kept and the copy is in place");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(Limit);
         try
@@ -29,7 +29,7 @@ public sealed class StationCalls
         }
         catch (HubException ex)
         {
-            throw new TaskFailure($"the station refused to authorise deleting the source: {ex.Message}");
+            throw new TaskFailureException($"the station refused to authorise deleting the source: {ex.Message}");
         }
     }
 }

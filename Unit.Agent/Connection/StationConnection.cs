@@ -56,7 +56,7 @@ public sealed partial class StationConnection(
         {
             return;
         }
-        catch (EnrolmentRefused ex)
+        catch (EnrolmentRefusedException ex)
         {
             LogNotEnrolled(ex.Message);
             if (credentials.Enrolment.StopHostWhenRefused)
@@ -139,7 +139,7 @@ public sealed partial class StationConnection(
     private ResiliencePipeline BuildRetryPipeline() => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException and not EnrolmentRefused),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException and not EnrolmentRefusedException),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,

@@ -68,7 +68,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
             _ => "",
         };
         if (now.Type != deletion.Type || now.Size != deletion.Size || now.MtimeTicks != deletion.MtimeTicks || sha != deletion.Sha256)
-            throw new TicketRefused($"'{path}' is no longer what the destination verified (type, size, mtime or SHA-256 changed); it is kept");
+            throw new TicketRefusedException($"'{path}' is no longer what the destination verified (type, size, mtime or SHA-256 changed); it is kept");
         if (now.Type == DataEntry.DirectoryType) Directory.Delete(path, recursive: true);
         else File.Delete(path);
         LogDeleted(path, t.TaskId);
@@ -147,8 +147,8 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         bool overwrite = string.Equals(c.Request.Query["overwrite"], "true", StringComparison.OrdinalIgnoreCase);
         long? length = c.Request.ContentLength;
         if (ticket.Size >= 0 && length is { } n && n > ticket.Size)
-            throw new TicketRefused($"the upload is {n:N0} bytes; the ticket allows {ticket.Size:N0}");
-        if (Directory.Exists(path)) throw new TicketRefused($"'{path}' is a directory; an upload writes a file");
+            throw new TicketRefusedException($"the upload is {n:N0} bytes; the ticket allows {ticket.Size:N0}");
+        if (Directory.Exists(path)) throw new TicketRefusedException($"'{path}' is a directory; an upload writes a file");
         if (File.Exists(path) && !overwrite) return Results.Problem($"'{path}' already exists; upload with overwrite=true to replace it", statusCode: 409);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
@@ -164,7 +164,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
                 while ((read = await FillAsync(c.Request.Body, buffer.Memory, ct).ConfigureAwait(false)) > 0)
                 {
                     if (ticket.Size >= 0 && part.Offset + read > ticket.Size)
-                        throw new TicketRefused($"the upload is larger than the {ticket.Size:N0} bytes the ticket allows");
+                        throw new TicketRefusedException($"the upload is larger than the {ticket.Size:N0} bytes the ticket allows");
                     await part.WriteAsync(buffer.Memory[..read], ct).ConfigureAwait(false);
                 }
             }
@@ -205,7 +205,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
             if (session is not null) c.Response.Headers[DataPlaneRoutes.SessionHeader] = session;
             return await handler(c, ticket, c.RequestAborted).ConfigureAwait(false);
         }
-        catch (TicketRefused ex)
+        catch (TicketRefusedException ex)
         {
             LogRefused(c.Request.Path, ex.Message);
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status403Forbidden, title: "refused by the unit");

@@ -142,7 +142,7 @@ public sealed class PartialFile : IDisposable
         if (expectedSha is not null && !string.Equals(sha, expectedSha, StringComparison.OrdinalIgnoreCase))
         {
             Discard();
-            throw new TaskFailure($"integrity check failed for '{_final}': the source's SHA-256 is {expectedSha}, the received bytes hash to {sha}; the partial file was removed");
+            throw new TaskFailureException($"integrity check failed for '{_final}': the source's SHA-256 is {expectedSha}, the received bytes hash to {sha}; the partial file was removed");
         }
         RandomAccess.FlushToDisk(Handle);
         _file!.Dispose();
@@ -156,7 +156,7 @@ public sealed class PartialFile : IDisposable
         catch (IOException) when (!overwrite && File.Exists(_final))
         {
             Discard();
-            throw new TaskFailure($"'{_final}' appeared while the copy ran and overwrite is false; it was left untouched");
+            throw new TaskFailureException($"'{_final}' appeared while the copy ran and overwrite is false; it was left untouched");
         }
         File.Delete(SidecarPath);
         return sha;

@@ -35,7 +35,7 @@ public sealed class ServiceHandlers(IOptions<AgentOptions> options, PathGuard gu
         if (full != dir && !full.StartsWith(dir + "/", StringComparison.Ordinal)) return Refused($"'{rel}' leaves the service's directory");
         string real;
         try { real = guard.Resolve(full); }
-        catch (TaskFailure ex) { return Refused(ex.Message); }
+        catch (TaskFailureException ex) { return Refused(ex.Message); }
         // A link inside the service's directory must not lead elsewhere, even to somewhere else inside the roots.
         string realDir = PathGuard.RealPath(dir).TrimEnd('/');
         if (real != realDir && !real.StartsWith(realDir + "/", StringComparison.Ordinal))

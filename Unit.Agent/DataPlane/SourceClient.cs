@@ -8,7 +8,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 
 /// <summary>
 /// Pulls from a source unit's data plane, either directly or through the station's relay; the same routes,
-/// the same ticket. Refusals (4xx) become <see cref="TaskFailure"/>; connection trouble and 5xx stay
+/// the same ticket. Refusals (4xx) become <see cref="TaskFailureException"/>; connection trouble and 5xx stay
 /// <see cref="HttpRequestException"/> so the caller may retry and resume. The ticket is single-use: the source
 /// answers its first use with a session secret (<see cref="TransferSession"/>, shared by the direct and the relayed
 /// client of one transfer) that every later request carries.
@@ -46,7 +46,7 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
         {
             response.Dispose();
-            throw new TaskFailure($"the source did not honour a resume at byte {offset:N0} (HTTP {(int)response.StatusCode})");
+            throw new TaskFailureException($"the source did not honour a resume at byte {offset:N0} (HTTP {(int)response.StatusCode})");
         }
         return response;
     }
@@ -68,7 +68,7 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(Json, limit.Token).ConfigureAwait(false)
-                ?? throw new TaskFailure($"the source answered {route} with nothing");
+                ?? throw new TaskFailureException($"the source answered {route} with nothing");
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
@@ -107,7 +107,7 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
             string detail = await ProblemDetail(response, ct).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (status >= 500) throw new HttpRequestException($"the source's data plane answered {status}: {detail}", null, response.StatusCode);
-            throw new TaskFailure($"refused by the source unit: {detail}");
+            throw new TaskFailureException($"refused by the source unit: {detail}");
         }
     }
 

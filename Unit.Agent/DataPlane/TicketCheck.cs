@@ -20,7 +20,7 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
     public TransferTicket Verify(string? token, string? session, out string? newSession)
     {
         var ticket = open(token)
-            ?? throw new TicketRefused("the transfer ticket is missing or not signed by the station this unit enrolled with");
+            ?? throw new TicketRefusedException("the transfer ticket is missing or not signed by the station this unit enrolled with");
         newSession = null;
         if (!string.IsNullOrEmpty(session))
         {
@@ -28,7 +28,7 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
             return ticket;
         }
         if (ticket.IsExpired(_time.GetUtcNow()))
-            throw new TicketRefused($"the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC; retry the task for a fresh one");
+            throw new TicketRefusedException($"the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC; retry the task for a fresh one");
         newSession = used.Claim(ticket);
         return ticket;
     }
@@ -37,11 +37,11 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
     public string ReadablePath(TransferTicket ticket, string? path)
     {
         if (ticket.SourceUnit != unitName)
-            throw new TicketRefused($"the transfer ticket is for reading on unit '{ticket.SourceUnit}', not '{unitName}'");
+            throw new TicketRefusedException($"the transfer ticket is for reading on unit '{ticket.SourceUnit}', not '{unitName}'");
         string granted = Resolve(ticket.SourcePath);
         string wanted = Resolve(path);
         if (wanted != granted && !wanted.StartsWith(granted + "/", StringComparison.Ordinal))
-            throw new TicketRefused($"the transfer ticket grants '{ticket.SourcePath}', not '{path}'");
+            throw new TicketRefusedException($"the transfer ticket grants '{ticket.SourcePath}', not '{path}'");
         return wanted;
     }
 
@@ -49,11 +49,11 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
     public string WritablePath(TransferTicket ticket, string? path)
     {
         if (ticket.DestinationUnit != unitName)
-            throw new TicketRefused($"the transfer ticket is for writing on unit '{ticket.DestinationUnit}', not '{unitName}'");
+            throw new TicketRefusedException($"the transfer ticket is for writing on unit '{ticket.DestinationUnit}', not '{unitName}'");
         string granted = Resolve(ticket.DestinationPath);
         string wanted = Resolve(path);
         if (wanted != granted)
-            throw new TicketRefused($"the transfer ticket grants writing '{ticket.DestinationPath}', not '{path}'");
+            throw new TicketRefusedException($"the transfer ticket grants writing '{ticket.DestinationPath}', not '{path}'");
         return wanted;
     }
 
@@ -64,26 +64,26 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
     public (string Path, SourceDeletion Deletion) DeletableSource(TransferTicket ticket, string? path, string? deletionToken)
     {
         if (!ticket.AllowDelete)
-            throw new TicketRefused("the transfer ticket does not allow deleting the source (mode is not 'move')");
+            throw new TicketRefusedException("the transfer ticket does not allow deleting the source (mode is not 'move')");
         string wanted = ReadablePath(ticket, path);
         if (wanted != Resolve(ticket.SourcePath))
-            throw new TicketRefused($"the transfer ticket allows deleting '{ticket.SourcePath}' only");
+            throw new TicketRefusedException($"the transfer ticket allows deleting '{ticket.SourcePath}' only");
         var deletion = openDeletion(deletionToken)
-            ?? throw new TicketRefused("the deletion is not authorised: the source of a move is deleted only with the station's signed leave, " +
+            ?? throw new TicketRefusedException("the deletion is not authorised: the source of a move is deleted only with the station's signed leave, " +
                 "given once the destination reported the SHA-256 it verified");
         if (deletion.TicketId != ticket.Id || deletion.TaskId != ticket.TaskId || deletion.SourceUnit != unitName || deletion.SourcePath != ticket.SourcePath)
-            throw new TicketRefused($"the station's leave deletes {deletion.SourceUnit}:{deletion.SourcePath} for task {deletion.TaskId}, not this transfer's source");
+            throw new TicketRefusedException($"the station's leave deletes {deletion.SourceUnit}:{deletion.SourcePath} for task {deletion.TaskId}, not this transfer's source");
         if (_time.GetUtcNow() >= deletion.ExpiresAt)
-            throw new TicketRefused($"the station's leave to delete expired at {deletion.ExpiresAt:HH:mm:ss} UTC");
+            throw new TicketRefusedException($"the station's leave to delete expired at {deletion.ExpiresAt:HH:mm:ss} UTC");
         return (wanted, deletion);
     }
 
     private string Resolve(string? path)
     {
         try { return guard.Resolve(path); }
-        catch (TaskFailure ex) { throw new TicketRefused(ex.Message); }
+        catch (TaskFailureException ex) { throw new TicketRefusedException(ex.Message); }
     }
 }
 
 /// <summary>A data-plane request the ticket does not allow: answered 403 with the message.</summary>
-public sealed class TicketRefused(string message) : Exception(message);
+public sealed class TicketRefusedException(string message) : Exception(message);

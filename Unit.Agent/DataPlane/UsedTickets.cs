@@ -49,7 +49,7 @@ public sealed class UsedTickets
         {
             Prune(now);
             if (_used.ContainsKey(id))
-                throw new TicketRefused($"the transfer ticket {id} was already used; a ticket opens one transfer only (the task asks the station for a new one when it is retried)");
+                throw new TicketRefusedException($"the transfer ticket {id} was already used; a ticket opens one transfer only (the task asks the station for a new one when it is retried)");
             Append(id, ticket.ExpiresAt);
             _used[id] = ticket.ExpiresAt;
             _sessions[id] = new Session(SHA256.HashData(Encoding.ASCII.GetBytes(secret)), now);
@@ -66,9 +66,9 @@ public sealed class UsedTickets
         lock (_gate)
         {
             if (!_sessions.TryGetValue(id, out var session) || now - session.LastUse > SessionIdle)
-                throw new TicketRefused($"the transfer session of ticket {id} is unknown or idle for too long (or this unit restarted); retry the task for a fresh ticket");
+                throw new TicketRefusedException($"the transfer session of ticket {id} is unknown or idle for too long (or this unit restarted); retry the task for a fresh ticket");
             if (!CryptographicOperations.FixedTimeEquals(hash, session.SecretHash))
-                throw new TicketRefused($"the session secret does not belong to transfer ticket {id}");
+                throw new TicketRefusedException($"the session secret does not belong to transfer ticket {id}");
             _sessions[id] = session with { LastUse = now };
         }
     }
@@ -76,7 +76,7 @@ public sealed class UsedTickets
     private static string IdOf(TransferTicket ticket) =>
         ticket.Id is { Length: > 0 and <= MaxIdLength } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
             ? id
-            : throw new TicketRefused("the transfer ticket carries no id, so it cannot be used once only; update the station");
+            : throw new TicketRefusedException("the transfer ticket carries no id, so it cannot be used once only; update the station");
 
     private void Load()
     {
@@ -104,7 +104,7 @@ public sealed class UsedTickets
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new TicketRefused($"this unit cannot record the use of transfer ticket {id} in {_path} ({ex.Message}), so it does not honour it");
+            throw new TicketRefusedException($"this unit cannot record the use of transfer ticket {id} in {_path} ({ex.Message}), so it does not honour it");
         }
     }
 

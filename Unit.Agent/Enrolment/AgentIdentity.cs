@@ -9,9 +9,9 @@ public interface IAgentEnrolment
     /// <summary>Whether a definitive refusal ends the process (a standalone agent) or only leaves the unit offline (the station's own).</summary>
     bool StopHostWhenRefused { get; }
 
-    /// <summary>Returns the identity; throws <see cref="EnrolmentRefused"/> when it cannot be had without a person acting.</summary>
+    /// <summary>Returns the identity; throws <see cref="EnrolmentRefusedException"/> when it cannot be had without a person acting.</summary>
     Task<AgentIdentity> ObtainAsync(CancellationToken ct);
 }
 
 /// <summary>The unit is not enrolled and cannot be without a person acting (no token, a used or expired token…).</summary>
-public sealed class EnrolmentRefused(string message) : Exception(message);
+public sealed class EnrolmentRefusedException(string message) : Exception(message);

@@ -27,7 +27,7 @@ public sealed record EnrolmentState(string Unit, string StationUrl, string Crede
         }
         catch (JsonException ex)
         {
-            throw new EnrolmentRefused($"{path} is damaged ({ex.Message}); move it away and enrol the unit again with a new token");
+            throw new EnrolmentRefusedException($"{path} is damaged ({ex.Message}); move it away and enrol the unit again with a new token");
         }
     }
 

@@ -33,17 +33,17 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
         }
         if (token is null)
         {
-            throw new EnrolmentRefused(state is null
+            throw new EnrolmentRefusedException(state is null
                 ? $"this unit is not enrolled (no {EnrolmentState.FileName} in {directory}): ask an administrator for a one-time token (POST /api/v1/enrolments) and start the agent with --enrol <token>"
                 : $"the enrolment in {directory} belongs to unit '{state.Unit}', not '{o.Name}': start with --enrol <token> to enrol '{o.Name}'");
         }
 
         var grant = await RedeemAsync(token, o.Name, ct).ConfigureAwait(false);
-        if (grant.Unit != o.Name) throw new EnrolmentRefused($"the station enrolled unit '{grant.Unit}' instead of '{o.Name}'");
+        if (grant.Unit != o.Name) throw new EnrolmentRefusedException($"the station enrolled unit '{grant.Unit}' instead of '{o.Name}'");
         try { TicketSigning.ImportPublicKey(grant.StationPublicKey).Dispose(); }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
-            throw new EnrolmentRefused($"the station's public key is not a valid key ({ex.Message})");
+            throw new EnrolmentRefusedException($"the station's public key is not a valid key ({ex.Message})");
         }
         if (state is not null && state.StationPublicKey != grant.StationPublicKey) LogKeyChanged(o.Name);
         new EnrolmentState(o.Name, transport.StationUrl.ToString(), grant.Credential, grant.StationPublicKey, EnrolmentState.TokenHash(token), DateTimeOffset.UtcNow)
@@ -59,10 +59,10 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
         using var response = await http.PostAsJsonAsync(EnrolmentRoutes.Redeem, new RedeemEnrolment(token, unit), ct).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
             return await response.Content.ReadFromJsonAsync<EnrolmentGrant>(ct).ConfigureAwait(false)
-                ?? throw new EnrolmentRefused("the station answered the enrolment with an empty body");
+                ?? throw new EnrolmentRefusedException("the station answered the enrolment with an empty body");
         string detail = await ProblemDetailAsync(response, ct).ConfigureAwait(false);
         if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-            throw new EnrolmentRefused($"the station refused the enrolment ({(int)response.StatusCode}): {detail}");
+            throw new EnrolmentRefusedException($"the station refused the enrolment ({(int)response.StatusCode}): {detail}");
         throw new HttpRequestException($"the station could not enrol the unit now ({(int)response.StatusCode}): {detail}");
     }
 

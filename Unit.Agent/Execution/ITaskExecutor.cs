@@ -13,6 +13,6 @@ public interface ITaskExecutor
     /// </summary>
     bool NeedsDedicatedThread { get; }
 
-    /// <summary>Runs the task; returns the result object (serialised as camelCase JSON) or throws <see cref="TaskFailure"/>.</summary>
+    /// <summary>Runs the task; returns the result object (serialised as camelCase JSON) or throws <see cref="TaskFailureException"/>.</summary>
     Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken);
 }

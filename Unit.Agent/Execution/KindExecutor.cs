@@ -23,12 +23,12 @@ public abstract class KindExecutor<TParameters, TResult>(KindContract<TParameter
         }
         catch (KindContractException ex)
         {
-            throw new TaskFailure(ex.Message);
+            throw new TaskFailureException(ex.Message);
         }
         var result = await RunAsync(typed, context, cancellationToken).ConfigureAwait(false);
         return contract.WriteResultElement(result);
     }
 
-    /// <summary>Runs the task on typed parameters; throws <see cref="TaskFailure"/> with a message a person can act on.</summary>
+    /// <summary>Runs the task on typed parameters; throws <see cref="TaskFailureException"/> with a message a person can act on.</summary>
     protected abstract Task<TResult> RunAsync(TParameters parameters, TaskContext context, CancellationToken cancellationToken);
 }

@@ -25,7 +25,7 @@ public static class ProcessRunner
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new TaskFailure($"'{file}' could not be started ({ex.Message}); is it installed on this unit?", ex);
+            throw new TaskFailureException($"'{file}' could not be started ({ex.Message}); is it installed on this unit?", ex);
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -46,7 +46,7 @@ public static class ProcessRunner
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             ct.ThrowIfCancellationRequested();
-            throw new TaskFailure($"'{file}' did not finish within its time limit and was stopped");
+            throw new TaskFailureException($"'{file}' did not finish within its time limit and was stopped");
         }
     }
 }

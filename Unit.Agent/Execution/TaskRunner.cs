@@ -111,7 +111,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         {
             result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow);
         }
-        catch (TaskFailure ex)
+        catch (TaskFailureException ex)
         {
             result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow);
         }

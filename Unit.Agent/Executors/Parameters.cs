@@ -2,13 +2,13 @@ using System.Text.Json;
 
 namespace Ccdsvm.Unit.Agent.Executors;
 
-/// <summary>Reads task parameters; a missing or mistyped one becomes a <see cref="TaskFailure"/> naming it.</summary>
+/// <summary>Reads task parameters; a missing or mistyped one becomes a <see cref="TaskFailureException"/> naming it.</summary>
 internal static class Parameters
 {
     public static string RequiredString(this JsonElement p, string name)
     {
         if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
-            throw new TaskFailure($"parameter '{name}' is required and must be a non-empty string");
+            throw new TaskFailureException($"parameter '{name}' is required and must be a non-empty string");
         return v.GetString()!;
     }
 
@@ -18,7 +18,7 @@ internal static class Parameters
     public static double RequiredNumber(this JsonElement p, string name)
     {
         if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Number)
-            throw new TaskFailure($"parameter '{name}' is required and must be a number");
+            throw new TaskFailureException($"parameter '{name}' is required and must be a number");
         return v.GetDouble();
     }
 
@@ -29,7 +29,7 @@ internal static class Parameters
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new TaskFailure($"parameter '{name}' must be true or false"),
+            _ => throw new TaskFailureException($"parameter '{name}' must be true or false"),
         };
     }
 }

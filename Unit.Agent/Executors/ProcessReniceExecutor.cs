@@ -18,7 +18,7 @@ public sealed class ProcessReniceExecutor() : KindExecutor<ProcessReniceParamete
 
         context.EnterStage(1, 1, $"setting nice {nice} on {pid} ({command})");
         if (LibC.setpriority(LibC.PRIO_PROCESS, (uint)pid, nice) != 0)
-            throw new TaskFailure($"setpriority({pid}, {nice}) failed: {ProcessGuard.Errno(Marshal.GetLastPInvokeError())}");
+            throw new TaskFailureException($"setpriority({pid}, {nice}) failed: {ProcessGuard.Errno(Marshal.GetLastPInvokeError())}");
         context.Report(1, $"nice {nice}");
         return Task.FromResult(new ProcessReniceResult(pid, nice, command));
     }

@@ -21,11 +21,11 @@ public sealed class ProcessSignalExecutor() : KindExecutor<ProcessSignalParamete
         if (signal == "KILL")
         {
             try { using var p = Process.GetProcessById(pid); p.Kill(); }
-            catch (ArgumentException) { throw new TaskFailure($"process {pid} does not exist (it may have ended)"); }
+            catch (ArgumentException) { throw new TaskFailureException($"process {pid} does not exist (it may have ended)"); }
         }
         else if (LibC.kill(pid, LibC.Signal(signal)) != 0)
         {
-            throw new TaskFailure($"kill({pid}, SIG{signal}) failed: {ProcessGuard.Errno(Marshal.GetLastPInvokeError())}");
+            throw new TaskFailureException($"kill({pid}, SIG{signal}) failed: {ProcessGuard.Errno(Marshal.GetLastPInvokeError())}");
         }
         context.Log($"sent SIG{signal} to {pid} ({command})");
         context.Report(1, $"SIG{signal} sent");

@@ -21,7 +21,7 @@ public sealed class StorageInventoryExecutor(LoopMapper? mapper = null) : KindEx
         var output = await ProcessRunner.RunAsync("lsblk", LsblkParser.Arguments, cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrWhiteSpace(output.StdErr)) context.Log("lsblk: " + output.StdErr.Trim());
         if (output.ExitCode != 0)
-            throw new TaskFailure($"lsblk exited with {output.ExitCode}: {output.StdErr.Trim()}");
+            throw new TaskFailureException($"lsblk exited with {output.ExitCode}: {output.StdErr.Trim()}");
         context.Report(0.3, "loop devices");
         var mapped = mapper is null ? [] : await mapper.AllAsync(cancellationToken).ConfigureAwait(false);
         // Loop devices that stand for partitions are shown as partitions of their disk (loop2p1), the loop device as backing node.

@@ -27,7 +27,7 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
         long wantedBytes = wanted.Sum(w => (w.SizeMiB ?? 0) * 1024 * 1024);
         if (wantedBytes >= BlockDevice.SizeBytes(real))
-            throw new TaskFailure($"the partitions ask for {wantedBytes / (1024 * 1024)} MiB but '{device}' has only {BlockDevice.SizeBytes(real) / (1024 * 1024)} MiB (less the table itself)");
+            throw new TaskFailureException($"the partitions ask for {wantedBytes / (1024 * 1024)} MiB but '{device}' has only {BlockDevice.SizeBytes(real) / (1024 * 1024)} MiB (less the table itself)");
 
         context.EnterStage(2, 3, $"writing a {table} table on {real}");
         await mapper.UnmapAsync(real, context, cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
 
         context.EnterStage(3, 3, "finding partition nodes");
         var layout = await PartitionTable.ReadAsync(real, cancellationToken).ConfigureAwait(false)
-            ?? throw new TaskFailure($"sfdisk reported success but no partition table can be read back from '{real}'");
+            ?? throw new TaskFailureException($"sfdisk reported success but no partition table can be read back from '{real}'");
         var nodes = await NodesAsync(real, layout, context, cancellationToken).ConfigureAwait(false);
         context.Report(1, $"{layout.Partitions.Count} partitions");
         return new StoragePartitionResult(real, layout.Label == "dos" ? "msdos" : layout.Label,
@@ -76,7 +76,7 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         {
             string type = item.Type ?? "linux";
             if (!PartitionTable.Shortcuts.ContainsKey(type))
-                throw new TaskFailure($"partitions[{i}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
+                throw new TaskFailureException($"partitions[{i}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
             list.Add(new Wanted(item.SizeMiB.MiB is { } mib ? (long)mib : null, type, item.Name));
         }
         return list;

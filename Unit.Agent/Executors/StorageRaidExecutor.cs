@@ -16,7 +16,7 @@ public sealed class StorageRaidExecutor(DeviceGuard guard) : KindExecutor<Storag
     {
         string engine = parameters.Engine ?? (Arrays.MdAvailable ? "md" : "btrfs");
         if (engine == "md" && !Arrays.MdAvailable)
-            throw new TaskFailure("md RAID is not available on this unit (no /proc/mdstat: the kernel has no md driver); use engine \"btrfs\"");
+            throw new TaskFailureException("md RAID is not available on this unit (no /proc/mdstat: the kernel has no md driver); use engine \"btrfs\"");
         string level = parameters.Level;
         string name = parameters.Name;
         bool force = parameters.Force == true;
@@ -26,7 +26,7 @@ public sealed class StorageRaidExecutor(DeviceGuard guard) : KindExecutor<Storag
         var members = new List<string>();
         foreach (var d in devices)
             members.Add(await guard.CheckAsync(d, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false));
-        if (members.Distinct().Count() != members.Count) throw new TaskFailure("the same device is listed twice in 'devices'");
+        if (members.Distinct().Count() != members.Count) throw new TaskFailureException("the same device is listed twice in 'devices'");
 
         context.EnterStage(2, 2, $"building {level} ({engine}) on {string.Join(", ", members)}");
         string? uuid;

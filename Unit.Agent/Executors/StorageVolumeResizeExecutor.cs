@@ -18,11 +18,11 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : KindExecuto
         var volume = store.Require(owner, name);
         long sizeMiB = (long)parameters.SizeMiB;
         if (sizeMiB <= volume.SizeMiB)
-            throw new TaskFailure($"volume {owner}/{name} is {volume.SizeMiB} MiB; resize only grows it, so give more than that");
+            throw new TaskFailureException($"volume {owner}/{name} is {volume.SizeMiB} MiB; resize only grows it, so give more than that");
         string loop = await store.LoopOfAsync(owner, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new TaskFailure($"volume {owner}/{name} is not attached to a loop device; it cannot be grown online");
+            ?? throw new TaskFailureException($"volume {owner}/{name} is not attached to a loop device; it cannot be grown online");
         string mountpoint = store.MountPoint(owner, name);
-        if (Mounts.At(mountpoint) is null) throw new TaskFailure($"volume {owner}/{name} is not mounted at {mountpoint}; it is grown while mounted");
+        if (Mounts.At(mountpoint) is null) throw new TaskFailureException($"volume {owner}/{name} is not mounted at {mountpoint}; it is grown while mounted");
 
         context.EnterStage(1, 2, $"growing the image to {sizeMiB} MiB");
         using (var f = new FileStream(store.Image(owner, name), FileMode.Open, FileAccess.Write)) f.SetLength(sizeMiB * 1024 * 1024);
@@ -57,14 +57,14 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : KindExecuto
         if (online.ExitCode == 0) return;
         foreach (var line in online.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries)) context.Log("resize2fs: " + line.Trim());
         if (!online.StdErr.Contains("Permission denied", StringComparison.Ordinal))
-            throw new TaskFailure($"resize2fs {loop} failed with exit code {online.ExitCode}: {online.StdErr.Trim()}");
+            throw new TaskFailureException($"resize2fs {loop} failed with exit code {online.ExitCode}: {online.StdErr.Trim()}");
         context.Log("online growth is not permitted here (no CAP_SYS_RESOURCE); growing offline");
         await Tool.RunAsync(context, "umount", [mountpoint], ct).ConfigureAwait(false);
         try
         {
             var check = await ProcessRunner.RunAsync("e2fsck", ["-f", "-p", loop], ct, TimeSpan.FromMinutes(30)).ConfigureAwait(false);
             // e2fsck: 0 clean, 1 errors corrected; anything else needs a person.
-            if (check.ExitCode > 1) throw new TaskFailure($"e2fsck {loop} found problems it could not fix (exit {check.ExitCode}): {check.StdErr.Trim()} {check.StdOut.Trim()}");
+            if (check.ExitCode > 1) throw new TaskFailureException($"e2fsck {loop} found problems it could not fix (exit {check.ExitCode}): {check.StdErr.Trim()} {check.StdOut.Trim()}");
             await Tool.RunAsync(context, "resize2fs", [loop], ct).ConfigureAwait(false);
         }
         finally

@@ -44,7 +44,7 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             }
             return PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), await mapper.AllAsync(ct).ConfigureAwait(false));
         }
-        catch (TaskFailure ex)
+        catch (TaskFailureException ex)
         {
             LogLsblkFailed(ex.Message);
             return [];

@@ -73,7 +73,7 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             paths.Resolve(path);
             return true;
         }
-        catch (TaskFailure)
+        catch (TaskFailureException)
         {
             string mountRoot = PathGuard.RealPath(Path.GetFullPath(o.MountRoot)).TrimEnd('/');
             string real = PathGuard.RealPath(Path.GetFullPath(path));

@@ -31,19 +31,19 @@ public sealed class PathGuard
 
     public IReadOnlyList<string> Roots { get; }
 
-    /// <summary>Resolves <paramref name="path"/> and returns it if it lies inside a root; otherwise throws <see cref="TaskFailure"/>.</summary>
+    /// <summary>Resolves <paramref name="path"/> and returns it if it lies inside a root; otherwise throws <see cref="TaskFailureException"/>.</summary>
     public string Resolve(string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new TaskFailure("path is empty: give an absolute path inside one of this unit's roots: " + string.Join(", ", Roots));
+            throw new TaskFailureException("path is empty: give an absolute path inside one of this unit's roots: " + string.Join(", ", Roots));
         if (path.Contains('\0'))
-            throw new TaskFailure("path contains a NUL character");
+            throw new TaskFailureException("path contains a NUL character");
         if (!Path.IsPathRooted(path))
-            throw new TaskFailure($"path '{path}' is relative: give an absolute path inside one of this unit's roots: {string.Join(", ", Roots)}");
+            throw new TaskFailureException($"path '{path}' is relative: give an absolute path inside one of this unit's roots: {string.Join(", ", Roots)}");
 
         var real = Trim(RealPath(Path.GetFullPath(path)));
         if (!IsInsideRoots(real))
-            throw new TaskFailure($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
+            throw new TaskFailureException($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
         return real;
     }
 
@@ -59,9 +59,9 @@ public sealed class PathGuard
         string? parent = Path.GetDirectoryName(full);
         string entry = name.Length == 0 || parent is null ? "/" : Path.Combine(Trim(RealPath(parent)), name);
         if (!IsInsideRoots(entry))
-            throw new TaskFailure($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
+            throw new TaskFailureException($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
         if (Roots.Contains(entry, StringComparer.Ordinal))
-            throw new TaskFailure($"path '{path}' is one of this unit's roots itself; work on entries inside it");
+            throw new TaskFailureException($"path '{path}' is one of this unit's roots itself; work on entries inside it");
         return entry;
     }
 
@@ -91,7 +91,7 @@ public sealed class PathGuard
             string? target = info.LinkTarget;
             if (target is null) { current = next; continue; }
 
-            if (++hops > MaxLinkHops) throw new TaskFailure($"too many symbolic links resolving '{fullPath}'");
+            if (++hops > MaxLinkHops) throw new TaskFailureException($"too many symbolic links resolving '{fullPath}'");
             if (Path.IsPathRooted(target)) current = "/";
             foreach (var t in target.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Reverse())
                 pending.Push(t);

@@ -53,10 +53,10 @@ public sealed class PinnedPath : IDisposable
         int errno = Marshal.GetLastPInvokeError();
         throw errno switch
         {
-            Eloop or Exdev => new TaskFailure($"'{shownPath}' leads through a symbolic link that appeared after the unit checked it; nothing was done, run the task again"),
-            Enoent => new TaskFailure($"'{shownPath}' does not exist (it was removed while the task started)"),
-            Enotdir => new TaskFailure($"a part of '{shownPath}' is not a directory"),
-            _ => new TaskFailure($"cannot open '{shownPath}': {Marshal.GetPInvokeErrorMessage(errno)}"),
+            Eloop or Exdev => new TaskFailureException($"'{shownPath}' leads through a symbolic link that appeared after the unit checked it; nothing was done, run the task again"),
+            Enoent => new TaskFailureException($"'{shownPath}' does not exist (it was removed while the task started)"),
+            Enotdir => new TaskFailureException($"a part of '{shownPath}' is not a directory"),
+            _ => new TaskFailureException($"cannot open '{shownPath}': {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
     }
 

@@ -49,7 +49,7 @@ public static class TicketPaths
         string resolved;
         // Outside the roots is refused by the executor (and by the policy on the ticket's resources) in its own words.
         try { resolved = parameter.FollowsLastLink ? paths.Resolve(path) : paths.ResolveEntry(path); }
-        catch (TaskFailure) { return null; }
+        catch (TaskFailureException) { return null; }
         if (resolved == path || named.Any(n => UnitPath.IsAtOrBelow(resolved, n))) return null;
         return UnitRefusal.Because($"'{Shorten(path)}' leads through a symbolic link to '{Shorten(resolved)}', which the order's ticket does not name; name '{Shorten(resolved)}' itself, so the station can authorise and lock it");
     }

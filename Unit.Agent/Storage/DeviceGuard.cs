@@ -30,7 +30,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
 
         var root = mounts.LastOrDefault(m => m.MountPoint == "/");
         if (root is not null && family.Any(f => Same(f, root)))
-            throw new TaskFailure($"'{device}' holds this unit's root file system; storage work will not touch it");
+            throw new TaskFailureException($"'{device}' holds this unit's root file system; storage work will not touch it");
 
         if (checks.HasFlag(DeviceChecks.NotMounted))
         {
@@ -38,11 +38,11 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
             {
                 var hit = family.FirstOrDefault(f => Same(f, m));
                 if (hit is not null)
-                    throw new TaskFailure($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
+                    throw new TaskFailureException($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
             }
             var swap = Mounts.Swaps().FirstOrDefault(s => family.Any(f => f.Node == s));
             if (swap is not null)
-                throw new TaskFailure($"'{device}' is in use as swap ({swap}); swapoff it first");
+                throw new TaskFailureException($"'{device}' is in use as swap ({swap}); swapoff it first");
         }
 
         if (checks.HasFlag(DeviceChecks.NotArrayMember))
@@ -55,7 +55,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
             if (signatures.Count > 0 || mapped.Count > 0)
             {
                 string what = signatures.Count > 0 ? string.Join(", ", signatures.Distinct()) : "partitions " + string.Join(", ", mapped);
-                throw new TaskFailure($"'{device}' holds data ({what}): a file system or partition table is on it; pass force: true to overwrite it");
+                throw new TaskFailureException($"'{device}' holds data ({what}): a file system or partition table is on it; pass force: true to overwrite it");
             }
         }
         return real;
@@ -69,7 +69,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
     {
         var output = await Tool.ProbeAsync("wipefs", ["--json", device], ct).ConfigureAwait(false);
         if (output.ExitCode != 0)
-            throw new TaskFailure($"wipefs could not read '{device}': {output.StdErr.Trim()}");
+            throw new TaskFailureException($"wipefs could not read '{device}': {output.StdErr.Trim()}");
         if (string.IsNullOrWhiteSpace(output.StdOut)) return [];
         using var doc = JsonDocument.Parse(output.StdOut);
         return doc.RootElement.TryGetProperty("signatures", out var s)
@@ -81,17 +81,17 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
     {
         var holders = BlockDevice.Holders(real);
         if (holders.Count > 0)
-            throw new TaskFailure($"'{device}' is part of {string.Join(", ", holders)} (an md array or device-mapper target); take it out of the array first");
+            throw new TaskFailureException($"'{device}' is part of {string.Join(", ", holders)} (an md array or device-mapper target); take it out of the array first");
         var probe = await Tool.ProbeAsync("blkid", ["-p", "-o", "export", real], ct).ConfigureAwait(false);
         var type = probe.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith("TYPE=", StringComparison.Ordinal))?[5..].Trim();
         if (type == "linux_raid_member")
-            throw new TaskFailure($"'{device}' is a member of an md array (linux_raid_member signature); remove it with mdadm or wipe its signature first");
+            throw new TaskFailureException($"'{device}' is a member of an md array (linux_raid_member signature); remove it with mdadm or wipe its signature first");
         if (type == "btrfs")
         {
             var show = await Tool.ProbeAsync("btrfs", ["filesystem", "show", real], ct).ConfigureAwait(false);
             var total = Regex.Match(show.StdOut, @"Total devices (\d+)");
             if (total.Success && int.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 1)
-                throw new TaskFailure($"'{device}' is a member of a btrfs array of {total.Groups[1].Value} devices; remove it with 'btrfs device remove' or wipe the array first");
+                throw new TaskFailureException($"'{device}' is a member of a btrfs array of {total.Groups[1].Value} devices; remove it with 'btrfs device remove' or wipe the array first");
         }
     }
 

@@ -2,7 +2,7 @@ using Ccdsvm.Unit.Agent.Execution;
 
 namespace Ccdsvm.Unit.Agent.Storage;
 
-/// <summary>Runs a storage tool: its stderr goes to the task log, a non-zero exit becomes a <see cref="TaskFailure"/> carrying that stderr.</summary>
+/// <summary>Runs a storage tool: its stderr goes to the task log, a non-zero exit becomes a <see cref="TaskFailureException"/> carrying that stderr.</summary>
 public static class Tool
 {
     public static async Task<string> RunAsync(TaskContext? context, string file, IReadOnlyList<string> args, CancellationToken ct, string? stdin = null)
@@ -10,7 +10,7 @@ public static class Tool
         var output = await ProcessRunner.RunAsync(file, args, ct, TimeSpan.FromMinutes(30), stdin).ConfigureAwait(false);
         LogStdErr(context, file, output.StdErr);
         if (output.ExitCode != 0)
-            throw new TaskFailure($"{file} {string.Join(' ', args)} failed with exit code {output.ExitCode}: {Trimmed(output)}");
+            throw new TaskFailureException($"{file} {string.Join(' ', args)} failed with exit code {output.ExitCode}: {Trimmed(output)}");
         return output.StdOut;
     }
 

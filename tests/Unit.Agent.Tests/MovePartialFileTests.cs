@@ -50,7 +50,7 @@ public sealed class MovePartialFileTests : IDisposable
         using var part = PartialFile.Open(final, new PartialIdentity("a", "/src/h.bin", 4, 1));
         await part.WriteAsync(new byte[4], CancellationToken.None);
 
-        var ex = Assert.Throws<TaskFailure>(() => part.Commit(new string('0', 64), null, null, overwrite: true));
+        var ex = Assert.Throws<TaskFailureException>(() => part.Commit(new string('0', 64), null, null, overwrite: true));
         Assert.Contains("integrity check failed", ex.Message);
         Assert.Equal("original", File.ReadAllText(final));
         Assert.False(File.Exists(part.TempPath));

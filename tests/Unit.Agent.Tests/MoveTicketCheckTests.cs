@@ -43,20 +43,20 @@ public sealed class MoveTicketCheckTests : IDisposable
         var ticket = row == "other-unit" ? Ticket(Path.Combine(_root, "f"), sourceUnit: "c") : Ticket(Path.Combine(_root, "f"));
         string asked = row == "dotdot" ? Path.Combine(_root, "f", "..", "g") : Path.Combine(_root, "g");
         var t = Verify(ticket);
-        var ex = Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, asked));
+        var ex = Assert.Throws<TicketRefusedException>(() => _check.ReadablePath(t, asked));
         Assert.Contains(message, ex.Message);
     }
 
     [Fact]
     public void Forged_Expired_AndCopyTicketDelete_Refused()
     {
-        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => Verify(Ticket(_root, key: _other))).Message);
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefusedException>(() => Verify(Ticket(_root, key: _other))).Message);
         var genuine = Ticket(_root);
         var tampered = genuine[..5] + (genuine[5] == 'A' ? 'B' : 'A') + genuine[6..];
-        Assert.Contains("not signed by the station", Assert.Throws<TicketRefused>(() => Verify(tampered)).Message);
-        Assert.Contains("expired", Assert.Throws<TicketRefused>(() => Verify(Ticket(_root, minutes: -1))).Message);
+        Assert.Contains("not signed by the station", Assert.Throws<TicketRefusedException>(() => Verify(tampered)).Message);
+        Assert.Contains("expired", Assert.Throws<TicketRefusedException>(() => Verify(Ticket(_root, minutes: -1))).Message);
         var copy = Verify(Ticket(Path.Combine(_root, "f")));
-        Assert.Contains("does not allow deleting", Assert.Throws<TicketRefused>(() => _check.DeletableSource(copy, Path.Combine(_root, "f"), null)).Message);
+        Assert.Contains("does not allow deleting", Assert.Throws<TicketRefusedException>(() => _check.DeletableSource(copy, Path.Combine(_root, "f"), null)).Message);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class MoveTicketCheckTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_root, "tree"));
         File.CreateSymbolicLink(Path.Combine(_root, "tree", "out"), "/etc");
         var t = Verify(Ticket(Path.Combine(_root, "tree")));
-        Assert.Contains("outside this unit's roots", Assert.Throws<TicketRefused>(() => _check.ReadablePath(t, Path.Combine(_root, "tree", "out", "passwd"))).Message);
+        Assert.Contains("outside this unit's roots", Assert.Throws<TicketRefusedException>(() => _check.ReadablePath(t, Path.Combine(_root, "tree", "out", "passwd"))).Message);
     }
 
     public void Dispose()

@@ -37,7 +37,7 @@ public sealed class PathGuardTests : IDisposable
     [Fact]
     public void Resolve_RelativePath_RefusedNamingTheRoots()
     {
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve("a.txt"));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve("a.txt"));
 
         Assert.Contains("path 'a.txt' is relative", ex.Message);
         Assert.Contains(_root, ex.Message);
@@ -49,7 +49,7 @@ public sealed class PathGuardTests : IDisposable
     [InlineData(null)]
     public void Resolve_EmptyPath_Refused(string? path)
     {
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(path));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve(path));
         Assert.Contains("path is empty", ex.Message);
         Assert.Contains(_root, ex.Message);
     }
@@ -59,7 +59,7 @@ public sealed class PathGuardTests : IDisposable
     {
         var escaping = _root + "/../outside/secret.txt";
 
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(escaping));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve(escaping));
 
         Assert.Contains("is outside this unit's roots", ex.Message);
         Assert.Contains("allowed roots: " + _root, ex.Message);
@@ -77,7 +77,7 @@ public sealed class PathGuardTests : IDisposable
     {
         var sibling = _tmp.CreateDirectory("root2");
 
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(sibling, "f")));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve(Path.Combine(sibling, "f")));
         Assert.Contains("outside this unit's roots", ex.Message);
     }
 
@@ -87,7 +87,7 @@ public sealed class PathGuardTests : IDisposable
         var link = Path.Combine(_root, "escape");
         Directory.CreateSymbolicLink(link, _outside);
 
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(link, "secret.txt")));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve(Path.Combine(link, "secret.txt")));
 
         Assert.Contains("outside this unit's roots", ex.Message);
         Assert.Contains(_root, ex.Message);
@@ -99,7 +99,7 @@ public sealed class PathGuardTests : IDisposable
         var link = Path.Combine(_root, "up");
         File.CreateSymbolicLink(link, "../outside/secret.txt");
 
-        Assert.Throws<TaskFailure>(() => _guard.Resolve(link));
+        Assert.Throws<TaskFailureException>(() => _guard.Resolve(link));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class PathGuardTests : IDisposable
         var link = Path.Combine(_root, "secret-link.txt");
         File.CreateSymbolicLink(link, Path.Combine(_outside, "secret.txt"));
 
-        Assert.Throws<TaskFailure>(() => _guard.Resolve(link));
+        Assert.Throws<TaskFailureException>(() => _guard.Resolve(link));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class PathGuardTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_root, "loop-a"), "loop-b");
         File.CreateSymbolicLink(Path.Combine(_root, "loop-b"), "loop-a");
 
-        var ex = Assert.Throws<TaskFailure>(() => _guard.Resolve(Path.Combine(_root, "loop-a")));
+        var ex = Assert.Throws<TaskFailureException>(() => _guard.Resolve(Path.Combine(_root, "loop-a")));
         Assert.Contains("too many symbolic links", ex.Message);
     }
 
@@ -147,7 +147,7 @@ public sealed class PathGuardTests : IDisposable
         var second = _tmp.CreateDirectory("second-root");
         var guard = new PathGuard([_root, second]);
 
-        var ex = Assert.Throws<TaskFailure>(() => guard.Resolve(Path.Combine(_outside, "secret.txt")));
+        var ex = Assert.Throws<TaskFailureException>(() => guard.Resolve(Path.Combine(_outside, "secret.txt")));
 
         Assert.Contains($"allowed roots: {_root}, {second}", ex.Message);
         Assert.Equal(Path.Combine(second, "x"), guard.Resolve(Path.Combine(second, "x")));

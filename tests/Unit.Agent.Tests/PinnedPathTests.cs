@@ -39,7 +39,7 @@ public sealed class PinnedPathTests : IDisposable
         string checkedPath = _guard.Resolve(_tmp.Combine("root", "dir", "f.txt"));
         SwapDirectoryForALinkOutside();
 
-        var failure = Assert.Throws<TaskFailure>(() => PinnedPath.Target(checkedPath));
+        var failure = Assert.Throws<TaskFailureException>(() => PinnedPath.Target(checkedPath));
 
         Assert.Contains("symbolic link that appeared after the unit checked it", failure.Message);
     }
@@ -50,7 +50,7 @@ public sealed class PinnedPathTests : IDisposable
         string checkedPath = _guard.ResolveEntry(_tmp.Combine("root", "dir", "f.txt"));
         SwapDirectoryForALinkOutside();
 
-        Assert.Throws<TaskFailure>(() => PinnedPath.Parent(checkedPath));
+        Assert.Throws<TaskFailureException>(() => PinnedPath.Parent(checkedPath));
         Assert.Equal("outside", File.ReadAllText(Path.Combine(_outside, "f.txt")));
     }
 

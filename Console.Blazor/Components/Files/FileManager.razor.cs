@@ -60,7 +60,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     {
         _path = !string.IsNullOrWhiteSpace(StartPath) ? StartPath
             : !string.IsNullOrWhiteSpace(Path) ? Path
-            : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.Roots.FirstOrDefault() ?? "/";
+            : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.HomeRoot ?? "/";
         // A parent re-rendering with the same directory is no reason to list it again.
         if (_loaded == (UnitId, _path)) return Task.CompletedTask;
         (_renaming, _deleting, _newFolder) = (null, null, null);

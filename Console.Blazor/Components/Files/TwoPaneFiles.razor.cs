@@ -36,7 +36,7 @@ public sealed partial class TwoPaneFiles : ComponentBase
         if (!string.IsNullOrEmpty(raw) && raw.IndexOf(':') is > 0 and var colon)
             return (raw[..colon], raw[(colon + 1)..]);
         var unit = units.Count == 0 ? "" : units[Math.Min((int)side, units.Count - 1)].Id;
-        return (unit, units.FirstOrDefault(u => u.Id == unit)?.Roots.FirstOrDefault() ?? "/");
+        return (unit, units.FirstOrDefault(u => u.Id == unit)?.HomeRoot ?? "/");
     }
 
     private static Side Other(Side side) => side == Side.Left ? Side.Right : Side.Left;
@@ -53,7 +53,7 @@ public sealed partial class TwoPaneFiles : ComponentBase
 
     private void ChooseUnit(Side side, string? unit)
     {
-        var root = Tasks.Units().FirstOrDefault(u => u.Id == unit)?.Roots.FirstOrDefault() ?? "/";
+        var root = Tasks.Units().FirstOrDefault(u => u.Id == unit)?.HomeRoot ?? "/";
         Navigation.NavigateTo(Href(side, unit ?? "", root));
     }
 

@@ -42,7 +42,7 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
 
     private string Duration => _task is { EndedAt: { } end } ? $"{(end - (_task.StartedAt ?? _task.CreatedAt)).TotalSeconds:0.0} s" : "";
 
-    private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("HH:mm:ss");
+    private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     protected override void OnParametersSet()
     {

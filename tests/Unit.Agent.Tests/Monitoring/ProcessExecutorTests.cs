@@ -26,14 +26,14 @@ public sealed class ProcessExecutorTests
     [Fact]
     public async Task Signal_ToPidOne_IsRefusedWithAMessage()
     {
-        var ex = await Assert.ThrowsAsync<TaskFailure>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = 1, signal = "TERM" }), Context(), CancellationToken.None).WaitAsync(Timeout));
+        var ex = await Assert.ThrowsAsync<TaskFailureException>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = 1, signal = "TERM" }), Context(), CancellationToken.None).WaitAsync(Timeout));
         Assert.Contains("pid 1", ex.Message);
     }
 
     [Fact]
     public async Task Signal_ToTheAgentItself_IsRefusedWithAMessage()
     {
-        var ex = await Assert.ThrowsAsync<TaskFailure>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = Environment.ProcessId, signal = "KILL" }), Context(), CancellationToken.None).WaitAsync(Timeout));
+        var ex = await Assert.ThrowsAsync<TaskFailureException>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = Environment.ProcessId, signal = "KILL" }), Context(), CancellationToken.None).WaitAsync(Timeout));
         Assert.Contains("agent", ex.Message);
     }
 
@@ -41,7 +41,7 @@ public sealed class ProcessExecutorTests
     public async Task Signal_UnknownSignal_IsRefused()
     {
         using var child = ChildProcess.Start("sleep", "300");
-        var ex = await Assert.ThrowsAsync<TaskFailure>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = child.Pid, signal = "USR9" }), Context(), CancellationToken.None).WaitAsync(Timeout));
+        var ex = await Assert.ThrowsAsync<TaskFailureException>(() => new ProcessSignalExecutor().ExecuteAsync(P(new { pid = child.Pid, signal = "USR9" }), Context(), CancellationToken.None).WaitAsync(Timeout));
         Assert.Contains("TERM", ex.Message);
         Assert.False(child.HasExited);
     }

@@ -1,4 +1,4 @@
 namespace Ccdsvm.Unit.Agent;
 
 /// <summary>A failure whose message is meant for the person who started the task.</summary>
-public sealed class TaskFailure(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class TaskFailureException(string message, Exception? inner = null) : Exception(message, inner);
