@@ -31,6 +31,7 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
 
     public override bool Destructive => true;
 
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("destination.path", true)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         new("source", ParameterType.Object, true, "where to read: {unit, path}", Example: """{"unit":"a","path":"/srv/data/file.bin"}""", Items: Location),

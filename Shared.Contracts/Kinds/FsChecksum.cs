@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsChecksum : KindContract<FsChecksumParameters, FsChecksumRe
     public override string Title => "SHA-256 of a file";
     public override IReadOnlyList<string> Stages { get; } = ["reading and hashing"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.Path];
 }
 

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsChmod : KindContract<FsChmodParameters, FsChmodResult>
     public override string Title => "Change permissions";
     public override IReadOnlyList<string> Stages { get; } = ["changing permissions"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
         [CommonParameters.FilePath, new ParameterSpec("mode", ParameterType.String, true, "octal mode, 3 or 4 digits", Example: "0640")];
 

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsChown : KindContract<FsChownParameters, FsChownResult>
     public override string Title => "Change owner";
     public override IReadOnlyList<string> Stages { get; } = ["changing owner"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         CommonParameters.FilePath,

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -14,6 +15,7 @@ public sealed class FsCopy : KindContract<FsCopyParameters, FsCopyResult>
     public override string Title => "Copy a file or directory";
     public override IReadOnlyList<string> Stages { get; } = ["reading the source", "moving the copy into place"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", true), new("to", false)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.From, CommonParameters.To, CommonParameters.Recursive];
 }
 

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -12,6 +13,7 @@ public sealed class FsDelete : KindContract<FsDeleteParameters, FsDeleteResult>
     public override IReadOnlyList<string> Stages { get; } = ["deleting"];
     public override bool Destructive => true;
     public override string? DangerSubject => "path";
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Entry];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.FilePath, CommonParameters.Recursive];
 
     protected override string DangerText(string subject) => $"Delete {subject}: removes it for good";

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsMkdir : KindContract<FsMkdirParameters, FsMkdirResult>
     public override string Title => "Create a directory";
     public override IReadOnlyList<string> Stages { get; } = ["creating"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Entry];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
         [CommonParameters.FilePath, new ParameterSpec("parents", ParameterType.Boolean, false, "create missing parent directories too")];
 }

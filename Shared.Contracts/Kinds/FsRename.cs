@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsRename : KindContract<FsRenameParameters, FsRenameResult>
     public override string Title => "Rename or move within a file system";
     public override IReadOnlyList<string> Stages { get; } = ["renaming"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", false), new("to", false)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.From, CommonParameters.To];
 }
 

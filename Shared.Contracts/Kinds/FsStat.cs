@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class FsStat : KindContract<FsStatParameters, FsStatResult>
     public override string Title => "File or directory details";
     public override IReadOnlyList<string> Stages { get; } = ["reading details"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.FilePath];
 }
 

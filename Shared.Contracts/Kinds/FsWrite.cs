@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using System.Text.Json.Serialization;
 using MessagePack;
 
@@ -19,6 +20,7 @@ public sealed class FsWrite : KindContract<FsWriteParameters, FsWriteResult>
     public override string Title => "Write a file";
     public override IReadOnlyList<string> Stages { get; } = ["writing"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         CommonParameters.FilePath,

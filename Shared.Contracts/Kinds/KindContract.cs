@@ -30,6 +30,13 @@ public interface IKindContract
     string Danger(string? subject);
 
     IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <summary>
+    /// The parameters that name a file path on the unit that runs the task: the station locks and authorises their
+    /// resources, and the agent refuses an order whose path is not canonical or not named by its signed ticket.
+    /// </summary>
+    IReadOnlyList<Paths.PathParameter> UnitPaths { get; }
+
     Type ParametersType { get; }
     Type ResultType { get; }
 
@@ -54,6 +61,7 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     public abstract bool Destructive { get; }
     public virtual string? DangerSubject => null;
     public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
+    public virtual IReadOnlyList<Paths.PathParameter> UnitPaths => [];
 
     public string Danger(string? subject) => DangerText(string.IsNullOrWhiteSpace(subject) ? "the device" : subject.Trim());
 

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Paths;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts.Kinds;
@@ -11,6 +12,7 @@ public sealed class StorageUnmount : KindContract<StorageUnmountParameters, Stor
     public override string Title => "Unmount a file system";
     public override IReadOnlyList<string> Stages { get; } = ["unmounting"];
     public override bool Destructive => false;
+    public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("mountpoint", false, UnderMountRoot: true)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         StorageParameters.Mountpoint,

@@ -1,3 +1,5 @@
+using Ccdsvm.Shared.Contracts.Kinds;
+
 namespace Ccdsvm.Shared.Contracts.Paths;
 
 /// <summary>
@@ -8,37 +10,23 @@ namespace Ccdsvm.Shared.Contracts.Paths;
 /// </summary>
 public sealed record PathParameter(string Name, bool FollowsLastLink, bool UnderMountRoot = false)
 {
+    /// <summary><c>path</c>, acted on where a link at its end points (checksum, list, write).</summary>
+    public static readonly PathParameter Path = new("path", true);
+
+    /// <summary><c>path</c>, acted on as the entry itself, even when it is a link (mkdir, delete).</summary>
+    public static readonly PathParameter Entry = new("path", false);
+
     /// <summary>The property names from the parameters object down to the string.</summary>
     public string[] Chain { get; } = Name.Split('.');
 }
 
 /// <summary>
-/// Which parameters of each kind are paths on the target unit: the station canonicalises them and locks and
-/// authorises their resources; the agent refuses an order whose path is not canonical or whose resource its
-/// signed ticket does not name. One table, read by both sides.
+/// Which parameters of each kind are paths on the target unit, as each kind's contract declares them
+/// (<see cref="IKindContract.UnitPaths"/>): the station canonicalises them and locks and authorises their
+/// resources; the agent refuses an order whose path is not canonical or whose resource its signed ticket does not name.
 /// </summary>
 public static class KindPaths
 {
-    private static readonly PathParameter Path = new("path", true);
-    private static readonly PathParameter PathEntry = new("path", false);
-
-    private static readonly Dictionary<string, PathParameter[]> ByKind = new(StringComparer.Ordinal)
-    {
-        [TaskKinds.FsChecksum] = [Path],
-        [TaskKinds.FsList] = [Path],
-        [TaskKinds.FsStat] = [Path],
-        [TaskKinds.FsMkdir] = [PathEntry],
-        [TaskKinds.FsWrite] = [Path],
-        [TaskKinds.FsDelete] = [PathEntry],
-        [TaskKinds.FsChmod] = [Path],
-        [TaskKinds.FsChown] = [Path],
-        [TaskKinds.FsRename] = [new("from", false), new("to", false)],
-        [TaskKinds.FsCopy] = [new("from", true), new("to", false)],
-        [TaskKinds.StorageMount] = [new("mountpoint", false, UnderMountRoot: true)],
-        [TaskKinds.StorageUnmount] = [new("mountpoint", false, UnderMountRoot: true)],
-        [TaskKinds.DataMove] = [new("destination.path", true)],
-    };
-
     /// <summary>The path parameters of <paramref name="kind"/> on its target unit; empty for kinds without.</summary>
-    public static IReadOnlyList<PathParameter> For(string kind) => ByKind.TryGetValue(kind, out var p) ? p : [];
+    public static IReadOnlyList<PathParameter> For(string kind) => KindContracts.TryGet(kind, out var contract) ? contract.UnitPaths : [];
 }
