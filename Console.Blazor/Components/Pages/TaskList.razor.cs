@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Components;
@@ -10,7 +11,7 @@ namespace Ccdsvm.Console.Blazor.Components.Pages;
 /// </summary>
 public sealed partial class TaskList : ComponentBase, IDisposable
 {
-    private static readonly string[] States = ["queued", "waitingForLocks", "dispatched", "running", "succeeded", "failed", "cancelled", "interrupted"];
+    private static readonly string[] States = [.. Enum.GetValues<TaskState>().Select(s => s.ToApi())];
     private IReadOnlyList<TaskView> _tasks = [];
     private string _state = "";
     private string _unit = "";
