@@ -40,6 +40,8 @@ public sealed partial class TaskEngine : IDisposable
     private readonly TaskTable _table;
     private readonly Dictionary<long, ActiveTask> _active;
     private readonly int _maxTasks;
+    private readonly TaskQueries _queries;
+    private readonly TaskAnnouncer _announcer;
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
@@ -64,6 +66,8 @@ public sealed partial class TaskEngine : IDisposable
         _writer = new TaskWriter(_db);
         _table = new TaskTable(_maxTasks, TaskStore.MaxId(_db));
         _active = _table.Active;
+        _queries = new TaskQueries(_gate, _db, _table, locks, access, units);
+        _announcer = new TaskAnnouncer(_queries, notifier);
         // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
         if (store.IsFile)
         {
@@ -150,12 +154,25 @@ public sealed partial class TaskEngine : IDisposable
     internal bool OrdersIdle => _orders.Idle;
 
 
-    private void Announce(long taskId, IReadOnlyList<string>? lines = null)
-    {
-        if (_notifier.SubscriberCount == 0) return;
-        var view = View(taskId);
-        if (view is not null) _notifier.Publish(new TaskUpdate(view, lines ?? []));
-    }
+    private void Announce(long taskId, IReadOnlyList<string>? lines = null) => _announcer.Announce(taskId, lines);
+
+    private bool CanSee(Caller caller, TaskRow row) => _queries.CanSee(caller, row);
+    public bool CanSee(Caller caller, string owner, string target) => _queries.CanSee(caller, owner, target);
+    public Outcome<TaskView> Get(long id, Caller caller) => _queries.Get(id, caller);
+    public Outcome<IReadOnlyList<TaskView>> List(TaskQuery query, Caller caller) => _queries.List(query, caller);
+    public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0) => _queries.Events(id, caller, afterId);
+    public TaskView? View(long id) => _queries.View(id);
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable(Caller caller) => _queries.LockTable(caller);
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable() => _queries.LockTable();
+    private TaskView ToView(TaskRow r) => _queries.ToView(r);
+    private static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt) => TaskQueries.AdmittedView(r, plan, grantedAt);
+    private string? WaitingForText(long taskId) => _queries.WaitingForText(taskId);
+    private void LogAdmitted(long taskId, string kind, string target, string owner, long slot, bool granted) => TaskLog.LogAdmitted(_logger, taskId, kind, target, owner, slot, granted);
+    private void LogEnded(long taskId, string state, string error) => TaskLog.LogEnded(_logger, taskId, state, error);
+    private void LogDispatchFailed(Exception ex, long taskId) => TaskLog.LogDispatchFailed(_logger, ex, taskId);
+    internal void LogSendFailed(Exception ex, string unit, long taskId) => TaskLog.LogSendFailed(_logger, ex, unit, taskId);
+    private void LogRollbackFailed(Exception ex) => TaskLog.LogRollbackFailed(_logger, ex);
+    private void LogSyncFailed(Exception ex) => TaskLog.LogSyncFailed(_logger, ex);
 
     public void Dispose()
     {
