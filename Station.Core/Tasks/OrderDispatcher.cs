@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
@@ -23,8 +24,9 @@ internal sealed class OrderDispatcher : IDisposable
         public Task Worker = Task.CompletedTask;
     }
 
-    private readonly TaskEngine _engine;
+    private readonly TaskSender _sender;
     private readonly IAgentDispatcher _agents;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, UnitQueue> _units = new(StringComparer.Ordinal);
     private readonly Channel<IReadOnlyList<long>> _granted = Channel.CreateUnbounded<IReadOnlyList<long>>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
@@ -33,10 +35,11 @@ internal sealed class OrderDispatcher : IDisposable
     private int _inFlight;
     private int _disposed;
 
-    public OrderDispatcher(TaskEngine engine, IAgentDispatcher agents)
+    public OrderDispatcher(TaskSender sender, IAgentDispatcher agents, ILogger logger)
     {
-        _engine = engine;
+        _sender = sender;
         _agents = agents;
+        _logger = logger;
         _signer = Task.Run(SignGrantedAsync);
     }
 
@@ -74,10 +77,10 @@ internal sealed class OrderDispatcher : IDisposable
             {
                 try
                 {
-                    if (item.Row is { } row) await _engine.SendNowAsync(row, item.Order).ConfigureAwait(false);
+                    if (item.Row is { } row) await _sender.SendNowAsync(row, item.Order).ConfigureAwait(false);
                     else await _agents.CancelAsync(unitId, item.CancelTaskId).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException) { _engine.LogSendFailed(ex, unitId, item.Row?.Id ?? item.CancelTaskId); }
+                catch (Exception ex) when (ex is not OutOfMemoryException) { TaskLog.LogSendFailed(_logger, ex, unitId, item.Row?.Id ?? item.CancelTaskId); }
                 finally { Interlocked.Decrement(ref _inFlight); }
             }
         }
@@ -92,9 +95,9 @@ internal sealed class OrderDispatcher : IDisposable
             {
                 try
                 {
-                    foreach (var (row, order) in _engine.SignGranted(ids)) Order(row, order);
+                    foreach (var (row, order) in _sender.SignGranted(ids)) Order(row, order);
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException) { _engine.LogSendFailed(ex, "", ids[0]); }
+                catch (Exception ex) when (ex is not OutOfMemoryException) { TaskLog.LogSendFailed(_logger, ex, "", ids[0]); }
                 finally { Interlocked.Decrement(ref _inFlight); }
             }
         }

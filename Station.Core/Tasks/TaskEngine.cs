@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
@@ -12,155 +11,141 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// The task list: admission into a fixed number of slots, lock plans, dispatch to agents, progress,
-/// staged release, ends, cancellation and recovery. Every transition is committed to SQLite before it
-/// is announced. One monitor serialises all changes; sends to agents happen outside it. That monitor is the store's
-/// write gate (<see cref="StationDb.WriteGate"/>), so the engine's writer connection and the station's other writers
-/// (audit, logins, health) take turns in memory instead of polling SQLite's lock.
+/// The task list: admission into a fixed number of slots, lock plans, dispatch to agents, progress, staged
+/// release, ends, cancellation and recovery. Every transition is committed to SQLite before it is announced.
+/// This class wires the engine's parts around one <see cref="TaskTable"/> and hands each call to its part:
+/// <see cref="TaskAdmission"/> and <see cref="BatchCommit"/> (submissions), <see cref="TaskLifecycle"/>,
+/// <see cref="TaskCancellation"/>, <see cref="UnitLeases"/> and <see cref="TaskRecovery"/> (what happens to a task
+/// after), <see cref="TaskQueries"/> (what is shown), <see cref="TaskSender"/> with the <see cref="OrderDispatcher"/>
+/// (what goes to the agents). One monitor serialises all changes; sends to agents happen outside it. That monitor is
+/// the store's write gate (<see cref="StationDb.WriteGate"/>), so the engine's writer connection and the station's
+/// other writers (audit, logins, health) take turns in memory instead of polling SQLite's lock.
 /// </summary>
-public sealed partial class TaskEngine : IDisposable
+public sealed class TaskEngine : IDisposable
 {
     private readonly object _gate;
     private readonly SqliteConnection _db;
     private readonly TaskWriter _writer;
-    private readonly LockManager _locks;
-    private readonly TaskKindCatalog _catalog;
-    private readonly UnitRegistry _units;
-    private readonly IAgentDispatcher _dispatcher;
-    private readonly OrderDispatcher _orders;
-    private readonly TaskNotifier _notifier;
-    private readonly StationOptions _options;
-    private readonly UnitTickets _tickets;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TaskEngine> _logger;
-    private readonly IOrderPreparer? _preparer;
-    private readonly AccessControl _access;
-    private readonly Dictionary<string, IStationExecutor> _stationExecutors;
-    /// <summary>Active tasks, slots, per-owner counts and the durable watermark, shared by the engine's parts.</summary>
+    private readonly WalFlush? _walFlush;
     private readonly TaskTable _table;
-    private readonly Dictionary<long, ActiveTask> _active;
-    private readonly int _maxTasks;
+    private readonly StationOptions _options;
+    private readonly TaskNotifier _notifier;
+    private readonly LockManager _locks;
+    private readonly OrderDispatcher _orders;
+    private readonly TaskQueries _queries;
+    private readonly TaskAdmission _admission;
+    private readonly BatchCommit _commit;
+    private readonly TaskLifecycle _lifecycle;
+    private readonly TaskCancellation _cancellation;
+    private readonly UnitLeases _leases;
+    private readonly TaskRecovery _recovery;
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
         IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
     {
         _gate = store.WriteGate;
-        _access = access;
-        _stationExecutors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
-        _preparer = preparer;
         _locks = locks;
-        _catalog = catalog;
-        _units = units;
-        _dispatcher = dispatcher;
-        _orders = new OrderDispatcher(this, dispatcher);
         _notifier = notifier;
         _options = options.Value;
-        _tickets = tickets;
-        _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _maxTasks = _options.EffectiveMaxTasks;
+        var clock = time ?? TimeProvider.System;
+        var executors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _db = store.Open();
         _writer = new TaskWriter(_db);
-        _table = new TaskTable(_maxTasks, TaskStore.MaxId(_db));
-        _active = _table.Active;
+        _table = new TaskTable(_options.EffectiveMaxTasks, TaskStore.MaxId(_db));
         // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
-        if (store.IsFile)
-        {
-            _walFlush = new WalFlush(store.Path);
-            _flusher = new BatchFlusher(this);
-        }
-        Restore();
+        if (store.IsFile) _walFlush = new WalFlush(store.Path);
+
+        _queries = new TaskQueries(_gate, _db, _table, locks, access, units);
+        var announcer = new TaskAnnouncer(_queries, notifier);
+        var sender = new TaskSender(_gate, _table, locks, dispatcher, units, tickets, access, preparer, executors, clock, logger);
+        _orders = new OrderDispatcher(sender, dispatcher, logger);
+        _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, _options, clock);
+        _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, clock, logger);
+        sender.Attach(_lifecycle);
+        _cancellation = new TaskCancellation(_gate, _db, _table, access, units, executors, _queries, announcer, _orders, _lifecycle, clock);
+        _recovery = new TaskRecovery(_gate, _db, _table, locks, _queries, _lifecycle, _orders, units, executors, _options, clock);
+        _commit = new BatchCommit(_gate, _db, _writer, _walFlush, _table, locks, _queries, sender, preparer, _options, clock, logger);
+        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, logger);
+        _recovery.Restore();
     }
 
-    public int MaxTasks => _maxTasks;
+    public int MaxTasks => _table.MaxTasks;
     public int MaxTasksPerUser => _options.EffectiveMaxTasksPerUser;
 
-    public int ActiveCount { get { lock (_gate) return _active.Count; } }
+    public int ActiveCount { get { lock (_gate) return _table.Active.Count; } }
 
     public LockManager Locks => _locks;
-
-    private DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>The name the station itself goes by as a target of station-run kinds.</summary>
     public const string StationTarget = "station";
 
-    private Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request, Caller caller)
-    {
-        if (string.IsNullOrWhiteSpace(request.Kind))
-            return StationError.BadRequest($"'kind' is required; known kinds: {_catalog.KnownKinds}");
-        if (!_catalog.TryGet(request.Kind, out var definition))
-            return StationError.BadRequest($"unknown task kind '{request.Kind}'; known kinds: {_catalog.KnownKinds}");
-        string target;
-        // The action named in a refusal's audit line, built once for the several checks below.
-        string action = "task.submit " + definition.Kind;
-        if (definition.RunsAtStation)
-        {
-            if (request.Target is { Length: > 0 } t && t != StationTarget)
-                return StationError.BadRequest($"{definition.Kind} runs at the station: its target is '{StationTarget}'");
-            target = StationTarget;
-        }
-        else
-        {
-            if (string.IsNullOrWhiteSpace(request.Target))
-                return StationError.BadRequest("'target' is required: a unit id from GET /api/v1/units, or 'station'");
-            var unit = _units.View(request.Target);
-            // A unit the caller may not see does not exist for them: the same answer as an unknown one.
-            if (unit is null || !_access.CanSeeUnit(caller, unit.Id))
-                return StationError.NotFound($"unit '{request.Target}' is not known; known units: {string.Join(", ", _units.All().Where(u => _access.CanSeeUnit(caller, u.Id)).Select(u => u.Id))}");
-            // The kind's privilege on the unit comes before anything else: no parameter hints to who may not run it.
-            if (_access.Demand(caller, action, ResourcePath.Unit(unit.Id), definition.Privilege) is { } denied) return denied;
-            if (!unit.Online)
-                return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
-            target = unit.Id;
-        }
-        var parameters = request.Parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } p ? p : JsonDocument.Parse("{}").RootElement;
-        // Paths come back in their one canonical form, before anything authorises, locks, stores or signs them.
-        if (definition.Validate(parameters, target, out parameters) is { } problem)
-            return StationError.BadRequest(problem);
-        if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
-            return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
-        if (request.IdempotencyKey is { Length: > 200 })
-            return StationError.BadRequest("the idempotency key is longer than 200 characters");
-        var plan = definition.LockPlan(target, parameters);
-        var badResource = plan.FirstOrDefault(r => !r.Resource.StartsWith("/units/", StringComparison.Ordinal) && !r.Resource.StartsWith("/station/", StringComparison.Ordinal));
-        if (badResource is not null)
-            return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
-        // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
-        foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
-            if (_access.Demand(caller, action, path, definition.Privilege) is { } refusal) return refusal;
-        return (definition, target, parameters.GetRawText(), plan);
-    }
-
-    /// <summary>The orders of granted tasks that are still active, signed together (on the dispatcher's signing worker).</summary>
-    internal IEnumerable<(TaskRow Row, ReadyOrder? Order)> SignGranted(IReadOnlyList<long> taskIds)
-    {
-        var rows = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>(taskIds.Count);
-        lock (_gate)
-        {
-            foreach (var id in taskIds)
-                if (_active.TryGetValue(id, out var a)) rows.Add((a.Row.Clone(), _locks.RemainingPlan(id)));
-        }
-        // The tasks one release granted share one ticket signature.
-        var orders = SignOrders(rows);
-        for (int i = 0; i < rows.Count; i++) yield return (rows[i].Row, orders[i]);
-    }
-
     /// <summary>True when every order and cancel queued so far has been handed to the agents (or failed its task).</summary>
     internal bool OrdersIdle => _orders.Idle;
 
+    /// <summary>The WAL flush of admissions on a file store (null in memory): what was written and what is on disk.</summary>
+    internal WalFlush? AdmissionFlush => _walFlush;
 
-    private void Announce(long taskId, IReadOnlyList<string>? lines = null)
+    /// <summary>The writer connection's <c>PRAGMA synchronous</c> (2 = FULL) between transactions.</summary>
+    internal long WriterSynchronous() => _commit.WriterSynchronous();
+
+    // Admission.
+    public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller) => _admission.SubmitAsync(request, caller);
+
+    /// <summary>Submits a task and waits (bounded) until it ends: for REST calls that answer with the result.</summary>
+    public async Task<Outcome<TaskView>> RunAndWaitAsync(SubmitTask request, Caller caller, TimeSpan limit)
     {
-        if (_notifier.SubscriberCount == 0) return;
-        var view = View(taskId);
-        if (view is not null) _notifier.Publish(new TaskUpdate(view, lines ?? []));
+        var submitted = await SubmitAsync(request, caller).ConfigureAwait(false);
+        if (!submitted.Ok) return submitted;
+        var id = submitted.Value!.Id;
+        var ended = new TaskCompletionSource<TaskView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _notifier.Subscribe(u =>
+        {
+            if (u.Task.Id == id && TaskStateExtensions.TryParseApi(u.Task.State, out var s) && s.IsEnded()) ended.TrySetResult(u.Task);
+        });
+        if (View(id) is { } now && TaskStateExtensions.TryParseApi(now.State, out var st) && st.IsEnded()) return now;
+        try
+        {
+            return await ended.Task.WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return View(id)!;
+        }
     }
+
+    // Lifecycle: what agents (and station-run kinds) report, ends and cancels.
+    public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId) => _lifecycle.ActiveOn(unitId, taskId);
+    public void OnStarted(string unitId, TaskStarted started) => _lifecycle.OnStarted(unitId, started);
+    public void OnProgress(string unitId, TaskProgress progress) => _lifecycle.OnProgress(unitId, progress);
+    public Task OnStageDoneAsync(string unitId, TaskStageDone done) => _lifecycle.OnStageDoneAsync(unitId, done);
+    public Task OnResultAsync(string unitId, TaskResult result) => _lifecycle.OnResultAsync(unitId, result);
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error) => _lifecycle.EndAsync(taskId, state, resultJson, error);
+    public Task<Outcome<TaskView>> CancelAsync(long taskId, Caller caller) => _cancellation.CancelAsync(taskId, caller);
+
+    // A unit's connection and lease.
+    public Task OnAnnounceAsync(string unitId, IReadOnlyList<RunningTaskInfo> running) => _leases.OnAnnounceAsync(unitId, running);
+    public void OnUnitLost(string unitId) => _leases.OnUnitLost(unitId);
+    public LeaseGrant OnLeaseRenewed(string unitId, LeaseRequest request) => _leases.OnLeaseRenewed(unitId, request);
+    public void OnOrderReceived(string unitId, OrderReceipt receipt) => _leases.OnOrderReceived(unitId, receipt);
+
+    // Recovery and the clock.
+    public Task TickAsync() => _recovery.TickAsync();
+    public Task ResumeAfterRestoreAsync() => _recovery.ResumeAfterRestoreAsync();
+
+    // Queries.
+    public bool CanSee(Caller caller, string owner, string target) => _queries.CanSee(caller, owner, target);
+    public Outcome<TaskView> Get(long id, Caller caller) => _queries.Get(id, caller);
+    public Outcome<IReadOnlyList<TaskView>> List(TaskQuery query, Caller caller) => _queries.List(query, caller);
+    public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0) => _queries.Events(id, caller, afterId);
+    public TaskView? View(long id) => _queries.View(id);
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable(Caller caller) => _queries.LockTable(caller);
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable() => _queries.LockTable();
 
     public void Dispose()
     {
         _orders.Dispose();
-        _flusher?.Dispose();
+        _admission.Dispose();
         _walFlush?.Dispose();
         _writer.Dispose();
         _db.Dispose();

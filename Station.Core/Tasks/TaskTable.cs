@@ -53,6 +53,10 @@ internal sealed class TaskTable
 
     public bool IsFree(int slot) => _freeSlots.Contains(slot);
 
+    /// <summary>An active task that runs on <paramref name="unitId"/>: an agent may only report its own tasks.</summary>
+    public ActiveTask? OwnedBy(string unitId, long taskId) =>
+        _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
+
     public int CountOf(string owner) => _perOwner.GetValueOrDefault(owner);
 
     public void TakeSlot(int slot, string owner)

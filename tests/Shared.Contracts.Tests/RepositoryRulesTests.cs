@@ -5,7 +5,7 @@ namespace Ccdsvm.Shared.Contracts.Tests;
 /// <summary>
 /// Rules of the code base that a reviewer would otherwise check by hand: each log event id means one thing in a
 /// process's logs, comments cite only documents that ship with the repository, and executors are registered in
-/// one place.
+/// one place; the task engine stays in parts small enough to read in one sitting.
 /// </summary>
 public sealed partial class RepositoryRulesTests
 {
@@ -49,6 +49,21 @@ public sealed partial class RepositoryRulesTests
         Assert.Equal(["Unit.Agent/Execution/ExecutorRegistrations.cs"], registering);
     }
 
+    [Fact]
+    public void Task_engine_parts_are_each_readable_in_one_sitting()
+    {
+        var sources = Sources("Station.Core/Tasks").ToList();
+        Assert.Contains(sources, f => f.EndsWith("TaskQueries.cs", StringComparison.Ordinal));
+        var tooLong = sources.Select(f => (File: Relative(f), Lines: File.ReadLines(f).Count())).Where(f => f.Lines > MaxLinesPerTaskFile)
+            .Select(f => $"{f.File}: {f.Lines} lines").ToList();
+        Assert.True(tooLong.Count == 0, $"files of the task engine longer than {MaxLinesPerTaskFile} lines; split them by what they do:\n{string.Join("\n", tooLong)}");
+        // The engine is a facade over classes of its own (admission, lifecycle, queries, …), not one class spread over many files.
+        var partial = Sources("Station.Core").Where(f => PartialEngine().IsMatch(File.ReadAllText(f))).Select(Relative).ToList();
+        Assert.True(partial.Count == 0, "TaskEngine is a partial class again, in: " + string.Join(", ", partial));
+    }
+
+    private const int MaxLinesPerTaskFile = 300;
+
     private static IEnumerable<string> Sources(string project) =>
         Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
@@ -58,6 +73,9 @@ public sealed partial class RepositoryRulesTests
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
     private static partial Regex LoggerId();
+
+    [GeneratedRegex(@"\bpartial\s+class\s+TaskEngine\b")]
+    private static partial Regex PartialEngine();
 
     [GeneratedRegex(@"\b[\w./-]+\.md\b")]
     private static partial Regex DocumentName();

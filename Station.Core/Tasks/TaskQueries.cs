@@ -1,12 +1,41 @@
 using System.Text.Json;
 using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-public sealed partial class TaskEngine
+/// <summary>
+/// The engine's reading side: task views (live for active tasks), who may see which task, the task list, events,
+/// the lock table and the words that say what a waiting task waits for. Reads the store under the write gate, as
+/// the engine's single writer connection serves reads too; shows nothing above the durable watermark.
+/// </summary>
+internal sealed class TaskQueries
 {
-    private bool CanSee(Caller caller, TaskRow row) => CanSee(caller, row.Owner, row.Target);
+    private readonly object _gate;
+    private readonly SqliteConnection _db;
+    private readonly TaskTable _table;
+    private readonly Dictionary<long, ActiveTask> _active;
+    private readonly LockManager _locks;
+    private readonly AccessControl _access;
+    private readonly UnitRegistry _units;
+
+    public TaskQueries(object gate, SqliteConnection db, TaskTable table, LockManager locks, AccessControl access, UnitRegistry units)
+    {
+        _gate = gate;
+        _db = db;
+        _table = table;
+        _active = table.Active;
+        _locks = locks;
+        _access = access;
+        _units = units;
+    }
+
+    private long DurableThrough => _table.DurableThrough;
+
+    public bool CanSee(Caller caller, TaskRow row) => CanSee(caller, row.Owner, row.Target);
 
     /// <summary>A task is visible to its owner, and to whoever holds Tasks.ViewAll on its unit.</summary>
     public bool CanSee(Caller caller, string owner, string target) =>
@@ -77,7 +106,8 @@ public sealed partial class TaskEngine
         }
     }
 
-    private TaskView ToView(TaskRow r)
+    /// <summary>The view of a row; live locks and waits for an active task. Under the gate.</summary>
+    public TaskView ToView(TaskRow r)
     {
         bool active = _active.ContainsKey(r.Id);
         var held = active ? _locks.HeldBy(r.Id).Select(HeldView).ToList() : [];
@@ -86,7 +116,7 @@ public sealed partial class TaskEngine
     }
 
     /// <summary>The view of a task just admitted with its whole plan granted: built outside the monitor from what admission knew.</summary>
-    private static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt) =>
+    public static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt) =>
         BuildView(r, plan.Select(l => new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage))
             .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList(), []);
 
@@ -119,7 +149,8 @@ public sealed partial class TaskEngine
         return $"waiting for {w.Resource}, held by {string.Join(" and ", parts)}";
     }
 
-    private string? WaitingForText(long taskId)
+    /// <summary>What an active task waits for, in words; null when it waits for nothing. Under the gate.</summary>
+    public string? WaitingForText(long taskId)
     {
         var awaited = _locks.AwaitedBy(taskId);
         return awaited.Count == 0 ? null : string.Join("; ", awaited.Select(Describe));

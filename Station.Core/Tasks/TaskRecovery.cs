@@ -1,16 +1,55 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-public sealed partial class TaskEngine
+/// <summary>
+/// Recovery and the clock: after a restart every unended task is back with its slot and locks; once a second,
+/// tasks past their grace are interrupted, waits past their limit fail, locks released by another process are
+/// released here too, and unacknowledged orders are sent again.
+/// </summary>
+internal sealed class TaskRecovery
 {
+    private readonly object _gate;
+    private readonly SqliteConnection _db;
+    private readonly TaskTable _table;
+    private readonly Dictionary<long, ActiveTask> _active;
+    private readonly LockManager _locks;
+    private readonly TaskQueries _queries;
+    private readonly TaskLifecycle _lifecycle;
+    private readonly OrderDispatcher _orders;
+    private readonly UnitRegistry _units;
+    private readonly Dictionary<string, IStationExecutor> _stationExecutors;
+    private readonly StationOptions _options;
+    private readonly TimeProvider _time;
+
+    public TaskRecovery(object gate, SqliteConnection db, TaskTable table, LockManager locks, TaskQueries queries, TaskLifecycle lifecycle,
+        OrderDispatcher orders, UnitRegistry units, Dictionary<string, IStationExecutor> stationExecutors, StationOptions options, TimeProvider time)
+    {
+        _gate = gate;
+        _db = db;
+        _table = table;
+        _active = table.Active;
+        _locks = locks;
+        _queries = queries;
+        _lifecycle = lifecycle;
+        _orders = orders;
+        _units = units;
+        _stationExecutors = stationExecutors;
+        _options = options;
+        _time = time;
+    }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>
     /// After a restart: every unended task is back with its slot and locks before anything new is admitted.
     /// Tasks that had reached an agent wait for it to claim them within the grace period.
     /// </summary>
-    private void Restore()
+    public void Restore()
     {
         var now = Now;
         var rows = TaskStore.Active(_db);
@@ -82,7 +121,7 @@ public sealed partial class TaskEngine
         if (granted.Count > 0)
         {
             using var tx = _db.BeginTransaction();
-            MarkGranted(tx, granted, now);
+            _lifecycle.MarkGranted(tx, granted, now);
             tx.Commit();
         }
         return granted;
@@ -93,7 +132,7 @@ public sealed partial class TaskEngine
     {
         IReadOnlyList<long> externallyGranted;
         lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
-        AfterGrant(externallyGranted);
+        _lifecycle.AfterGrant(externallyGranted);
 
         var ends = new List<(long Id, TaskState State, string Reason)>();
         var pendingDispatch = new List<long>();
@@ -105,14 +144,14 @@ public sealed partial class TaskEngine
                 if (a.Deadline is { } d && d <= now)
                     ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
                 else if (a.Row.State == TaskStateNames.WaitingForLocks && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
-                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
+                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {_queries.WaitingForText(a.Row.Id) ?? "locks were busy"}"));
                 else if (a.Row.State == TaskStateNames.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
                          && _units.ConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
             }
         }
-        foreach (var (id, state, reason) in ends) await EndAsync(id, state, null, reason).ConfigureAwait(false);
+        foreach (var (id, state, reason) in ends) await _lifecycle.EndAsync(id, state, null, reason).ConfigureAwait(false);
         if (pendingDispatch.Count > 0)
         {
             // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.
@@ -130,10 +169,10 @@ public sealed partial class TaskEngine
             var now = Now;
             granted = _locks.Reexamine(now);
             using var tx = _db.BeginTransaction();
-            MarkGranted(tx, granted, now);
+            _lifecycle.MarkGranted(tx, granted, now);
             tx.Commit();
         }
-        AfterGrant(granted);
+        _lifecycle.AfterGrant(granted);
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Units;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>
+/// What a submission must pass before it is queued for admission: a known kind, a target the caller may see and
+/// run the kind on, valid parameters in their canonical form, and a lock plan on lockable paths the caller holds
+/// the kind's privilege on. Touches no engine state and takes no lock.
+/// </summary>
+internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry units, AccessControl access)
+{
+    private readonly TaskKindCatalog _catalog = catalog;
+    private readonly UnitRegistry _units = units;
+    private readonly AccessControl _access = access;
+
+    /// <summary>The kind, target, canonical parameters and lock plan of a valid submission; the refusal otherwise.</summary>
+    public Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request, Caller caller)
+    {
+        if (string.IsNullOrWhiteSpace(request.Kind))
+            return StationError.BadRequest($"'kind' is required; known kinds: {_catalog.KnownKinds}");
+        if (!_catalog.TryGet(request.Kind, out var definition))
+            return StationError.BadRequest($"unknown task kind '{request.Kind}'; known kinds: {_catalog.KnownKinds}");
+        string target;
+        // The action named in a refusal's audit line, built once for the several checks below.
+        string action = "task.submit " + definition.Kind;
+        if (definition.RunsAtStation)
+        {
+            if (request.Target is { Length: > 0 } t && t != TaskEngine.StationTarget)
+                return StationError.BadRequest($"{definition.Kind} runs at the station: its target is '{TaskEngine.StationTarget}'");
+            target = TaskEngine.StationTarget;
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(request.Target))
+                return StationError.BadRequest("'target' is required: a unit id from GET /api/v1/units, or 'station'");
+            var unit = _units.View(request.Target);
+            // A unit the caller may not see does not exist for them: the same answer as an unknown one.
+            if (unit is null || !_access.CanSeeUnit(caller, unit.Id))
+                return StationError.NotFound($"unit '{request.Target}' is not known; known units: {string.Join(", ", _units.All().Where(u => _access.CanSeeUnit(caller, u.Id)).Select(u => u.Id))}");
+            // The kind's privilege on the unit comes before anything else: no parameter hints to who may not run it.
+            if (_access.Demand(caller, action, ResourcePath.Unit(unit.Id), definition.Privilege) is { } denied) return denied;
+            if (!unit.Online)
+                return StationError.Conflict($"unit '{unit.Id}' is offline since {unit.OfflineSince:yyyy-MM-dd HH:mm:ss} UTC; start its agent or choose another unit");
+            target = unit.Id;
+        }
+        var parameters = request.Parameters is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } p ? p : JsonDocument.Parse("{}").RootElement;
+        // Paths come back in their one canonical form, before anything authorises, locks, stores or signs them.
+        if (definition.Validate(parameters, target, out parameters) is { } problem)
+            return StationError.BadRequest(problem);
+        if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
+            return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
+        if (request.IdempotencyKey is { Length: > 200 })
+            return StationError.BadRequest("the idempotency key is longer than 200 characters");
+        var plan = definition.LockPlan(target, parameters);
+        var badResource = plan.FirstOrDefault(r => !r.Resource.StartsWith("/units/", StringComparison.Ordinal) && !r.Resource.StartsWith("/station/", StringComparison.Ordinal));
+        if (badResource is not null)
+            return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
+        // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
+        foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
+            if (_access.Demand(caller, action, path, definition.Privilege) is { } refusal) return refusal;
+        return (definition, target, parameters.GetRawText(), plan);
+    }
+}

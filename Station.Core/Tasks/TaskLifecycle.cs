@@ -1,0 +1,209 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Locks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Store;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Ccdsvm.Station.Core.Tasks;
+
+/// <summary>
+/// What happens to an admitted task until it ends: started, progress, a stage done (with the staged release of its
+/// locks), its result and its end. Each change is committed under the write gate before it is announced; the
+/// waiters a release grants are queued to the <see cref="OrderDispatcher"/>, so no caller waits for an agent.
+/// </summary>
+internal sealed class TaskLifecycle
+{
+    /// <summary>Persist live progress at most this often; stage changes and log lines are kept at once.</summary>
+    private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(1);
+
+    private readonly object _gate;
+    private readonly SqliteConnection _db;
+    private readonly TaskWriter _writer;
+    private readonly TaskTable _table;
+    private readonly Dictionary<long, ActiveTask> _active;
+    private readonly LockManager _locks;
+    private readonly TaskAnnouncer _announcer;
+    private readonly OrderDispatcher _orders;
+    private readonly UnitLeases _leases;
+    private readonly UnitTickets _tickets;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public TaskLifecycle(object gate, SqliteConnection db, TaskWriter writer, TaskTable table, LockManager locks, TaskAnnouncer announcer,
+        OrderDispatcher orders, UnitLeases leases, UnitTickets tickets, TimeProvider time, ILogger logger)
+    {
+        _gate = gate;
+        _db = db;
+        _writer = writer;
+        _table = table;
+        _active = table.Active;
+        _locks = locks;
+        _announcer = announcer;
+        _orders = orders;
+        _leases = leases;
+        _tickets = tickets;
+        _time = time;
+        _logger = logger;
+    }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
+    public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId)
+    {
+        lock (_gate) return _table.OwnedBy(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State, a.Row.Parameters) : null;
+    }
+
+    public void OnStarted(string unitId, TaskStarted started)
+    {
+        lock (_gate)
+        {
+            if (_table.OwnedBy(unitId, started.TaskId) is not { } a) return;
+            a.Row.State = TaskState.Running.ToApi();
+            a.Row.StartedAt ??= StoreTime.Format(started.At);
+            a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
+            a.Row.Stage = "running";
+            using var tx = _db.BeginTransaction();
+            TaskStore.Update(_db, tx, a.Row);
+            TaskStore.Event(_db, tx, a.Row.Id, started.At, "state", a.Row.State, message: started.DedicatedThread ? "runs on a dedicated thread" : "runs as async work on the thread pool");
+            tx.Commit();
+        }
+        _announcer.Announce(started.TaskId);
+    }
+
+    public void OnProgress(string unitId, TaskProgress progress)
+    {
+        lock (_gate)
+        {
+            if (_table.OwnedBy(unitId, progress.TaskId) is not { } a) return;
+            bool stageChanged = a.Row.StageIndex != progress.StageIndex;
+            a.Row.Progress = Math.Clamp(progress.Fraction, 0, 1);
+            a.Row.Stage = progress.Stage ?? a.Row.Stage;
+            a.Row.StageIndex = progress.StageIndex;
+            if (a.Row.State == TaskState.Dispatched.ToApi()) a.Row.State = TaskState.Running.ToApi();
+            var now = Now;
+            if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
+            {
+                using var tx = _db.BeginTransaction();
+                TaskStore.Update(_db, tx, a.Row);
+                if (stageChanged) TaskStore.Event(_db, tx, a.Row.Id, progress.At, "stage", progress: a.Row.Progress, stage: a.Row.Stage);
+                foreach (var line in progress.LogLines.Take(100))
+                    TaskStore.Event(_db, tx, a.Row.Id, progress.At, "log", message: line.Length > 2000 ? line[..2000] : line);
+                tx.Commit();
+                a.LastPersisted = now;
+            }
+        }
+        _announcer.Announce(progress.TaskId, progress.LogLines);
+    }
+
+    /// <summary>Staged release: frees the locks tied to the finished stage and starts tasks waiting for them.</summary>
+    public Task OnStageDoneAsync(string unitId, TaskStageDone done)
+    {
+        IReadOnlyList<long> granted;
+        lock (_gate)
+        {
+            if (_table.OwnedBy(unitId, done.TaskId) is not { } a) return Task.CompletedTask;
+            var before = _locks.RemainingPlan(a.Row.Id);
+            var now = Now;
+            granted = _locks.Release(a.Row.Id, done.Stage, now);
+            var released = before.Select(r => r.Resource).Except(_locks.RemainingPlan(a.Row.Id).Select(r => r.Resource)).ToList();
+            using var tx = _db.BeginTransaction();
+            TaskStore.DeleteLocks(_db, tx, a.Row.Id, released);
+            TaskStore.Event(_db, tx, a.Row.Id, done.At, "stageDone", stage: $"stage {done.Stage} done",
+                message: released.Count == 0 ? null : "released " + string.Join(", ", released));
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+        }
+        _announcer.Announce(done.TaskId);
+        AfterGrant(granted);
+        return Task.CompletedTask;
+    }
+
+    public Task OnResultAsync(string unitId, TaskResult result)
+    {
+        string owner, kind;
+        lock (_gate)
+        {
+            if (_table.OwnedBy(unitId, result.TaskId) is not { } a)
+            {
+                _leases.RecordLateResult(unitId, result);
+                return Task.CompletedTask;
+            }
+            (owner, kind) = (a.Row.Owner, a.Row.Kind);
+        }
+        // The unit checked the station's ticket and its own policy, and said no: a security decision.
+        if (result.Outcome == TaskOutcome.Failed && UnitRefusal.Is(result.Error))
+            _tickets.RecordRefusal(owner, unitId, result.TaskId, kind, result.Error!);
+        var (state, error) = result.Outcome switch
+        {
+            TaskOutcome.Succeeded => (TaskState.Succeeded, (string?)null),
+            TaskOutcome.Cancelled => (TaskState.Cancelled, result.Error ?? "cancelled"),
+            TaskOutcome.Interrupted => (TaskState.Interrupted, result.Error ?? "stopped by the unit"),
+            _ => (TaskState.Failed, result.Error ?? "failed without a message"),
+        };
+        return EndAsync(result.TaskId, state, result.ResultJson, error);
+    }
+
+    /// <summary>Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.</summary>
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    {
+        IReadOnlyList<long> granted;
+        lock (_gate)
+        {
+            if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
+            var now = Now;
+            a.Row.State = state.ToApi();
+            a.Row.Result = resultJson;
+            a.Row.Error = error;
+            a.Row.EndedAt = StoreTime.Format(now);
+            if (state == TaskState.Succeeded) a.Row.Progress = 1;
+            a.Row.Stage = state switch
+            {
+                TaskState.Succeeded => "done",
+                TaskState.Cancelled => "cancelled",
+                TaskState.Interrupted => "interrupted",
+                _ => "failed",
+            };
+            int slot = (int)(a.Row.Slot ?? -1);
+            a.Row.Slot = null;
+            _table.FreeSlot(slot, a.Row.Owner);
+            granted = _locks.Remove(taskId, now);
+            using var tx = _db.BeginTransaction();
+            TaskStore.Update(_db, tx, a.Row);
+            TaskStore.DeleteLocks(_db, tx, taskId);
+            TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
+            _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
+            MarkGranted(tx, granted, now);
+            tx.Commit();
+            TaskLog.LogEnded(_logger, taskId, a.Row.State, error ?? "");
+        }
+        _announcer.Announce(taskId);
+        AfterGrant(granted);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waiters a release granted are dispatched: their locks, rows and events, in the release's transaction. Under the gate.</summary>
+    public void MarkGranted(SqliteTransaction tx, IReadOnlyList<long> granted, DateTimeOffset now)
+    {
+        foreach (var id in granted)
+        {
+            if (!_active.TryGetValue(id, out var w)) continue;
+            w.Row.State = TaskState.Dispatched.ToApi();
+            w.Row.Stage = "dispatched to " + w.Row.Target;
+            TaskStore.GrantLocks(_db, tx, id, now);
+            TaskStore.Update(_db, tx, w.Row);
+            TaskStore.Event(_db, tx, id, now, "state", w.Row.State, message: "locks granted");
+        }
+    }
+
+    /// <summary>Announces tasks a release granted and queues their orders: the caller (often an agent's hub call) never signs or sends them.</summary>
+    public void AfterGrant(IReadOnlyList<long> granted)
+    {
+        if (granted.Count == 0) return;
+        foreach (var id in granted) _announcer.Announce(id);
+        _orders.Granted(granted);
+    }
+}
