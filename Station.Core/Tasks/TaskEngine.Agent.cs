@@ -1,4 +1,3 @@
-using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
@@ -98,7 +97,7 @@ public sealed partial class TaskEngine
             (owner, kind) = (a.Row.Owner, a.Row.Kind);
         }
         // The unit checked the station's ticket and its own policy, and said no: a security decision.
-        if (result.Outcome == TaskOutcome.Failed && UnitRefusal.Is(result.Error))
+        if (result.Outcome == TaskOutcome.Failed && result.ErrorKind == TaskErrorKind.Refused)
             _tickets.RecordRefusal(owner, unitId, result.TaskId, kind, result.Error!);
         var (state, error) = result.Outcome switch
         {
@@ -107,11 +106,14 @@ public sealed partial class TaskEngine
             TaskOutcome.Interrupted => (TaskState.Interrupted, result.Error ?? "stopped by the unit"),
             _ => (TaskState.Failed, result.Error ?? "failed without a message"),
         };
-        return EndAsync(result.TaskId, state, result.ResultJson, error);
+        return EndAsync(result.TaskId, state, result.ResultJson, error, result.ErrorKind);
     }
 
-    /// <summary>Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.</summary>
-    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    /// <summary>
+    /// Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.
+    /// <paramref name="errorKind"/> says why it did not succeed; left None, the end state says it.
+    /// </summary>
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error, TaskErrorKind errorKind = TaskErrorKind.None)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
@@ -121,6 +123,7 @@ public sealed partial class TaskEngine
             a.Row.State = state.ToApi();
             a.Row.Result = resultJson;
             a.Row.Error = error;
+            a.Row.ErrorKind = TaskErrorKindExtensions.ForEnd(state, errorKind);
             a.Row.EndedAt = StoreTime.Format(now);
             if (state == TaskState.Succeeded) a.Row.Progress = 1;
             a.Row.Stage = state switch

@@ -70,7 +70,7 @@ public sealed partial class TaskEngine
         ready ??= SignOrders([(row, _locks.RemainingPlan(row.Id))])[0]!;
         if (ready.Error is { } error)
         {
-            await EndAsync(row.Id, TaskState.Failed, null, error.Message).ConfigureAwait(false);
+            await EndAsync(row.Id, TaskState.Failed, null, error.Message, TaskFailures.KindOf(error.Kind)).ConfigureAwait(false);
             return;
         }
         bool sent;
@@ -83,7 +83,7 @@ public sealed partial class TaskEngine
         if (!sent)
         {
             var since = _units.View(row.Target)?.OfflineSince;
-            await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
+            await EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start", TaskErrorKind.Unavailable).ConfigureAwait(false);
         }
     }
 

@@ -56,6 +56,7 @@ public sealed partial class TaskEngine
     {
         row.State = TaskState.Interrupted.ToApi();
         row.Error = reason;
+        row.ErrorKind = TaskErrorKind.Interrupted;
         row.EndedAt = StoreTime.Format(now);
         row.Slot = null;
         TaskStore.Update(_db, null, row);
@@ -95,7 +96,7 @@ public sealed partial class TaskEngine
         lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
         AfterGrant(externallyGranted);
 
-        var ends = new List<(long Id, TaskState State, string Reason)>();
+        var ends = new List<(long Id, TaskState State, string Reason, TaskErrorKind Kind)>();
         var pendingDispatch = new List<long>();
         lock (_gate)
         {
@@ -103,16 +104,16 @@ public sealed partial class TaskEngine
             foreach (var a in _active.Values)
             {
                 if (a.Deadline is { } d && d <= now)
-                    ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
+                    ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time", TaskErrorKind.Interrupted));
                 else if (a.Row.State == TaskStateNames.WaitingForLocks && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
-                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}"));
+                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {WaitingForText(a.Row.Id) ?? "locks were busy"}", TaskErrorKind.Timeout));
                 else if (a.Row.State == TaskStateNames.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
                          && _units.ConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
             }
         }
-        foreach (var (id, state, reason) in ends) await EndAsync(id, state, null, reason).ConfigureAwait(false);
+        foreach (var (id, state, reason, kind) in ends) await EndAsync(id, state, null, reason, kind).ConfigureAwait(false);
         if (pendingDispatch.Count > 0)
         {
             // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.

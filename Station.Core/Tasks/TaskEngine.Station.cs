@@ -24,12 +24,12 @@ public sealed partial class TaskEngine
             var outcome = await executor.RunAsync(task, CancellationToken.None).ConfigureAwait(false);
             result = outcome.Ok
                 ? new TaskResult(row.Id, TaskOutcome.Succeeded, outcome.Value, null, Now)
-                : new TaskResult(row.Id, TaskOutcome.Failed, null, outcome.Error!.Message, Now);
+                : new TaskResult(row.Id, TaskOutcome.Failed, null, outcome.Error!.Message, Now, TaskFailures.KindOf(outcome.Error.Kind));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogDispatchFailed(ex, row.Id);
-            result = new TaskResult(row.Id, TaskOutcome.Failed, null, $"the station failed to run {row.Kind}: {ex.Message}", Now);
+            result = new TaskResult(row.Id, TaskOutcome.Failed, null, $"the station failed to run {row.Kind}: {ex.Message}", Now, TaskErrorKind.Failed);
         }
         await OnResultAsync(row.Target, result).ConfigureAwait(false);
     }

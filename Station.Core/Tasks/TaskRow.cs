@@ -16,6 +16,8 @@ public sealed class TaskRow
     public long StageCount { get; set; }
     public string? Result { get; set; }
     public string? Error { get; set; }
+    /// <summary>Why the task did not succeed; stored as its API spelling (<c>error_kind</c>), null while it runs or once it succeeded.</summary>
+    public Shared.Contracts.TaskErrorKind? ErrorKind { get; set; }
     public long? DedicatedThread { get; set; }
     public string? IdempotencyKey { get; set; }
     public double? WaitSeconds { get; set; }
