@@ -16,7 +16,7 @@ public sealed partial class TaskEngine
     /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
     public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId)
     {
-        lock (_gate) return OwnTask(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State, a.Row.Parameters) : null;
+        lock (_gate) return OwnTask(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State.ToApi(), a.Row.Parameters) : null;
     }
 
     public void OnStarted(string unitId, TaskStarted started)
@@ -24,7 +24,7 @@ public sealed partial class TaskEngine
         lock (_gate)
         {
             if (OwnTask(unitId, started.TaskId) is not { } a) return;
-            a.Row.State = TaskState.Running.ToApi();
+            a.Row.State = TaskState.Running;
             a.Row.StartedAt ??= StoreTime.Format(started.At);
             a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
             a.Row.Stage = "running";
@@ -45,7 +45,7 @@ public sealed partial class TaskEngine
             a.Row.Progress = Math.Clamp(progress.Fraction, 0, 1);
             a.Row.Stage = progress.Stage ?? a.Row.Stage;
             a.Row.StageIndex = progress.StageIndex;
-            if (a.Row.State == TaskState.Dispatched.ToApi()) a.Row.State = TaskState.Running.ToApi();
+            if (a.Row.State == TaskState.Dispatched) a.Row.State = TaskState.Running;
             var now = Now;
             if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
             {
@@ -120,7 +120,7 @@ public sealed partial class TaskEngine
         {
             if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
             var now = Now;
-            a.Row.State = state.ToApi();
+            a.Row.State = state;
             a.Row.Result = resultJson;
             a.Row.Error = error;
             a.Row.ErrorKind = TaskErrorKindExtensions.ForEnd(state, errorKind);
@@ -142,10 +142,10 @@ public sealed partial class TaskEngine
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
             _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
-                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
+                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State.ToApi() : $"{a.Row.State.ToApi()}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
-            LogEnded(taskId, a.Row.State, error ?? "");
+            LogEnded(taskId, a.Row.State.ToApi(), error ?? "");
         }
         Announce(taskId);
         AfterGrant(granted);
@@ -163,7 +163,7 @@ public sealed partial class TaskEngine
             {
                 var ended = TaskStore.Get(_db, taskId);
                 if (ended is null || !CanSee(caller, ended)) return StationError.NotFound($"task {taskId} does not exist");
-                return StationError.Conflict($"task {taskId} has already ended ({ended.State}); nothing to cancel");
+                return StationError.Conflict($"task {taskId} has already ended ({ended.State.ToApi()}); nothing to cancel");
             }
             if (a.Row.Owner != caller.Name && !_access.Allows(caller, ResourcePath.Unit(a.Row.Target), Security.Privileges.TasksCancelAny))
             {
@@ -173,7 +173,7 @@ public sealed partial class TaskEngine
             }
             target = a.Row.Target;
             // A kind the station runs itself ends here at once; its executor hears the end and stops.
-            atAgent = a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
+            atAgent = a.Row.State is TaskState.Dispatched or TaskState.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
@@ -206,7 +206,7 @@ public sealed partial class TaskEngine
                 if (a.Deadline is null) continue;
                 a.Deadline = null;
                 a.DeadlineReason = null;
-                a.Row.State = TaskState.Running.ToApi();
+                a.Row.State = TaskState.Running;
                 a.Row.Stage = r.Stage ?? "running";
                 TaskStore.Update(_db, null, a.Row);
                 TaskStore.Event(_db, null, a.Row.Id, Now, "reattached", a.Row.State, message: $"unit '{unitId}' reported the task still running; reattached");
@@ -232,12 +232,12 @@ public sealed partial class TaskEngine
         foreach (var a in _active.Values)
         {
             if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
-            if (a.Row.State is not (TaskStateNames.Dispatched or TaskStateNames.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
+            if (a.Row.State is not (TaskState.Dispatched or TaskState.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
             a.Deadline = null;
             a.DeadlineReason = null;
             a.Received = false;
             a.LastPersisted = now;
-            a.Row.State = TaskState.Dispatched.ToApi();
+            a.Row.State = TaskState.Dispatched;
             a.Row.Stage = "dispatched to " + unitId + " again";
             TaskStore.Update(_db, null, a.Row);
             TaskStore.Event(_db, null, a.Row.Id, now, "resent", a.Row.State, message: $"unit '{unitId}' is back and does not report the task running; its order is sent again (the unit runs it only if it never received it)");
@@ -253,7 +253,7 @@ public sealed partial class TaskEngine
         lock (_gate)
         {
             var now = Now;
-            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running))
+            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskState.Dispatched or TaskState.Running))
             {
                 (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
@@ -269,7 +269,7 @@ public sealed partial class TaskEngine
         foreach (var id in granted)
         {
             if (!_active.TryGetValue(id, out var w)) continue;
-            w.Row.State = TaskState.Dispatched.ToApi();
+            w.Row.State = TaskState.Dispatched;
             w.Row.Stage = "dispatched to " + w.Row.Target;
             TaskStore.GrantLocks(_db, tx, id, now);
             TaskStore.Update(_db, tx, w.Row);

@@ -61,7 +61,7 @@ public sealed partial class TaskEngine
         lock (_gate)
         {
             var row = TaskStore.Get(_db, result.TaskId);
-            if (row is null || row.Target != unitId || row.State != TaskState.Interrupted.ToApi()) return;
+            if (row is null || row.Target != unitId || row.State != TaskState.Interrupted) return;
             if (TaskStore.Events(_db, row.Id, 0).Any(e => e.Type == "lateResult")) return;
             string outcome = result.Outcome switch
             {

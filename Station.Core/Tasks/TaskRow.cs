@@ -9,7 +9,8 @@ public sealed class TaskRow
     public string Owner { get; set; } = "";
     public string Parameters { get; set; } = "{}";
     public long? Slot { get; set; }
-    public string State { get; set; } = Shared.Contracts.TaskStateNames.Queued;
+    /// <summary>Stored as its API spelling (<see cref="Shared.Contracts.TaskStateNames"/>), read back in any casing.</summary>
+    public Shared.Contracts.TaskState State { get; set; } = Shared.Contracts.TaskState.Queued;
     public double Progress { get; set; }
     public string? Stage { get; set; }
     public long StageIndex { get; set; }

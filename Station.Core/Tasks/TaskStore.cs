@@ -24,7 +24,7 @@ public static class TaskStore
         """,
         new
         {
-            t.Id, t.Slot, t.State, t.Progress, t.Stage, t.StageIndex, t.StageCount, t.Result, t.Error,
+            t.Id, t.Slot, State = t.State.ToApi(), t.Progress, t.Stage, t.StageIndex, t.StageCount, t.Result, t.Error,
             ErrorKind = t.ErrorKind?.ToApi(), t.DedicatedThread, t.StartedAt, t.EndedAt,
         }, tx);
 
@@ -34,6 +34,10 @@ public static class TaskStore
             VALUES (@taskId, (SELECT COALESCE(MAX(id), 0) + 1 FROM task_events WHERE task_id=@taskId), @at, @type, @state, @progress, @stage, @message)
             """,
             new { taskId, at = StoreTime.Format(at), type, state, progress, stage, message }, tx);
+
+    /// <summary>An event that records the task's state, written as its API spelling.</summary>
+    public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, TaskState state, double? progress = null, string? stage = null, string? message = null) =>
+        Event(c, tx, taskId, at, type, state.ToApi(), progress, stage, message);
 
     public static void GrantLocks(IDbConnection c, IDbTransaction tx, long taskId, DateTimeOffset now) =>
         c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = StoreTime.Format(now) }, tx);

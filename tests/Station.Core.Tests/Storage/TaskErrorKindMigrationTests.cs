@@ -49,7 +49,7 @@ public sealed class TaskErrorKindMigrationTests : IDisposable
         var row = TaskStore.Get(c, 1)!;
         Assert.Null(row.ErrorKind);
 
-        row.State = TaskStateNames.Failed;
+        row.State = TaskState.Failed;
         row.Error = "'/srv/x' does not exist";
         row.ErrorKind = TaskErrorKind.NotFound;
         TaskStore.Update(c, null, row);
