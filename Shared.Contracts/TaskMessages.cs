@@ -55,13 +55,18 @@ public enum TaskOutcome
     Interrupted = 3,
 }
 
+/// <summary>
+/// How a task ended on its executor. <see cref="ErrorKind"/> says why it did not succeed; an agent that predates
+/// it sends none, read as <see cref="TaskErrorKind.None"/> (the station then goes by the outcome).
+/// </summary>
 [MessagePackObject]
 public sealed record TaskResult(
     [property: Key(0)] long TaskId,
     [property: Key(1)] TaskOutcome Outcome,
     [property: Key(2)] string? ResultJson,
     [property: Key(3)] string? Error,
-    [property: Key(4)] DateTimeOffset At);
+    [property: Key(4)] DateTimeOffset At,
+    [property: Key(5)] TaskErrorKind ErrorKind = TaskErrorKind.None);
 
 /// <summary>A task the agent is still running, announced after a reconnect so the station reattaches it.</summary>
 [MessagePackObject]

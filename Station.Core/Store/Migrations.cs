@@ -75,6 +75,7 @@ public static class Migrations
         (5, "fewer pages per admission: no AUTOINCREMENT counters, locks and events keyed by task without rowid, unused indexes dropped", AdmissionPagesSchema.Sql),
         (6, "console sessions kept by the station; pending TOTP secret in the store", SessionsSchema.Sql),
         (7, "volume ids {owner}/{name}: volumes keyed by owner and name, grants and locks on volumes moved from {owner}-{name}", VolumeIdSchema.Sql),
+        (8, "tasks keep the kind of their error", TaskErrorKindSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

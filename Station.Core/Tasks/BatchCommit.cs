@@ -148,7 +148,7 @@ internal sealed class BatchCommit
             StageCount = p.Definition.StageCount, IdempotencyKey = p.IdempotencyKey, WaitSeconds = p.WaitSeconds, CreatedAt = at,
         };
         bool granted = _locks.Request(row.Id, p.Plan, now);
-        row.State = (granted ? TaskState.Dispatched : TaskState.WaitingForLocks).ToApi();
+        row.State = granted ? TaskState.Dispatched : TaskState.WaitingForLocks;
         row.Stage = granted ? "dispatched to " + p.Target : "waiting for locks";
         _table.TakeSlot(slot, row.Owner);
         _active[row.Id] = new ActiveTask(row) { LastPersisted = now };
@@ -157,7 +157,7 @@ internal sealed class BatchCommit
         _writer.QueueTask(row);
         var plan = _locks.RemainingPlan(row.Id);
         _writer.QueueLocks(row.Id, plan, granted, at);
-        _writer.QueueFirstEvent(row.Id, at, "submitted", row.State, row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
+        _writer.QueueFirstEvent(row.Id, at, "submitted", row.State.ToApi(), row.Stage, $"{p.Caller.Name} submitted {row.Kind} on {p.Target} into slot {slot}");
         _writer.QueueAudit(at, p.Caller.Name, "task.start", $"task {row.Id} {row.Kind} on {p.Target}", Audit.AuditOutcomes.Allowed, null);
         return (row, granted, false, plan);
     }

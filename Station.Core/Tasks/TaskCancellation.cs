@@ -54,7 +54,7 @@ internal sealed class TaskCancellation
             {
                 var ended = TaskStore.Get(_db, taskId);
                 if (ended is null || !_queries.CanSee(caller, ended)) return StationError.NotFound($"task {taskId} does not exist");
-                return StationError.Conflict($"task {taskId} has already ended ({ended.State}); nothing to cancel");
+                return StationError.Conflict($"task {taskId} has already ended ({ended.State.ToApi()}); nothing to cancel");
             }
             if (a.Row.Owner != caller.Name && !_access.Allows(caller, ResourcePath.Unit(a.Row.Target), Security.Privileges.TasksCancelAny))
             {
@@ -64,7 +64,7 @@ internal sealed class TaskCancellation
             }
             target = a.Row.Target;
             // A kind the station runs itself ends here at once; its executor hears the end and stops.
-            atAgent = a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
+            atAgent = a.Row.State is TaskState.Dispatched or TaskState.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);

@@ -120,7 +120,8 @@ public sealed class TaskEngine : IDisposable
     public void OnProgress(string unitId, TaskProgress progress) => _lifecycle.OnProgress(unitId, progress);
     public Task OnStageDoneAsync(string unitId, TaskStageDone done) => _lifecycle.OnStageDoneAsync(unitId, done);
     public Task OnResultAsync(string unitId, TaskResult result) => _lifecycle.OnResultAsync(unitId, result);
-    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error) => _lifecycle.EndAsync(taskId, state, resultJson, error);
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error, TaskErrorKind errorKind = TaskErrorKind.None) =>
+        _lifecycle.EndAsync(taskId, state, resultJson, error, errorKind);
     public Task<Outcome<TaskView>> CancelAsync(long taskId, Caller caller) => _cancellation.CancelAsync(taskId, caller);
 
     // A unit's connection and lease.

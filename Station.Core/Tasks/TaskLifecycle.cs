@@ -53,7 +53,7 @@ internal sealed class TaskLifecycle
     /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
     public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId)
     {
-        lock (_gate) return _table.OwnedBy(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State, a.Row.Parameters) : null;
+        lock (_gate) return _table.OwnedBy(unitId, taskId) is { } a ? (a.Row.Kind, a.Row.State.ToApi(), a.Row.Parameters) : null;
     }
 
     public void OnStarted(string unitId, TaskStarted started)
@@ -61,7 +61,7 @@ internal sealed class TaskLifecycle
         lock (_gate)
         {
             if (_table.OwnedBy(unitId, started.TaskId) is not { } a) return;
-            a.Row.State = TaskState.Running.ToApi();
+            a.Row.State = TaskState.Running;
             a.Row.StartedAt ??= StoreTime.Format(started.At);
             a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
             a.Row.Stage = "running";
@@ -82,7 +82,7 @@ internal sealed class TaskLifecycle
             a.Row.Progress = Math.Clamp(progress.Fraction, 0, 1);
             a.Row.Stage = progress.Stage ?? a.Row.Stage;
             a.Row.StageIndex = progress.StageIndex;
-            if (a.Row.State == TaskState.Dispatched.ToApi()) a.Row.State = TaskState.Running.ToApi();
+            if (a.Row.State == TaskState.Dispatched) a.Row.State = TaskState.Running;
             var now = Now;
             if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
             {
@@ -134,7 +134,7 @@ internal sealed class TaskLifecycle
             (owner, kind) = (a.Row.Owner, a.Row.Kind);
         }
         // The unit checked the station's ticket and its own policy, and said no: a security decision.
-        if (result.Outcome == TaskOutcome.Failed && UnitRefusal.Is(result.Error))
+        if (result.Outcome == TaskOutcome.Failed && result.ErrorKind == TaskErrorKind.Refused)
             _tickets.RecordRefusal(owner, unitId, result.TaskId, kind, result.Error!);
         var (state, error) = result.Outcome switch
         {
@@ -143,20 +143,24 @@ internal sealed class TaskLifecycle
             TaskOutcome.Interrupted => (TaskState.Interrupted, result.Error ?? "stopped by the unit"),
             _ => (TaskState.Failed, result.Error ?? "failed without a message"),
         };
-        return EndAsync(result.TaskId, state, result.ResultJson, error);
+        return EndAsync(result.TaskId, state, result.ResultJson, error, result.ErrorKind);
     }
 
-    /// <summary>Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.</summary>
-    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
+    /// <summary>
+    /// Ends a task: final state, slot and locks given back, waiters queued for dispatch. Never waits for an agent.
+    /// <paramref name="errorKind"/> says why it did not succeed; left None, the end state says it.
+    /// </summary>
+    public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error, TaskErrorKind errorKind = TaskErrorKind.None)
     {
         IReadOnlyList<long> granted;
         lock (_gate)
         {
             if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
             var now = Now;
-            a.Row.State = state.ToApi();
+            a.Row.State = state;
             a.Row.Result = resultJson;
             a.Row.Error = error;
+            a.Row.ErrorKind = TaskErrorKindExtensions.ForEnd(state, errorKind);
             a.Row.EndedAt = StoreTime.Format(now);
             if (state == TaskState.Succeeded) a.Row.Progress = 1;
             a.Row.Stage = state switch
@@ -175,10 +179,10 @@ internal sealed class TaskLifecycle
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
             _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
-                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
+                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State.ToApi() : $"{a.Row.State.ToApi()}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
-            TaskLog.LogEnded(_logger, taskId, a.Row.State, error ?? "");
+            TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
         }
         _announcer.Announce(taskId);
         AfterGrant(granted);
@@ -191,7 +195,7 @@ internal sealed class TaskLifecycle
         foreach (var id in granted)
         {
             if (!_active.TryGetValue(id, out var w)) continue;
-            w.Row.State = TaskState.Dispatched.ToApi();
+            w.Row.State = TaskState.Dispatched;
             w.Row.Stage = "dispatched to " + w.Row.Target;
             TaskStore.GrantLocks(_db, tx, id, now);
             TaskStore.Update(_db, tx, w.Row);

@@ -121,11 +121,12 @@ internal sealed class TaskQueries
             .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList(), []);
 
     private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, List<AwaitedLockView> awaited) =>
-        new(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, r.State, r.Progress, r.Stage,
+        new(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, Shared.Contracts.TaskStateExtensions.ToApi(r.State), r.Progress, r.Stage,
             (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
-            StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt));
+            StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt),
+            r.ErrorKind);
 
     private HeldLockView HeldView(HeldLock h)
     {
@@ -140,7 +141,7 @@ internal sealed class TaskQueries
         {
             if (!_active.TryGetValue(id, out var h)) return $"task {id}";
             var r = h.Row;
-            if (r.State == Shared.Contracts.TaskStateNames.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
+            if (r.State == Shared.Contracts.TaskState.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
             var heldBy = _locks.HeldBy(id);
             DateTimeOffset? since = heldBy.Count > 0 ? heldBy[0].Since : null;
             string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";

@@ -73,7 +73,7 @@ internal sealed class TaskRecovery
                 bool granted = plan.All(l => l.Granted == 1);
                 _locks.Restore(row.Id, requests, granted, StoreTime.Parse(plan[0].RequestedAt), plan[0].GrantedAt is { } g ? StoreTime.Parse(g) : null);
             }
-            if (row.State is TaskStateNames.Dispatched or TaskStateNames.Running)
+            if (row.State is TaskState.Dispatched or TaskState.Running)
             {
                 // Safe without knowing the unit's lease: it was granted at most the grace less the margin, and its
                 // last renewal came before this restart, so it has surely ended when the grace from now has passed.
@@ -81,9 +81,9 @@ internal sealed class TaskRecovery
                 active.DeadlineReason = $"no unit claimed the task within {_options.RecoveryGraceSeconds} s after the station restarted";
                 row.Stage = "recovering: waiting for the unit to report the task";
             }
-            else if (row.State == TaskStateNames.Queued)
+            else if (row.State == TaskState.Queued)
             {
-                row.State = TaskState.WaitingForLocks.ToApi();
+                row.State = TaskState.WaitingForLocks;
             }
             TaskStore.Update(_db, null, row);
             TaskStore.Event(_db, null, row.Id, now, "restored", row.State, message: "station restarted; task restored with its slot and locks");
@@ -93,8 +93,9 @@ internal sealed class TaskRecovery
 
     private void InterruptAtRestore(TaskRow row, DateTimeOffset now, string reason)
     {
-        row.State = TaskState.Interrupted.ToApi();
+        row.State = TaskState.Interrupted;
         row.Error = reason;
+        row.ErrorKind = TaskErrorKind.Interrupted;
         row.EndedAt = StoreTime.Format(now);
         row.Slot = null;
         TaskStore.Update(_db, null, row);
@@ -134,7 +135,7 @@ internal sealed class TaskRecovery
         lock (_gate) externallyGranted = ReconcileExternalReleases(Now);
         _lifecycle.AfterGrant(externallyGranted);
 
-        var ends = new List<(long Id, TaskState State, string Reason)>();
+        var ends = new List<(long Id, TaskState State, string Reason, TaskErrorKind Kind)>();
         var pendingDispatch = new List<long>();
         lock (_gate)
         {
@@ -142,16 +143,16 @@ internal sealed class TaskRecovery
             foreach (var a in _active.Values)
             {
                 if (a.Deadline is { } d && d <= now)
-                    ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time"));
-                else if (a.Row.State == TaskStateNames.WaitingForLocks && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
-                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {_queries.WaitingForText(a.Row.Id) ?? "locks were busy"}"));
-                else if (a.Row.State == TaskStateNames.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
+                    ends.Add((a.Row.Id, TaskState.Interrupted, a.DeadlineReason ?? "the unit did not report the task in time", TaskErrorKind.Interrupted));
+                else if (a.Row.State == TaskState.WaitingForLocks && a.Row.WaitSeconds is { } w && StoreTime.Parse(a.Row.CreatedAt).AddSeconds(w) <= now)
+                    ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {_queries.WaitingForText(a.Row.Id) ?? "locks were busy"}", TaskErrorKind.Timeout));
+                else if (a.Row.State == TaskState.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
                          && _units.ConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
             }
         }
-        foreach (var (id, state, reason) in ends) await _lifecycle.EndAsync(id, state, null, reason).ConfigureAwait(false);
+        foreach (var (id, state, reason, kind) in ends) await _lifecycle.EndAsync(id, state, null, reason, kind).ConfigureAwait(false);
         if (pendingDispatch.Count > 0)
         {
             // An order the unit never acknowledged (lost in a reconnect): send it again; the unit answers a repeat from its record.

@@ -9,13 +9,16 @@ public sealed class TaskRow
     public string Owner { get; set; } = "";
     public string Parameters { get; set; } = "{}";
     public long? Slot { get; set; }
-    public string State { get; set; } = Shared.Contracts.TaskStateNames.Queued;
+    /// <summary>Stored as its API spelling (<see cref="Shared.Contracts.TaskStateNames"/>), read back in any casing.</summary>
+    public Shared.Contracts.TaskState State { get; set; } = Shared.Contracts.TaskState.Queued;
     public double Progress { get; set; }
     public string? Stage { get; set; }
     public long StageIndex { get; set; }
     public long StageCount { get; set; }
     public string? Result { get; set; }
     public string? Error { get; set; }
+    /// <summary>Why the task did not succeed; stored as its API spelling (<c>error_kind</c>), null while it runs or once it succeeded.</summary>
+    public Shared.Contracts.TaskErrorKind? ErrorKind { get; set; }
     public long? DedicatedThread { get; set; }
     public string? IdempotencyKey { get; set; }
     public double? WaitSeconds { get; set; }

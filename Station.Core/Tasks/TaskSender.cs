@@ -131,7 +131,7 @@ internal sealed class TaskSender
         ready ??= SignOrders([(row, _locks.RemainingPlan(row.Id))])[0]!;
         if (ready.Error is { } error)
         {
-            await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, error.Message).ConfigureAwait(false);
+            await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, error.Message, TaskFailures.KindOf(error.Kind)).ConfigureAwait(false);
             return;
         }
         bool sent;
@@ -144,7 +144,7 @@ internal sealed class TaskSender
         if (!sent)
         {
             var since = _units.View(row.Target)?.OfflineSince;
-            await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start").ConfigureAwait(false);
+            await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start", TaskErrorKind.Unavailable).ConfigureAwait(false);
         }
     }
 
@@ -167,12 +167,12 @@ internal sealed class TaskSender
             var outcome = await executor.RunAsync(task, CancellationToken.None).ConfigureAwait(false);
             result = outcome.Ok
                 ? new TaskResult(row.Id, TaskOutcome.Succeeded, outcome.Value, null, Now)
-                : new TaskResult(row.Id, TaskOutcome.Failed, null, outcome.Error!.Message, Now);
+                : new TaskResult(row.Id, TaskOutcome.Failed, null, outcome.Error!.Message, Now, TaskFailures.KindOf(outcome.Error.Kind));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             TaskLog.LogDispatchFailed(_logger, ex, row.Id);
-            result = new TaskResult(row.Id, TaskOutcome.Failed, null, $"the station failed to run {row.Kind}: {ex.Message}", Now);
+            result = new TaskResult(row.Id, TaskOutcome.Failed, null, $"the station failed to run {row.Kind}: {ex.Message}", Now, TaskErrorKind.Failed);
         }
         await _lifecycle.OnResultAsync(row.Target, result).ConfigureAwait(false);
     }

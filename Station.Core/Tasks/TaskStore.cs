@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using System.Data;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
@@ -11,15 +12,21 @@ public static class TaskStore
     public const string Columns = """
         id AS Id, kind AS Kind, target AS Target, owner AS Owner, parameters AS Parameters, slot AS Slot, state AS State,
         progress AS Progress, stage AS Stage, stage_index AS StageIndex, stage_count AS StageCount, result AS Result,
-        error AS Error, dedicated_thread AS DedicatedThread, idempotency_key AS IdempotencyKey, wait_seconds AS WaitSeconds,
+        error AS Error, error_kind AS ErrorKind, dedicated_thread AS DedicatedThread, idempotency_key AS IdempotencyKey, wait_seconds AS WaitSeconds,
         created_at AS CreatedAt, started_at AS StartedAt, ended_at AS EndedAt
         """;
 
+    /// <summary>Writes a task's changing columns; enums go in as their API spelling, as they are read back.</summary>
     public static void Update(IDbConnection c, IDbTransaction? tx, TaskRow t) => c.Execute("""
         UPDATE tasks SET slot=@Slot, state=@State, progress=@Progress, stage=@Stage, stage_index=@StageIndex, stage_count=@StageCount,
-            result=@Result, error=@Error, dedicated_thread=@DedicatedThread, started_at=@StartedAt, ended_at=@EndedAt
+            result=@Result, error=@Error, error_kind=@ErrorKind, dedicated_thread=@DedicatedThread, started_at=@StartedAt, ended_at=@EndedAt
         WHERE id=@Id
-        """, t, tx);
+        """,
+        new
+        {
+            t.Id, t.Slot, State = t.State.ToApi(), t.Progress, t.Stage, t.StageIndex, t.StageCount, t.Result, t.Error,
+            ErrorKind = t.ErrorKind?.ToApi(), t.DedicatedThread, t.StartedAt, t.EndedAt,
+        }, tx);
 
     public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, string? state = null, double? progress = null, string? stage = null, string? message = null) =>
         c.Execute("""
@@ -27,6 +34,10 @@ public static class TaskStore
             VALUES (@taskId, (SELECT COALESCE(MAX(id), 0) + 1 FROM task_events WHERE task_id=@taskId), @at, @type, @state, @progress, @stage, @message)
             """,
             new { taskId, at = StoreTime.Format(at), type, state, progress, stage, message }, tx);
+
+    /// <summary>An event that records the task's state, written as its API spelling.</summary>
+    public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, TaskState state, double? progress = null, string? stage = null, string? message = null) =>
+        Event(c, tx, taskId, at, type, state.ToApi(), progress, stage, message);
 
     public static void GrantLocks(IDbConnection c, IDbTransaction tx, long taskId, DateTimeOffset now) =>
         c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = StoreTime.Format(now) }, tx);

@@ -22,7 +22,10 @@ public sealed record HeldLockView(string Resource, string Mode, long TaskId, str
 
 public sealed record AwaitedLockView(long TaskId, string Resource, string Mode, IReadOnlyList<long> HeldBy, string? Description);
 
-/// <summary>A task as the API and the console show it (JSON camelCase).</summary>
+/// <summary>
+/// A task as the API and the console show it (JSON camelCase). <see cref="ErrorKind"/> says why it did not
+/// succeed (null while it runs and once it succeeded); decide on it, never on the words of <see cref="Error"/>.
+/// </summary>
 public sealed record TaskView(
     long Id,
     string Kind,
@@ -43,7 +46,8 @@ public sealed record TaskView(
     string? WaitingFor,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? EndedAt)
+    DateTimeOffset? EndedAt,
+    TaskErrorKind? ErrorKind = null)
 {
     public bool CanCancel => State is Shared.Contracts.TaskStateNames.Queued or Shared.Contracts.TaskStateNames.WaitingForLocks or Shared.Contracts.TaskStateNames.Dispatched or Shared.Contracts.TaskStateNames.Running;
 }

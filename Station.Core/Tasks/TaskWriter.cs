@@ -144,7 +144,7 @@ internal sealed class TaskWriter : IDisposable
                 BindText(s, b + 4, t.Owner);
                 BindText(s, b + 5, t.Parameters);
                 BindInt(s, b + 6, t.Slot);
-                BindText(s, b + 7, t.State);
+                BindText(s, b + 7, Shared.Contracts.TaskStateExtensions.ToApi(t.State));
                 BindText(s, b + 8, t.Stage);
                 BindInt(s, b + 9, t.StageCount);
                 BindText(s, b + 10, t.IdempotencyKey);

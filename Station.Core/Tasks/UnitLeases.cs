@@ -96,7 +96,7 @@ internal sealed class UnitLeases
                 if (a.Deadline is null) continue;
                 a.Deadline = null;
                 a.DeadlineReason = null;
-                a.Row.State = TaskState.Running.ToApi();
+                a.Row.State = TaskState.Running;
                 a.Row.Stage = r.Stage ?? "running";
                 TaskStore.Update(_db, null, a.Row);
                 TaskStore.Event(_db, null, a.Row.Id, Now, "reattached", a.Row.State, message: $"unit '{unitId}' reported the task still running; reattached");
@@ -122,12 +122,12 @@ internal sealed class UnitLeases
         foreach (var a in _active.Values)
         {
             if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
-            if (a.Row.State is not (TaskStateNames.Dispatched or TaskStateNames.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
+            if (a.Row.State is not (TaskState.Dispatched or TaskState.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
             a.Deadline = null;
             a.DeadlineReason = null;
             a.Received = false;
             a.LastPersisted = now;
-            a.Row.State = TaskState.Dispatched.ToApi();
+            a.Row.State = TaskState.Dispatched;
             a.Row.Stage = "dispatched to " + unitId + " again";
             TaskStore.Update(_db, null, a.Row);
             TaskStore.Event(_db, null, a.Row.Id, now, "resent", a.Row.State, message: $"unit '{unitId}' is back and does not report the task running; its order is sent again (the unit runs it only if it never received it)");
@@ -143,7 +143,7 @@ internal sealed class UnitLeases
         lock (_gate)
         {
             var now = Now;
-            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running))
+            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskState.Dispatched or TaskState.Running))
             {
                 (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
@@ -165,7 +165,7 @@ internal sealed class UnitLeases
         lock (_gate)
         {
             var row = TaskStore.Get(_db, result.TaskId);
-            if (row is null || row.Target != unitId || row.State != TaskState.Interrupted.ToApi()) return;
+            if (row is null || row.Target != unitId || row.State != TaskState.Interrupted) return;
             if (TaskStore.Events(_db, row.Id, 0).Any(e => e.Type == "lateResult")) return;
             string outcome = result.Outcome switch
             {

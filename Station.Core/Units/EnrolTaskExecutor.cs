@@ -95,14 +95,7 @@ public sealed class UnitEnrolment(TaskEngine engine, EnrolTaskExecutor executor)
         var run = await engine.RunAndWaitAsync(new SubmitTask(AuthEnrolKind.Name, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
         if (!run.Ok) return run;
         var task = run.Value!;
-        if (task.State == Shared.Contracts.TaskStateNames.Failed)
-        {
-            var e = task.Error ?? "failed";
-            return e.Contains("not enrolled", StringComparison.Ordinal) ? StationError.NotFound(e)
-                : e.Contains("already revoked", StringComparison.Ordinal) || e.Contains("own unit", StringComparison.Ordinal) ? StationError.Conflict(e)
-                : e.StartsWith("you (", StringComparison.Ordinal) ? StationError.Forbidden(e)
-                : StationError.BadRequest(e);
-        }
+        if (task.State == Shared.Contracts.TaskStateNames.Failed) return TaskFailures.ToStationError(task);
         if (task.State != Shared.Contracts.TaskStateNames.Succeeded) return StationError.Conflict($"task {task.Id} ({AuthEnrolKind.Name}) is still {task.State}; look at it in the task list");
         return task;
     }

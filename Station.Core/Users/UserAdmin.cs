@@ -118,10 +118,7 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         var run = await engine.RunAndWaitAsync(new SubmitTask(kind, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
         if (!run.Ok) return run.Error!;
         var task = run.Value!;
-        if (task.State == Shared.Contracts.TaskStateNames.Failed)
-            return task.Error is { } e && (e.Contains("already exists", StringComparison.Ordinal)) ? StationError.Conflict(e)
-                : task.Error is { } nf && nf.StartsWith("there is no", StringComparison.Ordinal) || (task.Error ?? "").Contains("nothing to revoke", StringComparison.Ordinal) ? StationError.NotFound(task.Error!)
-                : StationError.BadRequest(task.Error ?? "the change failed");
+        if (task.State == Shared.Contracts.TaskStateNames.Failed) return TaskFailures.ToStationError(task);
         JsonElement? result = task.Result is { } r ? r : null;
         return new AdminChange(task, result);
     }

@@ -26,20 +26,20 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         if (action is not ("create" or "delete" or "setPassword" or "setGroups" or "setQuota" or "createGroup" or "deleteGroup"))
             return StationError.BadRequest($"unknown action '{action}'");
         using var c = db.Open();
-        if (action == "create" && Exists(c, null, "users", username!)) return Fail(task, action, target, $"user '{username}' already exists");
+        if (action == "create" && Exists(c, null, "users", username!)) return Fail(task, action, target, StationError.Conflict($"user '{username}' already exists"));
         // The slow hash before the write transaction: the store's write lock is never held while PBKDF2 runs.
         string? hash = null;
         if (action is "create" or "setPassword")
         {
             var password = passwords.Take(Str(p, "passwordRef")!);
             if (password is null)
-                return Fail(task, action, target, action == "create"
+                return Fail(task, action, target, StationError.BadRequest(action == "create"
                     ? "the password was held in station memory only and is gone (the station restarted or 10 minutes passed); submit the user again"
-                    : "the password was held in station memory only and is gone; set it again");
+                    : "the password was held in station memory only and is gone; set it again"));
             hash = hashing is null ? _hasher.HashPassword(username!, password) : await hashing.HashAsync(username!, password).ConfigureAwait(false);
         }
         var now = access.Now;
-        string? failure;
+        StationError? failure;
         Outcome<string?> outcome = default!;
         using (db.Writing())
         {
@@ -58,7 +58,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
     }
 
     /// <summary>The change inside the open transaction; returns why it cannot be made, or null with its result.</summary>
-    private static string? Apply(SqliteConnection c, SqliteTransaction tx, StationTask task, string action, string? username, string? group, string? hash, DateTimeOffset now, out Outcome<string?> outcome)
+    private static StationError? Apply(SqliteConnection c, SqliteTransaction tx, StationTask task, string action, string? username, string? group, string? hash, DateTimeOffset now, out Outcome<string?> outcome)
     {
         var p = task.Parameters;
         outcome = default!;
@@ -66,9 +66,9 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         {
             case "create":
             {
-                if (Exists(c, tx, "users", username!)) return $"user '{username}' already exists";
+                if (Exists(c, tx, "users", username!)) return StationError.Conflict($"user '{username}' already exists");
                 var groups = Groups(p);
-                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return $"there is no group '{missing}'; create it first";
+                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return NoGroup(missing);
                 bool admin = Bool(p, "admin");
                 c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password, quota_mib) VALUES (@username, @hash, @admin, @now, @must, @quota)",
                     new { username, hash, admin = admin ? 1 : 0, now = StoreTime.Format(now), must = Bool(p, "mustChangePassword") ? 1 : 0, quota = Quota(p) }, tx);
@@ -78,15 +78,15 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 return null;
             }
             case "delete":
-                if (username == task.Owner.Name) return "you cannot delete your own account";
-                if (c.Execute("DELETE FROM users WHERE name=@username", new { username }, tx) == 0) return $"there is no user '{username}'";
+                if (username == task.Owner.Name) return StationError.BadRequest("you cannot delete your own account");
+                if (c.Execute("DELETE FROM users WHERE name=@username", new { username }, tx) == 0) return NoUser(username);
                 c.Execute("DELETE FROM acl WHERE subject=@username", new { username }, tx);
                 outcome = Json(new { username, deleted = true });
                 return null;
             case "setPassword":
                 if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@must WHERE name=@username",
                         new { username, hash, must = Bool(p, "mustChangePassword") ? 1 : 0 }, tx) == 0)
-                    return $"there is no user '{username}'";
+                    return NoUser(username);
                 UserService.RevokeSessions(c, tx, username!);
                 // As UserService.SetPassword: the administrator vouches for the account, so its lock is lifted.
                 c.Execute("DELETE FROM login_failures WHERE username=@username", new { username }, tx);
@@ -94,36 +94,40 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                 return null;
             case "setGroups":
             {
-                if (!Exists(c, tx, "users", username!)) return $"there is no user '{username}'";
+                if (!Exists(c, tx, "users", username!)) return NoUser(username);
                 var groups = Groups(p);
-                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return $"there is no group '{missing}'; create it first";
+                if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return NoGroup(missing);
                 SetGroups(c, tx, username!, groups);
                 outcome = Json(new { username, groups });
                 return null;
             }
             case "setQuota":
                 if (c.Execute("UPDATE users SET quota_mib=@quota WHERE name=@username", new { username, quota = Quota(p) }, tx) == 0)
-                    return $"there is no user '{username}'";
+                    return NoUser(username);
                 outcome = Json(new { username, quotaMiB = Quota(p) });
                 return null;
             case "createGroup":
-                if (Exists(c, tx, "groups", group!)) return $"group '{group}' already exists";
+                if (Exists(c, tx, "groups", group!)) return StationError.Conflict($"group '{group}' already exists");
                 c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = StoreTime.Format(now) }, tx);
                 outcome = Json(new { group });
                 return null;
             default:
-                if (c.Execute("DELETE FROM groups WHERE name=@group", new { group }, tx) == 0) return $"there is no group '{group}'";
+                if (c.Execute("DELETE FROM groups WHERE name=@group", new { group }, tx) == 0) return StationError.NotFound($"there is no group '{group}'");
                 c.Execute("DELETE FROM acl WHERE subject=@subject", new { subject = "@" + group }, tx);
                 outcome = Json(new { group, deleted = true });
                 return null;
         }
     }
 
-    private Outcome<string?> Fail(StationTask task, string action, string target, string message)
+    private Outcome<string?> Fail(StationTask task, string action, string target, StationError error)
     {
-        access.Audit.Write(task.Owner.Name, "user." + action, target, AuditOutcomes.Failed, message);
-        return StationError.Conflict(message);
+        access.Audit.Write(task.Owner.Name, "user." + action, target, AuditOutcomes.Failed, error.Message);
+        return error;
     }
+
+    private static StationError NoUser(string? username) => StationError.NotFound($"there is no user '{username}'");
+
+    private static StationError NoGroup(string group) => StationError.NotFound($"there is no group '{group}'; create it first");
 
     private static void SetGroups(SqliteConnection c, SqliteTransaction tx, string username, IReadOnlyList<string> groups)
     {

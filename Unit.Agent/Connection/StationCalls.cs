@@ -20,7 +20,7 @@ public sealed class StationCalls
     {
         var c = _connection;
         if (c is not { State: HubConnectionState.Connected })
-            throw new TaskFailureException("the station is not connected, so it cannot authorise deleting the source; the source is kept and the copy is in place");
+            throw new TaskFailureException("the station is not connected, so it cannot authorise deleting the source; the source is kept and the copy is in place", kind: TaskErrorKind.Unavailable);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(Limit);
         try

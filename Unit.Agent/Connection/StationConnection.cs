@@ -233,7 +233,7 @@ public sealed partial class StationConnection(
         {
             journal.Sync();
             await AcknowledgeAsync(order.TaskId, OrderReceiptStatus.Refused).ConfigureAwait(false);
-            await DeliverAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null, refusal, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            await DeliverAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null, refusal, DateTimeOffset.UtcNow, TaskErrorKind.Refused)).ConfigureAwait(false);
             return;
         }
         OrderReceiptStatus status;
@@ -245,7 +245,7 @@ public sealed partial class StationConnection(
             {
                 LogRepeated(order.TaskId, known.Outcome?.Outcome.ToString() ?? "never ended");
                 recorded = known.Outcome ?? new TaskResult(order.TaskId, TaskOutcome.Interrupted, null,
-                    $"the unit agent restarted while the task ran (received at {known.ReceivedAt:HH:mm:ss} UTC); it is not run twice", DateTimeOffset.UtcNow);
+                    $"the unit agent restarted while the task ran (received at {known.ReceivedAt:HH:mm:ss} UTC); it is not run twice", DateTimeOffset.UtcNow, TaskErrorKind.Interrupted);
                 if (known.Outcome is null) journal.Ended(recorded);
                 status = OrderReceiptStatus.AlreadyEnded;
             }

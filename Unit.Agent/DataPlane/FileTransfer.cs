@@ -57,7 +57,7 @@ public sealed class FileTransfer(SourceClient source, TaskContext context, Trans
                 part.Suspend();
                 part.Dispose();
                 throw new TaskFailureException($"the source stayed unreachable after {MaxRetries} retries ({ex.Message}); " +
-                    $"{TransferMeter.Size(part.Offset)} are kept in '{part.TempPath}' and a retry of the task resumes there", ex);
+                    $"{TransferMeter.Size(part.Offset)} are kept in '{part.TempPath}' and a retry of the task resumes there", ex, TaskErrorKind.Unavailable);
             }
             part.Discard();
             part.Dispose();

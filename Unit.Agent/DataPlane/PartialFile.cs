@@ -156,7 +156,7 @@ public sealed class PartialFile : IDisposable
         catch (IOException) when (!overwrite && File.Exists(_final))
         {
             Discard();
-            throw new TaskFailureException($"'{_final}' appeared while the copy ran and overwrite is false; it was left untouched");
+            throw TaskFailureException.Conflict($"'{_final}' appeared while the copy ran and overwrite is false; it was left untouched");
         }
         File.Delete(SidecarPath);
         return sha;

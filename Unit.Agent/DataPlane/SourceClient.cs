@@ -107,7 +107,7 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
             string detail = await ProblemDetail(response, ct).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (status >= 500) throw new HttpRequestException($"the source's data plane answered {status}: {detail}", null, response.StatusCode);
-            throw new TaskFailureException($"refused by the source unit: {detail}");
+            throw TaskFailureException.Refused($"refused by the source unit: {detail}");
         }
     }
 

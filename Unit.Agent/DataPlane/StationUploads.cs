@@ -18,7 +18,7 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
     public async Task<(long Bytes, string Sha256)> WriteAsync(FsWriteUpload grant, string uploadId, string requestedPath, string path, bool overwrite,
         TaskContext context, CancellationToken ct)
     {
-        if (grant.Size < 0) throw new TaskFailureException("the order's upload has no valid size");
+        if (grant.Size < 0) throw TaskFailureException.Invalid("the order's upload has no valid size");
         CheckTicket(grant.Ticket, uploadId, requestedPath);
         string baseUrl = station.StationUrl.ToString().TrimEnd('/') + DataPlaneRoutes.UploadsPrefix;
         var source = new SourceClient(SourceClient.SharedHttp, baseUrl, grant.Ticket, relayed: false);
@@ -58,11 +58,11 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
     {
         var o = options.Value;
         var ticket = credentials.OpenTransferTicket(token)
-            ?? throw new TaskFailureException("refused: the upload ticket is not signed by the station this unit enrolled with");
-        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailureException($"refused: the upload ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+            ?? throw TaskFailureException.Refused("refused: the upload ticket is not signed by the station this unit enrolled with");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused($"refused: the upload ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
         if (ticket.SourceUnit != DataPlaneRoutes.UploadsSource || ticket.SourcePath != uploadId)
-            throw new TaskFailureException($"refused: the ticket grants {ticket.SourceUnit}:{ticket.SourcePath}, not upload '{uploadId}'");
+            throw TaskFailureException.Refused($"refused: the ticket grants {ticket.SourceUnit}:{ticket.SourcePath}, not upload '{uploadId}'");
         if (ticket.DestinationUnit != o.Name || ticket.DestinationPath != requestedPath)
-            throw new TaskFailureException($"refused: the ticket writes {ticket.DestinationUnit}:{ticket.DestinationPath}, not {o.Name}:{requestedPath}");
+            throw TaskFailureException.Refused($"refused: the ticket writes {ticket.DestinationUnit}:{ticket.DestinationPath}, not {o.Name}:{requestedPath}");
     }
 }

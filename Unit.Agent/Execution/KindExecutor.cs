@@ -23,7 +23,7 @@ public abstract class KindExecutor<TParameters, TResult>(KindContract<TParameter
         }
         catch (KindContractException ex)
         {
-            throw new TaskFailureException(ex.Message);
+            throw TaskFailureException.Invalid(ex.Message);
         }
         var result = await RunAsync(typed, context, cancellationToken).ConfigureAwait(false);
         return contract.WriteResultElement(result);

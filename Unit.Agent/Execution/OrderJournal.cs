@@ -112,7 +112,7 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
         {
             var received = _tasks.TryGetValue(result.TaskId, out var e) ? e.ReceivedAt : result.At;
             _tasks[result.TaskId] = new JournalEntry(result.TaskId, received, result);
-            _pending.Add(new Line("e", Id: result.TaskId, At: result.At, Outcome: result.Outcome, Result: result.ResultJson, Error: result.Error));
+            _pending.Add(new Line("e", Id: result.TaskId, At: result.At, Outcome: result.Outcome, Result: result.ResultJson, Error: result.Error, ErrorKind: KindOf(result)));
             WritePending();
         }
     }
@@ -154,7 +154,7 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
                 case { Kind: "r", Id: { } id, At: { } at }: _tasks[id] = new JournalEntry(id, at, null); break;
                 case { Kind: "e", Id: { } id, At: { } at, Outcome: { } o }:
                     var received = _tasks.TryGetValue(id, out var e) ? e.ReceivedAt : at;
-                    _tasks[id] = new JournalEntry(id, received, new TaskResult(id, o, line.Result, line.Error, at));
+                    _tasks[id] = new JournalEntry(id, received, new TaskResult(id, o, line.Result, line.Error, at, line.ErrorKind ?? TaskErrorKind.None));
                     break;
             }
         }
@@ -177,7 +177,7 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
             foreach (var e in _tasks.Values.OrderBy(e => e.TaskId))
             {
                 file.Write(Serialize(new Line("r", Id: e.TaskId, At: e.ReceivedAt)));
-                if (e.Outcome is { } o) file.Write(Serialize(new Line("e", Id: e.TaskId, At: o.At, Outcome: o.Outcome, Result: o.ResultJson, Error: o.Error)));
+                if (e.Outcome is { } o) file.Write(Serialize(new Line("e", Id: e.TaskId, At: o.At, Outcome: o.Outcome, Result: o.ResultJson, Error: o.Error, ErrorKind: KindOf(o))));
             }
             file.Flush(flushToDisk: true);
         }
@@ -185,12 +185,15 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
         return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
     }
 
+    /// <summary>A result's error kind as a line keeps it: absent where there is none (a success, or an older line).</summary>
+    private static TaskErrorKind? KindOf(TaskResult result) => result.ErrorKind == TaskErrorKind.None ? null : result.ErrorKind;
+
     public void Dispose()
     {
         lock (_gate) _file.Dispose();
     }
 
-    /// <summary>One line of the file: "s" the station it belongs to (Nonce: the SHA-256 of its key), "n" a used nonce (At: its expiry), "r" an order received, "e" a task's end.</summary>
+    /// <summary>One line of the file: "s" the station it belongs to (Nonce: the SHA-256 of its key), "n" a used nonce (At: its expiry), "r" an order received, "e" a task's end (with its error kind, when it failed).</summary>
     private sealed record Line(
         [property: JsonPropertyName("k")] string Kind,
         long? Id = null,
@@ -198,5 +201,6 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
         string? Nonce = null,
         TaskOutcome? Outcome = null,
         string? Result = null,
-        string? Error = null);
+        string? Error = null,
+        TaskErrorKind? ErrorKind = null);
 }

@@ -49,7 +49,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         if (!_executors.TryGetValue(order.Kind, out var executor))
         {
             _ = SafeAsync(reporter.ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null,
-                $"this unit has no executor for '{order.Kind}'; it runs: {string.Join(", ", _executors.Keys.Order())}", DateTimeOffset.UtcNow)));
+                $"this unit has no executor for '{order.Kind}'; it runs: {string.Join(", ", _executors.Keys.Order())}", DateTimeOffset.UtcNow, TaskErrorKind.Invalid)));
             return;
         }
 
@@ -101,32 +101,33 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && running.StopReason is { } why)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Interrupted, null, why, DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Interrupted, null, why, DateTimeOffset.UtcNow, TaskErrorKind.Interrupted);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _stopping)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "the unit agent was stopped while the task ran", DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "the unit agent was stopped while the task ran", DateTimeOffset.UtcNow, TaskErrorKind.Interrupted);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow, TaskErrorKind.Cancelled);
         }
         catch (TaskFailureException ex)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow, ex.Kind);
         }
         catch (JsonException ex)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "parameters are not valid JSON: " + ex.Message, DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, "parameters are not valid JSON: " + ex.Message, DateTimeOffset.UtcNow, TaskErrorKind.Invalid);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow);
+            var kind = ex is FileNotFoundException or DirectoryNotFoundException ? TaskErrorKind.NotFound : TaskErrorKind.Failed;
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, ex.Message, DateTimeOffset.UtcNow, kind);
         }
         catch (Exception ex)
         {
             LogCrashed(ex, order.TaskId, order.Kind);
-            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, $"{order.Kind} failed unexpectedly: {ex.Message}", DateTimeOffset.UtcNow);
+            result = new TaskResult(order.TaskId, TaskOutcome.Failed, null, $"{order.Kind} failed unexpectedly: {ex.Message}", DateTimeOffset.UtcNow, TaskErrorKind.Failed);
         }
 
         pumpStop.Cancel();

@@ -25,7 +25,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     protected override async Task<DataMoveResult> RunAsync(DataMoveParameters request, TaskContext context, CancellationToken cancellationToken)
     {
         var transfer = request.Transfer
-            ?? throw new TaskFailureException("the order carries no transfer ticket; data.move must be dispatched by a station that issues one");
+            ?? throw TaskFailureException.Refused("the order carries no transfer ticket; data.move must be dispatched by a station that issues one");
         CheckTicket(request, transfer, context.TaskId);
         string destination = guard.Resolve(request.Destination.Path);
         context.EnterStage(1, Stages, $"contacting {request.Source.Unit}");
@@ -39,7 +39,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         {
             DataEntry.FileType => await new FileMove(source, context, request).RunAsync(entry, destination, cancellationToken).ConfigureAwait(false),
             DataEntry.DirectoryType => await new TreeMove(source, context, request).RunAsync(entry, destination, cancellationToken).ConfigureAwait(false),
-            _ => throw new TaskFailureException($"'{request.Source.Path}' on {request.Source.Unit} is a symbolic link; give the path it points to"),
+            _ => throw TaskFailureException.Invalid($"'{request.Source.Path}' on {request.Source.Unit} is a symbolic link; give the path it points to"),
         };
 
         context.EnterStage(3, Stages, request.IsMove ? "deleting the verified source" : "done");
@@ -65,14 +65,14 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     {
         var o = options.Value;
         var ticket = credentials.OpenTransferTicket(transfer.Ticket)
-            ?? throw new TaskFailureException("refused: the transfer ticket is not signed by the station this unit enrolled with");
-        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw new TaskFailureException($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+            ?? throw TaskFailureException.Refused("refused: the transfer ticket is not signed by the station this unit enrolled with");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
         if (ticket.DestinationUnit != o.Name || request.Destination.Unit != o.Name)
-            throw new TaskFailureException($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");
+            throw TaskFailureException.Refused($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");
         if (ticket.DestinationPath != request.Destination.Path || ticket.SourcePath != request.Source.Path || ticket.SourceUnit != request.Source.Unit)
-            throw new TaskFailureException($"refused: the transfer ticket grants {ticket.SourceUnit}:{ticket.SourcePath} → {ticket.DestinationUnit}:{ticket.DestinationPath}, not {request.Source} → {request.Destination}");
-        if (ticket.TaskId != taskId) throw new TaskFailureException($"refused: the transfer ticket is for task {ticket.TaskId}, not {taskId}");
-        if (request.IsMove && !ticket.AllowDelete) throw new TaskFailureException("refused: the transfer ticket does not allow deleting the source");
+            throw TaskFailureException.Refused($"refused: the transfer ticket grants {ticket.SourceUnit}:{ticket.SourcePath} → {ticket.DestinationUnit}:{ticket.DestinationPath}, not {request.Source} → {request.Destination}");
+        if (ticket.TaskId != taskId) throw TaskFailureException.Refused($"refused: the transfer ticket is for task {ticket.TaskId}, not {taskId}");
+        if (request.IsMove && !ticket.AllowDelete) throw TaskFailureException.Refused("refused: the transfer ticket does not allow deleting the source");
     }
 
     /// <summary>
@@ -84,17 +84,17 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         if (request.Source.Unit == request.Destination.Unit)
         {
             string src = guard.Resolve(request.Source.Path);
-            if (src == destination) throw new TaskFailureException($"source and destination are the same: {request.Source}");
+            if (src == destination) throw TaskFailureException.Invalid($"source and destination are the same: {request.Source}");
             if (UnitPath.IsAtOrBelow(destination, src))
-                throw new TaskFailureException($"the destination {destination} lies inside the source {src}");
+                throw TaskFailureException.Invalid($"the destination {destination} lies inside the source {src}");
         }
         bool isDir = Directory.Exists(destination);
         bool exists = isDir || File.Exists(destination) || new FileInfo(destination).LinkTarget is not null;
         if (!exists) return;
         if (!request.Overwrites)
-            throw new TaskFailureException($"'{destination}' already exists on {request.Destination.Unit}; nothing was written. Pass overwrite: true to replace it");
+            throw TaskFailureException.Conflict($"'{destination}' already exists on {request.Destination.Unit}; nothing was written. Pass overwrite: true to replace it");
         if (isDir != (source.Type == DataEntry.DirectoryType))
-            throw new TaskFailureException($"'{destination}' is a {(isDir ? "directory" : "file")} and the source a {source.Type}; overwrite replaces like with like");
+            throw TaskFailureException.Conflict($"'{destination}' is a {(isDir ? "directory" : "file")} and the source a {source.Type}; overwrite replaces like with like");
     }
 
     private async Task<SourceClient> ConnectAsync(DataMoveParameters request, DataMoveTransfer transfer, TaskContext context, CancellationToken ct)

@@ -15,8 +15,8 @@ public sealed class FsChecksumExecutor(PathGuard guard) : KindExecutor<FsChecksu
     protected override Task<FsChecksumResult> RunAsync(FsChecksumParameters parameters, TaskContext context, CancellationToken cancellationToken)
     {
         string path = guard.Resolve(parameters.Path);
-        if (Directory.Exists(path)) throw new TaskFailureException($"'{path}' is a directory; fs.checksum needs a file");
-        if (!File.Exists(path)) throw new TaskFailureException($"'{path}' does not exist");
+        if (Directory.Exists(path)) throw TaskFailureException.Invalid($"'{path}' is a directory; fs.checksum needs a file");
+        if (!File.Exists(path)) throw TaskFailureException.NotFound($"'{path}' does not exist");
 
         context.EnterStage(1, 1, "reading and hashing");
         using var pinned = PinnedPath.Target(path);

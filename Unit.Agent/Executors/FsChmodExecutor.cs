@@ -15,8 +15,8 @@ public sealed class FsChmodExecutor(PathGuard guard) : KindExecutor<FsChmodParam
         string path = guard.Resolve(parameters.Path);
         string text = parameters.Mode;
         int mode = Convert.ToInt32(text, 8);
-        if ((mode & 0b110_000_000_000) != 0) throw new TaskFailureException($"mode '{text}' sets setuid or setgid, which fs.chmod does not do");
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new TaskFailureException($"'{path}' does not exist");
+        if ((mode & 0b110_000_000_000) != 0) throw TaskFailureException.Invalid($"mode '{text}' sets setuid or setgid, which fs.chmod does not do");
+        if (!File.Exists(path) && !Directory.Exists(path)) throw TaskFailureException.NotFound($"'{path}' does not exist");
         using (var pinned = PinnedPath.Target(path)) File.SetUnixFileMode(pinned.Path, (UnixFileMode)mode);
         context.Report(1, $"mode {text}");
         return Task.FromResult(new FsChmodResult(path, Convert.ToString(mode, 8).PadLeft(4, '0')));

@@ -18,9 +18,9 @@ public sealed class FsChownExecutor(PathGuard guard) : KindExecutor<FsChownParam
         foreach (var (name, value) in new[] { ("user", user), ("group", group) })
         {
             if (!string.IsNullOrEmpty(value) && (value.Length > 32 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') || value[0] is '-' or '.'))
-                throw new TaskFailureException($"{name} '{value}' is not a valid name or number");
+                throw TaskFailureException.Invalid($"{name} '{value}' is not a valid name or number");
         }
-        if (!File.Exists(path) && !Directory.Exists(path)) throw new TaskFailureException($"'{path}' does not exist");
+        if (!File.Exists(path) && !Directory.Exists(path)) throw TaskFailureException.NotFound($"'{path}' does not exist");
         string owner = $"{user}{(string.IsNullOrEmpty(group) ? "" : ":" + group)}";
         using (var pinned = PinnedPath.Parent(path))
             await Tool.RunAsync(context, "chown", ["--no-dereference", owner, "--", pinned.PathForChild], cancellationToken).ConfigureAwait(false);

@@ -22,11 +22,11 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
         string to = guard.ResolveEntry(parameters.To);
         bool recursive = parameters.Recursive == true;
         bool isDirectory = Directory.Exists(from);
-        if (!isDirectory && !File.Exists(from)) throw new TaskFailureException($"'{from}' does not exist");
-        if (isDirectory && !recursive) throw new TaskFailureException($"'{from}' is a directory; pass recursive: true to copy it with everything in it");
-        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw new TaskFailureException($"'{to}' already exists");
-        if (!Directory.Exists(Path.GetDirectoryName(to))) throw new TaskFailureException($"the directory of '{to}' does not exist; create it with fs.mkdir");
-        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailureException($"cannot copy '{from}' into itself");
+        if (!isDirectory && !File.Exists(from)) throw TaskFailureException.NotFound($"'{from}' does not exist");
+        if (isDirectory && !recursive) throw TaskFailureException.Invalid($"'{from}' is a directory; pass recursive: true to copy it with everything in it");
+        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw TaskFailureException.Conflict($"'{to}' already exists");
+        if (!Directory.Exists(Path.GetDirectoryName(to))) throw TaskFailureException.NotFound($"the directory of '{to}' does not exist; create it with fs.mkdir");
+        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw TaskFailureException.Invalid($"cannot copy '{from}' into itself");
 
         context.EnterStage(1, 2, "reading the source");
         using var pinnedTo = PinnedPath.Parent(to);

@@ -15,7 +15,7 @@ public sealed class FsDeleteExecutor(PathGuard guard) : KindExecutor<FsDeletePar
         string path = guard.ResolveEntry(parameters.Path);
         bool recursive = parameters.Recursive == true;
         var info = new FileInfo(path);
-        if (info.LinkTarget is null && !info.Exists && !Directory.Exists(path)) throw new TaskFailureException($"'{path}' does not exist");
+        if (info.LinkTarget is null && !info.Exists && !Directory.Exists(path)) throw TaskFailureException.NotFound($"'{path}' does not exist");
         using var pinned = PinnedPath.Parent(path);
         if (info.LinkTarget is not null || info.Exists)
         {
@@ -25,9 +25,9 @@ public sealed class FsDeleteExecutor(PathGuard guard) : KindExecutor<FsDeletePar
         }
         var mounts = Mounts.Read();
         var inside = mounts.FirstOrDefault(m => m.MountPoint == path || m.MountPoint.StartsWith(path + "/", StringComparison.Ordinal));
-        if (inside is not null) throw new TaskFailureException($"'{path}' holds the mount point {inside.MountPoint}; unmount it first");
+        if (inside is not null) throw TaskFailureException.Conflict($"'{path}' holds the mount point {inside.MountPoint}; unmount it first");
         if (!recursive && Directory.EnumerateFileSystemEntries(path).Any())
-            throw new TaskFailureException($"directory '{path}' is not empty; pass recursive: true to delete it with everything in it");
+            throw TaskFailureException.Conflict($"directory '{path}' is not empty; pass recursive: true to delete it with everything in it");
         Directory.Delete(pinned.Path, recursive);
         context.Report(1, "deleted");
         return Task.FromResult(new FsDeleteResult(path, FsEntryType.Directory));

@@ -14,7 +14,7 @@ public sealed class FsListExecutor(PathGuard guard) : KindExecutor<FsListParamet
         string path = guard.Resolve(parameters.Path);
         var dir = new DirectoryInfo(path);
         if (!dir.Exists)
-            throw new TaskFailureException(File.Exists(path) ? $"'{path}' is a file; fs.list needs a directory" : $"'{path}' does not exist");
+            throw File.Exists(path) ? TaskFailureException.Invalid($"'{path}' is a file; fs.list needs a directory") : TaskFailureException.NotFound($"'{path}' does not exist");
 
         var entries = new List<FsListEntry>();
         foreach (var info in dir.EnumerateFileSystemInfos())

@@ -13,11 +13,11 @@ public sealed class FsMkdirExecutor(PathGuard guard) : KindExecutor<FsMkdirParam
     {
         string path = guard.ResolveEntry(parameters.Path);
         bool parents = parameters.Parents == true;
-        if (File.Exists(path)) throw new TaskFailureException($"'{path}' exists and is a file");
+        if (File.Exists(path)) throw TaskFailureException.Conflict($"'{path}' exists and is a file");
         bool existed = Directory.Exists(path);
-        if (existed && !parents) throw new TaskFailureException($"'{path}' already exists");
+        if (existed && !parents) throw TaskFailureException.Conflict($"'{path}' already exists");
         if (!parents && !Directory.Exists(Path.GetDirectoryName(path)))
-            throw new TaskFailureException($"the parent of '{path}' does not exist; pass parents: true to create it too");
+            throw TaskFailureException.NotFound($"the parent of '{path}' does not exist; pass parents: true to create it too");
         if (parents) Directory.CreateDirectory(path);
         else using (var pinned = PinnedPath.Parent(path)) Directory.CreateDirectory(pinned.Path);
         context.Report(1, existed ? "already there" : "created");

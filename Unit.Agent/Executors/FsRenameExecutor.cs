@@ -15,10 +15,10 @@ public sealed class FsRenameExecutor(PathGuard guard) : KindExecutor<FsRenamePar
         string to = guard.ResolveEntry(parameters.To);
         var source = new FileInfo(from);
         bool isDirectory = Directory.Exists(from) && source.LinkTarget is null;
-        if (!source.Exists && !isDirectory && source.LinkTarget is null) throw new TaskFailureException($"'{from}' does not exist");
-        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw new TaskFailureException($"'{to}' already exists");
-        if (!Directory.Exists(Path.GetDirectoryName(to))) throw new TaskFailureException($"the directory of '{to}' does not exist");
-        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw new TaskFailureException($"cannot move '{from}' into itself");
+        if (!source.Exists && !isDirectory && source.LinkTarget is null) throw TaskFailureException.NotFound($"'{from}' does not exist");
+        if (File.Exists(to) || Directory.Exists(to) || new FileInfo(to).LinkTarget is not null) throw TaskFailureException.Conflict($"'{to}' already exists");
+        if (!Directory.Exists(Path.GetDirectoryName(to))) throw TaskFailureException.NotFound($"the directory of '{to}' does not exist");
+        if (isDirectory && (to + "/").StartsWith(from + "/", StringComparison.Ordinal)) throw TaskFailureException.Invalid($"cannot move '{from}' into itself");
         try
         {
             using var pinnedFrom = PinnedPath.Parent(from);

@@ -13,7 +13,7 @@ public sealed class FsStatExecutor(PathGuard guard) : KindExecutor<FsStatParamet
     {
         string path = guard.Resolve(parameters.Path);
         FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
-        if (!info.Exists) throw new TaskFailureException($"'{path}' does not exist");
+        if (!info.Exists) throw TaskFailureException.NotFound($"'{path}' does not exist");
         context.Report(1, path);
         return Task.FromResult(new FsStatResult(path, info is DirectoryInfo ? FsEntryType.Directory : FsEntryType.File,
             info is FileInfo f ? f.Length : 0, FsEntries.Mode(info), info.LastWriteTimeUtc, info.CreationTimeUtc));

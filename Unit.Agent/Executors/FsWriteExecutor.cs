@@ -25,15 +25,15 @@ public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = n
         string requested = parameters.Path;
         string path = guard.Resolve(requested);
         bool overwrite = parameters.Overwrite == true;
-        if (Directory.Exists(path)) throw new TaskFailureException($"'{path}' is a directory");
-        if (!Directory.Exists(Path.GetDirectoryName(path))) throw new TaskFailureException($"the directory of '{path}' does not exist; create it with fs.mkdir");
-        if (File.Exists(path) && !overwrite) throw new TaskFailureException($"'{path}' exists; pass overwrite: true to replace it");
+        if (Directory.Exists(path)) throw TaskFailureException.Invalid($"'{path}' is a directory");
+        if (!Directory.Exists(Path.GetDirectoryName(path))) throw TaskFailureException.NotFound($"the directory of '{path}' does not exist; create it with fs.mkdir");
+        if (File.Exists(path) && !overwrite) throw TaskFailureException.Conflict($"'{path}' exists; pass overwrite: true to replace it");
 
         if (parameters.UploadId is { } uploadId)
         {
             if (uploads is null) throw new TaskFailureException("this agent has no station to fetch uploads from; give 'content' instead");
             if (parameters.Upload is not { } grant)
-                throw new TaskFailureException("the order carries no upload ticket; fs.write with uploadId must be dispatched by a station that issues one");
+                throw TaskFailureException.Refused("the order carries no upload ticket; fs.write with uploadId must be dispatched by a station that issues one");
             var (bytes, sha) = await uploads.WriteAsync(grant, uploadId, requested, path, overwrite, context, cancellationToken).ConfigureAwait(false);
             context.Report(1, $"{bytes:N0} bytes written from upload {uploadId}");
             return new FsWriteResult(path, bytes, sha, uploadId);
@@ -49,7 +49,7 @@ public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = n
     private static int WriteText(string path, string shown, string content, bool overwrite)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(content);
-        if (bytes.Length > MaxBytes) throw new TaskFailureException($"content is {bytes.Length:N0} bytes; fs.write takes at most {MaxBytes:N0} as text (upload larger files and pass uploadId)");
+        if (bytes.Length > MaxBytes) throw TaskFailureException.Invalid($"content is {bytes.Length:N0} bytes; fs.write takes at most {MaxBytes:N0} as text (upload larger files and pass uploadId)");
         string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.ccdsvm-{Guid.NewGuid():N}");
         try
         {
@@ -63,7 +63,7 @@ public sealed class FsWriteExecutor(PathGuard guard, StationUploads? uploads = n
         }
         catch (IOException) when (!overwrite && File.Exists(path))
         {
-            throw new TaskFailureException($"'{shown}' was created by someone else meanwhile; pass overwrite: true to replace it");
+            throw TaskFailureException.Conflict($"'{shown}' was created by someone else meanwhile; pass overwrite: true to replace it");
         }
         finally
         {

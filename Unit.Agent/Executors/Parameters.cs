@@ -8,7 +8,7 @@ internal static class Parameters
     public static string RequiredString(this JsonElement p, string name)
     {
         if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
-            throw new TaskFailureException($"parameter '{name}' is required and must be a non-empty string");
+            throw TaskFailureException.Invalid($"parameter '{name}' is required and must be a non-empty string");
         return v.GetString()!;
     }
 
@@ -18,7 +18,7 @@ internal static class Parameters
     public static double RequiredNumber(this JsonElement p, string name)
     {
         if (p.ValueKind != JsonValueKind.Object || !p.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Number)
-            throw new TaskFailureException($"parameter '{name}' is required and must be a number");
+            throw TaskFailureException.Invalid($"parameter '{name}' is required and must be a number");
         return v.GetDouble();
     }
 
@@ -29,7 +29,7 @@ internal static class Parameters
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new TaskFailureException($"parameter '{name}' must be true or false"),
+            _ => throw TaskFailureException.Invalid($"parameter '{name}' must be true or false"),
         };
     }
 }

@@ -8,8 +8,8 @@ internal static class ProcessGuard
     /// <summary>The contract has refused pid 1 and anything not a positive whole number already; this agent refuses itself too.</summary>
     public static int Pid(int pid)
     {
-        if (pid == 1) throw new TaskFailureException("refused: pid 1 is the unit's init process; signalling or renicing it would take the whole unit down");
-        if (pid == Environment.ProcessId) throw new TaskFailureException($"refused: pid {pid} is this unit's agent; it cannot act on itself");
+        if (pid == 1) throw TaskFailureException.Refused("refused: pid 1 is the unit's init process; signalling or renicing it would take the whole unit down");
+        if (pid == Environment.ProcessId) throw TaskFailureException.Refused($"refused: pid {pid} is this unit's agent; it cannot act on itself");
         return pid;
     }
 
@@ -17,7 +17,7 @@ internal static class ProcessGuard
     public static string CommandOf(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim(); }
-        catch (IOException) { throw new TaskFailureException($"process {pid} does not exist (it may have ended)"); }
+        catch (IOException) { throw TaskFailureException.NotFound($"process {pid} does not exist (it may have ended)"); }
     }
 
     public static string Errno(int errno) => errno switch

@@ -21,7 +21,7 @@ public sealed class ProcessSignalExecutor() : KindExecutor<ProcessSignalParamete
         if (signal == "KILL")
         {
             try { using var p = Process.GetProcessById(pid); p.Kill(); }
-            catch (ArgumentException) { throw new TaskFailureException($"process {pid} does not exist (it may have ended)"); }
+            catch (ArgumentException) { throw TaskFailureException.NotFound($"process {pid} does not exist (it may have ended)"); }
         }
         else if (LibC.kill(pid, LibC.Signal(signal)) != 0)
         {

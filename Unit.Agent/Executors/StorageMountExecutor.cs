@@ -17,19 +17,19 @@ public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOption
         string asked = parameters.Options ?? "defaults";
         bool persist = parameters.Persist == true;
         if (!asked.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
-            throw new TaskFailureException($"mount options '{asked}' may hold only letters, digits and = , . _ : - +");
+            throw TaskFailureException.Invalid($"mount options '{asked}' may hold only letters, digits and = , . _ : - +");
         // The station checked this already; the unit checks again against its own policy, whatever the ticket says.
         if (MountOptionRules.Problem(asked, options.Value.AllowMountOptions, "Agent:AllowMountOptions") is { } refused)
-            throw new TaskFailureException($"refused by the unit: {refused}");
+            throw TaskFailureException.Refused($"refused by the unit: {refused}");
         string mountOptions = MountOptionRules.Harden(asked, options.Value.AllowMountOptions);
 
         context.EnterStage(1, 2, $"checking {device}");
         string real = await guard.CheckAsync(device, DeviceChecks.NotMounted, false, cancellationToken).ConfigureAwait(false);
         if (Mounts.At(mountpoint) is { } busy)
-            throw new TaskFailureException($"{mountpoint} is already a mount point (of {busy.Source}); unmount it first or choose another");
+            throw TaskFailureException.Conflict($"{mountpoint} is already a mount point (of {busy.Source}); unmount it first or choose another");
         var probe = await Blkid.ProbeAsync(real, cancellationToken).ConfigureAwait(false);
         if (!probe.TryGetValue("TYPE", out var fstype) || probe.GetValueOrDefault("USAGE") != "filesystem")
-            throw new TaskFailureException($"'{device}' holds no file system{(fstype is null ? "" : $" ({fstype})")}; make one first (storage.mkfs)");
+            throw TaskFailureException.Conflict($"'{device}' holds no file system{(fstype is null ? "" : $" ({fstype})")}; make one first (storage.mkfs)");
 
         context.EnterStage(2, 2, $"mounting {real} at {mountpoint}");
         Directory.CreateDirectory(mountpoint);

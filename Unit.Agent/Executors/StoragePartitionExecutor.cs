@@ -27,7 +27,7 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         string real = await guard.CheckAsync(device, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false);
         long wantedBytes = wanted.Sum(w => (w.SizeMiB ?? 0) * 1024 * 1024);
         if (wantedBytes >= BlockDevice.SizeBytes(real))
-            throw new TaskFailureException($"the partitions ask for {wantedBytes / (1024 * 1024)} MiB but '{device}' has only {BlockDevice.SizeBytes(real) / (1024 * 1024)} MiB (less the table itself)");
+            throw TaskFailureException.Invalid($"the partitions ask for {wantedBytes / (1024 * 1024)} MiB but '{device}' has only {BlockDevice.SizeBytes(real) / (1024 * 1024)} MiB (less the table itself)");
 
         context.EnterStage(2, 3, $"writing a {table} table on {real}");
         await mapper.UnmapAsync(real, context, cancellationToken).ConfigureAwait(false);
@@ -76,7 +76,7 @@ public sealed class StoragePartitionExecutor(DeviceGuard guard, LoopMapper mappe
         {
             string type = item.Type ?? "linux";
             if (!PartitionTable.Shortcuts.ContainsKey(type))
-                throw new TaskFailureException($"partitions[{i}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
+                throw TaskFailureException.Invalid($"partitions[{i}].type must be one of {string.Join(", ", PartitionTable.Shortcuts.Keys)}; got '{type}'");
             list.Add(new Wanted(item.SizeMiB.MiB is { } mib ? (long)mib : null, type, item.Name));
         }
         return list;

@@ -26,7 +26,7 @@ public sealed class StorageRaidExecutor(DeviceGuard guard) : KindExecutor<Storag
         var members = new List<string>();
         foreach (var d in devices)
             members.Add(await guard.CheckAsync(d, DeviceChecks.Destructive, force, cancellationToken).ConfigureAwait(false));
-        if (members.Distinct().Count() != members.Count) throw new TaskFailureException("the same device is listed twice in 'devices'");
+        if (members.Distinct().Count() != members.Count) throw TaskFailureException.Invalid("the same device is listed twice in 'devices'");
 
         context.EnterStage(2, 2, $"building {level} ({engine}) on {string.Join(", ", members)}");
         string? uuid;

@@ -14,7 +14,7 @@ public sealed class StorageUnmountExecutor(IOptions<AgentOptions> options) : Kin
     {
         string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.Mountpoint);
         bool persist = parameters.Persist == true;
-        var mount = Mounts.At(mountpoint) ?? throw new TaskFailureException($"nothing is mounted at {mountpoint}");
+        var mount = Mounts.At(mountpoint) ?? throw TaskFailureException.NotFound($"nothing is mounted at {mountpoint}");
 
         context.EnterStage(1, 1, $"unmounting {mountpoint}");
         await Tool.RunAsync(context, "umount", [mountpoint], cancellationToken).ConfigureAwait(false);

@@ -21,10 +21,10 @@ public sealed class StorageVolumeCreateExecutor(VolumeStore store) : KindExecuto
         var (_, fstype, owner, name) = parameters;
         long sizeMiB = (long)parameters.SizeMiB;
         if (store.Find(owner, name) is not null || File.Exists(store.Image(owner, name)))
-            throw new TaskFailureException($"user '{owner}' already has a volume named '{name}' on this unit");
+            throw TaskFailureException.Conflict($"user '{owner}' already has a volume named '{name}' on this unit");
         string image = store.Image(owner, name);
         string mountpoint = store.MountPoint(owner, name);
-        if (Mounts.At(mountpoint) is not null) throw new TaskFailureException($"{mountpoint} is already a mount point");
+        if (Mounts.At(mountpoint) is not null) throw TaskFailureException.Conflict($"{mountpoint} is already a mount point");
 
         string? loop = null;
         bool mounted = false;

@@ -18,11 +18,11 @@ public sealed class StorageVolumeResizeExecutor(VolumeStore store) : KindExecuto
         var volume = store.Require(owner, name);
         long sizeMiB = (long)parameters.SizeMiB;
         if (sizeMiB <= volume.SizeMiB)
-            throw new TaskFailureException($"volume {owner}/{name} is {volume.SizeMiB} MiB; resize only grows it, so give more than that");
+            throw TaskFailureException.Invalid($"volume {owner}/{name} is {volume.SizeMiB} MiB; resize only grows it, so give more than that");
         string loop = await store.LoopOfAsync(owner, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new TaskFailureException($"volume {owner}/{name} is not attached to a loop device; it cannot be grown online");
+            ?? throw TaskFailureException.Conflict($"volume {owner}/{name} is not attached to a loop device; it cannot be grown online");
         string mountpoint = store.MountPoint(owner, name);
-        if (Mounts.At(mountpoint) is null) throw new TaskFailureException($"volume {owner}/{name} is not mounted at {mountpoint}; it is grown while mounted");
+        if (Mounts.At(mountpoint) is null) throw TaskFailureException.Conflict($"volume {owner}/{name} is not mounted at {mountpoint}; it is grown while mounted");
 
         context.EnterStage(1, 2, $"growing the image to {sizeMiB} MiB");
         using (var f = new FileStream(store.Image(owner, name), FileMode.Open, FileAccess.Write)) f.SetLength(sizeMiB * 1024 * 1024);

@@ -93,7 +93,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
             return;
         }
         if (!request.Overwrites)
-            throw new TaskFailureException($"'{destination}' appeared while the copy ran and overwrite is false; the copy is kept in {temp}");
+            throw TaskFailureException.Conflict($"'{destination}' appeared while the copy ran and overwrite is false; the copy is kept in {temp}");
         string old = Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + ".ccdsvm-old");
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         Directory.Move(destination, old);

@@ -35,15 +35,15 @@ public sealed class PathGuard
     public string Resolve(string? path)
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new TaskFailureException("path is empty: give an absolute path inside one of this unit's roots: " + string.Join(", ", Roots));
+            throw TaskFailureException.Invalid("path is empty: give an absolute path inside one of this unit's roots: " + string.Join(", ", Roots));
         if (path.Contains('\0'))
-            throw new TaskFailureException("path contains a NUL character");
+            throw TaskFailureException.Invalid("path contains a NUL character");
         if (!Path.IsPathRooted(path))
-            throw new TaskFailureException($"path '{path}' is relative: give an absolute path inside one of this unit's roots: {string.Join(", ", Roots)}");
+            throw TaskFailureException.Invalid($"path '{path}' is relative: give an absolute path inside one of this unit's roots: {string.Join(", ", Roots)}");
 
         var real = Trim(RealPath(Path.GetFullPath(path)));
         if (!IsInsideRoots(real))
-            throw new TaskFailureException($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
+            throw TaskFailureException.Refused($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
         return real;
     }
 
@@ -59,9 +59,9 @@ public sealed class PathGuard
         string? parent = Path.GetDirectoryName(full);
         string entry = name.Length == 0 || parent is null ? "/" : Path.Combine(Trim(RealPath(parent)), name);
         if (!IsInsideRoots(entry))
-            throw new TaskFailureException($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
+            throw TaskFailureException.Refused($"path '{path}' is outside this unit's roots; allowed roots: {string.Join(", ", Roots)}");
         if (Roots.Contains(entry, StringComparer.Ordinal))
-            throw new TaskFailureException($"path '{path}' is one of this unit's roots itself; work on entries inside it");
+            throw TaskFailureException.Refused($"path '{path}' is one of this unit's roots itself; work on entries inside it");
         return entry;
     }
 

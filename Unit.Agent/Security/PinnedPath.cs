@@ -54,8 +54,8 @@ public sealed class PinnedPath : IDisposable
         throw errno switch
         {
             Eloop or Exdev => new TaskFailureException($"'{shownPath}' leads through a symbolic link that appeared after the unit checked it; nothing was done, run the task again"),
-            Enoent => new TaskFailureException($"'{shownPath}' does not exist (it was removed while the task started)"),
-            Enotdir => new TaskFailureException($"a part of '{shownPath}' is not a directory"),
+            Enoent => TaskFailureException.NotFound($"'{shownPath}' does not exist (it was removed while the task started)"),
+            Enotdir => TaskFailureException.NotFound($"a part of '{shownPath}' is not a directory"),
             _ => new TaskFailureException($"cannot open '{shownPath}': {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
     }

@@ -30,7 +30,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
 
         var root = mounts.LastOrDefault(m => m.MountPoint == "/");
         if (root is not null && family.Any(f => Same(f, root)))
-            throw new TaskFailureException($"'{device}' holds this unit's root file system; storage work will not touch it");
+            throw TaskFailureException.Refused($"'{device}' holds this unit's root file system; storage work will not touch it");
 
         if (checks.HasFlag(DeviceChecks.NotMounted))
         {
@@ -38,11 +38,11 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
             {
                 var hit = family.FirstOrDefault(f => Same(f, m));
                 if (hit is not null)
-                    throw new TaskFailureException($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
+                    throw TaskFailureException.Conflict($"'{device}' is mounted{(hit.Node == real ? "" : $" (through {hit.Shown})")} at {m.MountPoint}; unmount it first (storage.unmount)");
             }
             var swap = Mounts.Swaps().FirstOrDefault(s => family.Any(f => f.Node == s));
             if (swap is not null)
-                throw new TaskFailureException($"'{device}' is in use as swap ({swap}); swapoff it first");
+                throw TaskFailureException.Conflict($"'{device}' is in use as swap ({swap}); swapoff it first");
         }
 
         if (checks.HasFlag(DeviceChecks.NotArrayMember))
@@ -55,7 +55,7 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
             if (signatures.Count > 0 || mapped.Count > 0)
             {
                 string what = signatures.Count > 0 ? string.Join(", ", signatures.Distinct()) : "partitions " + string.Join(", ", mapped);
-                throw new TaskFailureException($"'{device}' holds data ({what}): a file system or partition table is on it; pass force: true to overwrite it");
+                throw TaskFailureException.Conflict($"'{device}' holds data ({what}): a file system or partition table is on it; pass force: true to overwrite it");
             }
         }
         return real;
@@ -81,17 +81,17 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
     {
         var holders = BlockDevice.Holders(real);
         if (holders.Count > 0)
-            throw new TaskFailureException($"'{device}' is part of {string.Join(", ", holders)} (an md array or device-mapper target); take it out of the array first");
+            throw TaskFailureException.Conflict($"'{device}' is part of {string.Join(", ", holders)} (an md array or device-mapper target); take it out of the array first");
         var probe = await Tool.ProbeAsync("blkid", ["-p", "-o", "export", real], ct).ConfigureAwait(false);
         var type = probe.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith("TYPE=", StringComparison.Ordinal))?[5..].Trim();
         if (type == "linux_raid_member")
-            throw new TaskFailureException($"'{device}' is a member of an md array (linux_raid_member signature); remove it with mdadm or wipe its signature first");
+            throw TaskFailureException.Conflict($"'{device}' is a member of an md array (linux_raid_member signature); remove it with mdadm or wipe its signature first");
         if (type == "btrfs")
         {
             var show = await Tool.ProbeAsync("btrfs", ["filesystem", "show", real], ct).ConfigureAwait(false);
             var total = Regex.Match(show.StdOut, @"Total devices (\d+)");
             if (total.Success && int.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 1)
-                throw new TaskFailureException($"'{device}' is a member of a btrfs array of {total.Groups[1].Value} devices; remove it with 'btrfs device remove' or wipe the array first");
+                throw TaskFailureException.Conflict($"'{device}' is a member of a btrfs array of {total.Groups[1].Value} devices; remove it with 'btrfs device remove' or wipe the array first");
         }
     }
 

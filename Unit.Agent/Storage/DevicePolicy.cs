@@ -40,9 +40,9 @@ public sealed class DevicePolicy(IOptions<AgentOptions> options, LoopMapper mapp
     public async Task<string> RequireAllowedAsync(string device, CancellationToken ct)
     {
         if (Globs.Count == 0)
-            throw new TaskFailureException($"no devices are allowed on this unit: set Agent:Devices (globs such as /dev/sdb* or /dev/loop*) to let storage work use '{device}'");
+            throw TaskFailureException.Refused($"no devices are allowed on this unit: set Agent:Devices (globs such as /dev/sdb* or /dev/loop*) to let storage work use '{device}'");
         if (!device.StartsWith("/dev/", StringComparison.Ordinal) || device.Contains('\0'))
-            throw new TaskFailureException($"'{device}' is not a device path: give one under /dev, e.g. /dev/sdb");
+            throw TaskFailureException.Invalid($"'{device}' is not a device path: give one under /dev, e.g. /dev/sdb");
         string full = Path.GetFullPath(device);
         string? real = BlockDevice.Canonical(full);
         LoopPartition? mapped;
@@ -58,8 +58,8 @@ public sealed class DevicePolicy(IOptions<AgentOptions> options, LoopMapper mapp
         }
         string? disk = mapped?.Parent ?? (real is null ? null : KernelDiskPath(real));
         if (!Listed(full) && !(real is not null && Listed(real)) && !(disk is not null && Listed(disk)))
-            throw new TaskFailureException($"device '{device}' is not in this unit's allow-list{(disk is null ? "" : $", nor is {disk}, the disk it is a partition of")} (Agent:Devices: {GlobList})");
-        return real ?? throw new TaskFailureException($"'{device}' is not a block device on this unit{(mapped is null && DiskNames.Split(BlockDevice.Name(full)) is not null ? " (and no loop device of this agent stands for that partition: write the table with storage.partition)" : "")}");
+            throw TaskFailureException.Refused($"device '{device}' is not in this unit's allow-list{(disk is null ? "" : $", nor is {disk}, the disk it is a partition of")} (Agent:Devices: {GlobList})");
+        return real ?? throw TaskFailureException.NotFound($"'{device}' is not a block device on this unit{(mapped is null && DiskNames.Split(BlockDevice.Name(full)) is not null ? " (and no loop device of this agent stands for that partition: write the table with storage.partition)" : "")}");
     }
 
     /// <summary>The name results report for a real node: /dev/loop2p1 for a loop device that stands for a partition, else the node.</summary>

@@ -26,7 +26,7 @@ public sealed class VolumeStore(IOptions<AgentOptions> options)
         File.Exists(RecordPath(owner, name)) ? JsonSerializer.Deserialize<VolumeRecord>(File.ReadAllText(RecordPath(owner, name)), Json) : null;
 
     public VolumeRecord Require(string owner, string name) =>
-        Find(owner, name) ?? throw new TaskFailureException($"user '{owner}' has no volume named '{name}' on this unit");
+        Find(owner, name) ?? throw TaskFailureException.NotFound($"user '{owner}' has no volume named '{name}' on this unit");
 
     public void Save(VolumeRecord record)
     {

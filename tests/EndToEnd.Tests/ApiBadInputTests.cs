@@ -109,6 +109,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         Assert.NotNull(error);
         Assert.Contains(Station.StationRoot, error);
         Assert.Contains("outside", error);
+        Assert.Equal("refused", task.GetProperty("errorKind").GetString());
         Assert.Equal(JsonValueKind.Null, task.GetProperty("result").ValueKind);
     }
 

@@ -123,6 +123,7 @@ public sealed class EnrolmentEndToEndTests(ITestOutputHelper output)
         string error = task.GetProperty("error").GetString()!;
         Assert.StartsWith("refused by the unit:", error);
         Assert.Contains("Agent:DenyKinds", error);
+        Assert.Equal("refused", task.GetProperty("errorKind").GetString());
         var audit = await AuditTable.WaitForAsync(station.DatabasePath, "task.refused-by-unit", e => e.Target == Unit, Timeouts.Request);
         Assert.Equal(("admin", "refused"), (audit.Actor, audit.Outcome));
         Assert.Contains($"task {id} (fs.list): refused by the unit:", audit.Detail);

@@ -64,12 +64,39 @@ public sealed partial class RepositoryRulesTests
 
     private const int MaxLinesPerTaskFile = 300;
 
+    /// <summary>
+    /// A status is decided on a task's error kind (<see cref="TaskErrorKind"/>), never on the words of its error: a
+    /// reworded message must not turn a 404 into a 400. Product code may not test an error's text.
+    /// </summary>
+    [Fact]
+    public void No_product_code_decides_on_the_text_of_an_error()
+    {
+        var offending = new[] { "Station.Core", "Console.Blazor", "Unit.Agent" }.SelectMany(Sources)
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => ErrorTextTest().IsMatch(l.Text))
+            .Select(l => $"{Relative(l.File)}:{l.Line}: {l.Text.Trim()}").ToList();
+        Assert.True(offending.Count == 0, "these lines read an error's text to decide; carry a TaskErrorKind instead:\n" + string.Join("\n", offending));
+    }
+
+    [Theory]
+    [InlineData("return task.Error is { } e && e.Contains(\"already exists\", StringComparison.Ordinal) ? a : b;", true)]
+    [InlineData("if (result.Error!.StartsWith(\"refused\")) Audit();", true)]
+    [InlineData("var conflict = run.Error?.EndsWith(\"in use\") == true;", true)]
+    [InlineData("if (result.ErrorKind == TaskErrorKind.Refused) Audit();", false)]
+    [InlineData("private string? FieldError(ParameterSpec spec) => _touched.Contains(spec.Name) ? Check(spec) : null;", false)]
+    public void The_error_text_rule_tells_a_text_test_from_a_kind_test(string line, bool offends) =>
+        Assert.Equal(offends, ErrorTextTest().IsMatch(line));
+
     private static IEnumerable<string> Sources(string project) =>
         Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 
     private static string Relative(string file) => Path.GetRelativePath(Root, file);
+
+    /// <summary>A line that reads <c>.Error</c> (or <c>.Error!</c>, <c>.Error?</c>) and tests text with Contains, StartsWith or EndsWith.</summary>
+    [GeneratedRegex(@"\.Error\b(?!Kind).*\b(?:Contains|StartsWith|EndsWith)\(|\b(?:Contains|StartsWith|EndsWith)\(.*\.Error\b(?!Kind)")]
+    private static partial Regex ErrorTextTest();
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
     private static partial Regex LoggerId();

@@ -48,4 +48,28 @@ public sealed class OrderJournalTests : IDisposable
         Assert.Null(other.Find(7));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(other.FilePath));
     }
+
+    [Fact]
+    public void A_failed_tasks_error_kind_survives_a_restart_and_a_rewrite_and_an_older_line_reads_as_none()
+    {
+        var at = DateTimeOffset.UtcNow;
+        using (var journal = Open())
+        {
+            journal.Received(21);
+            journal.Ended(new TaskResult(21, TaskOutcome.Failed, null, "'/srv/x' does not exist", at, TaskErrorKind.NotFound));
+            journal.Received(22);
+            journal.Ended(new TaskResult(22, TaskOutcome.Succeeded, "{}", null, at));
+        }
+        // A line written by an agent that predates error kinds.
+        File.AppendAllText(Path.Combine(_dir.Path, OrderJournal.FileName),
+            $"{{\"k\":\"r\",\"id\":23,\"at\":\"{at:O}\"}}\n{{\"k\":\"e\",\"id\":23,\"at\":\"{at:O}\",\"outcome\":1,\"error\":\"disk is busy\"}}\n");
+
+        // Opening reads every line, then writes the file afresh: the kind goes through both.
+        using (var again = Open()) Assert.Equal(TaskErrorKind.NotFound, again.Find(21)!.Outcome!.ErrorKind);
+        using var third = Open();
+        Assert.Equal((TaskOutcome.Failed, "'/srv/x' does not exist", TaskErrorKind.NotFound),
+            (third.Find(21)!.Outcome!.Outcome, third.Find(21)!.Outcome!.Error, third.Find(21)!.Outcome!.ErrorKind));
+        Assert.Equal(TaskErrorKind.None, third.Find(22)!.Outcome!.ErrorKind);
+        Assert.Equal((TaskOutcome.Failed, "disk is busy", TaskErrorKind.None), (third.Find(23)!.Outcome!.Outcome, third.Find(23)!.Outcome!.Error, third.Find(23)!.Outcome!.ErrorKind));
+    }
 }

@@ -107,6 +107,7 @@ public sealed class TaskRunnerTests : IDisposable
 
         Assert.Equal(TaskOutcome.Cancelled, result.Outcome);
         Assert.Equal("cancelled", result.Error);
+        Assert.Equal(TaskErrorKind.Cancelled, result.ErrorKind);
         Assert.Null(result.ResultJson);
         Assert.False(_runner.IsRunning(3));
         Assert.False(_runner.Cancel(3));
@@ -137,6 +138,7 @@ public sealed class TaskRunnerTests : IDisposable
 
         Assert.Equal(TaskOutcome.Failed, result.Outcome);
         Assert.Equal("this unit has no executor for 'disk.wipe'; it runs: fs.checksum, fs.list, maintenance.hold, storage.inventory, test.chatty", result.Error);
+        Assert.Equal(TaskErrorKind.Invalid, result.ErrorKind);
         Assert.False(reporter.Started.IsCompleted);
     }
 

@@ -40,6 +40,19 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         _ => Color.Primary,
     };
 
+    /// <summary>A short label for why the task did not succeed, where the state chip does not already say it.</summary>
+    private string? ErrorKindText => _task?.ErrorKind switch
+    {
+        Shared.Contracts.TaskErrorKind.Invalid => "invalid input",
+        Shared.Contracts.TaskErrorKind.NotFound => "not found",
+        Shared.Contracts.TaskErrorKind.Conflict => "conflict",
+        Shared.Contracts.TaskErrorKind.Forbidden => "not allowed",
+        Shared.Contracts.TaskErrorKind.Refused => "refused",
+        Shared.Contracts.TaskErrorKind.Unavailable => "unit unavailable",
+        Shared.Contracts.TaskErrorKind.Timeout => "timed out",
+        _ => null,
+    };
+
     private string Duration => _task is { EndedAt: { } end } ? $"{(end - (_task.StartedAt ?? _task.CreatedAt)).TotalSeconds:0.0} s" : "";
 
     private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);

@@ -90,6 +90,29 @@ public sealed class TaskPaneTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task FailedTask_LabelsWhyItFailed_BesideTheUnchangedMessage()
+    {
+        var task = Views.Task(15, kind: "fs.stat");
+        var cut = RenderPane(task);
+
+        await Tasks.PublishAsync(task.Ended("failed", "'/srv/data/x' does not exist") with { ErrorKind = Ccdsvm.Shared.Contracts.TaskErrorKind.NotFound });
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("not found", cut.Find("[data-testid=task-error-kind]").TextContent);
+            Assert.Contains("'/srv/data/x' does not exist", cut.Find("[data-testid=pane-error]").TextContent);
+        }, Timeout);
+
+        // A plain failure says nothing more than its state chip already does.
+        await Tasks.PublishAsync(task.Ended("failed", "sha256sum failed") with { ErrorKind = Ccdsvm.Shared.Contracts.TaskErrorKind.Failed });
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("sha256sum failed", cut.Find("[data-testid=pane-error]").TextContent);
+            Assert.Empty(cut.FindAll("[data-testid=task-error-kind]"));
+        }, Timeout);
+    }
+
+    [Fact]
     public void WaitingTask_ShowsWhatItWaitsFor()
     {
         var task = Views.Task(6, state: "waitingForLocks") with

@@ -77,9 +77,10 @@ public sealed class UnitTicketTests : IDisposable
     {
         var task = await _h.SubmitOk(Hold("disks/sdb"));
 
-        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: the ticket expired at 10:00:00 UTC", DateTimeOffset.UtcNow)).WaitAsync(Limit);
+        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: the ticket expired at 10:00:00 UTC", DateTimeOffset.UtcNow, TaskErrorKind.Refused)).WaitAsync(Limit);
 
         Assert.Equal("failed", _h.View(task.Id).State);
+        Assert.Equal(TaskErrorKind.Refused, _h.View(task.Id).ErrorKind);
         var entry = Assert.Single(_h.Audit.Query(new AuditQuery(Action: UnitTickets.RefusedAction)));
         Assert.Equal(("alice", "a", AuditOutcomes.Refused), (entry.Actor, entry.Target, entry.Outcome));
         Assert.Contains("the ticket expired", entry.Detail);
@@ -90,10 +91,26 @@ public sealed class UnitTicketTests : IDisposable
     {
         var task = await _h.SubmitOk(Hold("disks/sdb"));
 
-        await _h.Engine.OnResultAsync("b", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: forged", DateTimeOffset.UtcNow)).WaitAsync(Limit);
-        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "disk is busy", DateTimeOffset.UtcNow)).WaitAsync(Limit);
+        await _h.Engine.OnResultAsync("b", new TaskResult(task.Id, TaskOutcome.Failed, null, "refused by the unit: forged", DateTimeOffset.UtcNow, TaskErrorKind.Refused)).WaitAsync(Limit);
+        await _h.Engine.OnResultAsync("a", new TaskResult(task.Id, TaskOutcome.Failed, null, "disk is busy", DateTimeOffset.UtcNow, TaskErrorKind.Conflict)).WaitAsync(Limit);
 
         Assert.Equal("failed", _h.View(task.Id).State);
+        Assert.Equal(TaskErrorKind.Conflict, _h.View(task.Id).ErrorKind);
         Assert.Empty(_h.Audit.Query(new AuditQuery(Action: UnitTickets.RefusedAction)));
+    }
+
+    [Fact]
+    public async Task A_refusal_is_told_by_its_kind_not_by_its_words()
+    {
+        var worded = await _h.SubmitOk(Hold("disks/sdb"));
+        var kinded = await _h.SubmitOk(Hold("disks/sdc"));
+
+        // Words that look like a refusal, from a task that ran and failed; then a refusal worded like anything else.
+        await _h.Engine.OnResultAsync("a", new TaskResult(worded.Id, TaskOutcome.Failed, null, "refused by the unit: tool output", DateTimeOffset.UtcNow, TaskErrorKind.Failed)).WaitAsync(Limit);
+        await _h.Engine.OnResultAsync("a", new TaskResult(kinded.Id, TaskOutcome.Failed, null, "the ticket names another unit", DateTimeOffset.UtcNow, TaskErrorKind.Refused)).WaitAsync(Limit);
+
+        var entry = Assert.Single(_h.Audit.Query(new AuditQuery(Action: UnitTickets.RefusedAction)));
+        Assert.Contains($"task {kinded.Id}", entry.Detail);
+        Assert.Equal((TaskErrorKind.Failed, TaskErrorKind.Refused), (_h.View(worded.Id).ErrorKind, _h.View(kinded.Id).ErrorKind));
     }
 }
