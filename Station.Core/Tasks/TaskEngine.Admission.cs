@@ -99,7 +99,7 @@ public sealed partial class TaskEngine
     /// being built, the failure if the batch did not commit, and the WAL commit to wait for (0: nothing to wait for).
     /// </summary>
     private sealed record CommittedBatch(Pending[] Batch, Outcome<Admitted>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt,
-        long[] AdmittedIds);
+        long[] AdmittedIds, IReadOnlyList<Audit.AuditEntry> Audits);
 
     private CommittedBatch CommitBatch(Pending[] batch)
     {
@@ -110,6 +110,7 @@ public sealed partial class TaskEngine
         var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
         long durableAt = 0;
+        IReadOnlyList<Audit.AuditEntry> audits = [];
         var now = Now;
         string at = StoreTime.Format(now);
         lock (_gate)
@@ -145,6 +146,7 @@ public sealed partial class TaskEngine
                     if (_walFlush is not null) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                 }
                 _writer.Commit();
+                audits = _writer.TakeCommittedAudits();
                 if (_walFlush is not null) durableAt = _walFlush.Written();
                 else MarkDurable(_table.LastId);
             }
@@ -163,7 +165,7 @@ public sealed partial class TaskEngine
             }
         }
         long[] admittedIds = failure is null ? [.. admitted.Select(a => a.Row.Id)] : [];
-        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt, admittedIds);
+        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt, admittedIds, failure is null ? audits : []);
     }
 
     /// <summary>Waits until the batch is on disk, then gives every submitter of the batch its answer.</summary>
@@ -186,6 +188,8 @@ public sealed partial class TaskEngine
                 foreach (var id in c.AdmittedIds) _ = EndUnsyncedAsync(id, ex);
             }
         }
+        // The batch's audit lines (starts, refusals) go to the live audit log once they are on disk.
+        if (failure is null) foreach (var entry in c.Audits) _access.Audit.Publish(entry);
         TaskView[]? views = null;
         ReadyOrder?[]? orders = null;
         if (c.Work is not null)

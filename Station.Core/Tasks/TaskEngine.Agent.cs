@@ -114,6 +114,7 @@ public sealed partial class TaskEngine
     public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error)
     {
         IReadOnlyList<long> granted;
+        Audit.AuditEntry ended;
         lock (_gate)
         {
             if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
@@ -138,12 +139,13 @@ public sealed partial class TaskEngine
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
-            _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+            ended = _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
                 state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State : $"{a.Row.State}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
             LogEnded(taskId, a.Row.State, error ?? "");
         }
+        _access.Audit.Publish(ended);
         Announce(taskId);
         AfterGrant(granted);
         return Task.CompletedTask;
@@ -154,6 +156,7 @@ public sealed partial class TaskEngine
     {
         string target;
         bool atAgent;
+        Audit.AuditEntry cancelled;
         lock (_gate)
         {
             if (!_active.TryGetValue(taskId, out var a))
@@ -173,8 +176,9 @@ public sealed partial class TaskEngine
             atAgent = a.Row.State is TaskStateNames.Dispatched or TaskStateNames.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
-            _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
+            cancelled = _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
         }
+        _access.Audit.Publish(cancelled);
         if (atAgent)
         {
             _orders.Cancel(target, taskId);

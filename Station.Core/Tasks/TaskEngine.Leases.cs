@@ -58,6 +58,7 @@ public sealed partial class TaskEngine
     /// </summary>
     private void RecordLateResult(string unitId, TaskResult result)
     {
+        Audit.AuditEntry late;
         lock (_gate)
         {
             var row = TaskStore.Get(_db, result.TaskId);
@@ -77,9 +78,10 @@ public sealed partial class TaskEngine
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, row);
             TaskStore.Event(_db, tx, row.Id, now, "lateResult", row.State, message: message);
-            _writer.InsertAudit(tx, StoreTime.Format(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
+            late = _writer.InsertAudit(tx, StoreTime.Format(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
             tx.Commit();
         }
+        _access.Audit.Publish(late);
         Announce(result.TaskId);
     }
 }
