@@ -3,7 +3,6 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
