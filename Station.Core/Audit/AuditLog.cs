@@ -45,6 +45,16 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<Au
     public AuditEntry Write(SqliteConnection c, SqliteTransaction? tx, string actor, string action, string target, string outcome, string? detail = null, string? address = null) =>
         AuditWriter.Write(c, tx, AuditWriter.Line(_time.GetUtcNow(), actor, action, target, outcome, detail, address));
 
+    /// <summary>
+    /// Announces lines another writer committed (the task engine's batches); their entries are built only when
+    /// someone listens.
+    /// </summary>
+    public void Announce(IReadOnlyList<WrittenAudit> written)
+    {
+        if (written.Count == 0 || SubscriberCount == 0) return;
+        foreach (var w in written) Publish(w.ToEntry());
+    }
+
     public IReadOnlyList<AuditEntry> Query(AuditQuery q)
     {
         var where = new List<string>();

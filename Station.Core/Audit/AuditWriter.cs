@@ -32,6 +32,12 @@ public readonly record struct AuditLine
     public AuditEntry ToEntry(long id) => new(id, StoreTime.Parse(At), Actor, Action, Target, Outcome, Detail, Address);
 }
 
+/// <summary>A line written by a transaction that committed, with the id the store gave it.</summary>
+public readonly record struct WrittenAudit(long Id, AuditLine Line)
+{
+    public AuditEntry ToEntry() => Line.ToEntry(Id);
+}
+
 /// <summary>
 /// The one writer of audit rows: the INSERT statement, the columns of a row in their order, and the length rule.
 /// <see cref="AuditLog"/> writes through <see cref="Write"/>; the task engine's writer prepares <see cref="InsertSql"/>

@@ -99,7 +99,7 @@ public sealed partial class TaskEngine
     /// being built, the failure if the batch did not commit, and the WAL commit to wait for (0: nothing to wait for).
     /// </summary>
     private sealed record CommittedBatch(Pending[] Batch, Outcome<Admitted>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt,
-        long[] AdmittedIds, IReadOnlyList<Audit.AuditEntry> Audits);
+        long[] AdmittedIds, IReadOnlyList<Audit.WrittenAudit> Audits);
 
     private CommittedBatch CommitBatch(Pending[] batch)
     {
@@ -110,7 +110,7 @@ public sealed partial class TaskEngine
         var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
         long durableAt = 0;
-        IReadOnlyList<Audit.AuditEntry> audits = [];
+        IReadOnlyList<Audit.WrittenAudit> audits = [];
         var now = Now;
         string at = StoreTime.Format(now);
         lock (_gate)
@@ -189,7 +189,7 @@ public sealed partial class TaskEngine
             }
         }
         // The batch's audit lines (starts, refusals) go to the live audit log once they are on disk.
-        if (failure is null) foreach (var entry in c.Audits) _access.Audit.Publish(entry);
+        if (failure is null) _access.Audit.Announce(c.Audits);
         TaskView[]? views = null;
         ReadyOrder?[]? orders = null;
         if (c.Work is not null)

@@ -39,8 +39,8 @@ internal sealed class TaskWriter : IDisposable
     private readonly List<(long TaskId, string At, string Type, string? State, string? Stage, string? Message)> _pendingEvents = [];
     private readonly List<AuditLine> _pendingAudits = [];
     // The audit lines the open transaction wrote, with their ids; handed out once it committed.
-    private readonly List<(long Id, AuditLine Line)> _writtenAudits = [];
-    private readonly List<(long Id, AuditLine Line)> _committedAudits = [];
+    private readonly List<WrittenAudit> _writtenAudits = [];
+    private readonly List<WrittenAudit> _committedAudits = [];
     // Whether the transaction begun by Begin is still open (a failed COMMIT leaves it open until RollbackIfOpen).
     private bool _open;
     // Whether the open transaction commits without syncing (synchronous=NORMAL), to be synced by the caller.
@@ -103,13 +103,13 @@ internal sealed class TaskWriter : IDisposable
         RestoreSync();
     }
 
-    /// <summary>The audit lines written by the transactions committed since the last call, as entries, oldest first.</summary>
-    public IReadOnlyList<AuditEntry> TakeCommittedAudits()
+    /// <summary>The audit lines written by the transactions committed since the last call, oldest first.</summary>
+    public IReadOnlyList<WrittenAudit> TakeCommittedAudits()
     {
         if (_committedAudits.Count == 0) return [];
-        var entries = _committedAudits.Select(a => a.Line.ToEntry(a.Id)).ToArray();
+        WrittenAudit[] written = [.. _committedAudits];
         _committedAudits.Clear();
-        return entries;
+        return written;
     }
 
     /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
@@ -210,7 +210,7 @@ internal sealed class TaskWriter : IDisposable
     private void Written(List<AuditLine> lines, int offset, int n)
     {
         long last = raw.sqlite3_last_insert_rowid(_db);
-        for (int k = 0; k < n; k++) _writtenAudits.Add((last - n + 1 + k, lines[offset + k]));
+        for (int k = 0; k < n; k++) _writtenAudits.Add(new WrittenAudit(last - n + 1 + k, lines[offset + k]));
     }
 
     /// <summary>
