@@ -74,6 +74,8 @@ public static class AuditWriter
         return Head + string.Join(", ", Enumerable.Range(0, rows).Select(i => RowSql(i * ValuesPerRow)));
     }
 
+    private static readonly string InsertOneSql = InsertSql(1) + "; SELECT last_insert_rowid();";
+
     private static string RowSql(int b) => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7})";
 
     /// <summary>
@@ -96,7 +98,7 @@ public static class AuditWriter
     {
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = InsertSql(1) + "; SELECT last_insert_rowid();";
+        cmd.CommandText = InsertOneSql;
         Bind(line, 1, cmd.Parameters, static (parameters, i, value) =>
             parameters.AddWithValue("?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object?)value ?? DBNull.Value));
         long id = (long)cmd.ExecuteScalar()!;

@@ -296,7 +296,7 @@ internal sealed class TaskWriter : IDisposable
         private readonly sqlite3_stmt?[] _byCount = new sqlite3_stmt?[MaxRowsPerInsert + 1];
 
         /// <param name="head">The INSERT up to VALUES.</param>
-        /// <param name="row">A row's placeholders, given the parameter offset of the row.</param>
+        /// <param name="row">A row's VALUES tuple of ?N parameters, given the parameter offset of the row.</param>
         public MultiInsert(TaskWriter writer, string head, int perRow, Func<int, string> row)
             : this(writer, n => head + string.Join(", ", Enumerable.Range(0, n).Select(i => row(i * perRow))), perRow)
         {
