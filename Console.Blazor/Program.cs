@@ -3,6 +3,7 @@ using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Hosting;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.DataProtection;
 

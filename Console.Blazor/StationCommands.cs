@@ -1,6 +1,7 @@
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Console.Blazor;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Console.Blazor.Api;
 

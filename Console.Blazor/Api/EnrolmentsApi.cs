@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Units;
+using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Console.Blazor.Api;
 

@@ -3,6 +3,7 @@ using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Console.Blazor.Auth;
 

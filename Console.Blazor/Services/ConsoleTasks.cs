@@ -18,7 +18,7 @@ public sealed class ConsoleTasks(
     public bool IsAdmin => Caller.IsAdmin;
 
     /// <summary>The kinds a task form offers: browser transfers are started by the file manager's links, not by a form.</summary>
-    public IReadOnlyCollection<TaskKindDefinition> Kinds { get; } = catalog.All.Where(k => !Station.Core.Transfers.BrowserTransferKinds.Is(k.Kind)).ToList();
+    public IReadOnlyCollection<TaskKindDefinition> Kinds { get; } = catalog.All.Where(k => !Station.Core.Tasks.BrowserTransferKinds.Is(k.Kind)).ToList();
 
     public IReadOnlyList<UnitView> Units() => units.All(Caller);
 

@@ -2,6 +2,7 @@ using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Components.Authorization;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Console.Blazor.Services;
 

@@ -3,6 +3,7 @@ using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Station.Core.Users;
+using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Console.Blazor.Services;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -30,8 +29,6 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<Au
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public const string Sql = "INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (@at, @actor, @action, @target, @outcome, @detail, @address); SELECT last_insert_rowid();";
-
     public AuditEntry Write(string actor, string action, string target, string outcome, string? detail = null, string? address = null)
     {
         using var c = db.Open();
@@ -45,12 +42,17 @@ public sealed class AuditLog(StationDb db, TimeProvider? time = null, ILogger<Au
     /// Writes inside the caller's transaction, so the audit line commits with the change it records.
     /// Not announced: the caller publishes the entry once the transaction committed.
     /// </summary>
-    public AuditEntry Write(SqliteConnection c, SqliteTransaction? tx, string actor, string action, string target, string outcome, string? detail = null, string? address = null)
+    public AuditEntry Write(SqliteConnection c, SqliteTransaction? tx, string actor, string action, string target, string outcome, string? detail = null, string? address = null) =>
+        AuditWriter.Write(c, tx, AuditWriter.Line(_time.GetUtcNow(), actor, action, target, outcome, detail, address));
+
+    /// <summary>
+    /// Announces lines another writer committed (the task engine's batches); their entries are built only when
+    /// someone listens.
+    /// </summary>
+    public void Announce(IReadOnlyList<WrittenAudit> written)
     {
-        var at = _time.GetUtcNow();
-        detail = detail is { Length: > 2000 } ? detail[..2000] : detail;
-        long id = c.ExecuteScalar<long>(Sql, new { at = StoreTime.Format(at), actor, action, target, outcome, detail, address }, tx);
-        return new AuditEntry(id, at, actor, action, target, outcome, detail, address);
+        if (written.Count == 0 || SubscriberCount == 0) return;
+        foreach (var w in written) Publish(w.ToEntry());
     }
 
     public IReadOnlyList<AuditEntry> Query(AuditQuery q)

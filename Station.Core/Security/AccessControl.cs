@@ -2,9 +2,7 @@ using Ccdsvm.Shared.Contracts;
 using Microsoft.Extensions.Logging;
 using Ccdsvm.Shared.Contracts.Paths;
 using Ccdsvm.Station.Core.Audit;
-using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

@@ -69,7 +69,7 @@ public static class Migrations
                 granted_at TEXT NULL,
                 PRIMARY KEY(task_id, resource));
             """),
-        (2, "metrics history", Monitoring.MetricsSchema.Sql),
+        (2, "metrics history", MetricsSchema.Sql),
         (3, "groups, acl, audit, login security, enrolment, volumes", SecuritySchema.Sql),
         (4, "last accepted TOTP step per user", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NULL;"),
         (5, "fewer pages per admission: no AUTOINCREMENT counters, locks and events keyed by task without rowid, unused indexes dropped", AdmissionPagesSchema.Sql),

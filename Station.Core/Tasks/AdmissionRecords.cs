@@ -16,4 +16,4 @@ internal sealed record PendingSubmission(TaskKindDefinition Definition, string T
 /// being built, the failure if the batch did not commit, and the WAL commit to wait for (0: nothing to wait for).
 /// </summary>
 internal sealed record CommittedBatch(PendingSubmission[] Batch, Outcome<AdmittedSubmission>[] Results, int[] BuiltAt, AdmittedWork? Work, Exception? Failure, long DurableAt,
-    long[] AdmittedIds);
+    long[] AdmittedIds, IReadOnlyList<Audit.WrittenAudit> Audits);

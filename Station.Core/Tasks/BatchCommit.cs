@@ -60,6 +60,7 @@ internal sealed class BatchCommit
         var admitted = new List<(TaskRow Row, bool Granted)>(batch.Length);
         Exception? failure = null;
         long durableAt = 0;
+        IReadOnlyList<Audit.WrittenAudit> audits = [];
         var now = Now;
         string at = StoreTime.Format(now);
         lock (_gate)
@@ -95,6 +96,7 @@ internal sealed class BatchCommit
                     if (_walFlush is not null) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                 }
                 _writer.Commit();
+                audits = _writer.TakeCommittedAudits();
                 if (_walFlush is not null) durableAt = _walFlush.Written();
                 else _table.MarkDurable(_table.LastId);
             }
@@ -113,7 +115,7 @@ internal sealed class BatchCommit
             }
         }
         long[] admittedIds = failure is null ? [.. admitted.Select(a => a.Row.Id)] : [];
-        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt, admittedIds);
+        return new CommittedBatch(batch, results, builtAt, work, failure, durableAt, admittedIds, failure is null ? audits : []);
     }
 
     /// <summary>One submission inside the open batch transaction: the row, whether its plan was granted, whether it already existed (idempotency), and its plan as the lock manager holds it.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
-using Ccdsvm.Station.Core.Transfers;
 using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Station.Core.Tasks;

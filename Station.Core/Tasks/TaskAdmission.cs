@@ -25,9 +25,12 @@ internal sealed class TaskAdmission : IDisposable
     private readonly WalFlush? _walFlush;
     private readonly AdmissionFlusher? _flusher;
 
+    private readonly Audit.AuditLog _audit;
+
     public TaskAdmission(SubmissionCheck check, BatchCommit commit, WalFlush? walFlush, TaskTable table, TaskLifecycle lifecycle,
-        OrderDispatcher orders, TaskNotifier notifier, ILogger logger)
+        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger)
     {
+        _audit = audit;
         _check = check;
         _commit = commit;
         _walFlush = walFlush;
@@ -134,6 +137,8 @@ internal sealed class TaskAdmission : IDisposable
                 foreach (var id in c.AdmittedIds) _ = EndUnsyncedAsync(id, ex);
             }
         }
+        // The batch's audit lines (starts, refusals) go to the live audit log once they are on disk.
+        if (failure is null) _audit.Announce(c.Audits);
         TaskView[]? views = null;
         ReadyOrder?[]? orders = null;
         if (c.Work is not null)

@@ -48,6 +48,7 @@ internal sealed class TaskCancellation
     {
         string target;
         bool atAgent;
+        Audit.AuditEntry cancelled;
         lock (_gate)
         {
             if (!_active.TryGetValue(taskId, out var a))
@@ -67,8 +68,9 @@ internal sealed class TaskCancellation
             atAgent = a.Row.State is TaskState.Dispatched or TaskState.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
-            _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
+            cancelled = _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);
         }
+        _access.Audit.Publish(cancelled);
         if (atAgent)
         {
             _orders.Cancel(target, taskId);

@@ -2,7 +2,6 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -60,13 +59,13 @@ public sealed class TaskEngine : IDisposable
         var announcer = new TaskAnnouncer(_queries, notifier);
         var sender = new TaskSender(_gate, _table, locks, dispatcher, units, tickets, access, preparer, executors, clock, logger);
         _orders = new OrderDispatcher(sender, dispatcher, logger);
-        _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, _options, clock);
-        _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, clock, logger);
+        _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, access.Audit, _options, clock);
+        _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, access.Audit, clock, logger);
         sender.Attach(_lifecycle);
         _cancellation = new TaskCancellation(_gate, _db, _table, access, units, executors, _queries, announcer, _orders, _lifecycle, clock);
         _recovery = new TaskRecovery(_gate, _db, _table, locks, _queries, _lifecycle, _orders, units, executors, _options, clock);
         _commit = new BatchCommit(_gate, _db, _writer, _walFlush, _table, locks, _queries, sender, preparer, _options, clock, logger);
-        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, logger);
+        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, access.Audit, logger);
         _recovery.Restore();
     }
 

@@ -36,10 +36,10 @@ public sealed class TaskKindCatalog
         foreach (var kind in StorageKinds.Definitions()) yield return kind;
         foreach (var kind in FileKinds.Definitions()) yield return kind;
         foreach (var kind in DataKinds.Definitions()) yield return kind;
-        foreach (var kind in Transfers.BrowserTransferKinds.Definitions()) yield return kind;
+        foreach (var kind in BrowserTransferKinds.Definitions()) yield return kind;
         foreach (var k in ProcessKinds.Definitions()) yield return k;
         foreach (var k in AuthKinds.Definitions()) yield return k;
-        yield return Units.AuthEnrolKind.Definition();
+        yield return AuthEnrolKind.Definition();
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

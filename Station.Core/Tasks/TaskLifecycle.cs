@@ -31,9 +31,12 @@ internal sealed class TaskLifecycle
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    private readonly Audit.AuditLog _audit;
+
     public TaskLifecycle(object gate, SqliteConnection db, TaskWriter writer, TaskTable table, LockManager locks, TaskAnnouncer announcer,
-        OrderDispatcher orders, UnitLeases leases, UnitTickets tickets, TimeProvider time, ILogger logger)
+        OrderDispatcher orders, UnitLeases leases, UnitTickets tickets, Audit.AuditLog audit, TimeProvider time, ILogger logger)
     {
+        _audit = audit;
         _gate = gate;
         _db = db;
         _writer = writer;
@@ -153,6 +156,7 @@ internal sealed class TaskLifecycle
     public Task EndAsync(long taskId, TaskState state, string? resultJson, string? error, TaskErrorKind errorKind = TaskErrorKind.None)
     {
         IReadOnlyList<long> granted;
+        Audit.AuditEntry ended;
         lock (_gate)
         {
             if (!_active.Remove(taskId, out var a)) return Task.CompletedTask;
@@ -178,12 +182,13 @@ internal sealed class TaskLifecycle
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
-            _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
+            ended = _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
                 state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State.ToApi() : $"{a.Row.State.ToApi()}: {error}");
             MarkGranted(tx, granted, now);
             tx.Commit();
             TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
         }
+        _audit.Publish(ended);
         _announcer.Announce(taskId);
         AfterGrant(granted);
         return Task.CompletedTask;

@@ -57,7 +57,7 @@ internal sealed class TaskRecovery
         foreach (var row in rows)
         {
             // A browser transfer lives only as long as its HTTP request, which the restart ended.
-            if (Transfers.BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
+            if (BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
             if (row.Slot is not { } slot || !_table.IsFree((int)slot))
             {
                 // The list shrank (MaxTasks lowered) or the slot is taken: keep the task, give it any free slot.

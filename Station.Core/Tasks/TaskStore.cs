@@ -9,7 +9,7 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// <summary>SQL for tasks, their events and their locks. Callers own the connection and transaction.</summary>
 public static class TaskStore
 {
-    public const string Columns = """
+    private const string Columns = """
         id AS Id, kind AS Kind, target AS Target, owner AS Owner, parameters AS Parameters, slot AS Slot, state AS State,
         progress AS Progress, stage AS Stage, stage_index AS StageIndex, stage_count AS StageCount, result AS Result,
         error AS Error, error_kind AS ErrorKind, dedicated_thread AS DedicatedThread, idempotency_key AS IdempotencyKey, wait_seconds AS WaitSeconds,

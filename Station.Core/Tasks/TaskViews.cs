@@ -4,17 +4,6 @@ using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-/// <summary>
-/// Who asks, as the station resolved them at this request: their name, whether they hold Administrator on
-/// "/" (which allows everything), and their groups. Edges get it from <c>AccessControl.Resolve</c>.
-/// </summary>
-public sealed record Caller(string Name, bool IsAdmin, IReadOnlyList<string>? Groups = null)
-{
-    public static readonly Caller System = new("system", true);
-
-    public IReadOnlyList<string> GroupNames => Groups ?? [];
-}
-
 /// <summary><c>POST /api/v1/tasks</c> body; also what the console's forms build.</summary>
 public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Parameters, double? WaitSeconds = null, string? IdempotencyKey = null);
 

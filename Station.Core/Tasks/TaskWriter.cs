@@ -1,3 +1,4 @@
+using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Locks;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -13,7 +14,9 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// (<see cref="Begin"/>, <see cref="Commit"/>) rather than through <see cref="SqliteConnection.BeginTransaction()"/>,
 /// which prepares BEGIN and COMMIT again on every call.
 /// <see cref="InsertAudit(SqliteTransaction, string, string, string, string, string, string?)"/> writes an audit
-/// line inside an ADO.NET transaction for the engine's other transitions.
+/// line inside an ADO.NET transaction for the engine's other transitions. Audit rows take their statement, columns
+/// and length rule from <see cref="AuditWriter"/>; the lines a batch wrote are handed back once it committed
+/// (<see cref="TakeCommittedAudits"/>), for the engine to announce.
 /// </summary>
 internal sealed class TaskWriter : IDisposable
 {
@@ -34,7 +37,10 @@ internal sealed class TaskWriter : IDisposable
     private readonly List<TaskRow> _pendingTasks = [];
     private readonly List<(long TaskId, LockRequest Lock, bool Granted, string At)> _pendingLocks = [];
     private readonly List<(long TaskId, string At, string Type, string? State, string? Stage, string? Message)> _pendingEvents = [];
-    private readonly List<(string At, string Actor, string Action, string Target, string Outcome, string? Detail)> _pendingAudits = [];
+    private readonly List<AuditLine> _pendingAudits = [];
+    // The audit lines the open transaction wrote, with their ids; handed out once it committed.
+    private readonly List<WrittenAudit> _writtenAudits = [];
+    private readonly List<WrittenAudit> _committedAudits = [];
     // Whether the transaction begun by Begin is still open (a failed COMMIT leaves it open until RollbackIfOpen).
     private bool _open;
     // Whether the open transaction commits without syncing (synchronous=NORMAL), to be synced by the caller.
@@ -49,7 +55,7 @@ internal sealed class TaskWriter : IDisposable
         _rollback = Prepare("ROLLBACK");
         _syncNormal = Prepare("PRAGMA synchronous=NORMAL");
         _syncFull = Prepare("PRAGMA synchronous=FULL");
-        _insertAudit = Prepare("INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)");
+        _insertAudit = Prepare(AuditWriter.InsertSql(1));
         _tasks = new MultiInsert(this,
             "INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at) VALUES ",
             12, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7}, 0, ?{b + 8}, 0, ?{b + 9}, ?{b + 10}, ?{b + 11}, ?{b + 12})");
@@ -59,9 +65,7 @@ internal sealed class TaskWriter : IDisposable
         _events = new MultiInsert(this,
             "INSERT INTO task_events(task_id, id, at, type, state, progress, stage, message) VALUES ",
             6, b => $"(?{b + 1}, 1, ?{b + 2}, ?{b + 3}, ?{b + 4}, NULL, ?{b + 5}, ?{b + 6})");
-        _audits = new MultiInsert(this,
-            "INSERT INTO audit(at, actor, action, target, outcome, detail, address) VALUES ",
-            6, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, NULL)");
+        _audits = new MultiInsert(this, AuditWriter.InsertSql, AuditWriter.ValuesPerRow);
     }
 
     /// <summary>Whether a transaction is open on the connection (begun here or through ADO.NET).</summary>
@@ -79,6 +83,7 @@ internal sealed class TaskWriter : IDisposable
         // The safety level cannot change inside a transaction: it is set before BEGIN and restored after the end.
         if (deferSync) Step(_syncNormal);
         _deferred = deferSync;
+        _writtenAudits.Clear();
         try { Step(_begin); }
         catch
         {
@@ -93,7 +98,18 @@ internal sealed class TaskWriter : IDisposable
     {
         Step(_commit);
         _open = false;
+        _committedAudits.AddRange(_writtenAudits);
+        _writtenAudits.Clear();
         RestoreSync();
+    }
+
+    /// <summary>The audit lines written by the transactions committed since the last call, oldest first.</summary>
+    public IReadOnlyList<WrittenAudit> TakeCommittedAudits()
+    {
+        if (_committedAudits.Count == 0) return [];
+        WrittenAudit[] written = [.. _committedAudits];
+        _committedAudits.Clear();
+        return written;
     }
 
     /// <summary>Rolls back whatever is still open (after a failed statement or a failed commit); does nothing otherwise.</summary>
@@ -101,6 +117,7 @@ internal sealed class TaskWriter : IDisposable
     {
         _open = false;
         ClearPending();
+        _writtenAudits.Clear();
         if (InTransaction) Step(_rollback);
         RestoreSync();
     }
@@ -128,7 +145,7 @@ internal sealed class TaskWriter : IDisposable
 
     /// <summary>An audit line in the same transaction as the change it records, written at <see cref="Flush"/> in the order queued.</summary>
     public void QueueAudit(string at, string actor, string action, string target, string outcome, string? detail) =>
-        _pendingAudits.Add((at, actor, action, target, outcome, detail));
+        _pendingAudits.Add(AuditWriter.Line(at, actor, action, target, outcome, detail));
 
     /// <summary>Writes what the batch queued inside the open transaction: tasks first (the other rows refer to them), then locks, events and audit lines.</summary>
     public void Flush()
@@ -172,16 +189,8 @@ internal sealed class TaskWriter : IDisposable
                 BindText(s, b + 5, e.Stage);
                 BindText(s, b + 6, e.Message);
             });
-            _audits.Write(_pendingAudits.Count, (s, b, i) =>
-            {
-                var a = _pendingAudits[i];
-                BindText(s, b + 1, a.At);
-                BindText(s, b + 2, a.Actor);
-                BindText(s, b + 3, a.Action);
-                BindText(s, b + 4, a.Target);
-                BindText(s, b + 5, a.Outcome);
-                BindText(s, b + 6, a.Detail);
-            });
+            _audits.Write(_pendingAudits.Count, (s, b, i) => AuditWriter.Bind(_pendingAudits[i], b + 1, (this, s), BindAuditValue),
+                (offset, n) => Written(_pendingAudits, offset, n));
         }
         finally { ClearPending(); }
     }
@@ -194,25 +203,32 @@ internal sealed class TaskWriter : IDisposable
         _pendingAudits.Clear();
     }
 
-    /// <summary>An audit line inside the open transaction, written now.</summary>
-    public void InsertAudit(string at, string actor, string action, string target, string outcome, string? detail)
+    /// <summary>
+    /// The rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="n"/> of <paramref name="lines"/> were
+    /// just inserted by one statement: inside the transaction's write lock they took consecutive ids ending at the last insert's.
+    /// </summary>
+    private void Written(List<AuditLine> lines, int offset, int n)
     {
-        var s = Open(_insertAudit);
-        BindText(s, 1, at);
-        BindText(s, 2, actor);
-        BindText(s, 3, action);
-        BindText(s, 4, target);
-        BindText(s, 5, outcome);
-        BindText(s, 6, detail);
-        Step(s);
+        long last = raw.sqlite3_last_insert_rowid(_db);
+        for (int k = 0; k < n; k++) _writtenAudits.Add(new WrittenAudit(last - n + 1 + k, lines[offset + k]));
     }
 
-    /// <summary>An audit line inside an ADO.NET transaction on the same connection.</summary>
-    public void InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail)
+    /// <summary>
+    /// An audit line inside an ADO.NET transaction on the same connection, written now. The entry is returned for the
+    /// caller to announce once that transaction committed (<see cref="AuditLog"/>'s notification).
+    /// </summary>
+    public AuditEntry InsertAudit(SqliteTransaction tx, string at, string actor, string action, string target, string outcome, string? detail)
     {
         if (tx.Connection is null) throw new InvalidOperationException("the transaction has already ended");
-        InsertAudit(at, actor, action, target, outcome, detail);
+        var line = AuditWriter.Line(at, actor, action, target, outcome, detail);
+        var s = Open(_insertAudit);
+        AuditWriter.Bind(line, 1, (this, s), BindAuditValue);
+        Step(s);
+        return line.ToEntry(raw.sqlite3_last_insert_rowid(_db));
     }
+
+    private static readonly Action<(TaskWriter Writer, sqlite3_stmt Statement), int, string?> BindAuditValue =
+        static (w, at, value) => w.Writer.BindText(w.Statement, at, value);
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -275,20 +291,31 @@ internal sealed class TaskWriter : IDisposable
     }
 
     /// <summary>A multi-row INSERT into one table, prepared once per row count (1 to <see cref="MaxRowsPerInsert"/>) and bound by position.</summary>
-    private sealed class MultiInsert(TaskWriter writer, string head, int perRow, Func<int, string> row) : IDisposable
+    private sealed class MultiInsert(TaskWriter writer, Func<int, string> sql, int perRow) : IDisposable
     {
         private readonly sqlite3_stmt?[] _byCount = new sqlite3_stmt?[MaxRowsPerInsert + 1];
 
-        /// <summary>Writes <paramref name="count"/> rows; <paramref name="bind"/> binds row i at parameter offset b.</summary>
-        public void Write(int count, Action<sqlite3_stmt, int, int> bind)
+        /// <param name="head">The INSERT up to VALUES.</param>
+        /// <param name="row">A row's VALUES tuple of ?N parameters, given the parameter offset of the row.</param>
+        public MultiInsert(TaskWriter writer, string head, int perRow, Func<int, string> row)
+            : this(writer, n => head + string.Join(", ", Enumerable.Range(0, n).Select(i => row(i * perRow))), perRow)
+        {
+        }
+
+        /// <summary>
+        /// Writes <paramref name="count"/> rows; <paramref name="bind"/> binds row i at parameter offset b, and
+        /// <paramref name="written"/> hears each statement's rows (offset, count) right after it ran.
+        /// </summary>
+        public void Write(int count, Action<sqlite3_stmt, int, int> bind, Action<int, int>? written = null)
         {
             for (int offset = 0; offset < count; offset += MaxRowsPerInsert)
             {
                 int n = Math.Min(MaxRowsPerInsert, count - offset);
-                var stmt = _byCount[n] ??= writer.Prepare(head + string.Join(", ", Enumerable.Range(0, n).Select(i => row(i * perRow))));
+                var stmt = _byCount[n] ??= writer.Prepare(sql(n));
                 writer.Open(stmt);
                 for (int i = 0; i < n; i++) bind(stmt, i * perRow, offset + i);
                 writer.Step(stmt);
+                written?.Invoke(offset, n);
             }
         }
 

@@ -25,9 +25,12 @@ internal sealed class UnitLeases
     /// <summary>Per unit: when the station last renewed its lease (its clock) and for how long.</summary>
     private readonly Dictionary<string, (DateTimeOffset LastContact, int Seconds)> _leases = new(StringComparer.Ordinal);
 
+    private readonly Audit.AuditLog _audit;
+
     public UnitLeases(object gate, SqliteConnection db, TaskWriter writer, TaskTable table, Dictionary<string, IStationExecutor> stationExecutors,
-        TaskAnnouncer announcer, OrderDispatcher orders, StationOptions options, TimeProvider time)
+        TaskAnnouncer announcer, OrderDispatcher orders, Audit.AuditLog audit, StationOptions options, TimeProvider time)
     {
+        _audit = audit;
         _gate = gate;
         _db = db;
         _writer = writer;
@@ -162,6 +165,7 @@ internal sealed class UnitLeases
     /// </summary>
     public void RecordLateResult(string unitId, TaskResult result)
     {
+        Audit.AuditEntry late;
         lock (_gate)
         {
             var row = TaskStore.Get(_db, result.TaskId);
@@ -181,9 +185,10 @@ internal sealed class UnitLeases
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, row);
             TaskStore.Event(_db, tx, row.Id, now, "lateResult", row.State, message: message);
-            _writer.InsertAudit(tx, StoreTime.Format(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
+            late = _writer.InsertAudit(tx, StoreTime.Format(now), row.Owner, "task.late-result", $"task {row.Id} {row.Kind} on {row.Target}", result.Outcome == TaskOutcome.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, message);
             tx.Commit();
         }
+        _audit.Publish(late);
         _announcer.Announce(result.TaskId);
     }
 }

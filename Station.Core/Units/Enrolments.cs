@@ -1,7 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 
 namespace Ccdsvm.Station.Core.Units;

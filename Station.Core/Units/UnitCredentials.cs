@@ -3,7 +3,6 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

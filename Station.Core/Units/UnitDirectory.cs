@@ -1,5 +1,4 @@
 using Ccdsvm.Station.Core.Security;
-using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Station.Core.Units;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 
 namespace Ccdsvm.Station.Core.Units;

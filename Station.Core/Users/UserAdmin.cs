@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ccdsvm.Station.Core.Audit;
-using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.Data.Sqlite;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Bench;
 

@@ -4,7 +4,7 @@ public static class Frames
     public static async Task RunAsync()
     {
         using var h = new EngineHarness(true, 1000);
-        var caller = new Ccdsvm.Station.Core.Tasks.Caller("alice", false);
+        var caller = new Ccdsvm.Station.Core.Caller("alice", false);
         var wal = h.Db.Path + "-wal";
         await h.Engine.SubmitAsync(EngineHarness.Request(0), caller);
         long before = new FileInfo(wal).Length;

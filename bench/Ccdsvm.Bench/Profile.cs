@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Bench;
 

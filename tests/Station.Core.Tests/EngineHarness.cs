@@ -10,6 +10,7 @@ using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Ccdsvm.Station.Core.Users;
 
 namespace Ccdsvm.Station.Core.Tests;
 

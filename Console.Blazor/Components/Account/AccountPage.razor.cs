@@ -4,6 +4,7 @@ using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Console.Blazor.Components.Account;
 

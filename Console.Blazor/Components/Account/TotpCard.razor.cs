@@ -2,6 +2,7 @@ using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.Components;
+using Ccdsvm.Station.Core;
 
 namespace Ccdsvm.Console.Blazor.Components.Account;
 

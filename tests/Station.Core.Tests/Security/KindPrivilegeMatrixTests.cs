@@ -87,7 +87,7 @@ public sealed class KindPrivilegeMatrixTests
     {
         AuthKinds.User => new(kind, "station", EngineHarness.Json(new { action = "createGroup", group = "g1" })),
         AuthKinds.Grant => new(kind, "station", EngineHarness.Json(new { action = "revoke", path = "/units/a", subject = "nobody" })),
-        Ccdsvm.Station.Core.Units.AuthEnrolKind.Name => new(kind, "station", EngineHarness.Json(new { action = "revoke", unit = "nowhere" })),
+        Ccdsvm.Station.Core.Tasks.AuthEnrolKind.Name => new(kind, "station", EngineHarness.Json(new { action = "revoke", unit = "nowhere" })),
         _ => new(kind, "a", JsonDocument.Parse("{}").RootElement),
     };
 }

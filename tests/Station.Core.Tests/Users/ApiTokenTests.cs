@@ -6,7 +6,7 @@ namespace Ccdsvm.Station.Core.Tests.Users;
 public sealed class ApiTokenTests : IDisposable
 {
     private readonly UsersHarness _h = new();
-    private readonly Ccdsvm.Station.Core.Tasks.Caller _dave;
+    private readonly Ccdsvm.Station.Core.Caller _dave;
 
     public ApiTokenTests() => _dave = _h.CreateUser("dave", "daves-long-password");
 

@@ -9,7 +9,7 @@ public sealed class TotpTests : IDisposable
 {
     private const string Password = "carols-long-password";
     private readonly UsersHarness _h = new();
-    private readonly Ccdsvm.Station.Core.Tasks.Caller _carol;
+    private readonly Ccdsvm.Station.Core.Caller _carol;
 
     public TotpTests() => _carol = _h.CreateUser("carol", Password);
 

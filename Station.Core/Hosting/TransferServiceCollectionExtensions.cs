@@ -1,8 +1,11 @@
 using Ccdsvm.Station.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Transfers;
+using Ccdsvm.Station.Core.Volumes;
 
-namespace Ccdsvm.Station.Core.Transfers;
+namespace Ccdsvm.Station.Core.Hosting;
 
 public static class TransferServiceCollectionExtensions
 {

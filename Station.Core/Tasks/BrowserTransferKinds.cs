@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
-using Ccdsvm.Station.Core.Tasks;
 
-namespace Ccdsvm.Station.Core.Transfers;
+namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// Browser downloads and uploads as tasks on a unit, run at the station while the HTTP request streams the

@@ -1,9 +1,9 @@
 using Ccdsvm.Shared.Contracts;
-using Ccdsvm.Station.Core.Hubs;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.SignalR;
+using Ccdsvm.Station.Core.Monitoring;
 
-namespace Ccdsvm.Station.Core.Monitoring;
+namespace Ccdsvm.Station.Core.Hubs;
 
 /// <summary>Reaches agents through the hub; process and thread lists are SignalR client results.</summary>
 public sealed class HubMetricsLink(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentMetricsLink

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Security;
 
-namespace Ccdsvm.Station.Core.Security;
+namespace Ccdsvm.Station.Core.Users;
 
 /// <summary>Runs <c>auth.grant</c>: adds or removes a role on a path for a user or group; audited, and live at once.</summary>
 public sealed class GrantTaskExecutor(StationDb db, AccessControl access) : IStationExecutor

@@ -14,8 +14,10 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Ccdsvm.Station.Core.Audit;
+using Ccdsvm.Station.Core.Volumes;
 
-namespace Ccdsvm.Station.Core;
+namespace Ccdsvm.Station.Core.Hosting;
 
 public static class StationCoreExtensions
 {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
 
-namespace Ccdsvm.Station.Core.Units;
+namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// Runs <c>auth.enrol</c>: creates one-time enrolment tokens and revokes units, through the task list. The

@@ -1,8 +1,7 @@
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 
-namespace Ccdsvm.Station.Core.Locks;
+namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// Releases a task's locks straight in the store, from any process that opens it (an administrator's

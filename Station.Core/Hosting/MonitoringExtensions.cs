@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Ccdsvm.Station.Core.Hubs;
+using Ccdsvm.Station.Core.Monitoring;
 
-namespace Ccdsvm.Station.Core.Monitoring;
+namespace Ccdsvm.Station.Core.Hosting;
 
 public static class MonitoringExtensions
 {

@@ -1,4 +1,4 @@
-namespace Ccdsvm.Station.Core.Monitoring;
+namespace Ccdsvm.Station.Core.Store;
 
 /// <summary>
 /// Round-robin history: raw points (at most one a second) kept an hour, minute buckets a week, hour buckets

@@ -1,6 +1,5 @@
-using Ccdsvm.Station.Core.Tasks;
 
-namespace Ccdsvm.Station.Core.Transfers;
+namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// Completes an order's parameters at dispatch (e.g. a transfer ticket); returns the JSON to send or a refusal.

@@ -1,9 +1,9 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
-using Ccdsvm.Station.Core.Transfers;
+using Ccdsvm.Station.Core.Units;
 
-namespace Ccdsvm.Station.Core.Units;
+namespace Ccdsvm.Station.Core.Transfers;
 
 /// <summary>A service a unit publishes, and whether the caller may use it.</summary>
 public sealed record UnitServiceView(string Unit, string Name, bool Granted);
