@@ -1,7 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Transfers;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 

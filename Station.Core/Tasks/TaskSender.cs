@@ -3,7 +3,6 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
-using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging;
 
