@@ -17,8 +17,8 @@ public static class AuditOutcomes
 {
     public const string Allowed = "allowed";
     public const string Refused = "refused";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
+    public const string Succeeded = Shared.Contracts.TaskStateNames.Succeeded;
+    public const string Failed = Shared.Contracts.TaskStateNames.Failed;
 }
 
 /// <summary>

@@ -67,7 +67,7 @@ internal sealed class TaskLifecycle
             a.Row.State = TaskState.Running;
             a.Row.StartedAt ??= StoreTime.Format(started.At);
             a.Row.DedicatedThread = started.DedicatedThread ? 1 : 0;
-            a.Row.Stage = "running";
+            a.Row.Stage = TaskState.Running.ToApi();
             using var tx = _db.BeginTransaction();
             TaskStore.Update(_db, tx, a.Row);
             TaskStore.Event(_db, tx, a.Row.Id, started.At, "state", a.Row.State, message: started.DedicatedThread ? "runs on a dedicated thread" : "runs as async work on the thread pool");
@@ -142,7 +142,7 @@ internal sealed class TaskLifecycle
         var (state, error) = result.Outcome switch
         {
             TaskOutcome.Succeeded => (TaskState.Succeeded, (string?)null),
-            TaskOutcome.Cancelled => (TaskState.Cancelled, result.Error ?? "cancelled"),
+            TaskOutcome.Cancelled => (TaskState.Cancelled, result.Error ?? TaskState.Cancelled.ToApi()),
             TaskOutcome.Interrupted => (TaskState.Interrupted, result.Error ?? "stopped by the unit"),
             _ => (TaskState.Failed, result.Error ?? "failed without a message"),
         };
@@ -170,9 +170,8 @@ internal sealed class TaskLifecycle
             a.Row.Stage = state switch
             {
                 TaskState.Succeeded => "done",
-                TaskState.Cancelled => "cancelled",
-                TaskState.Interrupted => "interrupted",
-                _ => "failed",
+                TaskState.Cancelled or TaskState.Interrupted => state.ToApi(),
+                _ => TaskState.Failed.ToApi(),
             };
             int slot = (int)(a.Row.Slot ?? -1);
             a.Row.Slot = null;

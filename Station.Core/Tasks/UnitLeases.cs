@@ -100,7 +100,7 @@ internal sealed class UnitLeases
                 a.Deadline = null;
                 a.DeadlineReason = null;
                 a.Row.State = TaskState.Running;
-                a.Row.Stage = r.Stage ?? "running";
+                a.Row.Stage = r.Stage ?? TaskState.Running.ToApi();
                 TaskStore.Update(_db, null, a.Row);
                 TaskStore.Event(_db, null, a.Row.Id, Now, "reattached", a.Row.State, message: $"unit '{unitId}' reported the task still running; reattached");
                 reattached.Add(a.Row.Id);
@@ -173,10 +173,10 @@ internal sealed class UnitLeases
             if (TaskStore.Events(_db, row.Id, 0).Any(e => e.Type == "lateResult")) return;
             string outcome = result.Outcome switch
             {
-                TaskOutcome.Succeeded => "succeeded",
-                TaskOutcome.Cancelled => "cancelled",
+                TaskOutcome.Succeeded => TaskState.Succeeded.ToApi(),
+                TaskOutcome.Cancelled => TaskState.Cancelled.ToApi(),
                 TaskOutcome.Interrupted => "stopped",
-                _ => "failed",
+                _ => TaskState.Failed.ToApi(),
             };
             string message = $"unit '{unitId}' reported the task {outcome} at {result.At:HH:mm:ss} UTC{(result.Error is null ? "" : $" ({result.Error})")}, " +
                 "after it was interrupted; the state stays interrupted because its locks had been released";

@@ -109,7 +109,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow, TaskErrorKind.Cancelled);
+            result = new TaskResult(order.TaskId, TaskOutcome.Cancelled, null, TaskStateNames.Cancelled, DateTimeOffset.UtcNow, TaskErrorKind.Cancelled);
         }
         catch (TaskFailureException ex)
         {

@@ -87,6 +87,29 @@ public sealed partial class RepositoryRulesTests
     public void The_error_text_rule_tells_a_text_test_from_a_kind_test(string line, bool offends) =>
         Assert.Equal(offends, ErrorTextTest().IsMatch(line));
 
+    /// <summary>
+    /// A task state is written out in one place, <c>Shared.Contracts/TaskStates.cs</c>; everything else names it through
+    /// <see cref="TaskState"/> or <see cref="TaskStateNames"/>, so a renamed or added state cannot be missed somewhere.
+    /// </summary>
+    [Fact]
+    public void Task_states_are_spelled_only_in_the_contract()
+    {
+        var offending = new[] { "Shared.Contracts", "Station.Core", "Console.Blazor", "Unit.Agent" }.SelectMany(Sources)
+            .Where(f => !Relative(f).Equals("Shared.Contracts/TaskStates.cs", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => StateLiteral().IsMatch(l.Text))
+            .Select(l => $"{Relative(l.File)}:{l.Line}: {l.Text.Trim()}").ToList();
+        Assert.True(offending.Count == 0, "these lines spell a task state; use TaskState or TaskStateNames:\n" + string.Join("\n", offending));
+    }
+
+    [Theory]
+    [InlineData("if (row.State == \"running\") return;", true)]
+    [InlineData("private static readonly string[] States = [\"queued\", \"failed\"];", true)]
+    [InlineData("<td data-label=\"queued\">@t.CreatedAt</td>", false)]
+    [InlineData("if (row.State == TaskState.Running) return;", false)]
+    public void The_state_rule_tells_a_spelled_state_from_a_named_one(string line, bool offends) =>
+        Assert.Equal(offends, StateLiteral().IsMatch(line));
+
     private static IEnumerable<string> Sources(string project) =>
         Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
@@ -97,6 +120,10 @@ public sealed partial class RepositoryRulesTests
     /// <summary>A line that reads <c>.Error</c> (or <c>.Error!</c>, <c>.Error?</c>) and tests text with Contains, StartsWith or EndsWith.</summary>
     [GeneratedRegex(@"\.Error\b(?!Kind).*\b(?:Contains|StartsWith|EndsWith)\(|\b(?:Contains|StartsWith|EndsWith)\(.*\.Error\b(?!Kind)")]
     private static partial Regex ErrorTextTest();
+
+    /// <summary>A state name in quotes, except as a table column's label (<c>data-label="queued"</c>).</summary>
+    [GeneratedRegex(@"(?<!data-label=)""(?:queued|waitingForLocks|dispatched|running|succeeded|failed|cancelled|interrupted)""")]
+    private static partial Regex StateLiteral();
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
     private static partial Regex LoggerId();
