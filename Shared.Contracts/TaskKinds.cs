@@ -32,4 +32,11 @@ public static class TaskKinds
     public const string FilesDownload = "files.download";
     /// <summary>A browser upload (PUT /api/v1/units/{id}/files), run at the station while it streams the file.</summary>
     public const string FilesUpload = "files.upload";
+
+    /// <summary>Users and groups, run at the station.</summary>
+    public const string AuthUser = "auth.user";
+    /// <summary>Grants and revocations on the ACL, run at the station.</summary>
+    public const string AuthGrant = "auth.grant";
+    /// <summary>Enrolment tokens and unit revocation, run at the station.</summary>
+    public const string AuthEnrol = "auth.enrol";
 }

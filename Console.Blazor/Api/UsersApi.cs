@@ -24,7 +24,7 @@ public static class UsersApi
             return Problems.Map(outcome, c => Results.Created($"/api/v1/users/{body.Username}", c));
         }).Produces<AdminChange>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
         users.MapDelete("/{name}", async (HttpContext context, UserAdmin admin, string name) =>
-            Problems.Map(await admin.UserChangeAsync(context.Caller(), "delete", username: name), Results.Ok))
+            Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.Delete, username: name), Results.Ok))
             .Produces<AdminChange>().ProducesProblem(403).ProducesProblem(404);
         users.MapPut("/{name}/password", async (HttpContext context, UserAdmin admin, string name) =>
         {
@@ -37,14 +37,14 @@ public static class UsersApi
             var (body, error) = await context.Request.ReadJsonAsync<SetGroups>();
             if (error is not null) return error;
             if (body!.Groups is null) return Problems.BadRequest("'groups' is required: the full list of the user's groups");
-            return Problems.Map(await admin.UserChangeAsync(context.Caller(), "setGroups", username: name, groups: body.Groups), Results.Ok);
+            return Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.SetGroups, username: name, groups: body.Groups), Results.Ok);
         }).Produces<AdminChange>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         users.MapPut("/{name}/quota", async (HttpContext context, UserAdmin admin, string name) =>
         {
             var (body, error) = await context.Request.ReadJsonAsync<SetQuota>();
             if (error is not null) return error;
             if (body!.QuotaMiB is null or < 0) return Problems.BadRequest("'quotaMiB' must be 0 (no limit) or a positive number of MiB");
-            return Problems.Map(await admin.UserChangeAsync(context.Caller(), "setQuota", username: name, quotaMiB: body.QuotaMiB), Results.Ok);
+            return Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.SetQuota, username: name, quotaMiB: body.QuotaMiB), Results.Ok);
         }).Produces<AdminChange>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
 
         var groups = api.MapGroup("/groups").WithTags("Users");
@@ -55,10 +55,10 @@ public static class UsersApi
             var (body, error) = await context.Request.ReadJsonAsync<CreateGroup>();
             if (error is not null) return error;
             if (Ccdsvm.Shared.Contracts.NameRules.UserProblem(body!.Name, "name") is { } badName) return Problems.BadRequest(badName);
-            return Problems.Map(await admin.UserChangeAsync(context.Caller(), "createGroup", group: body.Name), c => Results.Created($"/api/v1/groups/{body.Name}", c));
+            return Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.CreateGroup, group: body.Name), c => Results.Created($"/api/v1/groups/{body.Name}", c));
         }).Produces<AdminChange>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
         groups.MapDelete("/{name}", async (HttpContext context, UserAdmin admin, string name) =>
-            Problems.Map(await admin.UserChangeAsync(context.Caller(), "deleteGroup", group: name), Results.Ok))
+            Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.DeleteGroup, group: name), Results.Ok))
             .Produces<AdminChange>().ProducesProblem(403).ProducesProblem(404);
         return api;
     }

@@ -60,8 +60,8 @@ public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessContro
     public Task<Outcome<AdminChange>> CreateUserAsync(string username, string password, IReadOnlyList<string> groups, bool mustChangePassword) =>
         admin.CreateUserAsync(user.Caller, username, password, groups, false, null, mustChangePassword);
 
-    public Task<Outcome<AdminChange>> DeleteUserAsync(string username) => admin.UserChangeAsync(user.Caller, "delete", username: username);
-    public Task<Outcome<AdminChange>> CreateGroupAsync(string name) => admin.UserChangeAsync(user.Caller, "createGroup", group: name);
+    public Task<Outcome<AdminChange>> DeleteUserAsync(string username) => admin.UserChangeAsync(user.Caller, AuthUserAction.Delete, username: username);
+    public Task<Outcome<AdminChange>> CreateGroupAsync(string name) => admin.UserChangeAsync(user.Caller, AuthUserAction.CreateGroup, group: name);
     public Task<Outcome<AdminChange>> GrantAsync(string path, string subject, string role) => admin.GrantAsync(user.Caller, path, subject, role);
     public Task<Outcome<AdminChange>> RevokeAsync(string path, string subject, string role) => admin.RevokeAsync(user.Caller, path, subject, role);
 

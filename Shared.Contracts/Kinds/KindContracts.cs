@@ -31,6 +31,9 @@ public static class KindContracts
         DataMove.Contract,
         FilesDownload.Contract,
         FilesUpload.Contract,
+        AuthUser.Contract,
+        AuthGrant.Contract,
+        AuthEnrol.Contract,
     ];
 
     private static readonly Dictionary<string, IKindContract> ByKind = All.ToDictionary(c => c.Kind, StringComparer.Ordinal);

@@ -1,3 +1,5 @@
+using Ccdsvm.Shared.Contracts;
+
 namespace Ccdsvm.Station.Core.Security;
 
 /// <summary>Privilege names. Task kinds are privileges of their own: <c>Task.&lt;kind&gt;</c>.</summary>
@@ -5,12 +7,12 @@ public static class Privileges
 {
     public const string UnitsView = "Units.View";
     public const string UnitsMonitor = "Units.Monitor";
-    public const string UsersManage = "Users.Manage";
-    public const string AclManage = "Acl.Manage";
+    public const string UsersManage = Shared.Contracts.Kinds.AuthUser.ManagePrivilege;
+    public const string AclManage = Shared.Contracts.Kinds.AuthGrant.ManagePrivilege;
     public const string TasksViewAll = "Tasks.ViewAll";
     public const string TasksCancelAny = "Tasks.CancelAny";
     public const string AuditView = "Audit.View";
-    public const string UnitsEnrol = "Units.Enrol";
+    public const string UnitsEnrol = Shared.Contracts.Kinds.AuthEnrol.EnrolPrivilege;
     public const string FilesDownload = "Files.Download";
     public const string FilesUpload = "Files.Upload";
     public const string ServicesUse = "Services.Use";
@@ -31,24 +33,24 @@ public sealed record Role(string Name, string Description, IReadOnlyList<string>
 /// <summary>The built-in roles, modelled on the best-known virtualisation managers.</summary>
 public static class Roles
 {
-    public const string NoAccessName = "NoAccess";
+    public const string NoAccessName = RoleNames.NoAccess;
 
-    public static readonly Role Administrator = new("Administrator", "everything, everywhere", ["*"]);
+    public static readonly Role Administrator = new(RoleNames.Administrator, "everything, everywhere", ["*"]);
 
-    public static readonly Role StorageAdmin = new("StorageAdmin", "all storage, file and data work on the units, and watching them",
+    public static readonly Role StorageAdmin = new(RoleNames.StorageAdmin, "all storage, file and data work on the units, and watching them",
         [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Files.*"]);
 
-    public static readonly Role Operator = new("Operator", "file and data work, maintenance holds and process control; no disk changes",
+    public static readonly Role Operator = new(RoleNames.Operator, "file and data work, maintenance holds and process control; no disk changes",
         [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory", "Files.*"]);
 
-    public static readonly Role HelpDesk = new("HelpDesk", "view, monitor, read-only file work, cancel own tasks",
+    public static readonly Role HelpDesk = new(RoleNames.HelpDesk, "view, monitor, read-only file work, cancel own tasks",
         [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory", Privileges.FilesDownload]);
 
-    public static readonly Role Auditor = new("Auditor", "view everything, change nothing",
+    public static readonly Role Auditor = new(RoleNames.Auditor, "view everything, change nothing",
         [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);
 
     /// <summary>For clients of a unit's published services: grant it on /units/{unit}/services/{name}.</summary>
-    public static readonly Role ServiceUser = new("ServiceUser", "download from the services a unit publishes, nothing else",
+    public static readonly Role ServiceUser = new(RoleNames.ServiceUser, "download from the services a unit publishes, nothing else",
         [Privileges.UnitsView, Privileges.ServicesUse]);
 
     /// <summary>Grants nothing and cancels what would be inherited from above.</summary>

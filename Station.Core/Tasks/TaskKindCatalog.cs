@@ -39,7 +39,6 @@ public sealed class TaskKindCatalog
         foreach (var kind in BrowserTransferKinds.Definitions()) yield return kind;
         foreach (var k in ProcessKinds.Definitions()) yield return k;
         foreach (var k in AuthKinds.Definitions()) yield return k;
-        yield return AuthEnrolKind.Definition();
     }
 
     /// <summary>maintenance.hold may name an absolute resource path or one relative to its unit.</summary>

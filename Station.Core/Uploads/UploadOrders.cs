@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Transfers;
@@ -14,32 +13,22 @@ namespace Ccdsvm.Station.Core.Uploads;
 /// </summary>
 public sealed class UploadOrders(UploadStore store, TransferTickets tickets) : IOrderPreparer
 {
-    public const string UploadIdParameter = "uploadId";
-
     public StationError? CheckSubmit(string kind, string parametersJson, Caller caller)
     {
-        if (UploadIdOf(kind, parametersJson) is not { } id) return null;
+        if (WriteOf(kind, parametersJson) is not { UploadId: { } id }) return null;
         var found = store.Find(id, caller.Name);
         return found.Ok ? null : found.Error;
     }
 
     public Outcome<string> Prepare(long taskId, string kind, string target, string parametersJson)
     {
-        if (UploadIdOf(kind, parametersJson) is not { } id) return parametersJson;
+        if (WriteOf(kind, parametersJson) is not { UploadId: { } id } write) return parametersJson;
         if (store.Get(id) is not { } upload)
             return StationError.NotFound($"upload '{id}' expired or was used by another task before this one could start; upload the file again");
-        var node = JsonNode.Parse(parametersJson)!.AsObject();
-        string path = node["path"]!.GetValue<string>();
         var expiry = tickets.UploadExpiry;
         store.KeepUntil(id, expiry);
-        var ticket = new TransferTicket(taskId, DataPlaneRoutes.UploadsSource, id, target, path, upload.Size, AllowDelete: true, expiry);
-        node["upload"] = new JsonObject
-        {
-            ["ticket"] = tickets.Issue(ticket),
-            ["size"] = upload.Size,
-            ["sha256"] = upload.Sha256,
-        };
-        return node.ToJsonString();
+        var ticket = new TransferTicket(taskId, DataPlaneRoutes.UploadsSource, id, target, write.Path, upload.Size, AllowDelete: true, expiry);
+        return FsWrite.Contract.WriteJson(write with { Upload = new FsWriteUpload(tickets.Issue(ticket), upload.Size, upload.Sha256) });
     }
 
     /// <summary>
@@ -63,10 +52,11 @@ public sealed class UploadOrders(UploadStore store, TransferTickets tickets) : I
     /// <summary>Deletes the upload a written fs.write used; it is of no further use.</summary>
     public bool Consume(string id) => store.Delete(id, "written by its task");
 
-    private static string? UploadIdOf(string kind, string parametersJson)
+    /// <summary>An fs.write's typed parameters (admitted, so valid); null for every other kind.</summary>
+    private static FsWriteParameters? WriteOf(string kind, string parametersJson)
     {
         if (kind != TaskKinds.FsWrite) return null;
         using var doc = JsonDocument.Parse(parametersJson);
-        return doc.RootElement.TryGetProperty(UploadIdParameter, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return FsWrite.Contract.ReadValidated(doc.RootElement);
     }
 }

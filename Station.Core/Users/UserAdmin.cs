@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
@@ -54,29 +55,23 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         if (password is null || password.Length < UserService.MinPasswordLength)
             return Done(StationError.BadRequest($"'password' must have at least {UserService.MinPasswordLength} characters"));
         if (groups?.FirstOrDefault(g => !Names.IsValid(g)) is { } badGroup) return Done(StationError.BadRequest($"group name '{badGroup}' is not valid"));
-        var parameters = new Dictionary<string, object?>
-        {
-            ["action"] = "create", ["username"] = username, ["groups"] = groups ?? [], ["admin"] = admin,
-            ["mustChangePassword"] = mustChangePassword, ["quotaMiB"] = quotaMiB,
-        };
-        return RunAsync(caller, AuthKinds.User, parameters, password);
+        return RunUserAsync(caller, new AuthUserParameters(AuthUserAction.Create, username, Groups: groups ?? [], Admin: admin,
+            PasswordRef: passwords.Hold(password), MustChangePassword: mustChangePassword, QuotaMiB: quotaMiB));
     }
 
     public Task<Outcome<AdminChange>> SetPasswordAsync(Caller caller, string username, string? password, bool mustChange)
     {
         if (password is null || password.Length < UserService.MinPasswordLength)
             return Done(StationError.BadRequest($"'password' must have at least {UserService.MinPasswordLength} characters"));
-        return RunAsync(caller, AuthKinds.User, new() { ["action"] = "setPassword", ["username"] = username, ["mustChangePassword"] = mustChange }, password);
+        return RunUserAsync(caller, new AuthUserParameters(AuthUserAction.SetPassword, username, PasswordRef: passwords.Hold(password), MustChangePassword: mustChange));
     }
 
-    public Task<Outcome<AdminChange>> UserChangeAsync(Caller caller, string action, string? username = null, string? group = null, IReadOnlyList<string>? groups = null, long? quotaMiB = null)
+    public Task<Outcome<AdminChange>> UserChangeAsync(Caller caller, AuthUserAction action, string? username = null, string? group = null, IReadOnlyList<string>? groups = null, long? quotaMiB = null)
     {
-        var parameters = new Dictionary<string, object?> { ["action"] = action };
-        if (username is not null) parameters["username"] = username;
-        if (group is not null) parameters["group"] = group;
-        if (groups is not null) parameters["groups"] = groups;
-        if (action == "setQuota") parameters["quotaMiB"] = quotaMiB ?? 0;
-        return RunAsync(caller, AuthKinds.User, parameters, null);
+        if (action is AuthUserAction.Create or AuthUserAction.SetPassword)
+            return Done(StationError.BadRequest($"{ActionWords.Of(action)} takes a password: use CreateUserAsync or SetPasswordAsync"));
+        return RunUserAsync(caller, new AuthUserParameters(action, username, group, groups,
+            QuotaMiB: action == AuthUserAction.SetQuota ? quotaMiB ?? 0 : null));
     }
 
     public Outcome<IReadOnlyList<AclEntryView>> Acl(Caller caller)
@@ -89,16 +84,15 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
     public Task<Outcome<AdminChange>> GrantAsync(Caller caller, string? path, string? subject, string? role)
     {
         if (access.ValidateGrant(path, subject, role) is { } problem) return Done(StationError.BadRequest(problem));
-        return RunAsync(caller, AuthKinds.Grant, new() { ["action"] = "grant", ["path"] = path, ["subject"] = subject, ["role"] = role }, null);
+        return RunAsync(caller, TaskKinds.AuthGrant, AuthGrant.Contract.Write(new AuthGrantParameters(AuthGrantAction.Grant, path!, subject!, role)));
     }
 
     public Task<Outcome<AdminChange>> RevokeAsync(Caller caller, string? path, string? subject, string? role)
     {
         if (!ResourcePath.IsValid(path) || string.IsNullOrWhiteSpace(subject))
             return Done(StationError.BadRequest("'path' and 'subject' are required, e.g. ?path=/units/web-1&subject=@helpdesk&role=HelpDesk"));
-        var parameters = new Dictionary<string, object?> { ["action"] = "revoke", ["path"] = path, ["subject"] = subject };
-        if (!string.IsNullOrEmpty(role)) parameters["role"] = role;
-        return RunAsync(caller, AuthKinds.Grant, parameters, null);
+        var parameters = new AuthGrantParameters(AuthGrantAction.Revoke, path!, subject, string.IsNullOrEmpty(role) ? null : role);
+        return RunAsync(caller, TaskKinds.AuthGrant, AuthGrant.Contract.Write(parameters));
     }
 
     public Outcome<IReadOnlyList<AuditEntry>> AuditLog(Caller caller, AuditQuery query)
@@ -110,10 +104,11 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
 
     private static Outcome<IReadOnlyList<AuditEntry>> Outcome(IReadOnlyList<AuditEntry> list) => new(list, null);
 
-    private async Task<Outcome<AdminChange>> RunAsync(Caller caller, string kind, Dictionary<string, object?> parameters, string? password)
+    private Task<Outcome<AdminChange>> RunUserAsync(Caller caller, AuthUserParameters parameters) =>
+        RunAsync(caller, TaskKinds.AuthUser, AuthUser.Contract.Write(parameters));
+
+    private async Task<Outcome<AdminChange>> RunAsync(Caller caller, string kind, JsonElement json)
     {
-        if (password is not null) parameters["passwordRef"] = passwords.Hold(password);
-        var json = JsonSerializer.SerializeToElement(parameters, JsonSerializerOptions.Web);
         var run = await engine.RunAndWaitAsync(new SubmitTask(kind, TaskEngine.StationTarget, json), caller, Wait).ConfigureAwait(false);
         if (!run.Ok) return run.Error!;
         var task = run.Value!;

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Tasks;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
@@ -14,37 +14,33 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
 {
     private readonly PasswordHasher<string> _hasher = new();
 
-    public string Kind => AuthKinds.User;
+    public string Kind => TaskKinds.AuthUser;
 
     public async Task<Outcome<string?>> RunAsync(StationTask task, CancellationToken cancellationToken)
     {
-        var p = task.Parameters;
-        string action = Str(p, "action")!;
-        string? username = Str(p, "username");
-        string? group = Str(p, "group");
-        string target = username ?? "@" + group;
-        if (action is not ("create" or "delete" or "setPassword" or "setGroups" or "setQuota" or "createGroup" or "deleteGroup"))
-            return StationError.BadRequest($"unknown action '{action}'");
+        var p = AuthUser.Contract.ReadValidated(task.Parameters);
+        string action = ActionWords.Of(p.Action);
+        string target = p.Username ?? "@" + p.Group;
         using var c = db.Open();
-        if (action == "create" && Exists(c, null, "users", username!)) return Fail(task, action, target, StationError.Conflict($"user '{username}' already exists"));
+        if (p.Action == AuthUserAction.Create && Exists(c, null, "users", p.Username!)) return Fail(task, action, target, StationError.Conflict($"user '{p.Username}' already exists"));
         // The slow hash before the write transaction: the store's write lock is never held while PBKDF2 runs.
         string? hash = null;
-        if (action is "create" or "setPassword")
+        if (p.Action is AuthUserAction.Create or AuthUserAction.SetPassword)
         {
-            var password = passwords.Take(Str(p, "passwordRef")!);
+            var password = passwords.Take(p.PasswordRef!);
             if (password is null)
-                return Fail(task, action, target, StationError.BadRequest(action == "create"
+                return Fail(task, action, target, StationError.BadRequest(p.Action == AuthUserAction.Create
                     ? "the password was held in station memory only and is gone (the station restarted or 10 minutes passed); submit the user again"
                     : "the password was held in station memory only and is gone; set it again"));
-            hash = hashing is null ? _hasher.HashPassword(username!, password) : await hashing.HashAsync(username!, password).ConfigureAwait(false);
+            hash = hashing is null ? _hasher.HashPassword(p.Username!, password) : await hashing.HashAsync(p.Username!, password).ConfigureAwait(false);
         }
         var now = access.Now;
         StationError? failure;
-        Outcome<string?> outcome = default!;
+        AuthUserResult? result;
         using (db.Writing())
         {
             using var tx = c.BeginTransaction();
-            failure = Apply(c, tx, task, action, username, group, hash, now, out outcome);
+            failure = Apply(c, tx, task.Owner.Name, p, hash, now, out result);
             if (failure is null)
             {
                 access.Audit.Write(c, tx, task.Owner.Name, "user." + action, target, AuditOutcomes.Succeeded, $"task {task.Id}");
@@ -53,69 +49,71 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
         }
         // A refused change is rolled back first, then audited on its own: never a second writer inside an open transaction.
         if (failure is not null) return Fail(task, action, target, failure);
-        access.Reload($"{action} {username ?? group}");
-        return outcome;
+        access.Reload($"{action} {p.Username ?? p.Group}");
+        return AuthUser.Contract.WriteResult(result!);
     }
 
     /// <summary>The change inside the open transaction; returns why it cannot be made, or null with its result.</summary>
-    private static StationError? Apply(SqliteConnection c, SqliteTransaction tx, StationTask task, string action, string? username, string? group, string? hash, DateTimeOffset now, out Outcome<string?> outcome)
+    private static StationError? Apply(SqliteConnection c, SqliteTransaction tx, string owner, AuthUserParameters p, string? hash, DateTimeOffset now, out AuthUserResult? result)
     {
-        var p = task.Parameters;
-        outcome = default!;
-        switch (action)
+        string? username = p.Username, group = p.Group;
+        result = null;
+        switch (p.Action)
         {
-            case "create":
+            case AuthUserAction.Create:
             {
                 if (Exists(c, tx, "users", username!)) return StationError.Conflict($"user '{username}' already exists");
-                var groups = Groups(p);
+                var groups = p.DistinctGroups();
                 if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return NoGroup(missing);
-                bool admin = Bool(p, "admin");
+                bool admin = p.Admin == true;
                 c.Execute("INSERT INTO users(name, password_hash, is_admin, created_at, must_change_password, quota_mib) VALUES (@username, @hash, @admin, @now, @must, @quota)",
-                    new { username, hash, admin = admin ? 1 : 0, now = StoreTime.Format(now), must = Bool(p, "mustChangePassword") ? 1 : 0, quota = Quota(p) }, tx);
+                    new { username, hash, admin = admin ? 1 : 0, now = StoreTime.Format(now), must = p.MustChangePassword == true ? 1 : 0, quota = p.Quota() }, tx);
                 SetGroups(c, tx, username!, groups);
-                if (admin) AccessControl.Grant(c, tx, "/", username!, Roles.Administrator.Name, task.Owner.Name, now);
-                outcome = Json(new { username, groups, admin, quotaMiB = Quota(p) });
+                if (admin) AccessControl.Grant(c, tx, "/", username!, Roles.Administrator.Name, owner, now);
+                result = new AuthUserResult(p.Action, username, Groups: groups, Admin: admin, QuotaMiB: p.Quota());
                 return null;
             }
-            case "delete":
-                if (username == task.Owner.Name) return StationError.BadRequest("you cannot delete your own account");
+            case AuthUserAction.Delete:
+                if (username == owner) return StationError.BadRequest("you cannot delete your own account");
                 if (c.Execute("DELETE FROM users WHERE name=@username", new { username }, tx) == 0) return NoUser(username);
                 c.Execute("DELETE FROM acl WHERE subject=@username", new { username }, tx);
-                outcome = Json(new { username, deleted = true });
+                result = new AuthUserResult(p.Action, username, Deleted: true);
                 return null;
-            case "setPassword":
+            case AuthUserAction.SetPassword:
                 if (c.Execute("UPDATE users SET password_hash=@hash, must_change_password=@must WHERE name=@username",
-                        new { username, hash, must = Bool(p, "mustChangePassword") ? 1 : 0 }, tx) == 0)
+                        new { username, hash, must = p.MustChangePassword == true ? 1 : 0 }, tx) == 0)
                     return NoUser(username);
                 UserService.RevokeSessions(c, tx, username!);
                 // As UserService.SetPassword: the administrator vouches for the account, so its lock is lifted.
                 c.Execute("DELETE FROM login_failures WHERE username=@username", new { username }, tx);
-                outcome = Json(new { username, passwordChanged = true });
+                result = new AuthUserResult(p.Action, username, PasswordChanged: true);
                 return null;
-            case "setGroups":
+            case AuthUserAction.SetGroups:
             {
                 if (!Exists(c, tx, "users", username!)) return NoUser(username);
-                var groups = Groups(p);
+                var groups = p.DistinctGroups();
                 if (groups.FirstOrDefault(g => !Exists(c, tx, "groups", g)) is { } missing) return NoGroup(missing);
                 SetGroups(c, tx, username!, groups);
-                outcome = Json(new { username, groups });
+                result = new AuthUserResult(p.Action, username, Groups: groups);
                 return null;
             }
-            case "setQuota":
-                if (c.Execute("UPDATE users SET quota_mib=@quota WHERE name=@username", new { username, quota = Quota(p) }, tx) == 0)
+            case AuthUserAction.SetQuota:
+                if (c.Execute("UPDATE users SET quota_mib=@quota WHERE name=@username", new { username, quota = p.Quota() }, tx) == 0)
                     return NoUser(username);
-                outcome = Json(new { username, quotaMiB = Quota(p) });
+                result = new AuthUserResult(p.Action, username, QuotaMiB: p.Quota());
                 return null;
-            case "createGroup":
+            case AuthUserAction.CreateGroup:
                 if (Exists(c, tx, "groups", group!)) return StationError.Conflict($"group '{group}' already exists");
                 c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = StoreTime.Format(now) }, tx);
-                outcome = Json(new { group });
+                result = new AuthUserResult(p.Action, Group: group);
                 return null;
-            default:
+            case AuthUserAction.DeleteGroup:
                 if (c.Execute("DELETE FROM groups WHERE name=@group", new { group }, tx) == 0) return StationError.NotFound($"there is no group '{group}'");
                 c.Execute("DELETE FROM acl WHERE subject=@subject", new { subject = "@" + group }, tx);
-                outcome = Json(new { group, deleted = true });
+                result = new AuthUserResult(p.Action, Group: group, Deleted: true);
                 return null;
+            default:
+                return StationError.BadRequest($"unknown action '{p.Action}'");
         }
     }
 
@@ -137,13 +135,4 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
 
     private static bool Exists(SqliteConnection c, SqliteTransaction? tx, string table, string name) =>
         c.ExecuteScalar<long>($"SELECT COUNT(*) FROM {table} WHERE name=@name", new { name }, tx) > 0;
-
-    private static string? Str(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-    private static bool Bool(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-    private static long? Quota(JsonElement p) => p.TryGetProperty("quotaMiB", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt64() > 0 ? v.GetInt64() : null;
-
-    private static List<string> Groups(JsonElement p) =>
-        p.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array ? g.EnumerateArray().Select(e => e.GetString()!).Distinct().ToList() : [];
-
-    private static Outcome<string?> Json(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
 }

@@ -77,16 +77,16 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
 
     private StationError? CheckWrite(string kind, JsonElement p, Caller caller, IEnumerable<TaskRow> admitted)
     {
-        string path = p.GetProperty("path").GetString()!;
-        if (VolumeOf(path) is not { } volume) return null;
-        long bytes = BytesOf(kind, p, caller.Name);
+        var write = WriteSize.Of(kind, p);
+        if (VolumeOf(write.Path) is not { } volume) return null;
+        long bytes = BytesOf(write, caller.Name);
         long pending = 0;
         foreach (var row in admitted)
         {
             if (row.Kind is not (TaskKinds.FsWrite or TaskKinds.FilesUpload)) continue;
             using var doc = JsonDocument.Parse(row.Parameters);
-            var other = doc.RootElement;
-            if (VolumeOf(other.GetProperty("path").GetString()!) == volume) pending += BytesOf(row.Kind, other, row.Owner);
+            var other = WriteSize.Of(row.Kind, doc.RootElement);
+            if (VolumeOf(other.Path) == volume) pending += BytesOf(other, row.Owner);
         }
         long limit = volume.SizeMiB * MiB;
         if (bytes + pending <= limit) return null;
@@ -95,15 +95,20 @@ public sealed class VolumeQuotas(AccessControl access, UploadStore uploads) : IO
         return StationError.Forbidden(refusal);
     }
 
-    /// <summary>The bytes a write brings: its text, its upload's size, or a browser upload's announced length.</summary>
-    private long BytesOf(string kind, JsonElement p, string owner)
-    {
-        if (kind == TaskKinds.FilesUpload)
-            return p.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number ? (long)s.GetDouble() : 0;
-        return p.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String
-            ? Encoding.UTF8.GetByteCount(c.GetString()!)
-            : p.TryGetProperty("uploadId", out var u) && uploads.Find(u.GetString(), owner) is { Ok: true } found ? found.Value!.Size : 0;
-    }
+    /// <summary>The bytes a write brings: its text, a browser upload's announced length, or its staged upload's size.</summary>
+    private long BytesOf(WriteSize write, string owner) =>
+        write.Bytes ?? (write.UploadId is { } id && uploads.Find(id, owner) is { Ok: true } found ? found.Value!.Size : 0);
+}
+
+/// <summary>
+/// The file an fs.write or files.upload names and the bytes it brings when the parameters say so (text, or a browser
+/// upload's announced size); null bytes with an <see cref="UploadId"/> when they lie in a staged upload.
+/// </summary>
+internal readonly record struct WriteSize(string Path, long? Bytes, string? UploadId)
+{
+    public static WriteSize Of(string kind, JsonElement parameters) => kind == TaskKinds.FilesUpload
+        ? FilesUpload.Contract.ReadValidated(parameters) is var u ? new(u.Path, (long)(u.Size ?? 0), null) : default
+        : FsWrite.Contract.ReadValidated(parameters) is var w ? new(w.Path, w.Content is { } text ? Encoding.UTF8.GetByteCount(text) : null, w.UploadId) : default;
 }
 
 /// <summary>The volume a create or resize names and the size it asks for, read from the kind's typed parameters.</summary>

@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Tasks;
@@ -93,7 +94,7 @@ public sealed class AccessEnforcementTests : IDisposable
         var granted = await _admin.GrantAsync(Root, "/units/b", "helen", "HelpDesk").WaitAsync(EngineHarness.Limit);
 
         Assert.True(granted.Ok, granted.Error?.Message);
-        Assert.Equal(AuthKinds.Grant, granted.Value!.Task.Kind);
+        Assert.Equal(TaskKinds.AuthGrant, granted.Value!.Task.Kind);
         Assert.Equal("station", granted.Value.Task.Target);
         Assert.True(_h.Access.CanSeeUnit(_h.Access.Resolve("helen"), "b"));
         Assert.Contains(_h.Access.Audit.Query(new AuditQuery(Action: "acl.grant")), e => e.Actor == "root" && e.Target == "helen on /units/b");
@@ -125,7 +126,7 @@ public sealed class AccessEnforcementTests : IDisposable
     [Fact]
     public async Task CreateUser_InGroup_GroupGrantApplies_AndPasswordNeverEntersTheTask()
     {
-        Assert.True((await _admin.UserChangeAsync(Root, "createGroup", group: "helpdesk").WaitAsync(EngineHarness.Limit)).Ok);
+        Assert.True((await _admin.UserChangeAsync(Root, AuthUserAction.CreateGroup, group: "helpdesk").WaitAsync(EngineHarness.Limit)).Ok);
         await Grant("/units/a", "@helpdesk", "HelpDesk");
 
         var created = await _admin.CreateUserAsync(Root, "hank", "hanks-long-password", ["helpdesk"], false, null, false).WaitAsync(EngineHarness.Limit);

@@ -85,9 +85,9 @@ public sealed class KindPrivilegeMatrixTests
     /// <summary>Parameters that pass validation for the station-run kinds (their privilege is checked on their resources); others get none.</summary>
     private static SubmitTask Request(string kind) => kind switch
     {
-        AuthKinds.User => new(kind, "station", EngineHarness.Json(new { action = "createGroup", group = "g1" })),
-        AuthKinds.Grant => new(kind, "station", EngineHarness.Json(new { action = "revoke", path = "/units/a", subject = "nobody" })),
-        Ccdsvm.Station.Core.Tasks.AuthEnrolKind.Name => new(kind, "station", EngineHarness.Json(new { action = "revoke", unit = "nowhere" })),
+        TaskKinds.AuthUser => new(kind, "station", EngineHarness.Json(new { action = "createGroup", group = "g1" })),
+        TaskKinds.AuthGrant => new(kind, "station", EngineHarness.Json(new { action = "revoke", path = "/units/a", subject = "nobody" })),
+        TaskKinds.AuthEnrol => new(kind, "station", EngineHarness.Json(new { action = "revoke", unit = "nowhere" })),
         _ => new(kind, "a", JsonDocument.Parse("{}").RootElement),
     };
 }

@@ -109,7 +109,7 @@ public sealed class TaskErrorKindTests : IDisposable
     [Fact]
     public async Task A_station_run_change_that_is_refused_keeps_its_refusals_kind()
     {
-        var change = await _h.Engine.RunAndWaitAsync(new SubmitTask(AuthKinds.User, TaskEngine.StationTarget, Json(new { action = "delete", username = "nobody-here" })),
+        var change = await _h.Engine.RunAndWaitAsync(new SubmitTask(TaskKinds.AuthUser, TaskEngine.StationTarget, Json(new { action = "delete", username = "nobody-here" })),
             new Caller("root", true), Limit).WaitAsync(Limit);
 
         Assert.True(change.Ok, change.Error?.Message);

@@ -29,13 +29,13 @@ public sealed class UserAdminStatusTests : IDisposable
     public async Task An_existing_user_or_group_is_409_a_missing_one_404_and_an_own_account_400()
     {
         Assert.True((await _admin.CreateUserAsync(Root, "helen", "long-enough-password", null, false, null, false).WaitAsync(EngineHarness.Limit)).Ok);
-        Assert.True((await _admin.UserChangeAsync(Root, "createGroup", group: "ops").WaitAsync(EngineHarness.Limit)).Ok);
+        Assert.True((await _admin.UserChangeAsync(Root, AuthUserAction.CreateGroup, group: "ops").WaitAsync(EngineHarness.Limit)).Ok);
 
         var again = Refused(await _admin.CreateUserAsync(Root, "helen", "long-enough-password", null, false, null, false).WaitAsync(EngineHarness.Limit));
-        var groupAgain = Refused(await _admin.UserChangeAsync(Root, "createGroup", group: "ops").WaitAsync(EngineHarness.Limit));
-        var missing = Refused(await _admin.UserChangeAsync(Root, "delete", username: "nobody").WaitAsync(EngineHarness.Limit));
-        var missingGroup = Refused(await _admin.UserChangeAsync(Root, "setGroups", username: "helen", groups: ["nowhere"]).WaitAsync(EngineHarness.Limit));
-        var self = Refused(await _admin.UserChangeAsync(Root, "delete", username: "root").WaitAsync(EngineHarness.Limit));
+        var groupAgain = Refused(await _admin.UserChangeAsync(Root, AuthUserAction.CreateGroup, group: "ops").WaitAsync(EngineHarness.Limit));
+        var missing = Refused(await _admin.UserChangeAsync(Root, AuthUserAction.Delete, username: "nobody").WaitAsync(EngineHarness.Limit));
+        var missingGroup = Refused(await _admin.UserChangeAsync(Root, AuthUserAction.SetGroups, username: "helen", groups: ["nowhere"]).WaitAsync(EngineHarness.Limit));
+        var self = Refused(await _admin.UserChangeAsync(Root, AuthUserAction.Delete, username: "root").WaitAsync(EngineHarness.Limit));
 
         Assert.Equal((StationErrorKind.Conflict, "user 'helen' already exists"), (again.Kind, again.Message));
         Assert.Equal((StationErrorKind.Conflict, "group 'ops' already exists"), (groupAgain.Kind, groupAgain.Message));
@@ -67,7 +67,7 @@ public sealed class UserAdminStatusTests : IDisposable
         // Words that once decided the status, now on the wrong kinds: only the kind counts, the message is passed on.
         foreach (var message in new[] { "reworded: the name is taken", "there is no user 'x'", "user 'x' already exists", "you (bob) may not" })
         {
-            var task = new TaskView(7, AuthKinds.User, TaskEngine.StationTarget, "root", null, TaskStateNames.Failed, 0, "failed", 0, 1,
+            var task = new TaskView(7, TaskKinds.AuthUser, TaskEngine.StationTarget, "root", null, TaskStateNames.Failed, 0, "failed", 0, 1,
                 null, null, message, null, [], [], null, DateTimeOffset.UnixEpoch, null, DateTimeOffset.UnixEpoch, kind);
 
             var error = TaskFailures.ToStationError(task);
@@ -84,7 +84,7 @@ public sealed class UserAdminStatusTests : IDisposable
     public void A_station_refusal_and_its_task_kind_map_back_to_the_same_status(StationErrorKind refusal, TaskErrorKind kind)
     {
         Assert.Equal(kind, TaskFailures.KindOf(refusal));
-        var task = new TaskView(7, AuthKinds.Grant, TaskEngine.StationTarget, "root", null, TaskStateNames.Failed, 0, "failed", 0, 1,
+        var task = new TaskView(7, TaskKinds.AuthGrant, TaskEngine.StationTarget, "root", null, TaskStateNames.Failed, 0, "failed", 0, 1,
             null, null, "why", null, [], [], null, DateTimeOffset.UnixEpoch, null, DateTimeOffset.UnixEpoch, TaskFailures.KindOf(refusal));
         Assert.Equal(refusal, TaskFailures.ToStationError(task).Kind);
     }
