@@ -22,6 +22,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
+        builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
         return builder;
     }
 

@@ -11,6 +11,9 @@ public interface IAgentHub
     Task ReportSample(MetricsSample sample);
     Task ReportSummary(MetricsSummary summary);
 
+    /// <summary>The unit's storage as it is now: sent on connect and after every storage task ends. No task, no lock.</summary>
+    Task ReportStorage(Kinds.StorageInventoryResult storage);
+
     /// <summary>The agent received an order: the station stops sending it again.</summary>
     Task AcknowledgeOrder(OrderReceipt receipt);
 
@@ -48,6 +51,9 @@ public interface IAgentClient
 
     /// <summary>A client result: the threads of one process.</summary>
     Task<ThreadList> GetThreads(int pid);
+
+    /// <summary>A client result: the unit's storage read now, without a task or a lock (a storage view being opened).</summary>
+    Task<Kinds.StorageInventoryResult> GetStorage();
 }
 
 public static class HubPaths

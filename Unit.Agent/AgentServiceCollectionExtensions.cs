@@ -27,6 +27,8 @@ public static class AgentServiceCollectionExtensions
             return new PathGuard(o.EffectiveRoots, [o.VolumeMountRoot]);
         });
         services.AddSingleton<InventoryCollector>();
+        services.AddSingleton<StorageReader>();
+        services.AddSingleton<StorageReporter>();
         services.AddStorageExecutors();
         services.AddDataPlane();
         services.AddAgentMonitoring(configuration);

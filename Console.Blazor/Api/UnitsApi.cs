@@ -2,7 +2,7 @@ using Ccdsvm.Station.Core.Units;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
-/// <summary>/api/v1/units.</summary>
+/// <summary>/api/v1/units, and a unit's storage (<c>/api/v1/units/{id}/storage</c>).</summary>
 public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this RouteGroupBuilder api)
@@ -11,6 +11,14 @@ public static class UnitsApi
         units.MapGet("", (HttpContext context, UnitDirectory directory) => Results.Ok(directory.All(context.Caller()))).Produces<IReadOnlyList<UnitView>>();
         units.MapGet("/{id}", (HttpContext context, UnitDirectory directory, string id) => Problems.Map(directory.View(context.Caller(), id), Results.Ok))
             .Produces<UnitView>().ProducesProblem(404);
+        // The unit's storage without a task or a lock: the last reading, or with ?refresh=true one read now.
+        units.MapGet("/{id}/storage", async (HttpContext context, UnitStorage storage, string id, bool? refresh) =>
+        {
+            if (refresh == true) return Problems.Map(await storage.RefreshAsync(context.Caller(), id, context.RequestAborted), Results.Ok);
+            var latest = storage.Latest(context.Caller(), id);
+            if (!latest.Ok || latest.Value is not null) return Problems.Map(latest, Results.Ok);
+            return Problems.Map(await storage.RefreshAsync(context.Caller(), id, context.RequestAborted), Results.Ok);
+        }).Produces<StorageSnapshot>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return api;
     }
 }

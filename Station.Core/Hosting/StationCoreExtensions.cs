@@ -62,6 +62,8 @@ public static class StationCoreExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<UnitDirectory>();
+        services.AddSingleton<UnitStorage>();
+        services.AddSingleton<IAgentStorageLink, HubStorageLink>();
         services.AddSingleton<UnitServices>();
         services.AddSingleton<LockManager>();
         services.AddSingleton(_ => new TaskKindCatalog());

@@ -12,7 +12,7 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// each method only passes what the agent says to the engine, under the unit identity of the connection.
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
-public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
+public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
     Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, TimeProvider time)
     : Hub<IAgentClient>, IAgentHub
 {
@@ -66,6 +66,12 @@ public sealed class AgentHub(UnitRegistry units, TaskEngine engine, MetricsInges
     public Task ReportSummary(MetricsSummary summary)
     {
         metrics.OnSummary(UnitId, summary);
+        return Task.CompletedTask;
+    }
+
+    public Task ReportStorage(StorageInventoryResult storage)
+    {
+        unitStorage.Update(UnitId, storage);
         return Task.CompletedTask;
     }
 

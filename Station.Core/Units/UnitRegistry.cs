@@ -60,6 +60,22 @@ public sealed class UnitRegistry : Notifier<UnitView>
         return id;
     }
 
+    /// <summary>The unit's block devices as its agent read them last (after a storage task), kept with its inventory.</summary>
+    public void UpdateDisks(string unitId, IReadOnlyList<DiskInfo> disks)
+    {
+        UnitInventory inventory;
+        lock (_gate)
+        {
+            if (!_units.TryGetValue(unitId, out var e)) return;
+            inventory = e.Inventory with { Disks = disks };
+            _units[unitId] = e with { Inventory = inventory };
+        }
+        using (var c = _db.Open())
+        using (_db.Writing())
+            c.Execute("UPDATE units SET inventory=@inv WHERE id=@id", new { id = unitId, inv = JsonSerializer.Serialize(inventory, Json) });
+        Publish(View(unitId)!);
+    }
+
     public string? ConnectionOf(string unitId)
     {
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.ConnectionId : null;

@@ -28,6 +28,7 @@ public sealed partial class StationConnection(
     OrderJournal journal,
     StationLease lease,
     MetricsStreamer metrics,
+    StorageReporter storage,
     StationCalls calls,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
@@ -110,6 +111,7 @@ public sealed partial class StationConnection(
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
             await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
+            storage.PushSoon();
             using var renewals = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var keep = lease.KeepAsync(connection, renewals.Token);
 
@@ -174,6 +176,7 @@ public sealed partial class StationConnection(
             return Task.CompletedTask;
         });
         metrics.Attach(connection);
+        storage.Attach(connection);
         return connection;
     }
 

@@ -25,6 +25,9 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
 
     public bool Any => !_running.IsEmpty;
 
+    /// <summary>Raised with the kind of every task that ended here, once its end is reported (or kept for the next connection).</summary>
+    public event Action<string>? Ended;
+
     /// <summary>
     /// Stops every running task because the unit's lease ended (the station may hand their locks on): each ends
     /// <see cref="TaskOutcome.Interrupted"/> with <paramref name="reason"/>. Returns how many were asked to stop.
@@ -143,6 +146,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         running.Cancellation.Dispose();
         await SafeAsync(delivery).ConfigureAwait(false);
         LogEnded(order.TaskId, result.Outcome);
+        Ended?.Invoke(order.Kind);
     }
 
     private static Task<object?> RunOnDedicatedThread(ITaskExecutor executor, System.Text.Json.JsonElement parameters, TaskContext context, CancellationToken ct)

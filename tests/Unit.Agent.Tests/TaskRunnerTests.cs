@@ -22,7 +22,7 @@ public sealed class TaskRunnerTests : IDisposable
         _root = _tmp.CreateDirectory("files");
         _guard = new PathGuard([_root]);
         _runner = new TaskRunner(
-            [new FsChecksumExecutor(_guard), new FsListExecutor(_guard), new StorageInventoryExecutor(), new MaintenanceHoldExecutor(), new ChattyExecutor()],
+            [new FsChecksumExecutor(_guard), new FsListExecutor(_guard), new StorageInventoryExecutor(new Ccdsvm.Unit.Agent.Inventory.StorageReader()), new MaintenanceHoldExecutor(), new ChattyExecutor()],
             NullLogger<TaskRunner>.Instance);
     }
 

@@ -1,23 +1,30 @@
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.Components;
 
 namespace Ccdsvm.Console.Blazor.Components.Storage;
 
 /// <summary>
-/// A unit's disks, partitions, arrays and mounted file systems from <c>storage.inventory</c>. Actions open the
-/// generic task form prefilled from the selection; the started task runs in a pane on this page, and the
-/// inventory is read again when it ends.
+/// A unit's disks, partitions, arrays and mounted file systems from the station's last reading of them
+/// (<see cref="IConsoleStorage"/>): no task and no lock, so the page shows at once even while a task holds a
+/// disk, says what is held and by whom, and shows how old the reading is. Readings arrive live (the agent sends
+/// one after every storage task); Refresh asks the unit for a new one. Actions open the task form prefilled from
+/// the selection; the started task runs in a pane on this page.
 /// </summary>
 public sealed partial class StoragePage : ComponentBase, IDisposable
 {
-    /// <summary>How long the page waits for an inventory before it says so.</summary>
-    public static readonly TimeSpan InventoryTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>A reading older than this is refreshed in the background when the page opens.</summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _disposed = new();
     private IDisposable? _subscription;
+    private IDisposable? _readings;
     private StorageLayout? _layout;
+    private StorageSnapshot? _snapshot;
+    private IReadOnlyList<HeldDisk> _held = [];
     private string? _error;
     private bool _loading;
     private string? _selectedDisk;
@@ -26,8 +33,11 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     private IReadOnlyDictionary<string, string> _formParameters = new Dictionary<string, string>();
     private int _formGeneration;
     private long? _activeTask;
+    private string? _subscribedUnit;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private IConsoleStorage Storage { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     private bool May(string kind) => Tasks.MayRun(kind, UnitId);
 
@@ -36,46 +46,75 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     protected override void OnInitialized() =>
         _subscription = Tasks.SubscribeTasks(u =>
         {
-            if (u.Task.Id == _activeTask && TaskRuns.HasEnded(u.Task)) InvokeAsync(ReloadAfterTaskAsync);
+            if (u.Task.Target != UnitId) return;
+            // Locks come and go with tasks on this unit: what is held is read again, never waited for.
+            InvokeAsync(() =>
+            {
+                ReadHeld();
+                StateHasChanged();
+            });
+            if (u.Task.Id == _activeTask && TaskRuns.HasEnded(u.Task)) InvokeAsync(RefreshInBackground);
         });
 
-    protected override Task OnParametersSetAsync() => LoadAsync();
-
-    private async Task ReloadAfterTaskAsync()
+    protected override void OnParametersSet()
     {
-        // InvokeAsync runs inline when the renderer is idle, which would submit the next task from inside the
-        // engine's notification of the last one: yield so the notification returns first.
-        await Task.Yield();
-        try
+        if (_subscribedUnit != UnitId)
         {
-            await LoadAsync();
-            // Not an event handler: nothing re-renders by itself once the reload is done.
-            StateHasChanged();
+            _readings?.Dispose();
+            _readings = Storage.Subscribe(UnitId, s => InvokeAsync(() =>
+            {
+                Show(s);
+                StateHasChanged();
+            }));
+            _subscribedUnit = UnitId;
+            (_layout, _snapshot, _selectedDisk, _selectedSegment) = (null, null, null, null);
         }
-        catch (Exception ex) { await DispatchExceptionAsync(ex); }
+        _error = null;
+        var latest = Storage.Latest(UnitId);
+        if (!latest.Ok)
+        {
+            _error = latest.Error!.Message;
+            return;
+        }
+        if (latest.Value is { } snapshot) Show(snapshot);
+        ReadHeld();
+        // Never awaited here: the page renders from what the station has, and a new reading replaces it when it comes.
+        if (_snapshot is null || Clock.GetUtcNow() - _snapshot.ReadAt > FreshFor) RefreshInBackground();
     }
 
-    private async Task LoadAsync()
+    private void RefreshInBackground() => _ = RefreshAsync();
+
+    private async Task RefreshAsync()
     {
+        if (_loading) return;
         _loading = true;
         _error = null;
         StateHasChanged();
-        var parameters = StorageInventory.Contract.Write(new StorageInventoryParameters());
-        TaskRun run;
-        try { run = await Tasks.RunAsync(new SubmitTask(StorageInventory.Contract.Kind, UnitId, parameters), InventoryTimeout, _disposed.Token); }
+        Outcome<StorageSnapshot> read;
+        try { read = await Storage.RefreshAsync(UnitId, _disposed.Token); }
         catch (OperationCanceledException) when (_disposed.IsCancellationRequested) { return; }
         _loading = false;
-        StorageInventoryResult? inventory = null;
-        try { inventory = run.Succeeded && run.Task!.Result is { } result ? StorageInventory.Contract.ReadResult(result) : null; }
-        catch (KindContractException ex) { _error = ex.Message; return; }
-        if (inventory is not null)
-        {
-            _layout = StorageLayout.From(inventory);
-            if (_selectedDisk is not null && _layout.Disks.All(d => d.Path != _selectedDisk)) (_selectedDisk, _selectedSegment) = (null, null);
-            else if (_selectedSegment is not null) _selectedSegment = FindSegment(_selectedDisk, _selectedSegment);
-        }
-        else _error = run.Error ?? "the inventory returned no result";
+        if (read.Ok) Show(read.Value!);
+        else _error = read.Error!.Message;
+        StateHasChanged();
     }
+
+    private void Show(StorageSnapshot snapshot)
+    {
+        if (_snapshot is { } shown && shown.ReadAt > snapshot.ReadAt) return;
+        _snapshot = snapshot;
+        _layout = StorageLayout.From(snapshot.Storage);
+        if (_selectedDisk is not null && _layout.Disks.All(d => d.Path != _selectedDisk)) (_selectedDisk, _selectedSegment) = (null, null);
+        else if (_selectedSegment is not null) _selectedSegment = FindSegment(_selectedDisk, _selectedSegment);
+    }
+
+    private void ReadHeld() => _held = HeldDisk.Of(UnitId, Tasks);
+
+    /// <summary>How old the reading is, in words.</summary>
+    private string Age => _snapshot is null ? "" : Durations.Ago(Clock.GetUtcNow() - _snapshot.ReadAt);
+
+    /// <summary>The holds on one disk or its partitions, for its row.</summary>
+    private IEnumerable<HeldDisk> HeldOn(string diskPath) => _held.Where(h => h.Disk == DevName(diskPath));
 
     private BarSegment? FindSegment(string? disk, BarSegment old) =>
         _layout?.Disks.FirstOrDefault(d => d.Path == disk)?.Segments.FirstOrDefault(s => s.StartBytes == old.StartBytes && s.Free == old.Free);
@@ -134,6 +173,7 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     public void Dispose()
     {
         _subscription?.Dispose();
+        _readings?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }

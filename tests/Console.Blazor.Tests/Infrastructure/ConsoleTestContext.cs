@@ -1,6 +1,7 @@
 using Bunit;
 using Ccdsvm.Console.Blazor.Services;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
 namespace Ccdsvm.Console.Blazor.Tests.Infrastructure;
@@ -23,11 +24,20 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.HideTransitionDuration = 0;
             options.PopoverOptions.CheckForPopoverProvider = false;
         });
+        Storage = new ScriptedConsoleStorage(Clock);
         Services.AddSingleton<IConsoleTasks>(Tasks);
+        Services.AddSingleton<IConsoleStorage>(Storage);
+        Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Workspace);
     }
 
     protected ScriptedConsoleTasks Tasks { get; } = new();
+
+    /// <summary>The station's storage readings the Storage page shows.</summary>
+    protected ScriptedConsoleStorage Storage { get; }
+
+    /// <summary>The console's clock: readings' ages are measured on it.</summary>
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
 
     /// <summary>The panes of the one "browser window" of a test.</summary>
     protected PaneWorkspace Workspace { get; } = new();

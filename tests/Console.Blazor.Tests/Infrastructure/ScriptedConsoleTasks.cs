@@ -83,7 +83,10 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public IReadOnlyList<TaskEventView> Events(long taskId) => [.. EventList.Where(e => e.TaskId == taskId)];
 
-    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => ([], []);
+    /// <summary>The lock table the console reads.</summary>
+    public List<HeldLockView> HeldLocks { get; } = [];
+
+    public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => ([.. HeldLocks], []);
 
     public IDisposable SubscribeTasks(Action<TaskUpdate> handler) => Notifier.Subscribe(handler);
 

@@ -1,6 +1,9 @@
 using Bunit;
 using Ccdsvm.Console.Blazor.Components.Storage;
 using Ccdsvm.Console.Blazor.Tests.Infrastructure;
+using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
 
 namespace Ccdsvm.Console.Blazor.Tests.Storage;
 
@@ -32,9 +35,12 @@ public sealed class StoragePageTests : ConsoleTestContext
         }
         """;
 
+    private static StorageInventoryResult Read(string json) => StorageInventory.Contract.ReadResult(json)!;
+
     private IRenderedComponent<StoragePage> RenderPage()
     {
-        Tasks.AnswerWith(r => r.Kind == "storage.inventory" ? Inventory : "{}");
+        Storage.Set("unit-a", Read(Inventory));
+        Tasks.AnswerWith(_ => "{}");
         var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
         cut.WaitForElement("[data-testid=disk-sdb]", Timeout);
         return cut;
@@ -45,7 +51,9 @@ public sealed class StoragePageTests : ConsoleTestContext
     {
         var cut = RenderPage();
 
-        Assert.Equal("storage.inventory", Assert.Single(Tasks.Submitted).Kind);
+        // Looking at the page is no task: nothing is submitted, and a reading this fresh is not read again.
+        Assert.Empty(Tasks.Submitted);
+        Assert.Equal(0, Storage.Refreshes);
         var p1 = cut.Find("[data-testid=seg-sdb1]");
         var p2 = cut.Find("[data-testid=seg-sdb2]");
         Assert.Equal("25%", p1.GetAttribute("data-percent"));
@@ -107,8 +115,8 @@ public sealed class StoragePageTests : ConsoleTestContext
         Assert.Equal("Repartition /dev/loop3: erases all data on it", cut.Find("[data-testid=form-danger]").TextContent.Trim());
         cut.Find("[data-testid=form-submit]").Click();
 
-        cut.WaitForState(() => Tasks.Submitted.Count == 2, Timeout);
-        var submitted = Tasks.Submitted[1];
+        cut.WaitForState(() => Tasks.Submitted.Count == 1, Timeout);
+        var submitted = Tasks.Submitted[0];
         Assert.Equal("storage.partition", submitted.Kind);
         Assert.Equal("/dev/loop3", submitted.Param("device"));
         Assert.Equal("gpt", submitted.Param("table"));
@@ -137,5 +145,95 @@ public sealed class StoragePageTests : ConsoleTestContext
 
         foreach (var action in new[] { "action-partition", "action-mkfs", "action-mount", "action-raid", "fs-unmount" })
             Assert.NotEmpty(cut.FindAll($"[data-testid={action}]"));
+    }
+
+    [Fact]
+    public void HeldDisk_IsNamedWithItsHolderAndReason_AndThePageStillShowsEverything()
+    {
+        Tasks.Add(Views.Task(41, "maintenance.hold", owner: "bob") with { Parameters = Views.Json("""{"resource":"disks/loop3","seconds":600,"reason":"replacing cable"}""") });
+        Tasks.HeldLocks.Add(new HeldLockView("/units/unit-a/disks/loop3", "exclusive", 41, "bob", "maintenance.hold", Views.Created, 0));
+
+        var cut = RenderPage();
+
+        var held = cut.Find("[data-testid=held-loop3]").TextContent;
+        Assert.Contains("/dev/loop3", held);
+        Assert.Contains("#41", held);
+        Assert.Contains("bob", held);
+        Assert.Contains("“replacing cable”", held);
+        Assert.Contains("held by #41 (bob)", cut.Find("[data-testid=disk-held-loop3]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=disk-held-sdb]"));
+        Assert.NotEmpty(cut.FindAll("[data-testid=seg-sdb1]"));
+        Assert.Empty(Tasks.Submitted);
+    }
+
+    [Fact]
+    public void NoReadingYet_AsksTheUnit_AndDrawsItsAnswer_WithoutATask()
+    {
+        var answer = new TaskCompletionSource<Outcome<StorageSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Storage.OnRefresh = _ => answer.Task;
+
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+
+        cut.WaitForElement("[data-testid=storage-reading]", Timeout);
+        Assert.Equal(1, Storage.Refreshes);
+        answer.SetResult(Storage.Set("unit-a", Read(Inventory)));
+        cut.WaitForElement("[data-testid=disk-sdb]", Timeout);
+        Assert.Empty(cut.FindAll("[data-testid=storage-reading]"));
+        Assert.Contains("just now", cut.Find("[data-testid=storage-age]").TextContent);
+        Assert.Empty(Tasks.Submitted);
+    }
+
+    [Fact]
+    public void OldReading_IsShownAtOnceWithItsAge_ThenReplacedByTheFreshOne()
+    {
+        var answer = new TaskCompletionSource<Outcome<StorageSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Storage.Set("unit-a", Read(Inventory), Clock.GetUtcNow().AddMinutes(-5));
+        Storage.OnRefresh = _ => answer.Task;
+
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+
+        cut.WaitForElement("[data-testid=disk-sdb]", Timeout);
+        Assert.Contains("5 min ago", cut.Find("[data-testid=storage-age]").TextContent);
+        Assert.Contains("reading again", cut.Find("[data-testid=storage-age]").TextContent);
+        answer.SetResult(Storage.Set("unit-a", Read(Inventory.Replace("loop3", "loop9", StringComparison.Ordinal))));
+        cut.WaitForElement("[data-testid=disk-loop9]", Timeout);
+        Assert.Contains("just now", cut.Find("[data-testid=storage-age]").TextContent);
+    }
+
+    [Fact]
+    public void UnitThatDoesNotAnswer_IsSaid_AndTheLastReadingStays()
+    {
+        Storage.Set("unit-a", Read(Inventory), Clock.GetUtcNow().AddHours(-2));
+        Storage.OnRefresh = _ => Task.FromResult<Outcome<StorageSnapshot>>(StationError.Conflict("unit 'unit-a' is offline; showing what it had at 08:00:00 UTC"));
+
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+
+        cut.WaitForElement("[data-testid=storage-error]", Timeout);
+        Assert.Contains("is offline", cut.Find("[data-testid=storage-error]").TextContent);
+        Assert.NotEmpty(cut.FindAll("[data-testid=disk-sdb]"));
+        Assert.Contains("2 h ago", cut.Find("[data-testid=storage-age]").TextContent);
+    }
+
+    [Fact]
+    public void ReadingFromTheAgent_UpdatesThePageLive()
+    {
+        var cut = RenderPage();
+        Assert.Empty(cut.FindAll("[data-testid=disk-loop9]"));
+
+        Storage.Push("unit-a", Read(Inventory.Replace("loop3", "loop9", StringComparison.Ordinal)));
+
+        cut.WaitForElement("[data-testid=disk-loop9]", Timeout);
+        Assert.Empty(Tasks.Submitted);
+    }
+
+    [Fact]
+    public void UserWhoMayNotSeeTheStorage_GetsTheRefusal_AndNoReadingIsAsked()
+    {
+        Storage.Refusal = StationError.Forbidden("you may not run storage.inventory on /units/unit-a/disks");
+
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+
+        Assert.Contains("may not run storage.inventory", cut.Find("[data-testid=storage-error]").TextContent);
+        Assert.Equal(0, Storage.Refreshes);
     }
 }

@@ -118,6 +118,9 @@ public sealed class HubState(string unit)
 
     private readonly ConcurrentDictionary<long, Channel<OrderReceipt>> _receipts = new();
 
+    /// <summary>The storage readings the unit sent (on connect and after storage tasks), in order.</summary>
+    public Channel<Ccdsvm.Shared.Contracts.Kinds.StorageInventoryResult> StorageReports { get; } = Channel.CreateUnbounded<Ccdsvm.Shared.Contracts.Kinds.StorageInventoryResult>();
+
     /// <summary>The receipts the unit sent for a task id, in order.</summary>
     public Channel<OrderReceipt> Receipts(long taskId) => _receipts.GetOrAdd(taskId, _ => Channel.CreateUnbounded<OrderReceipt>());
 
@@ -134,6 +137,12 @@ public sealed class HubState(string unit)
 
 public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
 {
+    public Task ReportStorage(Ccdsvm.Shared.Contracts.Kinds.StorageInventoryResult storage)
+    {
+        state.StorageReports.Writer.TryWrite(storage);
+        return Task.CompletedTask;
+    }
+
     public Task Announce(UnitInventory inventory, IReadOnlyList<RunningTaskInfo> running)
     {
         state.ConnectionId = Context.ConnectionId;

@@ -63,6 +63,7 @@ public sealed class StorageLab : IAsyncDisposable
         services.AddSingleton<ITaskExecutor, Executors.FsChmodExecutor>();
         services.AddSingleton<ITaskExecutor, Executors.FsChownExecutor>();
         services.AddSingleton<ITaskExecutor, Executors.FsListExecutor>();
+        services.AddSingleton<Inventory.StorageReader>();
         services.AddSingleton<ITaskExecutor, Executors.StorageInventoryExecutor>();
         services.AddSingleton<ILogger<TaskRunner>>(NullLogger<TaskRunner>.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));

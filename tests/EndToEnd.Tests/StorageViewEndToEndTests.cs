@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+namespace Ccdsvm.EndToEnd.Tests;
+
+/// <summary>
+/// A unit's storage as views read it, through the real station and its agent on a real loop device: no task, no
+/// lock, answered while a task holds the disk, and fresh after every storage task without anyone asking.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class StorageViewEndToEndTests
+{
+    [Fact]
+    public async Task StorageView_AnswersWhileTheDiskIsHeld_LeavesNoTask_AndFollowsMkfsByItself()
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        using var images = new TempDir("storage-view");
+        string image = images.File("a.img");
+        await using (var f = File.Create(image)) f.SetLength(256L << 20);
+        string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
+        string name = device["/dev/".Length..];
+        try
+        {
+            await using var station = await StationProcess.StartAsync(new StationSettings
+            {
+                Environment = new Dictionary<string, string> { ["Agent__Devices__0"] = "/dev/loop*" },
+            });
+            using var admin = await station.AdminAsync();
+            await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+
+            // The agent sent its storage on connect: the view has the loop device without any task.
+            var first = await admin.GetAsync("/api/v1/units/station/storage");
+            Assert.Equal(HttpStatusCode.OK, first.Status);
+            Assert.NotNull(Disk(first.Body, name));
+
+            // A hold on the disk: reading the storage again is answered at once, and the hold is still running.
+            long hold = await admin.StartAsync("maintenance.hold", "station", new { resource = $"disks/{name}", seconds = 600, reason = "storage view test" });
+            await admin.WaitForStateAsync(hold, Timeouts.ShortTask, "running");
+            var whileHeld = await admin.GetAsync("/api/v1/units/station/storage?refresh=true");
+            Assert.Equal(HttpStatusCode.OK, whileHeld.Status);
+            Assert.NotNull(Disk(whileHeld.Body, name));
+            Assert.Equal("running", (await admin.TaskAsync(hold)).GetProperty("state").GetString());
+            var tasks = await admin.GetAsync("/api/v1/tasks?target=station&limit=500");
+            Assert.DoesNotContain(tasks.Body.EnumerateArray(), t => t.GetProperty("kind").GetString() == "storage.inventory");
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostJsonAsync($"/api/v1/tasks/{hold}/cancel", null)).Status);
+            await admin.WaitForStateAsync(hold, Timeouts.ShortTask, "cancelled");
+
+            // After a storage task the agent sends a new reading by itself: the view and the unit's disks show the file system.
+            long mkfs = await admin.StartAsync("storage.mkfs", "station", new { device, fstype = "ext4", force = true });
+            await admin.WaitForStateAsync(mkfs, Timeouts.ShortTask, "succeeded");
+            var deadline = DateTimeOffset.UtcNow + Timeouts.ShortTask;
+            string? viewType = null, unitType = null;
+            while (DateTimeOffset.UtcNow < deadline && (viewType != "ext4" || unitType != "ext4"))
+            {
+                viewType = FsType(Disk((await admin.GetAsync("/api/v1/units/station/storage")).Body, name));
+                unitType = FsType(Disk((await admin.GetAsync("/api/v1/units/station")).Body, name, "disks"));
+                if (viewType != "ext4" || unitType != "ext4") await Task.Delay(200);
+            }
+            Assert.Equal("ext4", viewType);
+            Assert.Equal("ext4", unitType);
+        }
+        finally
+        {
+            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        }
+    }
+
+    [Fact]
+    public async Task StorageView_RefusesAsTheInventoryTaskWould_AndHidesUnknownUnits()
+    {
+        await using var station = await StationProcess.StartAsync(new StationSettings());
+        using var admin = await station.AdminAsync();
+        await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+        await admin.CreateUserAsync("auditor1", "auditor-password-1", "Auditor");
+        using var auditor = await ApiClient.SignInAsync(station.BaseUrl, "auditor1", "auditor-password-1");
+
+        var refused = await auditor.GetAsync("/api/v1/units/station/storage");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Contains("Task.storage.inventory", refused.Detail);
+        var unknown = await admin.GetAsync("/api/v1/units/nowhere/storage");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("unit 'nowhere' is not known", unknown.Detail);
+    }
+
+    private static JsonElement? Disk(JsonElement view, string name, string path = "storage")
+    {
+        var disks = path == "disks" ? view.GetProperty("disks") : view.GetProperty("storage").GetProperty("disks");
+        foreach (var d in disks.EnumerateArray())
+            if (d.GetProperty("name").GetString() == name) return d;
+        return null;
+    }
+
+    private static string? FsType(JsonElement? disk) =>
+        disk is { } d && d.GetProperty("fsType") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null;
+}
