@@ -23,6 +23,7 @@ public static class UiExtensions
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
         builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
+        builder.Services.AddScoped<IConsoleReads, ConsoleReads>();
         return builder;
     }
 

@@ -54,6 +54,12 @@ public interface IAgentClient
 
     /// <summary>A client result: the unit's storage read now, without a task or a lock (a storage view being opened).</summary>
     Task<Kinds.StorageInventoryResult> GetStorage();
+
+    /// <summary>
+    /// A client result: a read-only kind (<see cref="Kinds.IKindContract.ReadsOnly"/>) answered at once, without a task
+    /// or a lock. The order carries a station-signed ticket (task id 0) that the unit checks exactly as a task's.
+    /// </summary>
+    Task<ViewReadAnswer> Read(TaskOrder order);
 }
 
 public static class HubPaths
@@ -66,3 +72,10 @@ public static class HubPaths
     /// <summary>Header carrying the unit name the credential belongs to.</summary>
     public const string AgentNameHeader = "X-Ccdsvm-Agent-Name";
 }
+
+/// <summary>What a unit answered to a view read: the kind's result as JSON, or why not (in words and as a kind).</summary>
+[MessagePack.MessagePackObject]
+public sealed record ViewReadAnswer(
+    [property: MessagePack.Key(0)] string? ResultJson,
+    [property: MessagePack.Key(1)] string? Error,
+    [property: MessagePack.Key(2)] TaskErrorKind ErrorKind = TaskErrorKind.None);

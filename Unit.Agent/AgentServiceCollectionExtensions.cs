@@ -40,6 +40,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<AgentCredentials>();
         services.AddSingleton<OrderGuard>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
+        services.AddSingleton<ViewReads>();
         services.AddSingleton<StationConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<StationConnection>());
         return services;

@@ -2,7 +2,7 @@ using Ccdsvm.Station.Core.Units;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
-/// <summary>/api/v1/units, and a unit's storage (<c>/api/v1/units/{id}/storage</c>).</summary>
+/// <summary>/api/v1/units, a unit's storage (<c>…/storage</c>) and folder listings (<c>…/entries?path=</c>), both read without tasks.</summary>
 public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this RouteGroupBuilder api)
@@ -19,6 +19,10 @@ public static class UnitsApi
             if (!latest.Ok || latest.Value is not null) return Problems.Map(latest, Results.Ok);
             return Problems.Map(await storage.RefreshAsync(context.Caller(), id, context.RequestAborted), Results.Ok);
         }).Produces<StorageSnapshot>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        // A folder listed as a view read: checked like fs.list, signed, checked again by the unit; no task, no lock.
+        units.MapGet("/{id}/entries", async (HttpContext context, Station.Core.Tasks.UnitReads reads, string id, string? path) =>
+            Problems.Map(await reads.ReadAsync(context.Caller(), id, FsList.Contract, new FsListParameters(path ?? ""), context.RequestAborted), Results.Ok))
+            .Produces<FsListResult>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return api;
     }
 }

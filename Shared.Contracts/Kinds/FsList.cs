@@ -12,6 +12,7 @@ public sealed class FsList : KindContract<FsListParameters, FsListResult>
     public override string Title => "List a directory";
     public override IReadOnlyList<string> Stages { get; } = ["listing"];
     public override bool Destructive => false;
+    public override bool ReadsOnly => true;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
         [CommonParameters.Path with { Description = "absolute path of a directory inside one of the unit's roots" }];

@@ -12,6 +12,7 @@ public sealed class FsStat : KindContract<FsStatParameters, FsStatResult>
     public override string Title => "File or directory details";
     public override IReadOnlyList<string> Stages { get; } = ["reading details"];
     public override bool Destructive => false;
+    public override bool ReadsOnly => true;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.FilePath];
 }

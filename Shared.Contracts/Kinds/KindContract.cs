@@ -20,6 +20,13 @@ public interface IKindContract
 
     bool Destructive { get; }
 
+    /// <summary>
+    /// True for a kind that only reads (fs.list, fs.stat): besides running as a task, a unit answers it as a view
+    /// read (<see cref="IAgentClient.Read"/>) — checked against a signed ticket like any order, but with no task, no
+    /// lock and no history, so looking never waits behind a task that holds the path.
+    /// </summary>
+    bool ReadsOnly { get; }
+
     /// <summary>The parameter whose value names what a destructive kind destroys ("device", "path"); null when none does.</summary>
     string? DangerSubject { get; }
 
@@ -59,6 +66,7 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     public virtual string Privilege => "Task." + Kind;
     public abstract IReadOnlyList<string> Stages { get; }
     public abstract bool Destructive { get; }
+    public virtual bool ReadsOnly => false;
     public virtual string? DangerSubject => null;
     public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
     public virtual IReadOnlyList<Paths.PathParameter> UnitPaths => [];

@@ -64,6 +64,8 @@ public static class StationCoreExtensions
         services.AddSingleton<UnitDirectory>();
         services.AddSingleton<UnitStorage>();
         services.AddSingleton<IAgentStorageLink, HubStorageLink>();
+        services.AddSingleton<UnitReads>();
+        services.AddSingleton<IAgentReadLink, HubReadLink>();
         services.AddSingleton<UnitServices>();
         services.AddSingleton<LockManager>();
         services.AddSingleton(_ => new TaskKindCatalog());

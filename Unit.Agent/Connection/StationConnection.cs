@@ -29,6 +29,7 @@ public sealed partial class StationConnection(
     StationLease lease,
     MetricsStreamer metrics,
     StorageReporter storage,
+    ViewReads reads,
     StationCalls calls,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
@@ -177,6 +178,7 @@ public sealed partial class StationConnection(
         });
         metrics.Attach(connection);
         storage.Attach(connection);
+        reads.Attach(connection);
         return connection;
     }
 

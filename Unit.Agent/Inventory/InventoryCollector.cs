@@ -42,7 +42,7 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
                 LogLsblkFailed(output.StdErr.Trim());
                 return [];
             }
-            return PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), await mapper.AllAsync(ct).ConfigureAwait(false));
+            return await FsTypeProbe.FillAsync(PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), await mapper.AllAsync(ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
         }
         catch (TaskFailureException ex)
         {

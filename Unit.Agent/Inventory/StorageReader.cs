@@ -22,7 +22,7 @@ public sealed class StorageReader(LoopMapper? mapper = null)
         progress?.Invoke(0.3, "loop devices");
         var mapped = mapper is null ? [] : await mapper.AllAsync(cancellationToken).ConfigureAwait(false);
         // Loop devices that stand for partitions are shown as partitions of their disk (loop2p1), the loop device as backing node.
-        var disks = PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), mapped);
+        var disks = await FsTypeProbe.FillAsync(PartitionLoops.Fold(LsblkParser.Parse(output.StdOut), mapped), cancellationToken).ConfigureAwait(false);
         var loops = (await LoopDevices.ListAsync(cancellationToken).ConfigureAwait(false)).Select(l =>
         {
             var m = mapped.FirstOrDefault(p => p.Node == l.Name);

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Components;
 
 namespace Ccdsvm.Console.Blazor.Components.Files;
 
 /// <summary>
-/// A directory on a unit (<c>fs.list</c>) with breadcrumbs, sorting, new folder, rename, delete (after a
+/// A directory on a unit (<c>fs.list</c>, read without a task) with breadcrumbs, sorting, new folder, rename, delete (after a
 /// confirmation naming the path) and download links to the transfer API, which the sign-in cookie authorises.
 /// </summary>
 public sealed partial class FileManager : ComponentBase, IDisposable
@@ -28,6 +29,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private FileEntry? _deleting;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private IConsoleReads Reads { get; set; } = default!;
 
     [Parameter] public string UnitId { get; set; } = "";
 
@@ -70,21 +72,19 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     /// <summary>Lists the directory again (after a transfer into it, say).</summary>
     public Task ReloadAsync() => InvokeAsync(LoadAsync);
 
+    /// <summary>Lists the directory as a view read: no task, no lock, so a folder held by a task still shows.</summary>
     private async Task LoadAsync()
     {
         _loaded = (UnitId, _path);
-        var run = await RunAsync(FsList.Contract.Kind, FsList.Contract.Write(new FsListParameters(_path)));
-        if (run is null) return;
-        _entries = [];
-        if (!run.Succeeded || run.Task!.Result is not { } result) return;
-        try
-        {
-            if (FsList.Contract.ReadResult(result) is { } listing) _entries = FileListing.From(listing);
-        }
-        catch (KindContractException ex)
-        {
-            _error = ex.Message;
-        }
+        _busy = true;
+        _error = null;
+        StateHasChanged();
+        Outcome<FsListResult> listing;
+        try { listing = await Reads.ListAsync(UnitId, _path, _disposed.Token); }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested) { return; }
+        finally { _busy = false; }
+        _entries = listing.Ok ? FileListing.From(listing.Value!) : [];
+        if (!listing.Ok) _error = $"{TaskKinds.FsList}: {listing.Error!.Message}";
     }
 
     /// <summary>Runs one file task to its end and shows the unit's message if it failed; null only when the page has gone.</summary>

@@ -27,11 +27,15 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Storage = new ScriptedConsoleStorage(Clock);
         Services.AddSingleton<IConsoleTasks>(Tasks);
         Services.AddSingleton<IConsoleStorage>(Storage);
+        Services.AddSingleton<IConsoleReads>(Reads);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Workspace);
     }
 
     protected ScriptedConsoleTasks Tasks { get; } = new();
+
+    /// <summary>Folder listings, read without tasks.</summary>
+    protected ScriptedConsoleReads Reads { get; } = new();
 
     /// <summary>The station's storage readings the Storage page shows.</summary>
     protected ScriptedConsoleStorage Storage { get; }

@@ -17,7 +17,8 @@ public sealed class FileManagerTests : ConsoleTestContext
 
     private IRenderedComponent<FileManager> RenderManager()
     {
-        Tasks.AnswerWith(r => r.Kind == "fs.list" ? Listing : "{}");
+        Reads.OnList = (_, _) => Listing;
+        Tasks.AnswerWith(_ => "{}");
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(navigation.GetUriWithQueryParameter("path", "/srv/data/sub"));
         var cut = Render<FileManager>(p => p.Add(x => x.UnitId, "unit-a"));
@@ -33,7 +34,9 @@ public sealed class FileManagerTests : ConsoleTestContext
     {
         var cut = RenderManager();
 
-        Assert.Equal("/srv/data/sub", Assert.Single(Tasks.Submitted).Param("path"));
+        // Listing is a view read, not a task.
+        Assert.Equal(("unit-a", "/srv/data/sub"), Assert.Single(Reads.Listed));
+        Assert.Empty(Tasks.Submitted);
         var crumbs = cut.FindAll("[data-testid=crumbs] a");
         Assert.Equal(["/", "srv", "data", "sub"], crumbs.Select(c => c.TextContent));
         Assert.Equal("/units/unit-a/files?path=%2Fsrv%2Fdata", cut.Find("[data-testid='crumb-/srv/data']").GetAttribute("href"));
@@ -84,7 +87,7 @@ public sealed class FileManagerTests : ConsoleTestContext
 
         cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-delete]").Click();
         cut.Find("[data-testid=delete-yes]").Click();
-        cut.WaitForState(() => Tasks.Submitted.Count(s => s.Kind == "fs.list") == 2, Timeout);
+        cut.WaitForState(() => Reads.Listed.Count == 2, Timeout);
         var delete = Assert.Single(Tasks.Submitted, s => s.Kind == "fs.delete");
         Assert.Equal("/srv/data/sub/b.txt", delete.Param("path"));
         Assert.Equal("false", delete.Param("recursive"));
@@ -120,5 +123,19 @@ public sealed class FileManagerTests : ConsoleTestContext
 
         Assert.Equal("/api/v1/units/unit-a/files?path=%2Fsrv%2Fdata%2Fsub%2Fb.txt", cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-download]").GetAttribute("href"));
         Assert.Empty(cut.FindAll("[data-testid=entry-a-dir] [data-testid=entry-download]"));
+    }
+
+    [Fact]
+    public void RefusedListing_SaysWhy_AndShowsNoEntries()
+    {
+        Reads.OnList = (_, _) => Station.Core.StationError.Forbidden("refused by the unit: its local policy does not allow '/etc'");
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("path", "/srv/data/escape"));
+
+        var cut = Render<FileManager>(p => p.Add(x => x.UnitId, "unit-a"));
+
+        cut.WaitForAssertion(() => Assert.Contains("fs.list: refused by the unit: its local policy does not allow '/etc'", cut.Markup), Timeout);
+        Assert.Empty(cut.FindAll("tr.file-row"));
+        Assert.Empty(Tasks.Submitted);
     }
 }

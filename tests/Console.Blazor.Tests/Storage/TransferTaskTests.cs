@@ -19,7 +19,8 @@ public sealed class TransferTaskTests : ConsoleTestContext
 
     private IRenderedComponent<FileManager> RenderManager()
     {
-        Tasks.AnswerWith(r => r.Kind == "fs.list" ? Listing : "{}");
+        Reads.OnList = (_, _) => Listing;
+        Tasks.AnswerWith(_ => "{}");
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo(navigation.GetUriWithQueryParameter("path", "/srv/data/sub"));
         var cut = Render<FileManager>(p => p.Add(x => x.UnitId, "unit-a"));

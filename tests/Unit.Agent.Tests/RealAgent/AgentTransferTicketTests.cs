@@ -74,7 +74,9 @@ public sealed class AgentTransferTicketTests : IAsyncLifetime
 
         var inSession = await SendAsync(HttpMethod.Get, DataPlaneRoutes.Hash, File1, ticket, first.Session);
         Assert.True(inSession.Status == HttpStatusCode.OK, inSession.Body);
-        var wrongSession = await SendAsync(HttpMethod.Get, DataPlaneRoutes.Hash, File1, ticket, "0" + first.Session![1..]);
+        // Another session id: its first character changed (to one it is not, so the id really differs).
+        string other = (first.Session![0] == '0' ? "1" : "0") + first.Session[1..];
+        var wrongSession = await SendAsync(HttpMethod.Get, DataPlaneRoutes.Hash, File1, ticket, other);
         Assert.Equal(HttpStatusCode.Forbidden, wrongSession.Status);
     }
 

@@ -1,0 +1,16 @@
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Ccdsvm.Station.Core.Hubs;
+
+/// <summary>Hands view reads to connected agents: a SignalR client result, bounded by the caller's timeout.</summary>
+public sealed class HubReadLink(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentReadLink
+{
+    public async Task<ViewReadAnswer?> ReadAsync(string unitId, TaskOrder order, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (units.ConnectionOf(unitId) is not { } connection) return null;
+        return await hub.Clients.Client(connection).Read(order).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+}
