@@ -18,6 +18,8 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<FileEntry> _entries = [];
+    private IReadOnlyList<HeldResource> _held = [];
+    private IDisposable? _taskUpdates;
     private string _path = "/";
     private string? _error;
     private bool _busy;
@@ -58,6 +60,19 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     private IReadOnlyList<FileEntry> Sorted => FileListing.Sort(_entries, _sort, _descending);
 
+    protected override void OnInitialized() =>
+        // Locks come and go with tasks on this unit: what is held here is read again, never waited for.
+        _taskUpdates = Tasks.SubscribeTasks(u =>
+        {
+            if (u.Task.Target == UnitId) InvokeAsync(() => { ReadHeld(); StateHasChanged(); });
+        });
+
+    // A path that is no canonical path lists as an error from the station; it has nothing held under it.
+    private void ReadHeld() => _held = UnitPath.TryCanonicalize(_path, out var path, out _) ? HeldResource.Under(UnitPath.Resource(UnitId, path), Tasks) : [];
+
+    /// <summary>The hold on an entry or on something inside it, if any.</summary>
+    private HeldResource? HeldOn(FileEntry entry) => _held.FirstOrDefault(h => h.Below == entry.Name);
+
     protected override Task OnParametersSetAsync()
     {
         _path = !string.IsNullOrWhiteSpace(StartPath) ? StartPath
@@ -76,6 +91,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private async Task LoadAsync()
     {
         _loaded = (UnitId, _path);
+        ReadHeld();
         _busy = true;
         _error = null;
         StateHasChanged();
@@ -184,6 +200,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        _taskUpdates?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }

@@ -24,7 +24,7 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     private IDisposable? _readings;
     private StorageLayout? _layout;
     private StorageSnapshot? _snapshot;
-    private IReadOnlyList<HeldDisk> _held = [];
+    private IReadOnlyList<HeldResource> _held = [];
     private string? _error;
     private bool _loading;
     private string? _selectedDisk;
@@ -108,13 +108,13 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
         else if (_selectedSegment is not null) _selectedSegment = FindSegment(_selectedDisk, _selectedSegment);
     }
 
-    private void ReadHeld() => _held = HeldDisk.Of(UnitId, Tasks);
+    private void ReadHeld() => _held = HeldResource.Under(ResourcePath.Disks(UnitId), Tasks);
 
     /// <summary>How old the reading is, in words.</summary>
     private string Age => _snapshot is null ? "" : Durations.Ago(Clock.GetUtcNow() - _snapshot.ReadAt);
 
     /// <summary>The holds on one disk or its partitions, for its row.</summary>
-    private IEnumerable<HeldDisk> HeldOn(string diskPath) => _held.Where(h => h.Disk == DevName(diskPath));
+    private IEnumerable<HeldResource> HeldOn(string diskPath) => _held.Where(h => h.Below == DevName(diskPath));
 
     private BarSegment? FindSegment(string? disk, BarSegment old) =>
         _layout?.Disks.FirstOrDefault(d => d.Path == disk)?.Segments.FirstOrDefault(s => s.StartBytes == old.StartBytes && s.Free == old.Free);

@@ -138,4 +138,18 @@ public sealed class FileManagerTests : ConsoleTestContext
         Assert.Empty(cut.FindAll("tr.file-row"));
         Assert.Empty(Tasks.Submitted);
     }
+
+    [Fact]
+    public void HeldFolder_IsNamedWithItsHolder_AndItsRowCarriesALock()
+    {
+        Tasks.Add(Views.Task(7, "maintenance.hold", owner: "bob") with { Parameters = Views.Json("""{"resource":"fs/srv/data/sub/a-dir/x","seconds":600,"reason":"backup running"}""") });
+        Tasks.HeldLocks.Add(new Station.Core.Tasks.HeldLockView("/units/unit-a/fs/srv/data/sub/a-dir/x", "exclusive", 7, "bob", "maintenance.hold", Views.Created, 0));
+
+        var cut = RenderManager();
+
+        var held = cut.Find("[data-testid=files-held-a-dir]").TextContent;
+        Assert.Contains("/srv/data/sub/a-dir/x is held (exclusive) by task #7 maintenance.hold of bob: “backup running”", held);
+        Assert.Single(cut.FindAll("[data-testid=entry-a-dir] [data-testid=entry-held]"));
+        Assert.Empty(cut.FindAll("[data-testid='entry-b.txt'] [data-testid=entry-held]"));
+    }
 }
