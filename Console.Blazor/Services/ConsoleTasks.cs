@@ -25,6 +25,9 @@ public sealed class ConsoleTasks(
     public bool MayRun(string kind, string unit) =>
         catalog.TryGet(kind, out var d) && user.Allows(ResourcePath.Unit(unit), d.Privilege);
 
+    public bool MayRunOn(string kind, string resource) =>
+        catalog.TryGet(kind, out var d) && user.Allows(resource, d.Privilege);
+
     public bool Allows(string path, string privilege) => user.Allows(path, privilege);
 
     public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => engine.SubmitAsync(request, Caller);

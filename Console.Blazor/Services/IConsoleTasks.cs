@@ -19,6 +19,9 @@ public interface IConsoleTasks
     /// <summary>Whether the user may run a kind on a unit: the console hides what they may not do (the station checks anyway).</summary>
     bool MayRun(string kind, string unit);
 
+    /// <summary>Whether the user may run a kind on one resource of a unit (a file path's resource): a deeper grant or NoAccess decides there.</summary>
+    bool MayRunOn(string kind, string resource);
+
     /// <summary>Whether the user holds a privilege on a path.</summary>
     bool Allows(string path, string privilege);
 

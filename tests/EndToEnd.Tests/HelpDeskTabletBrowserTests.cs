@@ -47,6 +47,22 @@ public sealed class HelpDeskTabletBrowserTests
         await Assertions.Expect(page.GetByTestId("storage-actions")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         foreach (var action in new[] { "action-partition", "action-mkfs", "action-mount", "action-raid" })
             Assert.Equal(0, await page.GetByTestId(action).CountAsync());
+        // The file manager lists and offers downloads, but no New folder, upload, Rename or Delete; the workspace
+        // has no Move data, and the process view no signal menu.
+        File.WriteAllText(Path.Combine(station.StationRoot, "readme.txt"), "for the help desk");
+        await browser.GotoAsync(station, $"/units/station/files?path={Uri.EscapeDataString(station.StationRoot)}");
+        var readme = page.GetByTestId("entry-readme.txt");
+        await Assertions.Expect(readme).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(readme.GetByTestId("entry-download")).ToBeVisibleAsync();
+        foreach (var control in new[] { "new-folder", "upload-input", "entry-rename", "entry-delete", "entry-copy-over", "entry-move-over" })
+            Assert.Equal(0, await page.GetByTestId(control).CountAsync());
+        await browser.GotoAsync(station, "/");
+        await Assertions.Expect(page.GetByTestId("start-task-station")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.GetByTestId("move-data").CountAsync());
+        await browser.GotoAsync(station, "/units/station/processes");
+        await Assertions.Expect(page.Locator("[data-testid^=process-]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("[data-testid^=process-menu-]").CountAsync());
+
         // And the station refuses what the console does not offer.
         using var hdApi = await ApiClient.SignInAsync(station.BaseUrl, "hd", Password);
         var mkfs = await hdApi.SubmitAsync("storage.mkfs", "station", new { device = "/dev/loop0", fstype = "ext4" });

@@ -70,6 +70,17 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     // A path that is no canonical path lists as an error from the station; it has nothing held under it.
     private void ReadHeld() => _held = UnitPath.TryCanonicalize(_path, out var path, out _) ? HeldResource.Under(UnitPath.Resource(UnitId, path), Tasks) : [];
 
+    /// <summary>
+    /// Whether the user may run <paramref name="kind"/> on <paramref name="path"/>: controls they may not use are not
+    /// shown (a help-desk user sees no New folder, Rename or Delete); the station checks again anyway.
+    /// </summary>
+    private bool May(string kind, string path) =>
+        UnitPath.TryCanonicalize(path, out var canonical, out _) && Tasks.MayRunOn(kind, UnitPath.Resource(UnitId, canonical));
+
+    private bool MayCopyOver(FileEntry e) => May(TaskKinds.FsCopy, e.Path) || May(TaskKinds.DataMove, e.Path);
+
+    private bool MayMoveOver(FileEntry e) => May(TaskKinds.FsRename, e.Path) || May(TaskKinds.DataMove, e.Path);
+
     /// <summary>The hold on an entry or on something inside it, if any.</summary>
     private HeldResource? HeldOn(FileEntry entry) => _held.FirstOrDefault(h => h.Below == entry.Name);
 

@@ -79,6 +79,8 @@ public sealed partial class Processes : ComponentBase, IAsyncDisposable
         _threads = outcome.Ok ? outcome.Value!.Threads : [];
     }
 
+    private bool MaySignal => Tasks.MayRun(ProcessSignal.Contract.Kind, Id);
+
     private async Task SignalAsync(ProcessInfo p, string signal)
     {
         var parameters = ProcessSignal.Contract.Write(new ProcessSignalParameters(p.Pid, signal));

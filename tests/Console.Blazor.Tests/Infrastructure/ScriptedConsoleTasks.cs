@@ -43,6 +43,8 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public bool MayRun(string kind, string unit) => !DeniedKinds.Contains(kind);
 
+    public bool MayRunOn(string kind, string resource) => !DeniedKinds.Contains(kind);
+
     public bool Allows(string path, string privilege) => IsAdmin;
 
     /// <summary>Makes a task known to Get/List without announcing it.</summary>

@@ -152,4 +152,16 @@ public sealed class FileManagerTests : ConsoleTestContext
         Assert.Single(cut.FindAll("[data-testid=entry-a-dir] [data-testid=entry-held]"));
         Assert.Empty(cut.FindAll("[data-testid='entry-b.txt'] [data-testid=entry-held]"));
     }
+
+    [Fact]
+    public void HelpDeskUser_SeesListingAndDownloads_ButNoControlThatChangesFiles()
+    {
+        foreach (var kind in new[] { "fs.mkdir", "files.upload", "fs.rename", "fs.delete", "fs.copy", "data.move" }) Tasks.DeniedKinds.Add(kind);
+
+        var cut = RenderManager();
+
+        Assert.NotEmpty(cut.FindAll("[data-testid='entry-b.txt'] [data-testid=entry-download]"));
+        foreach (var control in new[] { "new-folder", "upload-input", "entry-rename", "entry-delete" })
+            Assert.Empty(cut.FindAll($"[data-testid={control}]"));
+    }
 }
