@@ -25,6 +25,13 @@ public static class TaskStateExtensions
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
+    /// <summary>The state in words for people: <c>waiting for locks</c>; the API spelling stays <see cref="ToApi"/>.</summary>
+    public static string ToWords(this TaskState state) => state switch
+    {
+        TaskState.WaitingForLocks => "waiting for locks",
+        _ => state.ToApi(),
+    };
+
     /// <summary>Accepts a state name in any casing; numbers such as "1" are not an API spelling.</summary>
     public static bool TryParseApi(string? text, out TaskState state)
     {

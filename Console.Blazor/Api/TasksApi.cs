@@ -27,8 +27,8 @@ public static class TasksApi
         return Problems.Map(outcome, t => Results.Accepted($"/api/v1/tasks/{t.Id}", t));
     }
 
-    private static IResult List(HttpContext context, TaskEngine engine, string? state, string? owner, string? target, int? limit) =>
-        Problems.Map(engine.List(new TaskQuery(state, owner, target, limit ?? 200), context.Caller()), Results.Ok);
+    private static IResult List(HttpContext context, TaskEngine engine, string? state, string? owner, string? target, int? limit, string? kind, string? q) =>
+        Problems.Map(engine.List(new TaskQuery(state, owner, target, limit ?? 200, kind, q), context.Caller()), Results.Ok);
 
     private static IResult Get(HttpContext context, TaskEngine engine, long id) =>
         Problems.Map(engine.Get(id, context.Caller()), Results.Ok);

@@ -28,6 +28,8 @@ public sealed class AuthEnrol : KindContract<AuthEnrolParameters, AuthEnrolResul
         new("unit", ParameterType.String, false, "the unit to revoke (revoke)", Example: "web-1"),
     ];
 
+    protected override string? Subject(AuthEnrolParameters p, System.Text.Json.JsonElement json) => p.Unit ?? p.Note;
+
     protected override string? Rules(AuthEnrolParameters p) => p.Action != AuthEnrolAction.Revoke ? null
         : string.IsNullOrEmpty(p.Unit) ? "revoke needs 'unit'"
         : p.Unit.Contains('/', StringComparison.Ordinal) || p.Unit is "." or ".." ? $"'unit' must be a unit's name, not a path; got '{p.Unit}'"

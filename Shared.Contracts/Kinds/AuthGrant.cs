@@ -26,6 +26,8 @@ public sealed class AuthGrant : KindContract<AuthGrantParameters, AuthGrantResul
             Allowed: RoleNames.BuiltIn, Example: RoleNames.HelpDesk),
     ];
 
+    protected override string? Subject(AuthGrantParameters p, System.Text.Json.JsonElement json) => $"{p.Role ?? "roles"} of {p.Subject} on {p.Path}";
+
     protected override string? Rules(AuthGrantParameters p) =>
         p.Action == AuthGrantAction.Grant && p.Role is null ? "granting needs a 'role'" : null;
 }

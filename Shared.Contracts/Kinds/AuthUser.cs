@@ -30,6 +30,8 @@ public sealed class AuthUser : KindContract<AuthUserParameters, AuthUserResult>
         new("quotaMiB", ParameterType.Number, false, "total size of the volumes the user may own (setQuota, create); 0 removes the limit", 0, 1 << 30, Whole: true),
     ];
 
+    protected override string? Subject(AuthUserParameters p, System.Text.Json.JsonElement json) => p.Username ?? "@" + p.Group;
+
     /// <summary>Whether the action names a group rather than a user.</summary>
     public static bool IsGroupAction(AuthUserAction action) => action is AuthUserAction.CreateGroup or AuthUserAction.DeleteGroup;
 

@@ -42,6 +42,8 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
         new("bandwidthMiBps", ParameterType.Number, false, "cap on throughput, in MiB/s", 1, 1_000_000, "100"),
     ];
 
+    protected override string? Subject(DataMoveParameters p, System.Text.Json.JsonElement json) => $"{p.Source.Unit}:{p.Source.Path} → {p.Destination.Unit}:{p.Destination.Path}";
+
     protected override IReadOnlyCollection<string> StationFields { get; } = [TransferField];
 
     protected override string? Rules(DataMoveParameters p) => Overlap(p);

@@ -17,6 +17,8 @@ public sealed class FsCopy : KindContract<FsCopyParameters, FsCopyResult>
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", true), new("to", false)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.From, CommonParameters.To, CommonParameters.Recursive];
+
+    protected override string? Subject(FsCopyParameters p, System.Text.Json.JsonElement json) => $"{p.From} → {p.To}";
 }
 
 [MessagePackObject(true)]

@@ -14,6 +14,8 @@ public sealed class FsRename : KindContract<FsRenameParameters, FsRenameResult>
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", false), new("to", false)];
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [CommonParameters.From, CommonParameters.To];
+
+    protected override string? Subject(FsRenameParameters p, System.Text.Json.JsonElement json) => $"{p.From} → {p.To}";
 }
 
 [MessagePackObject(true)]

@@ -47,6 +47,12 @@ public interface IKindContract
     Type ParametersType { get; }
     Type ResultType { get; }
 
+    /// <summary>
+    /// What a task of this kind is about, in a few words, for task lists and pane titles ("/dev/sdb", "/srv/a → /srv/b",
+    /// "pid 4242"); null when the parameters do not fit the kind or name nothing in particular.
+    /// </summary>
+    string? Subject(JsonElement parameters);
+
     /// <summary>Machine-free validation: shapes and ranges (<see cref="ParameterRules"/>), then the kind's own rules. Null when valid.</summary>
     string? Check(JsonElement parameters);
 }
@@ -77,6 +83,23 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     protected virtual string DangerText(string subject) => $"{Kind} on {subject}: cannot be undone";
     public Type ParametersType => typeof(TParameters);
     public Type ResultType => typeof(TResult);
+
+    public string? Subject(JsonElement parameters)
+    {
+        if (parameters.ValueKind != JsonValueKind.Object) return null;
+        try { return Subject(Deserialize(parameters), parameters); }
+        catch (KindContractException) { return null; }
+    }
+
+    /// <summary>
+    /// What a task is about, from its typed parameters; by default the value of <see cref="DangerSubject"/>, else of its
+    /// first path parameter. Kinds with two ends or no path say it their own way.
+    /// </summary>
+    protected virtual string? Subject(TParameters parameters, JsonElement json)
+    {
+        string? name = DangerSubject ?? UnitPaths.FirstOrDefault(p => p.Chain.Length == 1)?.Name;
+        return name is not null && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
 
     /// <summary>Rules that span parameters, run on well-formed parameters (e.g. only the last partition takes the rest).</summary>
     protected virtual string? Rules(TParameters parameters) => null;

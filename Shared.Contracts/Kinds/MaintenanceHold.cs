@@ -22,6 +22,8 @@ public sealed class MaintenanceHold : KindContract<MaintenanceHoldParameters, Ma
         new ParameterSpec("reason", ParameterType.String, false, "shown to whoever waits for it", Example: "replacing cable"),
     ];
 
+    protected override string? Subject(MaintenanceHoldParameters p, System.Text.Json.JsonElement json) => p.Resource;
+
     /// <summary>The resource a hold names, below <paramref name="unit"/> when it is relative, not yet normalised.</summary>
     public static string Absolute(string unit, string resource) => resource.StartsWith('/') ? resource : $"{ResourcePath.Unit(unit)}/{resource}";
 

@@ -14,6 +14,8 @@ public sealed class ProcessRenice : KindContract<ProcessReniceParameters, Proces
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
         [ProcessParameters.Pid, new ParameterSpec("nice", ParameterType.Number, true, "nice value, -20 (first) to 19 (last)", -20, 19, "10", Whole: true)];
 
+    protected override string? Subject(ProcessReniceParameters p, System.Text.Json.JsonElement json) => $"pid {p.Pid}, nice {p.Nice}";
+
     protected override string? Rules(ProcessReniceParameters p) => ProcessParameters.NotInit(p.Pid, "renicing");
 }
 

@@ -17,6 +17,8 @@ public sealed class ProcessSignal : KindContract<ProcessSignalParameters, Proces
         new ParameterSpec("signal", ParameterType.String, true, $"one of {string.Join(", ", ProcessTaskKinds.Signals)}", Example: "TERM", Allowed: ProcessTaskKinds.Signals),
     ];
 
+    protected override string? Subject(ProcessSignalParameters p, System.Text.Json.JsonElement json) => $"SIG{p.Signal} to pid {p.Pid}";
+
     protected override string DangerText(string subject) => $"{Kind}: cannot be undone";
 
     protected override string? Rules(ProcessSignalParameters p) => ProcessParameters.NotInit(p.Pid, "signalling");

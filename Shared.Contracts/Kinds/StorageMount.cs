@@ -20,6 +20,8 @@ public sealed class StorageMount : KindContract<StorageMountParameters, StorageM
         new("options", ParameterType.String, false, "mount options", Example: "noatime"),
         new("persist", ParameterType.Boolean, false, "also write it to fstab, so it is mounted at boot"),
     ];
+
+    protected override string? Subject(StorageMountParameters p, System.Text.Json.JsonElement json) => $"{p.Device} on {p.Mountpoint}";
 }
 
 [MessagePackObject(true)]

@@ -23,6 +23,8 @@ public sealed class StorageRaid : KindContract<StorageRaidParameters, StorageRai
         StorageParameters.Force,
     ];
 
+    protected override string? Subject(StorageRaidParameters p, System.Text.Json.JsonElement json) => $"{p.Level} {p.Name} of {string.Join(", ", p.Devices)}";
+
     protected override string DangerText(string subject) => "Build an array: erases all data on its member devices";
 
     /// <summary>The fewest members a level takes.</summary>

@@ -18,6 +18,8 @@ public sealed class StorageUnmount : KindContract<StorageUnmountParameters, Stor
         StorageParameters.Mountpoint,
         new("persist", ParameterType.Boolean, false, "also remove the fstab line the unit wrote for it"),
     ];
+
+    protected override string? Subject(StorageUnmountParameters p, System.Text.Json.JsonElement json) => p.Mountpoint;
 }
 
 [MessagePackObject(true)]

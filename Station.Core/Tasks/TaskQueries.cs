@@ -54,6 +54,10 @@ internal sealed class TaskQueries
     {
         if (query.State is { Length: > 0 } s && !Shared.Contracts.TaskStateExtensions.TryParseApi(s, out _))
             return StationError.BadRequest($"unknown state '{s}'; states: queued, waitingForLocks, dispatched, running, succeeded, failed, cancelled, interrupted");
+        if (query.Kind is { Length: > 0 } k && !KindContracts.TryGet(k, out _))
+            return StationError.BadRequest($"unknown task kind '{k}'; kinds: {string.Join(", ", KindContracts.All.Select(c => c.Kind).Order(StringComparer.Ordinal))}");
+        if (query.Text is { Length: > TaskQuery.MaxText })
+            return StationError.BadRequest($"the search text is longer than {TaskQuery.MaxText} characters");
         bool viewAllEverywhere = _access.Allows(caller, "/", Security.Privileges.TasksViewAll);
         bool viewAllSomewhere = viewAllEverywhere || _units.All().Any(u => _access.Allows(caller, ResourcePath.Unit(u.Id), Security.Privileges.TasksViewAll));
         if (!viewAllSomewhere && query.Owner is { Length: > 0 } o && o != caller.Name)
@@ -64,7 +68,8 @@ internal sealed class TaskQueries
         List<TaskRow> rows;
         // Someone who sees everybody's tasks on some units only gets a wider page, filtered here.
         int fetch = viewAllEverywhere || !viewAllSomewhere ? limit : Math.Min(limit * 4, 4000);
-        lock (_gate) rows = TaskStore.Query(_db, state, owner, NullIfEmpty(query.Target), fetch).ToList();
+        string? text = NullIfEmpty(query.Text?.Trim())?.ToLowerInvariant();
+        lock (_gate) rows = TaskStore.Query(_db, state, owner, NullIfEmpty(query.Target), fetch, NullIfEmpty(query.Kind), text).ToList();
         long durable = DurableThrough;
         return rows.Where(r => r.Id <= durable && (viewAllEverywhere || CanSee(caller, r))).Take(limit).Select(r => View(r.Id) ?? ToView(r)).ToList();
     }

@@ -66,11 +66,19 @@ public static class TaskStore
     public static TaskRow? ByIdempotencyKey(IDbConnection c, IDbTransaction? tx, string owner, string key) =>
         c.QuerySingleOrDefault<TaskRow>($"SELECT {Columns} FROM tasks WHERE owner=@owner AND idempotency_key=@key", new { owner, key }, tx);
 
-    public static IReadOnlyList<TaskRow> Query(IDbConnection c, string? state, string? owner, string? target, int limit) => c.Query<TaskRow>($"""
+    /// <summary>
+    /// The newest tasks that pass the filter; <paramref name="text"/> (lower case) is searched in the number, kind,
+    /// unit, owner, stage, error and parameters, as <see cref="TaskQuery.Matches"/> does for live changes.
+    /// </summary>
+    public static IReadOnlyList<TaskRow> Query(IDbConnection c, string? state, string? owner, string? target, int limit, string? kind = null, string? text = null) => c.Query<TaskRow>($"""
         SELECT {Columns} FROM tasks
         WHERE (@state IS NULL OR state=@state) AND (@owner IS NULL OR owner=@owner) AND (@target IS NULL OR target=@target)
+          AND (@kind IS NULL OR kind=@kind)
+          AND (@text IS NULL OR CAST(id AS TEXT)=@text OR instr(lower(kind), @text) > 0 OR instr(lower(target), @text) > 0
+               OR instr(lower(owner), @text) > 0 OR instr(lower(COALESCE(stage, '')), @text) > 0
+               OR instr(lower(COALESCE(error, '')), @text) > 0 OR instr(lower(parameters), @text) > 0)
         ORDER BY id DESC LIMIT @limit
-        """, new { state, owner, target, limit }).ToList();
+        """, new { state, owner, target, limit, kind, text }).ToList();
 
     public static IReadOnlyList<TaskEventView> Events(IDbConnection c, long taskId, long afterId) => c.Query<(long Id, long TaskId, string At, string Type, string? State, double? Progress, string? Stage, string? Message)>(
         "SELECT id, task_id, at, type, state, progress, stage, message FROM task_events WHERE task_id=@taskId AND id>@afterId ORDER BY id",

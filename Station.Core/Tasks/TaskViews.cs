@@ -46,14 +46,26 @@ public sealed record TaskEventView(long Id, long TaskId, DateTimeOffset At, stri
 /// <summary>What subscribers hear: the task as it is now, and log lines new since the last update.</summary>
 public sealed record TaskUpdate(TaskView Task, IReadOnlyList<string> NewLogLines);
 
-public sealed record TaskQuery(string? State = null, string? Owner = null, string? Target = null, int Limit = 200)
+public sealed record TaskQuery(string? State = null, string? Owner = null, string? Target = null, int Limit = 200, string? Kind = null, string? Text = null)
 {
+    /// <summary>The longest text a search takes.</summary>
+    public const int MaxText = 200;
+
     /// <summary>
-    /// Whether <paramref name="task"/> passes the filter: each of state (an API state name), owner and target
-    /// given and non-empty must equal the task's. The task list applies it to live changes, as the station's list does to rows.
+    /// Whether <paramref name="task"/> passes the filter: each of state (an API state name), owner, target and kind
+    /// given and non-empty must equal the task's, and the text, when given, must occur (ignoring case) in its number,
+    /// kind, unit, owner, stage, error or parameters. The task list applies it to live changes, as the station's list
+    /// does to rows (<see cref="TaskStore.Query"/>).
     /// </summary>
     public bool Matches(TaskView task) =>
         (State is not { Length: > 0 } state || task.State == (TaskStateExtensions.TryParseApi(state, out var parsed) ? parsed.ToApi() : state))
         && (Owner is not { Length: > 0 } owner || task.Owner == owner)
-        && (Target is not { Length: > 0 } target || task.Target == target);
+        && (Target is not { Length: > 0 } target || task.Target == target)
+        && (Kind is not { Length: > 0 } kind || task.Kind == kind)
+        && (Text is not { Length: > 0 } text || MatchesText(task, text));
+
+    private static bool MatchesText(TaskView task, string text) =>
+        task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == text
+        || new[] { task.Kind, task.Target, task.Owner, task.Stage, task.Error, task.Parameters?.GetRawText() }
+            .Any(field => field?.Contains(text, StringComparison.OrdinalIgnoreCase) == true);
 }

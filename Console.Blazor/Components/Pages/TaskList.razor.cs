@@ -6,21 +6,35 @@ using Microsoft.AspNetCore.Components;
 namespace Ccdsvm.Console.Blazor.Components.Pages;
 
 /// <summary>
-/// The tasks the person may see, filtered by state and unit; live changes come in, go or change in place
-/// as <see cref="TaskQuery.Matches"/> says, the same filter the station's list applies.
+/// The tasks the person may see, searched by text and filtered by kind, state and unit; each row says what the
+/// task is about (its contract's subject) and, once it failed, why. Live changes come in, go or change in place as
+/// <see cref="TaskQuery.Matches"/> says, the same filter the station's list applies.
 /// </summary>
 public sealed partial class TaskList : ComponentBase, IDisposable
 {
-    private static readonly string[] States = [.. Enum.GetValues<TaskState>().Select(s => s.ToApi())];
+    private static readonly TaskState[] States = Enum.GetValues<TaskState>();
+
+    /// <summary>The kinds by area ("fs", "storage", …), each under its title.</summary>
+    private static readonly IReadOnlyList<IGrouping<string, IKindContract>> KindGroups =
+        [.. KindContracts.All.OrderBy(c => c.Title, StringComparer.Ordinal).GroupBy(c => c.Kind.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal)];
+
     private IReadOnlyList<TaskView> _tasks = [];
     private string _state = "";
     private string _unit = "";
+    private string _kind = "";
+    private string _text = "";
+    private string? _error;
     private IDisposable? _subscription;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    private TaskQuery Query => new(NullIfEmpty(_state), null, NullIfEmpty(_unit));
+    private TaskQuery Query => new(NullIfEmpty(_state), null, NullIfEmpty(_unit), Kind: NullIfEmpty(_kind), Text: NullIfEmpty(_text.Trim()));
+
+    private static string TitleOf(string kind) => KindContracts.TryGet(kind, out var c) ? c.Title : kind;
+
+    private static string? SubjectOf(TaskView task) =>
+        task.Parameters is { } p && KindContracts.TryGet(task.Kind, out var c) ? c.Subject(p) : null;
 
     protected override void OnInitialized()
     {
@@ -50,6 +64,18 @@ public sealed partial class TaskList : ComponentBase, IDisposable
         Reload();
     }
 
+    private void KindChanged(ChangeEventArgs e)
+    {
+        _kind = e.Value?.ToString() ?? "";
+        Reload();
+    }
+
+    private void TextChanged(ChangeEventArgs e)
+    {
+        _text = e.Value?.ToString() ?? "";
+        Reload();
+    }
+
     private void UnitChanged(ChangeEventArgs e)
     {
         _unit = e.Value?.ToString() ?? "";
@@ -58,7 +84,11 @@ public sealed partial class TaskList : ComponentBase, IDisposable
 
     private void Open(long id) => Navigation.NavigateTo($"/?task={id}");
 
-    private void Reload() => _tasks = Tasks.List(Query);
+    private void Reload()
+    {
+        _error = _text.Length > TaskQuery.MaxText ? $"the search text is longer than {TaskQuery.MaxText} characters" : null;
+        _tasks = _error is null ? Tasks.List(Query) : [];
+    }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 

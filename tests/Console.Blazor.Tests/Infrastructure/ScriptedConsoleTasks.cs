@@ -81,7 +81,7 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
     public TaskView? Get(long taskId) => _tasks.GetValueOrDefault(taskId);
 
     public IReadOnlyList<TaskView> List(TaskQuery query) =>
-        [.. _tasks.Values.Where(t => query.State is null || t.State == query.State).OrderBy(t => t.Id).Take(query.Limit)];
+        [.. _tasks.Values.Where(query.Matches).OrderByDescending(t => t.Id).Take(query.Limit)];
 
     public IReadOnlyList<TaskEventView> Events(long taskId) => [.. EventList.Where(e => e.TaskId == taskId)];
 

@@ -84,3 +84,32 @@ public sealed class AuthKindContractTests
         Assert.Equal(("Users.Manage", "Acl.Manage", "Units.Enrol"), (user.Privilege, grant.Privilege, enrol.Privilege));
     }
 }
+
+/// <summary>What a task is about, from its contract, for lists and titles.</summary>
+public sealed class KindSubjectTests
+{
+    private static JsonElement J(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    [Theory]
+    [InlineData(TaskKinds.FsChecksum, """{"path":"/srv/a/x.bin"}""", "/srv/a/x.bin")]
+    [InlineData(TaskKinds.StorageMkfs, """{"device":"/dev/sdb","fstype":"ext4"}""", "/dev/sdb")]
+    [InlineData(TaskKinds.StorageMount, """{"device":"/dev/sdb1","mountpoint":"/mnt/a"}""", "/dev/sdb1 on /mnt/a")]
+    [InlineData(TaskKinds.FsRename, """{"from":"/srv/a","to":"/srv/b"}""", "/srv/a → /srv/b")]
+    [InlineData(TaskKinds.DataMove, """{"source":{"unit":"a","path":"/srv/x"},"destination":{"unit":"b","path":"/srv/y"}}""", "a:/srv/x → b:/srv/y")]
+    [InlineData(ProcessTaskKinds.Signal, """{"pid":4242,"signal":"TERM"}""", "SIGTERM to pid 4242")]
+    [InlineData(TaskKinds.MaintenanceHold, """{"resource":"disks/sdb","seconds":5}""", "disks/sdb")]
+    [InlineData(TaskKinds.AuthGrant, """{"action":"grant","path":"/units/a","subject":"@ops","role":"Operator"}""", "Operator of @ops on /units/a")]
+    public void Subject_SaysWhatTheTaskIsAbout(string kind, string parameters, string expected)
+    {
+        Assert.True(KindContracts.TryGet(kind, out var contract));
+        Assert.Equal(expected, contract.Subject(J(parameters)));
+    }
+
+    [Fact]
+    public void Subject_OfParametersThatDoNotFit_IsNothing()
+    {
+        Assert.True(KindContracts.TryGet(TaskKinds.StorageMount, out var mount));
+        Assert.Null(mount.Subject(J("""{"device":42}""")));
+        Assert.Null(mount.Subject(J("[]")));
+    }
+}
