@@ -17,6 +17,37 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
     private const long MinFree = 4L << 20;
 
     /// <summary>Reads the result of <c>storage.inventory</c> into bars sized by bytes.</summary>
+    /// <summary>Mount points of the running system: a disk that holds one is not offered for partitioning or formatting.</summary>
+    public static readonly IReadOnlySet<string> SystemMountPoints = new HashSet<string>(StringComparer.Ordinal) { "/", "/boot", "/boot/efi", "/usr", "/var" };
+
+    /// <summary>The system mount points on <paramref name="disk"/> or its partitions ("/", "/boot"); empty for a data disk.</summary>
+    public IReadOnlyList<string> SystemMountsOn(DiskBar disk) =>
+        [.. FileSystems.Where(f => SystemMountPoints.Contains(f.MountPoint) && (f.Device == disk.Path || disk.Segments.Any(s => s.Node == f.Device))).Select(f => f.MountPoint)];
+
+    /// <summary>
+    /// What is on a disk or a partition now, in words, for the warning before it is destroyed: its size, and each
+    /// file system and mount point on it ("1.07 GB (1 GiB); /dev/sdb1: ext4, mounted at /mnt/a").
+    /// </summary>
+    public string? Contents(string device)
+    {
+        if (Disks.FirstOrDefault(d => d.Path == device) is { } disk)
+        {
+            var parts = disk.Segments.Where(s => !s.Free && s.Node is not null && s.Node != disk.Path).Select(s => $"{s.Node}: {Describe(s.Node!, s.FsType)}").ToList();
+            var wholeFs = disk.Segments.FirstOrDefault(s => s.Node == disk.Path)?.FsType;
+            string whole = wholeFs is not null || parts.Count == 0 ? "; " + Describe(disk.Path, wholeFs) : "";
+            return $"{Sizes.Both(disk.SizeBytes)}{whole}{(parts.Count > 0 ? "; " + string.Join("; ", parts) : "")}";
+        }
+        var segment = Disks.SelectMany(d => d.Segments).FirstOrDefault(s => s.Node == device);
+        return segment is null ? null : $"{Sizes.Both(segment.SizeBytes)}; {Describe(device, segment.FsType)}";
+    }
+
+    private string Describe(string device, string? fsType)
+    {
+        var mounts = FileSystems.Where(f => f.Device == device).Select(f => f.MountPoint).ToList();
+        string what = fsType ?? "no file system";
+        return mounts.Count == 0 ? what : $"{what}, mounted at {string.Join(", ", mounts)}";
+    }
+
     public static StorageLayout From(StorageInventoryResult result)
     {
         var tables = (result.PartitionTables ?? []).ToDictionary(t => t.Device, t => t, StringComparer.Ordinal);

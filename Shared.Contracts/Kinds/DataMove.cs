@@ -38,7 +38,7 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
         new("destination", ParameterType.Object, true, "where to write: {unit, path}; the task's target is this unit", Example: """{"unit":"b","path":"/srv/data/file.bin"}""", Items: Location),
         new("mode", ParameterType.String, false, "copy keeps the source; move deletes it once the destination is verified", Example: "copy", Allowed: ["copy", "move"]),
         new("overwrite", ParameterType.Boolean, false, "replace an existing destination (default false)"),
-        new("verify", ParameterType.Boolean, false, "compare SHA-256 of source and destination (default true)"),
+        new("verify", ParameterType.Boolean, false, "compare SHA-256 of source and destination (default true)", Default: "true"),
         new("bandwidthMiBps", ParameterType.Number, false, "cap on throughput, in MiB/s", 1, 1_000_000, "100"),
     ];
 
@@ -64,6 +64,12 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
 
     /// <summary>The warning shown before a user confirms, worded as it was before kinds had contracts.</summary>
     protected override string DangerText(string subject) => $"{Kind}: cannot be undone";
+
+    /// <summary>A move deletes its source and an overwrite replaces the destination; a plain copy destroys nothing.</summary>
+    public override string? DangerOf(Func<string, string?> value) =>
+        value("mode")?.Trim() == "move" ? "Move: deletes the source once its copy at the destination is verified; cannot be undone"
+        : value("overwrite")?.Trim() == "true" ? "Copy over an existing destination: replaces what is there; cannot be undone"
+        : null;
 
     /// <summary>The check that needs the task's target: data.move runs on its destination unit. Null when it does.</summary>
     /// <summary>The spec of the path inside source and destination, for forms that check a path as it is typed.</summary>

@@ -36,6 +36,13 @@ public interface IKindContract
     /// </summary>
     string Danger(string? subject);
 
+    /// <summary>
+    /// The warning for a task with these parameters, read one by one as typed (<paramref name="value"/>: a parameter's
+    /// text or null), or null when these parameters destroy nothing (data.move as a plain copy). Forms ask for a typed
+    /// confirmation exactly when this is not null.
+    /// </summary>
+    string? DangerOf(Func<string, string?> value);
+
     IReadOnlyList<ParameterSpec> Parameters { get; }
 
     /// <summary>
@@ -78,6 +85,9 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     public virtual IReadOnlyList<Paths.PathParameter> UnitPaths => [];
 
     public string Danger(string? subject) => DangerText(string.IsNullOrWhiteSpace(subject) ? "the device" : subject.Trim());
+
+    public virtual string? DangerOf(Func<string, string?> value) =>
+        Destructive ? Danger(DangerSubject is { } subject ? value(subject) : null) : null;
 
     /// <summary>The danger sentence for a destructive kind; kinds say what they destroy in their own words.</summary>
     protected virtual string DangerText(string subject) => $"{Kind} on {subject}: cannot be undone";

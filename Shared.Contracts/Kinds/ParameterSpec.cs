@@ -15,6 +15,8 @@ public enum ParameterType { String, Number, Boolean, StringArray, ObjectArray, N
 /// a unit: it must have a canonical form (<see cref="UnitPath"/>), and admission replaces it by that form before
 /// anything is authorised, locked, stored or signed; <paramref name="Under"/> requires it below that directory (/dev for devices).
 /// <paramref name="Whole"/> makes a number a whole one (a pid, a nice value), as its typed record reads it.
+/// <paramref name="Default"/> is what the unit assumes when the parameter is left out, as forms show it (a switch that is on).
 /// </summary>
 public sealed record ParameterSpec(string Name, ParameterType Type, bool Required, string Description, double? Min = null, double? Max = null, string? Example = null,
-    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false, string? Under = null, bool Whole = false);
+    IReadOnlyList<string>? Allowed = null, IReadOnlyList<ParameterSpec>? Items = null, bool AllowEmpty = false, bool IsPath = false, string? Under = null, bool Whole = false,
+    string? Default = null);

@@ -62,7 +62,7 @@ public sealed record TaskKindDefinition(
     /// its subject parameter; null for a kind that destroys nothing.
     /// </summary>
     public string? DangerText(Func<string, string?> value) => !Destructive ? null
-        : Contract is { } c ? c.Danger(c.DangerSubject is { } subject ? value(subject) : null)
+        : Contract is { } c ? c.DangerOf(value)
         : $"{Kind}: cannot be undone";
 
     public string Describe() => ParameterRules.Describe(Parameters);

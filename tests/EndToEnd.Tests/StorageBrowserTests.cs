@@ -48,6 +48,11 @@ public sealed class StorageBrowserTests
             await page.GetByTestId($"select-disk-{name}").ClickAsync();
             await page.GetByTestId("action-partition").ClickAsync();
             await Assertions.Expect(page.GetByTestId("form-danger")).ToHaveTextAsync($"Repartition {device}: erases all data on it");
+            await Assertions.Expect(page.GetByTestId("form-danger-detail")).ToContainTextAsync("537 MB (512 MiB)");
+            // Irreversible: the button stays disabled until the device's name is typed.
+            await Assertions.Expect(page.GetByTestId("form-submit")).ToBeDisabledAsync();
+            await page.GetByTestId("form-confirm").FillAsync(device);
+            await browser.ScreenshotAsync("storage-partition-confirm.png");
             await page.GetByTestId("form-submit").ClickAsync();
             await Assertions.Expect(page.GetByTestId("storage-task").GetByTestId("state-chip")).ToHaveTextAsync("succeeded", TaskEnd);
 
@@ -59,6 +64,7 @@ public sealed class StorageBrowserTests
             await page.GetByTestId("action-mkfs").ClickAsync();
             await Assertions.Expect(page.GetByTestId("form-danger")).ToHaveTextAsync($"Format {node}: erases all data on it");
             await Assertions.Expect(page.GetByTestId("param-device")).ToHaveValueAsync(node);
+            await page.GetByTestId("form-confirm").FillAsync(node);
             await page.GetByTestId("form-submit").ClickAsync();
             await Assertions.Expect(page.GetByTestId("storage-task").GetByTestId("state-chip")).ToHaveTextAsync("succeeded", TaskEnd);
 

@@ -30,7 +30,7 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     private string? _selectedDisk;
     private BarSegment? _selectedSegment;
     private string? _formKind;
-    private IReadOnlyDictionary<string, string> _formParameters = new Dictionary<string, string>();
+    private Dictionary<string, string> _formParameters = [];
     private int _formGeneration;
     private long? _activeTask;
     private string? _subscribedUnit;
@@ -125,6 +125,15 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
 
     /// <summary>The device an action on the selection works on: the partition node, else the whole disk.</summary>
     private string? SelectedDevice => _selectedSegment is { Free: false, Node: { } node } ? node : _selectedSegment is null ? _selectedDisk : null;
+
+    /// <summary>The system mount points on the selected disk: partitioning, formatting and mounting it are not offered.</summary>
+    private IReadOnlyList<string> SelectedSystemMounts =>
+        _layout is { } l && l.Disks.FirstOrDefault(d => d.Path == _selectedDisk) is { } disk ? l.SystemMountsOn(disk) : [];
+
+    private static bool IsSystemMount(FileSystemRow fs) => StorageLayout.SystemMountPoints.Contains(fs.MountPoint);
+
+    /// <summary>What is on the device the open form would destroy, for its warning.</summary>
+    private string? FormDangerDetail => _formParameters.TryGetValue("device", out var device) && device.Length > 0 ? _layout?.Contents(device) : null;
 
     private bool IsMounted(string? device) => device is not null && _layout?.FileSystems.Any(f => f.Device == device) == true;
 

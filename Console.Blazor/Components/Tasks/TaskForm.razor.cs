@@ -19,6 +19,7 @@ public sealed partial class TaskForm : ComponentBase
     private string _kind = "";
     private string? _wait;
     private string? _serverError;
+    private string? _confirm;
     private bool _submitting;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
@@ -28,6 +29,9 @@ public sealed partial class TaskForm : ComponentBase
 
     /// <summary>Field values to start from (a selection's device, mount point…); the user can still change them.</summary>
     [Parameter] public IReadOnlyDictionary<string, string>? InitialParameters { get; set; }
+    /// <summary>What is on the object a destructive task destroys (its size, file systems, mounts), shown beside the warning.</summary>
+    [Parameter] public string? DangerDetail { get; set; }
+
     [Parameter] public EventCallback<long> OnSubmitted { get; set; }
     [Parameter] public EventCallback OnClose { get; set; }
 
@@ -45,6 +49,23 @@ public sealed partial class TaskForm : ComponentBase
         foreach (var (name, value) in InitialParameters ?? new Dictionary<string, string>()) _values[name] = value;
     }
 
+    /// <summary>
+    /// What a person types to start a destructive task: the device, path or name it destroys (the contract's danger
+    /// subject), else "yes"; typing it is the confirmation, as consoles ask for the name of what they delete.
+    /// </summary>
+    private string ConfirmWord => Definition?.Contract?.DangerSubject is { } subject && Get(subject) is { Length: > 0 } value ? value.Trim() : "yes";
+
+    private bool Confirmed => DangerText is null || string.Equals(_confirm?.Trim(), ConfirmWord, StringComparison.Ordinal);
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    /// <summary>A switch shows what the unit will do: the value set, else the parameter's default (off when it has none).</summary>
+    private bool SwitchOn(ParameterSpec spec) => (Get(spec.Name) ?? spec.Default) == "true";
+
+    private void SetSwitch(string name, bool on) => Set(name, on ? "true" : "false");
+
+    private static string EmptyChoice(ParameterSpec spec) => spec.Required ? "choose…" : "(default)";
+
     /// <summary>For a destructive kind, what it does to what, in plain words, from the kind's contract.</summary>
     private string? DangerText => Definition?.DangerText(Get);
 
@@ -52,6 +73,7 @@ public sealed partial class TaskForm : ComponentBase
     {
         _kind = e.Value?.ToString() ?? "";
         _serverError = null;
+        _confirm = null;
         _touched.Clear();
     }
 
@@ -83,7 +105,7 @@ public sealed partial class TaskForm : ComponentBase
         && (!double.TryParse(_wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) || w < 0 || w > 86400)
         ? "a number of seconds between 0 and 86400" : null;
 
-    private bool IsValid => Definition is { } d && d.Parameters.All(p => Check(p) is null) && WaitError is null;
+    private bool IsValid => Definition is { } d && d.Parameters.All(p => Check(p) is null) && WaitError is null && Confirmed;
 
     private static JsonNode? ToNode(ParameterSpec spec, string raw) => spec.Type switch
     {

@@ -103,6 +103,13 @@ public sealed class StoragePageTests : ConsoleTestContext
         Assert.Equal("/dev/loop3", cut.Find("[data-testid=param-device]").GetAttribute("value"));
         Assert.Equal("ext4", cut.Find("[data-testid=param-fstype]").GetAttribute("value"));
         Assert.Contains("mud-button-filled-error", cut.Find("[data-testid=form-submit]").ClassList);
+        Assert.Equal("On it now: 537 MB (512 MiB); no file system", cut.Find("[data-testid=form-danger-detail]").TextContent.Trim());
+        // Typing anything but the device keeps the button disabled; the device's name enables it.
+        Assert.True(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
+        cut.Find("[data-testid=form-confirm]").Input("/dev/loop");
+        Assert.True(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
+        cut.Find("[data-testid=form-confirm]").Input("/dev/loop3");
+        Assert.False(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
     }
 
     [Fact]
@@ -113,6 +120,7 @@ public sealed class StoragePageTests : ConsoleTestContext
         cut.Find("[data-testid=select-disk-loop3]").Click();
         cut.Find("[data-testid=action-partition]").Click();
         Assert.Equal("Repartition /dev/loop3: erases all data on it", cut.Find("[data-testid=form-danger]").TextContent.Trim());
+        cut.Find("[data-testid=form-confirm]").Input("/dev/loop3");
         cut.Find("[data-testid=form-submit]").Click();
 
         cut.WaitForState(() => Tasks.Submitted.Count == 1, Timeout);
@@ -235,5 +243,41 @@ public sealed class StoragePageTests : ConsoleTestContext
 
         Assert.Contains("may not run storage.inventory", cut.Find("[data-testid=storage-error]").TextContent);
         Assert.Equal(0, Storage.Refreshes);
+    }
+
+    [Fact]
+    public void DiskWithTheSystem_IsNotOfferedForPartitioningOrFormatting_AndRootCannotBeUnmounted()
+    {
+        var withSystem = Inventory.Replace("""{"device": "/dev/vda1", "mountpoint": "/",""", """{"device": "/dev/sdb1", "mountpoint": "/",""", StringComparison.Ordinal);
+        Storage.Set("unit-a", Read(withSystem));
+        Tasks.AnswerWith(_ => "{}");
+        var cut = Render<StoragePage>(p => p.Add(x => x.UnitId, "unit-a"));
+        cut.WaitForElement("[data-testid=disk-sdb]", Timeout);
+
+        cut.Find("[data-testid=select-disk-sdb]").Click();
+
+        Assert.Contains("/dev/sdb holds the running system (/)", cut.Find("[data-testid=system-disk-note]").TextContent);
+        Assert.True(cut.Find("[data-testid=action-partition]").HasAttribute("disabled"));
+        Assert.True(cut.Find("[data-testid=action-mkfs]").HasAttribute("disabled"));
+        Assert.Single(cut.FindAll("[data-testid='fs-/'] [data-testid=fs-system]"));
+        Assert.Empty(cut.FindAll("[data-testid='fs-/'] [data-testid=fs-unmount]"));
+        // A data disk stays available.
+        cut.Find("[data-testid=select-disk-loop3]").Click();
+        Assert.Empty(cut.FindAll("[data-testid=system-disk-note]"));
+        Assert.False(cut.Find("[data-testid=action-partition]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void PartitionWarning_NamesWhatIsOnTheDisk()
+    {
+        var cut = RenderPage();
+
+        cut.Find("[data-testid=select-disk-sdb]").Click();
+        cut.Find("[data-testid=action-partition]").Click();
+
+        var detail = cut.Find("[data-testid=form-danger-detail]").TextContent;
+        Assert.Contains("1.07 GB (1 GiB)", detail);
+        Assert.Contains("/dev/sdb1: ext4, mounted at /mnt/ccdsvm/a", detail);
+        Assert.Contains("/dev/sdb2: linux_raid_member", detail);
     }
 }

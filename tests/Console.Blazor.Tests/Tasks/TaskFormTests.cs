@@ -213,4 +213,46 @@ public sealed class TaskFormTests : ConsoleTestContext
         Assert.Contains("You may not start tasks on unit-a", cut.Find("[data-testid=form-no-kinds]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=form-kind] option"));
     }
+
+    [Fact]
+    public void DataMove_AsAPlainCopy_AsksNothing_AsAMove_WantsItTyped()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=form-kind]").Change("data.move");
+        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
+        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+
+        // A copy destroys nothing: no warning, no confirmation, a plain button.
+        Assert.Empty(cut.FindAll("[data-testid=form-danger]"));
+        Assert.Empty(cut.FindAll("[data-testid=form-confirm]"));
+        Assert.False(SubmitDisabled(cut));
+
+        Field(cut, "mode").Change("move");
+        Assert.Contains("deletes the source", cut.Find("[data-testid=form-danger]").TextContent);
+        Assert.True(SubmitDisabled(cut));
+        cut.Find("[data-testid=form-confirm]").Input("yes");
+        Assert.False(SubmitDisabled(cut));
+        cut.Find("[data-testid=form-submit]").Click();
+
+        var p = Assert.Single(Tasks.Submitted).Parameters!.Value;
+        Assert.Equal("move", p.GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public void Booleans_AreSwitches_ShowingTheDefault_AndEnumerationsAreSelects()
+    {
+        var cut = RenderForm();
+        cut.Find("[data-testid=form-kind]").Change("data.move");
+
+        // verify is on unless turned off; overwrite is off.
+        Assert.True(cut.Find("[data-testid=param-verify]").HasAttribute("checked"));
+        Assert.False(cut.Find("[data-testid=param-overwrite]").HasAttribute("checked"));
+        Assert.Equal("SELECT", Field(cut, "mode").TagName);
+        Assert.Equal(["", "copy", "move"], Field(cut, "mode").QuerySelectorAll("option").Select(o => o.GetAttribute("value")));
+
+        cut.Find("[data-testid=param-overwrite]").Change(true);
+        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
+        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+        Assert.Contains("replaces what is there", cut.Find("[data-testid=form-danger]").TextContent);
+    }
 }
