@@ -24,7 +24,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public static Task<ConsoleBrowser> SignInAsync(StationProcess station, int width = 1440, int height = 900, bool touch = false) =>
         SignInAsync(station, "admin", station.AdminPassword, width, height, touch);
 
-    public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false)
+    public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false, bool dark = false)
     {
         if (!File.Exists(Chromium))
             throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium); never run 'playwright install'");
@@ -38,6 +38,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             HasTouch = touch,
             IsMobile = touch,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
             Timeout = 60_000,
         }).WaitAsync(Timeouts.Startup);
         var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
