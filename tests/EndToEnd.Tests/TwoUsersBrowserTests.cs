@@ -37,6 +37,7 @@ public sealed class TwoUsersBrowserTests
         // Bob works independently: he cancels his own task from his browser's pane; admin's keeps running.
         await bobBrowser.GotoAsync(station, $"/?task={bobsTask}");
         await bobBrowser.Page.GetByTestId($"task-pane-{bobsTask}").GetByTestId("pane-cancel").ClickAsync();
+        await bobBrowser.Page.GetByTestId($"task-pane-{bobsTask}").GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(bobBrowser.Page.GetByTestId($"task-pane-{bobsTask}").GetByTestId("state-chip")).ToHaveTextAsync("cancelled");
         Assert.Equal("running", (await admin.WaitForStateAsync(adminsTask, Timeouts.ShortTask, "running")).GetProperty("state").GetString());
         await Assertions.Expect(adminBrowser.Page.GetByTestId($"task-row-{bobsTask}").GetByTestId("state-chip")).ToHaveTextAsync("cancelled");

@@ -81,6 +81,27 @@ public sealed partial class Processes : ComponentBase, IAsyncDisposable
 
     private bool MaySignal => Tasks.MayRun(ProcessSignal.Contract.Kind, Id);
 
+    private (ProcessInfo Process, string Signal)? _asked;
+
+    private void AskSignal(ProcessInfo p, string signal) => _asked = (p, signal);
+
+    /// <summary>What a signal does, for the confirmation: KILL cannot be caught, STOP freezes, TERM and HUP ask.</summary>
+    private static string SignalEffect(string signal) => signal switch
+    {
+        "KILL" => "ends it at once; it cannot clean up, and unsaved work is lost",
+        "STOP" => "freezes it until it gets CONT",
+        "CONT" => "lets a stopped process run again",
+        "HUP" => "asks it to reload or hang up",
+        _ => "asks it to end; it may clean up first",
+    };
+
+    private async Task ConfirmSignalAsync()
+    {
+        if (_asked is not { } asked) return;
+        _asked = null;
+        await SignalAsync(asked.Process, asked.Signal);
+    }
+
     private async Task SignalAsync(ProcessInfo p, string signal)
     {
         var parameters = ProcessSignal.Contract.Write(new ProcessSignalParameters(p.Pid, signal));

@@ -81,8 +81,11 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         });
     }
 
+    private bool _askCancel;
+
     private async Task CancelAsync()
     {
+        _askCancel = false;
         _cancelling = true;
         var outcome = await Tasks.CancelAsync(TaskId);
         if (!outcome.Ok) Snackbar.Add(outcome.Error!.Message, Severity.Error);

@@ -69,6 +69,12 @@ public sealed class ProcessesPageTests : ConsoleTestContext
         popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-menu-item"), e => e.TextContent.Contains("Send SIGTERM")), Timeout);
         popovers.FindAll(".mud-menu-item").First(e => e.TextContent.Contains("Send SIGTERM")).Click();
 
+        // Nothing is sent before the confirmation, which says what the signal does to which process.
+        page.WaitForAssertion(() => Assert.Contains("Send SIGTERM to 4242", page.Find("[data-testid=confirm-text]").TextContent), Timeout);
+        Assert.Contains("asks it to end", page.Find("[data-testid=confirm-text]").TextContent);
+        Assert.Empty(Tasks.Submitted);
+        page.Find("[data-testid=confirm-yes]").Click();
+
         page.WaitForAssertion(() => Assert.Single(Tasks.Submitted), Timeout);
         var submitted = Tasks.Submitted[0];
         Assert.Equal((ProcessTaskKinds.Signal, "alpha"), (submitted.Kind, submitted.Target));
@@ -89,5 +95,23 @@ public sealed class ProcessesPageTests : ConsoleTestContext
         int calls = Volatile.Read(ref _metrics.ProcessCalls);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(calls, Volatile.Read(ref _metrics.ProcessCalls));
+    }
+
+    [Fact]
+    public void SigKill_WantsThePidTyped()
+    {
+        var popovers = Render<MudPopoverProvider>();
+        var page = Render<Processes>(p => p.Add(c => c.Id, "alpha"));
+
+        page.Find("[data-testid=process-menu-4242] button").Click();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll(".mud-menu-item"), e => e.TextContent.Contains("Send SIGKILL")), Timeout);
+        popovers.FindAll(".mud-menu-item").First(e => e.TextContent.Contains("Send SIGKILL")).Click();
+
+        page.WaitForAssertion(() => Assert.Contains("cannot clean up", page.Find("[data-testid=confirm-text]").TextContent), Timeout);
+        Assert.True(page.Find("[data-testid=confirm-yes]").HasAttribute("disabled"));
+        page.Find("[data-testid=confirm-typed]").Input("4242");
+        page.Find("[data-testid=confirm-yes]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("KILL", Assert.Single(Tasks.Submitted).Parameters!.Value.GetProperty("signal").GetString()), Timeout);
     }
 }

@@ -143,12 +143,20 @@ public sealed class TaskPaneTests : ConsoleTestContext
     }
 
     [Fact]
-    public void CancelButton_WhenClicked_CancelsThisTaskAndDisappears()
+    public void CancelButton_AsksFirst_ThenCancelsThisTaskAndDisappears()
     {
         Tasks.Add(Views.Task(99));
         var cut = RenderPane(Views.Task(8));
 
         cut.Find("[data-testid=pane-cancel]").Click();
+        Assert.Empty(Tasks.Cancelled);
+        Assert.Contains("Cancel task 8 (fs.checksum on unit-a)?", cut.Find("[data-testid=confirm-text]").TextContent);
+        cut.Find("[data-testid=confirm-no]").Click();
+        Assert.Empty(cut.FindAll("[data-testid=confirm-bar]"));
+        Assert.Empty(Tasks.Cancelled);
+
+        cut.Find("[data-testid=pane-cancel]").Click();
+        cut.Find("[data-testid=confirm-yes]").Click();
 
         Assert.Equal([8L], Tasks.Cancelled);
         Assert.Equal("running", Tasks.Get(99)!.State);
@@ -162,6 +170,7 @@ public sealed class TaskPaneTests : ConsoleTestContext
         var cut = RenderPane(Views.Task(9, owner: "bob"));
 
         cut.Find("[data-testid=pane-cancel]").Click();
+        cut.Find("[data-testid=confirm-yes]").Click();
 
         var snackbar = Services.GetRequiredService<ISnackbar>();
         Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "you may not cancel task 9 of bob");
