@@ -122,9 +122,22 @@ public sealed class HelpDeskTabletBrowserTests
         var acl = await admin.GetAsync("/api/v1/acl");
         Assert.Contains(acl.Body.EnumerateArray(), e => e.GetProperty("subject").GetString() == "hank" && e.GetProperty("role").GetString() == "Operator");
 
+        // Revoking asks first and names what goes; deleting a user wants the name typed.
+        var hankRow = page.GetByTestId("acl-row-hank-/units/station");
+        await hankRow.GetByTestId("acl-revoke").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-text")).ToContainTextAsync("Revoke Operator on /units/station from hank?");
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(hankRow).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await page.GetByTestId("user-row-hank").GetByTestId("user-delete").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-yes")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-typed").FillAsync("hank");
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-row-hank")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+
         await browser.GotoAsync(station, "/audit");
         await Assertions.Expect(page.GetByTestId("audit-table")).ToContainTextAsync("acl.grant", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("audit-table")).ToContainTextAsync("hank on /units/station");
+        await Assertions.Expect(page.GetByTestId("audit-table")).ToContainTextAsync("acl.revoke");
         await browser.ScreenshotAsync("audit-page.png");
     }
 }

@@ -29,6 +29,8 @@ public sealed partial class EnrolmentCard : AccessCard
         await Report(created.Ok ? $"enrolment token #{created.Value!.Id} created" : created.Error!.Message, !created.Ok);
     }
 
+    private string? _revoking;
+
     private async Task Revoke(string unit)
     {
         var revoked = await Admin.RevokeUnitAsync(unit);

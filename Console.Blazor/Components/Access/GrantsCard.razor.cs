@@ -20,5 +20,7 @@ public sealed partial class GrantsCard : AccessCard
 
     private Task Grant() => Run(() => Admin.GrantAsync(_grantPath!.Trim(), _grantSubject!.Trim(), _grantRole), $"granted {_grantRole} on {_grantPath} to {_grantSubject}");
 
+    private AclEntryView? _revoking;
+
     private Task Revoke(AclEntryView e) => Run(() => Admin.RevokeAsync(e.Path, e.Subject, e.Role), $"revoked {e.Role} on {e.Path} from {e.Subject}");
 }

@@ -25,6 +25,8 @@ public sealed partial class UsersCard : AccessCard
         _groups = Admin.Groups().Value ?? [];
     }
 
+    private string? _deleting;
+
     private Task Delete(string username) => Run(() => Admin.DeleteUserAsync(username), $"deleted {username}");
 
     private Task CreateGroup() => Run(() => Admin.CreateGroupAsync(_newGroup!), $"created group {_newGroup}");
