@@ -10,7 +10,7 @@ public sealed class AuthEnrol : KindContract<AuthEnrolParameters, AuthEnrolResul
 {
     public const string EnrolPrivilege = "Units.Enrol";
 
-    /// <summary>The result's placeholder where the token would be: it is handed once to whoever asked, never stored.</summary>
+    /// <summary>What the result says where the token would be: the token is handed once to whoever asked and never stored.</summary>
     public const string TokenWithheld = "(shown once to whoever created it)";
 
     public static readonly AuthEnrol Contract = new();
