@@ -21,6 +21,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
+        builder.Services.AddSingleton<DismissedPanes>();
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
         builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
         builder.Services.AddScoped<IConsoleReads, ConsoleReads>();

@@ -29,10 +29,14 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(Dismissed);
         Services.AddSingleton(Workspace);
     }
 
     protected ScriptedConsoleTasks Tasks { get; } = new();
+
+    /// <summary>The panes users closed, shared by every "window" of a test as by every circuit of a station.</summary>
+    protected DismissedPanes Dismissed { get; } = new();
 
     /// <summary>Folder listings, read without tasks.</summary>
     protected ScriptedConsoleReads Reads { get; } = new();
