@@ -85,8 +85,11 @@ public sealed class FolderViewEndToEndTests(SharedStationFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
         Assert.Contains("'path'", empty.Detail);
 
-        var huge = await _bob.GetAsync(Entries(_root + "/" + new string('x', 5000)));
+        // Over the station's path limit: refused by the station; past the server's URL limit: refused before it.
+        var huge = await _bob.GetAsync(Entries(_root + "/" + new string('x', 5_000)));
         Assert.Equal(HttpStatusCode.BadRequest, huge.Status);
+        var hugest = await _bob.GetAsync(Entries(_root + "/" + new string('x', 10_000)));
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, hugest.Status);
 
         var unknown = await _bob.GetAsync("/api/v1/units/nowhere/entries?path=/srv");
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);

@@ -81,6 +81,15 @@ public sealed class StorageViewEndToEndTests
         var unknown = await admin.GetAsync("/api/v1/units/nowhere/storage");
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Contains("unit 'nowhere' is not known", unknown.Detail);
+        var huge = await admin.GetAsync("/api/v1/units/" + new string('u', 5_000) + "/storage?refresh=true");
+        Assert.Equal(HttpStatusCode.NotFound, huge.Status);
+        var hugest = await admin.GetAsync("/api/v1/units/" + new string('u', 10_000) + "/storage?refresh=true");
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, hugest.Status);
+        var climbing = await admin.GetAsync("/api/v1/units/..%2Fstation/storage");
+        Assert.True(climbing.Status is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, climbing.ToString());
+        var search = await admin.GetAsync("/api/v1/tasks?q=" + new string('q', 5_000));
+        Assert.Equal(HttpStatusCode.BadRequest, search.Status);
+        Assert.Contains("longer than 200 characters", search.Detail);
     }
 
     private static JsonElement? Disk(JsonElement view, string name, string path = "storage")
