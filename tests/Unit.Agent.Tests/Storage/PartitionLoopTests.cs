@@ -69,7 +69,15 @@ public sealed class PartitionLoopTests
         StorageLab.Run("losetup", "--detach", disk);
         await lab.SucceedAsync(TaskKinds.StorageInventory, new { });
 
+        // The kernel frees a detached loop device once its last opener closes it (the inventory's blkid probe may
+        // be that opener), so the list is read until it settles, for at most 10 s; they must go, not merely be marked.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         var left = Attached();
+        while (backing.Concat([disk]).Any(left.Contains) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            left = Attached();
+        }
         Assert.All(backing, b => Assert.DoesNotContain(b, left));
         Assert.DoesNotContain(disk, left);
     }
