@@ -18,7 +18,8 @@ public sealed record UnitInventory(
     [property: Key(10)] string AgentVersion,
     [property: Key(11)] string? Parent,
     [property: Key(12)] string? DataUrl = null,
-    [property: Key(13)] IReadOnlyList<string>? Services = null);
+    [property: Key(13)] IReadOnlyList<string>? Services = null,
+    [property: Key(14)] UnitPolicy? Policy = null);
 
 /// <summary>
 /// A block device as lsblk reports it; children are partitions or holders. A partition the unit reaches

@@ -41,6 +41,35 @@ public sealed record StorageLayout(IReadOnlyList<DiskBar> Disks, IReadOnlyList<A
         return segment is null ? null : $"{Sizes.Both(segment.SizeBytes)}; {Describe(device, segment.FsType)}";
     }
 
+    /// <summary>The disk <paramref name="device"/> is, or is a partition of; null when the reading has no such device.</summary>
+    public DiskBar? DiskOf(string device) => Disks.FirstOrDefault(d => d.Path == device) ?? Disks.FirstOrDefault(d => d.Segments.Any(s => s.Node == device));
+
+    /// <summary>Where <paramref name="device"/> or, for a disk, any of its partitions is mounted.</summary>
+    public IReadOnlyList<string> MountsOf(string device)
+    {
+        var disk = Disks.FirstOrDefault(d => d.Path == device);
+        var nodes = disk is null ? [device] : disk.Segments.Where(s => s.Node is not null).Select(s => s.Node!).Append(device).ToHashSet(StringComparer.Ordinal);
+        return [.. FileSystems.Where(f => nodes.Contains(f.Device)).Select(f => f.MountPoint)];
+    }
+
+    /// <summary>The file system on a disk or partition, null when it has none (or the reading does not know it).</summary>
+    public string? FsTypeOf(string device) =>
+        Disks.SelectMany(d => d.Segments).FirstOrDefault(s => s.Node == device)?.FsType ?? FileSystems.FirstOrDefault(f => f.Device == device)?.FsType;
+
+    /// <summary>
+    /// What a destructive task would overwrite on <paramref name="device"/>, in words ("a gpt partition table with
+    /// 2 partitions", "an ext4 file system"), or null when the reading shows nothing on it.
+    /// </summary>
+    public string? DataOn(string device)
+    {
+        if (Disks.FirstOrDefault(d => d.Path == device) is { Table: { } table } disk)
+        {
+            int count = disk.Segments.Count(s => !s.Free);
+            return $"a {table} partition table with {count} partition{(count == 1 ? "" : "s")}";
+        }
+        return FsTypeOf(device) is { } fs ? $"{(fs.Length > 0 && "aeiouAEIOU".Contains(fs[0], StringComparison.Ordinal) ? "an" : "a")} {fs} file system" : null;
+    }
+
     private string Describe(string device, string? fsType)
     {
         var mounts = FileSystems.Where(f => f.Device == device).Select(f => f.MountPoint).ToList();

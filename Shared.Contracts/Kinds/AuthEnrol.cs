@@ -17,6 +17,8 @@ public sealed class AuthEnrol : KindContract<AuthEnrolParameters, AuthEnrolResul
 
     public override string Kind => TaskKinds.AuthEnrol;
     public override string Title => "Create an enrolment token or revoke a unit";
+    public override string Group => KindGroups.Access;
+    public override string Action => "Enrol or revoke a unit";
     public override string Privilege => EnrolPrivilege;
     public override IReadOnlyList<string> Stages { get; } = ["changing enrolments"];
     public override bool Destructive => false;

@@ -14,6 +14,8 @@ public sealed class AuthGrant : KindContract<AuthGrantParameters, AuthGrantResul
 
     public override string Kind => TaskKinds.AuthGrant;
     public override string Title => "Grant or revoke a role on a path";
+    public override string Group => KindGroups.Access;
+    public override string Action => "Grant or revoke a role";
     public override string Privilege => ManagePrivilege;
     public override IReadOnlyList<string> Stages { get; } = ["changing the ACL"];
     public override bool Destructive => false;

@@ -15,6 +15,8 @@ public sealed class AuthUser : KindContract<AuthUserParameters, AuthUserResult>
 
     public override string Kind => TaskKinds.AuthUser;
     public override string Title => "Create, change or delete a user or group";
+    public override string Group => KindGroups.Access;
+    public override string Action => "Manage a user or group";
     public override string Privilege => ManagePrivilege;
     public override IReadOnlyList<string> Stages { get; } = ["changing users"];
     public override bool Destructive => false;

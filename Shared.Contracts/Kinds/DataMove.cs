@@ -25,6 +25,8 @@ public sealed class DataMove : KindContract<DataMoveParameters, DataMoveResult>
 
     public override string Kind => TaskKinds.DataMove;
     public override string Title => "Copy or move a file or tree between units";
+    public override string Group => KindGroups.Data;
+    public override string Action => "Move data";
 
     /// <summary>1: the source is read and hashed; 2: the copy is verified and renamed into place; 3: a move deletes the source.</summary>
     public override IReadOnlyList<string> Stages { get; } = ["copying from the source", "verifying and renaming", "deleting the source of a move"];

@@ -12,6 +12,8 @@ public sealed class FilesDownload : KindContract<FilesDownloadParameters, FilesT
 
     public override string Kind => TaskKinds.FilesDownload;
     public override string Title => "Download a file to the browser";
+    public override string Group => KindGroups.Data;
+    public override string Action => "Download";
     public override string Privilege => "Files.Download";
     public override IReadOnlyList<string> Stages { get; } = ["sending the file"];
     public override bool Destructive => false;
@@ -28,6 +30,8 @@ public sealed class FilesUpload : KindContract<FilesUploadParameters, FilesTrans
 
     public override string Kind => TaskKinds.FilesUpload;
     public override string Title => "Upload a file from the browser";
+    public override string Group => KindGroups.Data;
+    public override string Action => "Upload";
     public override string Privilege => "Files.Upload";
     public override IReadOnlyList<string> Stages { get; } = ["receiving the file"];
     public override bool Destructive => false;

@@ -10,6 +10,8 @@ public sealed class FsChecksum : KindContract<FsChecksumParameters, FsChecksumRe
 
     public override string Kind => TaskKinds.FsChecksum;
     public override string Title => "SHA-256 of a file";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Checksum";
     public override IReadOnlyList<string> Stages { get; } = ["reading and hashing"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];

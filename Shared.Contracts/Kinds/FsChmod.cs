@@ -10,6 +10,8 @@ public sealed class FsChmod : KindContract<FsChmodParameters, FsChmodResult>
 
     public override string Kind => TaskKinds.FsChmod;
     public override string Title => "Change permissions";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Permissions";
     public override IReadOnlyList<string> Stages { get; } = ["changing permissions"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];

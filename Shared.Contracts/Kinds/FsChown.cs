@@ -10,6 +10,8 @@ public sealed class FsChown : KindContract<FsChownParameters, FsChownResult>
 
     public override string Kind => TaskKinds.FsChown;
     public override string Title => "Change owner";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Owner";
     public override IReadOnlyList<string> Stages { get; } = ["changing owner"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];

@@ -13,6 +13,8 @@ public sealed class FsCopy : KindContract<FsCopyParameters, FsCopyResult>
 
     public override string Kind => TaskKinds.FsCopy;
     public override string Title => "Copy a file or directory";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Copy";
     public override IReadOnlyList<string> Stages { get; } = ["reading the source", "moving the copy into place"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", true), new("to", false)];

@@ -10,6 +10,8 @@ public sealed class FsDelete : KindContract<FsDeleteParameters, FsDeleteResult>
 
     public override string Kind => TaskKinds.FsDelete;
     public override string Title => "Delete a file or directory";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Delete";
     public override IReadOnlyList<string> Stages { get; } = ["deleting"];
     public override bool Destructive => true;
     public override string? DangerSubject => "path";

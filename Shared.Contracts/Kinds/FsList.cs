@@ -10,6 +10,8 @@ public sealed class FsList : KindContract<FsListParameters, FsListResult>
 
     public override string Kind => TaskKinds.FsList;
     public override string Title => "List a directory";
+    public override string Group => KindGroups.Files;
+    public override string Action => "List a folder";
     public override IReadOnlyList<string> Stages { get; } = ["listing"];
     public override bool Destructive => false;
     public override bool ReadsOnly => true;

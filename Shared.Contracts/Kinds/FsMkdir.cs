@@ -10,6 +10,8 @@ public sealed class FsMkdir : KindContract<FsMkdirParameters, FsMkdirResult>
 
     public override string Kind => TaskKinds.FsMkdir;
     public override string Title => "Create a directory";
+    public override string Group => KindGroups.Files;
+    public override string Action => "New folder";
     public override IReadOnlyList<string> Stages { get; } = ["creating"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Entry];

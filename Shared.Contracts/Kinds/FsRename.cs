@@ -10,6 +10,8 @@ public sealed class FsRename : KindContract<FsRenameParameters, FsRenameResult>
 
     public override string Kind => TaskKinds.FsRename;
     public override string Title => "Rename or move within a file system";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Rename";
     public override IReadOnlyList<string> Stages { get; } = ["renaming"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("from", false), new("to", false)];

@@ -10,6 +10,8 @@ public sealed class FsStat : KindContract<FsStatParameters, FsStatResult>
 
     public override string Kind => TaskKinds.FsStat;
     public override string Title => "File or directory details";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Details";
     public override IReadOnlyList<string> Stages { get; } = ["reading details"];
     public override bool Destructive => false;
     public override bool ReadsOnly => true;

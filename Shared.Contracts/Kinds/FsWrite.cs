@@ -18,6 +18,8 @@ public sealed class FsWrite : KindContract<FsWriteParameters, FsWriteResult>
 
     public override string Kind => TaskKinds.FsWrite;
     public override string Title => "Write a file";
+    public override string Group => KindGroups.Files;
+    public override string Action => "Write a file";
     public override IReadOnlyList<string> Stages { get; } = ["writing"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [PathParameter.Path];

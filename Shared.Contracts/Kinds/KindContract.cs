@@ -12,6 +12,12 @@ public interface IKindContract
     string Kind { get; }
     string Title { get; }
 
+    /// <summary>Where pickers list the kind (<see cref="KindGroups"/>).</summary>
+    string Group { get; }
+
+    /// <summary>The kind's name as people say it, for pickers, menus and buttons ("Format", "Move data").</summary>
+    string Action { get; }
+
     /// <summary>The ACL privilege a user needs on every resource of the task, <c>Task.&lt;kind&gt;</c>.</summary>
     string Privilege { get; }
 
@@ -76,6 +82,8 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
 {
     public abstract string Kind { get; }
     public abstract string Title { get; }
+    public abstract string Group { get; }
+    public abstract string Action { get; }
     public virtual string Privilege => "Task." + Kind;
     public abstract IReadOnlyList<string> Stages { get; }
     public abstract bool Destructive { get; }

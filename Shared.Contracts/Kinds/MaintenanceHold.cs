@@ -13,6 +13,8 @@ public sealed class MaintenanceHold : KindContract<MaintenanceHoldParameters, Ma
 
     public override string Kind => TaskKinds.MaintenanceHold;
     public override string Title => "Hold a resource for maintenance";
+    public override string Group => KindGroups.Maintenance;
+    public override string Action => "Hold for maintenance";
     public override IReadOnlyList<string> Stages { get; } = ["holding"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =

@@ -9,6 +9,8 @@ public sealed class ProcessRenice : KindContract<ProcessReniceParameters, Proces
 
     public override string Kind => ProcessTaskKinds.Renice;
     public override string Title => "Change a process's nice value";
+    public override string Group => KindGroups.Processes;
+    public override string Action => "Change priority";
     public override IReadOnlyList<string> Stages { get; } = ["renicing"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =

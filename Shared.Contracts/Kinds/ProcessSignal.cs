@@ -9,6 +9,8 @@ public sealed class ProcessSignal : KindContract<ProcessSignalParameters, Proces
 
     public override string Kind => ProcessTaskKinds.Signal;
     public override string Title => "Send a signal to a process";
+    public override string Group => KindGroups.Processes;
+    public override string Action => "Send a signal";
     public override IReadOnlyList<string> Stages { get; } = ["signalling"];
     public override bool Destructive => true;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =

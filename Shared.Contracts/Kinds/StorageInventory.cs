@@ -12,6 +12,8 @@ public sealed class StorageInventory : KindContract<StorageInventoryParameters, 
 
     public override string Kind => TaskKinds.StorageInventory;
     public override string Title => "Block devices of the unit";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Read disks";
     public override IReadOnlyList<string> Stages { get; } = ["reading block devices (lsblk)"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = [];

@@ -9,6 +9,8 @@ public sealed class StorageMkfs : KindContract<StorageMkfsParameters, StorageMkf
 
     public override string Kind => TaskKinds.StorageMkfs;
     public override string Title => "Make a file system";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Format";
     public override IReadOnlyList<string> Stages { get; } = ["checking the device", "making the file system"];
     public override bool Destructive => true;
     public override string? DangerSubject => "device";

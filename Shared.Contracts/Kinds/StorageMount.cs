@@ -10,6 +10,8 @@ public sealed class StorageMount : KindContract<StorageMountParameters, StorageM
 
     public override string Kind => TaskKinds.StorageMount;
     public override string Title => "Mount a file system";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Mount";
     public override IReadOnlyList<string> Stages { get; } = ["checking the device", "mounting"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("mountpoint", false, UnderMountRoot: true)];

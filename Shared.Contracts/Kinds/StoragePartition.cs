@@ -17,6 +17,8 @@ public sealed class StoragePartition : KindContract<StoragePartitionParameters, 
 
     public override string Kind => TaskKinds.StoragePartition;
     public override string Title => "Write a partition table";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Partition";
     public override IReadOnlyList<string> Stages { get; } = ["checking the device", "writing the table", "finding partition nodes"];
     public override bool Destructive => true;
     public override string? DangerSubject => "device";

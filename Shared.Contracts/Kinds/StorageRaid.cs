@@ -12,6 +12,8 @@ public sealed class StorageRaid : KindContract<StorageRaidParameters, StorageRai
 
     public override string Kind => TaskKinds.StorageRaid;
     public override string Title => "Build a RAID array";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Build an array";
     public override IReadOnlyList<string> Stages { get; } = ["checking members", "building the array"];
     public override bool Destructive => true;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =

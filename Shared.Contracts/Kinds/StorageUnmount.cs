@@ -10,6 +10,8 @@ public sealed class StorageUnmount : KindContract<StorageUnmountParameters, Stor
 
     public override string Kind => TaskKinds.StorageUnmount;
     public override string Title => "Unmount a file system";
+    public override string Group => KindGroups.Storage;
+    public override string Action => "Unmount";
     public override IReadOnlyList<string> Stages { get; } = ["unmounting"];
     public override bool Destructive => false;
     public override IReadOnlyList<PathParameter> UnitPaths { get; } = [new("mountpoint", false, UnderMountRoot: true)];

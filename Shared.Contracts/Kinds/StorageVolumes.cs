@@ -12,6 +12,8 @@ public sealed class StorageVolumeCreate : KindContract<StorageVolumeCreateParame
 
     public override string Kind => TaskKinds.StorageVolumeCreate;
     public override string Title => "Create a volume";
+    public override string Group => KindGroups.Volumes;
+    public override string Action => "New volume";
     public override IReadOnlyList<string> Stages { get; } = ["creating the image", "attaching a loop device", "making the file system", "mounting"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
@@ -43,6 +45,8 @@ public sealed class StorageVolumeResize : KindContract<StorageVolumeResizeParame
 
     public override string Kind => TaskKinds.StorageVolumeResize;
     public override string Title => "Grow a volume";
+    public override string Group => KindGroups.Volumes;
+    public override string Action => "Grow a volume";
     public override IReadOnlyList<string> Stages { get; } = ["growing the image", "growing the file system"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
@@ -66,6 +70,8 @@ public sealed class StorageVolumeDelete : KindContract<StorageVolumeDeleteParame
 
     public override string Kind => TaskKinds.StorageVolumeDelete;
     public override string Title => "Delete a volume";
+    public override string Group => KindGroups.Volumes;
+    public override string Action => "Delete a volume";
     public override IReadOnlyList<string> Stages { get; } = ["deleting the volume"];
     public override bool Destructive => true;
     public override string? DangerSubject => "name";
@@ -90,6 +96,8 @@ public sealed class StorageVolumeList : KindContract<StorageVolumeListParameters
 
     public override string Kind => TaskKinds.StorageVolumeList;
     public override string Title => "List volumes";
+    public override string Group => KindGroups.Volumes;
+    public override string Action => "List volumes";
     public override IReadOnlyList<string> Stages { get; } = ["listing"];
     public override bool Destructive => false;
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =

@@ -18,7 +18,8 @@ public sealed record UnitView(
     IReadOnlyList<string> Roots,
     DateTimeOffset LastSeen,
     DateTimeOffset? OfflineSince,
-    IReadOnlyList<string>? Services = null)
+    IReadOnlyList<string>? Services = null,
+    UnitPolicy? Policy = null)
 {
     public bool Online => Status == "online";
 

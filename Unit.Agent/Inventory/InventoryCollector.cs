@@ -29,7 +29,8 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             typeof(InventoryCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0",
             o.Parent,
             dataPlane.Url,
-            [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)]);
+            [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)],
+            new UnitPolicy(Path.GetFullPath(o.MountRoot), [.. o.Devices], [.. o.DenyKinds]));
     }
 
     public async Task<IReadOnlyList<DiskInfo>> DisksAsync(CancellationToken ct)

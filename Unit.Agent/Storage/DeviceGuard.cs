@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ccdsvm.Unit.Agent.Execution;
@@ -111,10 +112,6 @@ public sealed class DeviceGuard(DevicePolicy policy, LoopMapper mapper)
         (node.MajorMinor is not null && node.MajorMinor == m.MajorMinor) ||
         (m.Source.StartsWith("/dev/", StringComparison.Ordinal) && BlockDevice.Canonical(m.Source) == node.Node);
 
-    /// <summary>Shell-style glob: '*' and '?' stay within one path component.</summary>
-    public static bool Matches(string glob, string path)
-    {
-        string pattern = "^" + Regex.Escape(glob).Replace(@"\*", "[^/]*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$";
-        return Regex.IsMatch(path, pattern, RegexOptions.CultureInvariant);
-    }
+    /// <summary>Shell-style glob: '*' and '?' stay within one path component (the rule units announce in <see cref="UnitPolicy"/>).</summary>
+    public static bool Matches(string glob, string path) => UnitPolicy.GlobMatches(glob, path);
 }

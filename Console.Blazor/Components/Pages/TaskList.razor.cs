@@ -14,9 +14,8 @@ public sealed partial class TaskList : ComponentBase, IDisposable
 {
     private static readonly TaskState[] States = Enum.GetValues<TaskState>();
 
-    /// <summary>The kinds by area ("fs", "storage", …), each under its title.</summary>
-    private static readonly IReadOnlyList<IGrouping<string, IKindContract>> KindGroups =
-        [.. KindContracts.All.OrderBy(c => c.Title, StringComparer.Ordinal).GroupBy(c => c.Kind.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal)];
+    /// <summary>The kinds under their groups, by the names people use.</summary>
+    private static readonly IReadOnlyList<IGrouping<string, IKindContract>> KindsByGroup = KindGroups.Of(KindContracts.All);
 
     private IReadOnlyList<TaskView> _tasks = [];
     private string _state = "";

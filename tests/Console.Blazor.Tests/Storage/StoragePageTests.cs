@@ -104,12 +104,16 @@ public sealed class StoragePageTests : ConsoleTestContext
         Assert.Equal("ext4", cut.Find("[data-testid=param-fstype]").GetAttribute("value"));
         Assert.Contains("mud-button-filled-error", cut.Find("[data-testid=form-submit]").ClassList);
         Assert.Equal("On it now: 537 MB (512 MiB); no file system", cut.Find("[data-testid=form-danger-detail]").TextContent.Trim());
-        // Typing anything but the device keeps the button disabled; the device's name enables it.
-        Assert.True(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
+        Assert.Equal("Format /dev/loop3…", cut.Find("[data-testid=form-submit]").TextContent.Trim());
+        // The button opens a modal naming what is lost; typing anything but the device keeps its button disabled.
+        cut.Find("[data-testid=form-submit]").Click();
+        Assert.Equal("On it now: 537 MB (512 MiB); no file system", cut.Find("[data-testid=confirm-detail]").TextContent.Trim());
+        Assert.True(cut.Find("[data-testid=confirm-submit]").HasAttribute("disabled"));
         cut.Find("[data-testid=form-confirm]").Input("/dev/loop");
-        Assert.True(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
+        Assert.True(cut.Find("[data-testid=confirm-submit]").HasAttribute("disabled"));
         cut.Find("[data-testid=form-confirm]").Input("/dev/loop3");
-        Assert.False(cut.Find("[data-testid=form-submit]").HasAttribute("disabled"));
+        Assert.False(cut.Find("[data-testid=confirm-submit]").HasAttribute("disabled"));
+        Assert.Empty(Tasks.Submitted);
     }
 
     [Fact]
@@ -120,8 +124,9 @@ public sealed class StoragePageTests : ConsoleTestContext
         cut.Find("[data-testid=select-disk-loop3]").Click();
         cut.Find("[data-testid=action-partition]").Click();
         Assert.Equal("Repartition /dev/loop3: erases all data on it", cut.Find("[data-testid=form-danger]").TextContent.Trim());
-        cut.Find("[data-testid=form-confirm]").Input("/dev/loop3");
         cut.Find("[data-testid=form-submit]").Click();
+        cut.Find("[data-testid=form-confirm]").Input("/dev/loop3");
+        cut.Find("[data-testid=confirm-submit]").Click();
 
         cut.WaitForState(() => Tasks.Submitted.Count == 1, Timeout);
         var submitted = Tasks.Submitted[0];

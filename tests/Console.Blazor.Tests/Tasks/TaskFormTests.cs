@@ -28,6 +28,15 @@ public sealed class TaskFormTests : ConsoleTestContext
 
     private static bool SubmitDisabled(IRenderedComponent<TaskForm> cut) => cut.Find("[data-testid=form-submit]").HasAttribute("disabled");
 
+    /// <summary>Picks a {unit, path} location: the unit from the list, the path typed.</summary>
+    private static void Place(IRenderedComponent<TaskForm> cut, string name, string unit, string path)
+    {
+        cut.Find($"[data-testid=param-{name}-unit]").Change(unit);
+        cut.Find($"[data-testid=param-{name}-path]").Input(path);
+    }
+
+    private void WithUnits() { Tasks.UnitList.Add(Views.Unit("unit-a")); Tasks.UnitList.Add(Views.Unit("unit-b")); }
+
     private static void FillHold(IRenderedComponent<TaskForm> cut)
     {
         cut.Find("[data-testid=form-kind]").Change("maintenance.hold");
@@ -50,7 +59,7 @@ public sealed class TaskFormTests : ConsoleTestContext
         foreach (var name in new[] { "resource", "seconds", "reason", "waitSeconds" })
             Assert.Single(cut.FindAll($"[data-testid=param-{name}]"));
         Assert.Equal("number", Field(cut, "seconds").GetAttribute("type"));
-        Assert.Contains("Start maintenance.hold", cut.Find("[data-testid=form-submit]").TextContent);
+        Assert.Equal("Hold for maintenance", cut.Find("[data-testid=form-submit]").TextContent.Trim());
     }
 
     [Fact]
@@ -119,20 +128,23 @@ public sealed class TaskFormTests : ConsoleTestContext
     }
 
     [Fact]
-    public void StructuredParameters_AreTypedAsJson_AndSentAsObjects()
+    public void Locations_ArePickedAsUnitAndPath_AndSentAsObjects()
     {
+        WithUnits();
         var cut = RenderForm();
         cut.Find("[data-testid=form-kind]").Change("data.move");
-        Field(cut, "source").Input("{\"unit\":\"unit-b\"");
-        Assert.Contains("must be JSON", FieldText(cut, "source"));
+        Assert.Equal(["", "unit-a", "unit-b"], cut.FindAll("[data-testid=param-source-unit] option").Select(o => o.GetAttribute("value")));
+        cut.Find("[data-testid=param-source-unit]").Change("unit-b");
+        Assert.Contains("path", cut.Find("[data-testid=param-source-path]").Closest(".mud-input-control")!.QuerySelector(".mud-input-helper-text")!.TextContent);
         Assert.True(SubmitDisabled(cut));
 
-        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
-        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+        Place(cut, "source", "unit-b", "/srv/b/f.bin");
+        Place(cut, "destination", "unit-a", "/srv/a/f.bin");
         cut.Find("[data-testid=form-submit]").Click();
 
         var p = Assert.Single(Tasks.Submitted).Parameters!.Value;
         Assert.Equal(JsonValueKind.Object, p.GetProperty("source").ValueKind);
+        Assert.Equal("unit-b", p.GetProperty("source").GetProperty("unit").GetString());
         Assert.Equal("/srv/b/f.bin", p.GetProperty("source").GetProperty("path").GetString());
         Assert.Equal("unit-a", p.GetProperty("destination").GetProperty("unit").GetString());
     }
@@ -217,10 +229,11 @@ public sealed class TaskFormTests : ConsoleTestContext
     [Fact]
     public void DataMove_AsAPlainCopy_AsksNothing_AsAMove_WantsItTyped()
     {
+        WithUnits();
         var cut = RenderForm();
         cut.Find("[data-testid=form-kind]").Change("data.move");
-        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
-        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+        Place(cut, "source", "unit-b", "/srv/b/f.bin");
+        Place(cut, "destination", "unit-a", "/srv/a/f.bin");
 
         // A copy destroys nothing: no warning, no confirmation, a plain button.
         Assert.Empty(cut.FindAll("[data-testid=form-danger]"));
@@ -229,10 +242,12 @@ public sealed class TaskFormTests : ConsoleTestContext
 
         Field(cut, "mode").Change("move");
         Assert.Contains("deletes the source", cut.Find("[data-testid=form-danger]").TextContent);
-        Assert.True(SubmitDisabled(cut));
-        cut.Find("[data-testid=form-confirm]").Input("yes");
-        Assert.False(SubmitDisabled(cut));
         cut.Find("[data-testid=form-submit]").Click();
+        // The button opens the confirmation; nothing is sent until the word is typed there.
+        Assert.Empty(Tasks.Submitted);
+        Assert.True(cut.Find("[data-testid=confirm-submit]").HasAttribute("disabled"));
+        cut.Find("[data-testid=form-confirm]").Input("yes");
+        cut.Find("[data-testid=confirm-submit]").Click();
 
         var p = Assert.Single(Tasks.Submitted).Parameters!.Value;
         Assert.Equal("move", p.GetProperty("mode").GetString());
@@ -241,6 +256,7 @@ public sealed class TaskFormTests : ConsoleTestContext
     [Fact]
     public void Booleans_AreSwitches_ShowingTheDefault_AndEnumerationsAreSelects()
     {
+        WithUnits();
         var cut = RenderForm();
         cut.Find("[data-testid=form-kind]").Change("data.move");
 
@@ -251,8 +267,8 @@ public sealed class TaskFormTests : ConsoleTestContext
         Assert.Equal(["", "copy", "move"], Field(cut, "mode").QuerySelectorAll("option").Select(o => o.GetAttribute("value")));
 
         cut.Find("[data-testid=param-overwrite]").Change(true);
-        Field(cut, "source").Input("{\"unit\":\"unit-b\",\"path\":\"/srv/b/f.bin\"}");
-        Field(cut, "destination").Input("{\"unit\":\"unit-a\",\"path\":\"/srv/a/f.bin\"}");
+        Place(cut, "source", "unit-b", "/srv/b/f.bin");
+        Place(cut, "destination", "unit-a", "/srv/a/f.bin");
         Assert.Contains("replaces what is there", cut.Find("[data-testid=form-danger]").TextContent);
     }
 }
