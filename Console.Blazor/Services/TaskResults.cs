@@ -101,7 +101,8 @@ public static partial class TaskResults
 
     private static ResultFact FileLink(string unit, string path) => new("in folder", Parent(path), FilesHref(unit, Parent(path)), "Open in Files");
 
-    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n.ToString(CultureInfo.InvariantCulture)} {noun}s";
+    private static string Count(int n, string noun) =>
+        n == 1 ? $"1 {noun}" : $"{n.ToString(CultureInfo.InvariantCulture)} {(noun.EndsWith('y') ? noun[..^1] + "ies" : noun + "s")}";
 
     private static string Size(long bytes) => Sizes.Both(bytes);
 
