@@ -95,7 +95,7 @@ public static partial class TaskResults
         return slash <= 0 ? "/" : trimmed[..slash];
     }
 
-    private static ResultFact StorageLink(string unit) => new("storage", "the unit's disks now", StorageHref(unit), $"Storage of {unit}");
+    private static ResultFact StorageLink(string unit) => new("see", $"Storage of {unit}", StorageHref(unit), "the unit's disks as they are now");
 
     private static ResultFact FolderLink(string unit, string folder, string label = "folder") => new(label, folder, FilesHref(unit, folder), "Open in Files");
 

@@ -14,8 +14,8 @@ public static partial class ToolMessages
     public static IReadOnlyList<ToolMessage> Known { get; } =
     [
         new(RereadFailed(),
-            "Harmless here: sfdisk wrote the table, but the kernel had the disk open and could not reload it at once. The unit read the new table back from the disk and reached each partition through the kernel's nodes or a loop device of its own; the partitions shown are the new ones.",
-            "sfdisk wrote the table, but the kernel had the disk open and could not reload it at once. The unit next reads the table back from the disk and reaches each partition through the kernel's nodes or a loop device of its own: harmless if the task succeeds."),
+            "Harmless here: sfdisk wrote the table, but the kernel could not load it at once (the disk was in use, or the kernel makes no partitions for this kind of device, such as a loop device). The unit read the new table back from the disk and reached each partition through the kernel's nodes or a loop device of its own; the partitions shown are the new ones.",
+            "sfdisk wrote the table, but the kernel could not load it at once (the disk was in use, or the kernel makes no partitions for this kind of device, such as a loop device). The unit next reads the table back from the disk and reaches each partition through the kernel's nodes or a loop device of its own: harmless if the task succeeds."),
         new(KernelOldTable(),
             "Harmless here: the unit read the new table back from the disk and reached its partitions itself, whatever the kernel still had loaded.",
             "The kernel keeps its old table until it reloads the disk; the unit reads the new table back from the disk itself, so this is harmless if the task succeeds."),

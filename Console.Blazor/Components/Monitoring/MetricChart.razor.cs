@@ -23,6 +23,9 @@ public sealed partial class MetricChart : ComponentBase
     private double _top = 1;
     private Bucket? _hover;
 
+    /// <summary>Where across the plot (0 to 1000) the pointer or finger last rested; kept while samples arrive.</summary>
+    private double? _hoverAt;
+
     [Parameter, EditorRequired] public string Title { get; set; } = "";
     [Parameter, EditorRequired] public IReadOnlyList<(DateTimeOffset T, double Value)> Points { get; set; } = [];
     [Parameter] public string? Latest { get; set; }
@@ -57,12 +60,12 @@ public sealed partial class MetricChart : ComponentBase
         _valueTicks = ChartScale.ValueTicks(Unit, _top);
         if (Points.Count == 0)
         {
-            (_timeTicks, _buckets, _line, _area, _hover) = ([], [], "", "", null);
+            (_timeTicks, _buckets, _line, _area, _hover, _hoverAt) = ([], [], "", "", null, null);
             return;
         }
         var from = Points[0].T;
         var to = Points[^1].T;
-        _timeTicks = ChartScale.TimeTicks(from, to);
+        _timeTicks = ChartScale.TimeTicks(from, to, 4);
         double span = Math.Max(1e-9, (to - from).TotalSeconds);
         var line = new StringBuilder();
         foreach (var p in Points)
@@ -70,8 +73,8 @@ public sealed partial class MetricChart : ComponentBase
         _line = line.ToString().TrimEnd();
         _area = $"0,100 {_line} 1000,100";
         _buckets = Buckets(from, to, span);
-        // A tooltip stays on the same strip as live samples arrive, showing what is there now.
-        if (_hover is { } h) _hover = _buckets.FirstOrDefault(b => Math.Abs(b.X0 - h.X0) < 1e-6);
+        // A tooltip stays where the pointer rests as live samples arrive, showing what is under it now.
+        _hover = _hoverAt is { } at ? _buckets.FirstOrDefault(b => b.X0 <= at && at < b.X1) ?? _buckets[^1] : null;
     }
 
     private List<Bucket> Buckets(DateTimeOffset from, DateTimeOffset to, double span)
@@ -92,9 +95,9 @@ public sealed partial class MetricChart : ComponentBase
         return buckets;
     }
 
-    private void Hover(Bucket bucket) => _hover = bucket;
+    private void Hover(Bucket bucket) => (_hover, _hoverAt) = (bucket, (bucket.X0 + bucket.X1) / 2);
 
-    private void ClearHover() => _hover = null;
+    private void ClearHover() => (_hover, _hoverAt) = (null, null);
 
     private static string Y(double fraction) => N(100 - 100 * Math.Clamp(fraction, 0, 1));
 

@@ -49,7 +49,8 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         get
         {
             if (_task?.Stage is not { Length: > 0 } stage || SaysState(stage)) return null;
-            return _task.StageCount > 1 && _task.StageIndex > 0 ? $"stage {_task.StageIndex} of {_task.StageCount}: {stage}" : stage;
+            bool running = _task.State is TaskStateNames.Dispatched or TaskStateNames.Running;
+            return running && _task.StageCount > 1 && _task.StageIndex > 0 ? $"stage {_task.StageIndex} of {_task.StageCount}: {stage}" : stage;
         }
     }
 
