@@ -53,11 +53,15 @@ public static class ChartScale
     {
         if (to <= from) return [new ChartTick(0, Time(from, TimeSpan.Zero))];
         var span = to - from;
-        return Enumerable.Range(0, count).Select(i =>
+        var ticks = new List<ChartTick>();
+        for (int i = 0; i < count; i++)
         {
             double at = (double)i / (count - 1);
-            return new ChartTick(at, Time(from + span * at, span));
-        }).ToList();
+            string label = Time(from + span * at, span);
+            // A range of a few seconds gives the same second twice: say each moment once.
+            if (ticks.Count == 0 || ticks[^1].Label != label) ticks.Add(new ChartTick(at, label));
+        }
+        return ticks;
     }
 
     /// <summary>A moment as the time axis writes it for a chart of <paramref name="span"/>.</summary>
