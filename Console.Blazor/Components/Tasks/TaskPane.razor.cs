@@ -54,7 +54,7 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         }
     }
 
-    /// <summary>The error, unless it only repeats the state ("cancelled" beside a "cancelled" chip).</summary>
+    /// <summary>The error, unless it only repeats the state (a cancelled task whose error is only the word for its state).</summary>
     private string? ErrorText => _task?.Error is { } error && !SaysState(error) ? error : null;
 
     private bool SaysState(string text) => _task is not null && (text.Equals(_task.State, StringComparison.OrdinalIgnoreCase)
