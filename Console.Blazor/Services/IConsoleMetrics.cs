@@ -24,6 +24,9 @@ public interface IConsoleMetrics
 
     Task<Outcome<ProcessList>> ProcessesAsync(string unit);
     Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid);
+
+    /// <summary>The CPU percentage above which the unit raises an alert, shaded on its charts; null when unknown.</summary>
+    double? CpuAlertPercent(string unit) => null;
 }
 
 public sealed class ConsoleMetrics(ConsoleUser user, UnitMonitoring monitoring, MetricsIngest ingest, Alerts alerts, UnitDirectory directory) : IConsoleMetrics
@@ -31,6 +34,7 @@ public sealed class ConsoleMetrics(ConsoleUser user, UnitMonitoring monitoring, 
     public IReadOnlyList<UnitView> Units() => monitoring.Units(user.Caller);
     public UnitSummary? Summary(string unit) => monitoring.Summary(user.Caller, unit);
     public IReadOnlyList<Alert> Alerts(string? unit = null) => monitoring.Alerts(user.Caller, unit);
+    public double? CpuAlertPercent(string unit) => alerts.Thresholds(unit).CpuPercent;
 
     public Outcome<MetricsHistory> History(string unit, DateTimeOffset from, DateTimeOffset to, string? step = null) =>
         monitoring.History(user.Caller, unit, from.ToString("O"), to.ToString("O"), step);

@@ -19,6 +19,17 @@ public static class AuditOutcomes
     public const string Refused = "refused";
     public const string Succeeded = Shared.Contracts.TaskStateNames.Succeeded;
     public const string Failed = Shared.Contracts.TaskStateNames.Failed;
+
+    /// <summary>A task a user (or the station for them) cancelled: stopped on purpose, not failed.</summary>
+    public const string Cancelled = Shared.Contracts.TaskStateNames.Cancelled;
+
+    /// <summary>The outcome of a task's end line.</summary>
+    public static string OfEnd(Shared.Contracts.TaskState state) => state switch
+    {
+        Shared.Contracts.TaskState.Succeeded => Succeeded,
+        Shared.Contracts.TaskState.Cancelled => Cancelled,
+        _ => Failed,
+    };
 }
 
 /// <summary>

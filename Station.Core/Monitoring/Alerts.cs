@@ -29,6 +29,9 @@ public sealed class Alerts : Notifier<AlertChange>
     private readonly IOptions<MonitoringOptions> _options;
     private readonly TimeProvider _time;
 
+    /// <summary>The thresholds that apply to <paramref name="unit"/>, for charts that shade the range an alert watches.</summary>
+    public AlertThresholds Thresholds(string unit) => _options.Value.For(unit);
+
     public Alerts(IOptions<MonitoringOptions> options, UnitRegistry units, TimeProvider time, ILogger<Alerts>? logger = null) : base(logger)
     {
         _options = options;

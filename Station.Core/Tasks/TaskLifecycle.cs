@@ -182,7 +182,7 @@ internal sealed class TaskLifecycle
             TaskStore.DeleteLocks(_db, tx, taskId);
             TaskStore.Event(_db, tx, taskId, now, "state", a.Row.State, a.Row.Progress, a.Row.Stage, error);
             ended = _writer.InsertAudit(tx, StoreTime.Format(now), a.Row.Owner, "task.end", $"task {taskId} {a.Row.Kind} on {a.Row.Target}",
-                state == TaskState.Succeeded ? Audit.AuditOutcomes.Succeeded : Audit.AuditOutcomes.Failed, error is null ? a.Row.State.ToApi() : $"{a.Row.State.ToApi()}: {error}");
+                Audit.AuditOutcomes.OfEnd(state), EndDetail(a.Row.State, error));
             MarkGranted(tx, granted, now);
             tx.Commit();
             TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
@@ -192,6 +192,10 @@ internal sealed class TaskLifecycle
         AfterGrant(granted);
         return Task.CompletedTask;
     }
+
+    /// <summary>The end line's detail: the state, and the error unless it only repeats the state ("cancelled: cancelled").</summary>
+    private static string EndDetail(TaskState state, string? error) =>
+        error is null || error == state.ToApi() ? state.ToApi() : $"{state.ToApi()}: {error}";
 
     /// <summary>Waiters a release granted are dispatched: their locks, rows and events, in the release's transaction. Under the gate.</summary>
     public void MarkGranted(SqliteTransaction tx, IReadOnlyList<long> granted, DateTimeOffset now)

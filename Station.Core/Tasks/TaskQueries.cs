@@ -106,7 +106,7 @@ internal sealed class TaskQueries
         lock (_gate)
         {
             var held = _locks.Held().Where(h => h.TaskId <= durable).Select(HeldView).ToList();
-            var waiting = _locks.Waiting().Where(w => w.TaskId <= durable).Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList();
+            var waiting = _locks.Waiting().Where(w => w.TaskId <= durable).Select(Awaited).ToList();
             return (held, waiting);
         }
     }
@@ -116,7 +116,7 @@ internal sealed class TaskQueries
     {
         bool active = _active.ContainsKey(r.Id);
         var held = active ? _locks.HeldBy(r.Id).Select(HeldView).ToList() : [];
-        var awaited = active ? _locks.AwaitedBy(r.Id).Select(w => new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w))).ToList() : [];
+        var awaited = active ? _locks.AwaitedBy(r.Id).Select(Awaited).ToList() : [];
         return BuildView(r, held, awaited);
     }
 
@@ -139,18 +139,36 @@ internal sealed class TaskQueries
         return new HeldLockView(h.Resource, h.Mode.ToApi(), h.TaskId, holder?.Owner ?? "?", holder?.Kind ?? "?", h.Since, h.ReleaseAfterStage);
     }
 
-    /// <summary>"waiting for /units/a/disks/sdb, held by task 17 (alice, storage.mkfs, stage 2 of 3) since 12:03".</summary>
-    private string Describe(AwaitedLock w)
+    /// <summary>A waiter's lock with who holds it and why. Under the gate.</summary>
+    private AwaitedLockView Awaited(AwaitedLock w)
     {
-        var parts = w.HeldBy.Select(id =>
+        var holders = Holders(w);
+        return new AwaitedLockView(w.TaskId, w.Resource, w.Mode.ToApi(), w.HeldBy, Describe(w, holders), holders);
+    }
+
+    private List<LockHolderView> Holders(AwaitedLock w) => w.HeldBy.Select(id =>
+    {
+        if (!_active.TryGetValue(id, out var h)) return new LockHolderView(id, "?", "?", null, false, null);
+        var r = h.Row;
+        bool queued = r.State == Shared.Contracts.TaskState.WaitingForLocks;
+        DateTimeOffset? since = queued ? null : _locks.HeldBy(id) is { Count: > 0 } heldBy ? heldBy[0].Since : null;
+        return new LockHolderView(id, r.Owner, r.Kind, TaskReasons.Of(r), queued, since);
+    }).ToList();
+
+    /// <summary>
+    /// "waiting for /units/a/disks/sdb, held by task 17 (alice, storage.mkfs, stage 2 of 3) since 12:03:00", and the
+    /// holder's stated reason after it ("…: 'replacing disk'"); a one-stage holder's stage is left out.
+    /// </summary>
+    private string Describe(AwaitedLock w, IReadOnlyList<LockHolderView> holders)
+    {
+        var parts = holders.Select(holder =>
         {
-            if (!_active.TryGetValue(id, out var h)) return $"task {id}";
-            var r = h.Row;
-            if (r.State == Shared.Contracts.TaskState.WaitingForLocks) return $"task {id} ({r.Owner}, {r.Kind}), queued ahead";
-            var heldBy = _locks.HeldBy(id);
-            DateTimeOffset? since = heldBy.Count > 0 ? heldBy[0].Since : null;
-            string stage = r.StageCount > 0 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
-            return $"task {id} ({r.Owner}, {r.Kind}{stage}){(since is null ? "" : $" since {since:HH:mm:ss}")}";
+            if (holder.Owner == "?") return $"task {holder.TaskId}";
+            string reason = holder.Reason is { } why ? $": '{why}'" : "";
+            if (holder.QueuedAhead) return $"task {holder.TaskId} ({holder.Owner}, {holder.Kind}), queued ahead{reason}";
+            var r = _active[holder.TaskId].Row;
+            string stage = r.StageCount > 1 ? $", stage {Math.Max(1, r.StageIndex)} of {r.StageCount}" : "";
+            return $"task {holder.TaskId} ({holder.Owner}, {holder.Kind}{stage}){(holder.Since is { } since ? $" since {since:HH:mm:ss}" : "")}{reason}";
         });
         return $"waiting for {w.Resource}, held by {string.Join(" and ", parts)}";
     }
@@ -159,7 +177,7 @@ internal sealed class TaskQueries
     public string? WaitingForText(long taskId)
     {
         var awaited = _locks.AwaitedBy(taskId);
-        return awaited.Count == 0 ? null : string.Join("; ", awaited.Select(Describe));
+        return awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => Describe(w, Holders(w))));
     }
 
     private static JsonElement? Json(string? text)

@@ -9,7 +9,18 @@ public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Param
 
 public sealed record HeldLockView(string Resource, string Mode, long TaskId, string Owner, string Kind, DateTimeOffset Since, int ReleaseAfterStage);
 
-public sealed record AwaitedLockView(long TaskId, string Resource, string Mode, IReadOnlyList<long> HeldBy, string? Description);
+/// <summary>
+/// A lock a task waits for: the resource, the tasks holding it (or queued ahead), and in <see cref="Holders"/> who they
+/// are and the reason each gave (a maintenance hold's <c>reason</c>), so a waiting pane can say why it waits.
+/// </summary>
+public sealed record AwaitedLockView(long TaskId, string Resource, string Mode, IReadOnlyList<long> HeldBy, string? Description,
+    IReadOnlyList<LockHolderView>? Holders = null);
+
+/// <summary>
+/// A task a waiter waits behind: its owner and kind, the reason its owner stated (null when none), whether it only
+/// queues ahead rather than holding, and since when it holds.
+/// </summary>
+public sealed record LockHolderView(long TaskId, string Owner, string Kind, string? Reason, bool QueuedAhead, DateTimeOffset? Since);
 
 /// <summary>
 /// A task as the API and the console show it (JSON camelCase). <see cref="ErrorKind"/> says why it did not

@@ -67,6 +67,69 @@ public sealed class StorageViewEndToEndTests
     }
 
     [Fact]
+    public async Task UnitsInventory_FollowsMkfsMountAndUnmount_WithinSeconds_EvenWhileAViewerReadsDuringTheTask()
+    {
+        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        using var images = new TempDir("inventory-refresh");
+        using var mountRoot = new TempDir("inventory-mnt");
+        string image = images.File("b.img");
+        await using (var f = File.Create(image)) f.SetLength(128L << 20);
+        string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
+        string name = device["/dev/".Length..];
+        string mountPoint = Path.Combine(mountRoot.Path, "data");
+        try
+        {
+            await using var station = await StationProcess.StartAsync(new StationSettings
+            {
+                Environment = new Dictionary<string, string> { ["Agent__Devices__0"] = "/dev/loop*", ["Agent__MountRoot"] = mountRoot.Path },
+            });
+            using var admin = await station.AdminAsync();
+            await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+
+            // A viewer asks for the storage while mkfs runs: the reading it starts may predate the file system, and the
+            // reading the agent pushes after the task must not be that one.
+            long mkfs = await admin.StartAsync("storage.mkfs", "station", new { device, fstype = "ext4", force = true });
+            var duringTask = admin.GetAsync("/api/v1/units/station/storage?refresh=true");
+            await admin.WaitForStateAsync(mkfs, Timeouts.ShortTask, "succeeded");
+            Assert.Equal(HttpStatusCode.OK, (await duringTask.WaitAsync(Timeouts.Request)).Status);
+            Assert.Equal("ext4", await UntilAsync(admin, name, d => FsType(d) == "ext4", FsType));
+
+            long mount = await admin.StartAsync("storage.mount", "station", new { device, mountpoint = mountPoint });
+            await admin.WaitForStateAsync(mount, Timeouts.ShortTask, "succeeded");
+            Assert.Contains(mountPoint, await UntilAsync(admin, name, d => MountPoints(d).Contains(mountPoint), d => string.Join(",", MountPoints(d))));
+
+            long unmount = await admin.StartAsync("storage.unmount", "station", new { mountpoint = mountPoint });
+            await admin.WaitForStateAsync(unmount, Timeouts.ShortTask, "succeeded");
+            Assert.Equal("", await UntilAsync(admin, name, d => MountPoints(d).Count == 0, d => string.Join(",", MountPoints(d))));
+        }
+        finally
+        {
+            await HostTool.RunAsync("umount", [mountPoint], check: false);
+            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the unit as the Units page does (the station's stored inventory, GET /api/v1/units/{id}) until the disk
+    /// passes <paramref name="done"/>, at most 10 s; returns what <paramref name="show"/> says of it last.
+    /// </summary>
+    private static async Task<string?> UntilAsync(ApiClient admin, string name, Func<JsonElement?, bool> done, Func<JsonElement?, string?> show)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        JsonElement? disk;
+        while (true)
+        {
+            disk = Disk((await admin.GetAsync("/api/v1/units/station")).Body, name, "disks");
+            if (done(disk) || DateTimeOffset.UtcNow > deadline) return show(disk);
+            await Task.Delay(100);
+        }
+    }
+
+    private static List<string> MountPoints(JsonElement? disk) =>
+        disk is { } d && d.TryGetProperty("mountPoints", out var m) && m.ValueKind == JsonValueKind.Array
+            ? m.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
+
+    [Fact]
     public async Task StorageView_RefusesAsTheInventoryTaskWould_AndHidesUnknownUnits()
     {
         await using var station = await StationProcess.StartAsync(new StationSettings());

@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Dapper;
+using Ccdsvm.Station.Core.Tasks;
 using static Ccdsvm.Station.Core.Tests.EngineHarness;
 
 namespace Ccdsvm.Station.Core.Tests;
@@ -145,6 +146,38 @@ public sealed class TaskEngineLockTests : IDisposable
         Assert.Equal((holder.Id, "alice", "maintenance.hold", "exclusive"), (h.TaskId, h.Owner, h.Kind, h.Mode));
         var w = Assert.Single(waiting);
         Assert.Equal(waiter.Id, w.TaskId);
-        Assert.StartsWith($"waiting for /units/a/disks/sdb, held by task {holder.Id} (alice, maintenance.hold, stage 1 of 1) since ", w.Description);
+        Assert.StartsWith($"waiting for /units/a/disks/sdb, held by task {holder.Id} (alice, maintenance.hold) since ", w.Description);
+    }
+
+    [Fact]
+    public async Task WaitChain_CarriesTheHoldersStatedReason_InWordsAndAsAField()
+    {
+        var holder = await _h.SubmitOk(new SubmitTask(TaskKinds.MaintenanceHold, "a", Json(new { resource = "disks/sdb", seconds = 600, reason = "replacing disk" })));
+        var waiter = await _h.SubmitOk(Checksum("/srv/data/f.bin"), Bob);
+        var unitWide = await _h.SubmitOk(Hold("disks"), Bob);
+
+        var awaited = Assert.Single(_h.View(unitWide.Id).AwaitedLocks);
+        var h = Assert.Single(awaited.Holders!);
+        Assert.Equal((holder.Id, "alice", TaskKinds.MaintenanceHold, "replacing disk", false), (h.TaskId, h.Owner, h.Kind, h.Reason, h.QueuedAhead));
+        Assert.NotNull(h.Since);
+        Assert.StartsWith($"waiting for /units/a/disks, held by task {holder.Id} (alice, maintenance.hold) since ", awaited.Description);
+        Assert.EndsWith(": 'replacing disk'", awaited.Description);
+        Assert.Equal(awaited.Description, _h.View(unitWide.Id).WaitingFor);
+
+        // The lock table says the same; a task whose kind states no reason carries none.
+        Assert.Contains(_h.Engine.LockTable().Waiting, w => w.TaskId == unitWide.Id && w.Holders!.Single().Reason == "replacing disk");
+        Assert.Empty(_h.View(waiter.Id).AwaitedLocks);
+    }
+
+    [Fact]
+    public async Task WaitChain_HolderWithoutAReason_SaysNothingMore()
+    {
+        var holder = await _h.SubmitOk(new SubmitTask(TaskKinds.MaintenanceHold, "a", Json(new { resource = "disks/sdb", seconds = 600 })));
+        var waiter = await _h.SubmitOk(Hold("disks/sdb"), Bob);
+
+        var awaited = Assert.Single(_h.View(waiter.Id).AwaitedLocks);
+        Assert.Null(Assert.Single(awaited.Holders!).Reason);
+        Assert.DoesNotContain("'", awaited.Description);
+        Assert.Equal(holder.Id, awaited.Holders![0].TaskId);
     }
 }

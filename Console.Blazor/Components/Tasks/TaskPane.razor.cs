@@ -1,4 +1,6 @@
 using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Kinds;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -21,15 +23,51 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
 
     [Parameter] public EventCallback<long> OnClose { get; set; }
 
-    private string ThreadText => _task?.DedicatedThread switch
-    {
-        true => " · dedicated thread",
-        false => " · thread pool",
-        _ => "",
-    };
+    /// <summary>The kind as people name it ("Make a file system"); the kind's own name where it has no contract.</summary>
+    private string KindTitle => _task is null ? "" : KindContracts.TryGet(_task.Kind, out var contract) ? contract.Title : _task.Kind;
 
-    private string StageText => _task is null ? "" :
-        _task.StageCount > 1 && _task.StageIndex > 0 ? $"stage {_task.StageIndex} of {_task.StageCount}: {_task.Stage}" : _task.Stage ?? "";
+    /// <summary>Where the station runs it, for whoever wants to know; kept out of the caption.</summary>
+    private string RunsText
+    {
+        get
+        {
+            if (_task is null) return "";
+            string slot = _task.Slot is { } s ? $"It uses one of the station's task places (number {s + 1})" : "It holds no task place now";
+            string thread = _task.DedicatedThread switch
+            {
+                true => ", on a thread of its own on the unit, as long storage work does",
+                false => ", on the unit's shared workers",
+                _ => "",
+            };
+            return $"{slot}{thread}. Kind: {_task.Kind}.";
+        }
+    }
+
+    /// <summary>The stage; with its number only when there is more than one; nothing when the state chip says the same.</summary>
+    private string? StageText
+    {
+        get
+        {
+            if (_task?.Stage is not { Length: > 0 } stage || SaysState(stage)) return null;
+            bool running = _task.State is TaskStateNames.Dispatched or TaskStateNames.Running;
+            return running && _task.StageCount > 1 && _task.StageIndex > 0 ? $"stage {_task.StageIndex} of {_task.StageCount}: {stage}" : stage;
+        }
+    }
+
+    /// <summary>The error, unless it only repeats the state (a cancelled task whose error is only the word for its state).</summary>
+    private string? ErrorText => _task?.Error is { } error && !SaysState(error) ? error : null;
+
+    private bool SaysState(string text) => _task is not null && (text.Equals(_task.State, StringComparison.OrdinalIgnoreCase)
+        || (TaskStateExtensions.TryParseApi(_task.State, out var state) && text.Equals(state.ToWords(), StringComparison.OrdinalIgnoreCase)));
+
+    private bool Succeeded => _task?.State == TaskStateNames.Succeeded;
+
+    /// <summary>What the task waits for, one line per lock: the holders by number and owner, and the reason they gave.</summary>
+    private IReadOnlyList<WaitLine> Waits => _task is null ? [] : WaitLine.Of(_task);
+
+    /// <summary>The log lines, each with what a known tool message means (<see cref="ToolMessages"/>).</summary>
+    private IEnumerable<(string Text, string? Note)> LogEntries =>
+        _log.Select((line, i) => ((i > 0 ? "\n" : "") + line, ToolMessages.Explain(line, Succeeded)));
 
     private Color ProgressColor => _task?.State switch
     {

@@ -45,11 +45,36 @@ public sealed class TaskAuditFeedTests : IDisposable
 
         await _h.Engine.EndAsync(task.Id, TaskState.Cancelled, null, "cancelled by alice").WaitAsync(Limit);
         var end = await Heard("task.end", target);
-        Assert.Equal(("alice", AuditOutcomes.Failed, "cancelled: cancelled by alice"), (end.Actor, end.Outcome, end.Detail));
+        Assert.Equal(("alice", AuditOutcomes.Cancelled, "cancelled: cancelled by alice"), (end.Actor, end.Outcome, end.Detail));
 
         // What the feed said is what the audit page reads back: same ids, same lines.
         var stored = _h.Audit.Query(new AuditQuery(Text: target));
         Assert.Equal(stored.OrderBy(e => e.Id), _feed.Where(e => e.Target == target).OrderBy(e => e.Id));
+    }
+
+    [Fact]
+    public async Task UsersCancelOfAWaitingTask_IsAuditedAsCancelled_NotFailed_AndFiltersAsSuch()
+    {
+        var holder = await _h.SubmitOk(Hold("disks/sdb"));
+        var waiter = await _h.SubmitOk(Hold("disks/sdb"), Bob);
+        Assert.Equal(TaskStateNames.WaitingForLocks, waiter.State);
+
+        var cancel = await _h.Engine.CancelAsync(waiter.Id, Bob).WaitAsync(Limit);
+        Assert.True(cancel.Ok, cancel.Error?.Message);
+        Assert.Equal(TaskStateNames.Cancelled, _h.View(waiter.Id).State);
+
+        // Read back from the SQLite file the audit page reads.
+        var end = Assert.Single(_h.Audit.Query(new AuditQuery(Action: "task.end", Text: $"task {waiter.Id} ")));
+        Assert.Equal(("bob", AuditOutcomes.Cancelled, "cancelled: cancelled by bob"), (end.Actor, end.Outcome, end.Detail));
+        Assert.Single(_h.Audit.Query(new AuditQuery(Outcome: AuditOutcomes.Cancelled)));
+        Assert.Empty(_h.Audit.Query(new AuditQuery(Outcome: AuditOutcomes.Failed)));
+
+        // A task that really fails is still audited as failed; a bare "cancelled" error is not said twice.
+        await _h.Engine.EndAsync(holder.Id, TaskState.Failed, null, "the unit said no").WaitAsync(Limit);
+        Assert.Equal(AuditOutcomes.Failed, Assert.Single(_h.Audit.Query(new AuditQuery(Outcome: AuditOutcomes.Failed))).Outcome);
+        var third = await _h.SubmitOk(Hold("disks/sdc"));
+        await _h.Engine.EndAsync(third.Id, TaskState.Cancelled, null, "cancelled").WaitAsync(Limit);
+        Assert.Equal("cancelled", Assert.Single(_h.Audit.Query(new AuditQuery(Action: "task.end", Text: $"task {third.Id} "))).Detail);
     }
 
     [Fact]
