@@ -29,6 +29,8 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
     private bool _help;
     private bool _focus;
     private string _query = "";
+    // What the box holds when the palette opens; never re-rendered while typing, so fast typing loses no keys to a round trip.
+    private string _prefill = "";
     private int _active;
     private IReadOnlyList<PaletteCommand> _all = [];
     private IReadOnlyList<PaletteCommand> _matches = [];
@@ -77,6 +79,7 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
         _open = true;
         _help = help;
         _focus = true;
+        _prefill = query;
         Filter(query);
     }
 
