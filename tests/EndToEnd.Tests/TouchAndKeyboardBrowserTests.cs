@@ -94,7 +94,8 @@ public sealed class TouchAndKeyboardBrowserTests
         await desktop.GotoAsync(station, "/tasks");
         await page.GetByTestId("filter-text").FocusAsync();
         await page.Keyboard.TypeAsync("n?");
-        Assert.Equal(0, await page.GetByTestId("command-palette").CountAsync());
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120) ?? 'none'");
+        Assert.True(await page.GetByTestId("command-palette").CountAsync() == 0, $"a shortcut fired while typing in {focused}");
         await page.GetByTestId("filter-text").BlurAsync();
         await page.Keyboard.PressAsync("Control+k");
         await Assertions.Expect(page.GetByTestId("palette-input")).ToBeFocusedAsync(new() { Timeout = 10_000 });
@@ -102,7 +103,7 @@ public sealed class TouchAndKeyboardBrowserTests
         await Assertions.Expect(page.GetByTestId("palette-item").First).ToHaveAttributeAsync("data-href", "/units/station/storage");
         await desktop.ScreenshotAsync("touch-command-palette-1366.png");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/units/station/storage", new() { Timeout = 15_000 });
+        await WaitForPathAsync(page, "/units/station/storage", "after Enter in the palette");
 
         // "?" lists the shortcuts; Esc closes; "t" opens the task list.
         await page.Locator("body").FocusAsync();
@@ -110,8 +111,9 @@ public sealed class TouchAndKeyboardBrowserTests
         await Assertions.Expect(page.GetByTestId("shortcut-help")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.GetByTestId("command-palette")).ToHaveCountAsync(0);
+        var before = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120) ?? 'none'");
         await page.Keyboard.PressAsync("t");
-        await page.WaitForURLAsync("**/tasks", new() { Timeout = 15_000 });
+        await WaitForPathAsync(page, "/tasks", $"focus was on {before}");
 
         // The focus ring: at least 2 px, and drawn.
         await desktop.GotoAsync(station, "/");
@@ -120,6 +122,14 @@ public sealed class TouchAndKeyboardBrowserTests
         var ring = await page.EvaluateAsync<double[]>("() => { const s = getComputedStyle(document.activeElement); return [parseFloat(s.outlineWidth), s.outlineStyle === 'none' ? 0 : 1]; }");
         Assert.True(ring[0] >= 2 && ring[1] == 1, $"the focused element's outline is {ring[0]} px, style drawn: {ring[1]}");
         await desktop.ScreenshotAsync("touch-focus-ring-1366.png");
+    }
+
+    /// <summary>Blazor navigates in the page (no load event): polls the address for at most 15 s.</summary>
+    private static async Task WaitForPathAsync(IPage page, string path, string context)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (new Uri(page.Url).AbsolutePath != path && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(new Uri(page.Url).AbsolutePath == path, $"still on {page.Url}, expected {path} ({context})");
     }
 
     private static async Task AssertTwelvePanesFitAsync(IPage page)
