@@ -190,6 +190,12 @@ public sealed class TouchAndKeyboardBrowserTests
         await page.GetByTestId("density-compact").TapAsync();
         await Assertions.Expect(page.GetByTestId("pane-grid")).ToHaveAttributeAsync("data-density", "compact");
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - innerWidth") <= 0, "the phone's workspace scrolls sideways");
+        var offScreen = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, a[href]')]
+              .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 1; })
+              .map(e => (e.getAttribute('data-testid') || e.innerText || '').trim().slice(0, 30))
+            """);
+        Assert.True(offScreen.Length == 0, $"controls cut off at the phone's right edge: {string.Join(", ", offScreen)}");
         await phone.ScreenshotAsync("touch-compact-grid-phone.png");
         await page.GetByTestId("palette-button").TapAsync();
         await Assertions.Expect(page.GetByTestId("command-palette")).ToBeVisibleAsync(new() { Timeout = 10_000 });
