@@ -92,7 +92,9 @@ public sealed class TouchAndKeyboardBrowserTests
 
         // Shortcuts do nothing while typing in a field; Ctrl+K opens the palette, typing finds a unit's page.
         await desktop.GotoAsync(station, "/tasks");
+        await page.GetByTestId("task-table").WaitForAsync(new() { Timeout = 30_000 });
         await page.GetByTestId("filter-text").FocusAsync();
+        await Assertions.Expect(page.GetByTestId("filter-text")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("n?");
         var focused = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120) ?? 'none'");
         Assert.True(await page.GetByTestId("command-palette").CountAsync() == 0, $"a shortcut fired while typing in {focused}");
@@ -109,6 +111,7 @@ public sealed class TouchAndKeyboardBrowserTests
         await page.Locator("body").FocusAsync();
         await page.Keyboard.PressAsync("?");
         await Assertions.Expect(page.GetByTestId("shortcut-help")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByTestId("palette-input")).ToBeFocusedAsync(new() { Timeout = 10_000 });
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.GetByTestId("command-palette")).ToHaveCountAsync(0);
         var before = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 120) ?? 'none'");

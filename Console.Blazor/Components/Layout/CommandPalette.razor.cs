@@ -20,6 +20,7 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
         public const string NewTask = "new";
         public const string Next = "next";
         public const string Previous = "previous";
+        public const string Close = "close";
     }
 
     private DotNetObjectReference<CommandPalette>? _self;
@@ -67,6 +68,7 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
             case Names.Tasks: Navigation.NavigateTo("/tasks"); break;
             case Names.Next: SwitchPane(+1); break;
             case Names.Previous: SwitchPane(-1); break;
+            case Names.Close when _open: Close(); break;
             default: return Task.CompletedTask;
         }
         StateHasChanged();

@@ -10,7 +10,10 @@ let listener = null;
 export function register(dotnet) {
   unregister();
   listener = e => {
-    if (e.defaultPrevented || e.altKey || e.repeat || typing(e.target)) return;
+    if (e.defaultPrevented || e.altKey || e.repeat) return;
+    // Esc closes the palette wherever the focus is (it may not have reached the palette's box yet).
+    if (e.key === 'Escape') { dotnet.invokeMethodAsync('OnShortcut', 'close'); return; }
+    if (typing(e.target)) return;
     let name;
     if (e.ctrlKey || e.metaKey) name = e.key.toLowerCase() === 'k' ? 'palette' : undefined;
     else name = keys[e.key];

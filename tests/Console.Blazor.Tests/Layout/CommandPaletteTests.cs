@@ -120,6 +120,20 @@ public sealed class CommandPaletteTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task Escape_FromOutsideTheBox_ClosesAnOpenPalette_AndIsHarmlessOtherwise()
+    {
+        var cut = RenderPalette();
+        await Press(cut, CommandPalette.Names.Close);
+        Assert.Empty(cut.FindAll("[data-testid=command-palette]"));
+
+        await Press(cut, CommandPalette.Names.Help);
+        Assert.NotEmpty(cut.FindAll("[data-testid=command-palette]"));
+        await Press(cut, CommandPalette.Names.Close);
+
+        Assert.Empty(cut.FindAll("[data-testid=command-palette]"));
+    }
+
+    [Fact]
     public async Task UnknownShortcut_DoesNothing()
     {
         var cut = RenderPalette();
