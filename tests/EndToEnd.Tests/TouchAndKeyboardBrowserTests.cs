@@ -47,11 +47,7 @@ public sealed class TouchAndKeyboardBrowserTests
         await api.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
 
         // A wrong password between the API's sign-in and the browser's: the browser's sign-in is told.
-        using (var anonymous = ApiClient.Anonymous(station.BaseUrl))
-        {
-            var wrong = await anonymous.PostJsonAsync("/api/v1/auth/token", new { username = "admin", password = "not-the-password" }).WaitAsync(Timeouts.Request);
-            Assert.NotEqual(HttpStatusCode.OK, wrong.Status);
-        }
+        await WrongPasswordAsync(station);
 
         // Thirteen panes come back on the workspace: four running holds and nine failed look-ups (failures stay until closed).
         for (int i = 0; i < 9; i++)
@@ -63,8 +59,18 @@ public sealed class TouchAndKeyboardBrowserTests
             await api.StartAsync("maintenance.hold", "station", new { resource = $"fs{station.StationRoot}/pane-{i}", seconds = 900, reason = "compact grid test" }).WaitAsync(Timeouts.Request);
 
         await DesktopAsync(station);
+        // The tablet and the phone are told too (and their screenshots show the notice): one more wrong password before each.
+        await WrongPasswordAsync(station);
         await TabletAsync(station);
+        await WrongPasswordAsync(station);
         await PhoneAsync(station);
+    }
+
+    private static async Task WrongPasswordAsync(StationProcess station)
+    {
+        using var anonymous = ApiClient.Anonymous(station.BaseUrl);
+        var wrong = await anonymous.PostJsonAsync("/api/v1/auth/token", new { username = "admin", password = "not-the-password" }).WaitAsync(Timeouts.Request);
+        Assert.NotEqual(HttpStatusCode.OK, wrong.Status);
     }
 
     /// <summary>1366×900 with a mouse: the notice, the compact grid, the palette and shortcuts, the focus ring.</summary>
@@ -174,7 +180,11 @@ public sealed class TouchAndKeyboardBrowserTests
         {
             await tablet.GotoAsync(station, path);
             await page.Locator(ready).First.WaitForAsync(new() { Timeout = 60_000 });
-            if (path == "/") await tablet.ScreenshotAsync("touch-workspace-tablet.png");
+            if (path == "/")
+            {
+                await Assertions.Expect(page.GetByTestId("signin-notice")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+                await tablet.ScreenshotAsync("touch-workspace-tablet.png");
+            }
             offenders.AddRange((await page.EvaluateAsync<string[]>(MeasureScript, MinTarget)).Select(o => $"{path}: {o}"));
         }
         await page.GetByTestId("palette-button").TapAsync();
@@ -189,6 +199,7 @@ public sealed class TouchAndKeyboardBrowserTests
     {
         await using var phone = await ConsoleBrowser.SignInAsync(station, "admin", station.AdminPassword, 390, 844, touch: true);
         var page = phone.Page;
+        await Assertions.Expect(page.GetByTestId("signin-notice")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await page.GetByTestId("layout-grid").TapAsync();
         await page.GetByTestId("density-compact").TapAsync();
         await Assertions.Expect(page.GetByTestId("pane-grid")).ToHaveAttributeAsync("data-density", "compact");
