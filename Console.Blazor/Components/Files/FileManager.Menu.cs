@@ -81,13 +81,18 @@ public sealed partial class FileManager
 
     private void CloseForm() => _formKind = null;
 
-    private void FormStarted(long taskId)
+    private Task FormStarted(long taskId)
     {
-        _activeTask = taskId;
         _formKind = null;
+        return FormRunning(taskId);
     }
 
-    private void FormRunning(long taskId) => _activeTask = taskId;
+    /// <summary>Shows the started task; one that already ended (a quick chmod) was not heard ending, so list again now.</summary>
+    private Task FormRunning(long taskId)
+    {
+        _activeTask = taskId;
+        return EndedAlready(taskId) ? LoadAsync() : Task.CompletedTask;
+    }
 
     private void ClosePane(long _) => _activeTask = null;
 }

@@ -1,5 +1,4 @@
 using Ccdsvm.Console.Blazor.Services;
-using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Shared.Contracts.Kinds;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Components;
@@ -90,7 +89,11 @@ public sealed partial class FileManager
         }
         if (refused.Count > 0) _error = string.Join("; ", refused);
         _selected.Clear();
+        // A quick task may end before its id was noted here, and its update was then not heard as one of ours.
+        if (_bulkTasks.Any(EndedAlready)) await LoadAsync();
     }
+
+    private bool EndedAlready(long taskId) => Tasks.Get(taskId) is { } task && TaskRuns.HasEnded(task);
 
     private void CloseBulkTask(long id) => _bulkTasks.Remove(id);
 

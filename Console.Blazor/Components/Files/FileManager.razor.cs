@@ -123,6 +123,8 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         finally { _busy = false; }
         _entries = listing.Ok ? FileListing.From(listing.Value!) : [];
         if (!listing.Ok) _error = $"{TaskKinds.FsList}: {listing.Error!.Message}";
+        // Called from a task update too, where no event handler renders afterwards.
+        StateHasChanged();
     }
 
     /// <summary>Runs one file task to its end and shows the unit's message if it failed; null only when the page has gone.</summary>
