@@ -86,6 +86,9 @@ public sealed class FilesMenuBrowserTests
             await page.GetByTestId("bulk-delete").ClickAsync();
             await touch.ScreenshotAsync($"files-multiselect-{width}x{height}-touch.png");
             await page.GetByTestId("bulk-delete-no").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("select-all")).ToBeHiddenAsync();
+            await page.GetByTestId("select-all-cards").CheckAsync();
+            await Assertions.Expect(page.GetByTestId("selection-count")).ToHaveTextAsync("20 selected");
         }
     }
 }

@@ -130,6 +130,11 @@ public sealed class FileManagerMenuTests : ConsoleTestContext
         cut.Find("[data-testid=select-all]").Change(true);
         cut.Find("[data-testid=select-all]").Change(false);
         Assert.Empty(cut.FindAll("[data-testid=selection-bar]"));
+
+        // Cards (tablets, phones) have no header row: the toolbar's select-all does the same.
+        cut.Find("[data-testid=select-all-cards]").Change(true);
+        Assert.Equal("3 selected", cut.Find("[data-testid=selection-count]").TextContent.Trim());
+        Assert.True(cut.Find("[data-testid=select-all]").HasAttribute("checked"));
     }
 
     [Theory]
