@@ -53,6 +53,7 @@ public sealed class HelpDeskTabletBrowserTests
         await browser.GotoAsync(station, $"/units/station/files?path={Uri.EscapeDataString(station.StationRoot)}");
         var readme = page.GetByTestId("entry-readme.txt");
         await Assertions.Expect(readme).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await readme.GetByTestId("entry-menu").ClickAsync();
         await Assertions.Expect(readme.GetByTestId("entry-download")).ToBeVisibleAsync();
         foreach (var control in new[] { "new-folder", "upload-input", "entry-rename", "entry-delete", "entry-copy-over", "entry-move-over" })
             Assert.Equal(0, await page.GetByTestId(control).CountAsync());

@@ -22,7 +22,8 @@ public sealed class StorageTabletBrowserTests
         var row = page.GetByTestId("entry-notes.txt");
         await row.WaitForAsync();
         await Assertions.Expect(page.Locator("[data-testid=file-table] thead")).ToBeHiddenAsync();
-        foreach (var id in new[] { "entry-download", "entry-rename", "entry-delete" })
+        await row.GetByTestId("entry-menu").ClickAsync();
+        foreach (var id in new[] { "entry-menu", "entry-download", "entry-rename", "entry-delete" })
         {
             var box = await row.GetByTestId(id).BoundingBoxAsync();
             Assert.True(box is { Height: >= 44 }, $"{id} is {box?.Height} px high on a tablet, under 44 px");

@@ -31,6 +31,7 @@ public sealed class TwoPaneFilesBrowserTests
         var rightPane = page.GetByTestId("pane-right");
         await leftPane.GetByTestId("entry-ledger.bin").WaitForAsync();
 
+        await leftPane.GetByTestId("entry-ledger.bin").GetByTestId("entry-menu").ClickAsync();
         await leftPane.GetByTestId("entry-ledger.bin").GetByTestId("entry-copy-over").ClickAsync();
 
         await Assertions.Expect(rightPane.GetByTestId("entry-ledger.bin")).ToBeVisibleAsync(new() { Timeout = 60_000 });

@@ -64,8 +64,18 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         // Locks come and go with tasks on this unit: what is held here is read again, never waited for.
         _taskUpdates = Tasks.SubscribeTasks(u =>
         {
-            if (u.Task.Target == UnitId) InvokeAsync(() => { ReadHeld(); StateHasChanged(); });
+            if (u.Task.Target != UnitId) return;
+            // A bulk task or one started from the row menu that ended changed the directory: list it again.
+            var changed = TaskRuns.HasEnded(u.Task) && (_bulkTasks.Contains(u.Task.Id) || _activeTask == u.Task.Id);
+            InvokeAsync(() => changed ? LoadAsync() : Refresh());
         });
+
+    private Task Refresh()
+    {
+        ReadHeld();
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
 
     // A path that is no canonical path lists as an error from the station; it has nothing held under it.
     private void ReadHeld() => _held = UnitPath.TryCanonicalize(_path, out var path, out _) ? HeldResource.Under(UnitPath.Resource(UnitId, path), Tasks) : [];
@@ -91,7 +101,8 @@ public sealed partial class FileManager : ComponentBase, IDisposable
             : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.HomeRoot ?? "/";
         // A parent re-rendering with the same directory is no reason to list it again.
         if (_loaded == (UnitId, _path)) return Task.CompletedTask;
-        (_renaming, _deleting, _newFolder) = (null, null, null);
+        (_renaming, _deleting, _newFolder, _menuFor, _formKind) = (null, null, null, null, null);
+        ClearSelection();
         return LoadAsync();
     }
 
@@ -112,6 +123,8 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         finally { _busy = false; }
         _entries = listing.Ok ? FileListing.From(listing.Value!) : [];
         if (!listing.Ok) _error = $"{TaskKinds.FsList}: {listing.Error!.Message}";
+        // Called from a task update too, where no event handler renders afterwards.
+        StateHasChanged();
     }
 
     /// <summary>Runs one file task to its end and shows the unit's message if it failed; null only when the page has gone.</summary>
@@ -157,7 +170,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         }
     }
 
-    private void StartRename(FileEntry entry) => (_renaming, _newName, _deleting) = (entry, entry.Name, null);
+    private void StartRename(FileEntry entry) => (_renaming, _newName, _deleting, _confirmingBulkDelete) = (entry, entry.Name, null, false);
 
     private string? RenameError => _renaming is null ? null : FileListing.NameError(_newName);
 
@@ -172,7 +185,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
         }
     }
 
-    private void AskDelete(FileEntry entry) => (_deleting, _renaming) = (entry, null);
+    private void AskDelete(FileEntry entry) => (_deleting, _renaming, _confirmingBulkDelete) = (entry, null, false);
 
     private async Task DeleteAsync()
     {

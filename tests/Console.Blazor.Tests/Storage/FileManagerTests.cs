@@ -76,6 +76,7 @@ public sealed class FileManagerTests : ConsoleTestContext
     {
         var cut = RenderManager();
 
+        cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-menu]").Click();
         cut.Find("[data-testid='entry-b.txt'] [data-testid=entry-delete]").Click();
         Assert.Equal("Delete /srv/data/sub/b.txt: removes it for good", cut.Find("[data-testid=delete-danger]").TextContent.Trim());
         Assert.Contains("mud-button-filled-error", cut.Find("[data-testid=delete-yes]").ClassList);
