@@ -18,7 +18,8 @@ public sealed class TouchAndKeyboardBrowserTests
     /// Every visible control's box, as "view: what W×H" for those under 44 px either way. Skipped: elements not
     /// rendered or hidden, and inputs drawn invisible under their own larger control (MudBlazor's check boxes and
     /// switches lay a transparent input over a 44 px button, which is measured itself). A link inside a paragraph of
-    /// text is exempt (WCAG 2.5.5 excepts inline targets: growing it would break the sentence's lines).
+    /// text is exempt (WCAG 2.5.5 excepts inline targets: growing it would break the sentence's lines). A check box
+    /// inside a label is measured by its label, which is what a finger taps.
     /// </summary>
     private const string MeasureScript = """
         min => {
@@ -30,9 +31,12 @@ public sealed class TouchAndKeyboardBrowserTests
             if (cs.visibility === 'hidden' || cs.display === 'none' || e.closest('[hidden]')) continue;
             if (parseFloat(cs.opacity) === 0) continue;
             if (e.tagName === 'A' && e.closest('p')) continue;
-            if (r.width < min || r.height < min) {
+            // A check box in a label is tapped anywhere on its label: the label is the target measured.
+            const label = (e.type === 'checkbox' || e.type === 'radio') ? e.closest('label') : null;
+            const box = label ? label.getBoundingClientRect() : r;
+            if (box.width < min || box.height < min) {
               const what = e.getAttribute('data-testid') || e.getAttribute('aria-label') || (e.innerText || e.value || '').trim().slice(0, 30) || e.className;
-              out.push(`${e.tagName.toLowerCase()} "${what}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+              out.push(`${e.tagName.toLowerCase()} "${what}" ${Math.round(box.width)}×${Math.round(box.height)}`);
             }
           }
           return out;
