@@ -27,7 +27,8 @@ public sealed record TransferTicket(
     /// <summary>A fresh random ticket id (128 bits, base64url).</summary>
     public static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
+    /// <summary>Expired by the checking unit's clock, allowing <see cref="Tickets.ClockTolerance.Max"/> of clock difference.</summary>
+    public bool IsExpired(DateTimeOffset now) => Tickets.ClockTolerance.Expired(ExpiresAt, now);
 }
 
 /// <summary>

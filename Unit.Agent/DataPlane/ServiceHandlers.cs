@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Security;
@@ -25,7 +26,7 @@ public sealed class ServiceHandlers(IOptions<AgentOptions> options, PathGuard gu
         string rel = c.Request.Query["path"].ToString();
         var ticket = credentials.OpenTransferTicket(c.Request.Headers[DataPlaneRoutes.TicketHeader]);
         if (ticket is null) return Refused("the request carries no grant signed by the station this unit enrolled with");
-        if (ticket.IsExpired(_time.GetUtcNow())) return Refused($"the grant expired at {ticket.ExpiresAt:HH:mm:ss} UTC; ask the station again");
+        if (ticket.IsExpired(_time.GetUtcNow())) return Refused(ClockTolerance.ExpiredMessage("the grant", ticket.ExpiresAt, _time.GetUtcNow()) + "; or ask the station again");
         if (ticket.SourceUnit != options.Value.Name) return Refused($"the grant is for unit '{ticket.SourceUnit}', this is '{options.Value.Name}'");
         if (ticket.DestinationUnit != DataPlaneRoutes.ServicePrefix + name || ticket.SourcePath != rel)
             return Refused($"the grant is for {ticket.DestinationUnit} path '{ticket.SourcePath}', not service:{name} path '{rel}'");

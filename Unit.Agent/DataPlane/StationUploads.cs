@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Execution;
@@ -59,7 +60,7 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
         var o = options.Value;
         var ticket = credentials.OpenTransferTicket(token)
             ?? throw TaskFailureException.Refused("refused: the upload ticket is not signed by the station this unit enrolled with");
-        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused($"refused: the upload ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused("refused: " + ClockTolerance.ExpiredMessage("the upload ticket", ticket.ExpiresAt, DateTimeOffset.UtcNow));
         if (ticket.SourceUnit != DataPlaneRoutes.UploadsSource || ticket.SourcePath != uploadId)
             throw TaskFailureException.Refused($"refused: the ticket grants {ticket.SourceUnit}:{ticket.SourcePath}, not upload '{uploadId}'");
         if (ticket.DestinationUnit != o.Name || ticket.DestinationPath != requestedPath)

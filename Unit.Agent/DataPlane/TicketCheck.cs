@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Security;
 
@@ -28,7 +29,7 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
             return ticket;
         }
         if (ticket.IsExpired(_time.GetUtcNow()))
-            throw new TicketRefusedException($"the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC; retry the task for a fresh one");
+            throw new TicketRefusedException(ClockTolerance.ExpiredMessage("the transfer ticket", ticket.ExpiresAt, _time.GetUtcNow()) + "; or retry the task for a fresh one");
         newSession = used.Claim(ticket);
         return ticket;
     }
@@ -73,8 +74,8 @@ public sealed class TicketCheck(string unitName, Func<string?, TransferTicket?> 
                 "given once the destination reported the SHA-256 it verified");
         if (deletion.TicketId != ticket.Id || deletion.TaskId != ticket.TaskId || deletion.SourceUnit != unitName || deletion.SourcePath != ticket.SourcePath)
             throw new TicketRefusedException($"the station's leave deletes {deletion.SourceUnit}:{deletion.SourcePath} for task {deletion.TaskId}, not this transfer's source");
-        if (_time.GetUtcNow() >= deletion.ExpiresAt)
-            throw new TicketRefusedException($"the station's leave to delete expired at {deletion.ExpiresAt:HH:mm:ss} UTC");
+        if (ClockTolerance.Expired(deletion.ExpiresAt, _time.GetUtcNow()))
+            throw new TicketRefusedException(ClockTolerance.ExpiredMessage("the station's leave to delete", deletion.ExpiresAt, _time.GetUtcNow()));
         return (wanted, deletion);
     }
 

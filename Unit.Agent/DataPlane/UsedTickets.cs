@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using System.Security.Cryptography;
 using System.Text;
 using Ccdsvm.Shared.Contracts;
@@ -85,7 +86,7 @@ public sealed class UsedTickets
         foreach (var line in File.ReadLines(_path))
         {
             var parts = line.Split(' ', 2);
-            if (parts.Length == 2 && long.TryParse(parts[0], out long until) && DateTimeOffset.FromUnixTimeSeconds(until) > now)
+            if (parts.Length == 2 && long.TryParse(parts[0], out long until) && !ClockTolerance.Expired(DateTimeOffset.FromUnixTimeSeconds(until), now))
                 _used[parts[1]] = DateTimeOffset.FromUnixTimeSeconds(until);
         }
         Compact();
@@ -116,7 +117,7 @@ public sealed class UsedTickets
 
     private void Prune(DateTimeOffset now)
     {
-        foreach (var (id, until) in _used.Where(e => e.Value <= now).ToList()) _used.Remove(id);
+        foreach (var (id, until) in _used.Where(e => ClockTolerance.Expired(e.Value, now)).ToList()) _used.Remove(id);
         foreach (var (id, s) in _sessions.Where(e => now - e.Value.LastUse > SessionIdle).ToList()) _sessions.Remove(id);
         if (_lines > 1024 && _lines > 2 * _used.Count) Compact();
     }

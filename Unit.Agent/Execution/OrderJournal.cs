@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ccdsvm.Shared.Contracts;
@@ -137,7 +138,7 @@ public sealed class OrderJournal : ISeenNonces, IDisposable
 
     private static byte[] Serialize(Line line) => JsonSerializer.SerializeToUtf8Bytes(line, Json).Append((byte)'\n').ToArray();
 
-    private static bool Expired(DateTimeOffset expiresAt, DateTimeOffset now) => expiresAt < now - TicketVerifier.ClockSkew;
+    private static bool Expired(DateTimeOffset expiresAt, DateTimeOffset now) => ClockTolerance.Expired(expiresAt, now);
 
     private void Load()
     {

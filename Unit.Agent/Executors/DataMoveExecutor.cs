@@ -1,3 +1,4 @@
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.DataPlane;
@@ -66,7 +67,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         var o = options.Value;
         var ticket = credentials.OpenTransferTicket(transfer.Ticket)
             ?? throw TaskFailureException.Refused("refused: the transfer ticket is not signed by the station this unit enrolled with");
-        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused($"refused: the transfer ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC");
+        if (ticket.IsExpired(DateTimeOffset.UtcNow)) throw TaskFailureException.Refused("refused: " + ClockTolerance.ExpiredMessage("the transfer ticket", ticket.ExpiresAt, DateTimeOffset.UtcNow));
         if (ticket.DestinationUnit != o.Name || request.Destination.Unit != o.Name)
             throw TaskFailureException.Refused($"refused: this is unit '{o.Name}', but the move writes to '{request.Destination.Unit}' and the ticket to '{ticket.DestinationUnit}'");
         if (ticket.DestinationPath != request.Destination.Path || ticket.SourcePath != request.Source.Path || ticket.SourceUnit != request.Source.Unit)

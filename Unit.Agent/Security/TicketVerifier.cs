@@ -18,9 +18,6 @@ public interface ISeenNonces
 /// </summary>
 public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null, ISeenNonces? seen = null)
 {
-    /// <summary>Clock difference tolerated between station and unit.</summary>
-    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
-
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seenNonces = new(StringComparer.Ordinal);
 
@@ -44,8 +41,8 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
         if (ticket.TaskId != taskId || ticket.Kind != kind) return "refused by the unit: the ticket names another task or kind than the order";
         if (parametersJson is not null && ticket.ParametersSha256 != TaskTicket.HashParameters(parametersJson))
             return "refused by the unit: the order's parameters are not the ones the station signed";
-        if (ticket.ExpiresAt < now - ClockSkew) return $"refused by the unit: the ticket expired at {ticket.ExpiresAt:HH:mm:ss} UTC";
-        if (ticket.IssuedAt > now + ClockSkew) return "refused by the unit: the ticket was issued in the future; check the clocks";
+        if (ClockTolerance.Expired(ticket.ExpiresAt, now)) return "refused by the unit: " + ClockTolerance.ExpiredMessage("the ticket", ticket.ExpiresAt, now);
+        if (ClockTolerance.FromTheFuture(ticket.IssuedAt, now)) return "refused by the unit: " + ClockTolerance.FutureMessage(ticket.IssuedAt, now);
         if (deniedKinds.Contains(kind)) return $"refused by the unit: its local policy denies '{kind}' (Agent:DenyKinds)";
         if (!Use(ticket.Nonce, ticket.ExpiresAt, now)) return "refused by the unit: the ticket was already used (replay)";
         opened = ticket;
@@ -62,6 +59,6 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
     private void Forget(DateTimeOffset now)
     {
         foreach (var (nonce, expires) in _seenNonces)
-            if (expires < now - ClockSkew) _seenNonces.TryRemove(nonce, out _);
+            if (ClockTolerance.Expired(expires, now)) _seenNonces.TryRemove(nonce, out _);
     }
 }

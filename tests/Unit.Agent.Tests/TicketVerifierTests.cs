@@ -99,7 +99,68 @@ public sealed class TicketVerifierTests : IDisposable
 
     [Fact]
     public void ExpiredTicket_IsRefused() =>
-        Assert.Contains("expired", _verifier.Refusal(TicketSigning.Sign(Ticket(expiresIn: TimeSpan.FromMinutes(-10)), _station), 7, "fs.list"));
+        Assert.Contains("expired", _verifier.Refusal(TicketSigning.Sign(Ticket(expiresIn: TimeSpan.FromMinutes(-11)), _station), 7, "fs.list"));
+
+    // The station issues tickets for 5 minutes (Station:TicketLifetimeSeconds = 300); the unit's clock is off by the given minutes.
+    [Theory]
+    [InlineData(5)]
+    [InlineData(-5)]
+    [InlineData(9)]
+    [InlineData(-9)]
+    public void Ticket_StillVerifies_WithinTheClockTolerance(int unitClockOffMinutes)
+    {
+        var issued = DateTimeOffset.UtcNow;
+        var unitClock = new FixedClock(issued.AddMinutes(unitClockOffMinutes).AddSeconds(1));
+        var verifier = new TicketVerifier(_pinned, "unit-a", [], unitClock);
+        var ticket = Ticket() with { IssuedAt = issued, ExpiresAt = issued.AddMinutes(5) };
+
+        Assert.Null(verifier.Refusal(TicketSigning.Sign(ticket, _station), 7, "fs.list"));
+    }
+
+    [Fact]
+    public void UnitClockBehindBeyondTheTolerance_IsRefused_NamingTheSkew()
+    {
+        var issued = DateTimeOffset.UtcNow;
+        var verifier = new TicketVerifier(_pinned, "unit-a", [], new FixedClock(issued.AddMinutes(-12)));
+
+        var refusal = verifier.Refusal(TicketSigning.Sign(Ticket() with { IssuedAt = issued, ExpiresAt = issued.AddMinutes(5) }, _station), 7, "fs.list");
+
+        Assert.Equal("refused by the unit: the ticket was issued 12 min ahead of this unit's clock (clocks may differ by up to 10 min): " +
+            "this unit's clock is behind the station's by at least that much; check NTP on both", refusal);
+    }
+
+    [Fact]
+    public void UnitClockAheadBeyondTheTolerance_IsRefused_NamingHowFarPastTheExpiry()
+    {
+        var issued = DateTimeOffset.UtcNow;
+        var verifier = new TicketVerifier(_pinned, "unit-a", [], new FixedClock(issued.AddMinutes(16)));
+
+        var refusal = verifier.Refusal(TicketSigning.Sign(Ticket() with { IssuedAt = issued, ExpiresAt = issued.AddMinutes(5) }, _station), 7, "fs.list");
+
+        Assert.StartsWith($"refused by the unit: the ticket expired at {issued.AddMinutes(5):HH:mm:ss} UTC, 11 min ago by this unit's clock", refusal);
+        Assert.Contains("this unit's clock is ahead of the station's", refusal);
+    }
+
+    [Fact]
+    public void NonceOfAnExpiredTicket_IsRemembered_AsLongAsTheToleranceKeepsTheTicketValid()
+    {
+        var issued = DateTimeOffset.UtcNow;
+        var clock = new FixedClock(issued);
+        var verifier = new TicketVerifier(_pinned, "unit-a", [], clock);
+        var signed = TicketSigning.Sign(Ticket(nonce: "n-late") with { IssuedAt = issued, ExpiresAt = issued.AddMinutes(5) }, _station);
+        Assert.Null(verifier.Refusal(signed, 7, "fs.list"));
+
+        // Past the ticket's own expiry but inside the tolerance: the ticket would still verify, so its nonce must still be known.
+        clock.Now = issued.AddMinutes(14);
+        Assert.Null(verifier.Refusal(TicketSigning.Sign(Ticket(nonce: "n-other"), _station), 7, "fs.list"));
+        Assert.Contains("already used", verifier.Refusal(signed, 7, "fs.list"));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 
     [Fact]
     public void ReplayedTicket_IsRefusedTheSecondTime()

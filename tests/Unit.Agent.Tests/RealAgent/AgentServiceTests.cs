@@ -50,7 +50,7 @@ public sealed class AgentServiceTests(RealAgentFixture fixture) : IClassFixture<
             ("another service's grant", "logs", "app.log", Grant(key, RealAgentFixture.Unit, "audit", "app.log")),
             ("another path's grant", "logs", "app.log", Grant(key, RealAgentFixture.Unit, "logs", "other.log")),
             ("another unit's grant", "logs", "app.log", Grant(key, "unit-x", "logs", "app.log")),
-            ("expired", "logs", "app.log", Grant(key, RealAgentFixture.Unit, "logs", "app.log", TimeSpan.FromMinutes(-10))),
+            ("expired", "logs", "app.log", Grant(key, RealAgentFixture.Unit, "logs", "app.log", TimeSpan.FromMinutes(-11))),
             ("leaves the directory", "logs", "../private.txt", Grant(key, RealAgentFixture.Unit, "logs", "../private.txt")),
         };
         foreach (var (why, name, path, ticket) in cases)

@@ -89,7 +89,7 @@ public sealed class AgentTransferTicketTests : IAsyncLifetime
         {
             ("another path", other, Ticket(File1), "grants"),
             ("another unit", File1, Ticket(File1, unit: "unit-y"), "not 'unit-x'"),
-            ("expired", File1, Ticket(File1, life: TimeSpan.FromSeconds(-1)), "expired"),
+            ("expired", File1, Ticket(File1, life: TimeSpan.FromMinutes(-11)), "expired"),
         };
         foreach (var (why, path, ticket, says) in cases)
         {
