@@ -9,6 +9,7 @@ public enum StationErrorKind
     Conflict,
     TooManyTasks,
     TooLarge,
+    StoreUnavailable,
 }
 
 /// <summary>A refusal with a message a person can act on; the edges map it to HTTP status codes.</summary>
@@ -20,6 +21,7 @@ public sealed record StationError(StationErrorKind Kind, string Message)
     public static StationError Conflict(string m) => new(StationErrorKind.Conflict, m);
     public static StationError TooMany(string m) => new(StationErrorKind.TooManyTasks, m);
     public static StationError TooLarge(string m) => new(StationErrorKind.TooLarge, m);
+    public static StationError StoreUnavailable(string m) => new(StationErrorKind.StoreUnavailable, m);
 }
 
 /// <summary>Either a value or a <see cref="StationError"/>.</summary>

@@ -9,6 +9,12 @@ public sealed class StationOptions
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>
+    /// Free space the store's file system must keep: below it new tasks are refused with 503 (and /healthz says why)
+    /// until space is freed, so the tasks already admitted can still record their progress and results. Default 64 MiB.
+    /// </summary>
+    public int MinFreeStoreMegabytes { get; set; } = 64;
+
+    /// <summary>
     /// Slots in the task list. 0 means derived from the machine: 16 per CPU core, capped by one per
     /// 64 MiB of memory, at least 16 and at most 1024 (a 2-core machine gets 32).
     /// </summary>
@@ -17,7 +23,7 @@ public sealed class StationOptions
     /// <summary>Tasks one user may have active at once. 0 means half of MaxTasks, at least 16 (one person with many panes), never more than MaxTasks.</summary>
     public int MaxTasksPerUser { get; set; }
 
-    /// <summary>How long a task ticket is valid after dispatch; units allow two minutes of clock difference on top.</summary>
+    /// <summary>How long a task ticket is valid after dispatch; units allow ten minutes of clock difference on top (ClockTolerance).</summary>
     public int TicketLifetimeSeconds { get; set; } = 300;
 
     /// <summary>How long a task whose unit is unreachable (or unclaimed after a restart) keeps its locks before it is Interrupted.</summary>

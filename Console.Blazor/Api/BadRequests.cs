@@ -34,6 +34,7 @@ public static class BadRequestsExtensions
                 c.ProblemDetails.Detail = Problems.UnsupportedMediaTypeDetail(c.HttpContext.Request.ContentType);
         });
         services.AddExceptionHandler<BadRequests>();
+        services.AddExceptionHandler<StoreFullProblems>();
         return services;
     }
 }

@@ -30,6 +30,7 @@ public static class Problems
         StationErrorKind.Conflict => StatusCodes.Status409Conflict,
         StationErrorKind.TooManyTasks => StatusCodes.Status429TooManyRequests,
         StationErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        StationErrorKind.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -42,6 +43,7 @@ public static class Problems
         StationErrorKind.Conflict => "conflict",
         StationErrorKind.TooManyTasks => "too many tasks",
         StationErrorKind.TooLarge => "too large",
+        StationErrorKind.StoreUnavailable => "the station cannot save new work",
         _ => "error",
     };
 

@@ -15,13 +15,14 @@ public sealed class StationDb
     // One gate per database file, shared by every StationDb of this process that opens it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new(StringComparer.Ordinal);
 
-    public StationDb(IOptions<StationOptions> options) : this(options.Value.DatabasePath)
+    public StationDb(IOptions<StationOptions> options) : this(options.Value.DatabasePath, options.Value.MinFreeStoreMegabytes * 1024L * 1024)
     {
     }
 
-    public StationDb(string path)
+    public StationDb(string path, long minFreeBytes = 0)
     {
         Path = System.IO.Path.GetFullPath(path);
+        Space = new StoreSpace(System.IO.Path.GetDirectoryName(Path), minFreeBytes);
         WriteGate = Gates.GetOrAdd(Path, _ => new object());
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         ConnectionString = new SqliteConnectionStringBuilder
@@ -37,6 +38,7 @@ public sealed class StationDb
     private StationDb(string label, string connectionString)
     {
         Path = label;
+        Space = new StoreSpace(null, 0);
         ConnectionString = connectionString;
         IsFile = false;
         WriteGate = Gates.GetOrAdd(label, _ => new object());
@@ -50,6 +52,9 @@ public sealed class StationDb
         new($"memory:{name}", new SqliteConnectionStringBuilder { DataSource = name, Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }.ToString());
 
     public string Path { get; }
+
+    /// <summary>Whether the store's file system has room for new tasks.</summary>
+    public StoreSpace Space { get; }
 
     /// <summary>
     /// The station's single-writer lock for this store (a monitor, so re-entrant). Hold it only around the statements

@@ -20,8 +20,12 @@ public sealed class StoreHealth(StationDb db, TimeProvider? time = null)
     private (bool Healthy, string Detail, long At)? _last;
     private Task<(bool, string)>? _running;
 
+    /// <summary>What a request that found the store's disk full is told.</summary>
+    public string FullMessage() => db.Space.FullMessage();
+
     public (bool Healthy, string Detail) Check()
     {
+        if (db.Space.Shortage() is { } shortage) return (false, shortage);
         Task<(bool, string)> probe;
         lock (_gate)
         {
@@ -47,7 +51,7 @@ public sealed class StoreHealth(StationDb db, TimeProvider? time = null)
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
-            result = (false, "store not writable: " + ex.Message);
+            result = (false, StoreSpace.IsDiskFull(ex) ? db.Space.FullMessage() : "store not writable: " + ex.Message);
         }
         lock (_gate)
         {

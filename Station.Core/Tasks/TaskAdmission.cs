@@ -26,10 +26,12 @@ internal sealed class TaskAdmission : IDisposable
     private readonly AdmissionFlusher? _flusher;
 
     private readonly Audit.AuditLog _audit;
+    private readonly StoreSpace _space;
 
     public TaskAdmission(SubmissionCheck check, BatchCommit commit, WalFlush? walFlush, TaskTable table, TaskLifecycle lifecycle,
-        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger)
+        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger, StoreSpace space)
     {
+        _space = space;
         _audit = audit;
         _check = check;
         _commit = commit;
@@ -52,6 +54,8 @@ internal sealed class TaskAdmission : IDisposable
     {
         var checkedRequest = _check.Check(request, caller);
         if (!checkedRequest.Ok) return checkedRequest.Error!;
+        // A nearly full store refuses new work before it takes a slot, keeping room for what already runs.
+        if (_space.Shortage() is { } shortage) return StationError.StoreUnavailable(shortage);
         var (definition, target, parametersJson, plan) = checkedRequest.Value!;
         var pending = new PendingSubmission(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds);
 
@@ -149,7 +153,13 @@ internal sealed class TaskAdmission : IDisposable
         }
         for (int i = 0; i < c.Batch.Length; i++)
         {
-            if (failure is not null) { c.Batch[i].Done.TrySetException(failure); continue; }
+            if (failure is not null)
+            {
+                // A full disk is the station's state, not a bug: the submitters hear 503 with what to do, and nothing was saved.
+                if (StoreSpace.IsDiskFull(failure)) c.Batch[i].Done.TrySetResult(StationError.StoreUnavailable(_space.FullMessage()));
+                else c.Batch[i].Done.TrySetException(failure);
+                continue;
+            }
             var result = c.Results[i];
             if (c.BuiltAt[i] >= 0)
             {
