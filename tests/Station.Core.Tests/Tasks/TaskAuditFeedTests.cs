@@ -38,6 +38,13 @@ public sealed class TaskAuditFeedTests : IDisposable
 
         var start = await Heard("task.start", target);
         Assert.Equal(("alice", AuditOutcomes.Allowed), (start.Actor, start.Outcome));
+        // The order goes out on the dispatch worker: cancel once the unit has it, so the unit's answer ends the task.
+        var deadline = DateTime.UtcNow + Limit;
+        while (!_h.Dispatcher.SentSoFar.Any(o => o.Order.TaskId == task.Id))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"task {task.Id}'s order was not sent within {Limit}");
+            await Task.Delay(10);
+        }
 
         var cancel = await _h.Engine.CancelAsync(task.Id, Alice).WaitAsync(Limit);
         Assert.True(cancel.Ok, cancel.Error?.Message);
