@@ -69,17 +69,24 @@ public static class Needs
     /// <summary>The Chromium executable, or a failure naming the package and <c>./test</c>.</summary>
     public static string Chromium()
     {
-        if (!File.Exists(ChromiumPath))
+        if (!IsExecutable(ChromiumPath))
             throw new InvalidOperationException(
                 $"needs Chromium at {ChromiumPath} (Debian package chromium), which is not installed: run ./test from the repository root, "
                 + "which installs it as root (apt-get install -y --no-install-recommends chromium); never run 'playwright install'.");
         return ChromiumPath;
     }
 
-    /// <summary>Where <paramref name="tool"/> is on PATH or in the sbin directories (where Debian keeps the storage tools), or null.</summary>
+    /// <summary>
+    /// Where <paramref name="tool"/> is, as an executable file, on PATH or in the sbin directories (where Debian keeps the
+    /// storage tools), or null.
+    /// </summary>
     public static string? Find(string tool)
     {
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
-        return path.Concat(SbinDirectories).Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+        return path.Concat(SbinDirectories).Select(d => Path.Combine(d, tool)).FirstOrDefault(IsExecutable);
     }
+
+    private static bool IsExecutable(string file) =>
+        !OperatingSystem.IsWindows() && File.Exists(file)
+        && (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
