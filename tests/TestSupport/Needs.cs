@@ -34,7 +34,7 @@ public static class Needs
         ["mdadm"] = "mdadm",
     };
 
-    /// <summary>The storage tools a test that partitions, formats and mounts loop devices runs (mdadm only where the kernel has md).</summary>
+    /// <summary>The storage tools a test that partitions, formats and mounts loop devices runs (the md RAID test checks mdadm itself).</summary>
     public static readonly IReadOnlyList<string> StorageTools =
         ["sfdisk", "losetup", "mount", "umount", "blkid", "lsblk", "wipefs", "mkfs.ext4", "resize2fs", "e2fsck", "mkfs.btrfs", "btrfs", "mkfs.xfs", "xfs_growfs"];
 
