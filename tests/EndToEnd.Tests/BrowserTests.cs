@@ -10,7 +10,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 [Collection(ProcessCollection.Name)]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = Needs.ChromiumPath;
     private const long FileSize = 2 * BigFiles.OneGiB;
     private const float StepTimeoutMs = 30_000;
 
@@ -25,8 +25,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task Checksums_started_from_one_page_on_two_units_show_rising_progress_side_by_side_and_hashes_matching_sha256sum()
     {
-        Assert.True(File.Exists(Chromium),
-            $"{Chromium} is missing: browser tests need Debian's Chromium (apt-get update && apt-get install -y chromium); never run 'playwright install'");
+        Needs.Chromium();
 
         StationProcess? station = null;
         AgentProcess? unitA = null;

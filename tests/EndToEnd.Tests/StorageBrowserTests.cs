@@ -18,6 +18,7 @@ public sealed class StorageBrowserTests
     [Fact]
     public async Task LoopDevice_PartitionFormatMountAndBrowse_ThroughTheDialogs_AtEachScreenSize()
     {
+        Needs.RootAndStorageTools("this test makes loop devices with losetup for the station's agent to partition, format and mount");
         using var images = new TempDir("storage-image");
         using var mountRoot = new TempDir("storage-mnt");
         string image = images.File("disk.img");

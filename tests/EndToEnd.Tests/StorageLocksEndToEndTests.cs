@@ -16,7 +16,7 @@ public sealed class StorageLocksEndToEndTests
     [Fact]
     public async Task TwoUsersMkfs_OnDifferentDisksRunTogether_OnTheSameDiskOneWaitsForTheOther()
     {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        Needs.RootAndStorageTools("this test makes loop devices with losetup for the station's agent to partition, format and mount");
         using var images = new TempDir("mkfs-images");
         string imageA = images.File("a.img"), imageB = images.File("b.img");
         foreach (var image in new[] { imageA, imageB })

@@ -14,7 +14,7 @@ public sealed class StorageViewEndToEndTests
     [Fact]
     public async Task StorageView_AnswersWhileTheDiskIsHeld_LeavesNoTask_AndFollowsMkfsByItself()
     {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        Needs.RootAndStorageTools("this test makes loop devices with losetup for the station's agent to partition, format and mount");
         using var images = new TempDir("storage-view");
         string image = images.File("a.img");
         await using (var f = File.Create(image)) f.SetLength(256L << 20);
@@ -69,7 +69,7 @@ public sealed class StorageViewEndToEndTests
     [Fact]
     public async Task UnitsInventory_FollowsMkfsMountAndUnmount_WithinSeconds_EvenWhileAViewerReadsDuringTheTask()
     {
-        Assert.True(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root for loop devices (CI runs as root)");
+        Needs.RootAndStorageTools("this test makes loop devices with losetup for the station's agent to partition, format and mount");
         using var images = new TempDir("inventory-refresh");
         using var mountRoot = new TempDir("inventory-mnt");
         string image = images.File("b.img");

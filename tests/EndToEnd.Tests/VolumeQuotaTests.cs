@@ -18,6 +18,7 @@ public sealed class VolumeQuotaTests
     [Fact]
     public async Task Owner_WritesOnlyInTheirVolume_BeyondQuotaIsRefusedBeforeAnyByte()
     {
+        Needs.RootAndStorageTools("the station's agent makes a loop-backed ext4 volume (losetup, mkfs, mount)");
         await using var station = await StationProcess.StartAsync();
         using var admin = await station.AdminAsync();
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
@@ -96,6 +97,7 @@ public sealed class VolumeQuotaTests
     [Fact]
     public async Task UserWithADotInTheirName_CreatesAVolumeWithinTheirQuota()
     {
+        Needs.RootAndStorageTools("the station's agent makes a loop-backed ext4 volume (losetup, mkfs, mount)");
         await using var station = await StationProcess.StartAsync();
         using var admin = await station.AdminAsync();
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);

@@ -110,6 +110,47 @@ public sealed partial class RepositoryRulesTests
     public void The_state_rule_tells_a_spelled_state_from_a_named_one(string line, bool offends) =>
         Assert.Equal(offends, StateLiteral().IsMatch(line));
 
+    /// <summary>
+    /// No test is skipped: a test that cannot run here fails saying what it needs (<see cref="Needs"/>), so it is named
+    /// among the failures instead of passing by unnoticed. This file is left out: it spells the patterns it looks for.
+    /// </summary>
+    [Fact]
+    public void No_test_is_skipped()
+    {
+        var offending = Sources("tests")
+            .Where(f => !f.EndsWith("/RepositoryRulesTests.cs", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => SkippedTest().IsMatch(l.Text))
+            .Select(l => $"{Relative(l.File)}:{l.Line}: {l.Text.Trim()}").ToList();
+        Assert.True(offending.Count == 0, "these lines skip a test; make it fail with what it needs (Needs.Root, Needs.Tools) instead:\n" + string.Join("\n", offending));
+    }
+
+    [Theory]
+    [InlineData("[Fact(Skip = \"flaky on CI\")]", true)]
+    [InlineData("[Theory(Timeout = 1000, Skip=\"later\")]", true)]
+    [InlineData("Assert.Skip(\"no md driver\");", true)]
+    [InlineData("Assert.SkipWhen(!File.Exists(\"/proc/mdstat\"), \"no md\");", true)]
+    [InlineData("[SkippableFact]", true)]
+    [InlineData("Skip.IfNot(Environment.IsPrivilegedProcess);", true)]
+    [InlineData("var rest = lines.Skip(1).ToList();", false)]
+    [InlineData("[Fact]", false)]
+    public void The_skip_rule_tells_a_skipped_test_from_a_skip_of_a_sequence(string line, bool offends) =>
+        Assert.Equal(offends, SkippedTest().IsMatch(line));
+
+    /// <summary>
+    /// <c>./test</c> installs the package of each tool the tests drive, and <see cref="Needs"/> names the same packages when a
+    /// test finds a tool missing: the two lists are the same pairs of tool and Debian package.
+    /// </summary>
+    [Fact]
+    public void The_test_command_and_the_tests_name_the_same_packages()
+    {
+        var script = ScriptPackage().Matches(File.ReadAllText(Path.Combine(Root, "test")))
+            .Select(m => $"{m.Groups[1].Value}:{m.Groups[2].Value}").Order(StringComparer.Ordinal).ToList();
+        var tests = Needs.Packages.Select(p => $"{p.Key}:{p.Value}").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(tests, script);
+        Assert.All(Needs.StorageTools, t => Assert.Contains(t, Needs.Packages.Keys));
+    }
+
     private static IEnumerable<string> Sources(string project) =>
         Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
@@ -124,6 +165,14 @@ public sealed partial class RepositoryRulesTests
     /// <summary>A state name in quotes, except as a table column's label (<c>data-label="queued"</c>).</summary>
     [GeneratedRegex(@"(?<!data-label=)""(?:queued|waitingForLocks|dispatched|running|succeeded|failed|cancelled|interrupted)""")]
     private static partial Regex StateLiteral();
+
+    /// <summary>A skipped test: xunit's Skip property or Assert.Skip*, or the SkippableFact package's attributes and Skip.If*.</summary>
+    [GeneratedRegex(@"\bSkip\s*=\s*""|\bAssert\.Skip\w*\(|\bSkip(?:pable)?(?:Fact|Theory)\b|\bSkip\.If\w*\(")]
+    private static partial Regex SkippedTest();
+
+    /// <summary>A <c>tool:package</c> pair of the <c>needed</c> list in <c>./test</c> (one a line, or added with <c>needed+=(…)</c>).</summary>
+    [GeneratedRegex(@"(?m)(?:^\s+|needed\+=\()([a-z][\w.]*):([a-z][\w.+-]*)(?=[\s)])")]
+    private static partial Regex ScriptPackage();
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]
     private static partial Regex LoggerId();

@@ -5,7 +5,7 @@ namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 /// <summary>Debian's Chromium through Playwright (never a downloaded browser), signed in to a station's console.</summary>
 public sealed class ConsoleBrowser : IAsyncDisposable
 {
-    public const string Chromium = "/usr/bin/chromium";
+    public const string Chromium = Needs.ChromiumPath;
 
     private readonly IPlaywright _playwright;
     private readonly TempDir _profile;
@@ -26,8 +26,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false, bool dark = false)
     {
-        if (!File.Exists(Chromium))
-            throw new InvalidOperationException($"{Chromium} is missing: install Debian's chromium (apt-get install chromium); never run 'playwright install'");
+        Needs.Chromium();
         var profile = new TempDir("chromium");
         var playwright = await Playwright.CreateAsync().WaitAsync(Timeouts.Startup);
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions

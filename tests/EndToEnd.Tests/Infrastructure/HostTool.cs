@@ -12,6 +12,7 @@ public static class HostTool
     /// <summary>With <paramref name="check"/> false a failure is not an error (cleanup of things that may be gone).</summary>
     public static async Task<string> RunAsync(string tool, string[] args, bool check)
     {
+        if (tool == "losetup" && check) Needs.Root("this test makes loop devices with losetup");
         using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -44,6 +44,7 @@ public sealed class RaidAndVolumeTests(ITestOutputHelper output)
             Assert.Contains("md RAID is not available", error);
             return;
         }
+        Needs.Tools(["mdadm"]);
         await using var lab = new StorageLab();
         string a = lab.CreateLoop(64), b = lab.CreateLoop(64);
         try

@@ -27,8 +27,7 @@ public sealed class StorageLab : IAsyncDisposable
 
     public StorageLab(Action<AgentOptions>? configure = null)
     {
-        if (!Environment.IsPrivilegedProcess)
-            throw new InvalidOperationException("this storage test needs root (loop devices, mkfs, mount); run it as root, as CI does");
+        Needs.RootAndStorageTools("this storage test makes loop devices with losetup, then partitions, formats and mounts them");
         Dir = Path.Combine(Path.GetTempPath(), "ccdsvm-storage-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Dir);
         Options = new AgentOptions
