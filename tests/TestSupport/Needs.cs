@@ -32,6 +32,7 @@ public static class Needs
         ["mkfs.xfs"] = "xfsprogs",
         ["xfs_growfs"] = "xfsprogs",
         ["mdadm"] = "mdadm",
+        ["faketime"] = "faketime",
     };
 
     /// <summary>The storage tools a test that partitions, formats and mounts loop devices runs (the md RAID test checks mdadm itself).</summary>

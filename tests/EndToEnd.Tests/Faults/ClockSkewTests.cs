@@ -17,6 +17,7 @@ public sealed class ClockSkewTests(ITestOutputHelper output)
     /// <summary>An agent whose wall clock reads <paramref name="offset"/> (e.g. "+5m") off the host's; timers and timeouts stay true.</summary>
     private static Dictionary<string, string> Skewed(string offset)
     {
+        Needs.Tools(["faketime"]);
         Assert.True(File.Exists(FakeTimeLibrary), $"{FakeTimeLibrary} is missing: install the Debian package 'faketime' (./test installs it when run as root)");
         return new() { ["LD_PRELOAD"] = FakeTimeLibrary, ["FAKETIME"] = offset, ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1", ["FAKETIME_NO_CACHE"] = "1" };
     }

@@ -15,7 +15,7 @@ public sealed class SmallFileSystem : IAsyncDisposable
     /// <summary>Mounts a file system of <paramref name="megabytes"/> MiB on the existing directory <paramref name="at"/>.</summary>
     public static async Task<SmallFileSystem> MountAtAsync(int megabytes, string at)
     {
-        Assert.True(Environment.IsPrivilegedProcess, "needs root: mounts a small tmpfs to fill it up; run the tests as root (./test does)");
+        Needs.Root("this fault test mounts a small tmpfs to fill it up");
         Directory.CreateDirectory(at);
         await HostTool.RunAsync("mount", "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0755", "tmpfs", at);
         return new SmallFileSystem(at, null);
@@ -24,8 +24,7 @@ public sealed class SmallFileSystem : IAsyncDisposable
     /// <summary>Mounts a file system of <paramref name="megabytes"/> MiB on a fresh temporary directory.</summary>
     public static async Task<SmallFileSystem> MountAsync(int megabytes, string prefix)
     {
-        Assert.True(Environment.IsPrivilegedProcess,
-            "needs root: mounts a small tmpfs to fill it up; run the tests as root (./test does)");
+        Needs.Root("this fault test mounts a small tmpfs to fill it up");
         var dir = new TempDir(prefix);
         try
         {
