@@ -85,6 +85,19 @@ public sealed class CrashableStation : IAsyncDisposable
 
     public void KillAgent(string name) => _agents[name].Process.Kill();
 
+    /// <summary>Starts a killed agent again on its root and state: it reconnects with the credential it enrolled with.</summary>
+    public async Task RestartAgentAsync(ApiClient api, string name)
+    {
+        var (old, root, state) = _agents[name];
+        old.Kill();
+        old.Dispose();
+        var process = new ManagedProcess(name, RepoPaths.AgentDll,
+            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--root", root.Path, "--state", state.Path],
+            new Dictionary<string, string> { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
+        _agents[name] = (process, root, state);
+        await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
+    }
+
     /// <summary>The station process's id, for SIGSTOP and SIGCONT.</summary>
     public int StationPid => (_process ?? throw new InvalidOperationException("the station is not running")).Id;
 

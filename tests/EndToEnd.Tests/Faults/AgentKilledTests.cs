@@ -1,0 +1,98 @@
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Ccdsvm.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// A unit's agent killed (SIGKILL) in the middle of a data.move onto it: nothing appears under the final name, the
+/// task ends Interrupted with the reason once the grace period is over, its locks go, and the same move started
+/// again after the agent is back resumes from what had arrived and ends verified.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class AgentKilledTests(ITestOutputHelper output)
+{
+    private const int Grace = 10;
+
+    [Fact]
+    public async Task Destination_agent_killed_mid_move_the_task_is_interrupted_nothing_is_under_the_final_name_and_the_move_again_resumes_and_verifies()
+    {
+        await using var station = new CrashableStation(graceSeconds: Grace);
+        try
+        {
+            using var api = await station.StartAsync();
+            string rootA = await station.StartAgentAsync(api, "a");
+            string rootB = await station.StartAgentAsync(api, "b");
+            string source = Path.Combine(rootA, "data.bin");
+            string destination = Path.Combine(rootB, "data.bin");
+            // Larger than one checkpoint (the partial file's sidecar is written every 256 MiB), so there is something to resume.
+            MoveFiles.CreateRandom(source, 320L * 1024 * 1024);
+            string sha = MoveFiles.Sha256(source);
+            var move = new
+            {
+                source = new { unit = "a", path = source },
+                destination = new { unit = "b", path = destination },
+                mode = "copy",
+                bandwidthMiBps = 48,
+            };
+
+            long first = await api.StartAsync("data.move", "b", move);
+            await WaitForProgressAsync(api, first, 0.05);
+            // Killed once the first checkpoint is on disk, before the end.
+            await WaitForFileAsync(PartialSidecar(destination));
+            station.KillAgent("b");
+            Assert.False(File.Exists(destination), "the final name exists while the move was only part way");
+
+            var interrupted = await api.WaitForStateAsync(first, TimeSpan.FromSeconds(Grace * 4), "interrupted");
+            output.WriteLine(interrupted.ToString());
+            Assert.Contains("unreachable", interrupted.GetProperty("error").GetString());
+            Assert.False(File.Exists(destination), "an interrupted move left a file under the final name");
+            var locks = (await api.GetAsync("/api/v1/locks")).Body;
+            Assert.DoesNotContain(locks.GetProperty("held").EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == first);
+
+            // The agent comes back; the same move again picks up what had arrived and verifies the whole file.
+            await station.RestartAgentAsync(api, "b");
+            long again = await api.StartAsync("data.move", "b", move with { bandwidthMiBps = 1000 });
+            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            output.WriteLine(done.ToString());
+            Assert.Equal("succeeded", done.GetProperty("state").GetString());
+            var result = done.GetProperty("result");
+            Assert.True(result.GetProperty("verified").GetBoolean());
+            Assert.True(result.GetProperty("resumedAtBytes").GetInt64() >= 256L * 1024 * 1024, $"the second move did not resume from the checkpoint: {result}");
+            Assert.False(File.Exists(PartialSidecar(destination)), "the partial file's sidecar was left behind");
+            Assert.Equal(sha, MoveFiles.Sha256(destination));
+            Assert.Equal(sha, MoveFiles.Sha256(source));
+        }
+        catch
+        {
+            output.WriteLine(station.Output);
+            output.WriteLine("--- b\n" + station.AgentOutput("b"));
+            throw;
+        }
+    }
+
+    private static string PartialSidecar(string destination) =>
+        Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + ".ccdsvm-part.json");
+
+    private static async Task WaitForFileAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.ShortTask;
+        while (!File.Exists(path))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{path} did not appear in time");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task WaitForProgressAsync(ApiClient api, long id, double atLeast)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.ShortTask;
+        while (true)
+        {
+            var task = await api.TaskAsync(id);
+            if (task.GetProperty("progress").GetDouble() >= atLeast) return;
+            Assert.True(DateTime.UtcNow < deadline, $"task {id} did not reach {atLeast:P0} in time: {task}");
+            Assert.DoesNotContain(task.GetProperty("state").GetString(), ApiClient.EndStates);
+            await Task.Delay(100);
+        }
+    }
+}
