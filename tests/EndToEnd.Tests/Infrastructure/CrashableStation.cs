@@ -70,13 +70,14 @@ public sealed class CrashableStation : IAsyncDisposable
     }
 
     /// <summary>Starts an agent that enrols with a one-time token created through <paramref name="api"/> (as admin).</summary>
-    public async Task<string> StartAgentAsync(ApiClient api, string name, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="via">The station's address as the agent dials it (a <see cref="CuttableLink"/>); the station's own by default.</param>
+    public async Task<string> StartAgentAsync(ApiClient api, string name, IReadOnlyDictionary<string, string>? environment = null, Uri? via = null)
     {
         string token = await api.CreateEnrolmentTokenAsync($"e2e {name}");
         var root = new TempDir(name + "-root");
         var state = new TempDir(name + "-state");
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
-            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
+            ["--station", (via ?? BaseUrl).ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
             new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
