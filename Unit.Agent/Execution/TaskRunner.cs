@@ -56,7 +56,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
             return;
         }
 
-        var context = new TaskContext(order.TaskId, order.Kind, reporter.StageDoneAsync);
+        var context = new TaskContext(order.TaskId, order.Kind, stage => SafeAsync(StageDoneAsync(reporter, stage)));
         var running = new Running(context, new CancellationTokenSource());
         if (!_running.TryAdd(order.TaskId, running))
         {
@@ -92,7 +92,8 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         {
             using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(order.ParametersJson) ? "{}" : order.ParametersJson);
             var parameters = doc.RootElement.Clone();
-            await reporter.StartedAsync(new TaskStarted(order.TaskId, executor.NeedsDedicatedThread, DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            // A report, not a step of the task: with the link down the station learns it runs from the reconnect's announcement.
+            await SafeAsync(StartedAsync(reporter, new TaskStarted(order.TaskId, executor.NeedsDedicatedThread, DateTimeOffset.UtcNow))).ConfigureAwait(false);
             pump = PumpAsync(running.Context, reporter, pumpStop.Token);
             LogStarting(order.TaskId, order.Kind, executor.NeedsDedicatedThread);
 
@@ -177,6 +178,20 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    // The reporter may throw before it returns a task (no connection): the same failure, kept inside the task.
+    private static Task StartedAsync(IStationReporter reporter, TaskStarted started)
+    {
+        try { return reporter.StartedAsync(started); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { return Task.FromException(ex); }
+    }
+
+    // A stage report lost with the link leaves the stage's locks held until the task ends: later, never wrong.
+    private static Task StageDoneAsync(IStationReporter reporter, TaskStageDone done)
+    {
+        try { return reporter.StageDoneAsync(done); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { return Task.FromException(ex); }
     }
 
     private async Task SafeAsync(Task send)

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>The console in a real browser (Debian's Chromium through Playwright) against a real station and agent.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     private const string Chromium = Needs.ChromiumPath;

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>The console in Chromium: ten live panes in one window, and the tablet layout.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ConsoleLayoutBrowserTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>Upload from the browser into a unit's directory through the file manager, streamed via the station.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class FileUploadBrowserTests
 {
     [Fact]

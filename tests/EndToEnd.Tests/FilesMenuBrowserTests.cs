@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// started from a row's menu, two files deleted through one confirmed multi-select, and touch-sized menus on a tablet
 /// and a phone.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class FilesMenuBrowserTests
 {
     private const string RowsInsideViewport =

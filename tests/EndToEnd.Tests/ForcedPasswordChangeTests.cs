@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>A station started without CCDSVM_ADMIN_PASSWORD: the generated first password must be changed before anything else.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class ForcedPasswordChangeTests
 {
     [GeneratedRegex(@"password '([A-Za-z0-9]+)'")]

@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// A HelpDesk user on a tablet sees only the units granted to them and is offered no destructive task;
 /// when an administrator grants another unit, it appears in their open console without a reload.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class HelpDeskTabletBrowserTests
 {
     private const string Password = "helpdesk-password-1";

@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>Login security through the real station's REST API and console: lockout, TOTP, named tokens, forced password change.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class LoginSecurityTests(SharedStationFixture fixture) : IClassFixture<SharedStationFixture>
 {
     private StationProcess Station => fixture.Station;

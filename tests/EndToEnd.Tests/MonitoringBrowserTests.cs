@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>The monitoring pages in Chromium against a real station and agent: fleet, unit dashboard, processes.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class MonitoringBrowserTests(ITestOutputHelper output)
 {
     [Fact]

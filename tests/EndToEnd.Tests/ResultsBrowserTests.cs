@@ -12,7 +12,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// and the JSON behind "details", a waiting pane naming the holder and the reason given, and the memory chart's
 /// axis in binary units with a tooltip by pointer or tap. Screenshots go to docs/screenshots.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class ResultsBrowserTests(ITestOutputHelper output)
 {
     [Fact]

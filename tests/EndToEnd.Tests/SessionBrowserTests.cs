@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// A console open in a real browser (a live Blazor circuit, no page load in between) is sent to the sign-in
 /// page once its session ends elsewhere; the Account page's Sessions card lists and revokes sessions.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class SessionBrowserTests(SharedStationFixture fixture) : IClassFixture<SharedStationFixture>
 {
     private StationProcess Station => fixture.Station;

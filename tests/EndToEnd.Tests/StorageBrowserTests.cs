@@ -7,7 +7,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// The storage page and file manager in Chromium against the station's own agent on a real loop device:
 /// partition, format, mount, browse. The device is always unmounted and detached afterwards, even on failure.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class StorageBrowserTests
 {
     private static readonly LocatorAssertionsToHaveTextOptions TaskEnd = new() { Timeout = 120_000 };

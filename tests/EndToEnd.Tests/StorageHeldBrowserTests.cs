@@ -8,7 +8,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// The Storage page and the file manager while a task holds what they show, in Chromium at 1366×900, on a 768×1024
 /// touch tablet and a 390×844 touch phone: both render, name the holder and its reason, and leave no task behind.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class StorageHeldBrowserTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>The storage page and the file manager on a 768×1024 touch tablet.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class StorageTabletBrowserTests
 {
     [Fact]

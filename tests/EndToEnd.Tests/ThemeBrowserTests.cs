@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>The console is dark on a device set to dark and light on one set to light, without a setting of its own.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class ThemeBrowserTests
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// least 44×44 px (measured); at 1366×900 the compact grid shows 12+ whole panes; the command palette, the shortcuts,
 /// the focus ring and the failed sign-in notice work in a real browser. One station for all of it (the CI budget is tight).
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class TouchAndKeyboardBrowserTests
 {
     private const int MinTarget = 44;

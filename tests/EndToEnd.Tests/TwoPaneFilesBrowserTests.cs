@@ -7,7 +7,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// Two file panes on two units: a file copied from one to the other by the verified data move (the row's
 /// button), and another dragged from one pane onto the other and moved (HTML5 drag and drop).
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class TwoPaneFilesBrowserTests
 {
     [Fact]

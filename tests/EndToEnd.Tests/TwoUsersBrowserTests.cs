@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>Two people in two browsers at once: each works independently and sees their own tasks live.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class TwoUsersBrowserTests
 {
     private const string BobPassword = "bobs-long-password-2";

@@ -8,7 +8,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// Ten tasks started from the task dialog with "start another like this", at a desktop, a tablet and a phone:
 /// each opens its own pane, and the grid shows each one's state, running or failed, at a glance.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class WorkspaceDialogBrowserTests
 {
     private static readonly (string Tag, int Width, int Height, bool Touch)[] Screens = [("desktop", 1366, 900, false), ("tablet", 768, 1024, true), ("phone", 390, 844, true)];

@@ -1,11 +1,19 @@
 namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// Every test that starts real processes lives here: one at a time, so a shared 2-core machine is not
-/// overloaded by several stations, agents and browsers at once.
+/// Tests that start real stations and agents (no browser) run here one at a time, beside the one browser test of
+/// <see cref="BrowserCollection"/>: two lanes on a 2-core machine, so the suite fits CI's time without several stations,
+/// agents and browsers at once. The 1 GiB moves (<see cref="MoveProcessCollection"/>) run alone after both lanes.
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class ProcessCollection
 {
     public const string Name = "real processes";
+}
+
+/// <summary>Tests that drive the console in Chromium (each with its own station): one at a time, beside <see cref="ProcessCollection"/>.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection
+{
+    public const string Name = "browser";
 }
