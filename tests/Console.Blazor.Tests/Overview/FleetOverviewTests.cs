@@ -109,6 +109,8 @@ public sealed class FleetOverviewTests : ConsoleTestContext
     public void Home_ShowsTheOverviewWithNoPanes_AndAFoldedStripOnceAPaneIsOpen()
     {
         AFleet();
+        // Someone else's tasks: the workspace brings back only your own running and failed ones as panes.
+        foreach (long id in new[] { 7L, 8L }) Tasks.Add(Tasks.Get(id)! with { Owner = "bob" });
         var home = Render<Home>();
         Assert.Single(home.FindAll("[data-testid=tile-units]"));
         Assert.Empty(home.FindAll("[data-testid=overview-strip]"));
