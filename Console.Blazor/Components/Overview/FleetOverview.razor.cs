@@ -115,6 +115,8 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
 
     private static string Percent(double p) => $"{p:0}%";
 
+    private static string Used(NearFullFileSystem f) => $"{f.MountPoint} on {f.Unit}: {Sizes.Both(f.UsedBytes)} of {Sizes.Both(f.SizeBytes)} used";
+
     private static string Plural(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 
     private string Ago(DateTimeOffset? at)
