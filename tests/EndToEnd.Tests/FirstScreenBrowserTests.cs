@@ -54,6 +54,17 @@ public sealed class FirstScreenBrowserTests
             Assert.True(scrollWidth <= width, $"the page is {scrollWidth} px wide at {width} px");
             await browser.ScreenshotAsync($"first-screen-{name}.png", fullPage: true);
 
+            if (name == "desktop")
+            {
+                // With a pane open the overview folds into a strip of counts that opens on demand.
+                await page.GetByTestId($"failed-task-{failed}").ClickAsync();
+                await Assertions.Expect(page.GetByTestId($"task-pane-{failed}")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Assertions.Expect(page.GetByTestId("overview-line")).ToContainTextAsync("1 online · 1 offline · 1 file system nearly full · 1 failed");
+                Assert.Equal(0, await page.GetByTestId("tile-units").CountAsync());
+                await browser.ScreenshotAsync("first-screen-strip-desktop.png");
+                await page.GetByTestId("overview-toggle").ClickAsync();
+                await Assertions.Expect(page.GetByTestId("tile-units")).ToBeVisibleAsync();
+            }
             if (name == "tablet")
             {
                 // "See failed tasks" opens the task list filtered to failures, the failed checksum on it.
@@ -62,6 +73,32 @@ public sealed class FirstScreenBrowserTests
                 await Assertions.Expect(page.Locator("body")).ToContainTextAsync("missing.iso", new() { Timeout = 30_000 });
             }
         }
+    }
+
+    [Fact]
+    public async Task RevokedGrant_IsGrantedAgainByUndo_OnATablet()
+    {
+        await using var station = await StationProcess.StartAsync();
+        using var admin = await station.AdminAsync();
+        await admin.CreateUserAsync("carol", Password, "HelpDesk", "/units/station");
+
+        await using var browser = await ConsoleBrowser.SignInAsync(station, 768, 1024, touch: true);
+        var page = browser.Page;
+        await browser.GotoAsync(station, "/access");
+        var row = page.GetByTestId("acl-row-carol-/units/station");
+        await row.GetByTestId("acl-revoke").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.DoesNotContain("carol", (await admin.GetAsync("/api/v1/acl")).Text);
+        await Assertions.Expect(page.GetByTestId("revoke-undo-bar")).ToContainTextAsync("from carol");
+        await browser.ScreenshotAsync("revoke-undo-tablet.png");
+
+        await page.GetByTestId("revoke-undo").ClickAsync();
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(row).ToContainTextAsync("HelpDesk");
+        var acl = (await admin.GetAsync("/api/v1/acl")).Body;
+        Assert.Contains(acl.EnumerateArray(), e => e.GetProperty("subject").GetString() == "carol"
+            && e.GetProperty("path").GetString() == "/units/station" && e.GetProperty("role").GetString() == "HelpDesk");
     }
 
     /// <summary>A 32 MiB ext4 file system on a loop device, mounted before the station starts and filled to about 92%.</summary>
