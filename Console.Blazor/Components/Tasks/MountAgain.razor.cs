@@ -7,7 +7,7 @@ namespace Ccdsvm.Console.Blazor.Components.Tasks;
 
 /// <summary>
 /// "Mount again" under a succeeded unmount (<see cref="Services.Undo.MountAgain"/>): one click starts the storage.mount
-/// task and opens its pane in the workspace. Offered only to someone who may mount on the unit.
+/// task and shows it where the pane says (the Storage page follows it), else as a workspace pane. Offered only to someone who may mount on the unit.
 /// </summary>
 public sealed partial class MountAgain : ComponentBase
 {
@@ -22,6 +22,9 @@ public sealed partial class MountAgain : ComponentBase
 
     /// <summary>The unmount task; nothing is shown unless it succeeded.</summary>
     [Parameter, EditorRequired] public TaskView Unmount { get; set; } = default!;
+
+    /// <summary>Where the started mount is shown; without it, as a pane of the workspace.</summary>
+    [Parameter] public EventCallback<long> OnStarted { get; set; }
 
     protected override void OnParametersSet()
     {
@@ -51,7 +54,8 @@ public sealed partial class MountAgain : ComponentBase
                 return;
             }
             _started = outcome.Value!.Id;
-            Workspace.Show(outcome.Value.Id);
+            if (OnStarted.HasDelegate) await OnStarted.InvokeAsync(outcome.Value.Id);
+            else Workspace.Show(outcome.Value.Id);
         }
         finally
         {

@@ -64,6 +64,20 @@ public sealed class MountAgainTests : ConsoleTestContext
     }
 
     [Fact]
+    public void MountAgain_FromAPaneThatFollowsItsTasks_HandsTheNewTaskToIt_InsteadOfTheWorkspace()
+    {
+        Unmounted(42, "/dev/sdb1", removedFromFstab: false);
+        long? followed = null;
+
+        var cut = Render<TaskPane>(p => p.Add(x => x.TaskId, 42L).Add(x => x.OnStarted, (long id) => followed = id));
+        cut.Find("[data-testid=mount-again]").Click();
+
+        long started = Tasks.List(new TaskQuery(Kind: TaskKinds.StorageMount)).Single().Id;
+        Assert.Equal(started, followed);
+        Assert.DoesNotContain(started, Workspace.Open);
+    }
+
+    [Fact]
     public void MountAgain_IsNotOffered_ForAFailedUnmountOrToSomeoneWhoMayNotMount()
     {
         Unmounted(42, "/dev/sdb1", removedFromFstab: false, state: "failed");
