@@ -37,32 +37,32 @@ public sealed record FleetFacts(
     /// <summary>The fullest file system of the fleet, where "open storage" leads; null when none is nearly full.</summary>
     public NearFullFileSystem? Fullest => NearFull.Count > 0 ? NearFull[0] : null;
 
+    /// <param name="nearFull">Each unit's nearly full file systems (<see cref="NearFullOn"/> of its last reading, kept per reading).</param>
     public static FleetFacts Of(
         IReadOnlyList<UnitView> units,
-        Func<string, StorageSnapshot?> storage,
+        Func<string, IReadOnlyList<NearFullFileSystem>?> nearFull,
         IEnumerable<TaskView> failed,
         int running,
         IReadOnlyList<Alert> alerts)
     {
-        var nearFull = units
-            .Select(u => storage(u.Id))
-            .OfType<StorageSnapshot>()
-            .SelectMany(NearFullOn)
+        var full = units
+            .SelectMany(u => nearFull(u.Id) ?? [])
             .OrderByDescending(f => f.UsedPercent)
             .ThenBy(f => f.Unit, StringComparer.Ordinal)
             .ToList();
         var failures = failed.OrderByDescending(t => t.EndedAt).Select(Line).ToList();
-        return new FleetFacts(units, nearFull, failures, running, alerts);
+        return new FleetFacts(units, full, failures, running, alerts);
     }
 
     /// <summary>Whether a task counts as failed for the overview: it failed or was interrupted within <see cref="FailedWithin"/> of <paramref name="now"/>.</summary>
     public static bool FailedRecently(TaskView task, DateTimeOffset now) =>
         task.State is TaskStateNames.Failed or TaskStateNames.Interrupted && task.EndedAt is { } ended && ended >= now - FailedWithin;
 
-    private static IEnumerable<NearFullFileSystem> NearFullOn(StorageSnapshot snapshot) =>
-        StorageLayout.From(snapshot.Storage).FileSystems
+    /// <summary>The file systems of a storage reading that are at least <see cref="NearFullPercent"/> used.</summary>
+    public static IReadOnlyList<NearFullFileSystem> NearFullOn(StorageSnapshot snapshot) =>
+        [.. StorageLayout.From(snapshot.Storage).FileSystems
             .Where(f => f.SizeBytes > 0 && f.UsedPercent >= NearFullPercent)
-            .Select(f => new NearFullFileSystem(snapshot.Unit, f.MountPoint, f.Device, f.SizeBytes, f.UsedBytes, f.UsedPercent));
+            .Select(f => new NearFullFileSystem(snapshot.Unit, f.MountPoint, f.Device, f.SizeBytes, f.UsedBytes, f.UsedPercent))];
 
     private static FailedTaskLine Line(TaskView t)
     {

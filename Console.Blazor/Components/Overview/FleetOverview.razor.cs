@@ -21,7 +21,8 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
     /// <summary>How many failed tasks, alerts or full file systems a tile lists before "and n more".</summary>
     public const int Listed = 5;
 
-    private readonly Dictionary<string, StorageSnapshot> _storage = new(StringComparer.Ordinal);
+    /// <summary>Each unit's nearly full file systems, worked out once per storage reading.</summary>
+    private readonly Dictionary<string, IReadOnlyList<NearFullFileSystem>> _nearFull = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TaskView> _failed = [];
     private readonly HashSet<long> _active = [];
     private readonly List<IDisposable> _subscriptions = [];
@@ -54,8 +55,14 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
     protected override void OnInitialized()
     {
         // Subscribe first, then read: a change between the two is applied twice, never missed.
-        _subscriptions.Add(Tasks.SubscribeUnits(_ => InvokeAsync(() => { ReadUnits(); Changed(); })));
-        _subscriptions.Add(Storage.SubscribeAll(s => InvokeAsync(() => { _storage[s.Unit] = s; Changed(); })));
+        // Null: the user's access changed, so every reading is asked for again (one may no longer be theirs to see).
+        _subscriptions.Add(Tasks.SubscribeUnits(u => InvokeAsync(() =>
+        {
+            if (u is null) _nearFull.Clear();
+            ReadUnits();
+            Changed();
+        })));
+        _subscriptions.Add(Storage.SubscribeAll(s => InvokeAsync(() => { _nearFull[s.Unit] = FleetFacts.NearFullOn(s); Changed(); })));
         _subscriptions.Add(Tasks.SubscribeTasks(u => InvokeAsync(() => { if (Apply(u.Task)) Changed(); })));
         _subscriptions.Add(Metrics.SubscribeAlerts(_ => InvokeAsync(() => { _alerts = Metrics.Alerts(); Changed(); })));
         ReadUnits();
@@ -70,8 +77,8 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
         _units = Tasks.Units();
         foreach (var u in _units)
         {
-            if (_storage.ContainsKey(u.Id)) continue;
-            if (Storage.Latest(u.Id) is { Ok: true, Value: { } snapshot }) _storage[u.Id] = snapshot;
+            if (_nearFull.ContainsKey(u.Id)) continue;
+            if (Storage.Latest(u.Id) is { Ok: true, Value: { } snapshot }) _nearFull[u.Id] = FleetFacts.NearFullOn(snapshot);
         }
     }
 
@@ -91,7 +98,7 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
     private void Recompute()
     {
         var visible = _units.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        _facts = FleetFacts.Of(_units, id => _storage.GetValueOrDefault(id), _failed.Values, _active.Count,
+        _facts = FleetFacts.Of(_units, id => _nearFull.GetValueOrDefault(id), _failed.Values, _active.Count,
             [.. _alerts.Where(a => visible.Contains(a.Unit))]);
     }
 
