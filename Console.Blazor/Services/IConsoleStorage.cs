@@ -17,6 +17,9 @@ public interface IConsoleStorage
 
     /// <summary>New readings of <paramref name="unit"/>. Handlers run off the renderer: hop with InvokeAsync.</summary>
     IDisposable Subscribe(string unit, Action<StorageSnapshot> handler);
+
+    /// <summary>New readings of every unit the user may see the storage of (the fleet overview). Off the renderer.</summary>
+    IDisposable SubscribeAll(Action<StorageSnapshot> handler);
 }
 
 public sealed class ConsoleStorage(ConsoleUser user, UnitStorage storage) : IConsoleStorage
@@ -28,4 +31,7 @@ public sealed class ConsoleStorage(ConsoleUser user, UnitStorage storage) : ICon
 
     public IDisposable Subscribe(string unit, Action<StorageSnapshot> handler) =>
         storage.Subscribe(s => { if (s.Unit == unit) handler(s); });
+
+    public IDisposable SubscribeAll(Action<StorageSnapshot> handler) =>
+        storage.Subscribe(s => { if (storage.Latest(user.Caller, s.Unit).Ok) handler(s); });
 }

@@ -31,7 +31,10 @@ public abstract class AccessCard : ComponentBase
     protected Task Report(string text, bool failed) => OnMessage.InvokeAsync(new AccessMessage(text, failed));
 
     /// <summary>Runs an administration change; reports what was done (with its task) or why it was refused.</summary>
-    protected async Task Run(Func<Task<Outcome<AdminChange>>> change, string done)
+    protected Task Run(Func<Task<Outcome<AdminChange>>> change, string done) => TryRun(change, done);
+
+    /// <summary>As <see cref="Run"/>; true when the change was done (what an undo is offered after).</summary>
+    protected async Task<bool> TryRun(Func<Task<Outcome<AdminChange>>> change, string done)
     {
         Busy = true;
         try
@@ -39,6 +42,7 @@ public abstract class AccessCard : ComponentBase
             var outcome = await change();
             if (outcome.Ok) Load();
             await Report(outcome.Ok ? $"{done} (task {outcome.Value!.Task.Id})" : outcome.Error!.Message, !outcome.Ok);
+            return outcome.Ok;
         }
         finally
         {

@@ -18,9 +18,29 @@ public sealed partial class GrantsCard : AccessCard
 
     protected override void Load() => _acl = Admin.Acl().Value ?? [];
 
-    private Task Grant() => Run(() => Admin.GrantAsync(_grantPath!.Trim(), _grantSubject!.Trim(), _grantRole), $"granted {_grantRole} on {_grantPath} to {_grantSubject}");
+    private async Task Grant()
+    {
+        _undo = null;
+        await Run(() => Admin.GrantAsync(_grantPath!.Trim(), _grantSubject!.Trim(), _grantRole), $"granted {_grantRole} on {_grantPath} to {_grantSubject}");
+    }
 
     private AclEntryView? _revoking;
 
-    private Task Revoke(AclEntryView e) => Run(() => Admin.RevokeAsync(e.Path, e.Subject, e.Role), $"revoked {e.Role} on {e.Path} from {e.Subject}");
+    /// <summary>The grant last revoked here, offered back ("Undo") until something else is done on the card.</summary>
+    private AclEntryView? _undo;
+
+    private async Task Revoke(AclEntryView e)
+    {
+        _revoking = null;
+        _undo = null;
+        if (await TryRun(() => Admin.RevokeAsync(e.Path, e.Subject, e.Role), $"revoked {e.Role} on {e.Path} from {e.Subject}")) _undo = e;
+    }
+
+    /// <summary>Grants the revoked grant again: the same role on the same path to the same user or group.</summary>
+    private async Task UndoRevoke()
+    {
+        if (_undo is not { } e) return;
+        _undo = null;
+        await Run(() => Admin.GrantAsync(e.Path, e.Subject, e.Role), $"granted {e.Role} on {e.Path} to {e.Subject} again");
+    }
 }

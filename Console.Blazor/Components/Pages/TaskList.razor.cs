@@ -35,8 +35,13 @@ public sealed partial class TaskList : ComponentBase, IDisposable
     private static string? SubjectOf(TaskView task) =>
         task.Parameters is { } p && KindContracts.TryGet(task.Kind, out var c) ? c.Subject(p) : null;
 
+    /// <summary>"/tasks?state=failed" opens the list filtered to a state (the first screen's "See failed tasks").</summary>
+    [SupplyParameterFromQuery(Name = "state")]
+    private string? StateFromLink { get; set; }
+
     protected override void OnInitialized()
     {
+        if (StateFromLink is { } linked && TaskStateExtensions.TryParseApi(linked, out var state)) _state = state.ToApi();
         Reload();
         _subscription = Tasks.SubscribeTasks(u => InvokeAsync(() =>
         {

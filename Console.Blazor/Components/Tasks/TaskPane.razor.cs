@@ -23,6 +23,9 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
 
     [Parameter] public EventCallback<long> OnClose { get; set; }
 
+    /// <summary>A task started from this pane (an undo such as "Mount again"); without it the task opens as a workspace pane.</summary>
+    [Parameter] public EventCallback<long> OnStarted { get; set; }
+
     /// <summary>The kind as people name it ("Make a file system"); the kind's own name where it has no contract.</summary>
     private string KindTitle => _task is null ? "" : KindContracts.TryGet(_task.Kind, out var contract) ? contract.Title : _task.Kind;
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Console.Blazor.Tests.Monitoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
@@ -28,6 +29,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleTasks>(Tasks);
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
+        Services.AddSingleton<IConsoleMetrics>(Metrics);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Dismissed);
         Services.AddSingleton(Workspace);
@@ -37,6 +39,9 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>The panes users closed, shared by every "window" of a test as by every circuit of a station.</summary>
     protected DismissedPanes Dismissed { get; } = new();
+
+    /// <summary>Alerts (and the rest of monitoring) the fleet overview reads.</summary>
+    protected FakeConsoleMetrics Metrics { get; } = new();
 
     /// <summary>Folder listings, read without tasks.</summary>
     protected ScriptedConsoleReads Reads { get; } = new();

@@ -39,4 +39,6 @@ public sealed class ScriptedConsoleStorage(TimeProvider clock) : IConsoleStorage
     }
 
     public IDisposable Subscribe(string unit, Action<StorageSnapshot> handler) => _notifier.Subscribe(s => { if (s.Unit == unit) handler(s); });
+
+    public IDisposable SubscribeAll(Action<StorageSnapshot> handler) => _notifier.Subscribe(handler);
 }

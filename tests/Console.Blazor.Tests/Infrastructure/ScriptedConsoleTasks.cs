@@ -92,12 +92,19 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public IDisposable SubscribeTasks(Action<TaskUpdate> handler) => Notifier.Subscribe(handler);
 
-    public IDisposable SubscribeUnits(Action<UnitView?> handler) => new Nothing();
+    private readonly Notifier<UnitView?> _units = new();
 
-    private sealed class Nothing : IDisposable
+    public IDisposable SubscribeUnits(Action<UnitView?> handler) => _units.Subscribe(handler);
+
+    /// <summary>Replaces the unit in <see cref="UnitList"/> (or adds it) and announces it from a pool thread, as the directory does.</summary>
+    public Task PublishUnitAsync(UnitView unit)
     {
-        public void Dispose()
+        lock (UnitList)
         {
+            int i = UnitList.FindIndex(u => u.Id == unit.Id);
+            if (i >= 0) UnitList[i] = unit;
+            else UnitList.Add(unit);
         }
+        return Task.Run(() => _units.Publish(unit)).WaitAsync(TimeSpan.FromSeconds(5));
     }
 }
