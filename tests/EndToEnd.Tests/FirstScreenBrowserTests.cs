@@ -8,7 +8,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// (one unit offline, a really nearly-full ext4 file system on a loop device, another user's failed task) and the
 /// next actions, each of which leads where it says.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed class FirstScreenBrowserTests
 {
     private const string Password = "carol-password-1";

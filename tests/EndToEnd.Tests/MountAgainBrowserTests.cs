@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>An unmount taken back in one click: "Mount again" under the finished unmount mounts the same device at the same point with the same options.</summary>
-[Collection(ProcessCollection.Name)]
+[Collection(BrowserCollection.Name)]
 public sealed partial class MountAgainBrowserTests
 {
     [Fact]
