@@ -36,6 +36,10 @@ public sealed class FuzzStation : IAsyncLifetime
     private readonly ConcurrentDictionary<long, byte> _taskIds = new();
     private CancellationTokenSource _stop = new();
     private StationProcess? _station;
+    private HubSession? _unitA;
+
+    /// <summary>The root fuzz-unit-a announces (it runs nothing: a path there only reaches the station's checks).</summary>
+    public const string FakeUnitARoot = "/srv/fuzz-a";
     private Task? _swapper;
     private string _sentinelHash = "";
     private string _hostHash = "";
@@ -80,6 +84,10 @@ public sealed class FuzzStation : IAsyncLifetime
         foreach (var unit in FakeUnits) credentials[unit] = await Admin.EnrolCredentialAsync(unit);
         _ = await Admin.EnrolCredentialAsync(NeverConnected);
         Credentials = credentials;
+        // fuzz-unit-a is an ordinary online unit (tasks for it are admitted and sent); the hub fuzz attacks as fuzz-unit-b.
+        _unitA = new HubSession(_station.BaseUrl, "fuzz-unit-a", credentials["fuzz-unit-a"]);
+        using (var cts = new CancellationTokenSource(Timeouts.Request)) await _unitA.AnnounceAsync([FakeUnitARoot], cts.Token);
+        await Admin.WaitUnitStatusAsync("fuzz-unit-a", "online", Timeouts.UnitOnline);
 
         using var anonymous = ApiClient.Anonymous(_station.BaseUrl);
         OpenApi = (await anonymous.GetAsync("/openapi/v1.json")).Body;
@@ -145,10 +153,10 @@ public sealed class FuzzStation : IAsyncLifetime
         {
             try
             {
-                if (File.Exists(temp) || Directory.Exists(temp)) File.Delete(temp);
+                if (new FileInfo(temp).LinkTarget is not null) File.Delete(temp);
                 File.CreateSymbolicLink(temp, targets[++i % 2]);
-                File.Move(temp, link, overwrite: true);
-                SwapCount++;
+                // rename(2) replaces the link atomically; File.Move refuses a link to a directory as its source.
+                if (Rename(temp, link) == 0) SwapCount++;
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -156,6 +164,11 @@ public sealed class FuzzStation : IAsyncLifetime
             catch (OperationCanceledException) { break; }
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA2101", Justification = "Linux paths are bytes, passed as UTF-8 (LPUTF8Str)")]
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int Rename([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string from,
+        [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string to);
 
     /// <summary>Every member name any schema of the OpenAPI document has (bodies, kinds' parameters), so bodies reach deep validation.</summary>
     private static string[] MemberNames(JsonElement openApi)
@@ -283,6 +296,7 @@ public sealed class FuzzStation : IAsyncLifetime
     {
         await _stop.CancelAsync();
         if (_swapper is not null) await _swapper;
+        if (_unitA is not null) await _unitA.DisposeAsync();
         Admin?.Dispose();
         Operator?.Dispose();
         if (_station is not null) await _station.DisposeAsync();

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using CsCheck;
+using Microsoft.AspNetCore.SignalR.Client;
 using Xunit.Abstractions;
 
 namespace Ccdsvm.EndToEnd.Tests.Fuzz;
@@ -39,10 +40,13 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
         var failures = new ConcurrentBag<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var perOperation = new ConcurrentDictionary<string, int>();
+        var taskAnswers = new ConcurrentDictionary<string, int>();
         var watch = Stopwatch.StartNew();
         using var janitor = new CancellationTokenSource();
         var janitorTask = ReleaseHoldsAsync(janitor.Token);
 
+        try
+        {
         await Check.SampleAsync(fuzzer.Cases(), async c =>
         {
             string? token = c.Who switch
@@ -55,21 +59,153 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
             var answer = await RestFuzz.SendAsync(http, c, token);
             statuses.AddOrUpdate(answer.Status, 1, (_, n) => n + 1);
             perOperation.AddOrUpdate(c.Operation.ToString(), 1, (_, n) => n + 1);
-            if (answer.Status == 202 && c.Operation.Template == "/api/v1/tasks" && TryId(answer.Text) is { } id) fuzz.RememberTask(id);
+            if (c.Operation.Template == "/api/v1/tasks" && c.Operation.Method == "POST")
+            {
+                if (answer.Status == 202 && TryId(answer.Text) is { } id) fuzz.RememberTask(id);
+                taskAnswers.AddOrUpdate($"{answer.Status} {Shape(answer.Text)}", 1, (_, n) => n + 1);
+            }
             if (RestFuzz.Judge(c, answer) is { } why)
             {
                 failures.Add($"{why}\n    case: {c}");
                 throw new InvalidOperationException(why);
             }
         }, seed: Seed, iter: cases, threads: 4, print: c => c.ToString(), writeLine: output.WriteLine);
-        await janitor.CancelAsync();
-        await janitorTask;
+        }
+        finally
+        {
+            await janitor.CancelAsync();
+            await janitorTask;
+            Summarise("REST", failures);
+        }
 
         output.WriteLine($"REST: {cases:N0} cases over {operations.Count} operations ({perOperation.Count} reached) in {watch.Elapsed.TotalSeconds:F1} s");
         output.WriteLine("statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "closed" : s.Key.ToString(CultureInfo.InvariantCulture))}×{s.Value}")));
+        output.WriteLine("task submissions, the commonest answers:");
+        foreach (var (answer, n) in taskAnswers.OrderByDescending(a => a.Value).Take(25)) output.WriteLine($"  {n,5}× {answer}");
         Assert.Empty(failures);
         Assert.Equal(operations.Count, perOperation.Count);
         await fuzz.AssertIntactAsync(output.WriteLine);
+    }
+
+    [Fact]
+    public async Task Every_agent_hub_method_takes_hostile_arguments_with_a_refusal_or_a_closed_connection_never_an_unexpected_exception()
+    {
+        const string unit = "fuzz-unit-b";
+        var fuzzer = new HubFuzz(fuzz.World, unit);
+        int cases = TotalCases * 2 / 10;
+        await using var session = new HubSession(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit]);
+        using (var start = new CancellationTokenSource(Timeouts.Request)) await session.AnnounceAsync(["/srv/fuzz-b"], start.Token);
+        var failures = new ConcurrentBag<string>();
+        var outcomes = new ConcurrentDictionary<string, int>();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await Check.SampleAsync(fuzzer.Cases(), async c =>
+            {
+                string outcome;
+                Exception? refusal = null;
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                try
+                {
+                    var connection = await session.GetAsync(cts.Token);
+                    var returns = c.Method.ReturnType.IsGenericType ? c.Method.ReturnType.GetGenericArguments()[0] : typeof(object);
+                    await connection.InvokeCoreAsync(c.Method.Name, returns, c.Arguments, cts.Token);
+                    outcome = "ok";
+                }
+                catch (Microsoft.AspNetCore.SignalR.HubException ex) { refusal = ex; outcome = "refused"; }
+                catch (MessagePack.MessagePackSerializationException) { outcome = "not sendable"; }
+                catch (OperationCanceledException) when (cts.IsCancellationRequested) { outcome = "no answer"; }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException or TaskCanceledException or System.Net.WebSockets.WebSocketException)
+                {
+                    // The station may close a connection that sent too much or nonsense; the agent connects again.
+                    outcome = "connection closed";
+                }
+                outcomes.AddOrUpdate($"{c.Method.Name} {c.Shape} {outcome}", 1, (_, n) => n + 1);
+                string? why = outcome == "no answer" ? "no answer within 20 s" : HubFuzz.Judge(c, refusal);
+                if (why is not null)
+                {
+                    failures.Add($"{why}\n    case: {c}");
+                    throw new InvalidOperationException(why);
+                }
+            }, seed: Seed, iter: cases, threads: 4, print: c => c.ToString(), writeLine: output.WriteLine);
+        }
+        finally
+        {
+            Summarise("hub", failures);
+        }
+
+        output.WriteLine($"hub: {cases:N0} invocations over {HubFuzz.Methods.Count} methods of IAgentHub in {watch.Elapsed.TotalSeconds:F1} s, {session.Connects} connection(s)");
+        foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) output.WriteLine($"  {n,5}× {outcome}");
+        Assert.Empty(failures);
+        Assert.Equal(HubFuzz.Methods.Count, outcomes.Keys.Select(k => k.Split(' ')[0]).Distinct().Count());
+        await AssertOtherUnitsUntouchedAsync();
+        await fuzz.AssertIntactAsync(output.WriteLine);
+    }
+
+    [Fact]
+    public async Task Malformed_messagepack_frames_on_the_agent_hub_close_at_most_that_connection()
+    {
+        const string unit = "fuzz-unit-b";
+        int cases = TotalCases / 10;
+        var pool = new ConcurrentBag<RawHubSocket>();
+        int connects = 0, refusedSends = 0;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            await Check.SampleAsync(RawFrames.Frames(fuzz.World), async frame =>
+            {
+                using var cts = new CancellationTokenSource(Timeouts.Request);
+                if (!pool.TryTake(out var socket) || !socket.Open)
+                {
+                    if (socket is not null) await socket.DisposeAsync();
+                    socket = await RawHubSocket.ConnectAsync(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit], cts.Token);
+                    Interlocked.Increment(ref connects);
+                }
+                if (!await socket.SendAsync(frame, cts.Token)) Interlocked.Increment(ref refusedSends);
+                pool.Add(socket);
+            }, seed: Seed, iter: cases, threads: 2, print: f => Convert.ToHexString(f.Length > 200 ? f[..200] : f), writeLine: output.WriteLine);
+        }
+        finally
+        {
+            foreach (var socket in pool) await socket.DisposeAsync();
+        }
+
+        output.WriteLine($"raw frames: {cases:N0} frames in {watch.Elapsed.TotalSeconds:F1} s over {connects} connection(s) ({refusedSends} sends found the connection closed)");
+        // Whatever the frames did, an ordinary agent connection with the same credential still works.
+        await using (var session = new HubSession(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit]))
+        using (var cts = new CancellationTokenSource(Timeouts.Request))
+            await session.AnnounceAsync(["/srv/fuzz-b"], cts.Token);
+        await AssertOtherUnitsUntouchedAsync();
+        await fuzz.AssertIntactAsync(output.WriteLine);
+    }
+
+    [Fact]
+    public async Task An_enrolled_agent_announcing_another_units_id_is_refused_and_that_unit_keeps_its_inventory()
+    {
+        await using var session = new HubSession(fuzz.Station.BaseUrl, "fuzz-unit-b", fuzz.Credentials["fuzz-unit-b"]);
+        using var cts = new CancellationTokenSource(Timeouts.Request);
+        var connection = await session.GetAsync(cts.Token);
+
+        foreach (var other in new[] { "station", "fuzz-unit-a", FuzzStation.NeverConnected, "no-such-unit" })
+        {
+            var error = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(Shared.Contracts.IAgentHub.Announce),
+                HubSession.Inventory(other, ["/"]), Array.Empty<Shared.Contracts.RunningTaskInfo>(), cts.Token));
+            var refusal = Assert.IsType<Microsoft.AspNetCore.SignalR.HubException>(error);
+            Assert.Contains("fuzz-unit-b", refusal.Message);
+            Assert.Contains(other, refusal.Message);
+        }
+
+        await AssertOtherUnitsUntouchedAsync();
+    }
+
+    /// <summary>The station's own unit and fuzz-unit-a are online with the roots they announced themselves; no one else's announce took them.</summary>
+    private async Task AssertOtherUnitsUntouchedAsync()
+    {
+        var units = (await fuzz.Admin.GetAsync("/api/v1/units")).Body.EnumerateArray().ToDictionary(u => u.GetProperty("id").GetString()!);
+        Assert.Equal("online", units["station"].GetProperty("status").GetString());
+        Assert.Equal([fuzz.Station.StationRoot], units["station"].GetProperty("roots").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        Assert.Equal([FuzzStation.FakeUnitARoot], units["fuzz-unit-a"].GetProperty("roots").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        Assert.False(units.ContainsKey(FuzzStation.NeverConnected) && units[FuzzStation.NeverConnected].GetProperty("status").GetString() == "online", "a unit that never connected is online");
     }
 
     [Fact]
@@ -82,6 +218,14 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
 
         Assert.True(excluded == RestOperations.HiddenCount,
             $"{excluded} endpoints are left out of the OpenAPI document but the fuzz knows {RestOperations.HiddenCount}: add the new one to RestOperations.Hidden");
+    }
+
+    /// <summary>Prints every failure found (the first of each kind in full), beside CsCheck's seed of the smallest one.</summary>
+    private void Summarise(string phase, IEnumerable<string> failures)
+    {
+        var groups = failures.GroupBy(f => f.Split('\n')[0].Split(':')[0]).ToList();
+        output.WriteLine($"{phase}: {groups.Sum(g => g.Count())} failing case(s) of {groups.Count} kind(s)");
+        foreach (var g in groups) output.WriteLine($"  {g.Count()}× {g.First()}");
     }
 
     /// <summary>Every 2 s, cancels the fuzz's maintenance holds, so a long hold does not keep every later task waiting.</summary>
@@ -102,6 +246,22 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
                 output.WriteLine($"janitor: {ex.Message}");
             }
         }
+    }
+
+    /// <summary>A problem's detail with its varying parts (quoted values, numbers) blanked, so answers group by kind.</summary>
+    private static string Shape(string text)
+    {
+        string detail = text;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.TryGetProperty("detail", out var d)) detail = d.GetString() ?? "";
+            else if (doc.RootElement.TryGetProperty("state", out var st)) detail = "state " + st.GetString();
+        }
+        catch (JsonException) { }
+        detail = System.Text.RegularExpressions.Regex.Replace(detail, "'[^']*'", "'…'");
+        detail = System.Text.RegularExpressions.Regex.Replace(detail, "[0-9]+", "N");
+        return detail.Length > 140 ? detail[..140] : detail;
     }
 
     private static long? TryId(string text)

@@ -82,7 +82,7 @@ public static class Hostile
 
     /// <summary>A short hostile string for the URL (path segment or query value), kept well under Kestrel's limits most of the time.</summary>
     public static Gen<string> UrlValue(FuzzWorld w) => Pick.Of(
-        (6, Str(w).Select(s => s.Length > 2000 ? s[..2000] : s)),
+        (12, Str(w).Select(s => s.Length > 600 ? s[..600] : s)),
         (2, Gen.Long.Select(l => l.ToString(CultureInfo.InvariantCulture))),
         (1, TaskId(w).Select(l => l.ToString(CultureInfo.InvariantCulture))),
         (1, Gen.Int[6_000, 20_000].Select(n => new string('q', n))));
