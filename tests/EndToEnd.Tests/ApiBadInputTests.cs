@@ -52,6 +52,8 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     [InlineData("maintenance.hold", """{"seconds": 10}""", "missing parameter 'resource'")]
     [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": "ten"}""", "'seconds' must be a number")]
     [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": 0}""", "'seconds' must be at least 1")]
+    // Found by the fuzz (issue 16.3): a whole number written with an exponent was a 500.
+    [InlineData("system.process.renice", """{"pid": 1E2, "nice": 1e-400}""", "'pid' must be a whole number written in plain digits")]
     public async Task Missing_or_malformed_parameters_are_refused_with_400_naming_the_parameter(string kind, string parameters, string expected)
     {
         var body = $$"""{"kind": "{{kind}}", "target": "station", "parameters": {{parameters}}}""";
@@ -72,6 +74,24 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
 
         AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Contains("JSON", response.Detail);
+    }
+
+    /// <summary>Found by the fuzz (issue 16.3): both were a 500 from deep inside parameter validation.</summary>
+    [Theory]
+    [InlineData("invalid UTF-8", "not valid UTF-8")]
+    [InlineData("an escaped lone surrogate", "not valid Unicode")]
+    public async Task A_body_that_is_not_valid_text_is_refused_with_400_before_anything_reads_it(string what, string expected)
+    {
+        byte[] body = what == "invalid UTF-8"
+            ? [.. System.Text.Encoding.UTF8.GetBytes("""{"kind":"fs.list","target":"station","parameters":{"path":"/tmp/"""), 0xFF, 0xFE, .. System.Text.Encoding.UTF8.GetBytes("\"}}")]
+            : System.Text.Encoding.UTF8.GetBytes("""{"kind":"fs.list","target":"station","parameters":{"path":"/tmp/\ud800"}}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tasks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Admin.SendAsync(request);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains(expected, response.Detail);
     }
 
     [Fact]

@@ -31,6 +31,16 @@ public sealed class FuzzStation : IAsyncLifetime
     public static readonly string[] FakeUnits = ["fuzz-unit-a", "fuzz-unit-b"];
     public const string NeverConnected = "fuzz-unit-gone";
 
+    /// <summary>Units the REST fuzz never revokes (it attacks them in every other way): the station's own, and the online fake.</summary>
+    public static readonly string[] Protected = ["station", "fuzz-unit-a"];
+
+    /// <summary>Enrols a new unit for one test (so nothing another test did to a unit can get in its way) and returns its credential.</summary>
+    public async Task<(string Unit, string Credential)> EnrolFreshAsync(string prefix)
+    {
+        string unit = $"{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
+        return (unit, await Admin.EnrolCredentialAsync(unit));
+    }
+
     private readonly TempDir _outside = new("fuzz-outside");
     private readonly TempDir _mounts = new("fuzz-mounts");
     private readonly ConcurrentDictionary<long, byte> _taskIds = new();
@@ -51,6 +61,9 @@ public sealed class FuzzStation : IAsyncLifetime
     public IReadOnlyDictionary<string, string> Credentials { get; private set; } = new Dictionary<string, string>();
     public JsonElement OpenApi { get; private set; }
     public int SwapCount { get; private set; }
+
+    /// <summary>The roots the station's own unit announced before the fuzz began.</summary>
+    public IReadOnlyList<string> StationRoots { get; private set; } = [];
 
     public string SentinelDir => Path.Combine(_outside.Path, "sentinel");
     public string FstabPath => Path.Combine(_outside.Path, "fstab");
@@ -74,6 +87,7 @@ public sealed class FuzzStation : IAsyncLifetime
         Admin = await _station.AdminAsync();
         await Admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
         BuildRoot(_station.StationRoot);
+        StationRoots = [.. (await Admin.GetAsync("/api/v1/units/station")).Body.GetProperty("roots").EnumerateArray().Select(r => r.GetString()!)];
 
         await Admin.CreateUserAsync(OperatorName, OperatorPassword, "Operator", "/units");
         var victim = await Admin.PostJsonAsync("/api/v1/users", new { username = VictimName, password = "Fuzz-Victim-Password-42" });
@@ -193,8 +207,8 @@ public sealed class FuzzStation : IAsyncLifetime
             var health = await anonymous.GetAsync("/healthz");
             Assert.True(health.Status == HttpStatusCode.OK, $"/healthz: {health}");
         }
-        var crashes = CrashLines(Station.Output);
-        Assert.True(crashes.Count == 0, $"the station logged {crashes.Count} unexpected exception(s):\n{string.Join("\n", crashes.Take(5))}");
+        var crashes = CrashReports(Station.Output);
+        Assert.True(crashes.Count == 0, $"the station logged {crashes.Count} unexpected exception(s):\n{string.Join("\n---\n", crashes.Take(5))}");
 
         await DrainAsync(log);
         await _stop.CancelAsync();
@@ -263,14 +277,19 @@ public sealed class FuzzStation : IAsyncLifetime
         log($"drained: {cancelled} task(s) still active on the station were cancelled");
     }
 
+    /// <summary>Each exception nobody handled, with the lines that follow it (its stack).</summary>
+    public static List<string> CrashReports(string output)
+    {
+        var lines = output.Split('\n');
+        return [.. lines.Select((l, i) => (l, i)).Where(x => IsCrash(x.l)).Select(x => string.Join('\n', lines.Skip(x.i).Take(16)))];
+    }
+
     /// <summary>Lines that show an exception nobody handled: the framework's unhandled-exception log, the hub filter's, a crash.</summary>
-    public static List<string> CrashLines(string output) =>
-        [.. output.Split('\n').Where(l =>
+    public static bool IsCrash(string l) =>
             l.Contains("An unhandled exception has occurred", StringComparison.Ordinal) ||
             l.Contains("Unhandled exception", StringComparison.Ordinal) ||
             (l.Contains("Agent call ", StringComparison.Ordinal) && l.Contains(" failed", StringComparison.Ordinal)) ||
-            l.Contains("Failed to invoke hub method", StringComparison.Ordinal) ||
-            l.Contains("Error when dispatching", StringComparison.Ordinal))];
+            l.Contains("Error when dispatching", StringComparison.Ordinal);
 
     /// <summary>Names, types, modes, sizes, times and contents of everything under <paramref name="dir"/>, links not followed.</summary>
     private static string HashTree(string dir)

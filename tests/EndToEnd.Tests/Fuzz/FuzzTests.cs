@@ -90,10 +90,10 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Every_agent_hub_method_takes_hostile_arguments_with_a_refusal_or_a_closed_connection_never_an_unexpected_exception()
     {
-        const string unit = "fuzz-unit-b";
+        var (unit, credential) = await fuzz.EnrolFreshAsync("fuzz-hub");
         var fuzzer = new HubFuzz(fuzz.World, unit);
         int cases = TotalCases * 2 / 10;
-        await using var session = new HubSession(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit]);
+        await using var session = new HubSession(fuzz.Station.BaseUrl, unit, credential);
         using (var start = new CancellationTokenSource(Timeouts.Request)) await session.AnnounceAsync(["/srv/fuzz-b"], start.Token);
         var failures = new ConcurrentBag<string>();
         var outcomes = new ConcurrentDictionary<string, int>();
@@ -145,7 +145,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Malformed_messagepack_frames_on_the_agent_hub_close_at_most_that_connection()
     {
-        const string unit = "fuzz-unit-b";
+        var (unit, credential) = await fuzz.EnrolFreshAsync("fuzz-raw");
         int cases = TotalCases / 10;
         var pool = new ConcurrentBag<RawHubSocket>();
         int connects = 0, refusedSends = 0;
@@ -158,7 +158,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
                 if (!pool.TryTake(out var socket) || !socket.Open)
                 {
                     if (socket is not null) await socket.DisposeAsync();
-                    socket = await RawHubSocket.ConnectAsync(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit], cts.Token);
+                    socket = await RawHubSocket.ConnectAsync(fuzz.Station.BaseUrl, unit, credential, cts.Token);
                     Interlocked.Increment(ref connects);
                 }
                 if (!await socket.SendAsync(frame, cts.Token)) Interlocked.Increment(ref refusedSends);
@@ -172,7 +172,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
 
         output.WriteLine($"raw frames: {cases:N0} frames in {watch.Elapsed.TotalSeconds:F1} s over {connects} connection(s) ({refusedSends} sends found the connection closed)");
         // Whatever the frames did, an ordinary agent connection with the same credential still works.
-        await using (var session = new HubSession(fuzz.Station.BaseUrl, unit, fuzz.Credentials[unit]))
+        await using (var session = new HubSession(fuzz.Station.BaseUrl, unit, credential))
         using (var cts = new CancellationTokenSource(Timeouts.Request))
             await session.AnnounceAsync(["/srv/fuzz-b"], cts.Token);
         await AssertOtherUnitsUntouchedAsync();
@@ -182,7 +182,8 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task An_enrolled_agent_announcing_another_units_id_is_refused_and_that_unit_keeps_its_inventory()
     {
-        await using var session = new HubSession(fuzz.Station.BaseUrl, "fuzz-unit-b", fuzz.Credentials["fuzz-unit-b"]);
+        var (unit, credential) = await fuzz.EnrolFreshAsync("fuzz-liar");
+        await using var session = new HubSession(fuzz.Station.BaseUrl, unit, credential);
         using var cts = new CancellationTokenSource(Timeouts.Request);
         var connection = await session.GetAsync(cts.Token);
 
@@ -191,7 +192,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
             var error = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(Shared.Contracts.IAgentHub.Announce),
                 HubSession.Inventory(other, ["/"]), Array.Empty<Shared.Contracts.RunningTaskInfo>(), cts.Token));
             var refusal = Assert.IsType<Microsoft.AspNetCore.SignalR.HubException>(error);
-            Assert.Contains("fuzz-unit-b", refusal.Message);
+            Assert.Contains(unit, refusal.Message);
             Assert.Contains(other, refusal.Message);
         }
 
@@ -203,7 +204,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
     {
         var units = (await fuzz.Admin.GetAsync("/api/v1/units")).Body.EnumerateArray().ToDictionary(u => u.GetProperty("id").GetString()!);
         Assert.Equal("online", units["station"].GetProperty("status").GetString());
-        Assert.Equal([fuzz.Station.StationRoot], units["station"].GetProperty("roots").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        Assert.Equal(fuzz.StationRoots, units["station"].GetProperty("roots").EnumerateArray().Select(r => r.GetString()!).ToArray());
         Assert.Equal([FuzzStation.FakeUnitARoot], units["fuzz-unit-a"].GetProperty("roots").EnumerateArray().Select(r => r.GetString()!).ToArray());
         Assert.False(units.ContainsKey(FuzzStation.NeverConnected) && units[FuzzStation.NeverConnected].GetProperty("status").GetString() == "online", "a unit that never connected is online");
     }

@@ -149,7 +149,10 @@ public sealed class HubFuzz(FuzzWorld world, string unit)
         string message = error.Message;
         if (string.IsNullOrWhiteSpace(message)) return "an error without a message";
         if (message.Contains("the station could not process", StringComparison.Ordinal)) return "unexpected exception in the station: " + message;
-        if (message.Contains("An unexpected error occurred invoking", StringComparison.Ordinal)) return "unexpected exception in the station: " + message;
+        // SignalR words a HubException (a deliberate refusal) as "An unexpected error occurred invoking 'X' on the server.
+        // HubException: <the refusal>"; any other exception type there escaped the hub filter.
+        if (message.Contains("An unexpected error occurred invoking", StringComparison.Ordinal) && !message.Contains("HubException: ", StringComparison.Ordinal))
+            return "unexpected exception in the station: " + message;
         if (message.Contains("Error binding arguments", StringComparison.Ordinal) || message.Contains("Invocation provides", StringComparison.Ordinal))
             return c.Shape == HubShape.Typed && !c.Arguments.Any(a => a is null) ? "typed arguments did not bind: " + message : null;
         return null;

@@ -38,9 +38,10 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
         var headers = Headers(op);
         var who = Pick.Of((12, Gen.Const(Who.Admin)), (6, Gen.Const(Who.Operator)), (1, Gen.Const(Who.Anonymous)), (1, Gen.Const(Who.ForgedToken)));
         var likely = op.Template == "/api/v1/tasks" && op.Method == "POST" ? TaskBody() : Hostile.KnownObject(world, []);
+        // Mostly a body of the shape the call takes (so validation goes deep), else anything at all.
         var body = op.Method is "GET" or "DELETE"
             ? Pick.Of((6, Gen.Const(Body.None)), (1, Hostile.Bodies(world, likely)))
-            : op.Parameters.Any(p => p.In == "form") ? FormBody(op) : Hostile.Bodies(world, likely);
+            : op.Parameters.Any(p => p.In == "form") ? FormBody(op) : Pick.Of((2, likely.Select(j => Body.Json(j))), (1, Hostile.Bodies(world, likely)));
         return Gen.Select(url, headers, who, body, (u, h, w, b) => new RestCase(op, u, h, w, b));
     }
 
@@ -65,9 +66,9 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
             : name == "route"
                 ? Pick.Of((3, Gen.OneOf("data/v1/file", "data/v1/stat", "data/v1/tree", "data/v1/hash", "data/v1/service")), (1, Gen.OneOf("data/v1/../../api/v1/users", "..", "data/v1/file/../../../etc/passwd")), (1, Hostile.UrlValue(world)))
                 : Hostile.UrlValue(world);
-        // Writes never name the station's own unit or its administrator by their exact id: the fuzz must not revoke
-        // the unit it attacks (everything else about it is fair game).
-        if (changes) raw = raw.Where(v => v != "station");
+        // Writes never name the protected units by their exact id: the fuzz must not revoke the units it attacks
+        // through (everything else about them is fair game).
+        if (changes) raw = raw.Where(v => !FuzzStation.Protected.Contains(v));
         var encoded = Pick.Of(
             (6, raw.Select(v => name == "route" ? string.Join('/', v.Split('/').Select(Uri.EscapeDataString)) : Uri.EscapeDataString(v))),
             (1, raw.Select(v => v.Replace("?", "%3F", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal))));
@@ -120,7 +121,7 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
     {
         var kindNames = kinds.Keys.ToArray();
         var kind = Pick.Of((12, Gen.OneOf(kindNames)), (1, Hostile.Str(world)));
-        var target = Pick.Of((6, Gen.OneOf(world.Units.ToArray())), (1, Hostile.Str(world)));
+        var target = Pick.Of((6, Gen.Const("station")), (3, Gen.Const("fuzz-unit-a")), (2, Gen.OneOf(world.Units.ToArray())), (1, Hostile.Str(world)));
         var wait = Pick.Of((5, Gen.Const("")), (1, Hostile.Number.Select(n => ",\"waitSeconds\":" + n)), (1, Hostile.Json(world, 1).Select(n => ",\"waitSeconds\":" + n)));
         return kind.SelectMany(k =>
         {
@@ -148,7 +149,7 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
             "boolean" => Gen.OneOf("true", "false"),
             "object" when depth < 2 => Parameters(p.Members, depth + 1),
             "array" => Hostile.StringLiteral(world).Array[0, 4].Select(a => "[" + string.Join(',', a) + "]"),
-            _ when p.Name is "unit" => Gen.OneOf(world.Units.Where(u => u != "station").ToArray()).Select(Hostile.Quote),
+            _ when p.Name is "unit" => Gen.OneOf(world.Units.Where(u => !FuzzStation.Protected.Contains(u)).ToArray()).Select(Hostile.Quote),
             _ when p.Name.Contains("path", StringComparison.OrdinalIgnoreCase) || p.Name is "resource" or "source" or "destination" or "device" or "target"
                 => Pick.Of((3, Hostile.PathIn(world)), (1, Hostile.Str(world))).Select(Hostile.Quote),
             _ => Hostile.StringLiteral(world),
@@ -168,11 +169,18 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
             request.Content = new ByteArrayContent(bytes);
             if (!string.IsNullOrEmpty(c.Body.ContentType) && MediaTypeHeaderValue.TryParse(c.Body.ContentType, out var type)) request.Content.Headers.ContentType = type;
         }
+        // An event stream answers with its first event, which a unit that sends none never gives: a stream still
+        // open after a few seconds is a stream, not a hang.
+        using var deadline = new CancellationTokenSource(c.Operation.Streams ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30));
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var text = await ReadSomeAsync(response);
             return new RestAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text, null);
+        }
+        catch (OperationCanceledException) when (c.Operation.Streams && deadline.IsCancellationRequested)
+        {
+            return new RestAnswer(StreamOpen, "text/event-stream", "", null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
@@ -194,6 +202,9 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
         }
         catch (OperationCanceledException) { return "(a stream still open after 5 s)"; }
     }
+
+    /// <summary>The status recorded for an event stream that is open and has not sent an event yet.</summary>
+    public const int StreamOpen = -1;
 
     /// <summary>Null when the answer is acceptable, or why not: a 5xx, no answer, or a 4xx that does not say why.</summary>
     public static string? Judge(RestCase c, RestAnswer a)
@@ -232,7 +243,12 @@ public sealed class RestFuzz(FuzzWorld world, IReadOnlyList<Operation> operation
                             return m.GetString()!;
                 }
             }
-            catch (JsonException) { }
+            catch (JsonException)
+            {
+                // Only the first 64 KiB were read (a problem that quotes a long value back): its detail is still there.
+                var detail = System.Text.RegularExpressions.Regex.Match(a.Text, "\"(detail|title)\":\"([^\"]+)");
+                if (detail.Success) return detail.Groups[2].Value;
+            }
             return "";
         }
         return a.ContentType?.StartsWith("text/", StringComparison.Ordinal) == true ? a.Text.Trim() : "";

@@ -8,7 +8,7 @@ namespace Ccdsvm.EndToEnd.Tests.Fuzz;
 public sealed record OperationParameter(string Name, string In, string Type);
 
 /// <summary>One REST operation the fuzz calls.</summary>
-public sealed record Operation(string Method, string Template, IReadOnlyList<OperationParameter> Parameters, bool Described)
+public sealed record Operation(string Method, string Template, IReadOnlyList<OperationParameter> Parameters, bool Described, bool Streams = false)
 {
     public override string ToString() => $"{Method} {Template}";
 }
@@ -57,7 +57,8 @@ public static partial class RestOperations
                 if (op.Value.TryGetProperty("parameters", out var ps))
                     foreach (var p in ps.EnumerateArray())
                         parameters.Add(new(p.GetProperty("name").GetString()!, p.GetProperty("in").GetString()!, TypeOf(p.TryGetProperty("schema", out var s) ? s : default)));
-                operations.Add(new(op.Name.ToUpperInvariant(), path.Name, parameters, true));
+                bool streams = op.Value.TryGetProperty("responses", out var responses) && responses.GetRawText().Contains("text/event-stream", StringComparison.Ordinal);
+                operations.Add(new(op.Name.ToUpperInvariant(), path.Name, parameters, true, streams));
             }
         }
         return operations;
