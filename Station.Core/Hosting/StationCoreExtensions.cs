@@ -79,8 +79,10 @@ public static class StationCoreExtensions
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
         services.AddSignalR().AddMessagePackProtocol();
+        // PostConfigure: SignalR's own setup of HubOptions<AgentHub> copies the global options over it, and may run
+        // after a Configure; without this the filter and the limits were not always in effect (found by the fuzz).
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()
-            .Configure<IOptions<StationOptions>>((hub, station) =>
+            .PostConfigure<IOptions<StationOptions>>((hub, station) =>
             {
                 hub.MaximumReceiveMessageSize = station.Value.MaxHubMessageBytes;
                 // MessagePack only: the agent protocol is binary and strongly typed.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -226,6 +227,36 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         var units = await Admin.GetAsync("/api/v1/units");
         var listed = units.Body.EnumerateArray().Single(u => u.GetProperty("id").GetString() == unit);
         Assert.DoesNotContain(listed.GetProperty("roots").EnumerateArray(), r => r.GetString()!.Length > 1000);
+    }
+
+    /// <summary>
+    /// Found by the fuzz (issue 16.3): a null where the contract has a value threw deep in the station, and the hub
+    /// filter that should have worded it was not in effect. Now refused by name; the connection keeps working.
+    /// </summary>
+    [Fact]
+    public async Task Agent_call_with_a_null_where_its_contract_has_a_value_is_refused_by_name_and_the_connection_stays()
+    {
+        string unit = $"null-sender-{Guid.NewGuid().ToString("N")[..6]}";
+        string credential = await Admin.EnrolCredentialAsync(unit);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
+            {
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
+                http.Headers[HubPaths.AgentNameHeader] = unit;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        using var cts = new CancellationTokenSource(Timeouts.Request);
+        await connection.StartAsync(cts.Token);
+
+        var noProgress = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(IAgentHub.ReportProgress), (TaskProgress?)null, cts.Token));
+        var noRoots = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(IAgentHub.Announce), Inventory(unit, roots: null!), Array.Empty<RunningTaskInfo>(), cts.Token));
+
+        Assert.Contains("ReportProgress: 'progress' is missing", Assert.IsType<HubException>(noProgress).Message);
+        Assert.Contains("Announce: 'inventory.roots' is missing", Assert.IsType<HubException>(noRoots).Message);
+        await connection.InvokeAsync(nameof(IAgentHub.Announce), Inventory(unit, roots: ["/srv"]), Array.Empty<RunningTaskInfo>(), cts.Token);
+        await Admin.WaitUnitStatusAsync(unit, "online", Timeouts.UnitOnline);
+        Assert.DoesNotContain("NullReferenceException", Station.Output);
     }
 
     [Theory]

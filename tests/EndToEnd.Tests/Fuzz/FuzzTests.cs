@@ -227,6 +227,11 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
         var groups = failures.GroupBy(f => f.Split('\n')[0].Split(':')[0]).ToList();
         output.WriteLine($"{phase}: {groups.Sum(g => g.Count())} failing case(s) of {groups.Count} kind(s)");
         foreach (var g in groups) output.WriteLine($"  {g.Count()}× {g.First()}");
+        if (groups.Count == 0) return;
+        // What the station logged as errors, to find the code behind a failing case.
+        var lines = fuzz.Station.Output.Split('\n');
+        var errors = lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("fail: ", StringComparison.Ordinal)).Take(5);
+        foreach (var (_, i) in errors) output.WriteLine(string.Join('\n', lines.Skip(i).Take(14)));
     }
 
     /// <summary>Every 2 s, cancels the fuzz's maintenance holds, so a long hold does not keep every later task waiting.</summary>
