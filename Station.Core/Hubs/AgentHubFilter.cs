@@ -12,6 +12,7 @@ public sealed partial class AgentHubFilter(ILogger<AgentHubFilter> logger) : IHu
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        if (invocationContext.Hub is not AgentHub) return await next(invocationContext);
         if (ContractNulls.FindMissing(invocationContext.HubMethod, invocationContext.HubMethodArguments) is { } missing)
             throw new HubException($"{invocationContext.HubMethodName}: '{missing}' is missing; the agent must send a value there");
         try
