@@ -13,7 +13,8 @@ public static class ContractNulls
 {
     private const int MaxDepth = 8;
     private static readonly NullabilityInfoContext Nullability = new();
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, bool Required)[]> Members = new();
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, NullabilityInfo Info)[]> Members = new();
+    private static readonly ConcurrentDictionary<ParameterInfo, NullabilityInfo> Parameters = new();
 
     /// <summary>The path of the first missing value (such as <c>inventory.roots</c>), or null when every required value is there.</summary>
     public static string? FindMissing(MethodInfo method, IReadOnlyList<object?> arguments)
@@ -27,10 +28,10 @@ public static class ContractNulls
         return null;
     }
 
-    private static NullabilityInfo NullabilityOf(ParameterInfo parameter)
+    private static NullabilityInfo NullabilityOf(ParameterInfo parameter) => Parameters.GetOrAdd(parameter, p =>
     {
-        lock (Nullability) return Nullability.Create(parameter);
-    }
+        lock (Nullability) return Nullability.Create(p);
+    });
 
     private static string? Find(object? value, NullabilityInfo info, string path, int depth)
     {
@@ -44,15 +45,17 @@ public static class ContractNulls
             return null;
         }
         if (value is IEnumerable || value.GetType().Namespace?.StartsWith("Ccdsvm.", StringComparison.Ordinal) != true) return null;
-        foreach (var (property, _) in MembersOf(value.GetType()))
+        foreach (var (property, member) in MembersOf(value.GetType()))
         {
-            NullabilityInfo member;
-            lock (Nullability) member = Nullability.Create(property);
             if (Find(property.GetValue(value), member, $"{path}.{char.ToLowerInvariant(property.Name[0])}{property.Name[1..]}", depth + 1) is { } missing) return missing;
         }
         return null;
     }
 
-    private static (PropertyInfo, bool)[] MembersOf(Type type) => Members.GetOrAdd(type, t =>
-        [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract").Select(p => (p, true))]);
+    /// <summary>A record's public properties with their nullability, read once per type.</summary>
+    private static (PropertyInfo, NullabilityInfo)[] MembersOf(Type type) => Members.GetOrAdd(type, t =>
+    {
+        lock (Nullability)
+            return [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).Select(p => (p, Nullability.Create(p)))];
+    });
 }

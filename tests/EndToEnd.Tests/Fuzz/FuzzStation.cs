@@ -259,20 +259,20 @@ public sealed class FuzzStation : IAsyncLifetime
     /// <summary>Cancels what the fuzz left running (holds, waits) and waits until nothing is dispatched or running, at most 30 s.</summary>
     private async Task DrainAsync(Action<string> log)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         int cancelled = 0;
         while (!cts.IsCancellationRequested)
         {
             var list = await Admin.GetAsync("/api/v1/tasks?limit=1000");
-            var active = list.Body.EnumerateArray().Where(t => !ApiClient.EndStates.Contains(t.GetProperty("state").GetString())).ToList();
+            // Only the station's own unit runs anything; the fake units' tasks stay dispatched and hold nothing of the station's.
+            var active = list.Body.EnumerateArray().Where(t => !ApiClient.EndStates.Contains(t.GetProperty("state").GetString()) && t.GetProperty("target").GetString() == "station").ToList();
             if (active.Count == 0) break;
-            foreach (var t in active.Where(t => t.GetProperty("target").GetString() == "station"))
+            foreach (var t in active.Where(t => t.GetProperty("state").GetString() != "cancelling"))
             {
                 var cancel = await Admin.PostJsonAsync($"/api/v1/tasks/{t.GetProperty("id").GetInt64()}/cancel", null);
                 if (cancel.Status == HttpStatusCode.OK) cancelled++;
             }
-            if (active.All(t => t.GetProperty("target").GetString() != "station")) break; // the fake units never run theirs
-            await Task.Delay(250);
+            await Task.Delay(500);
         }
         log($"drained: {cancelled} task(s) still active on the station were cancelled");
     }

@@ -97,6 +97,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
         using (var start = new CancellationTokenSource(Timeouts.Request)) await session.AnnounceAsync(["/srv/fuzz-b"], start.Token);
         var failures = new ConcurrentBag<string>();
         var outcomes = new ConcurrentDictionary<string, int>();
+        var slowest = new ConcurrentDictionary<string, double>();
         var watch = Stopwatch.StartNew();
         try
         {
@@ -104,6 +105,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
             {
                 string outcome;
                 Exception? refusal = null;
+                var w = Stopwatch.StartNew();
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 try
                 {
@@ -121,6 +123,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
                     outcome = "connection closed";
                 }
                 outcomes.AddOrUpdate($"{c.Method.Name} {c.Shape} {outcome}", 1, (_, n) => n + 1);
+                slowest.AddOrUpdate(c.Method.Name, w.Elapsed.TotalMilliseconds, (_, ms) => Math.Max(ms, w.Elapsed.TotalMilliseconds));
                 string? why = outcome == "no answer" ? "no answer within 20 s" : HubFuzz.Judge(c, refusal);
                 if (why is not null)
                 {
@@ -136,6 +139,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
 
         output.WriteLine($"hub: {cases:N0} invocations over {HubFuzz.Methods.Count} methods of IAgentHub in {watch.Elapsed.TotalSeconds:F1} s, {session.Connects} connection(s)");
         foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) output.WriteLine($"  {n,5}× {outcome}");
+        output.WriteLine("slowest call per method: " + string.Join(", ", slowest.OrderByDescending(s => s.Value).Select(s => $"{s.Key} {s.Value:F0} ms")));
         Assert.Empty(failures);
         Assert.Equal(HubFuzz.Methods.Count, outcomes.Keys.Select(k => k.Split(' ')[0]).Distinct().Count());
         await AssertOtherUnitsUntouchedAsync();

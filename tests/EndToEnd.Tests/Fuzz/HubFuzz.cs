@@ -96,7 +96,10 @@ public sealed class HubFuzz(FuzzWorld world, string unit)
         {
             if (depth > 3) return Gen.Const(() => (object?)Array.CreateInstance(element, 0));
             var item = Of(element, name, depth + 1);
-            return Pick.Of((6, item.Array[0, 4]), (1, item.Array[20, 200])).Select(items =>
+            // Long lists of scalars near the top; records nest short lists, so a case stays within reason.
+            bool scalar = element.IsPrimitive || element == typeof(string) || element.IsEnum;
+            var list = depth <= 1 && scalar ? Pick.Of((6, item.Array[0, 4]), (1, item.Array[20, 200])) : item.Array[0, depth == 0 ? 4 : 2];
+            return list.Select(items =>
             {
                 var array = Array.CreateInstance(element, items.Length);
                 for (int i = 0; i < items.Length; i++) array.SetValue(items[i] ?? (element.IsValueType ? Activator.CreateInstance(element) : null), i);
@@ -139,7 +142,7 @@ public sealed class HubFuzz(FuzzWorld world, string unit)
     {
         "id" or "Id" => Pick.Of((6, Gen.Const(unit)), (3, Gen.OneOf(world.Units.ToArray())), (1, Hostile.Str(world))),
         "kind" or "Kind" => Pick.Of((3, Gen.OneOf(KindContracts.All.Select(k => k.Kind).ToArray())), (1, Hostile.Str(world))),
-        _ => Hostile.Str(world).Select(s => s.Length > 100_000 ? s[..100_000] : s),
+        _ => Hostile.Str(world).Select(s => s.Length > 20_000 ? s[..20_000] : s),
     };
 
     /// <summary>True when an error the station sent back for a case is a deliberate refusal (or, for wrong types, SignalR's binding error).</summary>
