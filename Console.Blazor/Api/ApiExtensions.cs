@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Tasks;
@@ -56,9 +57,16 @@ public static class ApiExtensions
             return (default, Problems.BadRequest($"the request body is larger than {MaxBodyBytes / 1024} KiB"));
         if (!request.HasJsonContentType())
             return (default, Problems.UnsupportedMediaType(request.ContentType));
+        var bytes = await ReadBoundedAsync(request.Body, request.HttpContext.RequestAborted);
+        if (bytes is null)
+            return (default, Problems.BadRequest($"the request body is larger than {MaxBodyBytes / 1024} KiB"));
+        if (!Utf8.IsValid(bytes))
+            return (default, Problems.BadRequest("the request body is not valid UTF-8; send JSON text encoded as UTF-8"));
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, BodyOptions, request.HttpContext.RequestAborted);
+            if (UnreadableString(bytes) is { } where)
+                return (default, Problems.BadRequest($"the request body has a string that is not valid Unicode (a lone surrogate such as \\ud800) at {where}"));
+            var value = JsonSerializer.Deserialize<T>(bytes, BodyOptions);
             return value is null ? (default, Problems.BadRequest("the request body is empty; send a JSON object")) : (value, null);
         }
         catch (JsonException ex) when (UnknownMember(ex) is { } member)
@@ -70,6 +78,37 @@ public static class ApiExtensions
         {
             return (default, Problems.BadRequest($"the request body is not valid JSON ({ex.Message})"));
         }
+    }
+
+    /// <summary>The body's bytes, or null when it is longer than <see cref="MaxBodyBytes"/> (a body sent without a length too).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Where the JSON has a string or member name that cannot be read as text (an escaped lone surrogate such as
+    /// <c>"\ud800"</c>), or null. Members typed as <see cref="JsonElement"/> are read lazily, so without this check
+    /// such a string would fail deep inside a service instead of here. Malformed JSON throws <see cref="JsonException"/>.
+    /// </summary>
+    private static string? UnreadableString(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
+            try { _ = reader.GetString(); }
+            catch (InvalidOperationException) { return $"byte {reader.TokenStartIndex}"; }
+        }
+        return null;
     }
 
     /// <summary>The member System.Text.Json could not map (its path such as <c>$.colour</c>), or null for other errors.</summary>

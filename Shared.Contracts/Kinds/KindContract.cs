@@ -129,7 +129,12 @@ public abstract class KindContract<TParameters, TResult> : IKindContract
     protected virtual IReadOnlyCollection<string> StationFields => [];
 
     /// <summary>The cross-parameter rules on parameters that passed the shape checks; null when they hold.</summary>
-    public string? CrossRules(JsonElement wellFormed) => Rules(Deserialize(wellFormed));
+    /// <remarks>Parameters the shape checks let through but the typed record cannot hold are refused here, in words.</remarks>
+    public string? CrossRules(JsonElement wellFormed)
+    {
+        try { return Rules(Deserialize(wellFormed)); }
+        catch (KindContractException ex) { return ex.Message; }
+    }
 
     public string? Check(JsonElement parameters) => ParameterRules.Validate(Kind, Parameters, parameters, CrossRules);
 

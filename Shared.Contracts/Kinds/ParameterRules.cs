@@ -56,6 +56,8 @@ public static class ParameterRules
             case ParameterType.Number:
                 double n = value.GetDouble();
                 if (spec.Whole && n != Math.Floor(n)) return $"parameter '{spec.Name}' must be a whole number";
+                // 1E2 or 1e-400 are whole numbers to a person but not to a whole-number field: ask for plain digits.
+                if (spec.Whole && !value.TryGetInt64(out _) && Math.Abs(n) < 9e18) return $"parameter '{spec.Name}' must be a whole number written in plain digits (such as 100), without a decimal point or exponent";
                 if (spec.Min is { } min && n < min) return $"parameter '{spec.Name}' must be at least {min}";
                 if (spec.Max is { } max && n > max) return $"parameter '{spec.Name}' must be at most {max}";
                 return null;

@@ -78,14 +78,16 @@ public static class StationCoreExtensions
         services.AddStationMonitoring(configuration);
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
-        services.AddSignalR().AddMessagePackProtocol();
+        // The filter is registered for every hub (it passes the console's circuit hub through untouched): registered
+        // on HubOptions<AgentHub> alone it was never in effect (found by the fuzz, issue 16.3).
+        services.AddSignalR(o => o.AddFilter<AgentHubFilter>()).AddMessagePackProtocol();
+        // PostConfigure: after SignalR's own setup of HubOptions<AgentHub>, which copies the global options over it.
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()
-            .Configure<IOptions<StationOptions>>((hub, station) =>
+            .PostConfigure<IOptions<StationOptions>>((hub, station) =>
             {
                 hub.MaximumReceiveMessageSize = station.Value.MaxHubMessageBytes;
                 // MessagePack only: the agent protocol is binary and strongly typed.
                 hub.SupportedProtocols = ["messagepack"];
-                hub.AddFilter<AgentHubFilter>();
             });
         return services;
     }

@@ -78,7 +78,10 @@ public sealed class Alerts : Notifier<AlertChange>
     public void OnFileSystems(string unit, IReadOnlyList<FileSystemFigures> fileSystems)
     {
         var rule = _options.Value.For(unit);
-        var full = fileSystems.Where(f => f.UsedPercent > rule.FileSystemPercent).ToDictionary(f => $"{FileSystem}:{f.Mount}", StringComparer.Ordinal);
+        // A mount reported twice (an agent's bug or a hostile one, found by the fuzz) is one alert: the fuller reading.
+        var full = fileSystems.Where(f => f.UsedPercent > rule.FileSystemPercent)
+            .GroupBy(f => $"{FileSystem}:{f.Mount}", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(f => f.UsedPercent)!, StringComparer.Ordinal);
         foreach (var (key, f) in full)
             Raise(new Alert(unit, FileSystem, key, $"{f.Mount} is {f.UsedPercent:0} % full ({f.AvailableBytes / 1048576.0:0} MiB left)", _time.GetUtcNow()));
         List<string> gone;

@@ -42,6 +42,11 @@ public sealed class UnitMetrics(UnitRegistry units, MetricsStore store, IAgentMe
         {
             return NoAnswer(unit);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The unit answered with an error, an answer that does not parse, or none at all (a hub client result).
+            return CouldNotAsk(unit, ex);
+        }
     }
 
     public async Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid)
@@ -58,6 +63,11 @@ public sealed class UnitMetrics(UnitRegistry units, MetricsStore store, IAgentMe
         {
             return NoAnswer(unit);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The unit answered with an error, an answer that does not parse, or none at all (a hub client result).
+            return CouldNotAsk(unit, ex);
+        }
     }
 
     private TimeSpan Timeout => TimeSpan.FromSeconds(options.Value.AgentAnswerSeconds);
@@ -70,6 +80,8 @@ public sealed class UnitMetrics(UnitRegistry units, MetricsStore store, IAgentMe
     };
 
     private static StationError Offline(string unit) => StationError.Conflict($"unit '{unit}' is offline; its processes can be listed once its agent reconnects");
+
+    private static StationError CouldNotAsk(string unit, Exception ex) => StationError.Conflict($"unit '{unit}' could not be asked: {ex.Message}");
 
     private StationError NoAnswer(string unit) => StationError.Conflict($"unit '{unit}' did not answer within {options.Value.AgentAnswerSeconds:0.#} s; try again");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -52,6 +53,8 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     [InlineData("maintenance.hold", """{"seconds": 10}""", "missing parameter 'resource'")]
     [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": "ten"}""", "'seconds' must be a number")]
     [InlineData("maintenance.hold", """{"resource": "disks/sdb", "seconds": 0}""", "'seconds' must be at least 1")]
+    // Found by the fuzz (issue 16.3): a whole number written with an exponent was a 500.
+    [InlineData("system.process.renice", """{"pid": 1E2, "nice": 1e-400}""", "'pid' must be a whole number written in plain digits")]
     public async Task Missing_or_malformed_parameters_are_refused_with_400_naming_the_parameter(string kind, string parameters, string expected)
     {
         var body = $$"""{"kind": "{{kind}}", "target": "station", "parameters": {{parameters}}}""";
@@ -72,6 +75,24 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
 
         AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Contains("JSON", response.Detail);
+    }
+
+    /// <summary>Found by the fuzz (issue 16.3): both were a 500 from deep inside parameter validation.</summary>
+    [Theory]
+    [InlineData("invalid UTF-8", "not valid UTF-8")]
+    [InlineData("an escaped lone surrogate", "not valid Unicode")]
+    public async Task A_body_that_is_not_valid_text_is_refused_with_400_before_anything_reads_it(string what, string expected)
+    {
+        byte[] body = what == "invalid UTF-8"
+            ? [.. System.Text.Encoding.UTF8.GetBytes("""{"kind":"fs.list","target":"station","parameters":{"path":"/tmp/"""), 0xFF, 0xFE, .. System.Text.Encoding.UTF8.GetBytes("\"}}")]
+            : System.Text.Encoding.UTF8.GetBytes("""{"kind":"fs.list","target":"station","parameters":{"path":"/tmp/\ud800"}}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tasks") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Admin.SendAsync(request);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains(expected, response.Detail);
     }
 
     [Fact]
@@ -206,6 +227,36 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         var units = await Admin.GetAsync("/api/v1/units");
         var listed = units.Body.EnumerateArray().Single(u => u.GetProperty("id").GetString() == unit);
         Assert.DoesNotContain(listed.GetProperty("roots").EnumerateArray(), r => r.GetString()!.Length > 1000);
+    }
+
+    /// <summary>
+    /// Found by the fuzz (issue 16.3): a null where the contract has a value threw deep in the station, and the hub
+    /// filter that should have worded it was not in effect. Now refused by name; the connection keeps working.
+    /// </summary>
+    [Fact]
+    public async Task Agent_call_with_a_null_where_its_contract_has_a_value_is_refused_by_name_and_the_connection_stays()
+    {
+        string unit = $"null-sender-{Guid.NewGuid().ToString("N")[..6]}";
+        string credential = await Admin.EnrolCredentialAsync(unit);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
+            {
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
+                http.Headers[HubPaths.AgentNameHeader] = unit;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        using var cts = new CancellationTokenSource(Timeouts.Request);
+        await connection.StartAsync(cts.Token);
+
+        var noProgress = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(IAgentHub.ReportProgress), (TaskProgress?)null, cts.Token));
+        var noRoots = await Record.ExceptionAsync(() => connection.InvokeAsync(nameof(IAgentHub.Announce), Inventory(unit, roots: null!), Array.Empty<RunningTaskInfo>(), cts.Token));
+
+        Assert.Contains("ReportProgress: 'progress' is missing", Assert.IsType<HubException>(noProgress).Message);
+        Assert.Contains("Announce: 'inventory.roots' is missing", Assert.IsType<HubException>(noRoots).Message);
+        await connection.InvokeAsync(nameof(IAgentHub.Announce), Inventory(unit, roots: ["/srv"]), Array.Empty<RunningTaskInfo>(), cts.Token);
+        await Admin.WaitUnitStatusAsync(unit, "online", Timeouts.UnitOnline);
+        Assert.DoesNotContain("NullReferenceException", Station.Output);
     }
 
     [Theory]

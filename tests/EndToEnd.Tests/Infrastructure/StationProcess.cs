@@ -46,6 +46,8 @@ public sealed class StationProcess : IAsyncDisposable
 
     public string Output => _process?.Output ?? "(not started)";
 
+    public bool HasExited => _process?.HasExited ?? true;
+
     /// <summary>Completes when the station prints a line containing <paramref name="needle"/> (or already did); never times out by itself.</summary>
     public Task OutputSeen(string needle) =>
         (_process ?? throw new InvalidOperationException("the station is not started")).WaitForOutputAsync(needle, Timeout.InfiniteTimeSpan);

@@ -48,7 +48,21 @@ public sealed class UnitKindContractTests
     [InlineData("""{"pid":1,"nice":5}""", "pid 1 is the init process of the unit; renicing it is refused")]
     [InlineData("""{"pid":42,"nice":2.5}""", "parameter 'nice' must be a whole number")]
     [InlineData("""{"pid":42,"nice":20}""", "parameter 'nice' must be at most 19")]
+    // Found by the fuzz (issue 16.3): whole in value but not in form; the typed record could not hold them, a 500 at the station.
+    [InlineData("""{"pid":1E2,"nice":0}""", "parameter 'pid' must be a whole number written in plain digits")]
+    [InlineData("""{"pid":42,"nice":1e-400}""", "parameter 'nice' must be a whole number written in plain digits")]
+    [InlineData("""{"pid":42,"nice":0.0}""", "parameter 'nice' must be a whole number written in plain digits")]
     public void Renice_RefusesInWords(string json, string expected) => Assert.Contains(expected, ProcessRenice.Contract.Check(J(json)));
+
+    [Fact]
+    public void ParametersTheRecordCannotHold_AreRefusedInWords_NeverThrown()
+    {
+        // 2^40 passes a whole-number check without a maximum but does not fit the record's int.
+        var problem = ProcessSignal.Contract.Check(J("""{"pid":1099511627776,"signal":"TERM"}"""));
+
+        Assert.NotNull(problem);
+        Assert.Contains("pid", problem);
+    }
 
     [Fact]
     public void Signal_KeepsItsWarning()

@@ -42,6 +42,16 @@ public sealed class AlertsTests : IDisposable
         Assert.Empty(_f.Alerts.Active());
     }
 
+    /// <summary>Found by the fuzz (issue 16.3): a summary naming one mount twice threw in the hub call.</summary>
+    [Fact]
+    public void AMountReportedTwice_IsOneAlert_WithTheFullerReading()
+    {
+        _f.Ingest.OnSummary("a", Samples.Summary(10, [Samples.Fs("/srv", 92), Samples.Fs("/srv", 97)]));
+
+        var alert = Assert.Single(_f.Alerts.Active("a"));
+        Assert.Contains("/srv is 97 % full", alert.Message);
+    }
+
     [Fact]
     public void FileSystemAboveNinetyPercent_Raises_AndClearsWhenFreed()
     {

@@ -67,6 +67,16 @@ public sealed class UnitMetricsTests : IDisposable
         Assert.Contains("did not answer within 5 s", outcome.Error!.Message);
     }
 
+    /// <summary>Found by the fuzz (issue 16.3): an agent that answers a client result with an error was a 500.</summary>
+    [Fact]
+    public async Task Processes_AgentAnswersWithAnError_IsAConflictNamingIt()
+    {
+        _f.Link.Processes = () => throw new Microsoft.AspNetCore.SignalR.HubException("Client didn't provide a result.");
+        var outcome = await _f.Metrics.ProcessesAsync("a").WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(StationErrorKind.Conflict, outcome.Error!.Kind);
+        Assert.Contains("unit 'a' could not be asked: Client didn't provide a result.", outcome.Error.Message);
+    }
+
     [Fact]
     public void ProcessKinds_LockTheProcessExclusively_AndRefusePidOne()
     {
