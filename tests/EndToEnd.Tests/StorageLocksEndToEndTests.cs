@@ -45,16 +45,22 @@ public sealed class StorageLocksEndToEndTests
             var b = await bob.WaitForStateAsync(both[1].Body.GetProperty("id").GetInt64(), Timeouts.ShortTask, "succeeded");
             Assert.True(Start(a) < End(b) && Start(b) < End(a), $"different disks did not run together: A {Start(a):O}–{End(a):O}, B {Start(b):O}–{End(b):O}");
 
-            // The same disk: the second waits, named, and starts only after the first has ended.
-            var first = await admin.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "xfs", force = true });
-            var second = await bob.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "ext4", force = true });
-            long firstId = first.Body.GetProperty("id").GetInt64(), secondId = second.Body.GetProperty("id").GetInt64();
-            Assert.Equal("waitingForLocks", second.Body.GetProperty("state").GetString());
-            Assert.Contains($"held by task {firstId} (admin, storage.mkfs", second.Body.GetProperty("waitingFor").GetString());
-            var one = await admin.WaitForStateAsync(firstId, Timeouts.ShortTask, "succeeded");
-            var two = await bob.WaitForStateAsync(secondId, Timeouts.ShortTask, "succeeded");
+            // The same disk, both sent at once (so neither can end before the other is admitted): whichever is admitted
+            // second waits, naming the first and its owner, and starts only after the first has ended.
+            var same = await Task.WhenAll(
+                admin.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "xfs", force = true }),
+                bob.SubmitAsync("storage.mkfs", "station", new { device = deviceA, fstype = "ext4", force = true }));
+            Assert.All(same, r => Assert.Equal(HttpStatusCode.Accepted, r.Status));
+            var waiting = Assert.Single(same, r => r.Body.GetProperty("state").GetString() == "waitingForLocks");
+            var holder = same.Single(r => r != waiting);
+            long holderId = holder.Body.GetProperty("id").GetInt64(), waiterId = waiting.Body.GetProperty("id").GetInt64();
+            string holderOwner = holder.Body.GetProperty("owner").GetString()!;
+            Assert.Contains($"held by task {holderId} ({holderOwner}, storage.mkfs", waiting.Body.GetProperty("waitingFor").GetString());
+            var one = await admin.WaitForStateAsync(holderId, Timeouts.ShortTask, "succeeded");
+            var two = await admin.WaitForStateAsync(waiterId, Timeouts.ShortTask, "succeeded");
             Assert.True(Start(two) >= End(one), $"the same disk ran twice at once: first ended {End(one):O}, second started {Start(two):O}");
-            Assert.Contains("TYPE=\"ext4\"", await HostTool.RunAsync("blkid", deviceA));
+            string lastType = two.GetProperty("parameters").GetProperty("fstype").GetString()!;
+            Assert.Contains($"TYPE=\"{lastType}\"", await HostTool.RunAsync("blkid", deviceA));
         }
         finally
         {
