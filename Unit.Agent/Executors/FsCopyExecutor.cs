@@ -31,7 +31,15 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
         context.EnterStage(1, 2, "reading the source");
         using var pinnedTo = PinnedPath.Parent(to);
         using var pinnedFrom = isDirectory ? null : PinnedPath.Target(from);
-        string temp = Path.Combine(Path.GetDirectoryName(pinnedTo.Path)!, $".{Path.GetFileName(to)}.ccdsvm-{Guid.NewGuid():N}");
+        // One temporary name per destination: this task holds the destination's exclusive lock, so what lies under it
+        // was left by an earlier copy to the same place that the unit never finished (its agent was killed): remove it.
+        string temp = TempFor(pinnedTo.Path);
+        if (Directory.Exists(temp) || File.Exists(temp))
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            else File.Delete(temp);
+            context.Log($"removed {Path.GetFileName(temp)}, left by an interrupted copy to '{to}'");
+        }
         var progress = new Progress(context, isDirectory ? Total(new DirectoryInfo(from)) : new FileInfo(from).Length);
         try
         {
@@ -52,6 +60,12 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
         context.Report(1, $"{progress.Done:N0} bytes copied");
         return new FsCopyResult(from, to, progress.Done, progress.Files);
     }
+
+    /// <summary>Where a copy to <paramref name="destination"/> is built before it is renamed into place.</summary>
+    public static string TempFor(string destination) =>
+        Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}{TempSuffix}");
+
+    public const string TempSuffix = ".ccdsvm-copy";
 
     private sealed class Progress(TaskContext context, long total)
     {

@@ -4,9 +4,10 @@ using Xunit.Abstractions;
 namespace Ccdsvm.EndToEnd.Tests.Faults;
 
 /// <summary>
-/// A unit's agent killed (SIGKILL) in the middle of a data.move onto it: nothing appears under the final name, the
-/// task ends Interrupted with the reason once the grace period is over, its locks go, and the same move started
-/// again after the agent is back resumes from what had arrived and ends verified.
+/// A unit's agent killed (SIGKILL) in the middle of a data.move onto it, or of an fs.copy of a tree: nothing appears
+/// under the final name, the task ends Interrupted with the reason once the grace period is over, its locks go, and
+/// the same task started again after the agent is back resumes the move from what had arrived and ends verified, or
+/// clears what the interrupted copy left and completes it.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class AgentKilledTests(ITestOutputHelper output)
@@ -66,6 +67,60 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
         {
             output.WriteLine(station.Output);
             output.WriteLine("--- b\n" + station.AgentOutput("b"));
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task Agent_killed_mid_tree_copy_nothing_is_under_the_final_name_the_task_is_interrupted_and_the_copy_again_clears_the_leftover_and_completes()
+    {
+        await using var station = new CrashableStation(graceSeconds: Grace);
+        try
+        {
+            using var api = await station.StartAsync();
+            string root = await station.StartAgentAsync(api, "c");
+            string tree = Path.Combine(root, "tree");
+            const int Dirs = 40, FilesPerDir = 500;
+            for (int d = 0; d < Dirs; d++)
+            {
+                string dir = Directory.CreateDirectory(Path.Combine(tree, $"d{d:00}")).FullName;
+                for (int f = 0; f < FilesPerDir; f++) await File.WriteAllTextAsync(Path.Combine(dir, $"f{f:000}.txt"), $"file {d}/{f}\n");
+            }
+            string to = Path.Combine(root, "tree-copy");
+            string temp = Path.Combine(root, ".tree-copy.ccdsvm-copy");
+            var copy = new { from = tree, to, recursive = true };
+
+            long first = await api.StartAsync("fs.copy", "c", copy);
+            var deadline = DateTime.UtcNow + Timeouts.ShortTask;
+            while (!Directory.Exists(temp))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the copy never started writing");
+                await Task.Delay(5);
+            }
+            station.KillAgent("c");
+            Assert.False(Directory.Exists(to), "the tree appeared under its final name before the copy ended");
+
+            var interrupted = await api.WaitForStateAsync(first, TimeSpan.FromSeconds(Grace * 4), "interrupted");
+            output.WriteLine(interrupted.ToString());
+            Assert.Contains("unreachable", interrupted.GetProperty("error").GetString());
+            Assert.False(Directory.Exists(to), "an interrupted copy left a tree under the final name");
+            var locks = (await api.GetAsync("/api/v1/locks")).Body;
+            Assert.DoesNotContain(locks.GetProperty("held").EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == first);
+
+            await station.RestartAgentAsync(api, "c");
+            long again = await api.StartAsync("fs.copy", "c", copy);
+            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
+            Assert.Equal(Dirs * FilesPerDir, done.GetProperty("result").GetProperty("files").GetInt32());
+            Assert.False(Directory.Exists(temp), "the interrupted copy's leftover is still there");
+            var copied = Directory.GetFiles(to, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(to, f)).Order().ToList();
+            Assert.Equal(Directory.GetFiles(tree, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tree, f)).Order(), copied);
+            Assert.All(copied, rel => Assert.Equal(File.ReadAllText(Path.Combine(tree, rel)), File.ReadAllText(Path.Combine(to, rel))));
+        }
+        catch
+        {
+            output.WriteLine(station.Output);
+            output.WriteLine("--- c\n" + station.AgentOutput("c"));
             throw;
         }
     }
