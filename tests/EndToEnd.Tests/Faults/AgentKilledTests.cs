@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Ccdsvm.EndToEnd.Tests.Faults;
 
 /// <summary>
-/// A unit's agent killed (SIGKILL) in the middle of a data.move onto it, or of an fs.copy of a tree: nothing appears
+/// A unit's agent killed (SIGKILL) in the middle of a data.move onto it, an fs.copy of a tree or a storage.mkfs: nothing appears
 /// under the final name, the task ends Interrupted with the reason once the grace period is over, its locks go, and
 /// the same task started again after the agent is back resumes the move from what had arrived and ends verified, or
 /// clears what the interrupted copy left and completes it.
@@ -122,6 +122,101 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             output.WriteLine(station.Output);
             output.WriteLine("--- c\n" + station.AgentOutput("c"));
             throw;
+        }
+    }
+
+    [Fact]
+    public async Task Agent_killed_mid_mkfs_the_task_is_interrupted_with_the_reason_its_disk_lock_goes_and_the_format_again_succeeds()
+    {
+        Needs.RootAndStorageTools("this test makes a loop device with losetup for the agent to format");
+        using var images = new TempDir("mkfs-kill");
+        string image = images.File("disk.img");
+        // A large sparse disk: mkfs.btrfs needs a little longer on it (about 0.1 s here) and nothing is really written.
+        await using (var f = File.Create(image)) f.SetLength(1L << 40);
+        string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
+        await using var station = new CrashableStation(graceSeconds: Grace);
+        try
+        {
+            using var api = await station.StartAsync();
+            var policy = new Dictionary<string, string> { ["Agent__Devices__0"] = "/dev/loop*" };
+            await station.StartAgentAsync(api, "m", policy);
+
+            // mkfs takes a fraction of a second: the agent (and mkfs with it) is killed the moment mkfs runs as its child.
+            // A try whose mkfs ended before the kill could land does not count (the agent lives on); three tries are allowed.
+            long interruptedId = 0;
+            for (int attempt = 1; attempt <= 3 && interruptedId == 0; attempt++)
+            {
+                long id = await api.StartAsync("storage.mkfs", "m", new { device, fstype = "btrfs", force = true });
+                bool caught = await KillWhenRunningAsync(station, "m", "mkfs.btrfs", device, id);
+                var ended = await api.WaitForStateAsync(id, TimeSpan.FromSeconds(Grace * 4));
+                output.WriteLine($"try {attempt}: caught mkfs running: {caught}; {ended}");
+                if (caught && ended.GetProperty("state").GetString() == "interrupted") interruptedId = id;
+                else Assert.Equal("succeeded", ended.GetProperty("state").GetString());
+            }
+            Assert.True(interruptedId != 0, "mkfs was never caught running in three tries");
+            var task = await api.TaskAsync(interruptedId);
+            Assert.Contains("unreachable", task.GetProperty("error").GetString());
+            var locks = (await api.GetAsync("/api/v1/locks")).Body;
+            Assert.DoesNotContain(locks.GetProperty("held").EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == interruptedId);
+
+            // The disk is free again: formatting it once more succeeds, and the host sees the new file system.
+            await station.RestartAgentAsync(api, "m");
+            long again = await api.StartAsync("storage.mkfs", "m", new { device, fstype = "xfs", force = true });
+            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
+            Assert.Contains("TYPE=\"xfs\"", await HostTool.RunAsync("blkid", device));
+        }
+        catch
+        {
+            output.WriteLine(station.Output);
+            output.WriteLine("--- m\n" + station.AgentOutput("m"));
+            throw;
+        }
+        finally
+        {
+            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        }
+    }
+
+    /// <summary>Watches the agent's child processes for <paramref name="tool"/> on <paramref name="device"/>; kills the agent (and it) when seen.</summary>
+    private static async Task<bool> KillWhenRunningAsync(CrashableStation station, string unit, string tool, string device, long taskId)
+    {
+        int agent = station.AgentPid(unit);
+        var deadline = DateTime.UtcNow + Timeouts.ShortTask;
+        for (long scan = 0; DateTime.UtcNow < deadline; scan++)
+        {
+            foreach (int child in Children(agent))
+            {
+                string cmdline;
+                try { cmdline = File.ReadAllText($"/proc/{child}/cmdline").Replace('\0', ' '); }
+                catch (IOException) { continue; }
+                if (cmdline.Contains(tool, StringComparison.Ordinal) && cmdline.Contains(device, StringComparison.Ordinal))
+                {
+                    station.KillAgent(unit);
+                    return true;
+                }
+            }
+            // The agent logs "Task N ended: …": a task that ended before it was caught is a missed try.
+            if (scan % 64 == 0)
+            {
+                if (station.AgentOutput(unit).Contains($"Task {taskId} ended", StringComparison.Ordinal)) return false;
+                await Task.Yield();
+            }
+        }
+        return false;
+    }
+
+    private static IEnumerable<int> Children(int pid)
+    {
+        IEnumerable<string> threads;
+        try { threads = Directory.GetDirectories($"/proc/{pid}/task"); }
+        catch (IOException) { yield break; }
+        foreach (var thread in threads)
+        {
+            string children;
+            try { children = File.ReadAllText(Path.Combine(thread, "children")); }
+            catch (IOException) { continue; }
+            foreach (var id in children.Split(' ', StringSplitOptions.RemoveEmptyEntries)) yield return int.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

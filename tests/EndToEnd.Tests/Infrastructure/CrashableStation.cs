@@ -12,6 +12,7 @@ public sealed class CrashableStation : IAsyncDisposable
     private readonly TempDir _data = new("crash-data");
     private readonly TempDir _root = new("crash-root");
     private readonly Dictionary<string, (ManagedProcess Process, TempDir Root, TempDir State)> _agents = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _agentEnvironment = [];
     private readonly int _graceSeconds;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private ManagedProcess? _process;
@@ -78,7 +79,7 @@ public sealed class CrashableStation : IAsyncDisposable
         var state = new TempDir(name + "-state");
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
             ["--station", (via ?? BaseUrl).ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
-            new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
+            _agentEnvironment[name] = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
         return root.Path;
@@ -86,7 +87,7 @@ public sealed class CrashableStation : IAsyncDisposable
 
     public void KillAgent(string name) => _agents[name].Process.Kill();
 
-    /// <summary>Starts a killed agent again on its root and state: it reconnects with the credential it enrolled with.</summary>
+    /// <summary>Starts a killed agent again on its root, state and environment: it reconnects with the credential it enrolled with.</summary>
     public async Task RestartAgentAsync(ApiClient api, string name)
     {
         var (old, root, state) = _agents[name];
@@ -94,7 +95,7 @@ public sealed class CrashableStation : IAsyncDisposable
         old.Dispose();
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
             ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--root", root.Path, "--state", state.Path],
-            new Dictionary<string, string> { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
+            _agentEnvironment[name], root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
     }
