@@ -13,7 +13,7 @@ public sealed class StationUnderLoad : IDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("ccdsvm-burst-").FullName;
     private readonly List<string> _busyLines = [];
 
-    public StationUnderLoad(string stationDll, int port, string adminPassword, int maxTasks)
+    public StationUnderLoad(string stationDll, int port, string adminPassword, int maxTasks, IReadOnlyDictionary<string, string>? environment = null)
     {
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
         AdminPassword = adminPassword;
@@ -25,6 +25,7 @@ public sealed class StationUnderLoad : IDisposable
         psi.Environment["Agent__Roots__0"] = Directory.CreateDirectory(Path.Combine(_data, "root")).FullName;
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = adminPassword;
         psi.Environment["Logging__Console__DisableColors"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => Watch(e.Data);
         _process.ErrorDataReceived += (_, e) => Watch(e.Data);
@@ -35,6 +36,12 @@ public sealed class StationUnderLoad : IDisposable
 
     public Uri BaseUrl { get; }
     public string AdminPassword { get; }
+
+    /// <summary>The station process's id (for sampling its RSS, handles and threads).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The embedded agent's root directory (unit "station").</summary>
+    public string RootDirectory => Path.Combine(_data, "root");
 
     /// <summary>Log lines that report a busy store, so far.</summary>
     public IReadOnlyList<string> BusyLines { get { lock (_busyLines) return [.. _busyLines]; } }
