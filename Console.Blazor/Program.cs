@@ -2,6 +2,7 @@ using Ccdsvm.Console.Blazor;
 using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Console.Blazor.Tls;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Hosting;
 using Ccdsvm.Station.Core.Users;
@@ -10,7 +11,11 @@ using Microsoft.AspNetCore.DataProtection;
 if (StationCommands.TryRun(args, out int exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrlsIfUnset("http://127.0.0.1:5080");
+if (builder.AddStationTls() is { } tlsError)
+{
+    Console.Error.WriteLine($"ccdsvm station: {tlsError}");
+    return 2;
+}
 
 builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
@@ -23,6 +28,7 @@ builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationN
 
 var app = builder.Build();
 app.InitialiseStation();
+app.UseStationTls();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -33,6 +39,7 @@ app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapHealth();
+app.MapStationTls();
 app.MapStationApi();
 app.MapAgentHub();
 app.MapConsoleUi();

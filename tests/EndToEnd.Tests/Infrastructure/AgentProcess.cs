@@ -60,6 +60,7 @@ public sealed class AgentProcess : IAsyncDisposable
     private async Task LaunchAsync(string? token, bool waitOnline)
     {
         string[] args = ["--station", _station.BaseUrl.ToString().TrimEnd('/'), "--name", Name, "--root", Root, "--state", StateDirectory];
+        if (_station.BaseUrl.Scheme == "https") args = [.. args, "--fingerprint", _station.Fingerprint];
         if (token is not null) args = [.. args, "--enrol", token];
         var env = new Dictionary<string, string>(_environment) { ["DOTNET_ENVIRONMENT"] = "Development", ["Agent__MaxReconnectDelaySeconds"] = "2" };
         _process = new ManagedProcess(Name, RepoPaths.AgentDll, args, env, _work.Path);
