@@ -23,6 +23,8 @@ builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();
+// Under HTTPS the antiforgery cookie is Secure like the session cookie.
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
 builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 

@@ -13,6 +13,14 @@ namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 public static class TestTls
 {
     private static readonly ConcurrentDictionary<string, byte> DataDirectories = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, X509Certificate2> Anchors = new(StringComparer.Ordinal);
+
+    /// <summary>Trusts certificates issued by <paramref name="ca"/> too (an operator's CA in a test).</summary>
+    public static void TrustAnchor(X509Certificate2 ca)
+    {
+        ArgumentNullException.ThrowIfNull(ca);
+        Anchors.TryAdd(CertificatePins.Fingerprint(ca), X509CertificateLoader.LoadCertificate(ca.RawData));
+    }
 
     /// <summary>Trusts the CA of the station whose store is <paramref name="dataDirectory"/> (read when first needed: it appears at the station's first start).</summary>
     public static void Trust(string dataDirectory) => DataDirectories.TryAdd(Path.GetFullPath(dataDirectory), 0);
@@ -34,6 +42,7 @@ public static class TestTls
     {
         if (certificate is null) return false;
         using var leaf = new X509Certificate2(certificate);
+        if (!Anchors.IsEmpty && CertificatePins.Accepts(leaf, chain, [.. Anchors.Keys], Anchors.Values, out _)) return true;
         foreach (var dir in DataDirectories.Keys)
         {
             using var ca = Ca(dir);
