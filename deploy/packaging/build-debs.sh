@@ -13,7 +13,7 @@
 # Environment:
 #   CCDSVM_PUBLISH_DIR   keep the two publish outputs here (station/, agent/) and reuse them when they are already
 #                        there: a test builds once per run. Default: a temporary directory, deleted at the end.
-#   DEB_COMPRESSION      dpkg-deb -Z: gzip (default: about a minute on two cores), xz (a third smaller, five times slower), zstd
+#   DEB_COMPRESSION      dpkg-deb -Z: gzip (default: a minute on two cores), xz (a quarter smaller, six times slower), zstd
 #
 # The build writes nothing into the source tree: objects and binaries go under the work directory
 # (--artifacts-path), so a developer's or a test run's bin/ and obj/ are left alone.
