@@ -65,7 +65,10 @@ if [[ -z "$name" ]]; then name=$(hostname | tr '[:upper:]' '[:lower:]'); fi
 
 if [[ -z "$deb" ]]; then
     here=$(cd "$(dirname "$0")" && pwd)
-    deb=$(ls -1 "$here"/ccdsvm-agent_*.deb ./ccdsvm-agent_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+    candidates=()
+    for candidate in "$here"/ccdsvm-agent_*.deb ./ccdsvm-agent_*.deb; do [[ -f "$candidate" ]] && candidates+=("$candidate"); done
+    deb=""
+    if ((${#candidates[@]} > 0)); then deb=$(printf '%s\n' "${candidates[@]}" | sort -V | tail -n 1); fi
     [[ -n "$deb" ]] || die "no ccdsvm-agent_*.deb next to $0 or in $(pwd): give --deb FILE or CCDSVM_AGENT_DEB (build it with deploy/packaging/build-debs.sh)" 3
 fi
 [[ -f "$deb" ]] || die "the agent package $deb does not exist" 3
@@ -92,7 +95,8 @@ if [[ -n "$root" ]]; then
     run touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
     run dpkg --root="$root" --force-script-chrootless --force-depends -i "$deb"
 elif command -v apt-get >/dev/null; then
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$deb"
+    # With its recommends: btrfs-progs, xfsprogs and mdadm, which the storage kinds run.
+    run env DEBIAN_FRONTEND=noninteractive apt-get install -y "$deb"
 else
     run dpkg -i "$deb"
 fi

@@ -75,7 +75,7 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
         var user = root.Entry("passwd", "ccdsvm") ?? throw new InvalidOperationException("postinst added no user ccdsvm");
         var fields = user.Split(':');
         Assert.True(int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture) < 1000, $"not a system user: {user}");
-        Assert.Equal("/var/lib/ccdsvm", fields[5]);
+        Assert.Equal("/var/lib/ccdsvm/station", fields[5]);
         Assert.Equal("/usr/sbin/nologin", fields[6]);
         Assert.NotNull(root.Entry("group", "ccdsvm"));
         Assert.Null(File.ReadAllLines("/etc/passwd").FirstOrDefault(l => l == user));
