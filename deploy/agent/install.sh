@@ -4,7 +4,7 @@
 #   sudo deploy/agent/install.sh URL TOKEN FINGERPRINT [--name NAME] [--deb FILE] [--root DIR] [--dry-run]
 #
 #   URL          the station's address, e.g. https://station.example.net:5080
-#   TOKEN        a one-time enrolment token (console: Units > Enrol, or POST /api/v1/enrolments)
+#   TOKEN        a one-time enrolment token (the console's "Enrol a unit", or POST /api/v1/enrolments)
 #   FINGERPRINT  the station certificate's SHA-256 fingerprint (64 hex digits, colons allowed; several
 #                comma-separated), as the enrolment dialog shows it and the station prints at start
 #   --name NAME  the unit's name (lower-case letters, digits, dashes); default: this host's name, lower-cased
@@ -48,7 +48,7 @@ url_re='^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(/[A-Za-z0-9.
 [[ "$url" =~ $url_re ]] \
     || bad "URL '$url' is not a station address such as https://station.example.net:5080"
 [[ "$url" == https://* ]] || echo "install.sh: warning: $url is plain HTTP; the station serves HTTPS unless Station:AllowInsecureHttp is set" >&2
-[[ -n "$token" ]] || bad "TOKEN is empty: ask an administrator for a one-time enrolment token (console: Units > Enrol)"
+[[ -n "$token" ]] || bad "TOKEN is empty: ask an administrator for a one-time enrolment token (the console's 'Enrol a unit' button)"
 [[ "$token" =~ ^[A-Za-z0-9._~+/=-]{8,512}$ ]] \
     || bad "TOKEN is not an enrolment token (expected 8 to 512 letters, digits or . _ ~ + / = -): copy it whole from the enrolment dialog"
 # One or more SHA-256 fingerprints, comma-separated, each 64 hex digits with optional colons and "SHA256:" prefix.
