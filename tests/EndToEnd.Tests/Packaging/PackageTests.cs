@@ -91,7 +91,8 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
         // serves the console's static assets from the program folder.
         string program = root.Path("opt/ccdsvm/station");
         int port = FreePort.Next();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var baseUrl = new Uri($"https://127.0.0.1:{port}");
+        TestTls.Trust(root.Path("var/lib/ccdsvm/station"));
         string password = "package-test-" + Guid.NewGuid().ToString("N")[..8];
         using (var station = ManagedProcess.StartExecutable("packaged-station", Path.Combine(program, "Console.Blazor"), ["--urls", baseUrl.ToString().TrimEnd('/')],
             new Dictionary<string, string>
@@ -102,7 +103,7 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
             }, program))
         {
             await WaitHealthyAsync(baseUrl, station);
-            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeouts.Request };
+            using var http = new HttpClient(TestTls.Handler()) { BaseAddress = baseUrl, Timeout = Timeouts.Request };
             using (var script = await http.GetAsync("/_framework/blazor.web.js"))
                 Assert.True(script.StatusCode == HttpStatusCode.OK, $"/_framework/blazor.web.js answered {(int)script.StatusCode}\n{station.Output}");
             Assert.Contains($"Content root path: {program}", station.Output, StringComparison.Ordinal);
@@ -138,7 +139,7 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
         await using var station = await StationProcess.StartAsync();
         using var admin = await station.AdminAsync();
         string token = await admin.CreateEnrolmentTokenAsync("package test");
-        string fingerprint = string.Join(':', Enumerable.Repeat("AB", 32));
+        string fingerprint = station.Fingerprint;
         using var root = new ScratchRoot();
         using var files = new TempDir("packaged-agent-files");
 
@@ -237,7 +238,7 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
 
     private static async Task WaitHealthyAsync(Uri baseUrl, ManagedProcess process)
     {
-        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + Timeouts.Startup;
         string last = "no answer yet";
         while (DateTime.UtcNow < deadline)
