@@ -25,6 +25,8 @@ public sealed class TaskRow
     public string CreatedAt { get; set; } = "";
     public string? StartedAt { get; set; }
     public string? EndedAt { get; set; }
+    /// <summary>The W3C traceparent of the span that admitted the task (<c>trace_parent</c>); the parent of its later spans.</summary>
+    public string? TraceParent { get; set; }
 
     public TaskRow Clone() => (TaskRow)MemberwiseClone();
 }
