@@ -27,6 +27,9 @@ public static class TelemetryExtensions
     {
         bool otlp = !string.IsNullOrWhiteSpace(builder.Configuration[AgentTelemetryHosting.OtlpEndpointVariable]);
         bool tracing = builder.Configuration.GetValue("Station:Telemetry:Tracing", otlp);
+        // A named formatter (simple unless the operator chose one, e.g. Logging:Console:FormatterName=json) takes its
+        // own options; left unnamed, the console logger would copy its legacy options over them, scopes off.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
 

@@ -189,10 +189,13 @@ internal sealed class TaskLifecycle
                 Audit.AuditOutcomes.OfEnd(state), EndDetail(a.Row.State, error));
             MarkGranted(tx, granted, now);
             tx.Commit();
-            using (_logger.BeginTaskScope(taskId, a.Row.Target))
-                TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
             _metrics?.Ended(a.Row.Kind, state);
-            StationTelemetry.Record("task.end", a.Row, state: a.Row.State.ToApi());
+            // The end line is logged inside the task's end span, so it carries the task's trace (not the hub call's).
+            StationTelemetry.Record("task.end", a.Row, state: a.Row.State.ToApi(), inside: () =>
+            {
+                using (_logger.BeginTaskScope(taskId, a.Row.Target))
+                    TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
+            });
         }
         _audit.Publish(ended);
         _announcer.Announce(taskId);

@@ -40,15 +40,23 @@ public static class StationTelemetry
         return activity;
     }
 
-    /// <summary>A finished span of a task from <paramref name="start"/> to now; the caller's current activity is left as it was.</summary>
-    internal static void Record(string name, TaskRow row, DateTimeOffset start = default, string? state = null)
+    /// <summary>
+    /// A finished span of a task from <paramref name="start"/> to now, with <paramref name="inside"/> run within it (its
+    /// log lines carry the span's trace); the caller's current activity is left as it was.
+    /// </summary>
+    internal static void Record(string name, TaskRow row, DateTimeOffset start = default, string? state = null, Action? inside = null)
     {
-        if (!Source.HasListeners()) return;
+        if (!Source.HasListeners())
+        {
+            inside?.Invoke();
+            return;
+        }
         var previous = Activity.Current;
         try
         {
             using var activity = StartTask(name, row, startTime: start);
             if (state is not null) activity?.SetTag(StateTag, state);
+            inside?.Invoke();
         }
         finally { Activity.Current = previous; }
     }

@@ -18,6 +18,9 @@ public static class AgentTelemetryHosting
     /// </summary>
     public static HostApplicationBuilder AddAgentTelemetry(this HostApplicationBuilder builder)
     {
+        // A named formatter (simple unless the operator chose one, e.g. Logging:Console:FormatterName=json) takes its
+        // own options; left unnamed, the console logger would copy its legacy options over them, scopes off.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName ??= ConsoleFormatterNames.Simple);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
         if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable])) return builder;
