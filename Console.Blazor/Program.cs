@@ -3,6 +3,7 @@ using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Console.Blazor.Telemetry;
+using Ccdsvm.Console.Blazor.Tls;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Hosting;
 using Ccdsvm.Station.Core.Users;
@@ -11,7 +12,11 @@ using Microsoft.AspNetCore.DataProtection;
 if (StationCommands.TryRun(args, out int exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrlsIfUnset("http://127.0.0.1:5080");
+if (builder.AddStationTls() is { } tlsError)
+{
+    Console.Error.WriteLine($"ccdsvm station: {tlsError}");
+    return 2;
+}
 
 builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
@@ -20,11 +25,14 @@ builder.AddEmbeddedAgent();
 builder.AddStationTelemetry();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();
+// Under HTTPS the antiforgery cookie is Secure like the session cookie.
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
 builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
 var app = builder.Build();
 app.InitialiseStation();
+app.UseStationTls();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -36,6 +44,7 @@ app.UseAntiforgery();
 app.MapOpenApi();
 app.MapHealth();
 app.MapMetricsScrape();
+app.MapStationTls();
 app.MapStationApi();
 app.MapAgentHub();
 app.MapConsoleUi();

@@ -56,6 +56,8 @@ public sealed class TelemetryStationFactory : WebApplicationFactory<Program>
     {
         public Uri StationUrl => new("http://localhost");
 
+        public HttpClient Http => ((TestServer)server).CreateClient();
+
         public void Configure(HttpConnectionOptions options)
         {
             options.HttpMessageHandlerFactory = _ => ((TestServer)server).CreateHandler();

@@ -9,6 +9,9 @@ public sealed record StationSettings
     public int? RecoveryGraceSeconds { get; init; }
     public bool EmbeddedAgent { get; init; } = true;
 
+    /// <summary>Serve plain HTTP (Station:AllowInsecureHttp=true) instead of the default HTTPS.</summary>
+    public bool PlainHttp { get; init; }
+
     /// <summary>Extra environment for the station process (its embedded agent reads the Agent__ keys), applied last.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
@@ -28,7 +31,8 @@ public sealed class StationProcess : IAsyncDisposable
     {
         Settings = settings;
         Port = FreePort.Next();
-        BaseUrl = new Uri($"http://127.0.0.1:{Port}");
+        BaseUrl = new Uri($"{(settings.PlainHttp ? "http" : "https")}://127.0.0.1:{Port}");
+        TestTls.Trust(_data.Path);
     }
 
     public StationSettings Settings { get; }
@@ -40,6 +44,9 @@ public sealed class StationProcess : IAsyncDisposable
     public string DataDirectory => _data.Path;
 
     public string DatabasePath => Path.Combine(_data.Path, "station.db");
+
+    /// <summary>The SHA-256 fingerprint of the station's CA, as its agents pin it (--fingerprint).</summary>
+    public string Fingerprint => TestTls.Fingerprint(_data.Path);
 
     /// <summary>The directory the station's own unit (<c>station</c>) allows file work in.</summary>
     public string StationRoot => _root.Path;
@@ -84,6 +91,7 @@ public sealed class StationProcess : IAsyncDisposable
             // The tests' agents run on this machine and announce loopback data planes.
             ["Transfers__AllowLoopbackDataPlane"] = "true",
         };
+        if (Settings.PlainHttp) env["Station__AllowInsecureHttp"] = "true";
         if (Settings.MaxTasks is { } max) env["Station__MaxTasks"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in Settings.Environment) env[key] = value;
@@ -93,7 +101,7 @@ public sealed class StationProcess : IAsyncDisposable
     /// <summary>Polls GET /healthz until it answers 200, the process exits, or the timeout passes.</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
         using var cts = new CancellationTokenSource(timeout);
         string last = "no answer yet";
         while (true)
