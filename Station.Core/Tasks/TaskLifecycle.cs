@@ -191,7 +191,7 @@ internal sealed class TaskLifecycle
             tx.Commit();
             _metrics?.Ended(a.Row.Kind, state);
             // The end line is logged inside the task's end span, so it carries the task's trace (not the hub call's).
-            StationTelemetry.Record("task.end", a.Row, state: a.Row.State.ToApi(), inside: () =>
+            StationTelemetry.Record("task.end", a.Row.SpanSubject, state: a.Row.State.ToApi(), inside: () =>
             {
                 using (_logger.BeginTaskScope(taskId, a.Row.Target))
                     TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
@@ -231,7 +231,7 @@ internal sealed class TaskLifecycle
             // The wait from admission to this grant, as a span of the task's trace and a sample of the wait histogram.
             var since = StoreTime.Parse(w.Row.CreatedAt);
             _metrics?.LockGranted(w.Row.Kind, now - since);
-            StationTelemetry.Record("task.lock_wait", w.Row, since);
+            StationTelemetry.Record("task.lock_wait", w.Row.SpanSubject, since);
             TaskStore.GrantLocks(_db, tx, id, now);
             TaskStore.Update(_db, tx, w.Row);
             TaskStore.Event(_db, tx, id, now, "state", w.Row.State, message: "locks granted");

@@ -29,6 +29,9 @@ public sealed class TaskRow
     public string? TraceParent { get; set; }
 
     public TaskRow Clone() => (TaskRow)MemberwiseClone();
+
+    /// <summary>What the task's spans name, with its stored traceparent as their parent.</summary>
+    internal Telemetry.TaskSpanSubject SpanSubject => new(Id, Kind, Target, TraceParent);
 }
 
 public sealed class LockRow

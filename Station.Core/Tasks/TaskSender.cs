@@ -115,7 +115,7 @@ internal sealed class TaskSender
     {
         // Everything logged about this send names the task and its unit; the span is a child of the task's admission.
         using var scope = _logger.BeginTaskScope(row.Id, row.Target);
-        using var dispatch = StationTelemetry.StartTask("task.dispatch", row, ActivityKind.Producer);
+        using var dispatch = StationTelemetry.StartTask("task.dispatch", row.SpanSubject, ActivityKind.Producer);
         bool cancelled;
         lock (_gate)
         {
@@ -163,7 +163,7 @@ internal sealed class TaskSender
     {
         await Task.Yield();
         using var scope = _logger.BeginTaskScope(row.Id, row.Target);
-        using var run = StationTelemetry.StartTask("task.run " + row.Kind, row);
+        using var run = StationTelemetry.StartTask("task.run " + row.Kind, row.SpanSubject);
         _lifecycle.OnStarted(row.Target, new TaskStarted(row.Id, false, Now));
         TaskResult result;
         try

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Ccdsvm.Station.Core.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace Ccdsvm.Station.Core.Telemetry;
@@ -29,14 +28,14 @@ public static class StationTelemetry
     /// Starts a span of a task under its stored traceparent. It also becomes <see cref="Activity.Current"/>: call it
     /// from an async method (whose change of the current activity does not reach its caller) or use <see cref="Record"/>.
     /// </summary>
-    internal static Activity? StartTask(string name, TaskRow row, ActivityKind kind = ActivityKind.Internal, DateTimeOffset startTime = default)
+    internal static Activity? StartTask(string name, TaskSpanSubject row, ActivityKind kind = ActivityKind.Internal, DateTimeOffset startTime = default)
     {
         if (!Source.HasListeners()) return null;
         bool linked = ActivityContext.TryParse(row.TraceParent, null, out var parent);
         // No stored parent: a root span, not a child of the hub call or timer that happens to run this.
         if (!linked) Activity.Current = null;
         var activity = Source.StartActivity(name, kind, parent, startTime: startTime);
-        activity?.SetTag(TaskIdTag, row.Id).SetTag(KindTag, row.Kind).SetTag(UnitIdTag, row.Target);
+        activity?.SetTag(TaskIdTag, row.Id).SetTag(KindTag, row.Kind).SetTag(UnitIdTag, row.UnitId);
         return activity;
     }
 
@@ -44,7 +43,7 @@ public static class StationTelemetry
     /// A finished span of a task from <paramref name="start"/> to now, with <paramref name="inside"/> run within it (its
     /// log lines carry the span's trace); the caller's current activity is left as it was.
     /// </summary>
-    internal static void Record(string name, TaskRow row, DateTimeOffset start = default, string? state = null, Action? inside = null)
+    internal static void Record(string name, TaskSpanSubject row, DateTimeOffset start = default, string? state = null, Action? inside = null)
     {
         if (!Source.HasListeners())
         {
@@ -88,3 +87,6 @@ public static class StationTelemetry
         public override string ToString() => $"TaskId:{taskId} UnitId:{unitId}";
     }
 }
+
+/// <summary>What a task's spans name: the task, its kind, its unit, and the traceparent stored with it (the parent).</summary>
+internal readonly record struct TaskSpanSubject(long Id, string Kind, string UnitId, string? TraceParent);
