@@ -2,6 +2,7 @@ using Ccdsvm.Console.Blazor;
 using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Console.Blazor.Telemetry;
 using Ccdsvm.Console.Blazor.Tls;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Hosting;
@@ -21,6 +22,7 @@ builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
 builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
+builder.AddStationTelemetry();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();
 // Under HTTPS the antiforgery cookie is Secure like the session cookie.
@@ -41,6 +43,7 @@ app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapHealth();
+app.MapMetricsScrape();
 app.MapStationTls();
 app.MapStationApi();
 app.MapAgentHub();

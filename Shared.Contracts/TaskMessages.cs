@@ -6,6 +6,8 @@ namespace Ccdsvm.Shared.Contracts;
 /// <summary>
 /// An order from the station to run one task. Parameters travel as the JSON the user sent; the
 /// <see cref="Ticket"/> is what the station vouches for (who, what, where, until when), signed with its key.
+/// <see cref="TraceParent"/> is the W3C <c>traceparent</c> of the station's dispatch span, so the agent's run of the
+/// task joins the trace that began with the REST call; null when the station traces nothing (or an older station).
 /// </summary>
 [MessagePackObject]
 public sealed record TaskOrder(
@@ -14,7 +16,8 @@ public sealed record TaskOrder(
     [property: Key(2)] string ParametersJson,
     [property: Key(3)] string Owner,
     [property: Key(4)] DateTimeOffset IssuedAt,
-    [property: Key(5)] SignedTicket? Ticket);
+    [property: Key(5)] SignedTicket? Ticket,
+    [property: Key(6)] string? TraceParent = null);
 
 /// <summary>Progress of a running task; coalesced by the agent to at most 10 a second.</summary>
 [MessagePackObject]

@@ -1,3 +1,5 @@
+using Ccdsvm.Unit.Agent.Telemetry;
+
 namespace Ccdsvm.Unit.Agent;
 
 /// <summary>The standalone unit agent: <c>Unit.Agent --station URL --name NAME --enrol TOKEN --root DIR …</c> (the token only the first time).</summary>
@@ -13,6 +15,7 @@ public static class Program
         var builder = Host.CreateApplicationBuilder(AgentArgs.Remaining(args));
         builder.Configuration.AddInMemoryCollection(AgentArgs.ToConfiguration(args));
         builder.Services.AddUnitAgent(builder.Configuration);
+        builder.AddAgentTelemetry();
         await builder.Build().RunAsync().ConfigureAwait(false);
         // The station connection sets a non-zero code when the enrolment was refused for good.
         return Environment.ExitCode;

@@ -64,8 +64,8 @@ public static class AuthenticationBuilderExtensions
                 o.Events.OnValidatePrincipal = ValidateSessionAsync;
                 o.Events.OnRedirectToLogin = ctx =>
                 {
-                    // Scripts get a 401, people get the login page.
-                    if (ctx.Request.Path.StartsWithSegments("/api")) ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    // Scripts (and Prometheus at /metrics) get a 401, people get the login page.
+                    if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/metrics")) ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     else ctx.Response.Redirect(ctx.RedirectUri);
                     return Task.CompletedTask;
                 };

@@ -72,6 +72,7 @@ public static class StationCoreExtensions
         services.AddSingleton<TaskNotifier>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
         services.AddTransfers(configuration);
+        services.AddSingleton<Telemetry.StationMetrics>();
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
         services.AddHostedService<Volumes.VolumeLedger>();

@@ -76,6 +76,7 @@ public static class Migrations
         (6, "console sessions kept by the station; pending TOTP secret in the store", SessionsSchema.Sql),
         (7, "volume ids {owner}/{name}: volumes keyed by owner and name, grants and locks on volumes moved from {owner}-{name}", VolumeIdSchema.Sql),
         (8, "tasks keep the kind of their error", TaskErrorKindSchema.Sql),
+        (9, "tasks keep the W3C traceparent of their submission", TraceParentSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

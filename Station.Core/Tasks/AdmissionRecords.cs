@@ -6,7 +6,7 @@ namespace Ccdsvm.Station.Core.Tasks;
 internal sealed record AdmittedSubmission(TaskView View, TaskRow Row, bool Granted, bool Existing, ReadyOrder? Order = null);
 
 internal sealed record PendingSubmission(TaskKindDefinition Definition, string Target, string ParametersJson, IReadOnlyList<LockRequest> Plan,
-    Caller Caller, string? IdempotencyKey, double? WaitSeconds)
+    Caller Caller, string? IdempotencyKey, double? WaitSeconds, string? TraceParent = null)
 {
     public TaskCompletionSource<Outcome<AdmittedSubmission>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

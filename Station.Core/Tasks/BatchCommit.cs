@@ -147,6 +147,7 @@ internal sealed class BatchCommit
         {
             Id = ++_table.LastId, Kind = p.Definition.Kind, Target = p.Target, Owner = p.Caller.Name, Parameters = p.ParametersJson, Slot = slot,
             StageCount = p.Definition.StageCount, IdempotencyKey = p.IdempotencyKey, WaitSeconds = p.WaitSeconds, CreatedAt = at,
+            TraceParent = p.TraceParent,
         };
         bool granted = _locks.Request(row.Id, p.Plan, now);
         row.State = granted ? TaskState.Dispatched : TaskState.WaitingForLocks;

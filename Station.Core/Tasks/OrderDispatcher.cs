@@ -40,7 +40,7 @@ internal sealed class OrderDispatcher : IDisposable
         _sender = sender;
         _agents = agents;
         _logger = logger;
-        _signer = Task.Run(SignGrantedAsync);
+        using (ExecutionContext.SuppressFlow()) _signer = Task.Run(SignGrantedAsync);
     }
 
     /// <summary>Queues a committed task's order to its unit; <paramref name="order"/> null builds and signs it at the send.</summary>
@@ -64,7 +64,10 @@ internal sealed class OrderDispatcher : IDisposable
     {
         var queue = _units.GetOrAdd(unitId, static _ => new UnitQueue());
         if (queue.Started == 0 && Interlocked.Exchange(ref queue.Started, 1) == 0)
-            queue.Worker = Task.Run(() => SendAsync(unitId, queue.Channel.Reader));
+        {
+            // The worker outlives the call that started it: it takes none of its context (its span, its log scopes).
+            using (ExecutionContext.SuppressFlow()) queue.Worker = Task.Run(() => SendAsync(unitId, queue.Channel.Reader));
+        }
         Interlocked.Increment(ref _inFlight);
         if (!queue.Channel.Writer.TryWrite(item)) Interlocked.Decrement(ref _inFlight);
     }

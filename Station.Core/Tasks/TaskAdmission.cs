@@ -1,5 +1,7 @@
 using Ccdsvm.Shared.Contracts;
+using System.Diagnostics;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Ccdsvm.Station.Core.Tasks;
@@ -27,10 +29,12 @@ internal sealed class TaskAdmission : IDisposable
 
     private readonly Audit.AuditLog _audit;
     private readonly StoreSpace _space;
+    private readonly StationMetrics? _metrics;
 
     public TaskAdmission(SubmissionCheck check, BatchCommit commit, WalFlush? walFlush, TaskTable table, TaskLifecycle lifecycle,
-        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger, StoreSpace space)
+        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger, StoreSpace space, StationMetrics? metrics = null)
     {
+        _metrics = metrics;
         _space = space;
         _audit = audit;
         _check = check;
@@ -52,12 +56,17 @@ internal sealed class TaskAdmission : IDisposable
     /// </summary>
     public async Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller)
     {
+        long started = Stopwatch.GetTimestamp();
+        // A child of the REST call (or whatever submits); its traceparent is stored with the task for the spans that follow.
+        using var admit = StationTelemetry.Source.StartActivity("task.admit");
+        admit?.SetTag(StationTelemetry.KindTag, request.Kind).SetTag(StationTelemetry.UnitIdTag, request.Target);
         var checkedRequest = _check.Check(request, caller);
         if (!checkedRequest.Ok) return checkedRequest.Error!;
         // A nearly full store refuses new work before it takes a slot, keeping room for what already runs.
         if (_space.Shortage() is { } shortage) return StationError.StoreUnavailable(shortage);
         var (definition, target, parametersJson, plan) = checkedRequest.Value!;
-        var pending = new PendingSubmission(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds);
+        var pending = new PendingSubmission(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds,
+            StationTelemetry.TraceParentOf(admit ?? Activity.Current));
 
         bool lead;
         lock (_queueGate)
@@ -71,8 +80,11 @@ internal sealed class TaskAdmission : IDisposable
         var outcome = await pending.Done.Task.ConfigureAwait(false);
         if (!outcome.Ok) return outcome.Error!;
         var (view, row, granted, existing, order) = outcome.Value!;
+        admit?.SetTag(StationTelemetry.TaskIdTag, row.Id);
         if (existing) return view;
-        TaskLog.LogAdmitted(_logger, row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
+        _metrics?.Admitted(row.Kind, Stopwatch.GetElapsedTime(started), !granted);
+        using (_logger.BeginTaskScope(row.Id, row.Target))
+            TaskLog.LogAdmitted(_logger, row.Id, row.Kind, row.Target, row.Owner, row.Slot ?? -1, granted);
         if (_notifier.SubscriberCount > 0) _notifier.Publish(new TaskUpdate(view, []));
         // Committed and durable: the send happens on the unit's dispatch worker, never on the submitter's thread.
         if (granted) _orders.Order(row, order);

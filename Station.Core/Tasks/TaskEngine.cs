@@ -2,6 +2,7 @@ using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Telemetry;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ public sealed class TaskEngine : IDisposable
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
-        IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null)
+        IOrderPreparer? preparer = null, IEnumerable<IStationExecutor>? stationExecutors = null, StationMetrics? metrics = null)
     {
         _gate = store.WriteGate;
         _locks = locks;
@@ -60,13 +61,14 @@ public sealed class TaskEngine : IDisposable
         var sender = new TaskSender(_gate, _table, locks, dispatcher, units, tickets, access, preparer, executors, clock, logger);
         _orders = new OrderDispatcher(sender, dispatcher, logger);
         _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, access.Audit, _options, clock);
-        _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, access.Audit, clock, logger);
+        _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, access.Audit, clock, logger, metrics);
         sender.Attach(_lifecycle);
         _cancellation = new TaskCancellation(_gate, _db, _table, access, units, executors, _queries, announcer, _orders, _lifecycle, clock);
         _recovery = new TaskRecovery(_gate, _db, _table, locks, _queries, _lifecycle, _orders, units, executors, _options, clock);
         _commit = new BatchCommit(_gate, _db, _writer, _walFlush, _table, locks, _queries, sender, preparer, _options, clock, logger);
-        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, access.Audit, logger, store.Space);
+        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, access.Audit, logger, store.Space, metrics);
         _recovery.Restore();
+        metrics?.Observe(TasksByState, () => ActiveCount);
     }
 
     public int MaxTasks => _table.MaxTasks;
@@ -75,6 +77,18 @@ public sealed class TaskEngine : IDisposable
     public int ActiveCount { get { lock (_gate) return _table.Active.Count; } }
 
     public LockManager Locks => _locks;
+
+    /// <summary>The tasks in the list now by state, every state that is not an end (0 when none), for the tasks gauge.</summary>
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> TasksByState()
+    {
+        var counts = new int[Enum.GetValues<TaskState>().Length];
+        lock (_gate)
+        {
+            foreach (var a in _table.Active.Values) counts[(int)a.Row.State]++;
+        }
+        return Enum.GetValues<TaskState>().Where(s => !s.IsEnded()).Select(s =>
+            new System.Diagnostics.Metrics.Measurement<int>(counts[(int)s], new KeyValuePair<string, object?>(StationTelemetry.StateTag, s.ToApi())));
+    }
 
     /// <summary>The name the station itself goes by as a target of station-run kinds.</summary>
     public const string StationTarget = "station";

@@ -3,6 +3,7 @@ using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Store;
+using Ccdsvm.Station.Core.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -30,12 +31,14 @@ internal sealed class TaskLifecycle
     private readonly UnitTickets _tickets;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StationMetrics? _metrics;
 
     private readonly Audit.AuditLog _audit;
 
     public TaskLifecycle(object gate, SqliteConnection db, TaskWriter writer, TaskTable table, LockManager locks, TaskAnnouncer announcer,
-        OrderDispatcher orders, UnitLeases leases, UnitTickets tickets, Audit.AuditLog audit, TimeProvider time, ILogger logger)
+        OrderDispatcher orders, UnitLeases leases, UnitTickets tickets, Audit.AuditLog audit, TimeProvider time, ILogger logger, StationMetrics? metrics = null)
     {
+        _metrics = metrics;
         _audit = audit;
         _gate = gate;
         _db = db;
@@ -136,6 +139,7 @@ internal sealed class TaskLifecycle
             }
             (owner, kind) = (a.Row.Owner, a.Row.Kind);
         }
+        if (result.Outcome == TaskOutcome.Succeeded && kind == TaskKinds.DataMove) _metrics?.DataMoved(unitId, MovedBytes(result.ResultJson));
         // The unit checked the station's ticket and its own policy, and said no: a security decision.
         if (result.Outcome == TaskOutcome.Failed && result.ErrorKind == TaskErrorKind.Refused)
             _tickets.RecordRefusal(owner, unitId, result.TaskId, kind, result.Error!);
@@ -185,12 +189,31 @@ internal sealed class TaskLifecycle
                 Audit.AuditOutcomes.OfEnd(state), EndDetail(a.Row.State, error));
             MarkGranted(tx, granted, now);
             tx.Commit();
-            TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
+            _metrics?.Ended(a.Row.Kind, state);
+            // The end line is logged inside the task's end span, so it carries the task's trace (not the hub call's).
+            StationTelemetry.Record("task.end", a.Row.SpanSubject, state: a.Row.State.ToApi(), inside: () =>
+            {
+                using (_logger.BeginTaskScope(taskId, a.Row.Target))
+                    TaskLog.LogEnded(_logger, taskId, a.Row.State.ToApi(), error ?? "");
+            });
         }
         _audit.Publish(ended);
         _announcer.Announce(taskId);
         AfterGrant(granted);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The bytes a data.move result reports (its <c>bytes</c>), 0 when it says none.</summary>
+    private static long MovedBytes(string? resultJson)
+    {
+        if (string.IsNullOrEmpty(resultJson)) return 0;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(resultJson);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("bytes", out var bytes) && bytes.TryGetInt64(out var n) ? n : 0;
+        }
+        catch (System.Text.Json.JsonException) { return 0; }
     }
 
     /// <summary>The end line's detail: the state, and the error unless it only repeats the state ("cancelled: cancelled").</summary>
@@ -205,6 +228,10 @@ internal sealed class TaskLifecycle
             if (!_active.TryGetValue(id, out var w)) continue;
             w.Row.State = TaskState.Dispatched;
             w.Row.Stage = "dispatched to " + w.Row.Target;
+            // The wait from admission to this grant, as a span of the task's trace and a sample of the wait histogram.
+            var since = StoreTime.Parse(w.Row.CreatedAt);
+            _metrics?.LockGranted(w.Row.Kind, now - since);
+            StationTelemetry.Record("task.lock_wait", w.Row.SpanSubject, since);
             TaskStore.GrantLocks(_db, tx, id, now);
             TaskStore.Update(_db, tx, w.Row);
             TaskStore.Event(_db, tx, id, now, "state", w.Row.State, message: "locks granted");

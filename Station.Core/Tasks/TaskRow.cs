@@ -25,8 +25,13 @@ public sealed class TaskRow
     public string CreatedAt { get; set; } = "";
     public string? StartedAt { get; set; }
     public string? EndedAt { get; set; }
+    /// <summary>The W3C traceparent of the span that admitted the task (<c>trace_parent</c>); the parent of its later spans.</summary>
+    public string? TraceParent { get; set; }
 
     public TaskRow Clone() => (TaskRow)MemberwiseClone();
+
+    /// <summary>What the task's spans name, with its stored traceparent as their parent.</summary>
+    internal Telemetry.TaskSpanSubject SpanSubject => new(Id, Kind, Target, TraceParent);
 }
 
 public sealed class LockRow

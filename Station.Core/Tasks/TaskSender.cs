@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Station.Core.Locks;
 using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Telemetry;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.Logging;
 
@@ -111,6 +113,9 @@ internal sealed class TaskSender
     /// </summary>
     public async Task SendNowAsync(TaskRow row, ReadyOrder? ready)
     {
+        // Everything logged about this send names the task and its unit; the span is a child of the task's admission.
+        using var scope = _logger.BeginTaskScope(row.Id, row.Target);
+        using var dispatch = StationTelemetry.StartTask("task.dispatch", row.SpanSubject, ActivityKind.Producer);
         bool cancelled;
         lock (_gate)
         {
@@ -133,8 +138,10 @@ internal sealed class TaskSender
             await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, error.Message, TaskFailures.KindOf(error.Kind)).ConfigureAwait(false);
             return;
         }
+        // The agent's run of the task becomes a child of this dispatch.
+        var order = StationTelemetry.TraceParentOf(dispatch) is { } traceParent ? ready.Order! with { TraceParent = traceParent } : ready.Order!;
         bool sent;
-        try { sent = await _agents.RunAsync(row.Target, ready.Order!).ConfigureAwait(false); }
+        try { sent = await _agents.RunAsync(row.Target, order).ConfigureAwait(false); }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             TaskLog.LogDispatchFailed(_logger, ex, row.Id);
@@ -142,6 +149,7 @@ internal sealed class TaskSender
         }
         if (!sent)
         {
+            dispatch?.SetStatus(ActivityStatusCode.Error, "unit offline");
             var since = _units.View(row.Target)?.OfflineSince;
             await _lifecycle.EndAsync(row.Id, TaskState.Failed, null, $"unit '{row.Target}' went offline{(since is null ? "" : $" at {since:HH:mm:ss} UTC")} before the task could start", TaskErrorKind.Unavailable).ConfigureAwait(false);
         }
@@ -154,6 +162,8 @@ internal sealed class TaskSender
     private async Task RunAtStationAsync(IStationExecutor executor, TaskRow row)
     {
         await Task.Yield();
+        using var scope = _logger.BeginTaskScope(row.Id, row.Target);
+        using var run = StationTelemetry.StartTask("task.run " + row.Kind, row.SpanSubject);
         _lifecycle.OnStarted(row.Target, new TaskStarted(row.Id, false, Now));
         TaskResult result;
         try

@@ -13,7 +13,7 @@ public static class TaskStore
         id AS Id, kind AS Kind, target AS Target, owner AS Owner, parameters AS Parameters, slot AS Slot, state AS State,
         progress AS Progress, stage AS Stage, stage_index AS StageIndex, stage_count AS StageCount, result AS Result,
         error AS Error, error_kind AS ErrorKind, dedicated_thread AS DedicatedThread, idempotency_key AS IdempotencyKey, wait_seconds AS WaitSeconds,
-        created_at AS CreatedAt, started_at AS StartedAt, ended_at AS EndedAt
+        created_at AS CreatedAt, started_at AS StartedAt, ended_at AS EndedAt, trace_parent AS TraceParent
         """;
 
     /// <summary>Writes a task's changing columns; enums go in as their API spelling, as they are read back.</summary>

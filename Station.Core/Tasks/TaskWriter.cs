@@ -57,8 +57,8 @@ internal sealed partial class TaskWriter : IDisposable
         _syncFull = Prepare("PRAGMA synchronous=FULL");
         _insertAudit = Prepare(AuditWriter.InsertSql(1));
         _tasks = new MultiInsert(this,
-            "INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at) VALUES ",
-            12, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7}, 0, ?{b + 8}, 0, ?{b + 9}, ?{b + 10}, ?{b + 11}, ?{b + 12})");
+            "INSERT INTO tasks(id, kind, target, owner, parameters, slot, state, progress, stage, stage_index, stage_count, idempotency_key, wait_seconds, created_at, trace_parent) VALUES ",
+            13, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7}, 0, ?{b + 8}, 0, ?{b + 9}, ?{b + 10}, ?{b + 11}, ?{b + 12}, ?{b + 13})");
         _locks = new MultiInsert(this,
             "INSERT INTO locks(task_id, resource, mode, release_stage, granted, requested_at, granted_at) VALUES ",
             7, b => $"(?{b + 1}, ?{b + 2}, ?{b + 3}, ?{b + 4}, ?{b + 5}, ?{b + 6}, ?{b + 7})");
@@ -167,6 +167,7 @@ internal sealed partial class TaskWriter : IDisposable
                 BindText(s, b + 10, t.IdempotencyKey);
                 BindReal(s, b + 11, t.WaitSeconds);
                 BindText(s, b + 12, t.CreatedAt);
+                BindText(s, b + 13, t.TraceParent);
             });
             _locks.Write(_pendingLocks.Count, (s, b, i) =>
             {

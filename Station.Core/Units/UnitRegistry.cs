@@ -92,6 +92,12 @@ public sealed class UnitRegistry : Notifier<UnitView>
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e) : null;
     }
 
+    /// <summary>How many units have a connected agent now.</summary>
+    public int OnlineCount
+    {
+        get { lock (_gate) return _units.Values.Count(e => e.ConnectionId is not null); }
+    }
+
     public IReadOnlyList<UnitView> All()
     {
         lock (_gate) return _units.Values.Select(ToView).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();

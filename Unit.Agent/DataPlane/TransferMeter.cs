@@ -23,6 +23,7 @@ public sealed class TransferMeter(TaskContext context, long totalBytes, double? 
     {
         _done += bytes;
         _counted += bytes;
+        Telemetry.AgentTelemetry.Transferred(bytes);
         if (bandwidthMiBps is { } cap)
         {
             var due = TimeSpan.FromSeconds(_counted / (cap * MiB));

@@ -1,12 +1,17 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Diagnostics;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.Telemetry;
 
 namespace Ccdsvm.Unit.Agent.Execution;
 
 /// <summary>Runs dispatched tasks, each with its own cancellation, progress pump and thread choice.</summary>
-public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILogger<TaskRunner> logger)
+public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILogger<TaskRunner> logger, Microsoft.Extensions.Options.IOptions<AgentOptions>? options = null)
 {
+    /// <summary>This unit's id, named in every log line and span of a task it runs.</summary>
+    private readonly string _unitId = options?.Value.Name ?? "";
+
     /// <summary>At most 10 progress updates a second per task.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
 
@@ -84,6 +89,9 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
 
     private async Task RunAsync(TaskOrder order, ITaskExecutor executor, Running running, IStationReporter reporter)
     {
+        // Every line logged while the task runs (here and in its executor) carries TaskId and UnitId.
+        using var scope = logger.BeginScope(new TaskLogScope(order.TaskId, _unitId));
+        using var span = AgentTelemetry.StartRun(order, _unitId);
         var ct = running.Cancellation.Token;
         TaskResult result;
         using var pumpStop = new CancellationTokenSource();
@@ -146,6 +154,8 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         _running.TryRemove(order.TaskId, out _);
         running.Cancellation.Dispose();
         await SafeAsync(delivery).ConfigureAwait(false);
+        span?.SetTag("ccdsvm.task.outcome", result.Outcome.ToString());
+        if (result.Outcome != TaskOutcome.Succeeded) span?.SetStatus(ActivityStatusCode.Error, result.Error);
         LogEnded(order.TaskId, result.Outcome);
         Ended?.Invoke(order.Kind);
     }

@@ -31,7 +31,7 @@ public sealed class TaskErrorKindMigrationTests : IDisposable
                 (6, 'fs.stat', 'a', 'alice', '{}', NULL, 'Failed', 'an older spelling', '2026-12-01T09:00:00Z', '2026-12-01T09:00:01Z');
             """);
 
-        Assert.Equal(8, Migrations.Apply(c));
+        Assert.Equal(8, Migrations.Apply(c, upTo: 8));
 
         Assert.Equal(
             [(1L, "failed", "failed", "'/srv/x' does not exist"), (2L, "cancelled", "cancelled", "cancelled by alice"), (3L, "interrupted", "interrupted", "the station restarted"),
