@@ -13,6 +13,7 @@ namespace Ccdsvm.Station.Core.Tests.Backup;
 /// Backups of a real store file with its key ring, TLS directory and unit state, restored into another directory;
 /// wrong passphrases, altered and cut files are refused without writing anything.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [Collection(StoreCollection.Name)]
 public sealed class BackupRestoreTests : IDisposable
 {
