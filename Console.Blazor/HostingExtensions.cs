@@ -6,13 +6,6 @@ namespace Ccdsvm.Console.Blazor;
 
 public static class HostingExtensions
 {
-    /// <summary>Listens on 127.0.0.1:5080 unless --urls, ASPNETCORE_URLS or "urls" says otherwise.</summary>
-    public static IWebHostBuilder UseUrlsIfUnset(this IWebHostBuilder host, string urls)
-    {
-        if (string.IsNullOrEmpty(host.GetSetting(WebHostDefaults.ServerUrlsKey))) host.UseUrls(urls);
-        return host;
-    }
-
     /// <summary>Applies migrations, creates the first account and restores the task list before the first request.</summary>
     public static void InitialiseStation(this WebApplication app)
     {

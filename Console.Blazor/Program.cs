@@ -2,6 +2,7 @@ using Ccdsvm.Console.Blazor;
 using Ccdsvm.Console.Blazor.Api;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Console.Blazor.Services;
+using Ccdsvm.Console.Blazor.Tls;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Hosting;
 using Ccdsvm.Station.Core.Users;
@@ -10,7 +11,11 @@ using Microsoft.AspNetCore.DataProtection;
 if (StationCommands.TryRun(args, out int exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.WebHost.UseUrlsIfUnset("http://127.0.0.1:5080");
+if (builder.AddStationTls() is { } tlsError)
+{
+    Console.Error.WriteLine($"ccdsvm station: {tlsError}");
+    return 2;
+}
 
 builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
@@ -18,6 +23,8 @@ builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();
+// Under HTTPS the antiforgery cookie is Secure like the session cookie.
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
 builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
@@ -32,6 +39,7 @@ catch (Ccdsvm.Station.Core.Store.StoreTooNewException ex)
     Console.Error.WriteLine($"ccdsvm station: {ex.Message}");
     return 3;
 }
+app.UseStationTls();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -42,6 +50,7 @@ app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapHealth();
+app.MapStationTls();
 app.MapStationApi();
 app.MapAgentHub();
 app.MapConsoleUi();

@@ -12,6 +12,7 @@ public static class AgentArgs
         ["--mount-root"] = "MountRoot",
         ["--parent"] = "Parent",
         ["--data-url"] = "DataUrl",
+        ["--fingerprint"] = "StationFingerprint",
     };
 
     private static readonly Dictionary<string, string> Lists = new(StringComparer.Ordinal)

@@ -5,8 +5,15 @@ public sealed class AgentOptions
 {
     public const string Section = "Agent";
 
-    /// <summary>Base address of the station, e.g. http://127.0.0.1:5080.</summary>
-    public string StationUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>Base address of the station, e.g. https://127.0.0.1:5080.</summary>
+    public string StationUrl { get; set; } = "https://127.0.0.1:5080";
+
+    /// <summary>
+    /// The station certificate's SHA-256 fingerprint to pin (<c>--fingerprint</c>; several comma-separated), as the
+    /// console's enrolment dialog shows it: the station's CA, or its server certificate. Kept with the enrolment, so it
+    /// is needed on the first start only; giving it again replaces the pin (after the station's certificate was replaced).
+    /// </summary>
+    public string? StationFingerprint { get; set; }
 
     /// <summary>Unit name and id: lower-case letters, digits and dashes.</summary>
     public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
@@ -96,6 +103,8 @@ public sealed class AgentOptions
             throw new InvalidOperationException($"Agent:Name '{Name}' must be lower-case letters, digits and dashes.");
         if (!Uri.TryCreate(StationUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
             throw new InvalidOperationException($"Agent:StationUrl '{StationUrl}' must be an http(s) address such as http://127.0.0.1:5080.");
+        try { Ccdsvm.Shared.Contracts.Tls.CertificatePins.ParseList(StationFingerprint); }
+        catch (FormatException ex) { throw new InvalidOperationException($"Agent:StationFingerprint (--fingerprint): {ex.Message}", ex); }
         if (LeaseSeconds is < 0 or > 86400)
             throw new InvalidOperationException($"Agent:LeaseSeconds {LeaseSeconds} must be between 1 and 86400, or 0 for the longest lease the station grants.");
         if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme != "http")

@@ -39,6 +39,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<IAgentEnrolment, StoredEnrolment>();
         services.AddSingleton<AgentCredentials>();
         services.AddSingleton<OrderGuard>();
+        services.AddSingleton<StationTrust>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<ViewReads>();
         services.AddSingleton<StationConnection>();

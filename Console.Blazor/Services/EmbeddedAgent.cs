@@ -1,4 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Security.Tls;
 using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Unit.Agent;
 using Ccdsvm.Unit.Agent.Connection;
@@ -51,14 +53,21 @@ public sealed class SelfEnrolment(UnitCredentials credentials, IOptions<AgentOpt
     }
 }
 
-/// <summary>Reaches this station's own listener: the first address it bound, with a wildcard host made loopback.</summary>
-public sealed class SelfTransport(IServer server, IOptions<AgentOptions> options) : IStationTransport
+/// <summary>
+/// Reaches this station's own listener: the first address it bound, with a wildcard host made loopback. Over HTTPS it
+/// trusts exactly the certificate this station serves (and the chain sent with it), read live, so a replaced
+/// certificate does not cut the station off from its own unit.
+/// </summary>
+public sealed class SelfTransport(IServer server, IOptions<AgentOptions> options, IServiceProvider services) : IStationTransport, IDisposable
 {
+    private HttpClient? _http;
+
     public Uri StationUrl
     {
         get
         {
-            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+            var address = addresses?.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
             if (address is null) return new Uri(options.Value.StationUrl);
             address = address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1")
                 .Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1");
@@ -66,7 +75,32 @@ public sealed class SelfTransport(IServer server, IOptions<AgentOptions> options
         }
     }
 
+    private bool Trusts(X509Certificate? certificate)
+    {
+        var source = services.GetService<ServerCertificateSource>();
+        if (source is null || certificate is null) return false;
+        using var presented = new X509Certificate2(certificate);
+        return presented.RawData.AsSpan().SequenceEqual(source.Leaf.RawData);
+    }
+
     public void Configure(HttpConnectionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.HttpMessageHandlerFactory = inner =>
+        {
+            if (inner is HttpClientHandler handler) handler.ServerCertificateCustomValidationCallback = (_, c, _, _) => Trusts(c);
+            return inner;
+        };
+        options.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, c, _, _) => Trusts(c);
     }
+
+    public HttpClient Http => _http ??= new HttpClient(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => Trusts(c) },
+    }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public void Dispose() => _http?.Dispose();
 }

@@ -85,6 +85,7 @@ public sealed partial class StationConnection(
             {
                 await pipeline.ExecuteAsync(async ct =>
                 {
+                    await transport.PrepareAsync(ct).ConfigureAwait(false);
                     await connection.StartAsync(ct).ConfigureAwait(false);
                     try
                     {

@@ -22,7 +22,7 @@ public sealed class StationUploads(IOptions<AgentOptions> options, IStationTrans
         if (grant.Size < 0) throw TaskFailureException.Invalid("the order's upload has no valid size");
         CheckTicket(grant.Ticket, uploadId, requestedPath);
         string baseUrl = station.StationUrl.ToString().TrimEnd('/') + DataPlaneRoutes.UploadsPrefix;
-        var source = new SourceClient(SourceClient.SharedHttp, baseUrl, grant.Ticket, relayed: false);
+        var source = new SourceClient(station.Http, baseUrl, grant.Ticket, relayed: false);
         var entry = new DataEntry("", DataEntry.FileType, grant.Size, 0, 0, null);
         var meter = new TransferMeter(context, grant.Size, null) { CurrentFile = Path.GetFileName(path) };
         context.Log($"pulling upload {uploadId} ({grant.Size:N0} bytes) from the station");

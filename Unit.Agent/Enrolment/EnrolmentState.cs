@@ -7,9 +7,11 @@ namespace Ccdsvm.Unit.Agent.Enrolment;
 /// <summary>
 /// The unit's enrolment as kept on disk (<c>enrolment.json</c> in the state directory, mode 0600 in a 0700
 /// directory): the credential and the pinned station key, and a hash of the token that produced them, so a
-/// restart with the same <c>--enrol</c> argument does not try to redeem it again.
+/// restart with the same <c>--enrol</c> argument does not try to redeem it again. <see cref="Pins"/>: the station
+/// certificate fingerprints pinned with <c>--fingerprint</c>.
 /// </summary>
-public sealed record EnrolmentState(string Unit, string StationUrl, string Credential, string StationPublicKey, string TokenSha256, DateTimeOffset EnrolledAt)
+public sealed record EnrolmentState(string Unit, string StationUrl, string Credential, string StationPublicKey, string TokenSha256, DateTimeOffset EnrolledAt,
+    IReadOnlyList<string>? Pins = null)
 {
     public const string FileName = "enrolment.json";
 

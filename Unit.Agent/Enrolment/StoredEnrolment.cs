@@ -14,7 +14,7 @@ namespace Ccdsvm.Unit.Agent.Enrolment;
 /// one-time token (<c>--enrol</c>) redeemed at the station. A new token (one whose hash the state does not
 /// hold) enrols again, replacing the credential and the pinned key.
 /// </summary>
-public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, IStationTransport transport, ILogger<StoredEnrolment> logger) : IAgentEnrolment
+public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, IStationTransport transport, StationTrust trust, ILogger<StoredEnrolment> logger) : IAgentEnrolment
 {
     public bool StopHostWhenRefused => true;
 
@@ -26,9 +26,16 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
         string? token = string.IsNullOrWhiteSpace(o.EnrolToken) ? null : o.EnrolToken.Trim();
         bool usable = state is not null && state.Unit == o.Name;
 
+        var configuredPins = trust.Configured;
         if (usable && (token is null || EnrolmentState.TokenHash(token) == state!.TokenSha256))
         {
             LogLoaded(o.Name, Path.Combine(directory, EnrolmentState.FileName));
+            if (configuredPins.Count > 0 && !configuredPins.SequenceEqual(state!.Pins ?? []))
+            {
+                // A new --fingerprint after the station's certificate was replaced: pinned from now on.
+                (state with { Pins = configuredPins }).Save(directory);
+                LogPinsReplaced(o.Name, string.Join(", ", configuredPins));
+            }
             return new AgentIdentity(state!.Unit, state.Credential, state.StationPublicKey);
         }
         if (token is null)
@@ -46,8 +53,10 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
             throw new EnrolmentRefusedException($"the station's public key is not a valid key ({ex.Message})");
         }
         if (state is not null && state.StationPublicKey != grant.StationPublicKey) LogKeyChanged(o.Name);
-        new EnrolmentState(o.Name, transport.StationUrl.ToString(), grant.Credential, grant.StationPublicKey, EnrolmentState.TokenHash(token), DateTimeOffset.UtcNow)
+        new EnrolmentState(o.Name, transport.StationUrl.ToString(), grant.Credential, grant.StationPublicKey, EnrolmentState.TokenHash(token), DateTimeOffset.UtcNow,
+                configuredPins.Count > 0 ? configuredPins : null)
             .Save(directory);
+        trust.Use(configuredPins);
         LogEnrolled(o.Name, Path.Combine(directory, EnrolmentState.FileName));
         return new AgentIdentity(grant.Unit, grant.Credential, grant.StationPublicKey);
     }
@@ -55,8 +64,24 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
     /// <summary>A refusal by the station (4xx) is final; an unreachable station is retried by the caller.</summary>
     private async Task<EnrolmentGrant> RedeemAsync(string token, string unit, CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = transport.StationUrl, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync(EnrolmentRoutes.Redeem, new RedeemEnrolment(token, unit), ct).ConfigureAwait(false);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(30));
+        HttpResponseMessage sent;
+        try
+        {
+            await transport.PrepareAsync(bounded.Token).ConfigureAwait(false);
+            sent = await transport.Http.PostAsJsonAsync(new Uri(transport.StationUrl, EnrolmentRoutes.Redeem), new RedeemEnrolment(token, unit), bounded.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException) when (transport.Refusal is { } refusal)
+        {
+            // A station whose certificate is not the pinned one gets no token: this is final, not a network hiccup.
+            throw new EnrolmentRefusedException($"refusing the station at {transport.StationUrl}: {refusal}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"the station at {transport.StationUrl} did not answer the enrolment within 30 s");
+        }
+        using var response = sent;
         if (response.IsSuccessStatusCode)
             return await response.Content.ReadFromJsonAsync<EnrolmentGrant>(ct).ConfigureAwait(false)
                 ?? throw new EnrolmentRefusedException("the station answered the enrolment with an empty body");
@@ -86,4 +111,7 @@ public sealed partial class StoredEnrolment(IOptions<AgentOptions> options, ISta
 
     [LoggerMessage(312, LogLevel.Warning, "Unit {Unit} enrolled again and the station's key differs from the one pinned before; the new key is pinned")]
     private partial void LogKeyChanged(string unit);
+
+    [LoggerMessage(1211, LogLevel.Warning, "Unit {Unit}: the station's certificate is pinned anew from --fingerprint: {Pins}")]
+    private partial void LogPinsReplaced(string unit, string pins);
 }

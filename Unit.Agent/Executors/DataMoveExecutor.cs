@@ -102,7 +102,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
     {
         string relay = $"{station.StationUrl.ToString().TrimEnd('/')}{DataPlaneRoutes.RelayPrefix}/{Uri.EscapeDataString(request.Source.Unit)}";
         var session = new TransferSession();
-        var relayed = new SourceClient(SourceClient.SharedHttp, relay, transfer.Ticket, relayed: true, session);
+        var relayed = new SourceClient(station.Http, relay, transfer.Ticket, relayed: true, session);
         if (transfer.Route == TransferRoute.Relay || transfer.SourceUrl is null)
         {
             context.Log($"relaying through the station ({(transfer.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");

@@ -206,6 +206,7 @@ public static class MonitorHubLoad
         };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+        psi.Environment["Station__AllowInsecureHttp"] = "true";
         psi.Environment["Station__DataDirectory"] = Path.Combine(dir, "data");
         psi.Environment["Station__EmbeddedAgent"] = "false";
         psi.Environment["CCDSVM_ADMIN_PASSWORD"] = password;

@@ -10,7 +10,11 @@ namespace Ccdsvm.BurstLoad;
 public sealed record SoakOptions(Uri BaseUrl, string AdminPassword, int StationPid, IReadOnlyList<(string Unit, string Root)> Units, int Users, int TasksPerUser, TimeSpan Duration)
 {
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long one task may take from submission to its end. With 500 tasks in flight on a station of 32 slots a task
+    /// queues for in-flight ÷ throughput (half a minute on a busy 2-core machine): generous, it catches a task that never ends.
+    /// </summary>
+    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(30);
 }

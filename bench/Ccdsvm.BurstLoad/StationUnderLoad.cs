@@ -20,6 +20,8 @@ public sealed class StationUnderLoad : IDisposable
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _data };
         psi.ArgumentList.Add(stationDll);
         psi.Environment["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
+        // Plain HTTP, asked for explicitly: the benchmarks measure the station's own work, comparable with earlier runs.
+        psi.Environment["Station__AllowInsecureHttp"] = "true";
         psi.Environment["Station__DataDirectory"] = Path.Combine(_data, "data");
         psi.Environment["Station__MaxTasks"] = maxTasks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["Agent__Roots__0"] = Directory.CreateDirectory(Path.Combine(_data, "root")).FullName;

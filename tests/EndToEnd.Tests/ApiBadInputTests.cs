@@ -199,6 +199,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
             {
                 http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = unit;
+                TestTls.Configure(http);
             })
             .AddMessagePackProtocol()
             .Build();
@@ -243,6 +244,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
             {
                 http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = unit;
+                TestTls.Configure(http);
             })
             .AddMessagePackProtocol()
             .Build();
@@ -268,7 +270,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     {
         string unit = $"negotiate-{Guid.NewGuid().ToString("N")[..6]}";
         string credential = await Admin.EnrolCredentialAsync(unit);
-        using var http = new HttpClient { BaseAddress = Station.BaseUrl, Timeout = Timeouts.Request };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = Station.BaseUrl, Timeout = Timeouts.Request };
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubPaths.Agent}/negotiate?negotiateVersion=1");
         request.Headers.Add(HubPaths.AgentNameHeader, who == "enrolled" ? unit : unit + "-other");
         if (presenting != "no credential")

@@ -54,6 +54,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             {
                 ExecutablePath = Chromium,
                 Headless = true,
+                IgnoreHTTPSErrors = true,
                 Args = ChromiumFlags,
                 ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
                 Timeout = 60_000,

@@ -19,7 +19,7 @@ public sealed class BrowserTransferTaskTests
 
     private static HttpClient Raw(StationProcess station, ApiClient api)
     {
-        var http = new HttpClient { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request };
+        var http = new HttpClient(TestTls.Handler()) { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", api.Token);
         return http;
     }

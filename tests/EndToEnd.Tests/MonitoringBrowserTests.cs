@@ -128,6 +128,7 @@ public sealed class MonitoringBrowserTests(ITestOutputHelper output)
             {
                 http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = name;
+                TestTls.Configure(http);
             })
             .AddMessagePackProtocol()
             .Build();

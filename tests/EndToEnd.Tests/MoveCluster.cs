@@ -1,3 +1,4 @@
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -38,7 +39,7 @@ public class MoveCluster : IAsyncLifetime
     public string RootA => Path.Combine(Work, "a");
     public string RootB => Path.Combine(Work, "b");
     public string StationUrl { get; private set; } = "";
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(5) };
+    public HttpClient Http { get; } = new(TestTls.Handler()) { Timeout = TimeSpan.FromMinutes(5) };
 
     /// <summary>Extra station environment variables a derived cluster sets.</summary>
     protected virtual IEnumerable<(string Key, string Value)> StationSettings => [];
@@ -60,7 +61,8 @@ public class MoveCluster : IAsyncLifetime
         Directory.CreateDirectory(RootA);
         Directory.CreateDirectory(RootB);
         int port = TestSupport.FreePort.Next();
-        StationUrl = $"http://127.0.0.1:{port}";
+        StationUrl = $"https://127.0.0.1:{port}";
+        TestTls.Trust(Path.Combine(Work, "station"));
         string bin = Path.Combine(RepoRoot, "Console.Blazor", "bin", Configuration, "net10.0");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = bin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(bin, "Console.Blazor.dll"));
@@ -113,7 +115,7 @@ public class MoveCluster : IAsyncLifetime
     {
         string bin = Path.Combine(RepoRoot, "Unit.Agent", "bin", Configuration, "net10.0");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] args = [Path.Combine(bin, "Unit.Agent.dll"), "--station", StationUrl, "--name", name, "--root", root, "--state", Path.Combine(Work, "state-" + name)];
+        string[] args = [Path.Combine(bin, "Unit.Agent.dll"), "--station", StationUrl, "--name", name, "--root", root, "--state", Path.Combine(Work, "state-" + name), "--fingerprint", TestTls.Fingerprint(Path.Combine(Work, "station"))];
         if (token is not null) args = [.. args, "--enrol", token];
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? []) psi.Environment[k] = v;

@@ -85,7 +85,11 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
     {
         var token = fixture.As(role).Token!;
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Station.BaseUrl, HubPaths.Agent), http => http.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithUrl(new Uri(fixture.Station.BaseUrl, HubPaths.Agent), http =>
+            {
+                http.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                TestTls.Configure(http);
+            })
             .AddMessagePackProtocol()
             .Build();
 

@@ -16,7 +16,7 @@ public sealed class SoakTests
     public async Task FiftyUsersTenTasksEachForTwoMinutes_NoErrors_ResourcesBounded()
     {
         await using var rig = await SoakRig.StartAsync(RepoPaths.StationDll, RepoPaths.AgentDll, 2, TimeSpan.FromSeconds(90));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         var result = await Soak.RunAsync(new SoakOptions(rig.Station.BaseUrl, rig.Station.AdminPassword, rig.Station.ProcessId, rig.Units, 50, 10, TimeSpan.FromMinutes(2)), cts.Token);
 
         Assert.True(result.Errors == 0, $"errors:\n{result}");

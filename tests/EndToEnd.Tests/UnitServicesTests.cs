@@ -46,7 +46,7 @@ public sealed class UnitServicesTests
         // Granted on that one service: the bytes arrive, byte for byte; the directory lists.
         var grant = await admin.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/api/v1/acl") { Content = JsonContent.Create(new { path = "/units/unit-s/services/logs", subject = "client", role = "ServiceUser" }) });
         Assert.True(grant.Status == HttpStatusCode.OK, grant.ToString());
-        using (var http = new HttpClient { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request })
+        using (var http = new HttpClient(TestTls.Handler()) { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request })
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", client.Token);
             var got = await http.GetByteArrayAsync("/api/v1/units/unit-s/services/logs?path=app.log");

@@ -11,12 +11,16 @@ public sealed partial class EnrolmentCard : AccessCard
     private IReadOnlyList<EnrolmentView> _enrolments = [];
     private IReadOnlyList<UnitView> _units = [];
     private string _stationUrl = "";
+    private string? _fingerprint;
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject] private IServiceProvider Services { get; set; } = default!;
 
     protected override void Load()
     {
         _stationUrl = Navigation.BaseUri.TrimEnd('/');
+        _fingerprint = Services.GetService(typeof(Tls.StationTlsState)) is Tls.StationTlsState { Https: true } tls ? tls.Fingerprint : null;
         _enrolments = Admin.Enrolments().Value ?? [];
         _units = Admin.Units();
     }

@@ -38,6 +38,8 @@ public sealed class MonitoringStationFactory : WebApplicationFactory<Program>
     {
         public Uri StationUrl => new("http://localhost");
 
+        public HttpClient Http => ((TestServer)server).CreateClient();
+
         public void Configure(HttpConnectionOptions options)
         {
             options.HttpMessageHandlerFactory = _ => ((TestServer)server).CreateHandler();

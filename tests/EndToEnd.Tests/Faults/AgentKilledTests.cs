@@ -53,7 +53,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             // The agent comes back; the same move again picks up what had arrived and verifies the whole file.
             await station.RestartAgentAsync(api, "b");
             long again = await api.StartAsync("data.move", "b", move with { bandwidthMiBps = 1000 });
-            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            var done = await api.WaitForStateAsync(again, Timeouts.BigChecksum);
             output.WriteLine(done.ToString());
             Assert.Equal("succeeded", done.GetProperty("state").GetString());
             var result = done.GetProperty("result");
@@ -109,7 +109,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
 
             await station.RestartAgentAsync(api, "c");
             long again = await api.StartAsync("fs.copy", "c", copy);
-            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            var done = await api.WaitForStateAsync(again, Timeouts.BigChecksum);
             Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
             Assert.Equal(Dirs * FilesPerDir, done.GetProperty("result").GetProperty("files").GetInt32());
             Assert.False(Directory.Exists(temp), "the interrupted copy's leftover is still there");
@@ -162,7 +162,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             // The disk is free again: formatting it once more succeeds, and the host sees the new file system.
             await station.RestartAgentAsync(api, "m");
             long again = await api.StartAsync("storage.mkfs", "m", new { device, fstype = "xfs", force = true });
-            var done = await api.WaitForStateAsync(again, Timeouts.ShortTask);
+            var done = await api.WaitForStateAsync(again, Timeouts.BigChecksum);
             Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
             Assert.Contains("TYPE=\"xfs\"", await HostTool.RunAsync("blkid", device));
         }

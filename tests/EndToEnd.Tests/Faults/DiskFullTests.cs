@@ -86,7 +86,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             Assert.Contains("full", refused.Detail, StringComparison.OrdinalIgnoreCase);
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/tasks/{first}")).Status);
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/units")).Status);
-            using (var http = new HttpClient { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request })
+            using (var http = new HttpClient(TestTls.Handler()) { BaseAddress = station.BaseUrl, Timeout = Timeouts.Request })
             {
                 var health = await WaitForAsync(async () => await http.GetAsync("/healthz"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
                     "/healthz to report the full store");

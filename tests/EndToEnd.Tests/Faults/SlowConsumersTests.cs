@@ -39,7 +39,7 @@ public sealed class SlowConsumersTests(ITestOutputHelper output)
             }
 
             // A live-metrics reader that reads the headers, then never again.
-            using var stalledHttp = new HttpClient { BaseAddress = station.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
+            using var stalledHttp = new HttpClient(TestTls.Handler()) { BaseAddress = station.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
             stalledHttp.DefaultRequestHeaders.Authorization = new("Bearer", admin.Token);
             var stalled = stalledHttp.GetAsync("/api/v1/units/station/metrics/live", HttpCompletionOption.ResponseHeadersRead, stop.Token);
 

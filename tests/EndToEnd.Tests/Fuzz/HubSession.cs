@@ -1,3 +1,4 @@
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
@@ -33,6 +34,7 @@ public sealed class HubSession(Uri station, string unit, string credential) : IA
                 {
                     http.Headers[HubPaths.AgentCredentialHeader] = credential;
                     http.Headers[HubPaths.AgentNameHeader] = unit;
+                    TestTls.Configure(http);
                 })
                 .AddMessagePackProtocol()
                 .Build();
@@ -80,6 +82,7 @@ public sealed class RawHubSocket : IAsyncDisposable
         var raw = new RawHubSocket();
         raw._socket.Options.SetRequestHeader(HubPaths.AgentCredentialHeader, credential);
         raw._socket.Options.SetRequestHeader(HubPaths.AgentNameHeader, unit);
+        raw._socket.Options.RemoteCertificateValidationCallback = TestTls.Callback;
         var ws = new UriBuilder(new Uri(station, HubPaths.Agent)) { Scheme = station.Scheme == "https" ? "wss" : "ws" }.Uri;
         await raw._socket.ConnectAsync(ws, cancellationToken);
         // The handshake is JSON text ending in the record separator 0x1e, whatever the protocol.

@@ -60,6 +60,8 @@ public sealed class AgentProcess : IAsyncDisposable
     private async Task LaunchAsync(string? token, bool waitOnline)
     {
         string[] args = ["--station", _station.BaseUrl.ToString().TrimEnd('/'), "--name", Name, "--root", Root, "--state", StateDirectory];
+        // The station's pin unless the test gives its own (Agent__StationFingerprint in the environment).
+        if (_station.BaseUrl.Scheme == "https" && !_environment.ContainsKey("Agent__StationFingerprint")) args = [.. args, "--fingerprint", _station.Fingerprint];
         if (token is not null) args = [.. args, "--enrol", token];
         var env = new Dictionary<string, string>(_environment) { ["DOTNET_ENVIRONMENT"] = "Development", ["Agent__MaxReconnectDelaySeconds"] = "2" };
         _process = new ManagedProcess(Name, RepoPaths.AgentDll, args, env, _work.Path);

@@ -24,7 +24,7 @@ public sealed class ApiClient : IDisposable
 
     private ApiClient(Uri baseUrl, string? token)
     {
-        _http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeouts.Request };
+        _http = new HttpClient(TestTls.Handler()) { BaseAddress = baseUrl, Timeout = Timeouts.Request };
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Token = token;
     }

@@ -33,6 +33,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         {
             ExecutablePath = Chromium,
             Headless = true,
+            // The station's own CA is not in Chromium's store; the README tells a person to accept it or import /ca.crt.
+            IgnoreHTTPSErrors = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = width, Height = height },
             HasTouch = touch,

@@ -22,7 +22,8 @@ public sealed class CrashableStation : IAsyncDisposable
     {
         _graceSeconds = graceSeconds;
         _environment = environment ?? new Dictionary<string, string>();
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        BaseUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        TestTls.Trust(_data.Path);
     }
 
     public const string Password = "crash-admin-password";
@@ -78,7 +79,7 @@ public sealed class CrashableStation : IAsyncDisposable
         var root = new TempDir(name + "-root");
         var state = new TempDir(name + "-state");
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
-            ["--station", (via ?? BaseUrl).ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path],
+            ["--station", (via ?? BaseUrl).ToString().TrimEnd('/'), "--name", name, "--enrol", token, "--root", root.Path, "--state", state.Path, "--fingerprint", TestTls.Fingerprint(_data.Path)],
             _agentEnvironment[name] = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["Agent__MaxReconnectDelaySeconds"] = "1" }, root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);
@@ -94,7 +95,7 @@ public sealed class CrashableStation : IAsyncDisposable
         old.Kill();
         old.Dispose();
         var process = new ManagedProcess(name, RepoPaths.AgentDll,
-            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--root", root.Path, "--state", state.Path],
+            ["--station", BaseUrl.ToString().TrimEnd('/'), "--name", name, "--root", root.Path, "--state", state.Path, "--fingerprint", TestTls.Fingerprint(_data.Path)],
             _agentEnvironment[name], root.Path);
         _agents[name] = (process, root, state);
         await api.WaitUnitStatusAsync(name, "online", Timeouts.UnitOnline, () => process.HasExited ? "agent exited:\n" + process.Output : null);

@@ -21,7 +21,7 @@ public sealed class CuttableLink : IAsyncDisposable
     {
         _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
         Port = FreePort.Next();
-        Url = new Uri($"http://127.0.0.1:{Port}");
+        Url = new Uri($"{target.Scheme}://127.0.0.1:{Port}");
         Restore();
     }
 

@@ -15,6 +15,9 @@ public sealed record StationSettings
     /// <summary>The loopback port to listen on (another station's, so its agents reconnect). Default: a free one.</summary>
     public int? Port { get; init; }
 
+    /// <summary>Serve plain HTTP (Station:AllowInsecureHttp=true) instead of the default HTTPS.</summary>
+    public bool PlainHttp { get; init; }
+
     /// <summary>Extra environment for the station process (its embedded agent reads the Agent__ keys), applied last.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
@@ -35,7 +38,8 @@ public sealed class StationProcess : IAsyncDisposable
         Settings = settings;
         if (settings.DataDirectory is null) _data = new TempDir("station-data");
         Port = settings.Port ?? FreePort.Next();
-        BaseUrl = new Uri($"http://127.0.0.1:{Port}");
+        BaseUrl = new Uri($"{(settings.PlainHttp ? "http" : "https")}://127.0.0.1:{Port}");
+        TestTls.Trust(DataDirectory);
     }
 
     public StationSettings Settings { get; }
@@ -47,6 +51,9 @@ public sealed class StationProcess : IAsyncDisposable
     public string DataDirectory => Settings.DataDirectory ?? _data!.Path;
 
     public string DatabasePath => Path.Combine(DataDirectory, "station.db");
+
+    /// <summary>The SHA-256 fingerprint of the station's CA, as its agents pin it (--fingerprint).</summary>
+    public string Fingerprint => TestTls.Fingerprint(DataDirectory);
 
     /// <summary>The directory the station's own unit (<c>station</c>) allows file work in.</summary>
     public string StationRoot => _root.Path;
@@ -91,6 +98,7 @@ public sealed class StationProcess : IAsyncDisposable
             // The tests' agents run on this machine and announce loopback data planes.
             ["Transfers__AllowLoopbackDataPlane"] = "true",
         };
+        if (Settings.PlainHttp) env["Station__AllowInsecureHttp"] = "true";
         if (Settings.MaxTasks is { } max) env["Station__MaxTasks"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in Settings.Environment) env[key] = value;
@@ -119,7 +127,7 @@ public sealed class StationProcess : IAsyncDisposable
     /// <summary>Polls GET /healthz until it answers 200, the process exits, or the timeout passes.</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
         using var cts = new CancellationTokenSource(timeout);
         string last = "no answer yet";
         while (true)
