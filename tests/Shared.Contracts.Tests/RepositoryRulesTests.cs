@@ -171,7 +171,7 @@ public sealed partial class RepositoryRulesTests
     private static partial Regex SkippedTest();
 
     /// <summary>A <c>tool:package</c> pair of the <c>needed</c> list in <c>./test</c> (one a line, or added with <c>needed+=(…)</c>).</summary>
-    [GeneratedRegex(@"(?m)(?:^\s+|needed\+=\()([a-z][\w.]*):([a-z][\w.+-]*)(?=[\s)])")]
+    [GeneratedRegex(@"(?m)(?:^\s+|needed\+=\()([a-z][\w.-]*):([a-z][\w.+-]*)(?=[\s)])")]
     private static partial Regex ScriptPackage();
 
     [GeneratedRegex(@"LoggerMessage\((?:EventId\s*=\s*)?(\d+)")]

@@ -33,6 +33,11 @@ public static class Needs
         ["xfs_growfs"] = "xfsprogs",
         ["mdadm"] = "mdadm",
         ["faketime"] = "faketime",
+        ["dpkg-deb"] = "dpkg",
+        ["dpkg"] = "dpkg",
+        ["useradd"] = "passwd",
+        ["systemd-analyze"] = "systemd",
+        ["systemctl"] = "systemd",
     };
 
     /// <summary>The storage tools a test that partitions, formats and mounts loop devices runs (the md RAID test checks mdadm itself).</summary>

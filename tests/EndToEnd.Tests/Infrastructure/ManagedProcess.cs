@@ -16,9 +16,15 @@ public sealed class ManagedProcess : IDisposable
     private readonly List<(string Needle, TaskCompletionSource Seen)> _watches = [];
 
     public ManagedProcess(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+        : this(name, "dotnet", [dll, .. args], environment, workingDirectory, runExecutable: true)
     {
+    }
+
+    private ManagedProcess(string name, string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory, bool runExecutable)
+    {
+        _ = runExecutable;
         Name = name;
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(executable)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -26,7 +32,6 @@ public sealed class ManagedProcess : IDisposable
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory,
         };
-        psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         // No colours or console-width wrapping in captured logs.
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -37,11 +42,15 @@ public sealed class ManagedProcess : IDisposable
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append("out", e.Data);
         _process.ErrorDataReceived += (_, e) => Append("err", e.Data);
-        if (!_process.Start()) throw new InvalidOperationException($"could not start {name}: dotnet {dll}");
+        if (!_process.Start()) throw new InvalidOperationException($"could not start {name}: {executable}");
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Append("test", $"started {name} (pid {_process.Id}): dotnet {dll} {string.Join(' ', args)}");
+        Append("test", $"started {name} (pid {_process.Id}): {executable} {string.Join(' ', args)}");
     }
+
+    /// <summary>Runs <paramref name="executable"/> itself (the apphost of a self-contained publish), not through dotnet.</summary>
+    public static ManagedProcess StartExecutable(string name, string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string workingDirectory) =>
+        new(name, executable, args, environment, workingDirectory, runExecutable: true);
 
     public string Name { get; }
 
