@@ -31,7 +31,16 @@ builder.Services.AddBadRequestProblems();
 builder.Services.AddDataProtection().SetApplicationName(TotpSecrets.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(builder.Configuration["Station:DataDirectory"] ?? "data", "keys")));
 
 var app = builder.Build();
-app.InitialiseStation();
+try
+{
+    app.InitialiseStation();
+}
+catch (Ccdsvm.Station.Core.Store.StoreTooNewException ex)
+{
+    // Nothing was changed in the store; say why in words and leave with a failure for systemd and scripts.
+    Console.Error.WriteLine($"ccdsvm station: {ex.Message}");
+    return 3;
+}
 app.UseStationTls();
 
 app.UseExceptionHandler();

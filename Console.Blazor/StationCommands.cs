@@ -7,13 +7,19 @@ namespace Ccdsvm.Console.Blazor;
 
 /// <summary>
 /// Administrator commands that work on the store without starting the station:
-/// <c>Console.Blazor release-locks --task 17 [--stage 1] [--data ./data]</c>.
+/// <c>Console.Blazor release-locks --task 17 [--stage 1] [--data ./data]</c> and
+/// <c>Console.Blazor restore --from FILE --passphrase-file F --data DIR [--force]</c> (<see cref="RestoreCommand"/>).
 /// </summary>
 public static class StationCommands
 {
     public static bool TryRun(string[] args, out int exitCode)
     {
         exitCode = 0;
+        if (args.Length > 0 && args[0] == "restore")
+        {
+            exitCode = RestoreCommand.Run(args);
+            return true;
+        }
         if (args.Length == 0 || args[0] != "release-locks") return false;
         string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 

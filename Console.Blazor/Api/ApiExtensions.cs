@@ -31,6 +31,7 @@ public static class ApiExtensions
         secured.MapUploadsApi();
         endpoints.MapUploadSource();
         secured.MapMetricsApi();
+        secured.MapBackupApi();
         return endpoints;
     }
 

@@ -77,6 +77,11 @@ public static class StationCoreExtensions
         services.AddHostedService<EngineTicker>();
         services.AddHostedService<Volumes.VolumeLedger>();
         services.AddStationMonitoring(configuration);
+        services.AddOptions<Backup.BackupOptions>().Bind(configuration.GetSection(Backup.BackupOptions.Section))
+            .Validate(o => o.Problem() is null, "Station:Backup: IntervalHours must be 0 (off) or more, Keep at least 1, Iterations at least 600000")
+            .ValidateOnStart();
+        services.AddSingleton<Backup.StoreBackup>();
+        services.AddHostedService<Backup.BackupSchedule>();
 
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
         // The filter is registered for every hub (it passes the console's circuit hub through untouched): registered

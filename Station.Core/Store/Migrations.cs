@@ -3,7 +3,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Ccdsvm.Station.Core.Store;
 
-/// <summary>Versioned schema scripts, applied in order at start; the applied version is kept in <c>schema_version</c>.</summary>
+/// <summary>
+/// Versioned schema scripts, applied in order at start; the applied version is kept in <c>schema_version</c>.
+/// Forward only: a script is never changed or removed once released, there are no down scripts, and a store
+/// whose version is newer than <see cref="CurrentVersion"/> is refused (<see cref="StoreTooNewException"/>) untouched.
+/// </summary>
 public static class Migrations
 {
     public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
@@ -94,7 +98,7 @@ public static class Migrations
         connection.Execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
         int current = connection.ExecuteScalar<int?>("SELECT MAX(version) FROM schema_version") ?? 0;
         if (current > CurrentVersion)
-            throw new InvalidOperationException($"the store is at schema version {current}, newer than this station ({CurrentVersion}); run a newer station");
+            throw new StoreTooNewException(current, CurrentVersion);
         if (current >= upTo) return current;
         bool foreignKeys = connection.ExecuteScalar<long>("PRAGMA foreign_keys") == 1;
         connection.Execute("PRAGMA foreign_keys=OFF");

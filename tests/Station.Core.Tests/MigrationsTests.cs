@@ -52,9 +52,11 @@ public sealed class MigrationsTests : IDisposable
         int newer = Migrations.CurrentVersion + 1;
         c.Execute("INSERT INTO schema_version(version, name, applied_at) VALUES (@newer, 'from the future', '2030-01-01T00:00:00Z')", new { newer });
 
-        var ex = Assert.Throws<InvalidOperationException>(() => Migrations.Apply(c));
+        var ex = Assert.Throws<StoreTooNewException>(() => Migrations.Apply(c));
 
-        Assert.Equal($"the store is at schema version {newer}, newer than this station ({Migrations.CurrentVersion}); run a newer station", ex.Message);
+        Assert.Equal($"this store was made by a newer station (schema {newer}, this station knows up to {Migrations.CurrentVersion}); restore a backup or upgrade the station", ex.Message);
+        Assert.Equal(newer, c.ExecuteScalar<long>("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(Migrations.All.Count + 1, c.ExecuteScalar<long>("SELECT COUNT(*) FROM schema_version"));
     }
 
     [Fact]

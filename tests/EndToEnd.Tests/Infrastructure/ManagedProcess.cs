@@ -110,6 +110,21 @@ public sealed class ManagedProcess : IDisposable
         foreach (var h in hits) h.TrySetResult();
     }
 
+    /// <summary>Waits for the process to exit by itself and answers its exit code; a timeout says what it printed.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s; its output:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the process and its children and waits (bounded) for it to be gone.</summary>
     public void Kill()
     {

@@ -9,6 +9,12 @@ public sealed record StationSettings
     public int? RecoveryGraceSeconds { get; init; }
     public bool EmbeddedAgent { get; init; } = true;
 
+    /// <summary>An existing data directory to start on (a restored one); the station does not delete it. Default: a fresh temp directory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>The loopback port to listen on (another station's, so its agents reconnect). Default: a free one.</summary>
+    public int? Port { get; init; }
+
     /// <summary>Serve plain HTTP (Station:AllowInsecureHttp=true) instead of the default HTTPS.</summary>
     public bool PlainHttp { get; init; }
 
@@ -23,16 +29,17 @@ public sealed record StationSettings
 public sealed class StationProcess : IAsyncDisposable
 {
     private readonly TempDir _work = new("station-work");
-    private readonly TempDir _data = new("station-data");
+    private readonly TempDir? _data;
     private readonly TempDir _root = new("station-root");
     private ManagedProcess? _process;
 
     private StationProcess(StationSettings settings)
     {
         Settings = settings;
-        Port = FreePort.Next();
+        if (settings.DataDirectory is null) _data = new TempDir("station-data");
+        Port = settings.Port ?? FreePort.Next();
         BaseUrl = new Uri($"{(settings.PlainHttp ? "http" : "https")}://127.0.0.1:{Port}");
-        TestTls.Trust(_data.Path);
+        TestTls.Trust(DataDirectory);
     }
 
     public StationSettings Settings { get; }
@@ -41,12 +48,12 @@ public sealed class StationProcess : IAsyncDisposable
     public string AdminPassword => Settings.AdminPassword;
 
     /// <summary>The station's store directory (station.db), for reading what the API does not show yet.</summary>
-    public string DataDirectory => _data.Path;
+    public string DataDirectory => Settings.DataDirectory ?? _data!.Path;
 
-    public string DatabasePath => Path.Combine(_data.Path, "station.db");
+    public string DatabasePath => Path.Combine(DataDirectory, "station.db");
 
     /// <summary>The SHA-256 fingerprint of the station's CA, as its agents pin it (--fingerprint).</summary>
-    public string Fingerprint => TestTls.Fingerprint(_data.Path);
+    public string Fingerprint => TestTls.Fingerprint(DataDirectory);
 
     /// <summary>The directory the station's own unit (<c>station</c>) allows file work in.</summary>
     public string StationRoot => _root.Path;
@@ -84,7 +91,7 @@ public sealed class StationProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
-            ["Station__DataDirectory"] = _data.Path,
+            ["Station__DataDirectory"] = DataDirectory,
             ["CCDSVM_ADMIN_PASSWORD"] = Settings.AdminPassword,
             ["Agent__Roots__0"] = _root.Path,
             ["Station__EmbeddedAgent"] = Settings.EmbeddedAgent ? "true" : "false",
@@ -96,6 +103,25 @@ public sealed class StationProcess : IAsyncDisposable
         if (Settings.RecoveryGraceSeconds is { } grace) env["Station__RecoveryGraceSeconds"] = grace.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in Settings.Environment) env[key] = value;
         _process = new ManagedProcess("station", RepoPaths.StationDll, [], env, _work.Path);
+    }
+
+    /// <summary>
+    /// Starts a station that is expected to refuse to start (a store it must not open); waits for it to exit and
+    /// answers its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> StartExpectingExitAsync(StationSettings settings, TimeSpan timeout)
+    {
+        await using var station = new StationProcess(settings);
+        station.Start();
+        int code = await station._process!.WaitForExitAsync(timeout);
+        return (code, station.Output);
+    }
+
+    /// <summary>Kills the station (SIGKILL) and keeps its directories, so its store can be read, backed up or restored.</summary>
+    public void Stop()
+    {
+        _process?.Dispose();
+        _process = null;
     }
 
     /// <summary>Polls GET /healthz until it answers 200, the process exits, or the timeout passes.</summary>
@@ -154,7 +180,7 @@ public sealed class StationProcess : IAsyncDisposable
         _process = null;
         await Task.Yield();
         _root.Dispose();
-        _data.Dispose();
+        _data?.Dispose();
         _work.Dispose();
     }
 }
