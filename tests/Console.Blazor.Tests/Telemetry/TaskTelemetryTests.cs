@@ -14,6 +14,7 @@ namespace Ccdsvm.Console.Blazor.Tests.Telemetry;
 /// Issue 17, telemetry: one trace per task from the REST call through admission, lock wait, dispatch and the agent's
 /// run to its end; the admin-only Prometheus scrape; log lines that name their task and unit.
 /// </summary>
+[Collection(TelemetryCollection.Name)]
 public sealed partial class TaskTelemetryTests(TelemetryStationFactory factory) : IClassFixture<TelemetryStationFactory>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -184,4 +185,14 @@ public sealed partial class TaskTelemetryTests(TelemetryStationFactory factory) 
             await Task.Delay(100);
         }
     }
+}
+
+/// <summary>
+/// Activity sources and meters are process-wide: another station hosted by a test running at the same time would add
+/// its spans (with the same task ids, each store counts from 1) and its instruments. These tests run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry, alone";
 }
