@@ -28,9 +28,10 @@ public static class FileDescriptors
     {
         var limit = new RLimit();
         if (GetRLimit(RlimitNofile, ref limit) != 0 || limit.Current >= wanted) return limit.Current;
+        ulong before = limit.Current;
         limit.Current = Math.Min(wanted, limit.Maximum);
-        SetRLimit(RlimitNofile, ref limit);
-        return Limit;
+        // Refused (it cannot be, below the hard limit): the caller sees the limit unchanged and says so.
+        return SetRLimit(RlimitNofile, ref limit) == 0 ? Limit : before;
     }
 
     [StructLayout(LayoutKind.Sequential)]
