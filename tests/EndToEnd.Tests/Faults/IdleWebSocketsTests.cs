@@ -47,7 +47,7 @@ public sealed class IdleWebSocketsTests(ITestOutputHelper output)
             await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
             await admin.CreateUserAsync("other", Password, "Operator");
 
-            var endpoint = new Uri($"ws://127.0.0.1:{station.Port}/_blazor");
+            var endpoint = new UriBuilder(new Uri(station.BaseUrl, "/_blazor")) { Scheme = station.BaseUrl.Scheme == "https" ? "wss" : "ws" }.Uri;
             var opening = Stopwatch.StartNew();
             for (int i = 0; i < Sockets; i++)
             {
