@@ -12,6 +12,17 @@ public static class UiExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(o =>
         {
             o.DetailedErrors = builder.Environment.IsDevelopment();
+            // What one console that stops reading can hold at the station (issue 16.2), stated here so that it is a
+            // decision, not an accident of defaults: at most 10 render batches wait for the browser's acknowledgement,
+            // then the circuit stops rendering for it (later changes are rendered together once it reads again); a
+            // circuit whose browser went silent is dropped after the hub's client timeout and kept 3 minutes for a
+            // reconnect, at most 100 of them; a call into a browser that never answers gives up after a minute.
+            o.MaxBufferedUnacknowledgedRenderBatches = 10;
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+            o.DisconnectedCircuitMaxRetained = 100;
+            o.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(1);
+            // The circuit's hub keeps SignalR's and Blazor's own bounds: a browser silent for 30 s is dropped, one message
+            // from it is at most 32 KB. (Set through AddHubOptions they also reached the agent hub, whose messages are larger.)
         });
         builder.Services.AddMudServices();
         // After AddRazorComponents, so it replaces the default provider: open consoles recheck their session.

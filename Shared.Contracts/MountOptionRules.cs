@@ -12,7 +12,15 @@ public static class MountOptionRules
     /// <summary>Options refused unless allowed by name.</summary>
     public static readonly IReadOnlyList<string> Dangerous = ["suid", "dev", "user", "users", "owner", "group", "helper"];
 
-    /// <summary>A refusal naming the first dangerous option not in <paramref name="allowed"/>, or null.</summary>
+    /// <summary>The characters mount options are written with: no white space (fstab and the mount table cannot hold it), no shell or quoting characters.</summary>
+    public static bool IsPlain(string options) =>
+        options.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+');
+
+    /// <summary>The refusal of options that are not <see cref="IsPlain"/>.</summary>
+    public static string NotPlain(string options) =>
+        $"mount options '{(options.Length <= 200 ? options : options[..200] + "…")}' may hold only letters, digits and = , . _ : - +";
+
+    /// <summary>A refusal of options that are not plain, or naming the first dangerous option not in <paramref name="allowed"/>; null when they may be used.</summary>
     public static string? Problem(string? options, IEnumerable<string> allowed, string policyName)
     {
         if (string.IsNullOrEmpty(options)) return null;
@@ -23,7 +31,8 @@ public static class MountOptionRules
             if (Dangerous.Contains(name) && !permitted.Contains(name))
                 return $"mount option '{name}' is refused: {Why(name)}; an administrator may allow it with {policyName}";
         }
-        return null;
+        // Checked at the station too (issue 16.3), so a replayed or hand-written mount is refused with 400 before it reaches a unit.
+        return IsPlain(options) ? null : NotPlain(options);
     }
 
     /// <summary>The options as mounted: the asked ones followed by nosuid and nodev, unless the policy allows suid or dev.</summary>

@@ -86,7 +86,11 @@ public static class StationCoreExtensions
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
         // The filter is registered for every hub (it passes the console's circuit hub through untouched): registered
         // on HubOptions<AgentHub> alone it was never in effect (found by the fuzz, issue 16.3).
-        services.AddSignalR(o => o.AddFilter<AgentHubFilter>()).AddMessagePackProtocol();
+        // AddHubOptions<AgentHub> registers SignalR's setup of HubOptions<AgentHub> (it copies the global options and
+        // filters over them and marks them as set): without it the hub ran on the global options, so the size limit and
+        // MessagePack-only below were never in effect, and an agent's result over 32 KB (a listing of ~270 entries)
+        // closed its connection again at every reconnect, leaving the unit offline (found by the stalled-circuit test, issue 16.2).
+        services.AddSignalR(o => o.AddFilter<AgentHubFilter>()).AddMessagePackProtocol().AddHubOptions<AgentHub>(_ => { });
         // PostConfigure: after SignalR's own setup of HubOptions<AgentHub>, which copies the global options over it.
         services.AddOptions<Microsoft.AspNetCore.SignalR.HubOptions<AgentHub>>()
             .PostConfigure<IOptions<StationOptions>>((hub, station) =>

@@ -25,6 +25,11 @@ public abstract class KindExecutor<TParameters, TResult>(KindContract<TParameter
         {
             throw TaskFailureException.Invalid(ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but no text (found by the agent-side fuzz, issue 16.3).
+            throw TaskFailureException.Invalid("the parameters hold a string that is not valid text (a lone UTF-16 surrogate)");
+        }
         var result = await RunAsync(typed, context, cancellationToken).ConfigureAwait(false);
         return contract.WriteResultElement(result);
     }

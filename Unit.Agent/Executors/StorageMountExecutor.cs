@@ -16,8 +16,8 @@ public sealed class StorageMountExecutor(DeviceGuard guard, IOptions<AgentOption
         string mountpoint = MountRoot.Resolve(options.Value.MountRoot, parameters.Mountpoint);
         string asked = parameters.Options ?? "defaults";
         bool persist = parameters.Persist == true;
-        if (!asked.All(c => char.IsAsciiLetterOrDigit(c) || c is '=' or ',' or '.' or '_' or ':' or '-' or '+'))
-            throw TaskFailureException.Invalid($"mount options '{asked}' may hold only letters, digits and = , . _ : - +");
+        if (!MountOptionRules.IsPlain(asked))
+            throw TaskFailureException.Invalid(MountOptionRules.NotPlain(asked));
         // The station checked this already; the unit checks again against its own policy, whatever the ticket says.
         if (MountOptionRules.Problem(asked, options.Value.AllowMountOptions, "Agent:AllowMountOptions") is { } refused)
             throw TaskFailureException.Refused($"refused by the unit: {refused}");

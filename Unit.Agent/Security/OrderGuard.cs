@@ -24,10 +24,27 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
     {
         var verifier = Verifier();
         if (verifier is null) return UnitRefusal.Because("it is not enrolled yet, so it has no station key to check the ticket against");
-        var refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket)
-            ?? PolicyRefusal(ticket!)
-            ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
-        if (refusal is not null) LogRefused(order.TaskId, order.Kind, refusal);
+        // Without parameters the ticket's hash of them could not be checked (found by the agent-side fuzz, issue 16.3).
+        if (order.ParametersJson is null) return Refused(order, UnitRefusal.Because("the order carries no parameters, so they cannot be checked against its ticket"));
+        string? refusal;
+        try
+        {
+            refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket)
+                ?? PolicyRefusal(ticket!)
+                ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
+        }
+        catch (Exception ex) when (ex is TaskFailureException or ArgumentException or IOException)
+        {
+            // A path the checks cannot resolve (a link loop, a NUL, a name too long): refused in the resolver's words, never
+            // thrown at the connection, where the order would go unanswered (found by the agent-side fuzz, issue 16.3).
+            refusal = UnitRefusal.Because(ex.Message);
+        }
+        return refusal is null ? null : Refused(order, refusal);
+    }
+
+    private string Refused(TaskOrder order, string refusal)
+    {
+        LogRefused(order.TaskId, order.Kind, refusal);
         return refusal;
     }
 
@@ -75,9 +92,16 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
         }
         catch (TaskFailureException)
         {
-            string mountRoot = PathGuard.RealPath(Path.GetFullPath(o.MountRoot)).TrimEnd('/');
-            string real = PathGuard.RealPath(Path.GetFullPath(path));
-            return real.StartsWith(mountRoot + "/", StringComparison.Ordinal);
+            try
+            {
+                string mountRoot = PathGuard.RealPath(Path.GetFullPath(o.MountRoot)).TrimEnd('/');
+                string real = PathGuard.RealPath(Path.GetFullPath(path));
+                return real.StartsWith(mountRoot + "/", StringComparison.Ordinal);
+            }
+            catch (TaskFailureException)
+            {
+                return false;
+            }
         }
     }
 

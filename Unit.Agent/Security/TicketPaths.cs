@@ -27,13 +27,21 @@ public static class TicketPaths
         }
         var kindPaths = KindPaths.For(ticket.Kind);
         if (kindPaths.Count == 0) return null;
-        using var doc = JsonDocument.Parse(parametersJson);
+        JsonDocument doc;
+        // The station sends JSON it validated; anything else is refused here, in words, never thrown at the connection.
+        try { doc = JsonDocument.Parse(parametersJson); }
+        catch (JsonException ex) { return UnitRefusal.Because($"the order's parameters are not valid JSON ({Shorten(ex.Message)})"); }
+        using var _ = doc;
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) return UnitRefusal.Because("the order's parameters are not a JSON object");
         foreach (var parameter in kindPaths)
         {
             if (!TryGet(doc.RootElement, parameter.Chain, out var value)) continue;
             if (value.ValueKind != JsonValueKind.String)
                 return UnitRefusal.Because($"parameter '{parameter.Name}' must be a path");
-            string path = value.GetString()!;
+            string path;
+            // An escaped lone surrogate is valid JSON but no text: no path at all.
+            try { path = value.GetString()!; }
+            catch (InvalidOperationException) { return UnitRefusal.Because($"parameter '{parameter.Name}' is not valid text (a lone UTF-16 surrogate)"); }
             if (!UnitPath.IsCanonical(path))
                 return UnitRefusal.Because($"parameter '{parameter.Name}' ('{Shorten(path)}') is not a canonical path (absolute, no '.', '..' or empty segments); the station sends only canonical paths");
             if (!named.Contains(path, StringComparer.Ordinal))

@@ -231,6 +231,34 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     }
 
     /// <summary>
+    /// Found by the stalled-circuit test (issue 16.2): the agent hub ran on SignalR's global options, so its 1 MiB limit
+    /// was never in effect and an agent message over 32 KiB (a listing of ~270 entries) closed the connection. An
+    /// announce of 200 KiB is under the station's limit: accepted, the connection stays and the unit is online.
+    /// </summary>
+    [Fact]
+    public async Task Agent_message_over_32_KiB_and_under_the_1_MiB_limit_is_accepted_and_the_connection_stays()
+    {
+        string unit = $"wide-talker-{Guid.NewGuid().ToString("N")[..6]}";
+        string credential = await Admin.EnrolCredentialAsync(unit);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
+            {
+                http.Headers[HubPaths.AgentCredentialHeader] = credential;
+                http.Headers[HubPaths.AgentNameHeader] = unit;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        using var cts = new CancellationTokenSource(Timeouts.Request);
+        await connection.StartAsync(cts.Token);
+
+        var roots = Enumerable.Range(0, 800).Select(i => $"/srv/{i:D4}/" + new string('r', 240)).ToList();
+        await connection.InvokeAsync(nameof(IAgentHub.Announce), Inventory(unit, roots), Array.Empty<RunningTaskInfo>(), cts.Token);
+
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+        await Admin.WaitUnitStatusAsync(unit, "online", Timeouts.UnitOnline);
+    }
+
+    /// <summary>
     /// Found by the fuzz (issue 16.3): a null where the contract has a value threw deep in the station, and the hub
     /// filter that should have worded it was not in effect. Now refused by name; the connection keeps working.
     /// </summary>

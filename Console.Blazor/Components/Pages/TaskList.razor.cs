@@ -50,7 +50,11 @@ public sealed partial class TaskList : ComponentBase, IDisposable
         }));
     }
 
-    /// <summary>The list after a change of <paramref name="task"/>: replaced while it matches, removed when it no longer does, added on top when new.</summary>
+    /// <summary>
+    /// The list after a change of <paramref name="task"/>: replaced while it matches, removed when it no longer does, added
+    /// on top when new; never longer than the query's limit (the oldest go), so a console left open, or one that stopped
+    /// reading, holds a bounded list however many tasks the station runs (issue 16.2).
+    /// </summary>
     public static IReadOnlyList<TaskView> Apply(IReadOnlyList<TaskView> tasks, TaskView task, TaskQuery query)
     {
         var list = tasks.ToList();
@@ -59,6 +63,7 @@ public sealed partial class TaskList : ComponentBase, IDisposable
         if (i >= 0 && matches) list[i] = task;
         else if (i >= 0) list.RemoveAt(i);
         else if (matches) list.Insert(0, task);
+        if (list.Count > query.Limit) list.RemoveRange(query.Limit, list.Count - query.Limit);
         return list;
     }
 

@@ -62,6 +62,9 @@ public sealed class StationProcess : IAsyncDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
+    /// <summary>The station's process id, for reading /proc/PID (memory, open files).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the station is not started");
+
     /// <summary>Completes when the station prints a line containing <paramref name="needle"/> (or already did); never times out by itself.</summary>
     public Task OutputSeen(string needle) =>
         (_process ?? throw new InvalidOperationException("the station is not started")).WaitForOutputAsync(needle, Timeout.InfiniteTimeSpan);
