@@ -55,6 +55,7 @@ public sealed class IdleWebSocketsTests(ITestOutputHelper output)
                 // No client-side WebSocket pings and a tiny receive buffer: nothing is ever read.
                 socket.Options.KeepAliveInterval = TimeSpan.Zero;
                 socket.Options.SetBuffer(256, 256);
+                socket.Options.RemoteCertificateValidationCallback = TestTls.Callback;
                 sockets.Add(socket);
                 using var connect = new CancellationTokenSource(Timeouts.Request);
                 await socket.ConnectAsync(endpoint, connect.Token);
