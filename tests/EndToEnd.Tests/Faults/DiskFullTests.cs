@@ -68,7 +68,8 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         await using var small = await SmallFileSystem.MountAsync(96, "full-store");
         await using var station = await StationProcess.StartAsync(new StationSettings
         {
-            Environment = new Dictionary<string, string> { ["Station__DataDirectory"] = small.Path, ["Station__MinFreeStoreMegabytes"] = $"{minFreeMegabytes}" },
+            DataDirectory = small.Path,
+            Environment = new Dictionary<string, string> { ["Station__MinFreeStoreMegabytes"] = $"{minFreeMegabytes}" },
         });
         try
         {
