@@ -18,7 +18,7 @@ public static class Burst
 
     public static async Task<BurstResult> RunAsync(BurstOptions options, CancellationToken cancellationToken = default)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 4 };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 4, SslOptions = { RemoteCertificateValidationCallback = options.Trust } };
         using var http = new HttpClient(handler) { BaseAddress = options.BaseUrl, Timeout = options.RequestTimeout };
         var token = await SignInAsync(http, options.AdminPassword, cancellationToken).ConfigureAwait(false);
         var run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];
@@ -86,7 +86,7 @@ public static class Burst
     private static async Task ProbeHealthAsync(BurstOptions options, BurstResult result, Stopwatch clock, CancellationToken stop)
     {
         // Its own connection: a probe never queues behind the burst's requests in the client.
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = options.BaseUrl, Timeout = options.RequestTimeout };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, SslOptions = { RemoteCertificateValidationCallback = options.Trust } }) { BaseAddress = options.BaseUrl, Timeout = options.RequestTimeout };
         var lastAnswer = TimeSpan.Zero;
         while (!stop.IsCancellationRequested)
         {

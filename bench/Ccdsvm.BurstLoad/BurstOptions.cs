@@ -9,6 +9,9 @@ namespace Ccdsvm.BurstLoad;
 /// <param name="HealthInterval">Pause between two health probes.</param>
 public sealed record BurstOptions(Uri BaseUrl, string AdminPassword, int Concurrency, TimeSpan Duration)
 {
+    /// <summary>How the burst trusts an HTTPS station (a test's pinned CA); null: the host's trusted CAs.</summary>
+    public System.Net.Security.RemoteCertificateValidationCallback? Trust { get; init; }
+
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 

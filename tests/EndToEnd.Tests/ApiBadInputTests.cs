@@ -245,6 +245,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
             {
                 http.Headers[HubPaths.AgentCredentialHeader] = credential;
                 http.Headers[HubPaths.AgentNameHeader] = unit;
+                TestTls.Configure(http);
             })
             .AddMessagePackProtocol()
             .Build();

@@ -25,6 +25,7 @@ public sealed class BurstLoadTests
         var result = await Burst.RunAsync(new BurstOptions(station.BaseUrl, station.AdminPassword, 200, TimeSpan.FromSeconds(20))
         {
             RequestTimeout = TimeSpan.FromSeconds(45),
+            Trust = TestTls.Callback,
         }, cts.Token);
 
         string report = $"{result}\n--- station output (tail) ---\n{Tail(station.Output)}";

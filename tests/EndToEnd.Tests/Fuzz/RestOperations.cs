@@ -27,6 +27,7 @@ public static partial class RestOperations
     public static readonly Operation[] Hidden =
     [
         new("GET", "/healthz", [], false),
+        new("GET", "/ca.crt", [], false),
         new("POST", "/account/login", [new("username", "form", "string"), new("password", "form", "string"), new("totp", "form", "string"), new("returnUrl", "form", "string")], false),
         new("POST", "/account/logout", [], false),
         new("GET", DataPlaneRoutes.UploadsPrefix + DataPlaneRoutes.File, [new("path", "query", "string"), new(DataPlaneRoutes.TicketHeader, "header", "string")], false),
