@@ -58,7 +58,7 @@ public sealed class TaskEngine : IDisposable
 
         _queries = new TaskQueries(_gate, _db, _table, locks, access, units);
         var announcer = new TaskAnnouncer(_queries, notifier);
-        var sender = new TaskSender(_gate, _table, locks, dispatcher, units, tickets, access, preparer, executors, clock, logger);
+        var sender = new TaskSender(_gate, _table, locks, catalog, dispatcher, units, tickets, access, preparer, executors, clock, logger);
         _orders = new OrderDispatcher(sender, dispatcher, logger);
         _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, access.Audit, _options, clock);
         _lifecycle = new TaskLifecycle(_gate, _db, _writer, _table, locks, announcer, _orders, _leases, tickets, access.Audit, clock, logger, metrics);

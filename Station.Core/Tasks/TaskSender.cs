@@ -23,6 +23,7 @@ internal sealed class TaskSender
     private readonly object _gate;
     private readonly Dictionary<long, ActiveTask> _active;
     private readonly LockManager _locks;
+    private readonly TaskKindCatalog _catalog;
     private readonly IAgentDispatcher _agents;
     private readonly UnitRegistry _units;
     private readonly UnitTickets _tickets;
@@ -33,12 +34,13 @@ internal sealed class TaskSender
     private readonly ILogger _logger;
     private TaskLifecycle _lifecycle = null!;
 
-    public TaskSender(object gate, TaskTable table, LockManager locks, IAgentDispatcher agents, UnitRegistry units, UnitTickets tickets,
+    public TaskSender(object gate, TaskTable table, LockManager locks, TaskKindCatalog catalog, IAgentDispatcher agents, UnitRegistry units, UnitTickets tickets,
         AccessControl access, IOrderPreparer? preparer, Dictionary<string, IStationExecutor> stationExecutors, TimeProvider time, ILogger logger)
     {
         _gate = gate;
         _active = table.Active;
         _locks = locks;
+        _catalog = catalog;
         _agents = agents;
         _units = units;
         _tickets = tickets;
@@ -92,7 +94,7 @@ internal sealed class TaskSender
                 ready[i] = new ReadyOrder(null, prepared.Error);
                 continue;
             }
-            tickets.Add(_tickets.Ticket(row.Id, row.Kind, row.Target, row.Owner, plan.Select(r => r.Resource), prepared.Value!));
+            tickets.Add(_tickets.Ticket(row.Id, row.Kind, row.Target, row.Owner, TicketResources(row, plan), prepared.Value!));
             signedFor.Add((i, prepared.Value!));
         }
         var signed = _tickets.SignBatch(tickets);
@@ -104,6 +106,27 @@ internal sealed class TaskSender
             ready[i] = new ReadyOrder(new TaskOrder(row.Id, row.Kind, parameters, row.Owner, now, signed[k]), null);
         }
         return ready;
+    }
+
+    /// <summary>
+    /// What the ticket names: every resource of the task's plan, not only the locks it still holds. An order sent again
+    /// after a staged release (the station restarted before the unit's receipt) carries the same parameters, and the
+    /// unit checks that the ticket names each of their paths before it answers the repeat from its record; a ticket of
+    /// the remaining locks alone was refused (station-kill loop, seed 661548329).
+    /// </summary>
+    private IEnumerable<string> TicketResources(TaskRow row, IReadOnlyList<LockRequest> remaining)
+    {
+        var names = remaining.Select(r => r.Resource);
+        if (!_catalog.TryGet(row.Kind, out var definition)) return names;
+        try
+        {
+            using var parameters = System.Text.Json.JsonDocument.Parse(row.Parameters);
+            return names.Union(definition.LockPlan(row.Target, parameters.RootElement).Select(r => ResourcePath.Normalize(r.Resource)), StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            return names;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
 using Ccdsvm.Station.Core.Tasks;
 using static Ccdsvm.Station.Core.Tests.EngineHarness;
 
@@ -41,6 +42,28 @@ public sealed class TaskEngineLeaseTests : IDisposable
         _h.Clock.Advance(TimeSpan.FromMilliseconds(1300));
         await _h.Engine.TickAsync().WaitAsync(Limit);
         Assert.Equal("running", _h.View(t1.Id).State);
+    }
+
+    [Fact]
+    public async Task Restart_AfterAStagedRelease_TheResentOrdersTicketStillNamesEveryPathOfItsParameters()
+    {
+        // fs.checksum releases its only lock when hashing (stage 1) is done, before its result is in.
+        var t1 = await _h.SubmitOk(Checksum("/srv/data/source.txt"));
+        _h.Engine.OnStarted("a", new TaskStarted(t1.Id, false, DateTimeOffset.UtcNow));
+        await _h.Engine.OnStageDoneAsync("a", new TaskStageDone(t1.Id, 1, DateTimeOffset.UtcNow)).WaitAsync(Limit);
+        Assert.Empty(_h.Locks.RemainingPlan(t1.Id));
+
+        // The station restarts before the result; the unit's announce does not list the task, so the order goes again.
+        _h.Restart();
+        _h.Online("a");
+        await _h.Engine.OnAnnounceAsync("a", []).WaitAsync(Limit);
+
+        var (_, order) = Assert.Single(_h.Dispatcher.Orders, o => o.Order.TaskId == t1.Id);
+        using var pinned = TicketSigning.ImportPublicKey(_h.Keys.PublicKey);
+        var ticket = TicketSigning.Open(order.Ticket!, pinned);
+        Assert.NotNull(ticket);
+        // The unit refuses an order whose ticket does not name a path of its parameters, even a repeat it answers from its record.
+        Assert.Contains("/units/a/fs/srv/data/source.txt", ticket.Resources);
     }
 
     [Fact]
