@@ -62,30 +62,7 @@ public static class StationTelemetry
 
     /// <summary>A logging scope naming the task and its unit: every line logged inside carries TaskId and UnitId.</summary>
     public static IDisposable? BeginTaskScope(this ILogger logger, long taskId, string unitId) =>
-        logger.BeginScope(new TaskScope(taskId, unitId));
-
-    /// <summary>Scope state as key-value pairs, so structured formatters and exporters keep TaskId and UnitId as fields.</summary>
-    private sealed class TaskScope(long taskId, string unitId) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public KeyValuePair<string, object?> this[int index] => index switch
-        {
-            0 => new("TaskId", taskId),
-            1 => new("UnitId", unitId),
-            _ => throw new ArgumentOutOfRangeException(nameof(index)),
-        };
-
-        public int Count => 2;
-
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-        {
-            yield return this[0];
-            yield return this[1];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public override string ToString() => $"TaskId:{taskId} UnitId:{unitId}";
-    }
+        logger.BeginScope(new Shared.Contracts.Telemetry.TaskLogScope(taskId, unitId));
 }
 
 /// <summary>What a task's spans name: the task, its kind, its unit, and the traceparent stored with it (the parent).</summary>

@@ -90,7 +90,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
     private async Task RunAsync(TaskOrder order, ITaskExecutor executor, Running running, IStationReporter reporter)
     {
         // Every line logged while the task runs (here and in its executor) carries TaskId and UnitId.
-        using var scope = logger.BeginScope(new TaskLogScope(order.TaskId, _unitId));
+        using var scope = logger.BeginScope(new Shared.Contracts.Telemetry.TaskLogScope(order.TaskId, _unitId));
         using var span = AgentTelemetry.StartRun(order, _unitId);
         var ct = running.Cancellation.Token;
         TaskResult result;

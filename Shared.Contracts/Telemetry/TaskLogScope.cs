@@ -1,10 +1,10 @@
-namespace Ccdsvm.Unit.Agent.Telemetry;
+namespace Ccdsvm.Shared.Contracts.Telemetry;
 
 /// <summary>
-/// The logging scope of a task on this unit: key-value pairs, so structured formatters and exporters keep TaskId and
+/// The logging scope of a task, at the station and on its unit alike: key-value pairs, so structured formatters and exporters keep TaskId and
 /// UnitId as fields, and a readable text for the simple console formatter.
 /// </summary>
-internal sealed class TaskLogScope(long taskId, string unitId) : IReadOnlyList<KeyValuePair<string, object?>>
+public sealed class TaskLogScope(long taskId, string unitId) : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public KeyValuePair<string, object?> this[int index] => index switch
     {
