@@ -194,15 +194,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     {
         const string unit = "big-talker";
         string credential = await Admin.EnrolCredentialAsync(unit);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
-            {
-                http.Headers[HubPaths.AgentCredentialHeader] = credential;
-                http.Headers[HubPaths.AgentNameHeader] = unit;
-                TestTls.Configure(http);
-            })
-            .AddMessagePackProtocol()
-            .Build();
+        await using var connection = AgentConnection(unit, credential);
         var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Closed += ex => { closed.TrySetResult(ex); return Task.CompletedTask; };
         using var cts = new CancellationTokenSource(Timeouts.Request);
@@ -240,15 +232,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     {
         string unit = $"wide-talker-{Guid.NewGuid().ToString("N")[..6]}";
         string credential = await Admin.EnrolCredentialAsync(unit);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
-            {
-                http.Headers[HubPaths.AgentCredentialHeader] = credential;
-                http.Headers[HubPaths.AgentNameHeader] = unit;
-                TestTls.Configure(http);
-            })
-            .AddMessagePackProtocol()
-            .Build();
+        await using var connection = AgentConnection(unit, credential);
         using var cts = new CancellationTokenSource(Timeouts.Request);
         await connection.StartAsync(cts.Token);
 
@@ -268,15 +252,7 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
     {
         string unit = $"null-sender-{Guid.NewGuid().ToString("N")[..6]}";
         string credential = await Admin.EnrolCredentialAsync(unit);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
-            {
-                http.Headers[HubPaths.AgentCredentialHeader] = credential;
-                http.Headers[HubPaths.AgentNameHeader] = unit;
-                TestTls.Configure(http);
-            })
-            .AddMessagePackProtocol()
-            .Build();
+        await using var connection = AgentConnection(unit, credential);
         using var cts = new CancellationTokenSource(Timeouts.Request);
         await connection.StartAsync(cts.Token);
 
@@ -330,4 +306,15 @@ public sealed class ApiBadInputTests(SharedStationFixture fixture, ITestOutputHe
         Assert.Equal("application/problem+json", response.ContentType);
         Assert.False(string.IsNullOrWhiteSpace(response.Detail), $"problem without detail: {response}");
     }
+
+    /// <summary>A hub connection to the station as the enrolled agent of <paramref name="unit"/>, trusting the station's CA.</summary>
+    private HubConnection AgentConnection(string unit, string credential) => new HubConnectionBuilder()
+        .WithUrl(new Uri(Station.BaseUrl, HubPaths.Agent), http =>
+        {
+            http.Headers[HubPaths.AgentCredentialHeader] = credential;
+            http.Headers[HubPaths.AgentNameHeader] = unit;
+            TestTls.Configure(http);
+        })
+        .AddMessagePackProtocol()
+        .Build();
 }
