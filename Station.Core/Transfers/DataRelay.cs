@@ -83,10 +83,15 @@ public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
         {
-            bool refused = baseUrl.Error!.Kind == StationErrorKind.Forbidden;
-            await Results.Problem(baseUrl.Error.Message, statusCode: refused ? 403 : 502, title: refused ? "refused by the station" : "unit unreachable")
-                .ExecuteAsync(c).ConfigureAwait(false);
-            return new RelayResult(refused ? 403 : 502, 0, baseUrl.Error.Message);
+            // The unit's state (offline, no data plane announced) is the caller's to act on: 409, not a gateway fault.
+            var (status, title) = baseUrl.Error!.Kind switch
+            {
+                StationErrorKind.Forbidden => (403, "refused by the station"),
+                StationErrorKind.NotFound => (404, "unit not known"),
+                _ => (409, "unit not ready for data"),
+            };
+            await Results.Problem(baseUrl.Error.Message, statusCode: status, title: title).ExecuteAsync(c).ConfigureAwait(false);
+            return new RelayResult(status, 0, baseUrl.Error.Message);
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, stop);
         using var request = new HttpRequestMessage(method, baseUrl.Value + pathAndQuery);

@@ -12,8 +12,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// (CDP <c>Debugger.pause</c>), so it acknowledges no render batch and sends nothing more, as a hung tab would. Then
 /// hundreds of tasks run, each changing that list several times. Meanwhile another user's console opens pages and sees
 /// its own task go to succeeded live, each within a bound. The station's memory (VmRSS) is measured against the same
-/// flood with every console reading; that half does not hold yet (a frozen console costs about three times as much)
-/// and fails, by name, until it is fixed (the repository does not skip tests).
+/// flood with every console reading (the control, run first in the same test).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class StalledCircuitTests(ITestOutputHelper output)
@@ -26,18 +25,19 @@ public sealed class StalledCircuitTests(ITestOutputHelper output)
     /// <summary>How much more the station may grow while the flood runs past the frozen console than with every console reading.</summary>
     private const long RssGrowthBoundMiB = 150;
 
-    [Fact]
-    public Task A_console_that_stops_reading_does_not_stop_another_users_console() => RunAsync(compareMemory: false);
+    /// <summary>How many files the flood writes over and over.</summary>
+    private const int FloodFiles = 64;
 
     /// <summary>
-    /// The memory half of the guarantee, which does not hold yet: measured on 2026-12-06, the same flood grew the station
-    /// by 304 MiB (761 tasks) with every console reading and by 854 MiB (720 tasks) past a frozen console. Left for the
-    /// fix of what the frozen circuit keeps (issue 16, open); it fails today.
+    /// Both halves in one run (each costs minutes). The memory half was first measured with a flood that wrote one new
+    /// file per task and listed the directory, so the frozen run, coming second, listed three times as many files and
+    /// seemed to cost three times as much; with the same bounded set of files in both runs (2026-12-06) the control grew
+    /// the station by 77 MiB (934 tasks) and the frozen run by 72 MiB (980 tasks).
     /// </summary>
     [Fact]
-    public Task A_console_that_stops_reading_costs_the_station_no_more_memory_than_one_that_reads() => RunAsync(compareMemory: true);
+    public Task A_console_that_stops_reading_neither_slows_another_users_console_nor_costs_the_station_more_memory() => RunAsync();
 
-    private async Task RunAsync(bool compareMemory)
+    private async Task RunAsync()
     {
         // Workstation GC for this station: its RSS then follows what the process keeps, not how much garbage the server
         // GC lets pile up between collections on a busy machine, so a growth bound means something.
@@ -65,9 +65,9 @@ public sealed class StalledCircuitTests(ITestOutputHelper output)
             await Assertions.Expect(frozen.Page.GetByTestId("task-table").Locator("tr[data-testid^='task-row-']")).Not.ToHaveCountAsync(0, new() { Timeout = 30_000 });
             // The control: the same flood for a while with both consoles reading, to see what the station grows by anyway.
             long idle = RssMiB(station.ProcessId);
-            long controlRan = compareMemory ? await FloodAsync(admin, station, 0, TimeSpan.FromSeconds(60)) : 0;
+            long controlRan = await FloodAsync(admin, station, 0, TimeSpan.FromSeconds(45));
             long before = RssMiB(station.ProcessId);
-            if (compareMemory) output.WriteLine($"control: {controlRan} tasks with every console reading; station VmRSS {idle} MiB before, {before} MiB after");
+            output.WriteLine($"control: {controlRan} tasks with every console reading; station VmRSS {idle} MiB before, {before} MiB after");
 
             var cdp = await frozen.Context.NewCDPSessionAsync(frozen.Page);
             var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -97,7 +97,7 @@ public sealed class StalledCircuitTests(ITestOutputHelper output)
             var slowest = TimeSpan.Zero;
             var clock = Stopwatch.StartNew();
             int rounds = 0;
-            while (clock.Elapsed < TimeSpan.FromSeconds(75))
+            while (clock.Elapsed < TimeSpan.FromSeconds(50))
             {
                 var call = Stopwatch.StartNew();
                 await otherConsole.GotoAsync(station, "/tasks");
@@ -116,11 +116,10 @@ public sealed class StalledCircuitTests(ITestOutputHelper output)
                 $"station VmRSS {before} MiB before, {after} MiB after");
 
             Assert.True(ran >= 100, $"only {ran} tasks ran: the flood was too small to show anything");
-            Assert.True(rounds >= 3, $"the other user got only {rounds} rounds in 75 s");
+            Assert.True(rounds >= 3, $"the other user got only {rounds} rounds in 50 s");
             Assert.True(slowest < Bound, $"the other user waited {slowest.TotalMilliseconds:0} ms for a page or a live update (bound {Bound.TotalSeconds} s)");
             // What the frozen console may add beyond what the same flood costs with every console reading.
-            if (compareMemory)
-                Assert.True(after - before < Math.Max(0, before - idle) + RssGrowthBoundMiB,
+            Assert.True(after - before < Math.Max(0, before - idle) + RssGrowthBoundMiB,
                     $"the station grew from {before} MiB to {after} MiB while a console was frozen, against {before - idle} MiB for the same flood with every console reading (bound +{RssGrowthBoundMiB} MiB more)");
             await station.WaitHealthyAsync(Timeouts.Request);
             Assert.False(station.HasExited);
@@ -162,7 +161,9 @@ public sealed class StalledCircuitTests(ITestOutputHelper output)
     /// <summary>A small write and a listing, each run to its end (a full list's 429 is waited out).</summary>
     private static async Task RunTaskAsync(ApiClient client, StationProcess station, int n)
     {
-        string path = Path.Combine(station.StationRoot, $"flood-{n.ToString(CultureInfo.InvariantCulture)}.txt");
+        // A bounded set of files, so every listing is the same size in the control and in the frozen run: with one new
+        // file per task the frozen run's listings (it comes second) were three times longer and its growth said nothing.
+        string path = Path.Combine(station.StationRoot, $"flood-{(n % FloodFiles).ToString(CultureInfo.InvariantCulture)}.txt");
         foreach (var (kind, parameters) in new (string, object)[] { ("fs.write", new { path, content = "x" }), ("fs.list", new { path = station.StationRoot }) })
         {
             var answer = await client.SubmitAsync(kind, "station", parameters);

@@ -203,6 +203,18 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
         await AssertOtherUnitsUntouchedAsync();
     }
 
+    /// <summary>
+    /// A download from a unit that is online but announced no data-plane address is the unit's state, which the caller
+    /// can act on: 409 naming it, never the 502 of a gateway fault (the REST fuzz found the 502 with seed 1-32SwbXtRT4).
+    /// </summary>
+    [Fact]
+    public async Task A_download_from_a_unit_without_a_data_plane_is_a_409_that_says_so()
+    {
+        var answer = await fuzz.Admin.GetAsync($"/api/v1/units/fuzz-unit-a/files?path={Uri.EscapeDataString(FuzzStation.FakeUnitARoot + "/x")}");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, answer.Status);
+        Assert.Contains("announced no data-plane address", answer.Detail);
+    }
+
     /// <summary>The station's own unit and fuzz-unit-a are online with the roots they announced themselves; no one else's announce took them.</summary>
     private async Task AssertOtherUnitsUntouchedAsync()
     {
