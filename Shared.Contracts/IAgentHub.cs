@@ -25,6 +25,14 @@ public interface IAgentHub
     /// <see cref="SourceDeletion"/>: the only thing that lets the source unit delete the source.
     /// </summary>
     Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request);
+
+    /// <summary>
+    /// Issues the unit's data-plane certificate for the key of <paramref name="certificateRequestPem"/> (a PKCS#10
+    /// request, at most <see cref="Tls.UnitCertificates.MaxRequestLength"/> characters; its subject is ignored): the
+    /// station's CA signs a short-lived certificate naming the connection's unit. Returns the PEM chain, the unit's
+    /// certificate first and the CA last.
+    /// </summary>
+    Task<string> RequestCertificate(string certificateRequestPem);
 }
 
 /// <summary>What the destination of a move verified: its ticket, and the source's type, size, mtime and SHA-256 (a tree's listing digest).</summary>

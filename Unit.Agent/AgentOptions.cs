@@ -81,8 +81,12 @@ public sealed class AgentOptions
     /// <summary>The station this unit sits under, for layered stations; null for a top-level unit.</summary>
     public string? Parent { get; set; }
 
-    /// <summary>Where the data-plane listener binds, e.g. http://0.0.0.0:5090; port 0 picks a free port.</summary>
-    public string DataUrl { get; set; } = "http://127.0.0.1:0";
+    /// <summary>
+    /// Where the data-plane listener binds, e.g. https://0.0.0.0:5090; port 0 picks a free port. Over https (the default)
+    /// it serves with the certificate the station issues this unit and serves transfers only to units enrolled with the
+    /// same station and to its relay; http:// serves it unencrypted to anyone holding a ticket.
+    /// </summary>
+    public string DataUrl { get; set; } = "https://127.0.0.1:0";
 
     /// <summary>The data-plane address other agents use, when it differs from the bound one (NAT, a wildcard bind).</summary>
     public string? DataPublicUrl { get; set; }
@@ -107,7 +111,7 @@ public sealed class AgentOptions
         catch (FormatException ex) { throw new InvalidOperationException($"Agent:StationFingerprint (--fingerprint): {ex.Message}", ex); }
         if (LeaseSeconds is < 0 or > 86400)
             throw new InvalidOperationException($"Agent:LeaseSeconds {LeaseSeconds} must be between 1 and 86400, or 0 for the longest lease the station grants.");
-        if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme != "http")
-            throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an http address such as http://0.0.0.0:5090 (port 0 picks a free port).");
+        if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme is not ("https" or "http"))
+            throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an https address such as https://0.0.0.0:5090 (port 0 picks a free port; http:// serves the data plane unencrypted).");
     }
 }

@@ -72,6 +72,10 @@ public static class StationCoreExtensions
         services.AddSingleton<TaskNotifier>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
         services.AddTransfers(configuration);
+        services.AddOptions<Security.Tls.TlsOptions>().Bind(configuration.GetSection(Security.Tls.TlsOptions.Section));
+        // The CA is made by the host that serves HTTPS (the console); without it no unit certificates are issued.
+        services.AddSingleton(sp => new Security.Tls.UnitCertificateIssuer(
+            sp.GetService<Security.Tls.StationCertificateAuthority>(), sp.GetRequiredService<IOptions<Security.Tls.TlsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Telemetry.StationMetrics>();
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();

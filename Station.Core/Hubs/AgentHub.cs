@@ -13,7 +13,7 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
 public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
-    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, TimeProvider time)
+    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, Security.Tls.UnitCertificateIssuer certificates, TimeProvider time)
     : Hub<IAgentClient>, IAgentHub
 {
     public override Task OnConnectedAsync()
@@ -39,6 +39,12 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
     {
         var signed = deletions.Authorise(UnitId, request);
         return signed.Ok ? Task.FromResult(signed.Value!) : throw new HubException(signed.Error!.Message);
+    }
+
+    public Task<string> RequestCertificate(string certificateRequestPem)
+    {
+        var issued = certificates.Issue(UnitId, certificateRequestPem);
+        return issued.Ok ? Task.FromResult(issued.Value!) : throw new HubException(issued.Error!.Message);
     }
 
     public Task ReportStarted(TaskStarted started)

@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 
 namespace Ccdsvm.Station.Core.Transfers;
 
@@ -11,7 +15,7 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// browser) with backpressure: each buffer is written on before the next is read, so the station never
 /// holds more than one buffer of a file.
 /// </summary>
-public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
+public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy policy, Security.Tls.UnitCertificateIssuer certificates, ILogger<DataRelay> logger)
 {
     private static readonly HttpRequestOptionsKey<string> UnitKey = new("ccdsvm.unit");
 
@@ -19,19 +23,44 @@ public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
     private static readonly string[] SessionHeaders = [DataPlaneRoutes.SessionHeader, DataPlaneRoutes.DeletionHeader];
     private static readonly string[] PassedHeaders = ["Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "Last-Modified", DataPlaneRoutes.Sha256Header];
 
+    private readonly ConcurrentDictionary<string, HttpClient> _https = new(StringComparer.Ordinal);
     private HttpClient? _http;
 
     /// <summary>
-    /// One pool for the relay; every new connection checks the address it is about to reach against the unit's
-    /// data-plane policy again, so a name that resolves elsewhere later (DNS rebinding) is not followed.
+    /// The pool for a unit's data plane: plain http shares one; https has one per unit, presenting the relay's
+    /// certificate and accepting only the certificate the station issued to that unit. Every new connection checks
+    /// the address it is about to reach against the unit's data-plane policy again, so a name that resolves
+    /// elsewhere later (DNS rebinding) is not followed.
     /// </summary>
-    private HttpClient Http => _http ??= new HttpClient(new SocketsHttpHandler
+    private HttpClient HttpFor(string unit, string baseUrl) => baseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        ? _https.GetOrAdd(unit, u => new HttpClient(Handler(u)) { Timeout = Timeout.InfiniteTimeSpan })
+        : _http ??= new HttpClient(Handler(null)) { Timeout = Timeout.InfiniteTimeSpan };
+
+    private SocketsHttpHandler Handler(string? unit)
     {
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        AutomaticDecompression = DecompressionMethods.None,
-        ConnectCallback = ConnectAsync,
-    }) { Timeout = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectCallback = ConnectAsync,
+        };
+        if (unit is null) return handler;
+        handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificates.RelayCertificate!;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+        {
+            string why;
+            if (certificates.Ca is not { } ca) why = "this station has no certificate authority";
+            else
+            {
+                using var leaf = presented is null ? null : new X509Certificate2(presented);
+                if (UnitCertificates.Verify(leaf, ca, unit, allowRelay: false, out why)) return true;
+            }
+            LogRefused(unit, why);
+            return false;
+        };
+        return handler;
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
@@ -112,7 +141,7 @@ public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
         HttpResponseMessage response;
         try
         {
-            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await HttpFor(unit, baseUrl.Value!).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
@@ -167,6 +196,9 @@ public sealed class DataRelay(TransferTickets tickets, DataPlanePolicy policy)
         }
         return done;
     }
+
+    [LoggerMessage(1234, LogLevel.Warning, "Relay: refused the data-plane certificate of unit '{Unit}': {Reason}")]
+    private partial void LogRefused(string unit, string reason);
 }
 
 /// <summary>What one relayed request came to: the unit's status, the bytes moved, and the reason when it was not a success.</summary>

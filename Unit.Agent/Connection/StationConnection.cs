@@ -31,6 +31,7 @@ public sealed partial class StationConnection(
     StorageReporter storage,
     ViewReads reads,
     StationCalls calls,
+    DataPlane.UnitCertificate certificate,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger) : BackgroundService, IStationReporter
 {
@@ -92,6 +93,8 @@ public sealed partial class StationConnection(
                         // The lease first: orders may come as soon as the unit is announced.
                         if (!await lease.RenewAsync(connection, ct).ConfigureAwait(false))
                             throw new InvalidOperationException("the station did not renew the unit's lease");
+                        // The data-plane certificate before the announce: a transfer may be ordered right after it.
+                        await certificate.RenewIfDueAsync(connection, ct).ConfigureAwait(false);
                         await AnnounceAsync(connection, ct).ConfigureAwait(false);
                     }
                     catch
@@ -116,11 +119,13 @@ public sealed partial class StationConnection(
             storage.PushSoon();
             using var renewals = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var keep = lease.KeepAsync(connection, renewals.Token);
+            var renewCertificate = certificate.KeepAsync(connection, renewals.Token);
 
             var why = await closed.Task.WaitAsync(stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
             _connection = null;
             await renewals.CancelAsync().ConfigureAwait(false);
             await keep.ConfigureAwait(false);
+            await renewCertificate.ConfigureAwait(false);
             calls.Attach(null);
             if (!stoppingToken.IsCancellationRequested) LogLost(why?.Message ?? "closed by the station");
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tls;
 using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Security;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +15,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// ticket; refusals are 403 and bad paths 404, each with a message a person can act on.
 /// </summary>
 public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, AgentCredentials credentials, UsedTickets used,
-    ILogger<DataPlaneHandlers> logger)
+    UnitCertificate certificate, ILogger<DataPlaneHandlers> logger)
 {
     private const int BufferSize = 1 << 20;
     private const int SendChunk = 2 << 20;
@@ -201,7 +202,14 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     {
         try
         {
+            // Over TLS, only a unit enrolled with this station (its certificate) or the station's relay is served; checked
+            // before the ticket, so a request from anyone else claims nothing.
+            var peer = certificate.Enabled ? c.Connection.ClientCertificate : null;
+            if (certificate.Enabled && !certificate.Accepts(peer, null, allowRelay: true, out var why))
+                throw new TicketRefusedException($"the data plane serves only units enrolled with this unit's station and the station's relay: {why}");
             var ticket = _check.Verify(c.Request.Headers[DataPlaneRoutes.TicketHeader], c.Request.Headers[DataPlaneRoutes.SessionHeader], out string? session);
+            if (peer is not null && !UnitCertificates.IsRelay(peer) && UnitCertificates.UnitOf(peer) != ticket.DestinationUnit)
+                throw new TicketRefusedException($"the transfer ticket is for unit '{ticket.DestinationUnit}', but unit '{UnitCertificates.UnitOf(peer)}' presented it");
             if (session is not null) c.Response.Headers[DataPlaneRoutes.SessionHeader] = session;
             return await handler(c, ticket, c.RequestAborted).ConfigureAwait(false);
         }

@@ -1,8 +1,12 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
 namespace Ccdsvm.Unit.Agent.DataPlane;
@@ -17,6 +21,7 @@ public sealed partial class DataPlaneServer(
     DataPlaneAddress address,
     DataPlaneHandlers handlers,
     ServiceHandlers services,
+    UnitCertificate certificate,
     ILogger<DataPlaneServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -39,7 +44,11 @@ public sealed partial class DataPlaneServer(
                 : IPAddress.TryParse(bind.Host, out var parsed) ? parsed
                 : bind.Host == "localhost" ? IPAddress.Loopback
                 : throw new InvalidOperationException($"Agent:DataUrl '{o.DataUrl}' must name an IP address to bind, such as 0.0.0.0 or 127.0.0.1");
-            k.Listen(ip, bind.Port);
+            k.Listen(ip, bind.Port, listen =>
+            {
+                if (!certificate.Enabled) return;
+                listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => ValueTask.FromResult(Handshake()) });
+            });
         });
         var app = builder.Build();
         handlers.Map(app);
@@ -53,6 +62,23 @@ public sealed partial class DataPlaneServer(
         address.Set(url.TrimEnd('/'));
         LogListening(bound, address.Url!);
     }
+
+    /// <summary>
+    /// The unit's certificate, asking the peer for one: a certificate presented must be one this station issued (a unit's
+    /// or the relay's); none at all lets the handshake through to the routes, where only service downloads go on.
+    /// </summary>
+    private SslServerAuthenticationOptions Handshake() => new()
+    {
+        ServerCertificateContext = certificate.Context
+            ?? throw new AuthenticationException("this unit has no data-plane certificate from its station yet; it gets one when it connects"),
+        ClientCertificateRequired = true,
+        RemoteCertificateValidationCallback = (_, presented, _, _) =>
+        {
+            if (presented is null) return true;
+            using var leaf = new X509Certificate2(presented);
+            return certificate.Accepts(leaf, null, allowRelay: true, out _);
+        },
+    };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,8 @@ public static class DataPlaneServiceCollectionExtensions
             return new UsedTickets(o.EffectiveStateDirectory, TimeSpan.FromMinutes(o.TransferSessionIdleMinutes));
         });
         services.AddSingleton<Connection.StationCalls>();
+        services.AddSingleton<UnitCertificate>();
+        services.AddSingleton<DataPlaneClients>();
         services.AddSingleton<DataPlaneHandlers>();
         services.AddSingleton<ServiceHandlers>();
         services.AddSingleton<DataPlaneServer>();

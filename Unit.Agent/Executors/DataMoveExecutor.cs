@@ -15,7 +15,8 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// renames into place atomically and, for mode "move", deletes the source only after that.
 /// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
 /// </summary>
-public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials, StationCalls calls)
+public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials, StationCalls calls,
+    DataPlaneClients clients)
     : KindExecutor<DataMoveParameters, DataMoveResult>(DataMove.Contract)
 {
     /// <summary>The stage count, from the contract.</summary>
@@ -108,7 +109,7 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
             context.Log($"relaying through the station ({(transfer.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
             return relayed;
         }
-        var direct = new SourceClient(SourceClient.SharedHttp, transfer.SourceUrl.TrimEnd('/'), transfer.Ticket, relayed: false, session);
+        var direct = new SourceClient(clients.For(request.Source.Unit, transfer.SourceUrl), transfer.SourceUrl.TrimEnd('/'), transfer.Ticket, relayed: false, session);
         if (transfer.Route == TransferRoute.Direct) return direct;
         try
         {

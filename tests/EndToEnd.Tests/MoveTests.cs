@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
 using Ccdsvm.Shared.Contracts;
 
 namespace Ccdsvm.EndToEnd.Tests;
@@ -184,7 +185,11 @@ public sealed class MoveTests(MoveCluster cluster)
             var ticket = TransferTicketSigning.Encode(new TransferTicket(1, "a", other, "b", "/x", -1, false, DateTimeOffset.UtcNow.AddMinutes(5), TransferTicket.NewId()), stationKey);
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{await cluster.DataUrlOfAsync("a")}{DataPlaneRoutes.File}?path={Uri.EscapeDataString(src)}");
             request.Headers.Add(DataPlaneRoutes.TicketHeader, ticket);
-            using var refused = await cluster.Http.SendAsync(request);
+            // As unit b, the ticket's destination, would ask (the data plane serves only enrolled units).
+            using var ca = DataPlaneTls.StationCa(Path.Combine(cluster.Work, "station"));
+            using var asB = DataPlaneTls.UnitCertificate(Path.Combine(cluster.Work, "state-b"));
+            using var http = DataPlaneTls.Client(ca, "a", asB);
+            using var refused = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("grants", await refused.Content.ReadAsStringAsync());
 

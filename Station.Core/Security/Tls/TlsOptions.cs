@@ -10,4 +10,7 @@ public sealed class TlsOptions
 
     /// <summary>Days the self-made server certificate is valid; it is issued again at start when fewer than 30 remain. Default 397.</summary>
     public int ServerCertificateDays { get; set; } = 397;
+
+    /// <summary>Hours a unit's data-plane certificate is valid (1 to 720); the agent renews it at half its life. Default 24.</summary>
+    public int UnitCertificateHours { get; set; } = 24;
 }

@@ -22,6 +22,9 @@ public sealed class AgentProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_ENVIRONMENT"] = "Development";
         psi.Environment["Agent__MaxReconnectDelaySeconds"] = "1";
+        // The test hub issues no data-plane certificates, so these agents serve it plain; TLS on the data plane, with a
+        // real station's certificates, is tested end to end (EndToEnd.Tests/Tls/DataPlaneTlsTests).
+        psi.Environment["Agent__DataUrl"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the agent");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };

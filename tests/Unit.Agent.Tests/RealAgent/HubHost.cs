@@ -184,4 +184,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
 
     public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request) =>
         throw new HubException("this test hub authorises no deletion");
+
+    public Task<string> RequestCertificate(string certificateRequestPem) =>
+        throw new HubException("this test hub issues no certificates");
 }
