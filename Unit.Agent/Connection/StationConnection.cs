@@ -77,7 +77,10 @@ public sealed partial class StationConnection(
 
     private async Task ConnectLoopAsync(AgentIdentity identity, ResiliencePipeline pipeline, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // No new connection once the host is stopping: the co-hosted agent's station closes its connection while shutting
+        // down, and a reconnect to it held the host's shutdown until its 30 s timeout. A live connection stays until stop.
+        using var reconnecting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        while (!reconnecting.IsCancellationRequested)
         {
             var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var connection = Build(identity);
@@ -103,11 +106,11 @@ public sealed partial class StationConnection(
                         await connection.StopAsync(CancellationToken.None).ConfigureAwait(false);
                         throw;
                     }
-                }, stoppingToken).ConfigureAwait(false);
+                }, reconnecting.Token).ConfigureAwait(false);
                 // A failed attempt's stop closed the connection: only a close from now on means it was lost.
                 closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (reconnecting.IsCancellationRequested)
             {
                 break;
             }

@@ -32,6 +32,12 @@ public sealed class MoveTests(MoveCluster cluster)
             int verified = events.IndexOf("verified sha256", StringComparison.Ordinal), deleted = events.IndexOf("deleted after verification", StringComparison.Ordinal);
             Assert.True(verified >= 0 && deleted > verified, "the source must be deleted only after the destination is verified: " + events);
             Assert.Empty(Directory.GetFiles(cluster.RootB, "*" + ".ccdsvm-part*", SearchOption.AllDirectories));
+
+            // The station's metrics count the moved bytes against the destination unit (the admin's /metrics scrape).
+            string scrape = await cluster.Http.GetStringAsync(cluster.StationUrl + "/metrics");
+            var counted = System.Text.RegularExpressions.Regex.Match(scrape, @"(?m)^ccdsvm_data_move_bytes_total\{[^}]*ccdsvm_unit_id=""b""[^}]*\} (\d+)");
+            Assert.True(counted.Success, "no ccdsvm_data_move_bytes_total for unit b in /metrics");
+            Assert.True(long.Parse(counted.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= GiB, counted.Value);
         }
         finally
         {
