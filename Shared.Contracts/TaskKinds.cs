@@ -7,6 +7,7 @@ public static class TaskKinds
     public const string FsList = "fs.list";
     public const string StorageInventory = "storage.inventory";
     public const string MaintenanceHold = "maintenance.hold";
+    public const string NetInventory = "net.inventory";
 
     public const string StoragePartition = "storage.partition";
     public const string StorageMkfs = "storage.mkfs";

@@ -16,6 +16,7 @@ public static class KindContracts
         FsChmod.Contract,
         FsChown.Contract,
         StorageInventory.Contract,
+        NetInventory.Contract,
         MaintenanceHold.Contract,
         ProcessSignal.Contract,
         ProcessRenice.Contract,

@@ -7,11 +7,12 @@ public static class KindGroups
     public const string Volumes = "Volumes";
     public const string Files = "Files";
     public const string Data = "Data";
+    public const string Network = "Network";
     public const string Processes = "Processes";
     public const string Maintenance = "Maintenance";
     public const string Access = "Access";
 
-    public static IReadOnlyList<string> Ordered { get; } = [Storage, Volumes, Files, Data, Processes, Maintenance, Access];
+    public static IReadOnlyList<string> Ordered { get; } = [Storage, Volumes, Files, Data, Network, Processes, Maintenance, Access];
 
     /// <summary>Where a group sorts in a picker; an unknown group goes last.</summary>
     public static int Order(string group)

@@ -9,6 +9,7 @@ public static class ResourcePath
     public const string FsArea = "fs";
     public const string DisksArea = "disks";
     public const string VolumesArea = "volumes";
+    public const string NetworkArea = "network";
 
     public static string Unit(string unit) => $"/units/{unit}";
     /// <summary>Every disk of a unit: what an inventory reads.</summary>
@@ -21,6 +22,8 @@ public static class ResourcePath
     /// </summary>
     public static string File(string unit, string absolutePath) => UnitPath.Resource(unit, UnitPath.Canonical(absolutePath));
     public static string Volume(string unit, string id) => $"/units/{unit}/volumes/{id}";
+    /// <summary>Every interface of a unit: what a network inventory reads.</summary>
+    public static string Network(string unit) => $"/units/{unit}/{NetworkArea}";
     public static string User(string name) => $"/station/users/{name}";
     public const string Acl = "/station/acl";
 

@@ -38,13 +38,13 @@ public static class Roles
     public static readonly Role Administrator = new(RoleNames.Administrator, "everything, everywhere", ["*"]);
 
     public static readonly Role StorageAdmin = new(RoleNames.StorageAdmin, "all storage, file and data work on the units, and watching them",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Files.*"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.net.inventory", "Files.*"]);
 
     public static readonly Role Operator = new(RoleNames.Operator, "file and data work, maintenance holds and process control; no disk changes",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory", "Files.*"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory", "Task.net.inventory", "Files.*"]);
 
     public static readonly Role HelpDesk = new(RoleNames.HelpDesk, "view, monitor, read-only file work, cancel own tasks",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory", Privileges.FilesDownload]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory", "Task.net.inventory", Privileges.FilesDownload]);
 
     public static readonly Role Auditor = new(RoleNames.Auditor, "view everything, change nothing",
         [Privileges.UnitsView, Privileges.UnitsMonitor, Privileges.TasksViewAll, Privileges.AuditView]);

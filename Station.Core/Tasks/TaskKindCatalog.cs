@@ -30,6 +30,7 @@ public sealed class TaskKindCatalog
         yield return TaskKindDefinition.From(FsList.Contract, (unit, p) => [new LockRequest(ResourcePath.File(unit, p.Path), LockMode.Shared)]);
 
         yield return TaskKindDefinition.From(StorageInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Disks(unit), LockMode.Shared)]);
+        yield return TaskKindDefinition.From(NetInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Network(unit), LockMode.Shared)]);
 
         yield return TaskKindDefinition.From(MaintenanceHold.Contract, (unit, p) => [new LockRequest(HoldResource(unit, p.Resource), LockMode.Exclusive)]);
 

@@ -38,6 +38,7 @@ public static class Needs
         ["useradd"] = "passwd",
         ["systemd-analyze"] = "systemd",
         ["systemctl"] = "systemd",
+        ["ip"] = "iproute2",
     };
 
     /// <summary>The storage tools a test that partitions, formats and mounts loop devices runs (the md RAID test checks mdadm itself).</summary>

@@ -112,6 +112,11 @@ public sealed class ResultViewKindsTests : ConsoleTestContext
         { TaskKinds.FsStat, new FsStatResult("/srv/a.bin", FsEntryType.File, 1048576, "0644", Views.Created.UtcDateTime, Views.Created.UtcDateTime) },
         { TaskKinds.FsList, new FsListResult("/srv", []) },
         { ProcessTaskKinds.Signal, new ProcessSignalResult(4242, "TERM", "rsync") },
+        {
+            TaskKinds.NetInventory, new NetInventoryResult(
+                [new NetInterface("eth0", "up", "52:54:00:12:34:56", 1500, null, null, null, null, null, 1000, [new NetAddress("inet", "10.0.0.5", 24, "global")])],
+                [new NetRoute("inet", "default", "10.0.0.1", "eth0", null, null)], ["10.0.0.53"], "runtime")
+        },
         { ProcessTaskKinds.Renice, new ProcessReniceResult(4242, 10, "rsync") },
         { TaskKinds.AuthUser, new AuthUserResult(AuthUserAction.Create, "carol", Groups: ["staff"], Admin: false) },
         { TaskKinds.AuthGrant, new AuthGrantResult(AuthGrantAction.Grant, "/units/u1", "carol", "Operator", 1) },
@@ -132,6 +137,25 @@ public sealed class ResultViewKindsTests : ConsoleTestContext
         Assert.Empty(cut.FindAll("[data-testid=result-json]"));
         cut.Find("[data-testid=result-details-toggle]").Click();
         Assert.Single(cut.FindAll("[data-testid=result-json]"));
+    }
+
+    [Fact]
+    public void NetworkInventory_SaysEachInterfaceWithItsAddressesAndTheDefaultRoute()
+    {
+        var result = NetInventory.Contract.WriteResultElement(new NetInventoryResult(
+        [
+            new NetInterface("lo", "unknown", "00:00:00:00:00:00", 65536, null, null, null, null, null, null, [new NetAddress("inet", "127.0.0.1", 8, "host")]),
+            new NetInterface("v1", "down", "aa:bb:cc:dd:ee:01", 1400, "veth", "br0", null, null, null, null, []),
+        ], [new NetRoute("inet", "default", "10.0.0.1", "eth0", "static", 100)], [], "runtime"));
+
+        var cut = RenderResult(TaskKinds.NetInventory, result);
+
+        Assert.Equal("2 interfaces, 1 up; 1 route", cut.Find("[data-testid=result-headline]").TextContent);
+        string facts = cut.Find("[data-testid=result-facts]").TextContent;
+        Assert.Contains("127.0.0.1/8", facts);
+        Assert.Contains("down · veth · port of br0 · MTU 1400", facts);
+        Assert.Contains("via 10.0.0.1 on eth0", facts);
+        Assert.Contains("nothing (runtime only)", facts);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class TaskDialogTests : ConsoleTestContext
         var cut = RenderForm("storage.mkfs");
 
         var groups = cut.FindAll("[data-testid=form-kind] optgroup").Select(g => g.GetAttribute("label")).ToList();
-        Assert.Equal(["Storage", "Volumes", "Files", "Data", "Processes", "Maintenance"], groups);
+        Assert.Equal(["Storage", "Volumes", "Files", "Data", "Network", "Processes", "Maintenance"], groups);
         var data = cut.Find("[data-testid=form-kind] optgroup[label=Data]");
         Assert.Contains(data.QuerySelectorAll("option"), o => o.GetAttribute("value") == "data.move" && o.TextContent == "Move data");
         Assert.Equal("Format", cut.Find("[data-testid=form-kind] option[value='storage.mkfs']").TextContent);

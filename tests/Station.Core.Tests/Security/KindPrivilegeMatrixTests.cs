@@ -24,9 +24,9 @@ public sealed class KindPrivilegeMatrixTests
     public static readonly IReadOnlyDictionary<string, string[]> Documented = new Dictionary<string, string[]>
     {
         ["Administrator"] = ["*"],
-        ["StorageAdmin"] = [.. FileReads, .. FileWrites, .. DiskWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
-        ["Operator"] = [.. FileReads, .. FileWrites, .. ProcessWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
-        ["HelpDesk"] = [.. FileReads, TaskKinds.FilesDownload, TaskKinds.StorageInventory],
+        ["StorageAdmin"] = [.. FileReads, .. FileWrites, .. DiskWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.NetInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
+        ["Operator"] = [.. FileReads, .. FileWrites, .. ProcessWork, .. BrowserTransfers, TaskKinds.StorageInventory, TaskKinds.NetInventory, TaskKinds.DataMove, TaskKinds.MaintenanceHold],
+        ["HelpDesk"] = [.. FileReads, TaskKinds.FilesDownload, TaskKinds.StorageInventory, TaskKinds.NetInventory],
         ["Auditor"] = [],
         ["NoAccess"] = [],
     };
