@@ -1,0 +1,37 @@
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Ccdsvm.EndToEnd.Tests;
+
+/// <summary>
+/// The Network card on a unit's page in a real browser, at the three sizes people use: Read network runs net.inventory
+/// on the station's own unit and the card shows its loopback interface with 127.0.0.1/8 once the task ends.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class NetworkBrowserTests(SharedStationFixture fixture) : IClassFixture<SharedStationFixture>
+{
+    private StationProcess Station => fixture.Station;
+
+    [Theory]
+    [InlineData(1366, 900, false, "desktop")]
+    [InlineData(768, 1024, true, "tablet")]
+    [InlineData(390, 844, true, "phone")]
+    public async Task Read_network_shows_the_units_interfaces(int width, int height, bool touch, string name)
+    {
+        await using var browser = await ConsoleBrowser.SignInAsync(Station, "admin", Station.AdminPassword, width, height, touch);
+        await browser.GotoAsync(Station, "/units/station/dashboard");
+        var card = browser.Page.GetByTestId("network-card");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+
+        await browser.Page.GetByTestId("network-read").ClickAsync();
+        var lo = browser.Page.GetByTestId("network-if-lo");
+        await Assertions.Expect(lo).ToContainTextAsync("127.0.0.1/8", new() { Timeout = 30_000 });
+        await Assertions.Expect(lo).ToContainTextAsync("unknown");
+        // The kind, MTU, speed and MAC columns are for wider screens; a phone shows the interface, state and addresses.
+        if (width > 600) await Assertions.Expect(lo).ToContainTextAsync("loopback");
+        else await Assertions.Expect(lo.Locator(".net-wide").First).ToBeHiddenAsync();
+        await Assertions.Expect(browser.Page.GetByTestId("network-dns")).ToContainTextAsync("kept across reboots by");
+        await card.ScrollIntoViewIfNeededAsync();
+        await browser.Page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Root, "docs", "screenshots", $"network-card-{name}.png") });
+    }
+}
