@@ -97,7 +97,7 @@ public sealed partial class StationConnection(
                         if (!await lease.RenewAsync(connection, ct).ConfigureAwait(false))
                             throw new InvalidOperationException("the station did not renew the unit's lease");
                         // The data-plane certificate before the announce: a transfer may be ordered right after it.
-                        await certificate.RenewIfDueAsync(connection, ct).ConfigureAwait(false);
+                        await certificate.TryRenewAsync(connection, ct).ConfigureAwait(false);
                         await AnnounceAsync(connection, ct).ConfigureAwait(false);
                     }
                     catch

@@ -139,9 +139,19 @@ public sealed partial class UnitCertificate(IOptions<AgentOptions> options, ILog
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The connection went away mid-call: the next connection renews.
+            // The connection went away mid-call, or anything else: never the agent's end; the next connection renews.
+            LogRefused(ex.Message);
+        }
+    }
+
+    /// <summary>As <see cref="RenewIfDueAsync"/>, for the connect path: a certificate problem is logged and never keeps the unit from connecting.</summary>
+    public async Task TryRenewAsync(HubConnection connection, CancellationToken ct)
+    {
+        try { await RenewIfDueAsync(connection, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
             LogRefused(ex.Message);
         }
     }
