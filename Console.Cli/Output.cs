@@ -40,7 +40,8 @@ public static class Output
             return;
         }
         var table = new Table { Border = inv.Interactive ? TableBorder.Rounded : TableBorder.None };
-        foreach (var c in columns) table.AddColumn(new TableColumn(c.Header).NoWrap());
+        // Every column but the last keeps to one line (ids and states must never be squeezed away); the last wraps.
+        for (int i = 0; i < columns.Count; i++) table.AddColumn(i < columns.Count - 1 ? new TableColumn(columns[i].Header).NoWrap() : new TableColumn(columns[i].Header));
         foreach (var row in rows) table.AddRow([.. columns.Select(c => new Text(c.Value(row)))]);
         inv.Out.Write(table);
     }

@@ -18,12 +18,14 @@ public sealed class StationClient : IDisposable
     public StationClient(Uri url, string? token, StationTrust trust)
     {
         Url = url;
+        Token = token;
         Trust = trust;
         _http = new HttpClient(trust.Handler()) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(100) };
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     public Uri Url { get; }
+    public string? Token { get; }
     public StationTrust Trust { get; }
     public bool HasToken => _http.DefaultRequestHeaders.Authorization is not null;
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Threading.Channels;
 using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
 using Spectre.Console;
@@ -7,12 +7,10 @@ namespace Ccdsvm.Console.Cli;
 
 /// <summary>
 /// Follows tasks until each has ended: one progress bar per task on a terminal (percent, stage, elapsed), plain
-/// timestamped lines otherwise. Reads the task views from the station's REST API.
+/// timestamped lines otherwise. The changes are pushed by the station's task hub (<see cref="TaskFeed"/>), not polled.
 /// </summary>
 public sealed class TaskFollower(Invocation inv, StationClient client)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(400);
-
     public static bool IsEnded(JsonElement task) =>
         Output.Text(task, "state") is TaskStateNames.Succeeded or TaskStateNames.Failed or TaskStateNames.Cancelled or TaskStateNames.Interrupted;
 
@@ -25,24 +23,45 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(current);
-        if (showProgress && inv.LiveProgress) await BarsAsync(ids, current, ct).ConfigureAwait(false);
-        else await LinesAsync(ids, current, showProgress && !inv.Quiet, ct).ConfigureAwait(false);
+        var (feed, now) = await TaskFeed.OpenAsync(client, ids, ct).ConfigureAwait(false);
+        await using (feed.ConfigureAwait(false))
+        {
+            foreach (var view in now) Apply(current, view);
+            if (showProgress && inv.LiveProgress) await BarsAsync(feed, ids, current, ct).ConfigureAwait(false);
+            else await LinesAsync(feed, ids, current, showProgress && !inv.Quiet, ct).ConfigureAwait(false);
+        }
         return [.. ids.Select(id => current[id])];
     }
 
-    private async Task RefreshAsync(IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, CancellationToken ct)
+    /// <summary>Takes a pushed view; an ended view is final (a change pushed before it may arrive after the catch-up).</summary>
+    private static void Apply(Dictionary<long, JsonElement> current, JsonElement view)
     {
-        var pending = ids.Where(id => !current.TryGetValue(id, out var t) || !IsEnded(t)).ToList();
-        var views = await Task.WhenAll(pending.Select(id => client.GetAsync("api/v1/tasks/" + id.ToString(CultureInfo.InvariantCulture), ct))).ConfigureAwait(false);
-        for (int i = 0; i < pending.Count; i++) current[pending[i]] = views[i];
+        long id = view.GetProperty("id").GetInt64();
+        if (current.TryGetValue(id, out var known) && IsEnded(known)) return;
+        current[id] = view;
     }
 
-    private async Task LinesAsync(IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, bool print, CancellationToken ct)
+    /// <summary>Waits for the next pushed change and takes it with every other one already there.</summary>
+    private static async Task NextAsync(TaskFeed feed, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, CancellationToken ct)
+    {
+        try
+        {
+            if (!await feed.Updates.WaitToReadAsync(ct).ConfigureAwait(false))
+                throw new CliException(ExitCodes.Unreachable, "the station's task hub closed the connection");
+        }
+        catch (ChannelClosedException ex) when (ex.InnerException is CliException lost)
+        {
+            throw new CliException(lost.ExitCode, lost.Message, ex);
+        }
+        while (feed.Updates.TryRead(out var view))
+            if (view.TryGetProperty("id", out var id) && ids.Contains(id.GetInt64())) Apply(current, view);
+    }
+
+    private static async Task LinesAsync(TaskFeed feed, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, bool print, CancellationToken ct)
     {
         var said = new Dictionary<long, string>();
         while (true)
         {
-            await RefreshAsync(ids, current, ct).ConfigureAwait(false);
             foreach (var id in ids)
             {
                 string line = Line(current[id]);
@@ -51,9 +70,13 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
                 if (print) await System.Console.Error.WriteLineAsync($"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}").ConfigureAwait(false);
             }
             if (ids.All(id => IsEnded(current[id]))) return;
-            await Task.Delay(Interval, ct).ConfigureAwait(false);
+            await NextAsync(feed, ids, current, ct).ConfigureAwait(false);
         }
     }
+
+    private const int BarWidth = 20;
+
+    private static string Fit(string text, int room) => text.Length <= room ? text : text[..(room - 1)] + "…";
 
     /// <summary>"task 12 fs.mkdir on station: running creating 40%" (the percent in steps of 10, so lines stay few).</summary>
     public static string Line(JsonElement t)
@@ -67,16 +90,17 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
         return $"task {Output.Text(t, "id")} {Output.Text(t, "kind")} on {Output.Text(t, "target")}: {state}{tail}";
     }
 
-    private async Task BarsAsync(IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, CancellationToken ct)
+    private async Task BarsAsync(TaskFeed feed, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current, CancellationToken ct)
     {
         await inv.Out.Progress().AutoClear(false).HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth }, new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
                 var bars = ids.ToDictionary(id => id, id => ctx.AddTask($"task {id}", maxValue: 100));
+                // The bar, percent, elapsed time and spinner keep their room; the description is cut to what is left.
+                int room = Math.Max(20, inv.Out.Profile.Width - BarWidth - 22);
                 while (true)
                 {
-                    await RefreshAsync(ids, current, ct).ConfigureAwait(false);
                     foreach (var id in ids)
                     {
                         var t = current[id];
@@ -84,7 +108,7 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
                         double progress = t.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 0;
                         bar.Value = Math.Clamp(progress * 100, 0, 100);
                         string stage = Output.Text(t, "stage");
-                        bar.Description = Markup.Escape($"{id} {Output.Text(t, "kind")} {Output.Text(t, "target")} {Output.Text(t, "state")}{(stage.Length > 0 ? " · " + stage : "")}");
+                        bar.Description = Markup.Escape(Fit($"{id} {Output.Text(t, "target")} {Output.Text(t, "state")} {Output.Text(t, "kind")}{(stage.Length > 0 ? " · " + stage : "")}", room));
                         if (IsEnded(t) && !bar.IsFinished)
                         {
                             if (Output.Text(t, "state") == TaskStateNames.Succeeded) bar.Value = 100;
@@ -92,7 +116,7 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
                         }
                     }
                     if (ids.All(id => IsEnded(current[id]))) return;
-                    await Task.Delay(Interval, ct).ConfigureAwait(false);
+                    await NextAsync(feed, ids, current, ct).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
     }
