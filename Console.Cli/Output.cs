@@ -137,7 +137,7 @@ public static class Output
         JsonValueKind.False => "false",
         JsonValueKind.Number => v.GetRawText(),
         // JSON strings are valid YAML double-quoted scalars.
-        _ => JsonSerializer.Serialize(v.GetString(), CliJson.Options),
+        _ => JsonSerializer.Serialize(v.GetString(), CliJson.Indented),
     };
 
     public static string Percent(double progress) => (progress * 100).ToString("0", CultureInfo.InvariantCulture) + "%";

@@ -20,9 +20,12 @@ public sealed class StationClient : IDisposable
         Url = url;
         Token = token;
         Trust = trust;
-        _http = new HttpClient(trust.Handler()) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(100) };
+        // Bounded per request (RequestTimeout) except transfers, whose bodies may take hours.
+        _http = new HttpClient(trust.Handler()) { BaseAddress = url, Timeout = Timeout.InfiniteTimeSpan };
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
+
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
 
     public Uri Url { get; }
     public string? Token { get; }
@@ -45,19 +48,43 @@ public sealed class StationClient : IDisposable
     }
 
     /// <summary>The answer as it came, for the callers that read the status themselves (login's TOTP step).</summary>
-    public async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
+    public Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
+        var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (body is not null) request.Content = JsonContent.Create(body, options: CliJson.Options);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return SendRequestAsync(request, HttpCompletionOption.ResponseContentRead, RequestTimeout, ct);
+    }
+
+    /// <summary>
+    /// A transfer: the answer once its headers are in (the body is read by the caller), no time limit; a refusal is
+    /// thrown as a <see cref="CliException"/> with the station's words.
+    /// </summary>
+    public async Task<HttpResponseMessage> TransferAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await SendRequestAsync(request, HttpCompletionOption.ResponseHeadersRead, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            string text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            throw Refusal(response.StatusCode, text, request.Method, request.RequestUri?.ToString() ?? "");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request, HttpCompletionOption completion, TimeSpan timeout, CancellationToken ct)
+    {
+        using var _ = request;
         if (!_prepared)
         {
             await Trust.PrepareAsync(Url, ct).ConfigureAwait(false);
             _prepared = true;
         }
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = JsonContent.Create(body, options: CliJson.Options);
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
         try
         {
-            return await _http.SendAsync(request, ct).ConfigureAwait(false);
+            return await _http.SendAsync(request, completion, limit.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (Trust.LastRefusal is { } reason)
         {
@@ -71,9 +98,9 @@ public sealed class StationClient : IDisposable
         {
             throw new CliException(ExitCodes.Unreachable, $"cannot reach the station at {Url}: {ex.Message} (is it running? check --url or CCDSVM_URL)", ex);
         }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw new CliException(ExitCodes.Unreachable, $"the station at {Url} did not answer within {_http.Timeout.TotalSeconds:0} s", ex);
+            throw new CliException(ExitCodes.Unreachable, $"the station at {Url} did not answer within {timeout.TotalSeconds:0} s", ex);
         }
     }
 
@@ -128,5 +155,10 @@ public static class CliJson
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    /// <summary>What -o json prints: indented, and '+', '&lt;' or non-ASCII letters as themselves, not \u escapes.</summary>
+    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -59,28 +59,46 @@ public static class TaskCommands
             var targets = (parse.GetValue(target) ?? []).ToList();
 
             using var client = inv.Open();
-            var known = await ListCommands.UnitIdsAsync(client, token).ConfigureAwait(false);
-            foreach (var t in targets.Where(t => !known.Contains(t)))
-                throw new CliException(ExitCodes.NotFound, $"unit '{t}' not found{Suggest.Hint(t, known, "units")}");
-
-            string? idempotency = parse.GetValue(key);
-            var submissions = await System.Threading.Tasks.Task.WhenAll(targets.Select((t, i) => SubmitAsync(client, contract.Kind, t, parameters,
-                idempotency is null ? null : targets.Count == 1 ? idempotency : $"{idempotency}:{i}:{t}", token))).ConfigureAwait(false);
-            var accepted = submissions.Where(s => s.Task is not null).Select(s => s.Task!.Value).ToList();
-            var refusals = submissions.Where(s => s.Error is not null).Select(s => s.Error!).ToList();
-            foreach (var r in refusals) await System.Console.Error.WriteLineAsync("ccdsvm: " + r.Message).ConfigureAwait(false);
-            int refused = refusals.Count > 0 ? refusals[0].ExitCode : ExitCodes.Success;
-            var ids = accepted.Select(t => t.GetProperty("id").GetInt64()).ToList();
-            if (parse.GetValue(detach) || ids.Count == 0)
-            {
-                if (ids.Count > 0) Output.Print(inv, JsonSerializer.SerializeToElement(accepted), TaskColumns);
-                return refused;
-            }
-            var current = accepted.ToDictionary(t => t.GetProperty("id").GetInt64());
-            int ended = await FollowOrDetachAsync(inv, client, ids, current, progress: true, parse.GetValue(cancelOnInterrupt), token).ConfigureAwait(false);
-            return refused != ExitCodes.Success ? refused : ended;
+            return await SubmitAndFollowAsync(inv, client, contract.Kind, targets, _ => parameters,
+                new RunSettings(parse.GetValue(detach), parse.GetValue(key), parse.GetValue(cancelOnInterrupt)), token).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>How a run behaves once its tasks are submitted.</summary>
+    public sealed record RunSettings(bool Detach, string? IdempotencyKey, bool CancelOnInterrupt);
+
+    /// <summary>
+    /// Checks the targets exist, submits one task per target at once, then (unless detached) follows them all and prints
+    /// how they ended. The exit code: a refusal's code when one was refused, else 0 all succeeded, 1 one did not.
+    /// </summary>
+    public static async Task<int> SubmitAndFollowAsync(Invocation inv, StationClient client, string kind, IReadOnlyList<string> targets,
+        Func<string, JsonElement> parametersFor, RunSettings settings, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(inv);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(parametersFor);
+        ArgumentNullException.ThrowIfNull(settings);
+        var known = await ListCommands.UnitIdsAsync(client, token).ConfigureAwait(false);
+        foreach (var t in targets.Where(t => !known.Contains(t)))
+            throw new CliException(ExitCodes.NotFound, $"unit '{t}' not found{Suggest.Hint(t, known, "units")}");
+
+        string? idempotency = settings.IdempotencyKey;
+        var submissions = await System.Threading.Tasks.Task.WhenAll(targets.Select((t, i) => SubmitAsync(client, kind, t, parametersFor(t),
+            idempotency is null ? null : targets.Count == 1 ? idempotency : $"{idempotency}:{i}:{t}", token))).ConfigureAwait(false);
+        var accepted = submissions.Where(s => s.Task is not null).Select(s => s.Task!.Value).ToList();
+        var refusals = submissions.Where(s => s.Error is not null).Select(s => s.Error!).ToList();
+        foreach (var r in refusals) await System.Console.Error.WriteLineAsync("ccdsvm: " + r.Message).ConfigureAwait(false);
+        int refused = refusals.Count > 0 ? refusals[0].ExitCode : ExitCodes.Success;
+        var ids = accepted.Select(t => t.GetProperty("id").GetInt64()).ToList();
+        if (settings.Detach || ids.Count == 0)
+        {
+            if (ids.Count > 0) Output.Print(inv, JsonSerializer.SerializeToElement(accepted), TaskColumns);
+            return refused;
+        }
+        var current = accepted.ToDictionary(t => t.GetProperty("id").GetInt64());
+        int ended = await FollowOrDetachAsync(inv, client, ids, current, progress: true, settings.CancelOnInterrupt, token).ConfigureAwait(false);
+        return refused != ExitCodes.Success ? refused : ended;
     }
 
     private static async Task<(JsonElement? Task, CliException? Error)> SubmitAsync(StationClient client, string kind, string target, JsonElement parameters, string? key, CancellationToken ct)
