@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests.Cli;
 /// </summary>
 [Collection(ProcessCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed partial class CliEndToEndTests(SharedStationFixture fixture) : IClassFixture<SharedStationFixture>
+public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClassFixture<CliStationFixture>
 {
     private StationProcess Station => fixture.Station;
 
