@@ -10,6 +10,12 @@ public sealed record Column(string Header, Func<JsonElement, string> Value)
 {
     /// <summary>A column showing one JSON property as text.</summary>
     public static Column Of(string header, string property) => new(header, row => Output.Text(row, property));
+
+    /// <summary>A time as people read it in a table, UTC to the second ("2026-12-06 05:10:13"); JSON keeps the full value.</summary>
+    public static Column Time(string header, string property) => new(header, row =>
+        row.ValueKind == JsonValueKind.Object && row.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t)
+            ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+            : Output.Text(row, property));
 }
 
 /// <summary>Prints REST answers: json exactly as the station sent them, yaml from the same document, tables for people.</summary>

@@ -37,7 +37,7 @@ public static class TaskParameters
             if (eq <= 0) throw new CliException(ExitCodes.Usage, $"--param '{pair}': write name=value, e.g. --param path=/srv/data");
             string name = pair[..eq].Trim();
             var spec = contract.Parameters.FirstOrDefault(p => p.Name == name)
-                ?? throw new CliException(ExitCodes.Usage, $"{contract.Kind} has no parameter '{name}'{Suggest.Hint(name, [.. contract.Parameters.Select(p => p.Name)], "parameters")}");
+                ?? throw new CliException(ExitCodes.Usage, $"{contract.Kind} has no parameter '{name}'{Suggest.Hint(name, [.. contract.Parameters.Select(p => p.Name)], "parameters")}; 'ccdsvm task kinds {contract.Kind}' lists them");
             obj[name] = Value(contract.Kind, spec, pair[(eq + 1)..]);
         }
         var element = JsonSerializer.SerializeToElement(obj);
@@ -83,5 +83,6 @@ public static class TaskParameters
     }
 
     private static string Usage(IKindContract contract) =>
-        $"\n{contract.Kind} takes: " + string.Join(", ", contract.Parameters.Select(p => $"{p.Name}{(p.Required ? "" : "?")} ({p.Type.ToString().ToLowerInvariant()})"));
+        $"\n{contract.Kind} takes: " + string.Join(", ", contract.Parameters.Select(p => $"{p.Name}{(p.Required ? "" : "?")} ({p.Type.ToString().ToLowerInvariant()})"))
+        + $" (details: ccdsvm task kinds {contract.Kind})";
 }

@@ -21,7 +21,7 @@ public static class FilesCommands
             var listing = await client.GetAsync($"api/v1/units/{Uri.EscapeDataString(at.Unit)}/entries?path={Uri.EscapeDataString(at.Path)}", token).ConfigureAwait(false);
             if (inv.Format != OutputFormat.Table) Output.Print(inv, listing, []);
             else Output.Print(inv, listing.GetProperty("entries"), [Column.Of("NAME", "name"), new Column("TYPE", EntryType), Column.Of("SIZE", "size"),
-                Column.Of("MODE", "mode"), Column.Of("MODIFIED", "modified")]);
+                Column.Of("MODE", "mode"), Column.Time("MODIFIED", "modified")]);
             return ExitCodes.Success;
         }));
 

@@ -78,7 +78,7 @@ public static class ListCommands
             var waiting = table.GetProperty("waiting");
             if (!inv.Quiet) inv.Out.WriteLine($"held: {held.GetArrayLength()}");
             Output.Print(inv, held, [Column.Of("RESOURCE", "resource"), Column.Of("MODE", "mode"), Column.Of("TASK", "taskId"),
-                Column.Of("OWNER", "owner"), Column.Of("KIND", "kind"), Column.Of("SINCE", "since")]);
+                Column.Of("OWNER", "owner"), Column.Of("KIND", "kind"), Column.Time("SINCE", "since")]);
             if (!inv.Quiet) inv.Out.WriteLine($"waiting: {waiting.GetArrayLength()}");
             Output.Print(inv, waiting, [Column.Of("TASK", "taskId"), Column.Of("RESOURCE", "resource"), Column.Of("MODE", "mode"),
                 new Column("WAITS FOR", w => WaitChain(w))]);
@@ -112,7 +112,7 @@ public static class ListCommands
                 ("text", parse.GetValue(text)), ("from", parse.GetValue(from)?.ToString("o")), ("to", parse.GetValue(to)?.ToString("o")),
                 ("limit", parse.GetValue(limit)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Output.Print(inv, await client.GetAsync("api/v1/audit" + query, token).ConfigureAwait(false),
-                [Column.Of("AT", "at"), Column.Of("USER", "actor"), Column.Of("ACTION", "action"), Column.Of("TARGET", "target"),
+                [Column.Time("AT", "at"), Column.Of("USER", "actor"), Column.Of("ACTION", "action"), Column.Of("TARGET", "target"),
                  Column.Of("OUTCOME", "outcome"), Column.Of("DETAIL", "detail")]);
             return ExitCodes.Success;
         }));
@@ -126,7 +126,7 @@ public static class ListCommands
         {
             using var client = inv.Open();
             Output.Print(inv, await client.GetAsync("api/v1/users", token).ConfigureAwait(false),
-                [Column.Of("USER", "username"), Column.Of("ADMIN", "isAdmin"), Column.Of("CREATED", "createdAt")]);
+                [Column.Of("USER", "username"), Column.Of("ADMIN", "isAdmin"), Column.Time("CREATED", "createdAt")]);
             return ExitCodes.Success;
         }));
         return new Command("users", "User accounts.") { list };
@@ -141,7 +141,7 @@ public static class ListCommands
         {
             using var client = inv.Open();
             var created = await client.PostAsync("api/v1/enrolments", new { note = parse.GetValue(note), expiresInMinutes = parse.GetValue(minutes) }, token).ConfigureAwait(false);
-            Output.Print(inv, created, [Column.Of("ID", "id"), Column.Of("TOKEN", "token"), Column.Of("EXPIRES", "expiresAt"), Column.Of("NOTE", "note")],
+            Output.Print(inv, created, [Column.Of("ID", "id"), Column.Of("TOKEN", "token"), Column.Time("EXPIRES", "expiresAt"), Column.Of("NOTE", "note")],
                 e => Output.Text(e, "token"));
             return ExitCodes.Success;
         }));

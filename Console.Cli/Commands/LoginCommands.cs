@@ -108,7 +108,7 @@ public static class LoginCommands
             int days = ParseDays(parse.GetValue(expires)!);
             using var client = inv.Open();
             var created = await client.PostAsync("api/v1/auth/tokens", new { name = parse.GetValue(name), expiresInDays = days }, token).ConfigureAwait(false);
-            Output.Print(inv, created, [Column.Of("ID", "id"), Column.Of("NAME", "name"), Column.Of("EXPIRES", "expiresAt"), Column.Of("TOKEN", "token")],
+            Output.Print(inv, created, [Column.Of("ID", "id"), Column.Of("NAME", "name"), Column.Time("EXPIRES", "expiresAt"), Column.Of("TOKEN", "token")],
                 t => Output.Text(t, "token"));
             return ExitCodes.Success;
         }));
@@ -118,7 +118,7 @@ public static class LoginCommands
         {
             using var client = inv.Open();
             Output.Print(inv, await client.GetAsync("api/v1/auth/tokens", token).ConfigureAwait(false),
-                [Column.Of("ID", "id"), Column.Of("NAME", "name"), Column.Of("CREATED", "createdAt"), Column.Of("EXPIRES", "expiresAt"), Column.Of("LAST USED", "lastUsedAt")]);
+                [Column.Of("ID", "id"), Column.Of("NAME", "name"), Column.Time("CREATED", "createdAt"), Column.Time("EXPIRES", "expiresAt"), Column.Time("LAST USED", "lastUsedAt")]);
             return ExitCodes.Success;
         }));
 

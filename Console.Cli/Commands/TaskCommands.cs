@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
 
 namespace Ccdsvm.Console.Cli.Commands;
 
@@ -11,7 +12,7 @@ public static class TaskCommands
     [
         Column.Of("ID", "id"), Column.Of("KIND", "kind"), Column.Of("TARGET", "target"), Column.Of("OWNER", "owner"),
         Column.Of("STATE", "state"), new Column("PROGRESS", t => Output.Percent(t.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 0)),
-        Column.Of("STAGE", "stage"), Column.Of("CREATED", "createdAt"), Column.Of("ERROR", "error"),
+        Column.Of("STAGE", "stage"), Column.Time("CREATED", "createdAt"), Column.Of("ERROR", "error"),
     ];
 
     private static readonly Column[] EndedColumns =
@@ -25,7 +26,7 @@ public static class TaskCommands
         return new Command("task", "Tasks: run one kind on many units at once, follow, list, cancel.")
         {
             Run(), List(), Show(), Cancel(), Wait("wait", "Wait until the tasks end; the exit code says how they ended.", progress: false),
-            Wait("watch", "Follow running tasks live (progress bars on a terminal) until they end; Ctrl-C detaches.", progress: true), Logs(),
+            Wait("watch", "Follow running tasks live (progress bars on a terminal) until they end; Ctrl-C detaches.", progress: true), Logs(), Kinds(),
         };
     }
 
@@ -226,6 +227,37 @@ public static class TaskCommands
         return command;
     }
 
+    /// <summary>The kinds and their parameters, from the contracts this CLI was built with: no station needed.</summary>
+    private static Command Kinds()
+    {
+        var kind = new Argument<string?>("KIND") { Description = "one kind to describe with its parameters", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("kinds", "The task kinds and their parameters (what --param takes), read from the kind contracts.") { kind };
+        command.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, (inv, _) =>
+        {
+            if (parse.GetValue(kind) is not { } name)
+            {
+                var all = Ccdsvm.Shared.Contracts.Kinds.KindContracts.All.Select(c => new { kind = c.Kind, title = c.Title, destructive = c.Destructive, privilege = c.Privilege });
+                Output.Print(inv, JsonSerializer.SerializeToElement(all, CliJson.Options),
+                    [Column.Of("KIND", "kind"), Column.Of("TITLE", "title"), Column.Of("DESTRUCTIVE", "destructive")]);
+                return System.Threading.Tasks.Task.FromResult(ExitCodes.Success);
+            }
+            var contract = TaskParameters.Contract(name);
+            var parameters = contract.Parameters.Select(p => new
+            {
+                name = p.Name,
+                type = JsonNamingPolicy.CamelCase.ConvertName(p.Type.ToString()),
+                required = p.Required,
+                description = p.Description + (p.Allowed is { Count: > 0 } allowed ? $" ({string.Join(", ", allowed)})" : ""),
+                example = p.Example,
+            });
+            if (!inv.Quiet && inv.Format == OutputFormat.Table) inv.Out.WriteLine($"{contract.Kind}: {contract.Title}{(contract.Destructive ? " (destructive)" : "")}");
+            Output.Print(inv, JsonSerializer.SerializeToElement(parameters, CliJson.Options),
+                [Column.Of("PARAMETER", "name"), Column.Of("TYPE", "type"), Column.Of("REQUIRED", "required"), Column.Of("DESCRIPTION", "description")]);
+            return System.Threading.Tasks.Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
     private static Command Logs()
     {
         var id = new Argument<long>("ID") { Description = "the task's number" };
@@ -236,7 +268,7 @@ public static class TaskCommands
             long task = parse.GetValue(id);
             await GetTaskAsync(client, task, token).ConfigureAwait(false);
             Output.Print(inv, await client.GetAsync($"api/v1/tasks/{task}/events", token).ConfigureAwait(false),
-                [Column.Of("AT", "at"), Column.Of("TYPE", "type"), Column.Of("STATE", "state"), Column.Of("STAGE", "stage"), Column.Of("MESSAGE", "message")]);
+                [Column.Time("AT", "at"), Column.Of("TYPE", "type"), Column.Of("STATE", "state"), Column.Of("STAGE", "stage"), Column.Of("MESSAGE", "message")]);
             return ExitCodes.Success;
         }));
         return command;

@@ -153,6 +153,12 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
 
         var option = await cli.RunAsync(["task", "run", "fs.mkdir", "--targte", "station"], env);
         Assert.True(option.ExitCode == 2, option.ToString());
+
+        // What a kind takes is readable without a station, from the same contracts.
+        var kinds = await cli.RunAsync(["task", "kinds", "fs.mkdir", "-o", "json"], env);
+        Assert.True(kinds.ExitCode == 0, kinds.ToString());
+        using var described = JsonDocument.Parse(kinds.Stdout);
+        Assert.Contains(described.RootElement.EnumerateArray(), p => p.GetProperty("name").GetString() == "path" && p.GetProperty("required").GetBoolean());
     }
 
     [Fact]
@@ -189,7 +195,7 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Completion_Bash_IsAValidScriptThatAsksTheParser()
+    public async Task Completion_BashAndZsh_AreScriptsThatAskTheParser_HelpListsTheExitCodes()
     {
         using var home = new TempDir("cli");
         var cli = new CliRunner(home.Path);
@@ -205,5 +211,18 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
         var suggest = await cli.RunAsync("[suggest:9]", "ccdsvm ta");
         Assert.True(suggest.ExitCode == 0, suggest.ToString());
         Assert.Contains("task", suggest.Stdout.Split('\n', StringSplitOptions.TrimEntries));
+
+        var zsh = await cli.RunAsync("completion", "zsh");
+        Assert.True(zsh.ExitCode == 0, zsh.ToString());
+        Assert.StartsWith("#compdef ccdsvm", zsh.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[suggest:", zsh.Stdout, StringComparison.Ordinal);
+        var unknownShell = await cli.RunAsync("completion", "tcsh");
+        Assert.True(unknownShell.ExitCode == 2, unknownShell.ToString());
+
+        var help = await cli.RunAsync("--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        foreach (var line in new[] { "0    success", "1    a task failed or was cancelled", "2    usage error", "3    not authenticated or not allowed",
+                     "4    not found", "5    refused by the station", "6    station unreachable", "130  interrupted" })
+            Assert.Contains(line, help.Stdout, StringComparison.Ordinal);
     }
 }
