@@ -124,4 +124,35 @@ public sealed partial class CliEndToEndTests
         Assert.True(wait.ExitCode == 1, wait.ToString());
         Assert.Contains("cancelled", wait.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TaskWatch_AfterTheStationRestarts_ReconnectsAndCatchesUpToTheEnd()
+    {
+        using var home = new TempDir("cli");
+        var cli = new CliRunner(home.Path);
+        await LoginAsync(cli);
+        long id = await fixture.Admin.StartAsync(TaskKinds.MaintenanceHold, "station", new { resource = "disks/reconnect", seconds = 300, reason = "reconnect test" });
+        string idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var following = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = cli.RunAsync(["task", "watch", idText], timeout: TimeSpan.FromMinutes(3),
+            onStderrLine: line => { if (line.Contains($"task {id} maintenance.hold on station: running", StringComparison.Ordinal)) following.TrySetResult(); });
+        await following.Task.WaitAsync(Timeouts.ShortTask);
+
+        // The station goes away under the follower (SIGKILL) and comes back on the same port and store.
+        await Station.RestartAsync();
+        await fixture.Admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
+        var now = await fixture.Admin.TaskAsync(id);
+        if (!ApiClient.EndStates.Contains(now.GetProperty("state").GetString()))
+        {
+            var cancel = await fixture.Admin.PostJsonAsync($"/api/v1/tasks/{id}/cancel", null);
+            Assert.True(cancel.Status == System.Net.HttpStatusCode.OK, cancel.ToString());
+        }
+        var ended = await fixture.Admin.WaitForStateAsync(id, Timeouts.ShortTask, ApiClient.EndStates);
+
+        // The follower reconnected by itself and ended with the task's real end state, not a connection error.
+        var result = await watch;
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains($"task {id} maintenance.hold on station: {ended.GetProperty("state").GetString()}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("lost the connection", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -18,7 +18,9 @@ public sealed class CliRunner(string home)
     public string Home { get; } = home;
     public string ConfigFile => Path.Combine(Home, ".config-xdg", "ccdsvm", "config.json");
 
-    public async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? stdin = null, TimeSpan? timeout = null)
+    /// <param name="onStderrLine">hears each line of standard error as it is printed (progress lines), for tests that act meanwhile.</param>
+    public async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? stdin = null, TimeSpan? timeout = null,
+        Action<string>? onStderrLine = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -38,7 +40,7 @@ public sealed class CliRunner(string home)
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ccdsvm");
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stderr = ReadLinesAsync(process.StandardError, onStderrLine);
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         using var cts = new CancellationTokenSource(timeout ?? Timeouts.ShortTask);
@@ -55,4 +57,15 @@ public sealed class CliRunner(string home)
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
+
+    private static async Task<string> ReadLinesAsync(StreamReader reader, Action<string>? onLine)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            all.Append(line).Append('\n');
+            onLine?.Invoke(line);
+        }
+        return all.ToString();
+    }
 }
