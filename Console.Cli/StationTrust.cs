@@ -13,7 +13,7 @@ public sealed class StationTrust : IDisposable
 {
     private readonly IReadOnlyList<string> _pins;
     private readonly X509Certificate2Collection _anchors = [];
-    private readonly X509Certificate2? _caFile;
+    private readonly X509Certificate2Collection _caFile = [];
 
     public StationTrust(string? fingerprint, string? caPem, string? caFile)
     {
@@ -27,11 +27,12 @@ public sealed class StationTrust : IDisposable
         if (caFile is not null && fingerprint is null)
         {
             if (!File.Exists(caFile)) throw new CliException(ExitCodes.Usage, $"--ca-file: '{caFile}' does not exist");
-            try { _caFile = X509Certificate2.CreateFromPemFile(caFile); }
+            try { _caFile.ImportFromPem(File.ReadAllText(caFile)); }
             catch (System.Security.Cryptography.CryptographicException ex)
             {
                 throw new CliException(ExitCodes.Usage, $"--ca-file: '{caFile}' is not a PEM certificate ({ex.Message})");
             }
+            if (_caFile.Count == 0) throw new CliException(ExitCodes.Usage, $"--ca-file: '{caFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
     }
 
@@ -73,16 +74,16 @@ public sealed class StationTrust : IDisposable
             if (CertificatePins.Accepts(leaf, chain, _pins, _anchors, out var reason)) return true;
             return Refuse(reason.Replace("start the agent again with --fingerprint", "log in again with --fingerprint", StringComparison.Ordinal));
         }
-        if (_caFile is not null)
+        if (_caFile.Count > 0)
         {
             using var own = new X509Chain();
             own.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            own.ChainPolicy.CustomTrustStore.Add(_caFile);
+            own.ChainPolicy.CustomTrustStore.AddRange(_caFile);
             own.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             if (chain is not null) foreach (var e in chain.ChainElements) own.ChainPolicy.ExtraStore.Add(e.Certificate);
             if (own.Build(leaf) && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None) return true;
             return Refuse($"the station's certificate {CertificatePins.Fingerprint(leaf)} ({leaf.Subject}) does not verify against the CA file " +
-                          $"{CertificatePins.Fingerprint(_caFile)} ({errors}); check --ca-file or pin the station with --fingerprint");
+                          $"({string.Join(", ", _caFile.Select(CertificatePins.Fingerprint))}; {errors}); check --ca-file or pin the station with --fingerprint");
         }
         if (errors == SslPolicyErrors.None) return true;
         return Refuse($"the station's certificate {CertificatePins.Fingerprint(leaf)} ({leaf.Subject}, issued by {leaf.Issuer}) is not trusted by this host ({errors}): " +
@@ -104,6 +105,6 @@ public sealed class StationTrust : IDisposable
     public void Dispose()
     {
         foreach (var a in _anchors) a.Dispose();
-        _caFile?.Dispose();
+        foreach (var c in _caFile) c.Dispose();
     }
 }

@@ -175,7 +175,7 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Login_WithWrongFingerprint_RefusesTheStation_Exit3_StoresNothing()
+    public async Task Login_WithWrongFingerprintOrNoTrust_RefusesTheStation_Exit3_StoresNothing_CaFileWorks()
     {
         using var home = new TempDir("cli");
         var cli = new CliRunner(home.Path);
@@ -192,6 +192,15 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
         var unpinned = await cli.RunAsync(["login", "--url", Station.BaseUrl.ToString(), "--user", "admin", "--password-stdin"], stdin: Station.AdminPassword + "\n");
         Assert.True(unpinned.ExitCode == 3, unpinned.ToString());
         Assert.Contains("not trusted by this host", unpinned.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.ConfigFile), "a refused login must not store anything");
+
+        // The station's CA as a file, as an operator would copy it: trusted, and kept in the profile.
+        var withCaFile = await cli.RunAsync(["login", "--url", Station.BaseUrl.ToString(), "--ca-file", Path.Combine(Station.DataDirectory, "tls", "ca.crt"),
+            "--user", "admin", "--password-stdin"], stdin: Station.AdminPassword + "\n");
+        Assert.True(withCaFile.ExitCode == 0, withCaFile.ToString());
+        var units = await cli.RunAsync("units", "list", "-q");
+        Assert.True(units.ExitCode == 0, units.ToString());
+        Assert.Contains("station", units.Stdout.Split('\n', StringSplitOptions.TrimEntries));
     }
 
     [Fact]
