@@ -62,6 +62,8 @@ public sealed class TaskFollower(Invocation inv, StationClient client)
         var said = new Dictionary<long, string>();
         while (true)
         {
+            while (feed.Missed.TryRead(out var missed))
+                if (print) await System.Console.Error.WriteLineAsync(missed).ConfigureAwait(false);
             foreach (var id in ids)
             {
                 string line = Line(current[id]);

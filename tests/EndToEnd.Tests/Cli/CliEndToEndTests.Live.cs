@@ -154,5 +154,8 @@ public sealed partial class CliEndToEndTests
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains($"task {id} maintenance.hold on station: {ended.GetProperty("state").GetString()}", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("lost the connection", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not catch up", result.Stderr, StringComparison.Ordinal);
+        // What the task's event log gained while the follower was away is said from the stored events.
+        Assert.Matches($@"(?m)^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ task {id}: .*station restarted.* \(while reconnecting\)$", result.Stderr);
     }
 }
