@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Ccdsvm.Console.Blazor.Auth;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Hosting;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
@@ -32,6 +33,8 @@ public static class ApiExtensions
         endpoints.MapUploadSource();
         secured.MapMetricsApi();
         secured.MapBackupApi();
+        // Live task changes for the CLI, with the same bearer API token as REST.
+        endpoints.MapTaskHub().RequireAuthorization(p => p.AddAuthenticationSchemes(AuthExtensions.BearerScheme).RequireAuthenticatedUser());
         return endpoints;
     }
 

@@ -19,12 +19,8 @@ public static class AuthExtensions
     /// The person behind a request or circuit, as Station.Core sees them now: groups and roles are
     /// resolved from the ACL at each call, so a grant or revocation takes effect without signing in again.
     /// </summary>
-    public static Caller? ToCaller(this ClaimsPrincipal? user, Station.Core.Security.AccessControl access)
-    {
-        if (user?.Identity?.IsAuthenticated != true || user.Identity.Name is not { Length: > 0 } name) return null;
-        if (user.FindFirst(Station.Core.Hubs.AgentKeyAuthentication.UnitClaim) is not null) return null;
-        return access.Resolve(name);
-    }
+    public static Caller? ToCaller(this ClaimsPrincipal? user, Station.Core.Security.AccessControl access) =>
+        Station.Core.Security.PrincipalCaller.Resolve(user, access);
 
     public static ClaimsPrincipal ToPrincipal(this Caller caller, string scheme, string? sessionId = null)
     {

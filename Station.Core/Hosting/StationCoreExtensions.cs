@@ -70,6 +70,9 @@ public static class StationCoreExtensions
         services.AddSingleton<LockManager>();
         services.AddSingleton(_ => new TaskKindCatalog());
         services.AddSingleton<TaskNotifier>();
+        // The console-facing task hub: followed tasks' changes pushed to the CLI.
+        services.AddSingleton<Hubs.TaskFollowers>();
+        services.AddHostedService<Hubs.TaskEventRelay>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
         services.AddTransfers(configuration);
         services.AddOptions<Security.Tls.TlsOptions>().Bind(configuration.GetSection(Security.Tls.TlsOptions.Section));
@@ -105,6 +108,13 @@ public static class StationCoreExtensions
             });
         return services;
     }
+
+    /// <summary>
+    /// Maps the console-facing task hub at /hubs/tasks; the host requires its API's authentication on the returned
+    /// builder (Station.Core knows no schemes).
+    /// </summary>
+    public static HubEndpointConventionBuilder MapTaskHub(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHub<TaskHub>(Shared.Contracts.TaskHubNames.Path);
 
     /// <summary>Maps the agent hub at /hubs/agent.</summary>
     public static IEndpointRouteBuilder MapAgentHub(this IEndpointRouteBuilder endpoints)

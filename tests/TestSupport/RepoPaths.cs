@@ -26,9 +26,12 @@ public static class RepoPaths
 
     public static string AgentDll => Built("Unit.Agent");
 
-    private static string Built(string project)
+    /// <summary>The CLI, whose assembly is named for its command.</summary>
+    public static string CliDll => Built("Console.Cli", "ccdsvm");
+
+    private static string Built(string project, string? assembly = null)
     {
-        var dll = Path.Combine(Root, project, "bin", Configuration, "net10.0", project + ".dll");
+        var dll = Path.Combine(Root, project, "bin", Configuration, "net10.0", (assembly ?? project) + ".dll");
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} does not exist: build the solution (dotnet build tests/EndToEnd.Tests) in {Configuration} first");
         return dll;
