@@ -5,7 +5,7 @@ using Ccdsvm.Console.Cli.Commands;
 var root = new RootCommand("ccdsvm: the CCDSVM fleet console from a terminal or a script. Speaks the station's REST API (/api/v1) over HTTPS.\n\n" + ExitCodes.Help)
 {
     LoginCommands.Login(), LoginCommands.Logout(), LoginCommands.Token(),
-    ListCommands.Units(), TaskCommands.Task(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), ListCommands.Users(), ListCommands.Enrol(),
+    ListCommands.Units(), TaskCommands.Task(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), ListCommands.Users(), ListCommands.Enrol(), BackupCommands.Backup(),
     CompletionCommand.Create(),
 };
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
