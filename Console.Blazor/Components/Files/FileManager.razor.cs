@@ -19,7 +19,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     private readonly CancellationTokenSource _disposed = new();
     private IReadOnlyList<FileEntry> _entries = [];
     private IReadOnlyList<HeldResource> _held = [];
-    private IDisposable? _taskUpdates;
+    private LiveTaskUpdates? _taskUpdates;
     private string _path = "/";
     private string? _error;
     private bool _busy;
@@ -62,13 +62,12 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     protected override void OnInitialized() =>
         // Locks come and go with tasks on this unit: what is held here is read again, never waited for.
-        _taskUpdates = Tasks.SubscribeTasks(u =>
+        _taskUpdates = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
         {
-            if (u.Task.Target != UnitId) return;
             // A bulk task or one started from the row menu that ended changed the directory: list it again.
-            var changed = TaskRuns.HasEnded(u.Task) && (_bulkTasks.Contains(u.Task.Id) || _activeTask == u.Task.Id);
-            InvokeAsync(() => changed ? LoadAsync() : Refresh());
-        });
+            if (updates.Any(u => TaskRuns.HasEnded(u.Task) && (_bulkTasks.Contains(u.Task.Id) || _activeTask == u.Task.Id))) _ = LoadAsync();
+            else _ = Refresh();
+        }, t => t.Target == UnitId);
 
     private Task Refresh()
     {

@@ -12,7 +12,7 @@ namespace Ccdsvm.Console.Blazor.Components.Files;
 /// </summary>
 public sealed partial class TransferTask : ComponentBase, IDisposable
 {
-    private IDisposable? _subscription;
+    private LiveTaskUpdates? _subscription;
     private TaskView? _task;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
@@ -36,7 +36,10 @@ public sealed partial class TransferTask : ComponentBase, IDisposable
 
     protected override void OnInitialized()
     {
-        _subscription = Tasks.SubscribeTasks(u => _ = InvokeAsync(() => Seen(u.Task)));
+        _subscription = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
+        {
+            foreach (var u in updates) Seen(u.Task);
+        });
         // Admitted before this component listened (a small file may even be done): the newest matching one since the click.
         var already = Tasks.List(new TaskQuery(Owner: Tasks.UserName, Target: UnitId, Limit: 50)).Where(t => Matches(t) && t.CreatedAt >= Since).MaxBy(t => t.Id);
         if (already is not null) Seen(already);

@@ -63,7 +63,12 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
             Changed();
         })));
         _subscriptions.Add(Storage.SubscribeAll(s => InvokeAsync(() => { _nearFull[s.Unit] = FleetFacts.NearFullOn(s); Changed(); })));
-        _subscriptions.Add(Tasks.SubscribeTasks(u => InvokeAsync(() => { if (Apply(u.Task)) Changed(); })));
+        _subscriptions.Add(new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
+        {
+            bool changed = false;
+            foreach (var u in updates) changed |= Apply(u.Task);
+            if (changed) Changed();
+        }));
         _subscriptions.Add(Metrics.SubscribeAlerts(_ => InvokeAsync(() => { _alerts = Metrics.Alerts(); Changed(); })));
         ReadUnits();
         foreach (var t in Tasks.List(new TaskQuery(Limit: 1000))) Apply(t);

@@ -23,7 +23,7 @@ public sealed partial class TaskList : ComponentBase, IDisposable
     private string _kind = "";
     private string _text = "";
     private string? _error;
-    private IDisposable? _subscription;
+    private LiveTaskUpdates? _subscription;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -43,11 +43,12 @@ public sealed partial class TaskList : ComponentBase, IDisposable
     {
         if (StateFromLink is { } linked && TaskStateExtensions.TryParseApi(linked, out var state)) _state = state.ToApi();
         Reload();
-        _subscription = Tasks.SubscribeTasks(u => InvokeAsync(() =>
+        _subscription = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
         {
-            _tasks = Apply(_tasks, u.Task, Query);
+            var query = Query;
+            foreach (var u in updates) _tasks = Apply(_tasks, u.Task, query);
             StateHasChanged();
-        }));
+        });
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _disposed = new();
-    private IDisposable? _subscription;
+    private LiveTaskUpdates? _subscription;
     private IDisposable? _readings;
     private StorageLayout? _layout;
     private StorageSnapshot? _snapshot;
@@ -44,17 +44,13 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
     [Parameter] public string UnitId { get; set; } = "";
 
     protected override void OnInitialized() =>
-        _subscription = Tasks.SubscribeTasks(u =>
+        _subscription = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
         {
-            if (u.Task.Target != UnitId) return;
             // Locks come and go with tasks on this unit: what is held is read again, never waited for.
-            InvokeAsync(() =>
-            {
-                ReadHeld();
-                StateHasChanged();
-            });
-            if (u.Task.Id == _activeTask && TaskRuns.HasEnded(u.Task)) InvokeAsync(RefreshInBackground);
-        });
+            ReadHeld();
+            StateHasChanged();
+            if (updates.Any(u => u.Task.Id == _activeTask && TaskRuns.HasEnded(u.Task))) RefreshInBackground();
+        }, t => t.Target == UnitId);
 
     protected override void OnParametersSet()
     {

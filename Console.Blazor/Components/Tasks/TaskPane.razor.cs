@@ -10,10 +10,10 @@ namespace Ccdsvm.Console.Blazor.Components.Tasks;
 /// <summary>One task, live: progress, stage, log, timings, locks and a cancel button.</summary>
 public sealed partial class TaskPane : ComponentBase, IDisposable
 {
-    private const int MaxLogLines = 500;
+    private const int MaxLogLines = LiveTaskUpdates.MaxLogLines;
     private readonly List<string> _log = [];
     private TaskView? _task;
-    private IDisposable? _subscription;
+    private LiveTaskUpdates? _subscription;
     private bool _cancelling;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
@@ -104,22 +104,24 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         _subscription?.Dispose();
         _log.Clear();
         // Subscribe before reading, so a change between the read and the subscription is not missed.
-        _subscription = Tasks.SubscribeTasks(OnUpdate);
+        long id = TaskId;
+        _subscription = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, OnUpdates, t => t.Id == id);
         _task = Tasks.Get(TaskId);
         foreach (var e in Tasks.Events(TaskId).Where(e => e.Type == "log" && e.Message is not null).TakeLast(MaxLogLines))
             _log.Add(e.Message!);
     }
 
-    private void OnUpdate(TaskUpdate update)
+    /// <summary>On the renderer: the task's latest update since the last render (one per task; only this pane's task passes).</summary>
+    private void OnUpdates(IReadOnlyList<TaskUpdate> updates)
     {
-        if (update.Task.Id != TaskId) return;
-        _ = InvokeAsync(() =>
+        foreach (var update in updates)
         {
+            if (update.Task.Id != TaskId) continue;
             _task = update.Task;
             _log.AddRange(update.NewLogLines);
             if (_log.Count > MaxLogLines) _log.RemoveRange(0, _log.Count - MaxLogLines);
-            StateHasChanged();
-        });
+        }
+        StateHasChanged();
     }
 
     private bool _askCancel;
