@@ -16,7 +16,7 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
     private DateTimeOffset? _readAt;
     private TaskView? _reading;
     private string? _error;
-    private IDisposable? _subscription;
+    private LiveTaskUpdates? _subscription;
 
     [Parameter, EditorRequired] public string Unit { get; set; } = "";
 
@@ -26,10 +26,12 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
 
     protected override void OnParametersSet()
     {
-        _subscription ??= Tasks.SubscribeTasks(u =>
+        // Coalesced (LiveTaskUpdates): the agent's report never renders this card on its own thread.
+        _subscription ??= new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
         {
-            if (u.Task.Kind == TaskKinds.NetInventory && u.Task.Target == Unit) _ = InvokeAsync(() => Show(u.Task));
-        });
+            foreach (var u in updates) Show(u.Task, render: false);
+            StateHasChanged();
+        }, t => t.Kind == TaskKinds.NetInventory && t.Target == Unit);
         var last = Tasks.List(new TaskQuery(State: TaskStateNames.Succeeded, Target: Unit, Limit: 1, Kind: TaskKinds.NetInventory));
         if (last.Count > 0) Show(last[0], render: false);
     }

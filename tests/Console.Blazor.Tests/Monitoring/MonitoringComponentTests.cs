@@ -18,6 +18,8 @@ public sealed class MonitoringComponentTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton<IConsoleMetrics>(_metrics);
+        // The unit's page also holds its Network card, which reads the unit's net.inventory tasks.
+        Services.AddSingleton<IConsoleTasks>(new Infrastructure.ScriptedConsoleTasks());
         Render<MudPopoverProvider>();
     }
 
