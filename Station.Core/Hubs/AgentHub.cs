@@ -33,6 +33,7 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
             throw new HubException($"this connection belongs to unit '{UnitId}' and cannot announce '{inventory.Id}'");
         units.Online(Context.ConnectionId, inventory, time.GetUtcNow());
         await engine.OnAnnounceAsync(UnitId, running);
+        AdmissionLimits.HandshakeDone(Context.GetHttpContext());
     }
 
     public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request)

@@ -52,8 +52,13 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
         audit.Write("unit:" + unit, "unit.connect", unit, AuditOutcomes.Refused, reason, address);
     }
 
-    public void RecordConnected(string unit, string? address) =>
-        audit.Write("unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address);
+    /// <summary>Audits an accepted connection; lines of units connecting together share a commit.</summary>
+    public void RecordConnected(string unit, string? address)
+    {
+        AuditEntry? entry = null;
+        db.Group.Write((c, tx) => entry = audit.Write(c, tx, "unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address));
+        if (entry is not null) audit.Publish(entry);
+    }
 
     public static bool IsActive(SqliteConnection c, SqliteTransaction? tx, string unit) =>
         c.ExecuteScalar<long>("SELECT COUNT(*) FROM unit_credentials WHERE unit=@unit AND revoked_at IS NULL", new { unit }, tx) > 0;

@@ -6,12 +6,18 @@ using Dapper;
 
 namespace Ccdsvm.Station.Core.Units;
 
-/// <summary>Known units, which are online, and through which hub connection. Persisted so offline units stay listed.</summary>
+/// <summary>
+/// Known units, which are online, and through which hub connection. Persisted so offline units stay listed. Every
+/// event costs the same whatever the size of the fleet: connections are indexed, the online count is kept, and the
+/// store writes of units coming and going together share commits (<see cref="GroupCommit"/>).
+/// </summary>
 public sealed class UnitRegistry : Notifier<UnitView>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _units = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unitOfConnection = new(StringComparer.Ordinal);
+    private int _online;
     private readonly StationDb _db;
 
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
@@ -31,15 +37,18 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now)
     {
-        lock (_gate) _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
-        using (var c = _db.Open())
-        using (_db.Writing())
+        lock (_gate)
         {
-            c.Execute("""
-                INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
-                ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
-                """, new { id = inventory.Id, inv = JsonSerializer.Serialize(inventory, Json), now = StoreTime.Format(now) });
+            if (_units.TryGetValue(inventory.Id, out var before) && before.ConnectionId is { } old) _unitOfConnection.Remove(old);
+            else _online++;
+            _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
+            _unitOfConnection[connectionId] = inventory.Id;
         }
+        string inv = JsonSerializer.Serialize(inventory, Json);
+        _db.Group.Write((c, tx) => c.Execute("""
+            INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
+            ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
+            """, new { id = inventory.Id, inv, now = StoreTime.Format(now) }, tx));
         Publish(View(inventory.Id)!);
     }
 
@@ -49,13 +58,11 @@ public sealed class UnitRegistry : Notifier<UnitView>
         string? id;
         lock (_gate)
         {
-            id = _units.FirstOrDefault(kv => kv.Value.ConnectionId == connectionId).Key;
-            if (id is null) return null;
+            if (!_unitOfConnection.Remove(connectionId, out id)) return null;
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
+            _online--;
         }
-        using (var c = _db.Open())
-        using (_db.Writing())
-            c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) });
+        _db.Group.Write((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx));
         Publish(View(id)!);
         return id;
     }
@@ -95,7 +102,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
     /// <summary>How many units have a connected agent now.</summary>
     public int OnlineCount
     {
-        get { lock (_gate) return _units.Values.Count(e => e.ConnectionId is not null); }
+        get { lock (_gate) return _online; }
     }
 
     public IReadOnlyList<UnitView> All()

@@ -22,7 +22,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<long, long> _submittedAt = new();
     private readonly ConcurrentBag<long> _taskIds = [];
-    private int _lost, _reconnected, _resultsOk, _resultsFailed, _submitted, _accepted, _refused;
+    private int _busy, _lost, _reconnected, _resultsOk, _resultsFailed, _submitted, _accepted, _refused;
     private long _seq;
 
     public FleetOptions Options => options;
@@ -36,6 +36,9 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-fleetload-").FullName;
 
     public void Lost() => Interlocked.Increment(ref _lost);
+
+    /// <summary>The station answered 503: it bounds concurrent handshakes and enrolments.</summary>
+    public void Busy() => Interlocked.Increment(ref _busy);
     public void Reconnected() => Interlocked.Increment(ref _reconnected);
 
     public void ResultSent(bool ok) => Interlocked.Increment(ref ok ? ref _resultsOk : ref _resultsFailed);
@@ -89,15 +92,30 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallel, CancellationToken = connectLimit.Token },
             async (u, ct) =>
             {
-                for (int attempt = 0; attempt < 5 && !ct.IsCancellationRequested; attempt++)
+                const int attempts = 30;
+                for (int attempt = 0; attempt < attempts && !ct.IsCancellationRequested; attempt++)
                 {
-                    if (await u.ConnectAsync(ct).ConfigureAwait(false)) return;
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(250, 1000) * (attempt + 1)), ct).ConfigureAwait(false);
+                    if (await u.ConnectAsync(ct, countFailure: attempt == attempts - 1).ConfigureAwait(false)) return;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000)), ct).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
         double connectSeconds = connectWatch.Elapsed.TotalSeconds;
         int connected = units.Count(u => u.Connected);
         int online = await OnlineAtStationAsync().ConfigureAwait(false);
+
+        // Idle: every unit connected and beating, no task. The station's memory and CPU then, when its pid is known.
+        var probes = new JsonObject();
+        var self = new ProcessProbe(Environment.ProcessId);
+        if (options.StationPid is { } pid && options.IdleSeconds > 0)
+        {
+            var station = new ProcessProbe(pid);
+            var (stationCpu, selfCpu) = await ProcessProbe.CpuOverAsync(station, self, TimeSpan.FromSeconds(options.IdleSeconds)).ConfigureAwait(false);
+            probes["stationRssMiB"] = station.RssBytes() / 1024 / 1024;
+            probes["stationIdleCpuPercent"] = stationCpu;
+            probes["generatorIdleCpuPercent"] = selfCpu;
+            probes["idleSeconds"] = options.IdleSeconds;
+        }
+        probes["generatorRssMiB"] = self.RssBytes() / 1024 / 1024;
 
         // Steady phase: heartbeats run; tasks go out at the asked rate.
         var steady = Stopwatch.StartNew();
@@ -152,10 +170,13 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
                 ["succeeded"] = states.GetValueOrDefault("succeeded"), ["failed"] = states.GetValueOrDefault("failed"),
                 ["other"] = states.Where(kv => kv.Key is not ("succeeded" or "failed")).Sum(kv => kv.Value),
             },
+            ["busyAnswers"] = _busy,
             ["lost"] = _lost,
             ["reconnected"] = _reconnected,
             ["connectedAtEnd"] = connectedAtEnd,
             ["onlineAtEnd"] = onlineAtEnd,
+            ["idle"] = probes,
+            ["stationRssMiBAtEnd"] = options.StationPid is { } p ? new ProcessProbe(p).RssBytes() / 1024 / 1024 : null,
             ["seconds"] = Math.Round(all.Elapsed.TotalSeconds, 1),
             ["errors"] = Errors.Count,
             ["errorSamples"] = new JsonArray([.. Errors.Samples.Select(s => (JsonNode?)JsonValue.Create(s))]),

@@ -35,7 +35,16 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
     public async Task<bool> EnrolAsync(string token, CancellationToken ct)
     {
         using var http = run.Network.ClientFor(index);
-        using var response = await http.PostAsJsonAsync(new Uri(run.Options.Station, EnrolmentRoutes.Redeem), new RedeemEnrolment(token, name), ct).ConfigureAwait(false);
+        var response = await http.PostAsJsonAsync(new Uri(run.Options.Station, EnrolmentRoutes.Redeem), new RedeemEnrolment(token, name), ct).ConfigureAwait(false);
+        // A busy station (503, 429) is asked again after a jittered pause, as the agent's retry does.
+        for (int attempt = 0; response.StatusCode is System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests && attempt < 60; attempt++)
+        {
+            response.Dispose();
+            run.Busy();
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000)), ct).ConfigureAwait(false);
+            response = await http.PostAsJsonAsync(new Uri(run.Options.Station, EnrolmentRoutes.Redeem), new RedeemEnrolment(token, name), ct).ConfigureAwait(false);
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             run.Errors.Add($"enrol {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
@@ -46,7 +55,7 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
     }
 
     /// <summary>Connects, renews the lease and announces; false (with the reason counted) when any step fails.</summary>
-    public async Task<bool> ConnectAsync(CancellationToken ct)
+    public async Task<bool> ConnectAsync(CancellationToken ct, bool countFailure = true)
     {
         if (_grant is null) return false;
         var headers = new Dictionary<string, string> { [HubPaths.AgentCredentialHeader] = _grant.Credential, [HubPaths.AgentNameHeader] = name };
@@ -74,7 +83,8 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            run.Errors.Add($"connect {name}: {ex.GetType().Name}: {ex.Message}");
+            if (ex.Message.Contains("503", StringComparison.Ordinal)) run.Busy();
+            else if (countFailure) run.Errors.Add($"connect {name}: {ex.GetType().Name}: {ex.Message}");
             await connection.DisposeAsync().ConfigureAwait(false);
             return false;
         }
@@ -124,7 +134,7 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
             catch (OperationCanceledException) { return; }
             await run.ConnectGate.WaitAsync(_stop.Token).ConfigureAwait(false);
             bool ok;
-            try { ok = await ConnectAsync(_stop.Token).ConfigureAwait(false); }
+            try { ok = await ConnectAsync(_stop.Token, countFailure: false).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
             finally { run.ConnectGate.Release(); }
             if (ok)
