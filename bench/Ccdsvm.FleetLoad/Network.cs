@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using Ccdsvm.Shared.Contracts.Tls;
 
 namespace Ccdsvm.FleetLoad;
@@ -19,6 +20,7 @@ public sealed class Network : IDisposable
     public Network(FleetOptions options)
     {
         var pins = options.Fingerprint is { } f ? new[] { CertificatePins.Normalize(f, out _)! } : [];
+        var anchors = pins.Length > 0 ? new[] { FetchPinnedCa(options.Station, pins) } : [];
         _handlers = new SocketsHttpHandler[options.SourceAddresses];
         _invokers = new HttpMessageInvoker[options.SourceAddresses];
         bool loopback = options.Station.IsLoopback;
@@ -47,12 +49,30 @@ public sealed class Network : IDisposable
             };
             if (pins.Length > 0)
                 handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
-                    cert is not null && CertificatePins.Accepts(new System.Security.Cryptography.X509Certificates.X509Certificate2(cert), chain, pins, out string _);
+                    cert is not null && CertificatePins.Accepts(new X509Certificate2(cert), chain, pins, anchors, out string _);
             _handlers[i] = handler;
             _invokers[i] = new HttpMessageInvoker(handler, disposeHandler: false);
         }
         Admin = new HttpClient(_handlers[0], disposeHandler: false) { BaseAddress = options.Station, Timeout = TimeSpan.FromSeconds(60) };
         Admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.Token);
+    }
+
+    /// <summary>
+    /// The station's CA, as an agent gets it: fetched once from /ca.crt (a TLS server does not send its self-signed root)
+    /// and accepted only when it is the pinned certificate.
+    /// </summary>
+    private static X509Certificate2 FetchPinnedCa(Uri station, string[] pins)
+    {
+        // The certificate fetched here is trusted only if it is the pinned one (below); the TLS of this one request carries nothing secret.
+#pragma warning disable CA5359
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+#pragma warning restore CA5359
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, new Uri(station, "/ca.crt")));
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(response.Content.ReadAsStream());
+        return CertificatePins.PinnedFromPem(reader.ReadToEnd(), pins)
+            ?? throw new InvalidOperationException($"the station's /ca.crt is not the pinned certificate {pins[0]}");
     }
 
     /// <summary>The administrator's REST client (the fleet token, task submissions, the unit list).</summary>

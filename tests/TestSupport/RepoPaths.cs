@@ -26,6 +26,17 @@ public static class RepoPaths
 
     public static string AgentDll => Built("Unit.Agent");
 
+    /// <summary>The fleet load generator (bench/Ccdsvm.FleetLoad), built in the tests' configuration.</summary>
+    public static string FleetLoadDll
+    {
+        get
+        {
+            var dll = Path.Combine(Root, "bench", "Ccdsvm.FleetLoad", "bin", Configuration, "net10.0", "Ccdsvm.FleetLoad.dll");
+            return File.Exists(dll) ? dll
+                : throw new InvalidOperationException($"{dll} does not exist: build the solution (dotnet build tests/EndToEnd.Tests) in {Configuration} first");
+        }
+    }
+
     private static string Built(string project)
     {
         var dll = Path.Combine(Root, project, "bin", Configuration, "net10.0", project + ".dll");
