@@ -19,6 +19,8 @@ public static class Inventories
         ("Debian GNU/Linux 12 (bookworm)", "6.1.0-28-arm64"),
     ];
 
+    private static readonly string[] StorageTools = ["sfdisk", "wipefs", "mkfs.ext4", "mkfs.xfs", "mkfs.btrfs", "mdadm", "btrfs", "rsync"];
+
     private static readonly string[] Models = ["Samsung SSD 870 EVO 1TB", "WDC WD40EFRX-68N32N0", "INTEL SSDPE2KX010T8", "ST8000VN004-2M2101", "Micron_7450_MTFDKBG960TFR"];
 
     public static UnitInventory For(int index, string name, string root)
@@ -54,8 +56,20 @@ public static class Inventories
         if (rnd.Next(4) == 0) interfaces.Add(new("eth1", Mac(index, 1), [$"192.168.{index / 256 % 256}.{index % 256}"], rnd.Next(5) != 0));
         int cpus = new[] { 2, 4, 8, 16, 32, 64 }[rnd.Next(6)];
         long memory = cpus * (long)(new[] { 2, 4, 8 }[rnd.Next(3)]) * 1024 * 1024 * 1024;
+        // Mixed capabilities: every unit runs the two kinds the generator answers; some have the storage tools, some not.
+        string[] tools = [.. StorageTools.Where(_ => rnd.Next(3) != 0)];
+        var (family, version) = os switch
+        {
+            var o when o.StartsWith("Debian", StringComparison.Ordinal) => ("debian", "12"),
+            var o when o.StartsWith("Ubuntu 24", StringComparison.Ordinal) => ("ubuntu", "24.04"),
+            var o when o.StartsWith("Ubuntu", StringComparison.Ordinal) => ("ubuntu", "22.04"),
+            var o when o.StartsWith("Rocky", StringComparison.Ordinal) => ("rocky", "9.5"),
+            _ => ("alpine", "3.20"),
+        };
+        var capabilities = new UnitCapabilities(family, version, kernel.EndsWith("arm64", StringComparison.Ordinal) ? "arm64" : "x64",
+            [TaskKinds.FsChecksum, TaskKinds.MaintenanceHold], tools);
         return new UnitInventory(name, name, $"{name}.fleet.example", os, kernel, cpus, memory, disks, interfaces, [root],
-            "fleetload-1.0", null);
+            "fleetload-1.0", null, Capabilities: capabilities);
     }
 
     private static string Mac(int index, int n) =>
