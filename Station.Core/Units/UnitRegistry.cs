@@ -17,6 +17,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _units = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _unitOfConnection = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _tags = new(StringComparer.Ordinal);
     private int _online;
     private readonly StationDb _db;
 
@@ -33,6 +34,8 @@ public sealed class UnitRegistry : Notifier<UnitView>
             // After a station restart every unit is offline until its agent announces itself again.
             _units[id] = new Entry(inv, null, StoreTime.Parse(lastSeen), offlineSince is null ? StoreTime.Parse(lastSeen) : StoreTime.Parse(offlineSince));
         }
+        foreach (var group in c.Query<(string Unit, string Tag)>("SELECT unit, tag FROM unit_tags ORDER BY unit, tag").GroupBy(t => t.Unit))
+            _tags[group.Key] = [.. group.Select(t => t.Tag)];
     }
 
     public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now)
@@ -83,6 +86,31 @@ public sealed class UnitRegistry : Notifier<UnitView>
         Publish(View(unitId)!);
     }
 
+    /// <summary>Replaces the unit's tags (sorted, distinct); false when the unit is not known.</summary>
+    public bool SetTags(string unitId, IReadOnlyList<string> tags)
+    {
+        string[] sorted = [.. tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        lock (_gate)
+        {
+            if (!_units.ContainsKey(unitId)) return false;
+        }
+        using (var c = _db.Open())
+        using (_db.Writing())
+        using (var tx = c.BeginTransaction())
+        {
+            c.Execute("DELETE FROM unit_tags WHERE unit=@unitId", new { unitId }, tx);
+            foreach (var tag in sorted) c.Execute("INSERT INTO unit_tags(unit, tag) VALUES (@unitId, @tag)", new { unitId, tag }, tx);
+            tx.Commit();
+        }
+        lock (_gate)
+        {
+            if (sorted.Length == 0) _tags.Remove(unitId);
+            else _tags[unitId] = sorted;
+        }
+        Publish(View(unitId)!);
+        return true;
+    }
+
     public string? ConnectionOf(string unitId)
     {
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.ConnectionId : null;
@@ -96,7 +124,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     public UnitView? View(string unitId)
     {
-        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e) : null;
+        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e, _tags.GetValueOrDefault(unitId)) : null;
     }
 
     /// <summary>How many units have a connected agent now.</summary>
@@ -107,14 +135,14 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     public IReadOnlyList<UnitView> All()
     {
-        lock (_gate) return _units.Values.Select(ToView).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
+        lock (_gate) return _units.Values.Select(e => ToView(e, _tags.GetValueOrDefault(e.Inventory.Id))).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
     }
 
-    private static UnitView ToView(Entry e)
+    private static UnitView ToView(Entry e, string[]? tags)
     {
         var i = e.Inventory;
         var addresses = i.Interfaces.Where(n => n.Name != "lo").SelectMany(n => n.Addresses).ToList();
         return new UnitView(i.Id, i.Name, e.ConnectionId is null ? "offline" : "online", i.Parent, i.Os, i.Kernel, i.Hostname,
-            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy);
+            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? [], i.Capabilities);
     }
 }

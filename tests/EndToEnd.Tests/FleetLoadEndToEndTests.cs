@@ -67,6 +67,17 @@ public sealed class FleetLoadEndToEndTests(ITestOutputHelper output)
         Assert.Equal(Tasks, Scalar(c, "SELECT COUNT(*) FROM tasks WHERE target LIKE 'e2efleet-%' AND state = 'succeeded'"));
         Assert.Equal(0, Scalar(c, "SELECT COUNT(*) FROM tasks WHERE target LIKE 'e2efleet-%' AND state <> 'succeeded'"));
         Assert.Equal(Tasks, Scalar(c, "SELECT COUNT(DISTINCT target) FROM tasks WHERE target LIKE 'e2efleet-%'"));
+
+        // Tags and selectors over the fleet: a page of 50 with the total, a tag, a refused limit.
+        var tagged = await admin.PutJsonAsync("/api/v1/units/e2efleet-00007/tags", new { tags = new[] { "rack-9", "db" } });
+        Assert.True(tagged.Status == System.Net.HttpStatusCode.OK, tagged.ToString());
+        var page = (await admin.GetAsync("/api/v1/units?search=e2efleet&limit=50")).Body;
+        Assert.Equal((Units, 50), (page.GetProperty("total").GetInt32(), page.GetProperty("items").GetArrayLength()));
+        var next = (await admin.GetAsync($"/api/v1/units?search=e2efleet&limit=50&cursor={page.GetProperty("nextCursor").GetString()}")).Body;
+        Assert.Equal("e2efleet-00050", next.GetProperty("items")[0].GetProperty("id").GetString());
+        var rack = (await admin.GetAsync("/api/v1/units?tag=rack-9")).Body;
+        Assert.Equal(("e2efleet-00007", 1), (rack.GetProperty("items")[0].GetProperty("id").GetString(), rack.GetProperty("total").GetInt32()));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await admin.GetAsync("/api/v1/units?limit=0")).Status);
     }
 
     private static long Scalar(SqliteConnection c, string sql)
