@@ -35,11 +35,25 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
 
     private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-fleetload-").FullName;
 
-    public void Lost() => Interlocked.Increment(ref _lost);
+    private long _firstLost, _lastReconnected;
+
+    public void Lost()
+    {
+        Interlocked.Increment(ref _lost);
+        Interlocked.CompareExchange(ref _firstLost, Stopwatch.GetTimestamp(), 0);
+    }
+
+    /// <summary>From the first lost connection to the last unit back (a station killed and restarted under the fleet).</summary>
+    private double? ReconnectSeconds => _firstLost == 0 || _lastReconnected == 0 ? null
+        : Math.Round(Stopwatch.GetElapsedTime(_firstLost, _lastReconnected).TotalSeconds, 2);
 
     /// <summary>The station answered 503: it bounds concurrent handshakes and enrolments.</summary>
     public void Busy() => Interlocked.Increment(ref _busy);
-    public void Reconnected() => Interlocked.Increment(ref _reconnected);
+    public void Reconnected()
+    {
+        Interlocked.Increment(ref _reconnected);
+        Interlocked.Exchange(ref _lastReconnected, Stopwatch.GetTimestamp());
+    }
 
     public void ResultSent(bool ok) => Interlocked.Increment(ref ok ? ref _resultsOk : ref _resultsFailed);
 
@@ -173,6 +187,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
             ["busyAnswers"] = _busy,
             ["lost"] = _lost,
             ["reconnected"] = _reconnected,
+            ["reconnectSeconds"] = ReconnectSeconds,
             ["connectedAtEnd"] = connectedAtEnd,
             ["onlineAtEnd"] = onlineAtEnd,
             ["idle"] = probes,
