@@ -18,11 +18,12 @@ public sealed record FleetOptions(
     int MaxTasks,
     string Prefix,
     int? StationPid,
-    double IdleSeconds)
+    double IdleSeconds,
+    double MaxReconnectDelaySeconds)
 {
     public const string Usage = "usage: Ccdsvm.FleetLoad --station URL --token ADMIN_API_TOKEN --agents N --duration SECONDS [--tasks-per-second R] "
         + "[--max-tasks M (stop submitting after M)] [--fingerprint SHA256] [--source-addresses 16] [--enrol-parallel 16] [--connect-parallel 64] "
-        + "[--hold-seconds 1] [--prefix fl] [--station-pid PID (RSS and idle CPU of the station)] [--idle-seconds 10]";
+        + "[--hold-seconds 1] [--prefix fl] [--station-pid PID (RSS and idle CPU of the station)] [--idle-seconds 10] [--max-reconnect-delay 30 (as Agent:MaxReconnectDelaySeconds)]";
 
     public static FleetOptions Parse(string[] args)
     {
@@ -61,6 +62,7 @@ public sealed record FleetOptions(
         return new FleetOptions(station, Need("--token"), Int("--agents", 0, 1, 100_000), TimeSpan.FromSeconds(Dbl("--duration", 0, 1, 86_400)),
             Dbl("--tasks-per-second", 0, 0, 10_000), fingerprint, Int("--source-addresses", 16, 1, 250), Int("--enrol-parallel", 16, 1, 1000),
             Int("--connect-parallel", 64, 1, 10_000), Dbl("--hold-seconds", 1, 1, 3600), Int("--max-tasks", int.MaxValue, 0, int.MaxValue), prefix,
-            Arg("--station-pid") is null ? null : Int("--station-pid", 0, 1, int.MaxValue), Dbl("--idle-seconds", 10, 0, 600));
+            Arg("--station-pid") is null ? null : Int("--station-pid", 0, 1, int.MaxValue), Dbl("--idle-seconds", 10, 0, 600),
+            Dbl("--max-reconnect-delay", 30, 1, 3600));
     }
 }

@@ -126,10 +126,11 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         Announced = false;
         run.Lost();
         await connection.DisposeAsync().ConfigureAwait(false);
-        // Jittered exponential backoff, as Unit.Agent: 250 ms doubling to at most 30 s, each delay drawn from [0, cap].
+        // Jittered exponential backoff, as Unit.Agent: 250 ms doubling to at most --max-reconnect-delay (30 s, the agent's
+        // default Agent:MaxReconnectDelaySeconds), each delay drawn from [0, cap].
         for (int attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
-            double cap = Math.Min(30_000, 250 * Math.Pow(2, Math.Min(attempt, 10)));
+            double cap = Math.Min(run.Options.MaxReconnectDelaySeconds * 1000, 250 * Math.Pow(2, Math.Min(attempt, 16)));
             try { await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap), _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
             await run.ConnectGate.WaitAsync(_stop.Token).ConfigureAwait(false);
