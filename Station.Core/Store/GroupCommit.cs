@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace Ccdsvm.Station.Core.Store;
 
 /// <summary>
-/// Small writes that arrive together commit together: the first caller in becomes the leader and writes every
-/// waiting caller's statements in one transaction (one fsync under synchronous=FULL), each in its own savepoint so
+/// Small writes that arrive together commit together: one flusher writes every waiting caller's statements in
+/// one transaction (one fsync under synchronous=FULL), each in its own savepoint so
 /// one failing write fails only its own caller; the others wait for that commit and return once their write is on
 /// disk. Alone, a write commits at once, as before. Made for presence (units going on- and offline, their inventory)
 /// and the audit line of each connection: a connect storm of thousands of units then costs a few hundred commits,
@@ -18,7 +18,7 @@ public sealed class GroupCommit(StationDb db)
 
     private readonly object _gate = new();
     private List<Pending> _waiting = [];
-    private bool _leading;
+    private bool _flushing;
     private long _commits;
 
     /// <summary>Transactions committed so far (each carries one or more writes).</summary>
@@ -27,61 +27,69 @@ public sealed class GroupCommit(StationDb db)
     private sealed class Pending(Action<SqliteConnection, SqliteTransaction> write)
     {
         public Action<SqliteConnection, SqliteTransaction> Write { get; } = write;
-        public bool Done;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Exception? Error;
     }
 
-    /// <summary>Runs <paramref name="write"/> in a shared transaction and returns once it committed; rethrows what the write threw.</summary>
-    public void Write(Action<SqliteConnection, SqliteTransaction> write)
+    /// <summary>
+    /// Runs <paramref name="write"/> in a shared transaction; the task completes once it committed, or fails with what the
+    /// write threw. Nothing blocks while it waits: a connect storm does not tie up the thread pool behind the disk.
+    /// </summary>
+    public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> write)
     {
         var mine = new Pending(write);
-        List<Pending> batch;
+        bool lead;
         lock (_gate)
         {
             _waiting.Add(mine);
-            while (!mine.Done && _leading) Monitor.Wait(_gate);
-            if (mine.Done)
-            {
-                if (mine.Error is { } error) throw new InvalidOperationException(error.Message, error);
-                return;
-            }
-            _leading = true;
-            if (_waiting.Count <= MaxBatch)
-            {
-                batch = _waiting;
-                _waiting = [];
-            }
-            else
-            {
-                // Oldest first, and ours among them.
-                _waiting.Remove(mine);
-                batch = [mine, .. _waiting.Take(MaxBatch - 1)];
-                _waiting.RemoveRange(0, MaxBatch - 1);
-            }
+            lead = !_flushing;
+            _flushing = true;
         }
-        Exception? failed = null;
-        try
+        if (lead) _ = Task.Run(Flush);
+        return mine.Done.Task;
+    }
+
+    /// <summary>As <see cref="WriteAsync"/>, waiting: for callers that are synchronous themselves.</summary>
+    public void Write(Action<SqliteConnection, SqliteTransaction> write) => WriteAsync(write).GetAwaiter().GetResult();
+
+    private void Flush()
+    {
+        while (true)
         {
-            Commit(batch);
-        }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
-        {
-            failed = ex;
-        }
-        finally
-        {
+            List<Pending> batch;
             lock (_gate)
             {
-                foreach (var p in batch)
+                if (_waiting.Count == 0)
                 {
-                    p.Error ??= failed;
-                    p.Done = true;
+                    _flushing = false;
+                    return;
                 }
-                _leading = false;
-                Monitor.PulseAll(_gate);
+                if (_waiting.Count <= MaxBatch)
+                {
+                    batch = _waiting;
+                    _waiting = [];
+                }
+                else
+                {
+                    batch = _waiting.GetRange(0, MaxBatch);
+                    _waiting.RemoveRange(0, MaxBatch);
+                }
+            }
+            Exception? failed = null;
+            try
+            {
+                Commit(batch);
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
+            {
+                failed = ex;
+            }
+            foreach (var p in batch)
+            {
+                if ((p.Error ?? failed) is { } error) p.Done.TrySetException(new InvalidOperationException(error.Message, error));
+                else p.Done.TrySetResult();
             }
         }
-        if (mine.Error is { } own) throw new InvalidOperationException(own.Message, own);
     }
 
     private void Commit(List<Pending> batch)

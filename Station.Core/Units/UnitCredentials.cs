@@ -53,10 +53,13 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
     }
 
     /// <summary>Audits an accepted connection; lines of units connecting together share a commit.</summary>
-    public void RecordConnected(string unit, string? address)
+    public void RecordConnected(string unit, string? address) => RecordConnectedAsync(unit, address).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="RecordConnected"/>, without blocking a thread while the line waits for its commit.</summary>
+    public async Task RecordConnectedAsync(string unit, string? address)
     {
         AuditEntry? entry = null;
-        db.Group.Write((c, tx) => entry = audit.Write(c, tx, "unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address));
+        await db.Group.WriteAsync((c, tx) => entry = audit.Write(c, tx, "unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address)).ConfigureAwait(false);
         if (entry is not null) audit.Publish(entry);
     }
 

@@ -38,7 +38,10 @@ public sealed class UnitRegistry : Notifier<UnitView>
             _tags[group.Key] = [.. group.Select(t => t.Tag)];
     }
 
-    public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now)
+    public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now) => OnlineAsync(connectionId, inventory, now).GetAwaiter().GetResult();
+
+    /// <summary>The unit is online through this connection at once; the task completes when that is in the store.</summary>
+    public async Task OnlineAsync(string connectionId, UnitInventory inventory, DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -48,15 +51,18 @@ public sealed class UnitRegistry : Notifier<UnitView>
             _unitOfConnection[connectionId] = inventory.Id;
         }
         string inv = JsonSerializer.Serialize(inventory, Json);
-        _db.Group.Write((c, tx) => c.Execute("""
+        await _db.Group.WriteAsync((c, tx) => c.Execute("""
             INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
             ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
-            """, new { id = inventory.Id, inv, now = StoreTime.Format(now) }, tx));
+            """, new { id = inventory.Id, inv, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(inventory.Id)!);
     }
 
     /// <summary>Marks the unit of this connection offline; returns its id, or null if the connection was superseded.</summary>
-    public string? Offline(string connectionId, DateTimeOffset now)
+    public string? Offline(string connectionId, DateTimeOffset now) => OfflineAsync(connectionId, now).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="Offline"/>, without blocking a thread while the store write waits for its commit.</summary>
+    public async Task<string?> OfflineAsync(string connectionId, DateTimeOffset now)
     {
         string? id;
         lock (_gate)
@@ -65,7 +71,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
             _online--;
         }
-        _db.Group.Write((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx));
+        await _db.Group.WriteAsync((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(id)!);
         return id;
     }
