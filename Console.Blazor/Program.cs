@@ -6,6 +6,7 @@ using Ccdsvm.Console.Blazor.Telemetry;
 using Ccdsvm.Console.Blazor.Tls;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Hosting;
+using Ccdsvm.Station.Core.Hubs;
 using Ccdsvm.Station.Core.Users;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -45,6 +46,7 @@ app.UseStationTls();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAgentAdmissionLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAccountSetupGate();

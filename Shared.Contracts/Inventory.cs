@@ -19,7 +19,8 @@ public sealed record UnitInventory(
     [property: Key(11)] string? Parent,
     [property: Key(12)] string? DataUrl = null,
     [property: Key(13)] IReadOnlyList<string>? Services = null,
-    [property: Key(14)] UnitPolicy? Policy = null);
+    [property: Key(14)] UnitPolicy? Policy = null,
+    [property: Key(15)] UnitCapabilities? Capabilities = null);
 
 /// <summary>
 /// A block device as lsblk reports it; children are partitions or holders. A partition the unit reaches

@@ -23,6 +23,12 @@ public sealed class StationOptions
     /// <summary>Tasks one user may have active at once. 0 means half of MaxTasks, at least 16 (one person with many panes), never more than MaxTasks.</summary>
     public int MaxTasksPerUser { get; set; }
 
+    /// <summary>Agent connections admitted at once between their first byte and their announcement; more are answered 503 and retry. 0: no bound.</summary>
+    public int MaxConcurrentHandshakes { get; set; } = 128;
+
+    /// <summary>Enrolments redeemed at once; more are answered 503 and retry. 0: no bound.</summary>
+    public int MaxConcurrentEnrolments { get; set; } = 32;
+
     /// <summary>How long a task ticket is valid after dispatch; units allow ten minutes of clock difference on top (ClockTolerance).</summary>
     public int TicketLifetimeSeconds { get; set; } = 300;
 

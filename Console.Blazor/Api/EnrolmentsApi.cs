@@ -5,8 +5,8 @@ using Ccdsvm.Station.Core.Tasks;
 namespace Ccdsvm.Console.Blazor.Api;
 
 /// <summary>
-/// /api/v1/enrolments (administrators create and list one-time tokens), the anonymous redeem an agent calls
-/// with its token, and /api/v1/units/{id}/revoke.
+/// /api/v1/enrolments (administrators create, list and revoke tokens, each for one unit or a fleet of <c>count</c>),
+/// the anonymous redeem an agent calls with its token, and /api/v1/units/{id}/revoke.
 /// </summary>
 public static class EnrolmentsApi
 {
@@ -26,6 +26,10 @@ public static class EnrolmentsApi
         }).Produces<EnrolmentCreated>(201).ProducesProblem(400).ProducesProblem(403);
         enrolments.MapGet("", (HttpContext context, Enrolments service) => Problems.Map(service.List(context.Caller()), Results.Ok))
             .Produces<IReadOnlyList<EnrolmentView>>().ProducesProblem(403);
+
+        enrolments.MapPost("/{id:long}/revoke", async (HttpContext context, UnitEnrolment service, long id) =>
+            Problems.Map(await service.RevokeTokenAsync(context.Caller(), id), Results.Ok))
+            .Produces<EnrolmentRevoked>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         secured.MapPost("/units/{id}/revoke", async (HttpContext context, UnitEnrolment service, string id) =>
             Problems.Map(await service.RevokeAsync(context.Caller(), id), Results.Ok))

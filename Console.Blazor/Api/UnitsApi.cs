@@ -8,7 +8,19 @@ public static class UnitsApi
     public static RouteGroupBuilder MapUnitsApi(this RouteGroupBuilder api)
     {
         var units = api.MapGroup("/units").WithTags("Units");
-        units.MapGet("", (HttpContext context, UnitDirectory directory) => Results.Ok(directory.All(context.Caller()))).Produces<IReadOnlyList<UnitView>>();
+        // Without parameters: every unit the caller sees, as an array (as before). With any of search, status, tag, os,
+        // limit or cursor: one page {items, total, nextCursor}.
+        units.MapGet("", (HttpContext context, UnitDirectory directory, string? search, string? status, string? tag, string? os, int? limit, string? cursor) =>
+            search is null && status is null && tag is null && os is null && limit is null && cursor is null
+                ? Results.Ok(directory.All(context.Caller()))
+                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor)), Results.Ok))
+            .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400);
+        units.MapPut("/{id}/tags", async (HttpContext context, UnitDirectory directory, string id) =>
+        {
+            var (body, error) = await context.Request.ReadJsonAsync<SetUnitTags>();
+            if (error is not null) return error;
+            return Problems.Map(directory.SetTags(context.Caller(), id, body!, context.Connection.RemoteIpAddress?.ToString()), Results.Ok);
+        }).Produces<UnitView>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         units.MapGet("/{id}", (HttpContext context, UnitDirectory directory, string id) => Problems.Map(directory.View(context.Caller(), id), Results.Ok))
             .Produces<UnitView>().ProducesProblem(404);
         // The unit's storage without a task or a lock: the last reading, or with ?refresh=true one read now.

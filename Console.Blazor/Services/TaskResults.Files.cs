@@ -71,9 +71,16 @@ public static partial class TaskResults
             var facts = new List<ResultFact>();
             if (r.ExpiresAt is { } expires) facts.Add(new("expires", expires.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)));
             if (r.Note is { } note) facts.Add(new("note", note));
+            if (r.Count is > 1 and var count) facts.Add(new("units it may enrol", count.ToString(CultureInfo.InvariantCulture)));
             facts.Add(new("the token", "shown once, to whoever made it; not kept in the task"));
             return new($"Enrolment token {r.Id} made", facts);
         }
+        if (r.Action == AuthEnrolAction.RevokeToken)
+            return new($"Enrolment token {r.Id} revoked",
+            [
+                new("revoked by", r.RevokedBy ?? "?"),
+                new("units it enrolled", $"{r.Uses ?? 0} of {r.Count ?? 1}; they keep their credentials"),
+            ]);
         return new($"Unit {r.Unit} revoked",
         [
             new("revoked by", r.RevokedBy ?? "?"), new("connections closed", (r.ConnectionsClosed ?? 0).ToString(CultureInfo.InvariantCulture)),

@@ -90,6 +90,7 @@ public static class StationCoreExtensions
         services.AddSingleton<Backup.StoreBackup>();
         services.AddHostedService<Backup.BackupSchedule>();
 
+        services.AddSingleton<AdmissionLimits>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentKeyAuthentication>(AgentKeyAuthentication.SchemeName, null);
         // The filter is registered for every hub (it passes the console's circuit hub through untouched): registered
         // on HubOptions<AgentHub> alone it was never in effect (found by the fuzz, issue 16.3).

@@ -16,12 +16,12 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
     Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, Security.Tls.UnitCertificateIssuer certificates, TimeProvider time)
     : Hub<IAgentClient>, IAgentHub
 {
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         connections.Add(UnitId, Context);
         dataPlanes.Connected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress);
-        credentials.RecordConnected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
-        return base.OnConnectedAsync();
+        await credentials.RecordConnectedAsync(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
+        await base.OnConnectedAsync();
     }
 
     private string UnitId => Context.User?.FindFirst(AgentKeyAuthentication.UnitClaim)?.Value
@@ -31,8 +31,9 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
     {
         if (inventory.Id != UnitId)
             throw new HubException($"this connection belongs to unit '{UnitId}' and cannot announce '{inventory.Id}'");
-        units.Online(Context.ConnectionId, inventory, time.GetUtcNow());
+        await units.OnlineAsync(Context.ConnectionId, inventory, time.GetUtcNow());
         await engine.OnAnnounceAsync(UnitId, running);
+        AdmissionLimits.HandshakeDone(Context.GetHttpContext());
     }
 
     public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request)
@@ -89,11 +90,11 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
 
     public Task<LeaseGrant> RenewLease(LeaseRequest request) => Task.FromResult(engine.OnLeaseRenewed(UnitId, request));
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         connections.Remove(Context);
-        var unit = units.Offline(Context.ConnectionId, time.GetUtcNow());
+        var unit = await units.OfflineAsync(Context.ConnectionId, time.GetUtcNow());
         if (unit is not null) engine.OnUnitLost(unit);
-        return base.OnDisconnectedAsync(exception);
+        await base.OnDisconnectedAsync(exception);
     }
 }

@@ -81,6 +81,8 @@ public static class Migrations
         (7, "volume ids {owner}/{name}: volumes keyed by owner and name, grants and locks on volumes moved from {owner}-{name}", VolumeIdSchema.Sql),
         (8, "tasks keep the kind of their error", TaskErrorKindSchema.Sql),
         (9, "tasks keep the W3C traceparent of their submission", TraceParentSchema.Sql),
+        (10, "fleet enrolment tokens: a count of units, uses so far, revocation; credentials remember their token", FleetEnrolmentSchema.Sql),
+        (11, "unit tags", UnitTagsSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

@@ -14,6 +14,7 @@ public sealed class StationDb
 {
     // One gate per database file, shared by every StationDb of this process that opens it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> Gates = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, GroupCommit> Groups = new(StringComparer.Ordinal);
 
     public StationDb(IOptions<StationOptions> options) : this(options.Value.DatabasePath, options.Value.MinFreeStoreMegabytes * 1024L * 1024)
     {
@@ -75,6 +76,9 @@ public sealed class StationDb
         public void Dispose() => Monitor.Exit(gate);
     }
     public string ConnectionString { get; }
+
+    /// <summary>The group committer of this store (one per file in this process): small writes that arrive together share a commit.</summary>
+    public GroupCommit Group => Groups.GetOrAdd(Path, _ => new GroupCommit(this));
 
     public SqliteConnection Open()
     {

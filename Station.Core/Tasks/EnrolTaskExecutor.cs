@@ -23,10 +23,17 @@ public sealed class EnrolTaskExecutor(Enrolments enrolments, UnitCredentials cre
         AuthEnrolResult result;
         if (p.Action == AuthEnrolAction.CreateToken)
         {
-            var created = enrolments.Create(task.Owner, new CreateEnrolment(p.Note, p.ExpiresInMinutes));
+            var created = enrolments.Create(task.Owner, new CreateEnrolment(p.Note, p.ExpiresInMinutes, p.Count));
             if (!created.Ok) return Task.FromResult<Outcome<string?>>(created.Error!);
             _issued[task.Id] = created.Value!.Token;
-            result = new AuthEnrolResult(p.Action, created.Value.Id, created.Value.ExpiresAt, created.Value.Note, AuthEnrol.TokenWithheld);
+            result = new AuthEnrolResult(p.Action, created.Value.Id, created.Value.ExpiresAt, created.Value.Note, AuthEnrol.TokenWithheld, Count: created.Value.Count);
+        }
+        else if (p.Action == AuthEnrolAction.RevokeToken)
+        {
+            var revoked = enrolments.Revoke(task.Owner, p.Token!.Value);
+            if (!revoked.Ok) return Task.FromResult<Outcome<string?>>(revoked.Error!);
+            var r = revoked.Value!;
+            result = new AuthEnrolResult(p.Action, r.Id, r.ExpiresAt, r.Note, RevokedAt: r.RevokedAt, RevokedBy: r.RevokedBy, Count: r.Count, Uses: r.Uses);
         }
         else
         {
@@ -46,12 +53,20 @@ public sealed class UnitEnrolment(TaskEngine engine, EnrolTaskExecutor executor)
 
     public async Task<Outcome<EnrolmentCreated>> CreateTokenAsync(Caller caller, CreateEnrolment request)
     {
-        var run = await RunAsync(caller, new AuthEnrolParameters(AuthEnrolAction.CreateToken, request.Note, request.ExpiresInMinutes)).ConfigureAwait(false);
+        var run = await RunAsync(caller, new AuthEnrolParameters(AuthEnrolAction.CreateToken, request.Note, request.ExpiresInMinutes, Count: request.Count)).ConfigureAwait(false);
         if (!run.Ok) return run.Error!;
         var (task, r) = run.Value;
         var token = executor.TakeToken(task.Id);
         if (token is null) return StationError.Conflict("the token was issued but is no longer held; create another");
-        return new EnrolmentCreated(r.Id!.Value, token, r.ExpiresAt!.Value, r.Note ?? "");
+        return new EnrolmentCreated(r.Id!.Value, token, r.ExpiresAt!.Value, r.Note ?? "", r.Count ?? 1);
+    }
+
+    public async Task<Outcome<EnrolmentRevoked>> RevokeTokenAsync(Caller caller, long id)
+    {
+        var run = await RunAsync(caller, new AuthEnrolParameters(AuthEnrolAction.RevokeToken, Token: id)).ConfigureAwait(false);
+        if (!run.Ok) return run.Error!;
+        var r = run.Value.Result;
+        return new EnrolmentRevoked(id, r.Note ?? "", r.RevokedAt!.Value, r.RevokedBy!, r.Count ?? 1, r.Uses ?? 0);
     }
 
     public async Task<Outcome<UnitRevoked>> RevokeAsync(Caller caller, string unit)

@@ -52,20 +52,28 @@ public sealed class UnitCredentials(StationDb db, StationKeys keys, AuditLog aud
         audit.Write("unit:" + unit, "unit.connect", unit, AuditOutcomes.Refused, reason, address);
     }
 
-    public void RecordConnected(string unit, string? address) =>
-        audit.Write("unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address);
+    /// <summary>Audits an accepted connection; lines of units connecting together share a commit.</summary>
+    public void RecordConnected(string unit, string? address) => RecordConnectedAsync(unit, address).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="RecordConnected"/>, without blocking a thread while the line waits for its commit.</summary>
+    public async Task RecordConnectedAsync(string unit, string? address)
+    {
+        AuditEntry? entry = null;
+        await db.Group.WriteAsync((c, tx) => entry = audit.Write(c, tx, "unit:" + unit, "unit.connect", unit, AuditOutcomes.Allowed, null, address)).ConfigureAwait(false);
+        if (entry is not null) audit.Publish(entry);
+    }
 
     public static bool IsActive(SqliteConnection c, SqliteTransaction? tx, string unit) =>
         c.ExecuteScalar<long>("SELECT COUNT(*) FROM unit_credentials WHERE unit=@unit AND revoked_at IS NULL", new { unit }, tx) > 0;
 
     /// <summary>Stores a new credential for the unit (replacing a revoked one) and returns it with the station's key.</summary>
-    internal EnrolmentGrant Issue(SqliteConnection c, SqliteTransaction tx, string unit)
+    internal EnrolmentGrant Issue(SqliteConnection c, SqliteTransaction tx, string unit, long? token = null)
     {
         string credential = UnitSecrets.New();
         c.Execute("""
-            INSERT INTO unit_credentials(unit, credential_hash, enrolled_at, revoked_at, revoked_by) VALUES (@unit, @hash, @now, NULL, NULL)
-            ON CONFLICT(unit) DO UPDATE SET credential_hash=@hash, enrolled_at=@now, revoked_at=NULL, revoked_by=NULL
-            """, new { unit, hash = UnitSecrets.Hash(credential), now = StoreTime.Format(_time.GetUtcNow()) }, tx);
+            INSERT INTO unit_credentials(unit, credential_hash, enrolled_at, revoked_at, revoked_by, enrolment_token) VALUES (@unit, @hash, @now, NULL, NULL, @token)
+            ON CONFLICT(unit) DO UPDATE SET credential_hash=@hash, enrolled_at=@now, revoked_at=NULL, revoked_by=NULL, enrolment_token=@token
+            """, new { unit, hash = UnitSecrets.Hash(credential), now = StoreTime.Format(_time.GetUtcNow()), token }, tx);
         return new EnrolmentGrant(unit, credential, keys.PublicKey);
     }
 

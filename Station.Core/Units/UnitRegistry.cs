@@ -6,12 +6,19 @@ using Dapper;
 
 namespace Ccdsvm.Station.Core.Units;
 
-/// <summary>Known units, which are online, and through which hub connection. Persisted so offline units stay listed.</summary>
+/// <summary>
+/// Known units, which are online, and through which hub connection. Persisted so offline units stay listed. Every
+/// event costs the same whatever the size of the fleet: connections are indexed, the online count is kept, and the
+/// store writes of units coming and going together share commits (<see cref="GroupCommit"/>).
+/// </summary>
 public sealed class UnitRegistry : Notifier<UnitView>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _units = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _unitOfConnection = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _tags = new(StringComparer.Ordinal);
+    private int _online;
     private readonly StationDb _db;
 
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
@@ -27,35 +34,44 @@ public sealed class UnitRegistry : Notifier<UnitView>
             // After a station restart every unit is offline until its agent announces itself again.
             _units[id] = new Entry(inv, null, StoreTime.Parse(lastSeen), offlineSince is null ? StoreTime.Parse(lastSeen) : StoreTime.Parse(offlineSince));
         }
+        foreach (var group in c.Query<(string Unit, string Tag)>("SELECT unit, tag FROM unit_tags ORDER BY unit, tag").GroupBy(t => t.Unit))
+            _tags[group.Key] = [.. group.Select(t => t.Tag)];
     }
 
-    public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now)
+    public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now) => OnlineAsync(connectionId, inventory, now).GetAwaiter().GetResult();
+
+    /// <summary>The unit is online through this connection at once; the task completes when that is in the store.</summary>
+    public async Task OnlineAsync(string connectionId, UnitInventory inventory, DateTimeOffset now)
     {
-        lock (_gate) _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
-        using (var c = _db.Open())
-        using (_db.Writing())
+        lock (_gate)
         {
-            c.Execute("""
-                INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
-                ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
-                """, new { id = inventory.Id, inv = JsonSerializer.Serialize(inventory, Json), now = StoreTime.Format(now) });
+            if (_units.TryGetValue(inventory.Id, out var before) && before.ConnectionId is { } old) _unitOfConnection.Remove(old);
+            else _online++;
+            _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
+            _unitOfConnection[connectionId] = inventory.Id;
         }
+        string inv = JsonSerializer.Serialize(inventory, Json);
+        await _db.Group.WriteAsync((c, tx) => c.Execute("""
+            INSERT INTO units(id, inventory, first_seen, last_seen, offline_since) VALUES (@id, @inv, @now, @now, NULL)
+            ON CONFLICT(id) DO UPDATE SET inventory=@inv, last_seen=@now, offline_since=NULL
+            """, new { id = inventory.Id, inv, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(inventory.Id)!);
     }
 
     /// <summary>Marks the unit of this connection offline; returns its id, or null if the connection was superseded.</summary>
-    public string? Offline(string connectionId, DateTimeOffset now)
+    public string? Offline(string connectionId, DateTimeOffset now) => OfflineAsync(connectionId, now).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="Offline"/>, without blocking a thread while the store write waits for its commit.</summary>
+    public async Task<string?> OfflineAsync(string connectionId, DateTimeOffset now)
     {
         string? id;
         lock (_gate)
         {
-            id = _units.FirstOrDefault(kv => kv.Value.ConnectionId == connectionId).Key;
-            if (id is null) return null;
+            if (!_unitOfConnection.Remove(connectionId, out id)) return null;
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
+            _online--;
         }
-        using (var c = _db.Open())
-        using (_db.Writing())
-            c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) });
+        await _db.Group.WriteAsync((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(id)!);
         return id;
     }
@@ -76,6 +92,31 @@ public sealed class UnitRegistry : Notifier<UnitView>
         Publish(View(unitId)!);
     }
 
+    /// <summary>Replaces the unit's tags (sorted, distinct); false when the unit is not known.</summary>
+    public bool SetTags(string unitId, IReadOnlyList<string> tags)
+    {
+        string[] sorted = [.. tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        lock (_gate)
+        {
+            if (!_units.ContainsKey(unitId)) return false;
+        }
+        using (var c = _db.Open())
+        using (_db.Writing())
+        using (var tx = c.BeginTransaction())
+        {
+            c.Execute("DELETE FROM unit_tags WHERE unit=@unitId", new { unitId }, tx);
+            foreach (var tag in sorted) c.Execute("INSERT INTO unit_tags(unit, tag) VALUES (@unitId, @tag)", new { unitId, tag }, tx);
+            tx.Commit();
+        }
+        lock (_gate)
+        {
+            if (sorted.Length == 0) _tags.Remove(unitId);
+            else _tags[unitId] = sorted;
+        }
+        Publish(View(unitId)!);
+        return true;
+    }
+
     public string? ConnectionOf(string unitId)
     {
         lock (_gate) return _units.TryGetValue(unitId, out var e) ? e.ConnectionId : null;
@@ -89,25 +130,25 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     public UnitView? View(string unitId)
     {
-        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e) : null;
+        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e, _tags.GetValueOrDefault(unitId)) : null;
     }
 
     /// <summary>How many units have a connected agent now.</summary>
     public int OnlineCount
     {
-        get { lock (_gate) return _units.Values.Count(e => e.ConnectionId is not null); }
+        get { lock (_gate) return _online; }
     }
 
     public IReadOnlyList<UnitView> All()
     {
-        lock (_gate) return _units.Values.Select(ToView).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
+        lock (_gate) return _units.Values.Select(e => ToView(e, _tags.GetValueOrDefault(e.Inventory.Id))).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
     }
 
-    private static UnitView ToView(Entry e)
+    private static UnitView ToView(Entry e, string[]? tags)
     {
         var i = e.Inventory;
         var addresses = i.Interfaces.Where(n => n.Name != "lo").SelectMany(n => n.Addresses).ToList();
         return new UnitView(i.Id, i.Name, e.ConnectionId is null ? "offline" : "online", i.Parent, i.Os, i.Kernel, i.Hostname,
-            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy);
+            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? [], i.Capabilities);
     }
 }

@@ -19,10 +19,24 @@ public sealed record UnitView(
     DateTimeOffset LastSeen,
     DateTimeOffset? OfflineSince,
     IReadOnlyList<string>? Services = null,
-    UnitPolicy? Policy = null)
+    UnitPolicy? Policy = null,
+    IReadOnlyList<string>? Tags = null,
+    UnitCapabilities? Capabilities = null)
 {
     public bool Online => Status == "online";
 
     /// <summary>Where the file manager opens on this unit: its first file root, or <c>/</c> when it has none.</summary>
     public string HomeRoot => Roots.Count > 0 ? Roots[0] : "/";
 }
+
+/// <summary>
+/// <c>GET /api/v1/units?search=&amp;status=&amp;tag=&amp;os=&amp;limit=&amp;cursor=</c>: units in id order, filtered; <see cref="Total"/>
+/// counts every match, <see cref="NextCursor"/> (null on the last page) asks for the next page.
+/// </summary>
+public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Total, string? NextCursor);
+
+/// <summary>The filters of a unit list; all optional, combined with AND.</summary>
+public sealed record UnitQuery(string? Search = null, string? Status = null, string? Tag = null, string? Os = null, int? Limit = null, string? Cursor = null);
+
+/// <summary><c>PUT /api/v1/units/{id}/tags</c> body: the unit's whole set of tags.</summary>
+public sealed record SetUnitTags(IReadOnlyList<string>? Tags);

@@ -10,8 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.Inventory;
 
 /// <summary>Gathers what the agent announces: host, OS, CPU, memory, disks, interfaces and roots.</summary>
-public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, LoopMapper mapper, ILogger<InventoryCollector> logger)
+public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, LoopMapper mapper, TaskRunner runner, ILogger<InventoryCollector> logger)
 {
+    private IReadOnlyList<string>? _tools;
+
     public async Task<UnitInventory> CollectAsync(CancellationToken ct)
     {
         var o = options.Value;
@@ -30,7 +32,41 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             o.Parent,
             dataPlane.Url,
             [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)],
-            new UnitPolicy(Path.GetFullPath(o.MountRoot), [.. o.Devices], [.. o.DenyKinds]));
+            new UnitPolicy(Path.GetFullPath(o.MountRoot), [.. o.Devices], [.. o.DenyKinds]),
+            Capabilities());
+    }
+
+    /// <summary>
+    /// OS family and version, architecture, the kinds this agent has executors for and the tools on its PATH. Kinds its
+    /// policy denies stay listed: that refusal is the unit's own, audited as such (the policy is announced beside).
+    /// </summary>
+    internal UnitCapabilities Capabilities()
+    {
+        var release = OsRelease();
+        var kinds = runner.Kinds.Order(StringComparer.Ordinal).ToList();
+        _tools ??= FindTools(Environment.GetEnvironmentVariable("PATH"));
+        return new UnitCapabilities(release.GetValueOrDefault("ID", "linux"), release.GetValueOrDefault("VERSION_ID", ""),
+            System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), kinds, _tools);
+    }
+
+    /// <summary>The probed tools found as files in a directory of <paramref name="path"/>.</summary>
+    internal static IReadOnlyList<string> FindTools(string? path)
+    {
+        var dirs = (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]).Distinct(StringComparer.Ordinal).ToList();
+        return [.. UnitAbilities.ProbedTools.Where(t => dirs.Any(d => File.Exists(Path.Combine(d, t))))];
+    }
+
+    private static Dictionary<string, string> OsRelease()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        const string osRelease = "/etc/os-release";
+        if (!File.Exists(osRelease)) return values;
+        foreach (var line in File.ReadLines(osRelease))
+        {
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) values[line[..eq]] = line[(eq + 1)..].Trim('"');
+        }
+        return values;
     }
 
     public async Task<IReadOnlyList<DiskInfo>> DisksAsync(CancellationToken ct)

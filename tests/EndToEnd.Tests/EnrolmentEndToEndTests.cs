@@ -90,6 +90,58 @@ public sealed class EnrolmentEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_fleet_token_enrols_its_count_of_real_agents_each_with_its_own_credential_and_a_revoked_unit_cannot_reconnect()
+    {
+        await using var station = await StationProcess.StartAsync();
+        AgentProcess? first = null, second = null;
+        try
+        {
+            using var admin = await station.AdminAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostJsonAsync("/api/v1/enrolments", new { count = 0 })).Status);
+            var created = await admin.PostJsonAsync("/api/v1/enrolments", new { count = 2, expiresInMinutes = 30, note = "rack 9" });
+            Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
+            Assert.Equal(2, created.Body.GetProperty("count").GetInt32());
+            string token = created.Body.GetProperty("token").GetString()!;
+            long id = created.Body.GetProperty("id").GetInt64();
+
+            first = await station.StartAgentAsync("fleet-a", token: token);
+            second = await station.StartAgentAsync("fleet-b", token: token);
+            var listed = (await admin.GetAsync("/api/v1/enrolments")).Body.EnumerateArray().Single();
+            Assert.Equal(("used", 2, 2), (listed.GetProperty("state").GetString(), listed.GetProperty("count").GetInt32(), listed.GetProperty("uses").GetInt32()));
+
+            // The count is spent: a third unit is refused; revoking the token is still possible and answers what it enrolled.
+            using var anonymous = ApiClient.Anonymous(station.BaseUrl);
+            var third = await anonymous.PostJsonAsync(EnrolmentRoutes.Redeem, new { token, unit = "fleet-c" });
+            Assert.Equal(HttpStatusCode.Unauthorized, third.Status);
+            Assert.Contains("already used by all 2 units", third.Detail);
+            var revokedToken = await admin.PostJsonAsync($"/api/v1/enrolments/{id}/revoke", null);
+            Assert.True(revokedToken.Status == HttpStatusCode.OK, revokedToken.ToString());
+            Assert.Equal(2, revokedToken.Body.GetProperty("uses").GetInt32());
+            Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync($"/api/v1/enrolments/{id}/revoke", null)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.PostJsonAsync($"/api/v1/enrolments/{id + 50}/revoke", null)).Status);
+
+            // Revoking one unit of the fleet: it is cut off and stays off; its neighbour, enrolled by the same token, still runs tasks.
+            var revoked = await admin.PostJsonAsync("/api/v1/units/fleet-a/revoke", null);
+            Assert.True(revoked.Status == HttpStatusCode.OK, revoked.ToString());
+            await admin.WaitUnitStatusAsync("fleet-a", "offline", Timeouts.UnitOnline);
+            await first.WaitForRefusalAsync(Timeouts.UnitOnline);
+            Assert.Equal(HttpStatusCode.Conflict, (await admin.SubmitAsync("fs.list", "fleet-a", new { path = first.Root })).Status);
+            await RunListAsync(admin, second);
+        }
+        catch
+        {
+            output.WriteLine(station.Output);
+            if (first is not null) output.WriteLine(first.Output);
+            throw;
+        }
+        finally
+        {
+            if (first is not null) await first.DisposeAsync();
+            if (second is not null) await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Only_administrators_create_enrolment_tokens_and_revoke_units()
     {
         await using var station = await StationProcess.StartAsync();

@@ -29,6 +29,17 @@ public static class RepoPaths
     /// <summary>The CLI, whose assembly is named for its command.</summary>
     public static string CliDll => Built("Console.Cli", "ccdsvm");
 
+    /// <summary>The fleet load generator (bench/Ccdsvm.FleetLoad), built in the tests' configuration.</summary>
+    public static string FleetLoadDll
+    {
+        get
+        {
+            var dll = Path.Combine(Root, "bench", "Ccdsvm.FleetLoad", "bin", Configuration, "net10.0", "Ccdsvm.FleetLoad.dll");
+            return File.Exists(dll) ? dll
+                : throw new InvalidOperationException($"{dll} does not exist: build the solution (dotnet build tests/EndToEnd.Tests) in {Configuration} first");
+        }
+    }
+
     private static string Built(string project, string? assembly = null)
     {
         var dll = Path.Combine(Root, project, "bin", Configuration, "net10.0", (assembly ?? project) + ".dll");

@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ccdsvm.Shared.Contracts;
+
+namespace Ccdsvm.FleetLoad;
+
+/// <summary>
+/// One run: a fleet token for N units, enrolment and connection of every unit, a steady phase of --duration seconds in
+/// which tasks are submitted over REST at --tasks-per-second to connected units (maintenance.hold and fs.checksum in
+/// turn), a drain, a check of each submitted task's end state at the station, and the closing figures.
+/// </summary>
+public sealed class FleetRun(FleetOptions options) : IDisposable
+{
+    /// <summary>The enrolment and connection phases together take at most this long before the steady phase starts anyway.</summary>
+    public static readonly TimeSpan ConnectPhaseLimit = TimeSpan.FromMinutes(3);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<long, long> _submittedAt = new();
+    private readonly ConcurrentBag<long> _taskIds = [];
+    private int _busy, _lost, _reconnected, _resultsOk, _resultsFailed, _submitted, _accepted, _refused;
+    private long _seq;
+
+    public FleetOptions Options => options;
+    public Network Network { get; } = new(options);
+    public Errors Errors { get; } = new();
+    public Latencies Heartbeats { get; } = new();
+    public Latencies Dispatch { get; } = new();
+    public Latencies Submits { get; } = new();
+    public SemaphoreSlim ConnectGate { get; } = new(options.ConnectParallel);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-fleetload-").FullName;
+
+    private long _firstLost, _lastReconnected;
+
+    public void Lost()
+    {
+        Interlocked.Increment(ref _lost);
+        Interlocked.CompareExchange(ref _firstLost, Stopwatch.GetTimestamp(), 0);
+    }
+
+    /// <summary>From the first lost connection to the last unit back (a station killed and restarted under the fleet).</summary>
+    private double? ReconnectSeconds => _firstLost == 0 || _lastReconnected == 0 ? null
+        : Math.Round(Stopwatch.GetElapsedTime(_firstLost, _lastReconnected).TotalSeconds, 2);
+
+    /// <summary>The station answered 503: it bounds concurrent handshakes and enrolments.</summary>
+    public void Busy() => Interlocked.Increment(ref _busy);
+    public void Reconnected()
+    {
+        Interlocked.Increment(ref _reconnected);
+        Interlocked.Exchange(ref _lastReconnected, Stopwatch.GetTimestamp());
+    }
+
+    public void ResultSent(bool ok) => Interlocked.Increment(ref ok ? ref _resultsOk : ref _resultsFailed);
+
+    /// <summary>An order reached its unit: the dispatch latency runs from the moment the REST call was sent.</summary>
+    public void Seen(TaskOrder order)
+    {
+        long seq = SequenceOf(order.ParametersJson);
+        if (seq > 0 && _submittedAt.TryRemove(seq, out long start)) Dispatch.AddSince(start);
+    }
+
+    private static long SequenceOf(string parametersJson)
+    {
+        // The submission's sequence number travels in the parameters: "fleetload #n" as a hold's reason, t{n}.bin as a checksum's file.
+        using var doc = JsonDocument.Parse(parametersJson);
+        var r = doc.RootElement;
+        string? text = r.TryGetProperty("reason", out var reason) ? reason.GetString()?.Replace("fleetload #", "", StringComparison.Ordinal)
+            : r.TryGetProperty("path", out var path) ? Path.GetFileNameWithoutExtension(path.GetString())?.TrimStart('t') : null;
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seq) ? seq : 0;
+    }
+
+    public async Task<JsonObject> RunAsync()
+    {
+        var all = Stopwatch.StartNew();
+        var baseline = await BaselineAsync().ConfigureAwait(false);
+
+        // The fleet token: one for all N units.
+        using var created = await Network.Admin.PostAsJsonAsync("/api/v1/enrolments",
+            new { count = options.Agents, expiresInMinutes = 120, note = $"fleet load {options.Prefix}: {options.Agents} simulated units" }).ConfigureAwait(false);
+        if (created.StatusCode != HttpStatusCode.Created)
+            throw new InvalidOperationException($"the station refused the fleet token: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+        string token = (await created.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false)).GetProperty("token").GetString()!;
+
+        var units = Enumerable.Range(0, options.Agents).Select(i =>
+        {
+            string name = $"{options.Prefix}-{i:D5}";
+            return new SimulatedUnit(i, name, Directory.CreateDirectory(Path.Combine(_root, name)).FullName, this);
+        }).ToArray();
+
+        using var connectLimit = new CancellationTokenSource(ConnectPhaseLimit);
+        var enrolWatch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = options.EnrolParallel, CancellationToken = connectLimit.Token },
+            async (u, ct) =>
+            {
+                try { await u.EnrolAsync(token, ct).ConfigureAwait(false); }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { Errors.Add($"enrol {u.Name}: {ex.Message}"); }
+            }).ConfigureAwait(false);
+        double enrolSeconds = enrolWatch.Elapsed.TotalSeconds;
+
+        var connectWatch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectParallel, CancellationToken = connectLimit.Token },
+            async (u, ct) =>
+            {
+                const int attempts = 30;
+                for (int attempt = 0; attempt < attempts && !ct.IsCancellationRequested; attempt++)
+                {
+                    if (await u.ConnectAsync(ct, countFailure: attempt == attempts - 1).ConfigureAwait(false)) return;
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(100, 1000)), ct).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        double connectSeconds = connectWatch.Elapsed.TotalSeconds;
+        int connected = units.Count(u => u.Connected);
+        int online = await OnlineAtStationAsync().ConfigureAwait(false);
+
+        // Idle: every unit connected and beating, no task. The station's memory and CPU then, when its pid is known.
+        var probes = new JsonObject();
+        var self = new ProcessProbe(Environment.ProcessId);
+        if (options.StationPid is { } pid && options.IdleSeconds > 0)
+        {
+            var station = new ProcessProbe(pid);
+            var (stationCpu, selfCpu) = await ProcessProbe.CpuOverAsync(station, self, TimeSpan.FromSeconds(options.IdleSeconds)).ConfigureAwait(false);
+            probes["stationRssMiB"] = station.RssBytes() / 1024 / 1024;
+            probes["stationIdleCpuPercent"] = stationCpu;
+            probes["generatorIdleCpuPercent"] = selfCpu;
+            probes["idleSeconds"] = options.IdleSeconds;
+        }
+        probes["generatorRssMiB"] = self.RssBytes() / 1024 / 1024;
+
+        // Steady phase: heartbeats run; tasks go out at the asked rate.
+        var steady = Stopwatch.StartNew();
+        var live = units.Where(u => u.Connected).ToArray();
+        var submissions = new List<Task>();
+        if (options.TasksPerSecond > 0 && live.Length > 0)
+        {
+            var period = TimeSpan.FromMilliseconds(10);
+            using var timer = new PeriodicTimer(period);
+            long due = 0;
+            while (steady.Elapsed < options.Duration && _submitted < options.MaxTasks && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            {
+                long target = (long)(steady.Elapsed.TotalSeconds * options.TasksPerSecond);
+                for (; due < target && _submitted < options.MaxTasks; due++)
+                {
+                    var unit = live[(int)(due % live.Length)];
+                    submissions.Add(SubmitAsync(unit, due % 2 == 0));
+                }
+            }
+        }
+        var rest = options.Duration - steady.Elapsed;
+        if (rest > TimeSpan.Zero) await Task.Delay(rest).ConfigureAwait(false);
+        await Task.WhenAll(submissions).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+
+        // Drain: the tasks in flight end (a hold lasts --hold-seconds), then the station is asked how each ended.
+        var drainUntil = DateTime.UtcNow + TimeSpan.FromSeconds(options.HoldSeconds + 15);
+        while (DateTime.UtcNow < drainUntil && (units.Any(u => u.Running > 0) || _resultsOk + _resultsFailed < _accepted))
+            await Task.Delay(100).ConfigureAwait(false);
+        var states = await TaskStatesAsync().ConfigureAwait(false);
+        int connectedAtEnd = units.Count(u => u.Connected);
+        int onlineAtEnd = await OnlineAtStationAsync().ConfigureAwait(false);
+
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (u, _) => await u.StopAsync().ConfigureAwait(false)).ConfigureAwait(false);
+
+        var dispatch = Dispatch.Summary();
+        return new JsonObject
+        {
+            ["agents"] = options.Agents,
+            ["enrolled"] = units.Length - Errors.Samples.Count(s => s.StartsWith("enrol", StringComparison.Ordinal)),
+            ["connected"] = connected,
+            ["onlineAtStation"] = online,
+            ["enrolSeconds"] = Math.Round(enrolSeconds, 2),
+            ["connectSeconds"] = Math.Round(connectSeconds, 2),
+            ["dispatch"] = Summary(dispatch),
+            ["submit"] = Summary(Submits.Summary()),
+            ["baselineRoundTrip"] = Summary(baseline),
+            ["heartbeat"] = Summary(Heartbeats.Summary()),
+            ["tasks"] = new JsonObject
+            {
+                ["submitted"] = _submitted, ["accepted"] = _accepted, ["refused"] = _refused,
+                ["resultsSucceeded"] = _resultsOk, ["resultsFailed"] = _resultsFailed,
+                ["succeeded"] = states.GetValueOrDefault("succeeded"), ["failed"] = states.GetValueOrDefault("failed"),
+                ["other"] = states.Where(kv => kv.Key is not ("succeeded" or "failed")).Sum(kv => kv.Value),
+            },
+            ["busyAnswers"] = _busy,
+            ["lost"] = _lost,
+            ["reconnected"] = _reconnected,
+            ["reconnectSeconds"] = ReconnectSeconds,
+            ["connectedAtEnd"] = connectedAtEnd,
+            ["onlineAtEnd"] = onlineAtEnd,
+            ["idle"] = probes,
+            ["stationRssMiBAtEnd"] = options.StationPid is { } p ? new ProcessProbe(p).RssBytes() / 1024 / 1024 : null,
+            ["seconds"] = Math.Round(all.Elapsed.TotalSeconds, 1),
+            ["errors"] = Errors.Count,
+            ["errorSamples"] = new JsonArray([.. Errors.Samples.Select(s => (JsonNode?)JsonValue.Create(s))]),
+        };
+    }
+
+    private static JsonObject Summary(LatencySummary s) => new() { ["count"] = s.Count, ["p50"] = s.P50, ["p99"] = s.P99, ["max"] = s.Max };
+
+    private async Task SubmitAsync(SimulatedUnit unit, bool hold)
+    {
+        long seq = Interlocked.Increment(ref _seq);
+        Interlocked.Increment(ref _submitted);
+        object parameters;
+        if (hold)
+            parameters = new { resource = $"fleetload/{seq}", seconds = options.HoldSeconds, reason = $"fleetload #{seq}" };
+        else
+        {
+            string file = Path.Combine(_root, unit.Name, $"t{seq}.bin");
+            var bytes = new byte[4096];
+            Random.Shared.NextBytes(bytes);
+            await File.WriteAllBytesAsync(file, bytes).ConfigureAwait(false);
+            parameters = new { path = file };
+        }
+        long start = Stopwatch.GetTimestamp();
+        _submittedAt[seq] = start;
+        try
+        {
+            using var response = await Network.Admin.PostAsJsonAsync("/api/v1/tasks",
+                new { kind = hold ? TaskKinds.MaintenanceHold : TaskKinds.FsChecksum, target = unit.Name, parameters }).ConfigureAwait(false);
+            Submits.AddSince(start);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                Interlocked.Increment(ref _accepted);
+                _taskIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>().ConfigureAwait(false)).GetProperty("id").GetInt64());
+            }
+            else
+            {
+                Interlocked.Increment(ref _refused);
+                _submittedAt.TryRemove(seq, out _);
+                Errors.Add($"submit to {unit.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            _submittedAt.TryRemove(seq, out _);
+            Errors.Add($"submit to {unit.Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The bare REST round trip (GET /healthz, 50 in a row) beside which the dispatch latency is read.</summary>
+    private async Task<LatencySummary> BaselineAsync()
+    {
+        var bare = new Latencies();
+        for (int i = 0; i < 50; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            using var r = await Network.Admin.GetAsync("/healthz").ConfigureAwait(false);
+            if (i >= 5) bare.AddSince(start);
+        }
+        return bare.Summary();
+    }
+
+    /// <summary>How many of this run's units the station lists as online.</summary>
+    private async Task<int> OnlineAtStationAsync()
+    {
+        try
+        {
+            var list = await Network.Admin.GetFromJsonAsync<JsonElement>("/api/v1/units").ConfigureAwait(false);
+            var items = list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items");
+            return items.EnumerateArray().Count(u => u.GetProperty("id").GetString()!.StartsWith(options.Prefix + "-", StringComparison.Ordinal)
+                && u.GetProperty("status").GetString() == "online");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
+        {
+            Errors.Add($"units list: {ex.Message}");
+            return -1;
+        }
+    }
+
+    /// <summary>The end state of every submitted task (at most 5,000 are asked; beyond that a sample of them).</summary>
+    private async Task<Dictionary<string, int>> TaskStatesAsync()
+    {
+        var ids = _taskIds.ToArray();
+        if (ids.Length > 5000) ids = [.. ids.OrderBy(_ => Random.Shared.Next()).Take(5000)];
+        var states = new ConcurrentDictionary<string, int>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+        {
+            string state;
+            try { state = (await Network.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/tasks/{id}", ct).ConfigureAwait(false)).GetProperty("state").GetString() ?? "?"; }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException) { state = "unknown"; }
+            states.AddOrUpdate(state, 1, (_, n) => n + 1);
+        }).ConfigureAwait(false);
+        return new Dictionary<string, int>(states);
+    }
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        ConnectGate.Dispose();
+        try { Directory.Delete(_root, recursive: true); }
+        catch (IOException) { }
+    }
+}
