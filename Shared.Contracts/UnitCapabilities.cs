@@ -22,7 +22,7 @@ public static class UnitAbilities
     /// <summary>The tools an agent looks for on its PATH and announces.</summary>
     public static readonly IReadOnlyList<string> ProbedTools =
         ["sfdisk", "wipefs", "blkid", "lsblk", "losetup", "mount", "umount", "mkfs.ext4", "mkfs.xfs", "mkfs.btrfs", "mkfs.vfat",
-         "resize2fs", "e2fsck", "xfs_growfs", "mdadm", "btrfs", "rsync"];
+         "resize2fs", "e2fsck", "xfs_growfs", "mdadm", "btrfs", "rsync", "ip"];
 
     /// <summary>The tools <paramref name="kind"/> needs on the unit for these (validated) parameters.</summary>
     public static IReadOnlyList<string> RequiredTools(string kind, JsonElement parameters)
@@ -35,6 +35,7 @@ public static class UnitAbilities
             TaskKinds.StorageRaid => string.Equals(Text("engine"), "btrfs", StringComparison.Ordinal) ? ["mkfs.btrfs", "btrfs"] : ["mdadm"],
             TaskKinds.StorageMount => ["mount"],
             TaskKinds.StorageUnmount => ["umount"],
+            TaskKinds.NetInventory => ["ip"],
             _ => [],
         };
     }

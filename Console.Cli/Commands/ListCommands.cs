@@ -17,13 +17,21 @@ public static class ListCommands
     {
         var status = new Option<string?>("--status") { Description = "only units that are online or offline" };
         status.AcceptOnlyFromAmong("online", "offline");
-        var list = new Command("list", "The units you may see.") { status };
+        var search = new Option<string?>("--search") { Description = "units whose id, name or address contains this text" };
+        var tag = new Option<string?>("--tag") { Description = "units carrying this tag" };
+        var os = new Option<string?>("--os") { Description = "units whose operating system contains this text" };
+        var limit = new Option<int?>("--limit") { Description = "at most this many units (the total is said on standard error)" };
+        var list = new Command("list", "The units you may see, filtered at the station.") { status, search, tag, os, limit };
         list.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
         {
             using var client = inv.Open();
-            var units = await client.GetAsync("api/v1/units", token).ConfigureAwait(false);
-            if (parse.GetValue(status) is { } s)
-                units = JsonSerializer.SerializeToElement(units.EnumerateArray().Where(u => Output.Text(u, "status") == s).ToList());
+            string query = Query(("status", parse.GetValue(status)), ("search", parse.GetValue(search)), ("tag", parse.GetValue(tag)), ("os", parse.GetValue(os)),
+                ("limit", parse.GetValue(limit)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var answer = await client.GetAsync("api/v1/units" + query, token).ConfigureAwait(false);
+            // With a filter the station answers a page: {items, total, nextCursor}; without, the plain list.
+            var units = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("items", out var items) ? items : answer;
+            if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("total", out var total))
+                inv.Note($"{units.GetArrayLength()} of {total} units");
             Output.Print(inv, units, UnitColumns);
             return ExitCodes.Success;
         }));

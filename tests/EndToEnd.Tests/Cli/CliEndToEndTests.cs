@@ -162,6 +162,28 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task BackupCreate_WritesTheEncryptedBackup_ATooShortPassphraseIsRefusedWithExit2()
+    {
+        using var home = new TempDir("cli");
+        var cli = new CliRunner(home.Path);
+        await LoginAsync(cli);
+
+        var made = await cli.RunAsync(["backup", "create", "--passphrase-stdin", "-o", "json"], stdin: "a long enough backup passphrase\n");
+        Assert.True(made.ExitCode == 0, made.ToString());
+        using (var doc = JsonDocument.Parse(made.Stdout))
+        {
+            string file = Path.Combine(Station.DataDirectory, "backups", doc.RootElement.GetProperty("file").GetString()!);
+            Assert.True(File.Exists(file), file);
+            Assert.Equal(new FileInfo(file).Length, doc.RootElement.GetProperty("bytes").GetInt64());
+            Assert.Equal("ok", doc.RootElement.GetProperty("integrity").GetString());
+        }
+
+        var refused = await cli.RunAsync(["backup", "create", "--passphrase-stdin"], stdin: "short\n");
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains("too short", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownUnit_Exit4_NamesTheClosestUnit()
     {
         using var home = new TempDir("cli");
@@ -172,6 +194,16 @@ public sealed partial class CliEndToEndTests(CliStationFixture fixture) : IClass
         Assert.Contains("unit 'statoin' not found (did you mean station?)", run.Stderr, StringComparison.Ordinal);
         var show = await cli.RunAsync("units", "show", "statoin");
         Assert.True(show.ExitCode == 4, show.ToString());
+
+        // The station filters: a search that matches names the unit, one that matches nothing lists none (of a total).
+        var found = await cli.RunAsync("units", "list", "--search", "stat", "--limit", "5", "-o", "json");
+        Assert.True(found.ExitCode == 0, found.ToString());
+        using (var doc = JsonDocument.Parse(found.Stdout))
+            Assert.Contains(doc.RootElement.EnumerateArray(), u => u.GetProperty("id").GetString() == "station");
+        var none = await cli.RunAsync("units", "list", "--search", "no-such-unit-anywhere", "-o", "json");
+        Assert.True(none.ExitCode == 0, none.ToString());
+        using (var doc = JsonDocument.Parse(none.Stdout)) Assert.Equal(0, doc.RootElement.GetArrayLength());
+        Assert.Contains("0 of 0 units", none.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
