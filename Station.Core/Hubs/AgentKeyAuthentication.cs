@@ -20,7 +20,7 @@ public sealed class AgentKeyAuthentication(
     UnitCredentials credentials) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "UnitCredential";
-    public const string UnitClaim = "ccdsvm:unit";
+    public const string UnitClaim = Security.AgentClaims.Unit;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

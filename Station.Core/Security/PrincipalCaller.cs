@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Ccdsvm.Station.Core.Hubs;
 
 namespace Ccdsvm.Station.Core.Security;
 
@@ -14,7 +13,7 @@ public static class PrincipalCaller
     {
         ArgumentNullException.ThrowIfNull(access);
         if (user?.Identity?.IsAuthenticated != true || user.Identity.Name is not { Length: > 0 } name) return null;
-        if (user.FindFirst(AgentKeyAuthentication.UnitClaim) is not null) return null;
+        if (user.FindFirst(AgentClaims.Unit) is not null) return null;
         return access.Resolve(name);
     }
 }
