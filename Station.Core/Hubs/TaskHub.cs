@@ -40,6 +40,7 @@ public sealed class TaskHub(TaskEngine engine, AccessControl access, TaskFollowe
 
     public async Task Unfollow(long[] ids)
     {
+        if (ids is { Length: > MaxFollowed }) throw new HubException($"unfollow at most {MaxFollowed} task ids at once");
         foreach (var id in (ids ?? []).Distinct())
         {
             followers.Remove(Context.ConnectionId, id);
