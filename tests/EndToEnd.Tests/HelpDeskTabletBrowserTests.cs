@@ -39,7 +39,7 @@ public sealed class HelpDeskTabletBrowserTests
         var kinds = page.Locator("[data-testid=form-kind] option");
         await Assertions.Expect(kinds.First).ToBeAttachedAsync(new() { Timeout = 30_000 });
         var offered = await kinds.EvaluateAllAsync<string[]>("os => os.map(o => o.value)");
-        Assert.Equal(["fs.checksum", "fs.list", "fs.stat", "storage.inventory"], offered.Order().ToArray());
+        Assert.Equal(["fs.checksum", "fs.list", "fs.stat", "net.inventory", "storage.inventory"], offered.Order().ToArray());
         Assert.Equal(0, await page.GetByTestId("form-danger").CountAsync());
 
         // The storage page shows the disks but no Partition/Format/Mount/Build array.
