@@ -22,6 +22,15 @@ public sealed class FirstScreenBrowserTests
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
         await using (await station.StartAgentAsync("unit-b"))
         {
+            // unit-b runs on this host too, so its storage reading holds the same nearly-full mount: wait until the
+            // station keeps that reading, so that the first screen shows the mount under both units whatever the timing.
+            await admin.WaitUnitStatusAsync("unit-b", "online", Timeouts.UnitOnline);
+            var deadline = DateTimeOffset.UtcNow + Timeouts.UnitOnline;
+            while (!(await admin.GetAsync("/api/v1/units/unit-b/storage")).Text.Contains(full.MountPoint, StringComparison.Ordinal))
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"unit-b's storage reading never listed {full.MountPoint}");
+                await Task.Delay(200);
+            }
         }
         await admin.WaitUnitStatusAsync("unit-b", "offline", Timeouts.UnitOnline);
 
@@ -40,8 +49,13 @@ public sealed class FirstScreenBrowserTests
             Assert.Equal("1", (await page.GetByTestId("units-online").InnerTextAsync()).Trim());
             Assert.Equal("1", (await page.GetByTestId("units-offline").InnerTextAsync()).Trim());
             var nearFull = page.Locator($"[data-testid=near-full-row][data-mount='{full.MountPoint}']");
-            await Assertions.Expect(nearFull).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            Assert.Contains("station", await nearFull.InnerTextAsync());
+            await Assertions.Expect(nearFull).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+            foreach (string unit in new[] { "station", "unit-b" })
+            {
+                var row = page.Locator($"[data-testid=near-full-row][data-unit='{unit}'][data-mount='{full.MountPoint}']");
+                await Assertions.Expect(row).ToBeVisibleAsync();
+                Assert.Contains(unit, await row.InnerTextAsync());
+            }
             var failure = page.GetByTestId($"failed-task-{failed}");
             await Assertions.Expect(failure).ToBeVisibleAsync();
             Assert.Contains("missing.iso", await failure.InnerTextAsync());
@@ -59,7 +73,7 @@ public sealed class FirstScreenBrowserTests
                 // With a pane open the overview folds into a strip of counts that opens on demand.
                 await page.GetByTestId($"failed-task-{failed}").ClickAsync();
                 await Assertions.Expect(page.GetByTestId($"task-pane-{failed}")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-                await Assertions.Expect(page.GetByTestId("overview-line")).ToContainTextAsync("1 online · 1 offline · 1 file system nearly full · 1 failed");
+                await Assertions.Expect(page.GetByTestId("overview-line")).ToContainTextAsync("1 online · 1 offline · 2 file systems nearly full · 1 failed");
                 Assert.Equal(0, await page.GetByTestId("tile-units").CountAsync());
                 await browser.ScreenshotAsync("first-screen-strip-desktop.png");
                 await page.GetByTestId("overview-toggle").ClickAsync();
