@@ -89,8 +89,7 @@ public sealed partial class StationConnection(
             {
                 await pipeline.ExecuteAsync(async ct =>
                 {
-                    await transport.PrepareAsync(ct).ConfigureAwait(false);
-                    await connection.StartAsync(ct).ConfigureAwait(false);
+                    await StartBoundedAsync(connection, ct).ConfigureAwait(false);
                     try
                     {
                         // The lease first: orders may come as soon as the unit is announced.
@@ -211,6 +210,29 @@ public sealed partial class StationConnection(
     }
 
     private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one connection attempt (trust check, negotiation, WebSocket, handshake) may take.</summary>
+    private static readonly TimeSpan ConnectAttemptTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// One connection attempt, bounded: a station killed or restarting while it accepts may leave a request
+    /// unanswered for the HTTP client's 100 s; the attempt ends as a timeout instead, which the retry pipeline
+    /// retries (it does not retry a cancellation).
+    /// </summary>
+    private async Task StartBoundedAsync(HubConnection connection, CancellationToken ct)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(ConnectAttemptTimeout);
+        try
+        {
+            await transport.PrepareAsync(attempt.Token).ConfigureAwait(false);
+            await connection.StartAsync(attempt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the station at {transport.StationUrl} did not complete the connection within {ConnectAttemptTimeout.TotalSeconds:0} s");
+        }
+    }
 
     private async Task FlushUndeliveredAsync(HubConnection connection, CancellationToken ct)
     {
