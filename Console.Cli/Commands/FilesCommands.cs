@@ -7,8 +7,8 @@ using Spectre.Console;
 
 namespace Ccdsvm.Console.Cli.Commands;
 
-/// <summary><c>files ls|get|put</c> and <c>move SRC DST</c>, with UNIT:PATH on the unit side.</summary>
-public static class FilesCommands
+/// <summary><c>files ls|get|put</c> (and the task verbs of FilesCommands.Verbs.cs) and <c>move SRC DST</c>, with UNIT:PATH on the unit side.</summary>
+public static partial class FilesCommands
 {
     public static Command Files()
     {
@@ -96,7 +96,11 @@ public static class FilesCommands
                 await stop.CancelAsync().ConfigureAwait(false);
             }
         }));
-        return new Command("files", "Files on units: list, download, upload.") { ls, get, put };
+        return new Command("files", "Files on units: list, download, upload, details, create directories, delete, rename, copy, permissions.")
+        {
+            ls, get, put,
+            Stat(), Mkdir(), Rm(), SameUnit("mv", copy: false), SameUnit("cp", copy: true), Chmod(),
+        };
     }
 
     /// <summary>The entry type in words, whether the station wrote it as a word or as the enum's number.</summary>
