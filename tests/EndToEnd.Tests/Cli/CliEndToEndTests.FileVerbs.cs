@@ -225,9 +225,10 @@ public sealed partial class CliEndToEndTests
                 var grown = Stopwatch.StartNew();
                 while (!(File.Exists(partial) && new FileInfo(partial).Length >= 8L << 20))
                 {
-                    Assert.False(first.HasExited, "the upload ended before it could be interrupted: " + first.StandardError.ReadToEnd());
+                    if (first.HasExited) Assert.Fail("the upload ended before it could be interrupted: " + await first.StandardError.ReadToEndAsync());
                     Assert.True(grown.Elapsed < Timeouts.ShortTask, "the hidden partial did not grow to 8 MiB");
-                    Assert.False(File.Exists(final), "nothing may appear under the final name before the upload completes");
+                    Assert.False(File.Exists(final), "nothing may appear under the final name before the upload completes; after "
+                        + grown.Elapsed + " in the directory: " + string.Join(", ", Directory.GetFileSystemEntries(dir).Select(e => $"{Path.GetFileName(e)} {new FileInfo(e).Length}")));
                     await Task.Delay(50);
                 }
                 first.Kill(entireProcessTree: true);
