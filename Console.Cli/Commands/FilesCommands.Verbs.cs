@@ -147,10 +147,18 @@ public static partial class FilesCommands
             try
             {
                 using var doc = JsonDocument.Parse(result.GetString() ?? "");
-                return field == "type" ? EntryType(doc.RootElement) : Output.Text(doc.RootElement, field);
+                return Field(doc.RootElement, field);
             }
             catch (JsonException) { return ""; }
         }
-        return field == "type" ? EntryType(result) : Output.Text(result, field);
+        return Field(result, field);
     }
+
+    /// <summary>The type in words and times as the other tables show them (UTC to the second); anything else as it came.</summary>
+    private static string Field(JsonElement result, string field) => field switch
+    {
+        "type" => EntryType(result),
+        "modified" => Column.Time("", field).Value(result),
+        _ => Output.Text(result, field),
+    };
 }

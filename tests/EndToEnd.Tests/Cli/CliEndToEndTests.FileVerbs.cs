@@ -47,7 +47,7 @@ public sealed partial class CliEndToEndTests
             await File.WriteAllTextAsync(file, "hello");
             var stat = await cli.RunAsync("files", "stat", $"station:{file}", $"station:{dir}/a");
             Assert.True(stat.ExitCode == 0, stat.ToString());
-            Assert.Matches(@"(?m)^station\s+" + Regex.Escape(file) + @"\s+file\s+5\s+0644\s", stat.Stdout);
+            Assert.Matches(@"(?m)^station\s+" + Regex.Escape(file) + @"\s+file\s+5\s+0644\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s", stat.Stdout);
             Assert.Matches(@"(?m)^station\s+" + Regex.Escape(dir + "/a") + @"\s+directory\s", stat.Stdout);
             var statJson = await cli.RunAsync("files", "stat", $"station:{file}", "-o", "json");
             Assert.True(statJson.ExitCode == 0, statJson.ToString());
