@@ -111,6 +111,11 @@ public static class DataPlaneRoutes
     public const string ServicePrefix = "service:";
     /// <summary>GET ?path= → <see cref="DataHash"/>.</summary>
     public const string Hash = "/data/v1/hash";
+    /// <summary>
+    /// GET ?path= → <see cref="DataPartial"/>: how much of an interrupted resumable upload (PUT ?resumable=true) to that very
+    /// path the unit kept under its hidden temporary name; a PUT with ?offset= then sends only the rest.
+    /// </summary>
+    public const string Partial = "/data/v1/partial";
 
     /// <summary>The station forwards <c>/relay/v1/units/{unit}/data/v1/…</c> to that unit's data plane.</summary>
     public const string RelayPrefix = "/relay/v1/units";
@@ -137,6 +142,12 @@ public sealed record DataEntry(string Path, string Type, long Size, int Mode, lo
 }
 
 public sealed record DataHash(string Path, long Size, string Sha256);
+
+/// <summary>
+/// The part of an interrupted upload a unit kept for <see cref="Path"/>: <see cref="Offset"/> bytes flushed to disk of a
+/// file of <see cref="Size"/> bytes (both 0 when there is none); <see cref="Receiving"/> while an upload to it still runs.
+/// </summary>
+public sealed record DataPartial(string Path, long Offset, long Size, bool Receiving);
 
 /// <summary>
 /// The station's leave to delete a move's source, signed once the destination reported what it verified: the

@@ -25,7 +25,8 @@ public static partial class TransfersApi
         services.MapGet("", (HttpContext c, UnitServices s, string id) => Problems.Map(s.List(c.Caller(), id), Results.Ok))
             .Produces<IReadOnlyList<UnitServiceView>>().ProducesProblem(404);
         services.MapGet("/{name}", UseService).Produces(200, contentType: "application/octet-stream").ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
-        files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(413).ProducesProblem(429);
+        files.MapPut("", Upload).Produces<DataHash>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(429);
+        files.MapGet("/partial", Partial).Produces<DataPartial>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return api;
     }
 
@@ -73,9 +74,26 @@ public static partial class TransfersApi
         await relay.PipeAsync(c, id, HttpMethod.Get, grant.Value!.PathAndQuery, grant.Value.Ticket, c.Request.Headers.Range.ToString(), null);
     }
 
-    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, VolumeQuotas quotas, string id, string? path, bool? overwrite)
+    /// <summary>
+    /// PUT ?path=&amp;overwrite= streams a file to the unit. With resumable=true the unit keeps what arrived of a broken
+    /// upload under its hidden temporary name (GET …/files/partial says how much); offset=N then sends only the rest of a
+    /// file of N + Content-Length bytes, and sha256= makes the unit check the whole file before it takes the final name.
+    /// </summary>
+    private static async Task Upload(HttpContext c, TransferTickets tickets, DataRelay relay, UnitDirectory units, VolumeQuotas quotas, string id, string? path, bool? overwrite,
+        bool? resumable, long? offset, string? sha256)
     {
         long max = tickets.Options.MaxUploadBytes;
+        long from = offset ?? 0;
+        if (from < 0 || (from > 0 && c.Request.ContentLength is null))
+        {
+            await Problems.BadRequest("'offset' must be 0 or more, and a resumed upload needs a Content-Length (the rest of the file)").ExecuteAsync(c);
+            return;
+        }
+        if (sha256 is not null && (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit)))
+        {
+            await Problems.BadRequest("'sha256' must be 64 hexadecimal digits: the SHA-256 of the whole file").ExecuteAsync(c);
+            return;
+        }
         if (!UnitPath.TryCanonicalize(path, out var canonical, out var problem))
         {
             await Problems.BadRequest($"'path' {problem}; give the absolute path of the file to write inside one of the unit's roots").ExecuteAsync(c);
@@ -87,20 +105,22 @@ public static partial class TransfersApi
             await Problems.From(refusal).ExecuteAsync(c);
             return;
         }
-        if (c.Request.ContentLength is { } length && length > max)
+        if (c.Request.ContentLength is { } length && from + length > max)
         {
-            await Results.Problem($"the upload is {length:N0} bytes; this station accepts at most {max:N0} (Transfers:MaxUploadBytes)", statusCode: 413).ExecuteAsync(c);
+            await Results.Problem($"the upload is {from + length:N0} bytes; this station accepts at most {max:N0} (Transfers:MaxUploadBytes)", statusCode: 413).ExecuteAsync(c);
             return;
         }
         // Into a volume no body may outgrow the volume, announced or not (the quota counted the announced length at admission).
         if (quotas.VolumeOf(path) is { } volume) max = Math.Min(max, volume.SizeMiB << 20);
-        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
-        long? announced = c.Request.ContentLength;
+        if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = Math.Max(0, max - from);
+        long? announced = c.Request.ContentLength is { } rest ? from + rest : null;
         await RunAsTaskAsync(c, TaskKinds.FilesUpload, id, path,
-            transferId => FilesUpload.Contract.Write(new FilesUploadParameters(path, transferId, announced, overwrite == true)), transfer =>
+            transferId => FilesUpload.Contract.Write(new FilesUploadParameters(path, transferId, announced, overwrite == true, from > 0 ? from : null)), transfer =>
         {
+            // The unit checks the path against this ticket again; the whole file (kept part and rest) must fit its size.
             var ticket = tickets.Issue(new TransferTicket(0, BrowserUnit, path, id, path, max, false, tickets.Expiry));
-            string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}";
+            string query = $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}&overwrite={(overwrite == true ? "true" : "false")}"
+                + (resumable == true ? "&resumable=true" : "") + (from > 0 ? $"&offset={from}" : "") + (sha256 is null ? "" : $"&sha256={sha256}");
             return relay.PipeAsync(c, id, HttpMethod.Put, query, ticket, null, c.Request.Body, transfer.Report, stop: transfer.Aborted);
         });
     }

@@ -7,8 +7,8 @@ using Spectre.Console;
 
 namespace Ccdsvm.Console.Cli.Commands;
 
-/// <summary><c>files ls|get|put</c> and <c>move SRC DST</c>, with UNIT:PATH on the unit side.</summary>
-public static class FilesCommands
+/// <summary><c>files ls|get|put</c> (and the task verbs of FilesCommands.Verbs.cs) and <c>move SRC DST</c>, with UNIT:PATH on the unit side.</summary>
+public static partial class FilesCommands
 {
     public static Command Files()
     {
@@ -43,7 +43,7 @@ public static class FilesCommands
             {
                 await using (var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
                 await using (var input = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false))
-                    size = await CopyAsync(inv, $"{from} → {target}", input, output, response.Content.Headers.ContentLength, hash, token).ConfigureAwait(false);
+                    size = await CopyAsync(inv, $"{from} → {target}", input, output, response.Content.Headers.ContentLength, hash, null, token).ConfigureAwait(false);
                 sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
             File.Move(part, target, overwrite: true);
@@ -52,51 +52,12 @@ public static class FilesCommands
             return ExitCodes.Success;
         }));
 
-        var file = new Argument<string>("LOCAL") { Description = "the local file to upload" };
-        var dest = new Argument<string>("UNIT:PATH") { Description = "where to write it on the unit (a path ending in / keeps the file's name)" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "replace an existing file" };
-        var put = new Command("put", "Upload a file to a unit; prints what the unit wrote (path, size, SHA-256).") { file, dest, overwrite };
-        put.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
+        var put = Put();
+        return new Command("files", "Files on units: list, download, upload, details, create directories, delete, rename, copy, permissions.")
         {
-            string localFile = parse.GetValue(file)!;
-            if (!File.Exists(localFile)) throw new CliException(ExitCodes.Usage, $"'{localFile}' does not exist or is not a file");
-            var to = UnitLocation.Parse(parse.GetValue(dest)!, "UNIT:PATH");
-            if (to.Path.EndsWith('/')) to = to with { Path = to.Path + Path.GetFileName(localFile) };
-            using var client = inv.Open();
-            await using var input = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-            var pipe = new System.IO.Pipelines.Pipe();
-            var content = new StreamContent(pipe.Reader.AsStream(), 1 << 20);
-            content.Headers.ContentLength = input.Length;
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-            var request = new HttpRequestMessage(HttpMethod.Put,
-                $"api/v1/units/{Uri.EscapeDataString(to.Unit)}/files?path={Uri.EscapeDataString(to.Path)}&overwrite={(parse.GetValue(overwrite) ? "true" : "false")}") { Content = content };
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var feeding = Task.Run(async () =>
-            {
-                await using var writer = pipe.Writer.AsStream();
-                try { await CopyAsync(inv, $"{localFile} → {to}", input, writer, input.Length, null, stop.Token).ConfigureAwait(false); }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException) { await pipe.Writer.CompleteAsync(ex).ConfigureAwait(false); return; }
-            }, stop.Token);
-            try
-            {
-                HttpResponseMessage response;
-                try { response = await client.TransferAsync(request, token).ConfigureAwait(false); }
-                catch (CliException ex) when (ex.ExitCode == ExitCodes.Refused && ex.Message.Contains("already exists", StringComparison.Ordinal))
-                {
-                    throw new CliException(ex.ExitCode, ex.Message + " (ccdsvm files put --overwrite)", ex);
-                }
-                using var _ = response;
-                await feeding.ConfigureAwait(false);
-                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token).ConfigureAwait(false));
-                Output.Print(inv, doc.RootElement.Clone(), [Column.Of("PATH", "path"), Column.Of("SIZE", "size"), Column.Of("SHA256", "sha256")], r => Output.Text(r, "path"));
-                return ExitCodes.Success;
-            }
-            finally
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-            }
-        }));
-        return new Command("files", "Files on units: list, download, upload.") { ls, get, put };
+            ls, get, put,
+            Stat(), Mkdir(), Rm(), SameUnit("mv", copy: false), SameUnit("cp", copy: true), Chmod(),
+        };
     }
 
     /// <summary>The entry type in words, whether the station wrote it as a word or as the enum's number.</summary>
@@ -106,10 +67,13 @@ public static class FilesCommands
             : Output.Text(entry, "type");
 
     /// <summary>Copies with a byte progress bar on a terminal (or nothing otherwise), hashing as it goes when asked.</summary>
-    private static async Task<long> CopyAsync(Invocation inv, string label, Stream input, Stream output, long? length, IncrementalHash? hash, CancellationToken ct)
+    /// <param name="bytesPerSecond">a cap on the throughput (files put --bwlimit), or null for as fast as it goes</param>
+    private static async Task<long> CopyAsync(Invocation inv, string label, Stream input, Stream output, long? length, IncrementalHash? hash,
+        double? bytesPerSecond, CancellationToken ct)
     {
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[bytesPerSecond is { } cap ? (int)Math.Clamp(cap / 8, 4096, 1 << 20) : 1 << 20];
         long total = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         async Task Loop(Action<long> report)
         {
             int n;
@@ -119,6 +83,8 @@ public static class FilesCommands
                 await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                 total += n;
                 report(total);
+                if (bytesPerSecond is { } rate && TimeSpan.FromSeconds(total / rate) - clock.Elapsed is { } ahead && ahead > TimeSpan.Zero)
+                    await Task.Delay(ahead, ct).ConfigureAwait(false);
             }
         }
         if (!inv.LiveProgress)

@@ -73,20 +73,31 @@ public static class TaskCommands
     /// Checks the targets exist, submits one task per target at once, then (unless detached) follows them all and prints
     /// how they ended. The exit code: a refusal's code when one was refused, else 0 all succeeded, 1 one did not.
     /// </summary>
-    public static async Task<int> SubmitAndFollowAsync(Invocation inv, StationClient client, string kind, IReadOnlyList<string> targets,
+    public static Task<int> SubmitAndFollowAsync(Invocation inv, StationClient client, string kind, IReadOnlyList<string> targets,
         Func<string, JsonElement> parametersFor, RunSettings settings, CancellationToken token)
     {
-        ArgumentNullException.ThrowIfNull(inv);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(parametersFor);
+        return SubmitAndFollowAsync(inv, client, kind, [.. targets.Select(t => (t, parametersFor(t)))], settings, null, token);
+    }
+
+    /// <summary>
+    /// As above, for orders that may name one unit several times (one task per order, all started at once);
+    /// <paramref name="columns"/> replaces the table of ended tasks (json and yaml stay the REST task JSON).
+    /// </summary>
+    public static async Task<int> SubmitAndFollowAsync(Invocation inv, StationClient client, string kind, IReadOnlyList<(string Target, JsonElement Parameters)> orders,
+        RunSettings settings, IReadOnlyList<Column>? columns, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(inv);
+        ArgumentNullException.ThrowIfNull(orders);
         ArgumentNullException.ThrowIfNull(settings);
         var known = await ListCommands.UnitIdsAsync(client, token).ConfigureAwait(false);
-        foreach (var t in targets.Where(t => !known.Contains(t)))
+        foreach (var t in orders.Select(o => o.Target).Distinct().Where(t => !known.Contains(t)))
             throw new CliException(ExitCodes.NotFound, $"unit '{t}' not found{Suggest.Hint(t, known, "units")}");
 
         string? idempotency = settings.IdempotencyKey;
-        var submissions = await System.Threading.Tasks.Task.WhenAll(targets.Select((t, i) => SubmitAsync(client, kind, t, parametersFor(t),
-            idempotency is null ? null : targets.Count == 1 ? idempotency : $"{idempotency}:{i}:{t}", token))).ConfigureAwait(false);
+        var submissions = await System.Threading.Tasks.Task.WhenAll(orders.Select((o, i) => SubmitAsync(client, kind, o.Target, o.Parameters,
+            idempotency is null ? null : orders.Count == 1 ? idempotency : $"{idempotency}:{i}:{o.Target}", token))).ConfigureAwait(false);
         var accepted = submissions.Where(s => s.Task is not null).Select(s => s.Task!.Value).ToList();
         var refusals = submissions.Where(s => s.Error is not null).Select(s => s.Error!).ToList();
         foreach (var r in refusals) await System.Console.Error.WriteLineAsync("ccdsvm: " + r.Message).ConfigureAwait(false);
@@ -98,7 +109,7 @@ public static class TaskCommands
             return refused;
         }
         var current = accepted.ToDictionary(t => t.GetProperty("id").GetInt64());
-        int ended = await FollowOrDetachAsync(inv, client, ids, current, progress: true, settings.CancelOnInterrupt, token).ConfigureAwait(false);
+        int ended = await FollowOrDetachAsync(inv, client, ids, current, progress: true, settings.CancelOnInterrupt, columns, token).ConfigureAwait(false);
         return refused != ExitCodes.Success ? refused : ended;
     }
 
@@ -116,7 +127,7 @@ public static class TaskCommands
 
     /// <summary>Follows until every task ended and prints them; Ctrl-C detaches (or cancels with --cancel-on-interrupt).</summary>
     private static async Task<int> FollowOrDetachAsync(Invocation inv, StationClient client, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current,
-        bool progress, bool cancelOnInterrupt, CancellationToken ct)
+        bool progress, bool cancelOnInterrupt, IReadOnlyList<Column>? columns, CancellationToken ct)
     {
         IReadOnlyList<JsonElement> ended;
         try
@@ -141,7 +152,7 @@ public static class TaskCommands
                 await System.Console.Error.WriteLineAsync($"ccdsvm: detached; the task(s) keep running. Re-attach with: ccdsvm task watch {list}").ConfigureAwait(false);
             return ExitCodes.Interrupted;
         }
-        Output.Print(inv, JsonSerializer.SerializeToElement(ended), EndedColumns);
+        Output.Print(inv, JsonSerializer.SerializeToElement(ended), columns ?? EndedColumns);
         return TaskFollower.ExitCodeOf(ended);
     }
 
@@ -222,7 +233,7 @@ public static class TaskCommands
             var list = parse.GetValue(ids)!.Distinct().ToList();
             var current = new Dictionary<long, JsonElement>();
             foreach (var id in list) current[id] = await GetTaskAsync(client, id, token).ConfigureAwait(false);
-            return await FollowOrDetachAsync(inv, client, list, current, progress, parse.GetValue(cancelOnInterrupt), token).ConfigureAwait(false);
+            return await FollowOrDetachAsync(inv, client, list, current, progress, parse.GetValue(cancelOnInterrupt), null, token).ConfigureAwait(false);
         }));
         return command;
     }

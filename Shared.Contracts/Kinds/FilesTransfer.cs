@@ -21,7 +21,7 @@ public sealed class FilesDownload : KindContract<FilesDownloadParameters, FilesT
 }
 
 /// <summary>
-/// <c>files.upload {path, transferId, size?, overwrite?}</c> → <c>{path, bytes, status}</c>: a browser upload, run at
+/// <c>files.upload {path, transferId, size?, overwrite?, offset?}</c> → <c>{path, bytes, status}</c>: a browser upload, run at
 /// the station while <c>PUT /api/v1/units/{id}/files</c> streams the file; it holds the path exclusive.
 /// </summary>
 public sealed class FilesUpload : KindContract<FilesUploadParameters, FilesTransferResult>
@@ -41,6 +41,7 @@ public sealed class FilesUpload : KindContract<FilesUploadParameters, FilesTrans
         FilesTransfer.TransferId,
         new("size", ParameterType.Number, false, "bytes announced by the request (Content-Length); counted against a volume's quota", 0),
         new("overwrite", ParameterType.Boolean, false, "replace an existing file"),
+        new("offset", ParameterType.Number, false, "resumes an interrupted upload: the bytes the unit kept, which the request does not send again", 0),
     ];
 }
 
@@ -58,7 +59,7 @@ public static class FilesTransfer
 public sealed record FilesDownloadParameters(string Path, string TransferId);
 
 [MessagePackObject(true)]
-public sealed record FilesUploadParameters(string Path, string TransferId, double? Size = null, bool? Overwrite = null);
+public sealed record FilesUploadParameters(string Path, string TransferId, double? Size = null, bool? Overwrite = null, double? Offset = null);
 
 /// <summary>What a browser transfer moved: the file, its bytes and the unit's HTTP status.</summary>
 [MessagePackObject(true)]

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.DataPlane;
 
 /// <summary>
-/// The data-plane routes: stat, tree, hash and file (GET with Range, PUT, DELETE). Every request carries a
+/// The data-plane routes: stat, tree, hash, file (GET with Range, PUT, DELETE) and partial (DataPlaneHandlers.Upload.cs). Every request carries a
 /// ticket; refusals are 403 and bad paths 404, each with a message a person can act on.
 /// </summary>
 public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, PathGuard guard, SourceFiles files, AgentCredentials credentials, UsedTickets used,
@@ -31,6 +31,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         Route(app, HttpMethods.Get, DataPlaneRoutes.File, (c, t, ct) => SendAsync(c, _check.ReadablePath(t, c.Request.Query["path"]), ct));
         Route(app, HttpMethods.Put, DataPlaneRoutes.File, ReceiveAsync);
         Route(app, HttpMethods.Delete, DataPlaneRoutes.File, DeleteAsync);
+        Route(app, HttpMethods.Get, DataPlaneRoutes.Partial, PartialAsync);
     }
 
     private void Route(IEndpointRouteBuilder app, string method, string pattern, Handler handler) =>
@@ -140,56 +141,6 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
             if (flushed.IsCanceled || flushed.IsCompleted) throw new OperationCanceledException("the receiver went away", ct);
         }
         if (position != end) throw new IOException($"the file ended at {position:N0} of {end:N0} bytes while it was sent");
-    }
-
-    private async Task<IResult> ReceiveAsync(HttpContext c, TransferTicket ticket, CancellationToken ct)
-    {
-        string path = _check.WritablePath(ticket, c.Request.Query["path"]);
-        bool overwrite = string.Equals(c.Request.Query["overwrite"], "true", StringComparison.OrdinalIgnoreCase);
-        long? length = c.Request.ContentLength;
-        if (ticket.Size >= 0 && length is { } n && n > ticket.Size)
-            throw new TicketRefusedException($"the upload is {n:N0} bytes; the ticket allows {ticket.Size:N0}");
-        if (Directory.Exists(path)) throw new TicketRefusedException($"'{path}' is a directory; an upload writes a file");
-        if (File.Exists(path) && !overwrite) return Results.Problem($"'{path}' already exists; upload with overwrite=true to replace it", statusCode: 409);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-
-        var identity = new PartialIdentity("upload", path, length ?? -1, 0);
-        using var part = PartialFile.Open(path, identity, restart: true, ct: ct);
-        try
-        {
-            // Whole aligned chunks, so a large upload is written direct like a unit-to-unit move.
-            var buffer = AlignedBuffer.Rent(BufferSize);
-            try
-            {
-                int read;
-                while ((read = await FillAsync(c.Request.Body, buffer.Memory, ct).ConfigureAwait(false)) > 0)
-                {
-                    if (ticket.Size >= 0 && part.Offset + read > ticket.Size)
-                        throw new TicketRefusedException($"the upload is larger than the {ticket.Size:N0} bytes the ticket allows");
-                    await part.WriteAsync(buffer.Memory[..read], ct).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                buffer.Return();
-            }
-            if (length is { } expected && part.Offset != expected)
-                throw new IOException($"the upload ended after {part.Offset:N0} of {expected:N0} bytes");
-            string sha = part.Commit(null, null, null, overwrite);
-            return Results.Json(new DataHash(path, part.Offset, sha));
-        }
-        catch
-        {
-            part.Discard();
-            throw;
-        }
-    }
-
-    private static async Task<int> FillAsync(Stream body, Memory<byte> buffer, CancellationToken ct)
-    {
-        int filled = 0, read;
-        while (filled < buffer.Length && (read = await body.ReadAsync(buffer[filled..], ct).ConfigureAwait(false)) > 0) filled += read;
-        return filled;
     }
 
     private async Task Guarded(HttpContext c, Handler handler)

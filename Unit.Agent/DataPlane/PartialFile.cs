@@ -52,15 +52,17 @@ public sealed class PartialFile : IDisposable
     /// <summary>
     /// Opens the partial file, resuming from the sidecar's offset when it describes the same source and the
     /// bytes are there (the hash state is rebuilt by reading them again); otherwise starts from zero.
+    /// <paramref name="resumeAt"/> caps the resume: the writer continues there (what it was told earlier), dropping any later bytes.
     /// </summary>
-    public static PartialFile Open(string final, PartialIdentity identity, bool restart = false, Action<long, long>? rehashProgress = null, CancellationToken ct = default)
+    public static PartialFile Open(string final, PartialIdentity identity, bool restart = false, Action<long, long>? rehashProgress = null, long? resumeAt = null,
+        CancellationToken ct = default)
     {
         var part = new PartialFile(final, identity);
         var state = restart ? null : ReadState(part.SidecarPath);
         if (state is not null && state.Identity == identity && File.Exists(part.TempPath) && state.Offset > 0)
         {
             part._file = File.OpenHandle(part.TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            long offset = Math.Min(state.Offset, RandomAccess.GetLength(part._file));
+            long offset = Math.Min(Math.Min(state.Offset, resumeAt ?? long.MaxValue), RandomAccess.GetLength(part._file));
             RandomAccess.SetLength(part._file, offset);
             offset = part.Rehash(offset, rehashProgress, ct);
             part.Offset = part.ResumedAt = part._checkpointed = offset;
@@ -217,6 +219,14 @@ public sealed class PartialFile : IDisposable
         }
         if (done < length) RandomAccess.SetLength(_file!, done);
         return done;
+    }
+
+    /// <summary>What a suspended partial of <paramref name="final"/> holds (its identity and the bytes on disk), without opening it; null when none.</summary>
+    public static (PartialIdentity Identity, long Offset)? Peek(string final)
+    {
+        string temp = TempFor(final);
+        if (ReadState(temp + ".json") is not { } state || !File.Exists(temp)) return null;
+        return (state.Identity, Math.Min(state.Offset, new FileInfo(temp).Length));
     }
 
     private static PartialState? ReadState(string sidecar)
