@@ -41,6 +41,7 @@ public static class StorageCommands
                 + $"TYPE one of {string.Join(", ", StoragePartition.Types)} (default linux), NAME for gpt only; e.g. --part 512:efi:boot --part rest",
             Required = true,
             AllowMultipleArgumentsPerToken = false,
+            HelpName = "SIZE[:TYPE[:NAME]]",
         };
         var force = Force(c);
         command.Arguments.Add(device);
@@ -52,7 +53,7 @@ public static class StorageCommands
             string dev = parse.GetValue(device)!;
             var requests = (parse.GetValue(parts) ?? []).Select(ParsePart).ToList();
             var p = new StoragePartitionParameters(dev, parse.GetValue(table)!, requests, StorageTask.Flag(parse, force));
-            return run.RunAsync(inv, parse, c, p, $"Repartition {dev} (erases all data on it)", token);
+            return run.RunAsync(inv, parse, c, p, u => $"Repartition {dev} on {u} (erases all data on it)", token);
         }));
         return command;
     }
@@ -91,7 +92,7 @@ public static class StorageCommands
         {
             string dev = parse.GetValue(device)!;
             var p = new StorageMkfsParameters(dev, parse.GetValue(fstype)!, parse.GetValue(label), StorageTask.Flag(parse, force));
-            return run.RunAsync(inv, parse, c, p, $"Format {dev} as {p.Fstype} (erases all data on it)", token);
+            return run.RunAsync(inv, parse, c, p, u => $"Format {dev} on {u} as {p.Fstype} (erases all data on it)", token);
         }));
         return command;
     }
@@ -129,7 +130,7 @@ public static class StorageCommands
         command.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, (inv, token) =>
         {
             var p = new StorageUnmountParameters(parse.GetValue(mountpoint)!, StorageTask.Flag(parse, persist));
-            return run.RunAsync(inv, parse, c, p, $"Unmount {p.Mountpoint}", token);
+            return run.RunAsync(inv, parse, c, p, u => $"Unmount {p.Mountpoint} on {u}", token);
         }));
         return command;
     }
@@ -156,7 +157,7 @@ public static class StorageCommands
         {
             var members = parse.GetValue(devices) ?? [];
             var p = new StorageRaidParameters(parse.GetValue(engine), parse.GetValue(level)!, members, parse.GetValue(name)!, StorageTask.Flag(parse, force));
-            return run.RunAsync(inv, parse, c, p, $"Build {p.Level} array '{p.Name}' from {string.Join(", ", members)} (erases all data on them)", token);
+            return run.RunAsync(inv, parse, c, p, u => $"Build {p.Level} array '{p.Name}' on {u} from {string.Join(", ", members)} (erases all data on them)", token);
         }));
         return command;
     }

@@ -39,11 +39,11 @@ public sealed class StorageTask
     }
 
     /// <summary>
-    /// Checks <paramref name="parameters"/> with the contract (exit 2 before any request), asks to confirm
-    /// <paramref name="danger"/> when it is not null, then submits one task on the unit and follows it.
+    /// Checks <paramref name="parameters"/> with the contract (exit 2 before any request), asks to confirm what
+    /// <paramref name="danger"/> says of the unit when it is not null, then submits one task on the unit and follows it.
     /// </summary>
     public async Task<int> RunAsync<TParameters, TResult>(Invocation inv, ParseResult parse, KindContract<TParameters, TResult> contract, TParameters parameters,
-        string? danger, CancellationToken ct)
+        Func<string, string>? danger, CancellationToken ct)
         where TParameters : class
     {
         ArgumentNullException.ThrowIfNull(inv);
@@ -52,8 +52,8 @@ public sealed class StorageTask
         string unit = parse.GetValue(Unit)!;
         var json = contract.Write(parameters);
         if (contract.Check(json) is { } problem)
-            throw new CliException(ExitCodes.Usage, problem + $" (see 'ccdsvm task kinds {contract.Kind}')");
-        if (danger is not null) Confirm.Destructive(inv, _yes is not null && parse.GetValue(_yes), $"{danger} on unit {unit}");
+            throw new CliException(ExitCodes.Usage, problem);
+        if (danger is not null) Confirm.Destructive(inv, _yes is not null && parse.GetValue(_yes), danger(unit));
         using var client = inv.Open();
         return await TaskCommands.SubmitAndFollowAsync(inv, client, contract.Kind, [unit], _ => json,
             new TaskCommands.RunSettings(parse.GetValue(_detach), parse.GetValue(_key), parse.GetValue(_cancelOnInterrupt)), ct).ConfigureAwait(false);

@@ -81,7 +81,7 @@ public static class StorageVolumeCommands
         command.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, (inv, token) =>
         {
             var p = new StorageVolumeDeleteParameters(parse.GetValue(owner)!, parse.GetValue(name)!);
-            return run.RunAsync(inv, parse, c, p, $"Delete volume {p.Owner}/{p.Name} (erases all data on it)", token);
+            return run.RunAsync(inv, parse, c, p, u => $"Delete volume {p.Owner}/{p.Name} on {u} (erases all data on it)", token);
         }));
         return command;
     }
