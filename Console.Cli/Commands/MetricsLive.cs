@@ -18,11 +18,12 @@ public static class MetricsLive
 
     private const string Bars = "▁▂▃▄▅▆▇█";
 
-    private sealed record Figure(string Name, Func<JsonElement, double> Value, Func<JsonElement, double, string> Show);
+    /// <param name="Percent">a share from 0 to 100, drawn on that fixed scale; other figures are drawn between the lowest and highest reading shown.</param>
+    private sealed record Figure(string Name, Func<JsonElement, double> Value, Func<JsonElement, double, string> Show, bool Percent = false);
 
     private static readonly Figure[] Figures =
     [
-        new("cpu", s => N(s.GetProperty("cpu"), "busyPercent"), (_, v) => ByteSize.Percent(v)),
+        new("cpu", s => N(s.GetProperty("cpu"), "busyPercent"), (_, v) => ByteSize.Percent(v), Percent: true),
         new("memory", s => N(s.GetProperty("memory"), "usedBytes"), (s, v) => $"{ByteSize.Format(v)} of {ByteSize.Format(N(s.GetProperty("memory"), "totalBytes"))}"),
         new("load", s => N(s, "load1"), (s, v) => string.Create(CultureInfo.InvariantCulture, $"{v:0.00} {N(s, "load5"):0.00} {N(s, "load15"):0.00}")),
         new("network in", s => N(s.GetProperty("totals"), "netRxBytesPerSec"), (_, v) => ByteSize.Rate(v)),
@@ -133,16 +134,17 @@ public static class MetricsLive
             .Title(Markup.Escape($"{unit} · {(sample is { } s ? At(s) : "waiting for the first reading…")} · Ctrl-C to stop"));
         table.AddColumn(new TableColumn("FIGURE").NoWrap()).AddColumn(new TableColumn("NOW").NoWrap()).AddColumn(new TableColumn($"LAST {History}").NoWrap());
         foreach (var f in Figures)
-            table.AddRow(new Text(f.Name), new Text(sample is { } x ? f.Show(x, f.Value(x)) : ""), new Text(Sparkline(history[f.Name]), new Style(Color.Green)));
+            table.AddRow(new Text(f.Name), new Text(sample is { } x ? f.Show(x, f.Value(x)) : ""), new Text(Sparkline(history[f.Name], f.Percent), new Style(Color.Green)));
         return table;
     }
 
-    /// <summary>One block character per reading, scaled between zero (or the lowest reading) and the highest.</summary>
-    public static string Sparkline(IEnumerable<double> values)
+    /// <summary>One block character per reading: a percent on 0–100, anything else between its lowest and highest reading (all lowest when flat).</summary>
+    public static string Sparkline(IEnumerable<double> values, bool percent)
     {
         var list = values?.ToList() ?? [];
         if (list.Count == 0) return "";
-        double low = Math.Min(0, list.Min()), high = list.Max();
+        double low = percent ? 0 : list.Min(), high = percent ? 100 : list.Max();
+        list = [.. list.Select(v => Math.Clamp(v, low, high))];
         if (high <= low) return new string(Bars[0], list.Count);
         return new string([.. list.Select(v => Bars[(int)Math.Round((v - low) / (high - low) * (Bars.Length - 1))])]);
     }

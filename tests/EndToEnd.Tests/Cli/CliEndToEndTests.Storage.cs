@@ -152,10 +152,11 @@ public sealed partial class CliEndToEndTests
         }
         var top = await cli.RunAsync("processes", "station", "--limit", "3");
         Assert.True(top.ExitCode == 0, top.ToString());
-        var rows = top.Stdout.Split('\n').Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
-        Assert.Matches(@"^\s*PID\s+USER\s+CPU\s+RSS", rows[0]);
+        // A long command line wraps onto lines that start with blanks; each process starts a line of its own.
+        var rows = top.Stdout.Split('\n').Where(l => l.Length > 0 && !char.IsWhiteSpace(l[0])).ToList();
+        Assert.Matches(@"^PID\s+USER\s+CPU\s+RSS\s+THREADS\s+STATE\s+STARTED\s+COMMAND", rows[0]);
         Assert.Equal(4, rows.Count);
-        Assert.All(rows.Skip(1), r => Assert.Matches(@"^\s*\d+\s+\S+\s+\d+\.\d%", r));
+        Assert.All(rows.Skip(1), r => Assert.Matches(@"^\d+\s+\S+\s+\d+\.\d%\s+[\d.]+ (B|[KMGT]iB)\s+\d+\s", r));
         var sortedJson = await cli.RunAsync("processes", "station", "--limit", "5", "-o", "json");
         using (var doc = JsonDocument.Parse(sortedJson.Stdout))
         {
