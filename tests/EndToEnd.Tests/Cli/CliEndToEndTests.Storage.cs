@@ -213,6 +213,38 @@ public sealed partial class CliEndToEndTests
         Assert.True(countWithoutLive.ExitCode == 2, countWithoutLive.ToString());
     }
 
+    [Fact]
+    public async Task StorageMetricsAndProcessesHelp_DescribesEveryArgumentAndOption_WithoutAStation()
+    {
+        using var home = new TempDir("cli");
+        var cli = new CliRunner(home.Path);
+        string[][] commands =
+        [
+            ["storage"], ["storage", "disks"], ["storage", "partition"], ["storage", "mkfs"], ["storage", "mount"], ["storage", "unmount"], ["storage", "raid"],
+            ["storage", "volumes"], ["storage", "volumes", "list"], ["storage", "volumes", "create"], ["storage", "volumes", "resize"], ["storage", "volumes", "delete"],
+            ["metrics"], ["processes"],
+        ];
+        foreach (var command in commands)
+        {
+            var help = await cli.RunAsync([.. command, "--help"]);
+            Assert.True(help.ExitCode == 0, help.ToString());
+            string section = "";
+            foreach (var line in help.Stdout.Split('\n'))
+            {
+                if (line.Length > 0 && !char.IsWhiteSpace(line[0])) section = line.Trim();
+                // "  <UNIT>  the unit …", "  --fstype <ext4|xfs|btrfs> (REQUIRED)  file system type …": a name, two spaces, words
+                // (a wrapped description goes on in lines indented further, which are not checked).
+                else if (section is "Arguments:" or "Options:" or "Commands:" && line.StartsWith("  ", StringComparison.Ordinal) && line.Length > 2 && line[2] != ' ')
+                    Assert.Matches(@"^  \S.*?\S {2,}\S", line);
+            }
+        }
+        var mkfs = await cli.RunAsync("storage", "mkfs", "--help");
+        Assert.Contains("--fstype <btrfs|ext4|xfs> (REQUIRED)", mkfs.Stdout, StringComparison.Ordinal);
+        Assert.Contains("confirm the destructive change without asking", mkfs.Stdout, StringComparison.Ordinal);
+        var mount = await cli.RunAsync("storage", "mount", "--help");
+        Assert.DoesNotContain("--yes", mount.Stdout, StringComparison.Ordinal);
+    }
+
     /// <summary>Detaches every loop device backed by the disk or its image (the agent's partition loops first), then the disk.</summary>
     private static async Task DetachLoopsAsync(string device, string image)
     {
