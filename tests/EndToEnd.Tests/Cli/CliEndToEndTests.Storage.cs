@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests.Cli;
 public sealed partial class CliEndToEndTests
 {
     [Fact]
-    public async Task Storage_PartitionMkfsMountUnmount_WithYes_OnAnAllowedLoopDevice_RefusedWithoutYesOrOutsideTheList()
+    public async Task Storage_PartitionMkfsMountUnmountAndVolumes_WithYes_OnAnAllowedLoopDevice_RefusedWithoutYesOrOutsideTheList()
     {
         Needs.RootAndStorageTools("this test makes loop devices with losetup for the station's agent to partition, format and mount");
         using var images = new TempDir("cli-storage");
@@ -22,6 +22,7 @@ public sealed partial class CliEndToEndTests
         string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
         string other = "";
         string mountPoint = Path.Combine(mountRoot.Path, "data");
+        string? volumeMount = null, volumeDevice = null;
         try
         {
             other = (await HostTool.RunAsync("losetup", "--find", "--show", otherImage)).Trim();
@@ -107,6 +108,36 @@ public sealed partial class CliEndToEndTests
             Assert.True(unmounted.ExitCode == 0, unmounted.ToString());
             Assert.Equal("", (await HostTool.RunAsync("findmnt", ["-n", "--mountpoint", mountPoint], check: false)).Trim());
 
+            // A user's volume: create, list, grow, then delete (refused without --yes, still mounted; gone with it).
+            string volume = "cli" + Guid.NewGuid().ToString("N")[..6];
+            var created = await cli.RunAsync("storage", "volumes", "create", "station", "--owner", "admin", "--name", volume, "--size-mib", "16", "--fstype", "ext4", "-o", "json");
+            Assert.True(created.ExitCode == 0, created.ToString());
+            using (var doc = JsonDocument.Parse(created.Stdout))
+            {
+                var result = Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("result");
+                volumeMount = result.GetProperty("mountpoint").GetString()!;
+                volumeDevice = result.GetProperty("device").GetString();
+            }
+            Assert.StartsWith(mountRoot.Path, volumeMount, StringComparison.Ordinal);
+            Assert.Contains("ext4", await HostTool.RunAsync("findmnt", "-n", "-o", "FSTYPE", "--mountpoint", volumeMount), StringComparison.Ordinal);
+            var listed = await cli.RunAsync("storage", "volumes", "list", "station", "--owner", "admin", "-o", "json");
+            Assert.True(listed.ExitCode == 0, listed.ToString());
+            using (var doc = JsonDocument.Parse(listed.Stdout))
+            {
+                var volumes = Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("result").GetProperty("volumes");
+                Assert.Contains(volumes.EnumerateArray(), v => v.GetProperty("name").GetString() == volume && v.GetProperty("mountpoint").GetString() == volumeMount);
+            }
+            var grown = await cli.RunAsync("storage", "volumes", "resize", "station", "--owner", "admin", "--name", volume, "--size-mib", "24", "-o", "json");
+            Assert.True(grown.ExitCode == 0, grown.ToString());
+            using (var doc = JsonDocument.Parse(grown.Stdout))
+                Assert.Equal(24, Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("result").GetProperty("sizeMiB").GetInt64());
+            var keep = await cli.RunAsync("storage", "volumes", "delete", "station", "--owner", "admin", "--name", volume);
+            Assert.True(keep.ExitCode == 2, keep.ToString());
+            Assert.NotEqual("", (await HostTool.RunAsync("findmnt", ["-n", "--mountpoint", volumeMount], check: false)).Trim());
+            var deleted = await cli.RunAsync("storage", "volumes", "delete", "station", "--owner", "admin", "--name", volume, "--yes");
+            Assert.True(deleted.ExitCode == 0, deleted.ToString());
+            Assert.Equal("", (await HostTool.RunAsync("findmnt", ["-n", "--mountpoint", volumeMount], check: false)).Trim());
+
             // A device the unit's list does not name: the unit refuses the task (exit 1, a failed task) in words, and it stays blank.
             var outside = await cli.RunAsync("storage", "mkfs", "station", other, "--fstype", "ext4", "--yes");
             Assert.True(outside.ExitCode == 1, outside.ToString());
@@ -126,6 +157,8 @@ public sealed partial class CliEndToEndTests
         finally
         {
             await HostTool.RunAsync("umount", [mountPoint], check: false);
+            if (volumeMount is not null) await HostTool.RunAsync("umount", [volumeMount], check: false);
+            if (volumeDevice is not null) await HostTool.RunAsync("losetup", ["--detach", volumeDevice], check: false);
             await DetachLoopsAsync(device, image);
             if (other.Length > 0) await HostTool.RunAsync("losetup", ["--detach", other], check: false);
         }
