@@ -6,6 +6,8 @@ var root = new RootCommand("ccdsvm: the CCDSVM fleet console from a terminal or 
 {
     LoginCommands.Login(), LoginCommands.Logout(), LoginCommands.Token(),
     ListCommands.Units(), TaskCommands.Task(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), ListCommands.Users(), ListCommands.Enrol(), BackupCommands.Backup(),
+    StorageCommands.Storage(),
+    MonitoringCommands.Metrics(), MonitoringCommands.Processes(),
     CompletionCommand.Create(),
 };
 foreach (var option in GlobalOptions.All) root.Options.Add(option);
