@@ -121,7 +121,9 @@ public sealed class TaskWatch(Invocation inv, StationClient client)
     private Table Table()
     {
         var table = new Table { Border = TableBorder.Rounded }.Title($"tasks at {client.Url.Host} — {DateTime.UtcNow:HH:mm:ss}Z (Ctrl-C ends)");
-        foreach (var header in new[] { "ID", "STATE", "PROGRESS", "KIND", "TARGET", "OWNER", "STAGE / ERROR" }) table.AddColumn(header);
+        // Every column but the last keeps to one line (ids, states and kinds are never squeezed); the last wraps.
+        foreach (var header in new[] { "ID", "STATE", "PROGRESS", "KIND", "TARGET", "OWNER" }) table.AddColumn(new TableColumn(header).NoWrap());
+        table.AddColumn("STAGE / ERROR");
         var rows = _tasks.Values.OrderBy(t => TaskFollower.IsEnded(t)).ThenByDescending(Id).Take(Rows);
         foreach (var t in rows)
         {
