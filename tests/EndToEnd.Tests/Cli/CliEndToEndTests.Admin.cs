@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
+using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Ccdsvm.EndToEnd.Tests.Cli;
 
@@ -345,5 +347,49 @@ public sealed partial class CliEndToEndTests
         // The cursor the live display hid is shown again: the terminal is left as it was.
         int hidden = printed.LastIndexOf("\u001b[?25l", StringComparison.Ordinal);
         Assert.True(hidden < 0 || printed.IndexOf("\u001b[?25h", hidden, StringComparison.Ordinal) > hidden, "the cursor stayed hidden:\n" + printed);
+    }
+
+    [Fact]
+    public async Task TaskHubWatch_PushesNewTasksToWhoMaySeeThem_AndNotToOthers()
+    {
+        string name = "watcher" + Guid.NewGuid().ToString("N")[..6];
+        const string password = "watch-user-password-1";
+        await fixture.Admin.CreateUserAsync(name, password, "Operator", "/units/elsewhere");
+        long id = 0;
+        try
+        {
+            using var other = await ApiClient.SignInAsync(Station.BaseUrl, name, password);
+            await using var adminHub = TaskHub(fixture.Admin.Token!);
+            await using var otherHub = TaskHub(other.Token!);
+            var adminSaw = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var otherSaw = new List<long>();
+            adminHub.On<JsonElement>(TaskHubNames.TaskChanged, t =>
+            {
+                if (t.GetProperty("id").GetInt64() == Interlocked.Read(ref id) && t.GetProperty("state").GetString() == "cancelled") adminSaw.TrySetResult(t);
+            });
+            otherHub.On<JsonElement>(TaskHubNames.TaskChanged, t => { lock (otherSaw) otherSaw.Add(t.GetProperty("id").GetInt64()); });
+            await adminHub.StartAsync().WaitAsync(Timeouts.Request);
+            await otherHub.StartAsync().WaitAsync(Timeouts.Request);
+            await adminHub.InvokeAsync<JsonElement[]>(TaskHubNames.Watch, false).WaitAsync(Timeouts.Request);
+            var otherNow = await otherHub.InvokeAsync<JsonElement[]>(TaskHubNames.Watch, false).WaitAsync(Timeouts.Request);
+            Assert.DoesNotContain(otherNow, t => t.GetProperty("target").GetString() == "station");
+
+            Interlocked.Exchange(ref id, await fixture.Admin.StartAsync("maintenance.hold", "station", new { resource = "disks/hub-watch", seconds = 60, reason = "hub watch test" }));
+            var cancel = await fixture.Admin.PostJsonAsync($"/api/v1/tasks/{id}/cancel", null);
+            Assert.True(cancel.Status == HttpStatusCode.OK, cancel.ToString());
+            await adminSaw.Task.WaitAsync(Timeouts.ShortTask);
+            // The relay sends in order: a push to the other watcher would have gone before this marker task's end.
+            long marker = await fixture.Admin.StartAsync("maintenance.hold", "station", new { resource = "disks/hub-watch-2", seconds = 60, reason = "hub watch marker" });
+            await fixture.Admin.PostJsonAsync($"/api/v1/tasks/{marker}/cancel", null);
+            await fixture.Admin.WaitForStateAsync(marker, Timeouts.ShortTask, "cancelled");
+            lock (otherSaw) Assert.DoesNotContain(id, otherSaw);
+            lock (otherSaw) Assert.DoesNotContain(marker, otherSaw);
+        }
+        finally
+        {
+            if (id > 0) await fixture.Admin.PostJsonAsync($"/api/v1/tasks/{id}/cancel", null);
+            await fixture.Admin.DeleteAsync($"/api/v1/acl?path=/units/elsewhere&subject={name}");
+            await fixture.Admin.DeleteAsync("/api/v1/users/" + name);
+        }
     }
 }
