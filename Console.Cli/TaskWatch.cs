@@ -98,10 +98,10 @@ public sealed class TaskWatch(Invocation inv, StationClient client)
 
     private static long Id(JsonElement view) => view.GetProperty("id").GetInt64();
 
-    /// <summary>The table redrawn in place on each change; the Live display gives the cursor back when it ends.</summary>
+    /// <summary>The table redrawn in place on each change, cut at the bottom to the terminal (running tasks stay in sight); the Live display gives the cursor back when it ends.</summary>
     private async Task TableAsync(ChannelReader<JsonElement> updates, CancellationToken ct)
     {
-        await inv.Out.Live(Table()).AutoClear(false).Overflow(VerticalOverflow.Crop).StartAsync(async live =>
+        await inv.Out.Live(Table()).AutoClear(false).Overflow(VerticalOverflow.Crop).Cropping(VerticalOverflowCropping.Bottom).StartAsync(async live =>
         {
             try
             {

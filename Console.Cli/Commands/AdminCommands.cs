@@ -38,10 +38,12 @@ public static class AdminCommands
         var admin = new Option<bool>("--admin") { Description = "make the user an administrator (Administrator on /)" };
         var groups = new Option<string[]>("--group") { Description = "a group the user belongs to (repeat for several; the groups must exist)", AllowMultipleArgumentsPerToken = false };
         var quota = new Option<long?>("--quota-mib") { Description = "total size in MiB of the volumes the user may own (0 or absent: no limit)" };
+        var role = new Option<string?>("--role") { Description = "also grant this role (see 'ccdsvm acl grant') on --path" };
+        var path = new Option<string?>("--path") { Description = "where --role applies: /, or a path under /units or /station, e.g. /units/web-1" };
         var stdin = PasswordStdin();
         var must = MustChange();
-        var add = new Command("add", "Creates a user account (POST /api/v1/users); the password is asked without echo or read with --password-stdin.")
-            { user, admin, groups, quota, stdin, must };
+        var add = new Command("add", "Creates a user account (POST /api/v1/users), and with --role/--path grants them a role; the password is asked without echo or read with --password-stdin.")
+            { user, admin, groups, quota, role, path, stdin, must };
         add.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
         {
             string name = parse.GetValue(user)!;
@@ -50,14 +52,24 @@ public static class AdminCommands
             if (groupNames.FirstOrDefault(g => !NameRules.IsValidUser(g)) is { } badGroup)
                 throw new CliException(ExitCodes.Usage, $"--group '{badGroup}': {NameRules.UserProblem(badGroup, "group")}");
             if (parse.GetValue(quota) is < 0) throw new CliException(ExitCodes.Usage, "--quota-mib must be 0 (no limit) or a positive number of MiB");
+            if ((parse.GetValue(role) is null) != (parse.GetValue(path) is null)) throw new CliException(ExitCodes.Usage, "--role and --path go together: the role, and where it applies");
+            string? grantPath = parse.GetValue(path) is { } p ? Validate(p, name).Path : null;
             string password = ReadNewPassword(inv, parse.GetValue(stdin));
             using var client = inv.Open();
+            string? grantRole = parse.GetValue(role) is { } r ? await RoleAsync(client, r, token).ConfigureAwait(false) : null;
             var created = await client.PostAsync("api/v1/users", new
             {
                 username = name, password, groups = groupNames, admin = parse.GetValue(admin), quotaMiB = parse.GetValue(quota),
                 mustChangePassword = parse.GetValue(must),
             }, token).ConfigureAwait(false);
-            PrintChange(inv, created, $"user {name} created");
+            if (grantRole is null)
+            {
+                PrintChange(inv, created, $"user {name} created");
+                return ExitCodes.Success;
+            }
+            var granted = await client.SendAsync(HttpMethod.Put, "api/v1/acl", new { path = grantPath, subject = name, role = grantRole }, token).ConfigureAwait(false);
+            // One document for scripts: the user's creation and the grant.
+            PrintChange(inv, JsonSerializer.SerializeToElement(new { user = created, grant = granted }), $"user {name} created, {grantRole} on {grantPath}");
             return ExitCodes.Success;
         }));
         return add;
@@ -134,7 +146,8 @@ public static class AdminCommands
             Output.Print(inv, answer, []);
             return;
         }
-        string task = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("task", out var t) ? Output.Text(t, "id") : "";
+        string task = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("task", out var t) ? Output.Text(t, "id")
+            : answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("grant", out var g) && g.TryGetProperty("task", out var gt) ? Output.Text(gt, "id") : "";
         if (!inv.Quiet) inv.Out.WriteLine(summary + (task.Length > 0 ? $" (task {task})" : ""));
     }
 

@@ -48,9 +48,16 @@ public sealed partial class CliEndToEndTests
             Assert.True(noTerminal.ExitCode == 2, noTerminal.ToString());
             Assert.Contains("--password-stdin", noTerminal.Stderr, StringComparison.Ordinal);
 
-            var add = await cli.RunAsync(["users", "add", user, "--password-stdin"], stdin: "first-password-1\n");
+            var roleWithoutPath = await cli.RunAsync(["users", "add", user, "--role", "Operator", "--password-stdin"], stdin: "first-password-1\n");
+            Assert.True(roleWithoutPath.ExitCode == 2, roleWithoutPath.ToString());
+
+            var add = await cli.RunAsync(["users", "add", user, "--role", "operator", "--path", "/units/station", "--password-stdin", "-o", "json"], stdin: "first-password-1\n");
             Assert.True(add.ExitCode == 0, add.ToString());
+            using (var doc = JsonDocument.Parse(add.Stdout))
+                Assert.Equal("succeeded", doc.RootElement.GetProperty("grant").GetProperty("task").GetProperty("state").GetString());
             Assert.True(await SignsInAsync(Station.BaseUrl, user, "first-password-1"), "the new user cannot sign in with the password given");
+            using (var first = await ApiClient.SignInAsync(Station.BaseUrl, user, "first-password-1"))
+                Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/v1/units/station")).Status);
 
             var passwd = await cli.RunAsync(["users", "passwd", user, "--password-stdin"], stdin: "second-password-2\n");
             Assert.True(passwd.ExitCode == 0, passwd.ToString());
