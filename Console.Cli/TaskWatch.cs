@@ -38,12 +38,13 @@ public sealed class TaskWatch(Invocation inv, StationClient client)
             hub.Reconnected += async _ =>
             {
                 // Watch again: the station answers the tasks as they are now, so nothing done meanwhile is missed.
+                using var limit = new CancellationTokenSource(StationClient.RequestTimeout);
                 try
                 {
-                    foreach (var view in await hub.InvokeAsync<JsonElement[]>(TaskHubNames.Watch, mine, CancellationToken.None).ConfigureAwait(false))
+                    foreach (var view in await hub.InvokeAsync<JsonElement[]>(TaskHubNames.Watch, mine, limit.Token).ConfigureAwait(false))
                         updates.Writer.TryWrite(view);
                 }
-                catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException)
+                catch (Exception ex) when (ex is HubException or InvalidOperationException or HttpRequestException or OperationCanceledException)
                 {
                     updates.Writer.TryComplete(new CliException(ExitCodes.Unreachable, $"reconnected to {client.Url} but could not watch the tasks again: {ex.Message}", ex));
                 }
