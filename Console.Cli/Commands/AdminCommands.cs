@@ -36,7 +36,7 @@ public static class AdminCommands
     {
         var user = UserArgument("the new account's name (letters, digits, - _ .)");
         var admin = new Option<bool>("--admin") { Description = "make the user an administrator (Administrator on /)" };
-        var groups = new Option<string[]>("--group") { Description = "a group the user belongs to (repeat for several; the groups must exist)", AllowMultipleArgumentsPerToken = false };
+        var groups = new Option<string[]>("--group") { Description = "a group the user belongs to (repeat for several; the groups must exist)", HelpName = "GROUP" };
         var quota = new Option<long?>("--quota-mib") { Description = "total size in MiB of the volumes the user may own (0 or absent: no limit)" };
         var role = new Option<string?>("--role") { Description = "also grant this role (see 'ccdsvm acl grant') on --path" };
         var path = new Option<string?>("--path") { Description = "where --role applies: /, or a path under /units or /station, e.g. /units/web-1" };

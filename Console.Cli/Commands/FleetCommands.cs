@@ -66,7 +66,7 @@ public static class FleetCommands
     {
         var unit = new Argument<string>("UNIT") { Description = "the unit's id" };
         var add = new Argument<string[]>("TAG") { Description = $"tags to add: 1-{MaxTagLength} lower-case letters, digits and - _ . : =", Arity = ArgumentArity.ZeroOrMore };
-        var remove = new Option<string[]>("--remove") { Description = "a tag to take away (repeat for several)", AllowMultipleArgumentsPerToken = true };
+        var remove = new Option<string[]>("--remove") { Description = "a tag to take away (repeat for several: --remove a --remove b)", HelpName = "TAG" };
         var tag = new Command("tag", $"Adds and removes a unit's tags (PUT /api/v1/units/UNIT/tags with the whole set; at most {MaxTags}).") { unit, add, remove };
         tag.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
         {
