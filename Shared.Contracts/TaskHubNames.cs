@@ -12,6 +12,15 @@ public static class TaskHubNames
     /// <summary>Hub method: <c>Follow(long[] ids)</c> → the tasks' current views (the catch-up after a reconnect too).</summary>
     public const string Follow = "Follow";
 
+    /// <summary>
+    /// Hub method: <c>Watch(bool mine)</c> → the recent tasks the caller may see (only their own when <c>mine</c>), newest
+    /// first; from then on every change of such a task is pushed as <see cref="TaskChanged"/>, new tasks included.
+    /// </summary>
+    public const string Watch = "Watch";
+
+    /// <summary>The most tasks <see cref="Watch"/> answers at first.</summary>
+    public const int WatchRecent = 100;
+
     /// <summary>Hub method: <c>Unfollow(long[] ids)</c>.</summary>
     public const string Unfollow = "Unfollow";
 

@@ -9,6 +9,7 @@ public static class UsersApi
     public sealed record SetPassword(string? Password, bool? MustChangePassword);
     public sealed record SetGroups(string[]? Groups);
     public sealed record SetQuota(long? QuotaMiB);
+    public sealed record SetDisabled(bool? Disabled);
     public sealed record CreateGroup(string? Name);
 
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
@@ -46,6 +47,13 @@ public static class UsersApi
             if (body!.QuotaMiB is null or < 0) return Problems.BadRequest("'quotaMiB' must be 0 (no limit) or a positive number of MiB");
             return Problems.Map(await admin.UserChangeAsync(context.Caller(), AuthUserAction.SetQuota, username: name, quotaMiB: body.QuotaMiB), Results.Ok);
         }).Produces<AdminChange>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        users.MapPut("/{name}/disabled", async (HttpContext context, UserAdmin admin, string name) =>
+        {
+            var (body, error) = await context.Request.ReadJsonAsync<SetDisabled>();
+            if (error is not null) return error;
+            if (body!.Disabled is not { } disabled) return Problems.BadRequest("'disabled' is required: true locks the account, false unlocks it");
+            return Problems.Map(await admin.SetDisabledAsync(context.Caller(), name, disabled), Results.Ok);
+        }).Produces<AdminChange>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var groups = api.MapGroup("/groups").WithTags("Users");
         groups.MapGet("", (HttpContext context, UserAdmin admin) => Problems.Map(admin.Groups(context.Caller()), Results.Ok))

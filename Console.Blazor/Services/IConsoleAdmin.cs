@@ -24,6 +24,8 @@ public interface IConsoleAdmin
 
     Task<Outcome<AdminChange>> CreateUserAsync(string username, string password, IReadOnlyList<string> groups, bool mustChangePassword);
     Task<Outcome<AdminChange>> DeleteUserAsync(string username);
+    /// <summary>Locks (<paramref name="disabled"/> true) or unlocks an account (UserAdmin.SetDisabledAsync).</summary>
+    Task<Outcome<AdminChange>> SetDisabledAsync(string username, bool disabled);
     Task<Outcome<AdminChange>> CreateGroupAsync(string name);
     Task<Outcome<AdminChange>> GrantAsync(string path, string subject, string role);
     Task<Outcome<AdminChange>> RevokeAsync(string path, string subject, string role);
@@ -61,6 +63,7 @@ public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessContro
         admin.CreateUserAsync(user.Caller, username, password, groups, false, null, mustChangePassword);
 
     public Task<Outcome<AdminChange>> DeleteUserAsync(string username) => admin.UserChangeAsync(user.Caller, AuthUserAction.Delete, username: username);
+    public Task<Outcome<AdminChange>> SetDisabledAsync(string username, bool disabled) => admin.SetDisabledAsync(user.Caller, username, disabled);
     public Task<Outcome<AdminChange>> CreateGroupAsync(string name) => admin.UserChangeAsync(user.Caller, AuthUserAction.CreateGroup, group: name);
     public Task<Outcome<AdminChange>> GrantAsync(string path, string subject, string role) => admin.GrantAsync(user.Caller, path, subject, role);
     public Task<Outcome<AdminChange>> RevokeAsync(string path, string subject, string role) => admin.RevokeAsync(user.Caller, path, subject, role);

@@ -47,6 +47,7 @@ public static partial class TaskResults
             AuthUserAction.SetPassword => $"Password of {who} changed",
             AuthUserAction.SetGroups => $"Groups of {who} set",
             AuthUserAction.SetQuota => $"Volume quota of {who} set",
+            AuthUserAction.SetDisabled => r.Disabled == true ? $"User {who} locked" : $"User {who} unlocked",
             AuthUserAction.CreateGroup => $"Group {r.Group} created",
             AuthUserAction.DeleteGroup => r.Deleted == false ? $"Group {r.Group} was already gone" : $"Group {r.Group} deleted",
             _ => $"{ActionWords.Of(r.Action)} {who}",

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Ccdsvm.Console.Cli.Commands;
 
-/// <summary>The read-mostly nouns: <c>units</c>, <c>locks</c>, <c>audit</c>, <c>users</c>, <c>enrol</c>.</summary>
+/// <summary>The read-mostly nouns: <c>units</c>, <c>locks</c>, <c>audit</c> (<c>units tag</c> is in FleetCommands).</summary>
 public static class ListCommands
 {
     private static readonly Column[] UnitColumns =
@@ -46,7 +46,7 @@ public static class ListCommands
             Output.PrintObject(inv, view);
             return ExitCodes.Success;
         }));
-        return new Command("units", "Units (hosts with an agent) of the fleet.") { list, show };
+        return new Command("units", "Units (hosts with an agent) of the fleet.") { list, show, FleetCommands.Tag() };
     }
 
     /// <summary>GET /api/v1/units/{id}; a 404 names the closest unit.</summary>
@@ -125,35 +125,6 @@ public static class ListCommands
             return ExitCodes.Success;
         }));
         return new Command("audit", "The station's audit log.") { list };
-    }
-
-    public static Command Users()
-    {
-        var list = new Command("list", "The station's user accounts (administrators).");
-        list.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
-        {
-            using var client = inv.Open();
-            Output.Print(inv, await client.GetAsync("api/v1/users", token).ConfigureAwait(false),
-                [Column.Of("USER", "username"), Column.Of("ADMIN", "isAdmin"), Column.Time("CREATED", "createdAt")]);
-            return ExitCodes.Success;
-        }));
-        return new Command("users", "User accounts.") { list };
-    }
-
-    public static Command Enrol()
-    {
-        var note = new Option<string?>("--note") { Description = "what the token is for (the unit it will enrol)" };
-        var minutes = new Option<int?>("--expires-in-minutes") { Description = "how long the token stays valid" };
-        var create = new Command("create", "A one-time token a new unit's agent enrols with (--enrol TOKEN).") { note, minutes };
-        create.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
-        {
-            using var client = inv.Open();
-            var created = await client.PostAsync("api/v1/enrolments", new { note = parse.GetValue(note), expiresInMinutes = parse.GetValue(minutes) }, token).ConfigureAwait(false);
-            Output.Print(inv, created, [Column.Of("ID", "id"), Column.Of("TOKEN", "token"), Column.Time("EXPIRES", "expiresAt"), Column.Of("NOTE", "note")],
-                e => Output.Text(e, "token"));
-            return ExitCodes.Success;
-        }));
-        return new Command("enrol", "Enrolment of new units.") { create };
     }
 
     /// <summary>"?a=1&amp;b=2" from the values given, or "".</summary>

@@ -26,7 +26,7 @@ public static class TaskCommands
         return new Command("task", "Tasks: run one kind on many units at once, follow, list, cancel.")
         {
             Run(), List(), Show(), Cancel(), Wait("wait", "Wait until the tasks end; the exit code says how they ended.", progress: false),
-            Wait("watch", "Follow running tasks live (progress bars on a terminal) until they end; Ctrl-C detaches.", progress: true), Logs(), Kinds(),
+            Wait("watch", "Follow the given tasks live (progress bars on a terminal) until they end; Ctrl-C detaches. Without ids: a live table of the tasks you may see, like top (one line per change without a terminal); Ctrl-C ends it.", progress: true), Logs(), Kinds(),
         };
     }
 
@@ -224,13 +224,25 @@ public static class TaskCommands
 
     private static Command Wait(string name, string description, bool progress)
     {
-        var ids = Ids("the tasks to follow");
+        var ids = Ids(progress ? "the tasks to follow (none: watch every task you may see)" : "the tasks to follow");
+        if (progress) ids.Arity = ArgumentArity.ZeroOrMore;
         var cancelOnInterrupt = new Option<bool>("--cancel-on-interrupt") { Description = "Ctrl-C cancels the tasks (by default it only detaches)" };
+        var mine = new Option<bool>("--mine") { Description = "without ids: only your own tasks" };
+        var all = new Option<bool>("--all") { Description = "without ids: every task you may see (the default)" };
         var command = new Command(name, description) { ids, cancelOnInterrupt };
+        if (progress)
+        {
+            command.Options.Add(mine);
+            command.Options.Add(all);
+        }
         command.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
         {
+            var list = (parse.GetValue(ids) ?? []).Distinct().ToList();
+            if (progress && (parse.GetValue(mine) || parse.GetValue(all)) && list.Count > 0)
+                throw new CliException(ExitCodes.Usage, "--mine and --all watch every task: give them without task ids");
+            if (progress && parse.GetValue(mine) && parse.GetValue(all)) throw new CliException(ExitCodes.Usage, "give --mine or --all, not both");
             using var client = inv.Open();
-            var list = parse.GetValue(ids)!.Distinct().ToList();
+            if (list.Count == 0) return await new TaskWatch(inv, client).RunAsync(parse.GetValue(mine), token).ConfigureAwait(false);
             var current = new Dictionary<long, JsonElement>();
             foreach (var id in list) current[id] = await GetTaskAsync(client, id, token).ConfigureAwait(false);
             return await FollowOrDetachAsync(inv, client, list, current, progress, parse.GetValue(cancelOnInterrupt), null, token).ConfigureAwait(false);

@@ -3,8 +3,8 @@ using MessagePack;
 namespace Ccdsvm.Shared.Contracts.Kinds;
 
 /// <summary>
-/// <c>auth.user {action, username?, group?, groups?, admin?, passwordRef?, mustChangePassword?, quotaMiB?}</c>: creates,
-/// changes or deletes a user or a group, at the station. A password never enters the parameters: the REST API holds
+/// <c>auth.user {action, username?, group?, groups?, admin?, passwordRef?, mustChangePassword?, quotaMiB?, disabled?}</c>: creates,
+/// changes, disables (locks) or deletes a user or a group, at the station. A password never enters the parameters: the REST API holds
 /// it in station memory and passes a reference.
 /// </summary>
 public sealed class AuthUser : KindContract<AuthUserParameters, AuthUserResult>
@@ -30,6 +30,7 @@ public sealed class AuthUser : KindContract<AuthUserParameters, AuthUserResult>
         new("passwordRef", ParameterType.String, false, "reference to a password held in station memory (set by POST /api/v1/users; passwords never enter task parameters)"),
         new("mustChangePassword", ParameterType.Boolean, false, "make the user choose a new password at their next login"),
         new("quotaMiB", ParameterType.Number, false, "total size of the volumes the user may own (setQuota, create); 0 removes the limit", 0, 1 << 30, Whole: true),
+        new("disabled", ParameterType.Boolean, false, "true locks the account (no sign-in, its sessions end, its tokens are refused), false unlocks it (setDisabled)"),
     ];
 
     protected override string? Subject(AuthUserParameters p, System.Text.Json.JsonElement json) => p.Username ?? "@" + p.Group;
@@ -45,17 +46,18 @@ public sealed class AuthUser : KindContract<AuthUserParameters, AuthUserResult>
             return $"{ActionWords.Of(p.Action)} needs a password: use POST /api/v1/users or PUT /api/v1/users/{{name}}/password, which keep it out of the task's parameters";
         if (p.Action is AuthUserAction.SetGroups && p.Groups is null) return "setGroups needs 'groups'";
         if (p.Action is AuthUserAction.SetQuota && p.QuotaMiB is null) return "setQuota needs 'quotaMiB'";
+        if (p.Action is AuthUserAction.SetDisabled && p.Disabled is null) return "setDisabled needs 'disabled' (true locks the account, false unlocks it)";
         return p.Groups?.FirstOrDefault(g => !NameRules.IsValidUser(g)) is { } badGroup ? $"group name '{badGroup}' is not valid: {NameRules.UserProblem(badGroup, "group")}" : null;
     }
 }
 
 /// <summary>What an <c>auth.user</c> task does; travels as camelCase words ("setPassword", "createGroup").</summary>
-public enum AuthUserAction { Create, Delete, SetPassword, SetGroups, SetQuota, CreateGroup, DeleteGroup }
+public enum AuthUserAction { Create, Delete, SetPassword, SetGroups, SetQuota, CreateGroup, DeleteGroup, SetDisabled }
 
 /// <summary>An absent <see cref="QuotaMiB"/> or 0 means no limit.</summary>
 [MessagePackObject(true)]
 public sealed record AuthUserParameters(AuthUserAction Action, string? Username = null, string? Group = null, IReadOnlyList<string>? Groups = null,
-    bool? Admin = null, string? PasswordRef = null, bool? MustChangePassword = null, long? QuotaMiB = null)
+    bool? Admin = null, string? PasswordRef = null, bool? MustChangePassword = null, long? QuotaMiB = null, bool? Disabled = null)
 {
     /// <summary>The groups without repeats, empty when none were given.</summary>
     public IReadOnlyList<string> DistinctGroups() => Groups?.Distinct(StringComparer.Ordinal).ToList() ?? [];
@@ -66,8 +68,9 @@ public sealed record AuthUserParameters(AuthUserAction Action, string? Username 
 
 /// <summary>
 /// What changed: the action, the user or group, and the fields the action set (groups and admin on create and
-/// setGroups, quotaMiB on create and setQuota, deleted on the deletes, passwordChanged on setPassword); the rest null.
+/// setGroups, quotaMiB on create and setQuota, deleted on the deletes, passwordChanged on setPassword, disabled on
+/// setDisabled); the rest null.
 /// </summary>
 [MessagePackObject(true)]
 public sealed record AuthUserResult(AuthUserAction Action, string? Username = null, string? Group = null, IReadOnlyList<string>? Groups = null,
-    bool? Admin = null, long? QuotaMiB = null, bool? Deleted = null, bool? PasswordChanged = null);
+    bool? Admin = null, long? QuotaMiB = null, bool? Deleted = null, bool? PasswordChanged = null, bool? Disabled = null);

@@ -72,6 +72,7 @@ public static class StationCoreExtensions
         services.AddSingleton<TaskNotifier>();
         // The console-facing task hub: followed tasks' changes pushed to the CLI.
         services.AddSingleton<Hubs.TaskFollowers>();
+        services.AddSingleton<Hubs.TaskWatchers>();
         services.AddHostedService<Hubs.TaskEventRelay>();
         services.AddSingleton<IAgentDispatcher, HubDispatcher>();
         services.AddTransfers(configuration);

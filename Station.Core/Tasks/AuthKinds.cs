@@ -22,8 +22,10 @@ public static class AuthKinds
         {
             if (AuthUser.IsGroupAction(p.Action)) return [new LockRequest(GroupResource(p.Group!), LockMode.Exclusive)];
             var user = new LockRequest(ResourcePath.User(p.Username!), LockMode.Exclusive);
-            // A new administrator is a grant on the ACL as well.
-            return p.Action == AuthUserAction.Create && p.Admin == true ? [user, new LockRequest(ResourcePath.Acl, LockMode.Exclusive)] : [user];
+            // A new administrator is a grant on the ACL as well; a lock holds the ACL too, so that two locks of
+            // administrators at once cannot each leave the other as the last unlocked one.
+            return (p.Action == AuthUserAction.Create && p.Admin == true) || (p.Action == AuthUserAction.SetDisabled && p.Disabled == true)
+                ? [user, new LockRequest(ResourcePath.Acl, LockMode.Exclusive)] : [user];
         }) with { RunsAtStation = true };
 
         yield return TaskKindDefinition.From(AuthGrant.Contract, (_, _) => [new LockRequest(ResourcePath.Acl, LockMode.Exclusive)])

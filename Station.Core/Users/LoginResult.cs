@@ -47,6 +47,10 @@ public static class LoginPolicy
 
     public static string Clock(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
+    /// <summary>Why a disabled account is refused: an administrator locked it (not the failed-login lock).</summary>
+    public static string Disabled(string username) =>
+        $"the account '{username}' is locked by an administrator: ask an administrator to unlock it";
+
     public static string Locked(string username, DateTimeOffset until) =>
         $"the account '{username}' is locked after {MaxAccountFailures} failed logins until {Clock(until)}";
 

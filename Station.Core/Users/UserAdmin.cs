@@ -9,8 +9,9 @@ using Dapper;
 namespace Ccdsvm.Station.Core.Users;
 
 /// <summary>A user as administrators see them: groups, roles on paths, quota.</summary>
+/// <remarks><see cref="Disabled"/>: locked by an administrator (no sign-in, sessions and tokens refused).</remarks>
 public sealed record UserDetails(string Username, bool IsAdmin, IReadOnlyList<string> Groups, IReadOnlyList<AclEntryView> Grants,
-    long? QuotaMiB, bool TotpEnabled, bool MustChangePassword, DateTimeOffset CreatedAt);
+    long? QuotaMiB, bool TotpEnabled, bool MustChangePassword, DateTimeOffset CreatedAt, bool Disabled = false);
 
 public sealed record GroupDetails(string Name, IReadOnlyList<string> Members, IReadOnlyList<AclEntryView> Grants);
 
@@ -29,13 +30,13 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
     {
         bool all = access.Allows(caller, AdminResources.Users, Privileges.UsersManage) || access.Allows(caller, AdminResources.Users, Privileges.AuditView);
         using var c = db.Open();
-        var rows = c.Query<(string Name, string CreatedAt, long? Quota, string? Totp, long Must)>(
-            "SELECT name, created_at, quota_mib, totp_secret, must_change_password FROM users ORDER BY name").ToList();
+        var rows = c.Query<(string Name, string CreatedAt, long? Quota, string? Totp, long Must, long Disabled)>(
+            "SELECT name, created_at, quota_mib, totp_secret, must_change_password, disabled FROM users ORDER BY name").ToList();
         return rows.Where(r => all || r.Name == caller.Name).Select(r =>
         {
             var resolved = access.Resolve(r.Name);
             return new UserDetails(r.Name, resolved.IsAdmin, resolved.GroupNames, access.Entries.Where(e => e.Subject == r.Name).ToList(),
-                r.Quota, r.Totp is not null, r.Must == 1, StoreTime.Parse(r.CreatedAt));
+                r.Quota, r.Totp is not null, r.Must == 1, StoreTime.Parse(r.CreatedAt), r.Disabled == 1);
         }).ToList();
     }
 
@@ -64,6 +65,19 @@ public sealed class UserAdmin(StationDb db, AccessControl access, TaskEngine eng
         if (password is null || password.Length < UserService.MinPasswordLength)
             return Done(StationError.BadRequest($"'password' must have at least {UserService.MinPasswordLength} characters"));
         return RunUserAsync(caller, new AuthUserParameters(AuthUserAction.SetPassword, username, PasswordRef: passwords.Hold(password), MustChangePassword: mustChange));
+    }
+
+    /// <summary>
+    /// Locks (<paramref name="disabled"/> true) or unlocks an account: administrators only; nobody locks their own account
+    /// or the last unlocked administrator. Runs as an audited <c>auth.user setDisabled</c> task.
+    /// </summary>
+    public Task<Outcome<AdminChange>> SetDisabledAsync(Caller caller, string? username, bool disabled)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (Names.Problem(username, "username") is { } bad) return Done(StationError.BadRequest(bad));
+        if (!caller.IsAdmin) return Done(access.Refuse(caller, "user.setDisabled", ResourcePath.User(username!), Privileges.UsersManage));
+        if (disabled && username == caller.Name) return Done(StationError.BadRequest("you cannot lock your own account: another administrator has to"));
+        return RunUserAsync(caller, new AuthUserParameters(AuthUserAction.SetDisabled, username, Disabled: disabled));
     }
 
     public Task<Outcome<AdminChange>> UserChangeAsync(Caller caller, AuthUserAction action, string? username = null, string? group = null, IReadOnlyList<string>? groups = null, long? quotaMiB = null)

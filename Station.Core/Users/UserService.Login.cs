@@ -59,7 +59,8 @@ public sealed partial class UserService
         {
             ForgetAttempt(c, attempt);
             Audit.Write(username, LoginAction, username, AuditOutcomes.Failed, "the account is disabled", address);
-            return new LoginResult(LoginStatus.Refused, LoginPolicy.WrongCredentials);
+            // The password was right, so saying why is no help to a guesser and spares the user a reset that cannot work.
+            return new LoginResult(LoginStatus.Refused, LoginPolicy.Disabled(username));
         }
         if (row.Secret is not null)
         {

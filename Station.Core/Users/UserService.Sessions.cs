@@ -100,7 +100,7 @@ public sealed partial class UserService
     /// <summary>Why an account's sessions and tokens do not count now (disabled, locked), or null.</summary>
     private static string? AccountRefusal(SqliteConnection c, string username, bool disabled, DateTimeOffset now)
     {
-        if (disabled) return $"the account '{username}' is disabled";
+        if (disabled) return LoginPolicy.Disabled(username);
         // Cheap first: a lock needs that many recent failures, and most requests come from accounts with none.
         long recent = c.ExecuteScalar<long>("SELECT COUNT(*) FROM login_failures WHERE username=@username AND at >= @since",
             new { username, since = StoreTime.Format(now - LoginPolicy.AccountWindow - LoginPolicy.LockDuration) });

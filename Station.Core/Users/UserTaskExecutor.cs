@@ -43,7 +43,8 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
             failure = Apply(c, tx, task.Owner.Name, p, hash, now, out result);
             if (failure is null)
             {
-                access.Audit.Write(c, tx, task.Owner.Name, "user." + action, target, AuditOutcomes.Succeeded, $"task {task.Id}");
+                access.Audit.Write(c, tx, task.Owner.Name, "user." + action, target, AuditOutcomes.Succeeded,
+                    p.Action == AuthUserAction.SetDisabled ? $"task {task.Id}: {(p.Disabled == true ? "locked" : "unlocked")}" : $"task {task.Id}");
                 tx.Commit();
             }
         }
@@ -54,7 +55,7 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
     }
 
     /// <summary>The change inside the open transaction; returns why it cannot be made, or null with its result.</summary>
-    private static StationError? Apply(SqliteConnection c, SqliteTransaction tx, string owner, AuthUserParameters p, string? hash, DateTimeOffset now, out AuthUserResult? result)
+    private StationError? Apply(SqliteConnection c, SqliteTransaction tx, string owner, AuthUserParameters p, string? hash, DateTimeOffset now, out AuthUserResult? result)
     {
         string? username = p.Username, group = p.Group;
         result = null;
@@ -102,6 +103,8 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
                     return NoUser(username);
                 result = new AuthUserResult(p.Action, username, QuotaMiB: p.Quota());
                 return null;
+            case AuthUserAction.SetDisabled:
+                return SetDisabled(c, tx, owner, username!, p.Disabled == true, out result);
             case AuthUserAction.CreateGroup:
                 if (Exists(c, tx, "groups", group!)) return StationError.Conflict($"group '{group}' already exists");
                 c.Execute("INSERT INTO groups(name, created_at) VALUES (@group, @now)", new { group, now = StoreTime.Format(now) }, tx);
@@ -115,6 +118,28 @@ public sealed class UserTaskExecutor(StationDb db, AccessControl access, Pending
             default:
                 return StationError.BadRequest($"unknown action '{p.Action}'");
         }
+    }
+
+    /// <summary>
+    /// Locks or unlocks an account. Nobody locks their own account, nor the last unlocked administrator; a lock ends the
+    /// account's console sessions and sign-in tokens, and its named tokens are refused while it lasts (the token check
+    /// reads <c>users.disabled</c> on every request).
+    /// </summary>
+    private StationError? SetDisabled(SqliteConnection c, SqliteTransaction tx, string owner, string username, bool disabled, out AuthUserResult? result)
+    {
+        result = null;
+        if (disabled && username == owner) return StationError.BadRequest("you cannot lock your own account: another administrator has to");
+        if (!Exists(c, tx, "users", username)) return NoUser(username);
+        if (disabled && access.Resolve(username).IsAdmin)
+        {
+            var unlocked = c.Query<string>("SELECT name FROM users WHERE disabled=0 AND name<>@username", new { username }, tx);
+            if (!unlocked.Any(name => access.Resolve(name).IsAdmin))
+                return StationError.Conflict($"'{username}' is the last unlocked administrator: make or unlock another administrator first");
+        }
+        c.Execute("UPDATE users SET disabled=@flag WHERE name=@username", new { username, flag = disabled ? 1 : 0 }, tx);
+        if (disabled) UserService.RevokeSessions(c, tx, username);
+        result = new AuthUserResult(AuthUserAction.SetDisabled, username, Disabled: disabled);
+        return null;
     }
 
     private Outcome<string?> Fail(StationTask task, string action, string target, StationError error)

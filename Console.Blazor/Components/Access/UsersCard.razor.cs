@@ -29,6 +29,11 @@ public sealed partial class UsersCard : AccessCard
 
     private Task Delete(string username) => Run(() => Admin.DeleteUserAsync(username), $"deleted {username}");
 
+    private string? _locking;
+
+    private Task SetDisabled(string username, bool disabled) =>
+        Run(() => Admin.SetDisabledAsync(username, disabled), disabled ? $"locked {username}: their sessions ended, their tokens are refused" : $"unlocked {username}");
+
     private Task CreateGroup() => Run(() => Admin.CreateGroupAsync(_newGroup!), $"created group {_newGroup}");
 
     private Task CreateUser()

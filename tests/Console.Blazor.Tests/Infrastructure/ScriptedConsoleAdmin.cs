@@ -19,6 +19,10 @@ public sealed class ScriptedConsoleAdmin(TimeProvider clock) : IConsoleAdmin
     private long _nextTask = 500;
 
     public List<AclEntryView> AclList { get; } = [];
+    public List<UserDetails> UserList { get; } = [];
+
+    /// <summary>The locks and unlocks asked for, in order.</summary>
+    public ConcurrentQueue<(string User, bool Disabled)> LockChanges { get; } = new();
     public bool MayManageUsers { get; set; } = true;
     public bool MayManageAcl { get; set; } = true;
     public bool MayViewAudit { get; set; } = true;
@@ -30,13 +34,21 @@ public sealed class ScriptedConsoleAdmin(TimeProvider clock) : IConsoleAdmin
     public IReadOnlyList<(string Path, string Subject, string Role)> Granted => [.. _granted];
     public IReadOnlyList<(string Path, string Subject, string Role)> Revoked => [.. _revoked];
 
-    public Outcome<IReadOnlyList<UserDetails>> Users() => Rows<UserDetails>([]);
+    public Outcome<IReadOnlyList<UserDetails>> Users() => Rows<UserDetails>([.. UserList]);
     public Outcome<IReadOnlyList<GroupDetails>> Groups() => Rows<GroupDetails>([]);
     public Outcome<IReadOnlyList<AclEntryView>> Acl() => Rows<AclEntryView>([.. AclList]);
     public Outcome<IReadOnlyList<AuditEntry>> Audit(AuditQuery query) => Rows<AuditEntry>([]);
 
     public Task<Outcome<AdminChange>> CreateUserAsync(string username, string password, IReadOnlyList<string> groups, bool mustChangePassword) => Done("auth.user");
     public Task<Outcome<AdminChange>> DeleteUserAsync(string username) => Done("auth.user");
+    public Task<Outcome<AdminChange>> SetDisabledAsync(string username, bool disabled)
+    {
+        if (Refused() is { } no) return no;
+        LockChanges.Enqueue((username, disabled));
+        int i = UserList.FindIndex(u => u.Username == username);
+        if (i >= 0) UserList[i] = UserList[i] with { Disabled = disabled };
+        return Done("auth.user");
+    }
     public Task<Outcome<AdminChange>> CreateGroupAsync(string name) => Done("auth.user");
 
     public Task<Outcome<AdminChange>> GrantAsync(string path, string subject, string role)

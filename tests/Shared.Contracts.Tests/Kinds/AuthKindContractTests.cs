@@ -11,7 +11,7 @@ public sealed class AuthKindContractTests
     [Fact]
     public void User_ReadsEveryAction_AsItsCamelCaseWord()
     {
-        Assert.Equal(["create", "delete", "setPassword", "setGroups", "setQuota", "createGroup", "deleteGroup"],
+        Assert.Equal(["create", "delete", "setPassword", "setGroups", "setQuota", "createGroup", "deleteGroup", "setDisabled"],
             AuthUser.Contract.Parameters.Single(p => p.Name == "action").Allowed!);
         var p = AuthUser.Contract.Read(J("""{"action":"setGroups","username":"j.doe","groups":["ops","ops","dev"]}"""));
         Assert.Equal(AuthUserAction.SetGroups, p.Action);
@@ -23,10 +23,12 @@ public sealed class AuthKindContractTests
     [Fact]
     public void User_Result_WritesEveryField()
     {
-        Assert.Equal("""{"action":"delete","username":"bob","group":null,"groups":null,"admin":null,"quotaMiB":null,"deleted":true,"passwordChanged":null}""",
+        Assert.Equal("""{"action":"delete","username":"bob","group":null,"groups":null,"admin":null,"quotaMiB":null,"deleted":true,"passwordChanged":null,"disabled":null}""",
             AuthUser.Contract.WriteResult(new AuthUserResult(AuthUserAction.Delete, "bob", Deleted: true)));
         var read = AuthUser.Contract.ReadResult("""{"action":"createGroup","group":"ops"}""")!;
         Assert.Equal((AuthUserAction.CreateGroup, "ops"), (read.Action, read.Group));
+        var locked = AuthUser.Contract.ReadResult("""{"action":"setDisabled","username":"bob","disabled":true}""")!;
+        Assert.Equal((AuthUserAction.SetDisabled, "bob", true), (locked.Action, locked.Username, locked.Disabled));
     }
 
     [Theory]
@@ -39,6 +41,7 @@ public sealed class AuthKindContractTests
     [InlineData("""{"action":"setGroups","username":"bob"}""", "setGroups needs 'groups'")]
     [InlineData("""{"action":"setGroups","username":"bob","groups":["ok","no/way"]}""", "group name 'no/way' is not valid")]
     [InlineData("""{"action":"setQuota","username":"bob"}""", "setQuota needs 'quotaMiB'")]
+    [InlineData("""{"action":"setDisabled","username":"bob"}""", "setDisabled needs 'disabled'")]
     [InlineData("""{"action":"setQuota","username":"bob","quotaMiB":1.5}""", "parameter 'quotaMiB' must be a whole number")]
     [InlineData("""{"action":"setQuota","username":"bob","quotaMiB":-1}""", "parameter 'quotaMiB' must be at least 0")]
     public void User_RefusesInWords(string json, string expected) => Assert.Contains(expected, AuthUser.Contract.Check(J(json)));

@@ -131,7 +131,9 @@ public sealed class LoginLockoutTests : IDisposable
 
         var result = _h.Users.Login("bob", Password, null, "10.1.1.1");
 
+        // The right password earns the reason (an administrator's lock); a wrong one learns nothing about the account.
         Assert.Equal(LoginStatus.Refused, result.Status);
-        Assert.Equal(LoginPolicy.WrongCredentials, result.Message);
+        Assert.Equal(LoginPolicy.Disabled("bob"), result.Message);
+        Assert.Equal(LoginPolicy.WrongCredentials, _h.Users.Login("bob", "not-the-password", null, "10.1.1.1").Message);
     }
 }

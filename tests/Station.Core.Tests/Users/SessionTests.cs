@@ -50,8 +50,8 @@ public sealed class SessionTests : IDisposable
         var token = _h.Users.IssueToken(_carol).Token;
         var session = _h.Users.StartSession(_carol, "Laptop", null);
         using (var c = _h.Db.Open()) c.Execute("UPDATE users SET disabled=1 WHERE name='carol'");
-        Assert.Equal("the account 'carol' is disabled", _h.Users.CheckToken(token).Refusal);
-        Assert.Equal("the account 'carol' is disabled", _h.Users.ValidateSession(session).Refusal);
+        Assert.Equal(LoginPolicy.Disabled("carol"), _h.Users.CheckToken(token).Refusal);
+        Assert.Equal(LoginPolicy.Disabled("carol"), _h.Users.ValidateSession(session).Refusal);
     }
 
     [Fact]
