@@ -73,6 +73,8 @@ public sealed partial class CliEndToEndTests
             (TaskHubNames.Follow, [new[] { long.MaxValue }], "does not exist"),
             (TaskHubNames.Follow, ["not a list of ids"], ""),
             (TaskHubNames.Unfollow, [Enumerable.Range(1, 1001).Select(i => (long)i).ToArray()], "at most"),
+            (TaskHubNames.Watch, ["not a flag"], ""),
+            (TaskHubNames.Watch, [], ""),
             ("NoSuchMethod", [], ""),
         };
         foreach (var (method, args, says) in hostile)
