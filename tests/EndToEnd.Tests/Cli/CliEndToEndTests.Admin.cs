@@ -302,55 +302,22 @@ public sealed partial class CliEndToEndTests
         var cli = new CliRunner(home.Path);
         await LoginAsync(cli);
         long id = await fixture.Admin.StartAsync("maintenance.hold", "station", new { resource = "disks/watch-tty", seconds = 60, reason = "cli watch tty" });
-        string command = $"exec dotnet {RepoPaths.CliDll} task watch --mine";
-        var psi = new ProcessStartInfo("script", ["-qec", command, "/dev/null"])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        psi.Environment["HOME"] = home.Path;
-        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(home.Path, ".config-xdg");
-        psi.Environment["TERM"] = "xterm-256color";
-        psi.Environment.Remove("CI");
-        using var script = Process.Start(psi)!;
-        var output = new System.Text.StringBuilder();
-        var tableSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new char[4096];
-            int n;
-            while ((n = await script.StandardOutput.ReadAsync(buffer)) > 0)
-            {
-                lock (output)
-                {
-                    output.Append(buffer, 0, n);
-                    string text = output.ToString();
-                    // The live table: its header and the held task's row, drawn with cursor control.
-                    if (text.Contains("STATE", StringComparison.Ordinal) && text.Contains("maintenance.hold", StringComparison.Ordinal)
-                        && text.Contains(id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) && text.Contains("\u001b[", StringComparison.Ordinal))
-                        tableSeen.TrySetResult();
-                }
-            }
-        });
+        string printed;
         try
         {
-            if (await Task.WhenAny(tableSeen.Task, Task.Delay(Timeouts.ShortTask)) != tableSeen.Task)
-                lock (output) Assert.Fail("no live task table on the terminal:\n" + output);
-            await script.StandardInput.WriteAsync('\u0003');
-            await script.StandardInput.FlushAsync();
-            await script.WaitForExitAsync().WaitAsync(Timeouts.ProcessExit);
-            await reading.WaitAsync(Timeouts.ProcessExit);
+            using var terminal = PseudoTerminal.Start(home.Path, "task watch --mine");
+            // The live table: its header and the held task's row, drawn with cursor control.
+            await terminal.WaitUntilAsync(text => text.Contains("STATE", StringComparison.Ordinal) && text.Contains("maintenance.hold", StringComparison.Ordinal)
+                && text.Contains(id.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) && text.Contains("\u001b[", StringComparison.Ordinal),
+                "the live task table", Timeouts.ShortTask);
+            await terminal.CtrlCAsync();
+            printed = terminal.Output;
+            Assert.True(terminal.ExitCode == 0, $"exit {terminal.ExitCode}\n{printed}");
         }
         finally
         {
-            if (!script.HasExited) script.Kill(entireProcessTree: true);
             await fixture.Admin.PostJsonAsync($"/api/v1/tasks/{id}/cancel", null);
         }
-        string printed;
-        lock (output) printed = output.ToString();
-        Assert.True(script.ExitCode == 0, $"exit {script.ExitCode}\n{printed}");
         // The cursor the live display hid is shown again: the terminal is left as it was.
         int hidden = printed.LastIndexOf("\u001b[?25l", StringComparison.Ordinal);
         Assert.True(hidden < 0 || printed.IndexOf("\u001b[?25h", hidden, StringComparison.Ordinal) > hidden, "the cursor stayed hidden:\n" + printed);

@@ -95,54 +95,17 @@ public sealed partial class CliEndToEndTests
         using var home = new TempDir("cli");
         var cli = new CliRunner(home.Path);
         await LoginAsync(cli);
-        string command = $"exec dotnet {RepoPaths.CliDll} task run maintenance.hold -t station -p resource=disks/pty-test -p seconds=60 -p reason=pty";
-        var psi = new ProcessStartInfo("script", ["-qec", command, "/dev/null"])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        psi.Environment["HOME"] = home.Path;
-        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(home.Path, ".config-xdg");
-        psi.Environment["TERM"] = "xterm-256color";
-        psi.Environment.Remove("CI");
-        using var script = Process.Start(psi)!;
-        var output = new System.Text.StringBuilder();
-        var barSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new char[4096];
-            int n;
-            while ((n = await script.StandardOutput.ReadAsync(buffer)) > 0)
-            {
-                lock (output)
-                {
-                    output.Append(buffer, 0, n);
-                    // A live progress row: the task's unit, state and kind, redrawn in place (cursor movement) with a percentage.
-                    string text = output.ToString();
-                    if (text.Contains("station running maintenance.hold", StringComparison.Ordinal) && text.Contains("\u001b[", StringComparison.Ordinal) && text.Contains('%'))
-                        barSeen.TrySetResult();
-                }
-            }
-        });
-        try
-        {
-            if (await Task.WhenAny(barSeen.Task, Task.Delay(Timeouts.ShortTask)) != barSeen.Task)
-                lock (output) Assert.Fail("no live progress row on the terminal:\n" + output);
-            // Ctrl-C as typed on the terminal: the pseudo-terminal turns it into SIGINT for the CLI.
-            await script.StandardInput.WriteAsync('\u0003');
-            await script.StandardInput.FlushAsync();
-            await script.WaitForExitAsync().WaitAsync(Timeouts.ProcessExit);
-            await reading.WaitAsync(Timeouts.ProcessExit);
-        }
-        finally
-        {
-            if (!script.HasExited) script.Kill(entireProcessTree: true);
-        }
         string printed;
-        lock (output) printed = output.ToString();
-        Assert.True(script.ExitCode == 130, $"exit {script.ExitCode}\n{printed}");
+        using (var terminal = PseudoTerminal.Start(home.Path, "task run maintenance.hold -t station -p resource=disks/pty-test -p seconds=60 -p reason=pty"))
+        {
+            // A live progress row: the task's unit, state and kind, redrawn in place (cursor movement) with a percentage.
+            await terminal.WaitUntilAsync(text => text.Contains("station running maintenance.hold", StringComparison.Ordinal)
+                && text.Contains("\u001b[", StringComparison.Ordinal) && text.Contains('%'), "a live progress row", Timeouts.ShortTask);
+            // Ctrl-C as typed on the terminal: the pseudo-terminal turns it into SIGINT for the CLI.
+            await terminal.CtrlCAsync();
+            printed = terminal.Output;
+            Assert.True(terminal.ExitCode == 130, $"exit {terminal.ExitCode}\n{printed}");
+        }
         var match = System.Text.RegularExpressions.Regex.Match(printed, @"Re-attach with: ccdsvm task watch (\d+)");
         Assert.True(match.Success, printed);
         long id = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
