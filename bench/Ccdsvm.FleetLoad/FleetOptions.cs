@@ -26,8 +26,8 @@ public sealed record FleetOptions(
     public const string Usage = "usage: Ccdsvm.FleetLoad --station URL --token ADMIN_API_TOKEN --agents N --duration SECONDS [--tasks-per-second R] "
         + "[--max-tasks M (stop submitting after M)] [--fingerprint SHA256] [--source-addresses 16] [--enrol-parallel 16] [--connect-parallel 64] "
         + "[--hold-seconds 1] [--prefix fl] [--station-pid PID (RSS and idle CPU of the station)] [--idle-seconds 10] [--max-reconnect-delay 30 (as Agent:MaxReconnectDelaySeconds)] "
-        + "[--until-file PATH (after --duration, go on until PATH exists: a station may be restarted meanwhile)] "
-        + "[--lock-groups G (holds share G resources, so some wait for a lock; 0: each its own)]";
+        + "[--until-file PATH (submit all --max-tasks, then after --duration go on until PATH exists: a station may be restarted meanwhile)] "
+        + "[--lock-groups G (holds share G resources, each on one unit, so some wait for a lock; 0: each its own)]";
 
     public static FleetOptions Parse(string[] args)
     {

@@ -25,7 +25,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
     private readonly ConcurrentDictionary<long, long> _submittedAt = new();
     private readonly ConcurrentBag<long> _taskIds = [];
     private int _busy, _lost, _reconnected, _resultsOk, _resultsFailed, _submitted, _accepted, _refused;
-    private long _seq, _holds;
+    private long _seq;
 
     public FleetOptions Options => options;
     public Network Network { get; } = new(options);
@@ -144,13 +144,24 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
             var period = TimeSpan.FromMilliseconds(10);
             using var timer = new PeriodicTimer(period);
             long due = 0;
-            while (steady.Elapsed < options.Duration && _submitted < options.MaxTasks && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            // With --until-file and --max-tasks, submitting goes on past --duration until the M tasks are in.
+            bool untilAll = options.UntilFile is not null && options.MaxTasks < int.MaxValue;
+            while ((steady.Elapsed < options.Duration || untilAll) && _submitted < options.MaxTasks && await timer.WaitForNextTickAsync().ConfigureAwait(false))
             {
                 long target = (long)(steady.Elapsed.TotalSeconds * options.TasksPerSecond);
                 for (; due < target && _submitted < options.MaxTasks; due++)
                 {
+                    bool hold = due % 2 == 0;
                     var unit = live[(int)(due % live.Length)];
-                    submissions.Add(SubmitAsync(unit, due % 2 == 0));
+                    string? group = null;
+                    if (hold && options.LockGroups > 0)
+                    {
+                        // A hold's lock is the unit's own resource: the holds of one group go to one unit, one after another.
+                        long g = due / 2 % options.LockGroups;
+                        unit = live[(int)(g * 2 % live.Length)];
+                        group = $"fleetload/g{g}";
+                    }
+                    submissions.Add(SubmitAsync(unit, hold, group));
                 }
             }
         }
@@ -212,13 +223,13 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
 
     private static JsonObject Summary(LatencySummary s) => new() { ["count"] = s.Count, ["p50"] = s.P50, ["p99"] = s.P99, ["max"] = s.Max };
 
-    private async Task SubmitAsync(SimulatedUnit unit, bool hold)
+    private async Task SubmitAsync(SimulatedUnit unit, bool hold, string? group)
     {
         long seq = Interlocked.Increment(ref _seq);
         Interlocked.Increment(ref _submitted);
         object parameters;
         if (hold)
-            parameters = new { resource = options.LockGroups > 0 ? $"fleetload/g{(Interlocked.Increment(ref _holds) - 1) % options.LockGroups}" : $"fleetload/{seq}", seconds = options.HoldSeconds, reason = $"fleetload #{seq}" };
+            parameters = new { resource = group ?? $"fleetload/{seq}", seconds = options.HoldSeconds, reason = $"fleetload #{seq}" };
         else
         {
             string file = Path.Combine(_root, unit.Name, $"t{seq}.bin");

@@ -120,12 +120,14 @@ public sealed class FleetLoadEndToEndTests(ITestOutputHelper output)
         Assert.Empty(Strings(c, $"SELECT task_id || ' started ' || COUNT(*) FROM task_events WHERE {Ours} AND type = 'state' AND state = 'running' GROUP BY task_id HAVING COUNT(*) > 1"));
         Assert.Empty(Strings(c, $"SELECT task_id || ' dispatched ' || COUNT(*) FROM task_events WHERE {Ours} AND type = 'state' AND state = 'dispatched' GROUP BY task_id HAVING COUNT(*) > 1"));
         long restored = Scalar(c, $"SELECT COUNT(*) FROM task_events WHERE {Ours} AND type = 'restored'");
+        long restoredWaiting = Scalar(c, $"SELECT COUNT(*) FROM task_events WHERE {Ours} AND type = 'restored' AND state NOT IN ('dispatched', 'running')");
         long reattached = Scalar(c, $"SELECT COUNT(*) FROM task_events WHERE {Ours} AND type = 'reattached'");
         long resent = Scalar(c, $"SELECT COUNT(*) FROM task_events WHERE {Ours} AND type = 'resent'");
-        output.WriteLine($"at the kill: {restored} tasks restored by the station; {reattached} reattached (still running on their unit), {resent} orders sent again; "
+        output.WriteLine($"at the kill: {restored} tasks restored by the station ({restoredWaiting} of them waiting for a lock); {reattached} reattached (still running on their unit), {resent} orders sent again; "
             + $"{per.GetProperty("keptForReconnect").GetInt32()} results kept by units for the reconnect, {per.GetProperty("ordersRepeated").GetInt32()} orders repeated");
-        // The kill hit work in flight: tasks were restored, and running ones came back through their units.
-        Assert.True(restored > 0 && reattached + per.GetProperty("keptForReconnect").GetInt32() > 0, "the kill did not hit any running task; the test did not test a restart under load");
+        // The kill hit work in flight: tasks were restored, some waiting in the queue, and running ones came back through their units.
+        Assert.True(restored > restoredWaiting && restoredWaiting > 0 && reattached + per.GetProperty("keptForReconnect").GetInt32() > 0,
+            "the kill did not hit both running and queued tasks; the test did not test a restart under load");
 
         // No lock left.
         var locks = (await admin.GetAsync("/api/v1/locks")).Body;
