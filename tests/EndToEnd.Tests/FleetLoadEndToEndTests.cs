@@ -15,10 +15,10 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// MessagePack, its own credential, HTTPS trusted by the station's fingerprint), and runs 200 tasks spread over them:
 /// holds of 12 s, two per lock so that half of them wait in the station's queue, and checksums. While holds run and
 /// others wait, the station is killed (SIGKILL) and started again on the same store and port. Every unit comes back
-/// (the time is printed), the units report the tasks they still run and the station reattaches them (DESIGN.md "task
-/// survives restarts"), results finished meanwhile are delivered after the reconnect, and so every task succeeds: none
-/// lost, none run twice (by the generator's count per task id and by the station's store), no lock left. Seeded: the
-/// seed (the moment of the kill) is printed, and CCDSVM_FAULT_SEED replays it.
+/// (the time is printed), the units report the tasks they still run and the station reattaches them (a task survives a
+/// station restart, as in Faults/StationKillLoopTests.cs), results finished meanwhile are delivered after the reconnect,
+/// and so every task succeeds: none lost, none run twice (by the generator's count per task id and by the station's
+/// store), no lock left. Seeded: the seed (the moment of the kill) is printed, and CCDSVM_FAULT_SEED replays it.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class FleetLoadEndToEndTests(ITestOutputHelper output)
