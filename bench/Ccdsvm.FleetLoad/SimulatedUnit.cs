@@ -109,6 +109,8 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         }
         _connection = connection;
         Announced = true;
+        // Lost between the announce and here: its Closed handler did not see it as the unit's connection, so reconnect now.
+        if (connection.State != HubConnectionState.Connected) _ = OnClosedAsync(connection, null);
         await FlushUndeliveredAsync(connection).ConfigureAwait(false);
         _ = HeartbeatAsync(connection);
         return true;
