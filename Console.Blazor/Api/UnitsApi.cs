@@ -8,13 +8,13 @@ public static class UnitsApi
     public static RouteGroupBuilder MapUnitsApi(this RouteGroupBuilder api)
     {
         var units = api.MapGroup("/units").WithTags("Units");
-        // Without parameters: every unit the caller sees, as an array (as before). With any of search, status, tag, os,
-        // limit or cursor: one page {items, total, nextCursor}.
-        units.MapGet("", (HttpContext context, UnitDirectory directory, string? search, string? status, string? tag, string? os, int? limit, string? cursor) =>
-            search is null && status is null && tag is null && os is null && limit is null && cursor is null
+        // Without parameters: every unit the caller sees, as an array (as before). With any of search, status, tag, parent,
+        // os, limit or cursor: one page {items, total, nextCursor}. An unknown parent is a 404.
+        units.MapGet("", (HttpContext context, UnitDirectory directory, string? search, string? status, string? tag, string? parent, string? os, int? limit, string? cursor) =>
+            search is null && status is null && tag is null && parent is null && os is null && limit is null && cursor is null
                 ? Results.Ok(directory.All(context.Caller()))
-                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor)), Results.Ok))
-            .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400);
+                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent)), Results.Ok))
+            .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400).ProducesProblem(404);
         units.MapPut("/{id}/tags", async (HttpContext context, UnitDirectory directory, string id) =>
         {
             var (body, error) = await context.Request.ReadJsonAsync<SetUnitTags>();

@@ -16,7 +16,9 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
 
     /// <summary>
     /// One page of the units the caller sees, in id order (the station's own unit first), filtered by a search over id,
-    /// name, host name, OS, addresses and tags, by status, by tag and by OS (family or name); with the total of matches.
+    /// name, host name, OS, addresses and tags, by status, by tag, by OS (family or name) and by parent; with the total of matches.
+    /// Every unit's parent is this station (its own unit, <c>station</c>): <c>parent=station</c> lists the units directly below
+    /// it, any other known unit has none below it, and an unknown one is answered 404.
     /// </summary>
     public Outcome<UnitPage> Query(Caller caller, UnitQuery q)
     {
@@ -29,10 +31,14 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
             try { after = Encoding.UTF8.GetString(Convert.FromBase64String(q.Cursor.Replace('-', '+').Replace('_', '/').PadRight((q.Cursor.Length + 3) / 4 * 4, '='))); }
             catch (FormatException) { return StationError.BadRequest("'cursor' is not one this station gave out; start again without it"); }
         }
+        string? parent = string.IsNullOrWhiteSpace(q.Parent) ? null : q.Parent.Trim();
+        if (parent is not null && parent != StationUnit && !(registry.View(parent) is not null && access.CanSeeUnit(caller, parent)))
+            return StationError.NotFound($"unit '{parent}' is not known, so no unit is below it; 'parent' takes a unit id such as {StationUnit} (this station)");
         bool Has(string? text, string needle) => text?.Contains(needle, StringComparison.OrdinalIgnoreCase) == true;
         string? search = string.IsNullOrWhiteSpace(q.Search) ? null : q.Search.Trim();
         string? os = string.IsNullOrWhiteSpace(q.Os) ? null : q.Os.Trim();
         var matches = registry.All().Where(u => access.CanSeeUnit(caller, u.Id)
+            && (parent is null || (parent == StationUnit && u.Id != StationUnit))
             && (q.Status is null || u.Status == q.Status)
             && (string.IsNullOrEmpty(q.Tag) || (u.Tags ?? []).Contains(q.Tag, StringComparer.Ordinal))
             && (os is null || Has(u.Os, os) || string.Equals(u.Capabilities?.OsFamily, os, StringComparison.OrdinalIgnoreCase))
@@ -44,7 +50,10 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         return new UnitPage(page.Take(limit).ToList(), matches.Count, next);
     }
 
-    private static string Key(string id) => id == "station" ? "" : id;
+    /// <summary>This station's own unit: the parent of every other unit (layered stations come later).</summary>
+    public const string StationUnit = "station";
+
+    private static string Key(string id) => id == StationUnit ? "" : id;
 
     private static string Cursor(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

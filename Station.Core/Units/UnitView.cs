@@ -36,7 +36,7 @@ public sealed record UnitView(
 public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Total, string? NextCursor);
 
 /// <summary>The filters of a unit list; all optional, combined with AND.</summary>
-public sealed record UnitQuery(string? Search = null, string? Status = null, string? Tag = null, string? Os = null, int? Limit = null, string? Cursor = null);
+public sealed record UnitQuery(string? Search = null, string? Status = null, string? Tag = null, string? Os = null, int? Limit = null, string? Cursor = null, string? Parent = null);
 
 /// <summary><c>PUT /api/v1/units/{id}/tags</c> body: the unit's whole set of tags.</summary>
 public sealed record SetUnitTags(IReadOnlyList<string>? Tags);

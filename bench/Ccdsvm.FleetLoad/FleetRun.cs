@@ -12,7 +12,9 @@ namespace Ccdsvm.FleetLoad;
 /// <summary>
 /// One run: a fleet token for N units, enrolment and connection of every unit, a steady phase of --duration seconds in
 /// which tasks are submitted over REST at --tasks-per-second to connected units (maintenance.hold and fs.checksum in
-/// turn), a drain, a check of each submitted task's end state at the station, and the closing figures.
+/// turn), a drain, a check of each submitted task's end state at the station, and the closing figures. With --until-file
+/// the run goes on after --duration until that file exists (the station may be killed and restarted meanwhile: the
+/// units come back as the agent does), then drains. Progress lines starting "fleetload:" mark each phase.
 /// </summary>
 public sealed class FleetRun(FleetOptions options) : IDisposable
 {
@@ -31,6 +33,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
     public Latencies Heartbeats { get; } = new();
     public Latencies Dispatch { get; } = new();
     public Latencies Submits { get; } = new();
+    public TaskFigures Tasks { get; } = new();
     public SemaphoreSlim ConnectGate { get; } = new(options.ConnectParallel);
 
     private readonly string _root = Directory.CreateTempSubdirectory("ccdsvm-fleetload-").FullName;
@@ -116,6 +119,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
         double connectSeconds = connectWatch.Elapsed.TotalSeconds;
         int connected = units.Count(u => u.Connected);
         int online = await OnlineAtStationAsync().ConfigureAwait(false);
+        Console.WriteLine($"fleetload: connected {connected} of {options.Agents}, {online} online at the station");
 
         // Idle: every unit connected and beating, no task. The station's memory and CPU then, when its pid is known.
         var probes = new JsonObject();
@@ -140,23 +144,41 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
             var period = TimeSpan.FromMilliseconds(10);
             using var timer = new PeriodicTimer(period);
             long due = 0;
-            while (steady.Elapsed < options.Duration && _submitted < options.MaxTasks && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+            // With --until-file and --max-tasks, submitting goes on past --duration until the M tasks are in.
+            bool untilAll = options.UntilFile is not null && options.MaxTasks < int.MaxValue;
+            while ((steady.Elapsed < options.Duration || untilAll) && _submitted < options.MaxTasks && await timer.WaitForNextTickAsync().ConfigureAwait(false))
             {
                 long target = (long)(steady.Elapsed.TotalSeconds * options.TasksPerSecond);
                 for (; due < target && _submitted < options.MaxTasks; due++)
                 {
+                    bool hold = due % 2 == 0;
                     var unit = live[(int)(due % live.Length)];
-                    submissions.Add(SubmitAsync(unit, due % 2 == 0));
+                    string? group = null;
+                    if (hold && options.LockGroups > 0)
+                    {
+                        // A hold's lock is the unit's own resource: the holds of one group go to one unit, one after another.
+                        long g = due / 2 % options.LockGroups;
+                        unit = live[(int)(g * 2 % live.Length)];
+                        group = $"fleetload/g{g}";
+                    }
+                    submissions.Add(SubmitAsync(unit, hold, group));
                 }
             }
         }
+        await Task.WhenAll(submissions).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Console.WriteLine($"fleetload: submitted {_submitted} tasks, {_accepted} accepted, {_refused} refused");
         var rest = options.Duration - steady.Elapsed;
         if (rest > TimeSpan.Zero) await Task.Delay(rest).ConfigureAwait(false);
-        await Task.WhenAll(submissions).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        if (options.UntilFile is { } until)
+        {
+            Console.WriteLine($"fleetload: waiting for {until}");
+            while (!File.Exists(until)) await Task.Delay(200).ConfigureAwait(false);
+        }
 
-        // Drain: the tasks in flight end (a hold lasts --hold-seconds), then the station is asked how each ended.
-        var drainUntil = DateTime.UtcNow + TimeSpan.FromSeconds(options.HoldSeconds + 15);
-        while (DateTime.UtcNow < drainUntil && (units.Any(u => u.Running > 0) || _resultsOk + _resultsFailed < _accepted))
+        // Drain: the tasks in flight end (a hold lasts --hold-seconds) and every result is delivered (after a restart the
+        // units first come back), then the station is asked how each ended.
+        var drainUntil = DateTime.UtcNow + TimeSpan.FromSeconds(options.HoldSeconds + (options.UntilFile is null ? 15 : 90));
+        while (DateTime.UtcNow < drainUntil && (units.Any(u => u.Running > 0 || u.Undelivered > 0 || !u.Connected) || _resultsOk + _resultsFailed < _accepted))
             await Task.Delay(100).ConfigureAwait(false);
         var states = await TaskStatesAsync().ConfigureAwait(false);
         int connectedAtEnd = units.Count(u => u.Connected);
@@ -188,6 +210,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
             ["lost"] = _lost,
             ["reconnected"] = _reconnected,
             ["reconnectSeconds"] = ReconnectSeconds,
+            ["perTask"] = Tasks.Summary(),
             ["connectedAtEnd"] = connectedAtEnd,
             ["onlineAtEnd"] = onlineAtEnd,
             ["idle"] = probes,
@@ -200,13 +223,13 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
 
     private static JsonObject Summary(LatencySummary s) => new() { ["count"] = s.Count, ["p50"] = s.P50, ["p99"] = s.P99, ["max"] = s.Max };
 
-    private async Task SubmitAsync(SimulatedUnit unit, bool hold)
+    private async Task SubmitAsync(SimulatedUnit unit, bool hold, string? group)
     {
         long seq = Interlocked.Increment(ref _seq);
         Interlocked.Increment(ref _submitted);
         object parameters;
         if (hold)
-            parameters = new { resource = $"fleetload/{seq}", seconds = options.HoldSeconds, reason = $"fleetload #{seq}" };
+            parameters = new { resource = group ?? $"fleetload/{seq}", seconds = options.HoldSeconds, reason = $"fleetload #{seq}" };
         else
         {
             string file = Path.Combine(_root, unit.Name, $"t{seq}.bin");
