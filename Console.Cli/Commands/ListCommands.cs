@@ -20,12 +20,13 @@ public static class ListCommands
         var search = new Option<string?>("--search") { Description = "units whose id, name or address contains this text" };
         var tag = new Option<string?>("--tag") { Description = "units carrying this tag" };
         var os = new Option<string?>("--os") { Description = "units whose operating system contains this text" };
+        var parent = new Option<string?>("--parent") { Description = "units directly below this unit (station: the units of this station)" };
         var limit = new Option<int?>("--limit") { Description = "at most this many units (the total is said on standard error)" };
-        var list = new Command("list", "The units you may see, filtered at the station.") { status, search, tag, os, limit };
+        var list = new Command("list", "The units you may see, filtered at the station.") { status, search, tag, os, parent, limit };
         list.SetAction((parse, ct) => Invocation.RunAsync(parse, ct, async (inv, token) =>
         {
             using var client = inv.Open();
-            string query = Query(("status", parse.GetValue(status)), ("search", parse.GetValue(search)), ("tag", parse.GetValue(tag)), ("os", parse.GetValue(os)),
+            string query = Query(("status", parse.GetValue(status)), ("search", parse.GetValue(search)), ("tag", parse.GetValue(tag)), ("os", parse.GetValue(os)), ("parent", parse.GetValue(parent)),
                 ("limit", parse.GetValue(limit)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var answer = await client.GetAsync("api/v1/units" + query, token).ConfigureAwait(false);
             // With a filter the station answers a page: {items, total, nextCursor}; without, the plain list.

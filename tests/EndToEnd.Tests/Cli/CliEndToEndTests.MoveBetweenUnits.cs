@@ -17,6 +17,18 @@ public sealed partial class CliEndToEndTests
         string name = "cli-move-" + Guid.NewGuid().ToString("N")[..8];
         await using var other = await Station.StartAgentAsync(name);
 
+        // The new agent is listed below the station (the station's own unit is not below itself); an unknown parent is named.
+        var below = await cli.RunAsync("units", "list", "--parent", "station", "-o", "json");
+        Assert.True(below.ExitCode == 0, below.ToString());
+        using (var doc = JsonDocument.Parse(below.Stdout))
+        {
+            var ids = doc.RootElement.EnumerateArray().Select(u => u.GetProperty("id").GetString()).ToList();
+            Assert.Contains(name, ids);
+            Assert.DoesNotContain("station", ids);
+        }
+        var unknownParent = await cli.RunAsync("units", "list", "--parent", name + "-nope");
+        Assert.True(unknownParent.ExitCode == 4, unknownParent.ToString());
+
         string dir = Directory.CreateDirectory(Path.Combine(Station.StationRoot, name)).FullName;
         string source = Path.Combine(dir, "payload.bin");
         var bytes = RandomNumberGenerator.GetBytes(5 * 1024 * 1024 + 3);
