@@ -87,7 +87,7 @@ public sealed partial class Units : IDisposable
         if (_page.Total == 0) return "showing 0 units";
         int first = (_pageNumber - 1) * PageSize + 1, last = first + _page.Items.Count - 1;
         string range = _page.Total <= PageSize ? _page.Items.Count.ToString("N0", Culture) : $"{first.ToString("N0", Culture)}–{last.ToString("N0", Culture)}";
-        string of = Filtered ? $" ({_counts.Total.ToString("N0", Culture)} in all)" : "";
+        string of = _counts.Total != _page.Total ? $" (filtered from {_counts.Total.ToString("N0", Culture)})" : "";
         return $"showing {range} of {_page.Total.ToString("N0", Culture)} unit{(_page.Total == 1 ? "" : "s")}{of}";
     }
 
