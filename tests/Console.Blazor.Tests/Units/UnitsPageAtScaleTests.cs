@@ -97,6 +97,22 @@ public sealed class UnitsPageAtScaleTests : ConsoleTestContext
         Assert.Contains("1,001", cut.Find("[data-testid=facet-status-offline]").TextContent);
     }
 
+    [Fact]
+    public void TheUnitPickerOfTheDialogs_ListsFiftyOfTenThousand_AndTypingFindsTheOne()
+    {
+        string? chosen = null;
+        var cut = Render<Ccdsvm.Console.Blazor.Components.Units.UnitPicker>(p => p.Add(x => x.TestId, "move-source-unit")
+            .Add(x => x.ValueChanged, (string? v) => chosen = v));
+
+        Assert.Equal(1 + Ccdsvm.Console.Blazor.Components.Units.UnitPicker.MaxShown, cut.FindAll("[data-testid=move-source-unit] option").Count);
+        Assert.Equal("the first 50 of 10,000: type to narrow", cut.Find("[data-testid=move-source-unit-more]").TextContent);
+
+        cut.Find("[data-testid=move-source-unit-search]").Input("fleet-04242");
+        Assert.Equal(["", "fleet-04242"], cut.FindAll("[data-testid=move-source-unit] option").Select(o => o.GetAttribute("value")!));
+        cut.Find("[data-testid=move-source-unit]").Change("fleet-04242");
+        Assert.Equal("fleet-04242", chosen);
+    }
+
     /// <summary>
     /// A fake query service over N units named fleet-00000..: every tenth offline, half debian and half rocky, one
     /// tag rack-0..rack-19 each (500 units a rack), and gpu on every thousandth. Filters as <see cref="UnitDirectory.Query"/> does.
