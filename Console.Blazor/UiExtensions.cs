@@ -36,6 +36,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
         builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
         builder.Services.AddScoped<IConsoleReads, ConsoleReads>();
+        builder.Services.AddScoped<IConsoleUnits, ConsoleUnits>();
         return builder;
     }
 

@@ -20,7 +20,6 @@ public sealed partial class MoveDataDialog : ComponentBase
     private readonly Dictionary<string, string?> _unit = [];
     private readonly Dictionary<string, string?> _path = [];
     private readonly HashSet<string> _touched = [];
-    private IReadOnlyList<UnitView> _units = [];
     private string _mode = "copy";
     private bool _overwrite;
     private bool _verify = true;
@@ -33,8 +32,6 @@ public sealed partial class MoveDataDialog : ComponentBase
     /// <summary>Called with the new task's id once the station accepted it (its pane is already open).</summary>
     [Parameter] public EventCallback<long> OnSubmitted { get; set; }
     [Parameter] public EventCallback OnClose { get; set; }
-
-    protected override void OnInitialized() => _units = Tasks.Units();
 
     private string? Unit(string side) => _unit.GetValueOrDefault(side);
     private string? PathOf(string side) => _path.GetValueOrDefault(side);

@@ -27,6 +27,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         });
         Storage = new ScriptedConsoleStorage(Clock);
         Services.AddSingleton<IConsoleTasks>(Tasks);
+        Services.AddSingleton<IConsoleUnits>(new ScriptedConsoleUnits(Tasks));
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
         Services.AddSingleton<IConsoleMetrics>(Metrics);
