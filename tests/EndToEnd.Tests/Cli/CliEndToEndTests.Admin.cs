@@ -239,18 +239,7 @@ public sealed partial class CliEndToEndTests
         using var home = new TempDir("cli");
         var cli = new CliRunner(home.Path);
         await LoginAsync(cli);
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { RepoPaths.CliDll, "task", "watch", "--all" }) psi.ArgumentList.Add(a);
-        psi.Environment["HOME"] = home.Path;
-        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(home.Path, ".config-xdg");
-        foreach (var name in new[] { "CCDSVM_URL", "CCDSVM_TOKEN", "CCDSVM_PROFILE", "CI" }) psi.Environment.Remove(name);
-        using var watch = Process.Start(psi)!;
+        using var watch = cli.Start(["task", "watch", "--all"]);
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
         var watching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

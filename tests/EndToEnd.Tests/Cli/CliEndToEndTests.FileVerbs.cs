@@ -123,6 +123,25 @@ public sealed partial class CliEndToEndTests
             Assert.Contains("UNIT:/absolute/path", empty.Stderr, StringComparison.Ordinal);
             var blank = await cli.RunAsync(["files", "stat", "", .. nowhere]);
             Assert.True(blank.ExitCode == 2, blank.ToString());
+            var huge = await cli.RunAsync(["files", "stat", "station:/" + new string('a', 10_000), .. nowhere]);
+            Assert.True(huge.ExitCode == 2, huge.ToString());
+            Assert.Contains("at most 4096", huge.Stderr, StringComparison.Ordinal);
+
+            // The station's partial-upload query refuses the same values in words (400), and a symlink leaving the roots at the unit.
+            foreach (string bad in new[] { "", dir + "/sub/../keep.txt", "/" + new string('a', 5_000) })
+            {
+                var answer = await fixture.Admin.GetAsync($"/api/v1/units/station/files/partial?path={Uri.EscapeDataString(bad)}");
+                Assert.True(answer.Status == System.Net.HttpStatusCode.BadRequest, $"{bad[..Math.Min(bad.Length, 40)]}: {answer}");
+                Assert.False(string.IsNullOrWhiteSpace(answer.Detail));
+            }
+            // 10,000 characters do not fit a request line: Kestrel refuses them (414) before any endpoint runs.
+            var tooLong = await fixture.Admin.GetAsync($"/api/v1/units/station/files/partial?path=/{new string('a', 10_000)}");
+            Assert.True(tooLong.Status is System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.RequestUriTooLong, tooLong.ToString());
+            string link = Path.Combine(dir, "out");
+            File.CreateSymbolicLink(link, Path.GetTempPath());
+            var escaped = await fixture.Admin.GetAsync($"/api/v1/units/station/files/partial?path={Uri.EscapeDataString(link + "/x.bin")}");
+            Assert.False(escaped.Status == System.Net.HttpStatusCode.OK, escaped.ToString());
+            Assert.Contains("outside this unit's roots", escaped.Detail, StringComparison.Ordinal);
             Assert.Equal("keep", await File.ReadAllTextAsync(file));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(file) & (UnixFileMode)0x1FF);
         }
@@ -269,25 +288,10 @@ public sealed partial class CliEndToEndTests
         }
     }
 
-    /// <summary>The CLI as a process the test can kill, set up as <see cref="CliRunner"/> sets it up (its HOME, no CCDSVM_* variables).</summary>
+    /// <summary>The CLI as a process the test can kill, set up as <see cref="CliRunner"/> sets it up, nothing on its input.</summary>
     private static Process StartCli(string home, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = home,
-        };
-        psi.ArgumentList.Add(RepoPaths.CliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "CCDSVM_URL", "CCDSVM_TOKEN", "CCDSVM_PROFILE", "CCDSVM_FINGERPRINT", "CCDSVM_CA_FILE", "CI" })
-            psi.Environment.Remove(name);
-        psi.Environment["HOME"] = home;
-        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(home, ".config-xdg");
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ccdsvm");
+        var process = new CliRunner(home).Start(args);
         process.StandardInput.Close();
         return process;
     }

@@ -22,23 +22,7 @@ public sealed class CliRunner(string home)
     public async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? stdin = null, TimeSpan? timeout = null,
         Action<string>? onStderrLine = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = Home,
-        };
-        psi.ArgumentList.Add(RepoPaths.CliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in new[] { "CCDSVM_URL", "CCDSVM_TOKEN", "CCDSVM_PROFILE", "CCDSVM_FINGERPRINT", "CCDSVM_CA_FILE", "CI" })
-            psi.Environment.Remove(name);
-        psi.Environment["HOME"] = Home;
-        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(Home, ".config-xdg");
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ccdsvm");
+        using var process = Start(args, env);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = ReadLinesAsync(process.StandardError, onStderrLine);
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
@@ -57,6 +41,28 @@ public sealed class CliRunner(string home)
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
+
+    /// <summary>Starts the CLI set up as <see cref="RunAsync(IEnumerable{string}, IReadOnlyDictionary{string, string}?, string?, TimeSpan?, Action{string}?)"/> does, for a test that reads it live, signals or kills it.</summary>
+    public Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Home,
+        };
+        psi.ArgumentList.Add(RepoPaths.CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in new[] { "CCDSVM_URL", "CCDSVM_TOKEN", "CCDSVM_PROFILE", "CCDSVM_FINGERPRINT", "CCDSVM_CA_FILE", "CI" })
+            psi.Environment.Remove(name);
+        psi.Environment["HOME"] = Home;
+        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(Home, ".config-xdg");
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi) ?? throw new InvalidOperationException("could not start ccdsvm");
+    }
 
     private static async Task<string> ReadLinesAsync(StreamReader reader, Action<string>? onLine)
     {
