@@ -130,10 +130,10 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
 
     private bool LeaseEnded => Interlocked.Read(ref _leaseEndsAt) is var end && end != 0 && Stopwatch.GetTimestamp() > end;
 
-    /// <summary>The lease renewal, every sixth of the granted lease and at most 5 s apart, as the agent does: the unit's heartbeat.</summary>
+    /// <summary>The lease renewal, every sixth of the granted lease and at most --max-renew-interval apart (10 s, as the agent), as the agent does: the unit's heartbeat.</summary>
     private async Task HeartbeatAsync(HubConnection connection)
     {
-        var interval = TimeSpan.FromSeconds(Math.Clamp(_granted / 6.0, 0.3, 5));
+        var interval = TimeSpan.FromSeconds(Math.Clamp(_granted / 6.0, 0.3, Math.Max(0.3, run.Options.MaxRenewIntervalSeconds)));
         // Spread the first renewal over the interval so that a fleet connected together does not beat together.
         try
         {
