@@ -8,7 +8,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// lease ends, the station hands their locks on only after that lease has surely ended and says so on the task,
 /// and a result the unit reports after the station gave its task up is kept.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class LeaseEndToEndTests
 {
     private static object Hold(string resource, int seconds = 300) => new { resource, seconds, reason = "lease e2e" };

@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// clock is never touched): ±5 minutes still runs tasks and a move between the two skewed units (task tickets
 /// and transfer tickets both verify); 12 minutes behind is refused by the unit with a message naming the skew.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class ClockSkewTests(ITestOutputHelper output)
 {
     private const string FakeTimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";

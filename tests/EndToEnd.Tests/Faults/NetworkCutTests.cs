@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// connections; the host's interfaces are untouched): the agent reconnects by itself, a task that ended during the
 /// cut reports its result, one still running carries on and ends, and nothing runs twice.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed partial class NetworkCutTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan CutFor = TimeSpan.FromSeconds(30);

@@ -2,8 +2,9 @@ namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// Tests that start real stations and agents (no browser) run here one at a time, beside the one browser test of
-/// <see cref="BrowserCollection"/>: two lanes on a 2-core machine, so the suite fits CI's time without several stations,
-/// agents and browsers at once. The 1 GiB moves (<see cref="MoveProcessCollection"/>) run alone after both lanes.
+/// <see cref="BrowserCollection"/> and the one waiting test of <see cref="WaitingCollection"/>: three lanes on a 2-core
+/// machine, so the suite fits CI's time without several busy stations, agents and browsers at once. The 1 GiB moves
+/// (<see cref="MoveProcessCollection"/>) run alone after the lanes.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ProcessCollection
@@ -16,4 +17,15 @@ public sealed class ProcessCollection
 public sealed class BrowserCollection
 {
     public const string Name = "browser";
+}
+
+/// <summary>
+/// Tests with real processes that spend most of their time waiting (a link cut for 30 s, a frozen process whose lease
+/// runs out, agents under a shifted clock, TLS and enrolment round trips): one at a time, in a third lane beside
+/// <see cref="ProcessCollection"/> and <see cref="BrowserCollection"/>, which they barely slow.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class WaitingCollection
+{
+    public const string Name = "waiting processes";
 }

@@ -14,7 +14,7 @@ namespace Ccdsvm.EndToEnd.Tests.Tls;
 /// keeps its keys to itself; agents refuse a station that is not the pinned one; an operator's certificate replaces
 /// the station's own and is picked up when its files change; plain HTTP only when asked for, and said loudly.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed partial class TlsTests(ITestOutputHelper output)
 {
