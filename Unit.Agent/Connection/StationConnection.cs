@@ -152,9 +152,10 @@ public sealed partial class StationConnection(
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException and not EnrolmentRefusedException),
             MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(250),
+            // Waits by why the attempt failed (a restarting station is found within seconds, a busy one paces the
+            // fleet, anything else backs off to Agent:MaxReconnectDelaySeconds), each drawn at random below its cap.
+            DelayGenerator = args => new ValueTask<TimeSpan?>(
+                ReconnectBackoff.Next(args.AttemptNumber, args.Outcome.Exception, options.Value.MaxReconnectDelaySeconds, Random.Shared)),
             MaxDelay = TimeSpan.FromSeconds(Math.Max(1, options.Value.MaxReconnectDelaySeconds)),
             OnRetry = args =>
             {

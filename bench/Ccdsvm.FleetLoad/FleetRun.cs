@@ -52,10 +52,45 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
 
     /// <summary>The station answered 503: it bounds concurrent handshakes and enrolments.</summary>
     public void Busy() => Interlocked.Increment(ref _busy);
-    public void Reconnected()
+
+    /// <summary>A unit is back, <paramref name="lostAt"/> being when it lost its connection (Stopwatch timestamp).</summary>
+    public void Reconnected(long lostAt)
     {
         Interlocked.Increment(ref _reconnected);
-        Interlocked.Exchange(ref _lastReconnected, Stopwatch.GetTimestamp());
+        long now = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _lastReconnected, now);
+        ReconnectTimes.AddSince(lostAt);
+        if (_firstLost != 0) _backBySecond.AddOrUpdate((int)Stopwatch.GetElapsedTime(_firstLost, now).TotalSeconds, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Per unit: from losing its connection to being back (announced).</summary>
+    public Latencies ReconnectTimes { get; } = new();
+
+    private readonly ConcurrentDictionary<string, int> _retryFailures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, int> _backBySecond = new();
+
+    /// <summary>A reconnect attempt failed; counted by its reason (what held the fleet's return back).</summary>
+    public void RetryFailed(Exception ex)
+    {
+        string message = ex.Message;
+        int cut = message.IndexOfAny(['(', '\'', '"']);
+        string reason = ex.GetType().Name + ": " + (cut > 0 ? message[..cut] : message)[..Math.Min(60, cut > 0 ? cut : message.Length)].Trim();
+        _retryFailures.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>How many units were back by each 5 s after the first loss (cumulative), and why attempts failed.</summary>
+    private JsonObject ReconnectProfile()
+    {
+        var buckets = new JsonObject();
+        int sum = 0;
+        foreach (var group in _backBySecond.GroupBy(kv => kv.Key / 5 * 5).OrderBy(g => g.Key))
+        {
+            sum += group.Sum(kv => kv.Value);
+            buckets[$"{group.Key + 5}s"] = sum;
+        }
+        var reasons = new JsonObject();
+        foreach (var (reason, n) in _retryFailures.OrderByDescending(kv => kv.Value)) reasons[reason] = n;
+        return new JsonObject { ["backWithin"] = buckets, ["failedAttempts"] = reasons, ["perUnit"] = Summary(ReconnectTimes.Summary()) };
     }
 
     public void ResultSent(bool ok) => Interlocked.Increment(ref ok ? ref _resultsOk : ref _resultsFailed);
@@ -210,6 +245,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
             ["lost"] = _lost,
             ["reconnected"] = _reconnected,
             ["reconnectSeconds"] = ReconnectSeconds,
+            ["reconnect"] = _reconnected > 0 ? ReconnectProfile() : null,
             ["perTask"] = Tasks.Summary(),
             ["connectedAtEnd"] = connectedAtEnd,
             ["onlineAtEnd"] = onlineAtEnd,

@@ -30,6 +30,7 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
     private int _granted = 30;
     private int _running;
     private HubConnection? _live;               // the connection reports go to; set once started, before the announce
+    private Exception? _lastFailure;            // why the last connection attempt failed: how long the next one waits
     private long _leaseEndsAt;                  // Stopwatch timestamp; 0 until the first renewal
     private readonly object _receiveGate = new();
     private readonly Dictionary<long, RunningTaskInfo> _runningTasks = [];  // under _receiveGate
@@ -101,8 +102,10 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            if (ex.Message.Contains("503", StringComparison.Ordinal)) run.Busy();
+            _lastFailure = ex;
+            if (ReconnectBackoff.Classify(ex) == ReconnectBackoff.Reason.Busy) run.Busy();
             else if (countFailure) run.Errors.Add($"connect {name}: {ex.GetType().Name}: {ex.Message}");
+            else run.RetryFailed(ex);
             if (ReferenceEquals(_live, connection)) _live = null;
             await connection.DisposeAsync().ConfigureAwait(false);
             return false;
@@ -164,16 +167,18 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         if (_stop.IsCancellationRequested || !ReferenceEquals(connection, _connection)) return;
         Announced = false;
         if (ReferenceEquals(_live, connection)) _live = null;
+        long lostAt = Stopwatch.GetTimestamp();
         run.Lost();
         await connection.DisposeAsync().ConfigureAwait(false);
-        // Jittered exponential backoff, as Unit.Agent: 250 ms doubling to at most --max-reconnect-delay (30 s, the agent's
-        // default Agent:MaxReconnectDelaySeconds), each delay drawn from [0, cap].
+        // As Unit.Agent: a first attempt after up to 250 ms, then waits by why the last attempt failed (ReconnectBackoff:
+        // refused, busy or anything else, the last capped by --max-reconnect-delay as Agent:MaxReconnectDelaySeconds).
         for (int attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
-            double cap = Math.Min(run.Options.MaxReconnectDelaySeconds * 1000, 250 * Math.Pow(2, Math.Min(attempt, 16)));
+            var wait = attempt == 0 ? TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * 250)
+                : ReconnectBackoff.Next(attempt - 1, _lastFailure, run.Options.MaxReconnectDelaySeconds, Random.Shared);
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap), _stop.Token).ConfigureAwait(false);
+                await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
                 await run.ConnectGate.WaitAsync(_stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { return; }
@@ -183,7 +188,7 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
             finally { run.ConnectGate.Release(); }
             if (ok)
             {
-                run.Reconnected();
+                run.Reconnected(lostAt);
                 return;
             }
         }
