@@ -98,8 +98,16 @@ public sealed class HelpDeskUnitsPageTests : ConsoleTestContext
 
         // "node-01" matches a hundred units of the fleet; hers is one of them.
         cut.Find("input[data-testid=units-search]").Input("node-01");
-        Clock.Advance(TimeSpan.FromMilliseconds(400)); // MudBlazor's debounce runs on the console's clock
-        cut.WaitForAssertion(() => Assert.Equal(["node-0107"], Rows(cut)), Timeout);
+        // MudBlazor's debounce runs on the console's clock: advance it until the search has run (bounded), so a timer
+        // started after a single advance cannot leave the page unsearched.
+        var until = DateTime.UtcNow + Timeout;
+        do
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(400));
+            Thread.Sleep(50);
+        }
+        while (Rows(cut) is not ["node-0107"] && DateTime.UtcNow < until);
+        Assert.Equal(["node-0107"], Rows(cut));
         Assert.Equal("showing 1 of 1 unit", cut.Find("[data-testid=units-total]").TextContent);
     }
 
