@@ -148,6 +148,21 @@ public sealed class UnitCapabilityConsoleTests : ConsoleTestContext
     }
 
     [Fact]
+    public void TheNetworkCard_DisablesReading_OnAUnitWithoutIp_SayingWhy()
+    {
+        Unit("unit-42", [TaskKinds.NetInventory], []);
+        Unit("unit-43", [TaskKinds.NetInventory], ["ip"]);
+
+        var without = Render<Ccdsvm.Console.Blazor.Components.Network.NetworkCard>(p => p.Add(x => x.Unit, "unit-42"));
+        var with = Render<Ccdsvm.Console.Blazor.Components.Network.NetworkCard>(p => p.Add(x => x.Unit, "unit-43"));
+
+        Assert.True(without.Find("[data-testid=network-read]").HasAttribute("disabled"));
+        Assert.Equal("Not read yet: unit-42 cannot run net.inventory: ip is not installed there.", without.Find("[data-testid=network-none]").TextContent.Trim());
+        Assert.False(with.Find("[data-testid=network-read]").HasAttribute("disabled"));
+        Assert.Equal("Not read yet: press Read network.", with.Find("[data-testid=network-none]").TextContent.Trim());
+    }
+
+    [Fact]
     public void TheUnitPage_SaysWhatTheUnitCannotRun_AndWhy()
     {
         Unit("unit-42", StorageKinds, ["sfdisk", "wipefs", "mkfs.ext4", "mount"]);
