@@ -4,6 +4,7 @@ using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Station.Core.Users;
 using Dapper;
+using Xunit.Abstractions;
 
 namespace Ccdsvm.Station.Core.Tests.Units;
 
@@ -25,8 +26,11 @@ public sealed class HelpDeskAtScaleTests : IDisposable
 
     private static string Id(int i) => $"node-{i:D4}";
 
-    public HelpDeskAtScaleTests()
+    private readonly ITestOutputHelper _output;
+
+    public HelpDeskAtScaleTests(ITestOutputHelper output)
     {
+        _output = output;
         _directory = new UnitDirectory(_h.Units, _h.Access, new AuditLog(_h.Db));
         for (int i = 0; i < FleetSize; i++)
         {
@@ -74,6 +78,7 @@ public sealed class HelpDeskAtScaleTests : IDisposable
         Assert.Equal(Granted, all.Items.Select(u => u.Id));
         Assert.Null(all.NextCursor);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"listing her 20 of {FleetSize} units took {watch.Elapsed.TotalMilliseconds:0} ms");
+        _output.WriteLine($"her 20 of {FleetSize} units listed in {watch.Elapsed.TotalMilliseconds:0.0} ms");
 
         // Pages of 7 follow the cursor through her 20 units once, the total 20 on each.
         var paged = new List<string>();
