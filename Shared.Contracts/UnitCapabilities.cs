@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ccdsvm.Shared.Contracts.Kinds;
 using MessagePack;
 
 namespace Ccdsvm.Shared.Contracts;
@@ -38,6 +39,49 @@ public static class UnitAbilities
             TaskKinds.NetInventory => ["ip"],
             _ => [],
         };
+    }
+
+    /// <summary>
+    /// The parameter whose value decides which tools <paramref name="kind"/> needs, and its values, the default first
+    /// (storage.raid: engine md or btrfs; storage.mkfs: the file system); null for a kind whose tools do not depend on one.
+    /// </summary>
+    public static (string Name, IReadOnlyList<string> Values)? ToolChoice(string kind) => kind switch
+    {
+        TaskKinds.StorageRaid => ("engine", ["md", "btrfs"]),
+        TaskKinds.StorageMkfs => ("fstype", StorageParameters.FsTypes),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The first value of the kind's <see cref="ToolChoice"/> the unit has the tools for; null when none does, the kind has
+    /// no such choice or the unit announced no capabilities. A form starts from it (e.g. btrfs on a unit without mdadm).
+    /// </summary>
+    public static string? RunnableChoice(string unit, string kind, UnitCapabilities? capabilities) =>
+        capabilities is null || ToolChoice(kind) is not { } choice ? null
+            : choice.Values.FirstOrDefault(v => Refusal(unit, kind, Choosing(choice.Name, v), capabilities) is null);
+
+    /// <summary>
+    /// Why <paramref name="unit"/> cannot run <paramref name="kind"/> however its parameters are chosen, or null when it can
+    /// some way (or announced no capabilities). What a console offers: a kind whose every <see cref="ToolChoice"/> lacks a
+    /// tool is refused with the default choice's reason ("unit-42 cannot run storage.raid: mdadm is not installed there").
+    /// </summary>
+    public static string? Refusal(string unit, string kind, UnitCapabilities? capabilities)
+    {
+        if (capabilities is null) return null;
+        if (ToolChoice(kind) is not { } choice) return Refusal(unit, kind, default, capabilities);
+        string? first = null;
+        foreach (var value in choice.Values)
+        {
+            if (Refusal(unit, kind, Choosing(choice.Name, value), capabilities) is not { } refusal) return null;
+            first ??= refusal;
+        }
+        return first;
+    }
+
+    private static JsonElement Choosing(string name, string value)
+    {
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { [name] = value }));
+        return doc.RootElement.Clone();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Units;
@@ -24,6 +25,13 @@ public sealed class ConsoleTasks(
 
     public bool MayRun(string kind, string unit) =>
         catalog.TryGet(kind, out var d) && user.Allows(ResourcePath.Unit(unit), d.Privilege);
+
+    public string? CannotRun(string kind, string unit, JsonElement? parameters = null)
+    {
+        if (!catalog.TryGet(kind, out var d)) return null;
+        var capabilities = units.View(Caller, unit).Value?.Capabilities;
+        return parameters is { } p ? KindAbility.Refusal(d, unit, p, capabilities) : KindAbility.Refusal(d, unit, capabilities);
+    }
 
     public bool MayRunOn(string kind, string resource) =>
         catalog.TryGet(kind, out var d) && user.Allows(resource, d.Privilege);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Units;
@@ -18,6 +19,13 @@ public interface IConsoleTasks
 
     /// <summary>Whether the user may run a kind on a unit: the console hides what they may not do (the station checks anyway).</summary>
     bool MayRun(string kind, string unit);
+
+    /// <summary>
+    /// Why the unit cannot run the kind, from what its agent announced (the station's own check, <see cref="KindAbility"/>):
+    /// with <paramref name="parameters"/>, for those; without, however they are chosen (what a form offers). Null when it can,
+    /// or when the unit announced no capabilities. The console does not offer what this refuses, or shows it disabled with the reason.
+    /// </summary>
+    string? CannotRun(string kind, string unit, JsonElement? parameters = null);
 
     /// <summary>Whether the user may run a kind on one resource of a unit (a file path's resource): a deeper grant or NoAccess decides there.</summary>
     bool MayRunOn(string kind, string resource);

@@ -51,8 +51,8 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         if (definition.Validate(parameters, target, out parameters) is { } problem)
             return StationError.BadRequest(problem);
         // A kind the unit cannot run (its agent lacks it, or a tool it needs is not installed there) never reaches admission.
-        // Browser transfers are run by the station itself on the unit's behalf, not by its agent.
-        if (!definition.RunsAtStation && !BrowserTransferKinds.Is(definition.Kind) && Shared.Contracts.UnitAbilities.Refusal(target, definition.Kind, parameters, _units.InventoryOf(target)?.Capabilities) is { } unable)
+        // The console offers only what the same check allows (KindAbility).
+        if (KindAbility.Refusal(definition, target, parameters, _units.InventoryOf(target)?.Capabilities) is { } unable)
             return StationError.Conflict(unable);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");

@@ -140,6 +140,7 @@ public class PaneFanOutBenchmarks
         public (int Active, int Max) Slots => (0, 8);
         public IReadOnlyList<UnitView> Units() => [];
         public bool MayRun(string kind, string unit) => true;
+        public string? CannotRun(string kind, string unit, System.Text.Json.JsonElement? parameters = null) => null;
         public bool MayRunOn(string kind, string resource) => true;
         public bool Allows(string path, string privilege) => true;
         public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => throw new NotSupportedException();

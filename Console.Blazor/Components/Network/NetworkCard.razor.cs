@@ -24,6 +24,9 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
 
     private bool MayRead => Tasks.MayRun(TaskKinds.NetInventory, Unit);
 
+    /// <summary>Why the unit cannot read its network (e.g. no <c>ip</c> there); null when it can.</summary>
+    private string? Unable => Tasks.CannotRun(TaskKinds.NetInventory, Unit);
+
     protected override void OnParametersSet()
     {
         // Coalesced (LiveTaskUpdates): the agent's report never renders this card on its own thread.

@@ -41,6 +41,14 @@ public sealed partial class StoragePage : ComponentBase, IDisposable
 
     private bool May(string kind) => Tasks.MayRun(kind, UnitId);
 
+    /// <summary>Why the unit cannot run the kind (its agent lacks it, or the tools it needs); null when it can.</summary>
+    private string? Unable(string kind) => Tasks.CannotRun(kind, UnitId);
+
+    /// <summary>The page's actions the user may run but the unit cannot, with why: shown under the disabled buttons.</summary>
+    private IEnumerable<(string Action, string Reason)> UnableActions =>
+        new[] { ("partition", TaskKinds.StoragePartition), ("mkfs", TaskKinds.StorageMkfs), ("mount", TaskKinds.StorageMount), ("raid", TaskKinds.StorageRaid) }
+            .Where(a => May(a.Item2)).Select(a => (a.Item1, Unable(a.Item2))).Where(a => a.Item2 is not null).Select(a => (a.Item1, a.Item2!));
+
     [Parameter] public string UnitId { get; set; } = "";
 
     protected override void OnInitialized() =>

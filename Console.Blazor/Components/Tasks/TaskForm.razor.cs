@@ -54,8 +54,14 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
 
     private TaskKindDefinition? Definition => Offered.FirstOrDefault(k => k.Kind == _kind);
 
-    /// <summary>The kinds this user may run on the target: the others are not offered (the station refuses them anyway).</summary>
-    private IReadOnlyList<TaskKindDefinition> Offered => Tasks.Kinds
+    /// <summary>
+    /// The kinds this user may run on the target and the target can run (what its agent announced: its kinds and tools):
+    /// the others are not offered (the station refuses them anyway).
+    /// </summary>
+    private IReadOnlyList<TaskKindDefinition> Offered => Permitted.Where(k => Tasks.CannotRun(k.Kind, Target) is null).ToList();
+
+    /// <summary>The kinds this user may run on the target, whether or not the unit can.</summary>
+    private IReadOnlyList<TaskKindDefinition> Permitted => Tasks.Kinds
         .Where(k => !k.RunsAtStation && Tasks.MayRun(k.Kind, Target))
         .OrderBy(k => k.Kind, StringComparer.Ordinal).ToList();
 
@@ -70,6 +76,7 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         _kind = InitialKind is { } initial && offered.Any(k => k.Kind == initial) ? initial
             : OfferedGroups.SelectMany(g => g).Select(k => k.Kind).FirstOrDefault() ?? offered.Select(k => k.Kind).FirstOrDefault() ?? "";
         foreach (var (name, value) in InitialParameters ?? new Dictionary<string, string>()) _values[name] = value;
+        StartFromARunnableChoice();
         var latest = Storage.Latest(Target);
         if (latest.Ok && latest.Value is { } snapshot) _layout = StorageLayout.From(snapshot.Storage);
         _readings = Storage.Subscribe(Target, s => InvokeAsync(() =>
@@ -143,7 +150,16 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         }
     }
 
-    private IReadOnlyList<Precondition> Preconditions => Definition is null ? [] : KindPreconditions.Check(_kind, Get, Unit, _layout);
+    private IReadOnlyList<Precondition> Preconditions => Definition is null ? []
+        : Tasks.Refusal(_kind, Target, Get) is { } unable ? [unable, .. KindPreconditions.Check(_kind, Get, Unit, _layout)]
+        : KindPreconditions.Check(_kind, Get, Unit, _layout);
+
+    /// <summary>A RAID's engine or a file system the unit has no tools for is replaced by one it has (the user can still change it).</summary>
+    private void StartFromARunnableChoice()
+    {
+        if (Shared.Contracts.UnitAbilities.ToolChoice(_kind) is { } choice && Tasks.Choose(_kind, Target, Get(choice.Name)) is { } runnable)
+            _values[choice.Name] = runnable;
+    }
 
     /// <summary>Problems of the whole form, and those of fields that have no place of their own to show them.</summary>
     private IEnumerable<string> FormProblems => Preconditions
@@ -156,6 +172,7 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         _serverError = null;
         _started = null;
         _touched.Clear();
+        StartFromARunnableChoice();
     }
 
     private string? Get(string name) => _values.GetValueOrDefault(name);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core;
 using Ccdsvm.Station.Core.Tasks;
@@ -42,6 +43,16 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
     public HashSet<string> DeniedKinds { get; } = [];
 
     public bool MayRun(string kind, string unit) => !DeniedKinds.Contains(kind);
+
+    /// <summary>The station's own decision (<see cref="KindAbility"/>) over what the unit in <see cref="UnitList"/> announced.</summary>
+    public string? CannotRun(string kind, string unit, JsonElement? parameters = null)
+    {
+        var def = Kinds.FirstOrDefault(k => k.Kind == kind);
+        UnitView? view;
+        lock (UnitList) view = UnitList.FirstOrDefault(u => u.Id == unit);
+        if (def is null) return null;
+        return parameters is { } p ? KindAbility.Refusal(def, unit, p, view?.Capabilities) : KindAbility.Refusal(def, unit, view?.Capabilities);
+    }
 
     public bool MayRunOn(string kind, string resource) => !DeniedKinds.Contains(kind);
 
