@@ -20,6 +20,9 @@ public sealed class UnitRegistry : Notifier<UnitView>
     private readonly Dictionary<string, string[]> _tags = new(StringComparer.Ordinal);
     private int _online;
     private readonly StationDb _db;
+    // The views in id order and in name order, built on the first read after a change: a refresh of every circuit's
+    // page between two changes reads the same arrays (see Snapshot), never builds the fleet's views again.
+    private UnitSnapshot? _snapshot;
 
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
 
@@ -49,6 +52,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             else _online++;
             _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
             _unitOfConnection[connectionId] = inventory.Id;
+            _snapshot = null;
         }
         string inv = JsonSerializer.Serialize(inventory, Json);
         await _db.Group.WriteAsync((c, tx) => c.Execute("""
@@ -70,6 +74,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             if (!_unitOfConnection.Remove(connectionId, out id)) return null;
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
             _online--;
+            _snapshot = null;
         }
         await _db.Group.WriteAsync((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(id)!);
@@ -85,6 +90,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             if (!_units.TryGetValue(unitId, out var e)) return;
             inventory = e.Inventory with { Disks = disks };
             _units[unitId] = e with { Inventory = inventory };
+            _snapshot = null;
         }
         using (var c = _db.Open())
         using (_db.Writing())
@@ -112,6 +118,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
         {
             if (sorted.Length == 0) _tags.Remove(unitId);
             else _tags[unitId] = sorted;
+            _snapshot = null;
         }
         Publish(View(unitId)!);
         return true;
@@ -139,9 +146,30 @@ public sealed class UnitRegistry : Notifier<UnitView>
         get { lock (_gate) return _online; }
     }
 
-    public IReadOnlyList<UnitView> All()
+    public IReadOnlyList<UnitView> All() => Snapshot().ById;
+
+    /// <summary>
+    /// Every unit's view, in id order (the station's own unit first) and in name order (case-insensitive, then id), as of
+    /// the last change. Built once per change however many readers come between two changes; the arrays are never changed.
+    /// </summary>
+    public UnitSnapshot Snapshot()
     {
-        lock (_gate) return _units.Values.Select(e => ToView(e, _tags.GetValueOrDefault(e.Inventory.Id))).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
+        lock (_gate)
+        {
+            if (_snapshot is { } s) return s;
+            var byId = _units.Values.Select(e => ToView(e, _tags.GetValueOrDefault(e.Inventory.Id))).ToArray();
+            Array.Sort(byId, (a, b) => string.CompareOrdinal(a.Id == "station" ? "" : a.Id, b.Id == "station" ? "" : b.Id));
+            var byName = (UnitView[])byId.Clone();
+            Array.Sort(byName, ByName);
+            return _snapshot = new UnitSnapshot(byId, byName);
+        }
+    }
+
+    /// <summary>Name order: case-insensitive, then by id so equal names keep one order.</summary>
+    public static int ByName(UnitView a, UnitView b)
+    {
+        int c = string.Compare(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     }
 
     private static UnitView ToView(Entry e, string[]? tags)
