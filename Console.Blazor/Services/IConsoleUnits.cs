@@ -59,11 +59,15 @@ public sealed record UnitCounts(
 
 public sealed class ConsoleUnits(ConsoleUser user, UnitDirectory directory) : IConsoleUnits
 {
-    /// <summary>Asks the directory for exactly this page (it filters by the user's grants, sorts and skips in one pass).</summary>
-    public Outcome<UnitListing> List(UnitQuery query, string sort, int skip, int take)
+    public Outcome<UnitListing> List(UnitQuery query, string sort, int skip, int take) => ListAs(directory, user.Caller, query, sort, skip, take);
+
+    public UnitCounts Counts(string? search) => CountsAs(directory, user.Caller, search);
+
+    /// <summary>Asks the directory for exactly this page (it filters by the caller's grants, sorts and skips in one pass).</summary>
+    public static Outcome<UnitListing> ListAs(UnitDirectory directory, Caller caller, UnitQuery query, string sort, int skip, int take)
     {
         if (take <= 0) return new UnitListing([], 0);
-        var page = directory.Query(user.Caller, query with
+        var page = directory.Query(caller, query with
         {
             Sort = UnitSorts.All.Contains(sort) ? sort : UnitSorts.Name,
             Offset = Math.Max(0, skip),
@@ -73,7 +77,8 @@ public sealed class ConsoleUnits(ConsoleUser user, UnitDirectory directory) : IC
         return page.Ok ? new UnitListing(page.Value!.Items, page.Value.Total) : page.Error!;
     }
 
-    public UnitCounts Counts(string? search) => UnitCounts.Of(directory.Count(user.Caller, search));
+    /// <summary>The directory's one-pass tally of the caller's units matching the search.</summary>
+    public static UnitCounts CountsAs(UnitDirectory directory, Caller caller, string? search) => UnitCounts.Of(directory.Count(caller, search));
 
     public UnitView? Find(string id) => directory.View(user.Caller, id).Value;
 
