@@ -34,19 +34,17 @@ public interface IConsoleAdmin
     Outcome<IReadOnlyList<EnrolmentView>> Enrolments();
     Task<Outcome<EnrolmentCreated>> CreateEnrolmentAsync(string? note, int? expiresInMinutes);
     Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit);
-    IReadOnlyList<UnitView> Units();
 
     /// <summary>Raised (off the renderer) when grants, users or groups change, and when audit lines arrive.</summary>
     IDisposable Subscribe(Action handler);
 }
 
-public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitEnrolment enrolment, UnitDirectory units) : IConsoleAdmin
+public sealed class ConsoleAdmin(ConsoleUser user, UserAdmin admin, AccessControl access, Enrolments enrolments, UnitEnrolment enrolment) : IConsoleAdmin
 {
     public bool MayEnrol => Allows(AdminResources.Enrol);
     public Outcome<IReadOnlyList<EnrolmentView>> Enrolments() => enrolments.List(user.Caller);
     public Task<Outcome<EnrolmentCreated>> CreateEnrolmentAsync(string? note, int? expiresInMinutes) => enrolment.CreateTokenAsync(user.Caller, new CreateEnrolment(note, expiresInMinutes));
     public Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit) => enrolment.RevokeAsync(user.Caller, unit);
-    public IReadOnlyList<UnitView> Units() => units.All(user.Caller);
 
     public bool MayManageUsers => Allows(AdminResources.ManageUsers);
     public bool MayManageAcl => Allows(AdminResources.ManageAcl);

@@ -36,8 +36,9 @@ public sealed record UnitCounts(
     public static readonly UnitCounts None = new([], [], [], 0);
 
     /// <summary>The key a unit is counted under in <see cref="Os"/>; filtering by it with <see cref="UnitQuery.Os"/> finds the unit.</summary>
-    public static string OsOf(UnitView u) => u.Capabilities?.OsFamily is { Length: > 0 } family ? family : u.Os;
+    public static string OsOf(UnitView u) => UnitTally.OsOf(u);
 
+    /// <summary>The counts of a list of units (test doubles count their own fleets with this).</summary>
     public static UnitCounts Of(IReadOnlyList<UnitView> units)
     {
         static IReadOnlyList<KeyValuePair<string, int>> Count(IEnumerable<string> keys) => keys
@@ -46,29 +47,38 @@ public sealed record UnitCounts(
         return new UnitCounts(Count(units.Select(u => u.Status)), Count(units.Select(OsOf).Where(o => o.Length > 0)),
             Count(units.SelectMany(u => u.Tags ?? [])), units.Count);
     }
+
+    /// <summary>The station's tally, each count largest first.</summary>
+    public static UnitCounts Of(UnitTally tally)
+    {
+        static IReadOnlyList<KeyValuePair<string, int>> Sorted(IReadOnlyDictionary<string, int> counts) =>
+            [.. counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)];
+        return new UnitCounts(Sorted(tally.Status), Sorted(tally.Os), Sorted(tally.Tags), tally.Total);
+    }
 }
 
 public sealed class ConsoleUnits(ConsoleUser user, UnitDirectory directory) : IConsoleUnits
 {
-    public Outcome<UnitListing> List(UnitQuery query, string sort, int skip, int take)
+    public Outcome<UnitListing> List(UnitQuery query, string sort, int skip, int take) => ListAs(directory, user.Caller, query, sort, skip, take);
+
+    public UnitCounts Counts(string? search) => CountsAs(directory, user.Caller, search);
+
+    /// <summary>Asks the directory for exactly this page (it filters by the caller's grants, sorts and skips in one pass).</summary>
+    public static Outcome<UnitListing> ListAs(UnitDirectory directory, Caller caller, UnitQuery query, string sort, int skip, int take)
     {
-        var matches = Matches(query);
-        if (!matches.Ok) return matches.Error!;
-        IEnumerable<UnitView> units = matches.Value!;
-        units = sort switch
+        if (take <= 0) return new UnitListing([], 0);
+        var page = directory.Query(caller, query with
         {
-            "id" => units,
-            "status" => units.OrderBy(u => u.Online).ThenBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.Id, StringComparer.Ordinal),
-            _ => units.OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ThenBy(u => u.Id, StringComparer.Ordinal),
-        };
-        return new UnitListing(units.Skip(Math.Max(0, skip)).Take(Math.Max(0, take)).ToList(), matches.Value!.Count);
+            Sort = UnitSorts.All.Contains(sort) ? sort : UnitSorts.Name,
+            Offset = Math.Max(0, skip),
+            Limit = Math.Min(take, UnitDirectory.MaxLimit),
+            Cursor = null,
+        });
+        return page.Ok ? new UnitListing(page.Value!.Items, page.Value.Total) : page.Error!;
     }
 
-    public UnitCounts Counts(string? search)
-    {
-        var matches = Matches(new UnitQuery(Search: search));
-        return matches.Ok ? UnitCounts.Of(matches.Value!) : UnitCounts.None;
-    }
+    /// <summary>The directory's one-pass tally of the caller's units matching the search.</summary>
+    public static UnitCounts CountsAs(UnitDirectory directory, Caller caller, string? search) => UnitCounts.Of(directory.Count(caller, search));
 
     public UnitView? Find(string id) => directory.View(user.Caller, id).Value;
 
@@ -80,22 +90,6 @@ public sealed class ConsoleUnits(ConsoleUser user, UnitDirectory directory) : IC
         });
         var access = user.OnAccessChanged(() => handler(null));
         return new Both(changes, access);
-    }
-
-    /// <summary>Every match of the query, read page by page from the directory (which filters by the caller's grants).</summary>
-    private Outcome<IReadOnlyList<UnitView>> Matches(UnitQuery query)
-    {
-        var all = new List<UnitView>();
-        string? cursor = null;
-        do
-        {
-            var page = directory.Query(user.Caller, query with { Limit = UnitDirectory.MaxLimit, Cursor = cursor });
-            if (!page.Ok) return page.Error!;
-            all.AddRange(page.Value!.Items);
-            cursor = page.Value.NextCursor;
-        }
-        while (cursor is not null);
-        return new Outcome<IReadOnlyList<UnitView>>(all, null);
     }
 
     private sealed class Both(IDisposable a, IDisposable b) : IDisposable

@@ -15,8 +15,10 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
     public IReadOnlyList<UnitView> All(Caller caller) => registry.All().Where(u => access.CanSeeUnit(caller, u.Id)).ToList();
 
     /// <summary>
-    /// One page of the units the caller sees, in id order (the station's own unit first), filtered by a search over id,
-    /// name, host name, OS, addresses and tags, by status, by tag, by OS (family or name) and by parent; with the total of matches.
+    /// One page of the units the caller sees, filtered by a search over id, name, host name, OS, addresses and tags, by status,
+    /// by tag, by OS (family or name) and by parent; with the total of matches. In id order (the station's own unit first) by
+    /// default, or by name, or by status (offline first); the page starts after a cursor (id order only) or <see cref="UnitQuery.Offset"/>
+    /// matches in. One pass over the registry's snapshot: only the page's views are collected, whatever the size of the fleet.
     /// Every unit's parent is this station (its own unit, <c>station</c>): <c>parent=station</c> lists the units directly below
     /// it, any other known unit has none below it, and an unknown one is answered 404.
     /// </summary>
@@ -25,6 +27,12 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         int limit = q.Limit ?? DefaultLimit;
         if (limit is < 1 or > MaxLimit) return StationError.BadRequest($"'limit' must be between 1 and {MaxLimit}; the default is {DefaultLimit}");
         if (q.Status is { } st && st is not ("online" or "offline")) return StationError.BadRequest($"'status' must be online or offline; got '{st}'");
+        string sort = string.IsNullOrEmpty(q.Sort) ? UnitSorts.Id : q.Sort;
+        if (!UnitSorts.All.Contains(sort)) return StationError.BadRequest($"'sort' must be one of {string.Join(", ", UnitSorts.All)}; got '{q.Sort}'");
+        int offset = q.Offset ?? 0;
+        if (offset < 0) return StationError.BadRequest($"'offset' must be 0 or more; got {offset}");
+        if (!string.IsNullOrEmpty(q.Cursor) && (sort != UnitSorts.Id || offset > 0))
+            return StationError.BadRequest("'cursor' pages in id order only: with 'sort' or 'offset', page with 'offset' instead");
         string? after = null;
         if (!string.IsNullOrEmpty(q.Cursor))
         {
@@ -34,20 +42,64 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         string? parent = string.IsNullOrWhiteSpace(q.Parent) ? null : q.Parent.Trim();
         if (parent is not null && parent != StationUnit && !(registry.View(parent) is not null && access.CanSeeUnit(caller, parent)))
             return StationError.NotFound($"unit '{parent}' is not known, so no unit is below it; 'parent' takes a unit id such as {StationUnit} (this station)");
-        bool Has(string? text, string needle) => text?.Contains(needle, StringComparison.OrdinalIgnoreCase) == true;
+        var filter = Filter(caller, q with { Parent = parent });
+        var snapshot = registry.Snapshot();
+        IEnumerable<UnitView> ordered = sort switch
+        {
+            UnitSorts.Name => snapshot.ByName,
+            UnitSorts.Status => snapshot.ByName.Where(u => !u.Online).Concat(snapshot.ByName.Where(u => u.Online)),
+            _ => snapshot.ById,
+        };
+        var page = new List<UnitView>(Math.Min(limit, 64));
+        int total = 0, skipped = 0;
+        bool more = false;
+        foreach (var u in ordered)
+        {
+            if (!filter(u)) continue;
+            total++;
+            if (after is not null && string.CompareOrdinal(Key(u.Id), after) <= 0) continue;
+            if (skipped < offset) skipped++;
+            else if (page.Count < limit) page.Add(u);
+            else more = true;
+        }
+        string? next = more && sort == UnitSorts.Id ? Cursor(Key(page[^1].Id)) : null;
+        return new UnitPage(page, total, next);
+    }
+
+    /// <summary>
+    /// How many of the units the caller sees that match <paramref name="search"/> are online/offline, run each OS, carry each
+    /// tag: one pass over the registry's snapshot.
+    /// </summary>
+    public UnitTally Count(Caller caller, string? search)
+    {
+        var filter = Filter(caller, new UnitQuery(Search: search));
+        Dictionary<string, int> status = new(StringComparer.Ordinal), os = new(StringComparer.Ordinal), tags = new(StringComparer.Ordinal);
+        int total = 0;
+        foreach (var u in registry.Snapshot().ById)
+        {
+            if (!filter(u)) continue;
+            total++;
+            status[u.Status] = status.GetValueOrDefault(u.Status) + 1;
+            if (UnitTally.OsOf(u) is { Length: > 0 } o) os[o] = os.GetValueOrDefault(o) + 1;
+            foreach (var t in u.Tags ?? []) tags[t] = tags.GetValueOrDefault(t) + 1;
+        }
+        return new UnitTally(status, os, tags, total);
+    }
+
+    /// <summary>Whether a unit is one the caller sees and matches the query's filters (not its paging).</summary>
+    private Func<UnitView, bool> Filter(Caller caller, UnitQuery q)
+    {
+        static bool Has(string? text, string needle) => text?.Contains(needle, StringComparison.OrdinalIgnoreCase) == true;
         string? search = string.IsNullOrWhiteSpace(q.Search) ? null : q.Search.Trim();
         string? os = string.IsNullOrWhiteSpace(q.Os) ? null : q.Os.Trim();
-        var matches = registry.All().Where(u => access.CanSeeUnit(caller, u.Id)
-            && (parent is null || (parent == StationUnit && u.Id != StationUnit))
-            && (q.Status is null || u.Status == q.Status)
-            && (string.IsNullOrEmpty(q.Tag) || (u.Tags ?? []).Contains(q.Tag, StringComparer.Ordinal))
+        string? parent = q.Parent, status = q.Status, tag = string.IsNullOrEmpty(q.Tag) ? null : q.Tag;
+        return u => (parent is null || (parent == StationUnit && u.Id != StationUnit))
+            && (status is null || u.Status == status)
+            && (tag is null || (u.Tags ?? []).Contains(tag, StringComparer.Ordinal))
             && (os is null || Has(u.Os, os) || string.Equals(u.Capabilities?.OsFamily, os, StringComparison.OrdinalIgnoreCase))
             && (search is null || Has(u.Id, search) || Has(u.Name, search) || Has(u.Hostname, search) || Has(u.Os, search)
-                || u.Addresses.Any(a => Has(a, search)) || (u.Tags ?? []).Any(t => Has(t, search))))
-            .ToList();
-        var page = matches.Where(u => after is null || string.CompareOrdinal(Key(u.Id), after) > 0).Take(limit + 1).ToList();
-        string? next = page.Count > limit ? Cursor(Key(page[limit - 1].Id)) : null;
-        return new UnitPage(page.Take(limit).ToList(), matches.Count, next);
+                || u.Addresses.Any(a => Has(a, search)) || (u.Tags ?? []).Any(t => Has(t, search)))
+            && access.CanSeeUnit(caller, u.Id);
     }
 
     /// <summary>This station's own unit: the parent of every other unit (layered stations come later).</summary>

@@ -20,6 +20,12 @@ public sealed class UnitRegistry : Notifier<UnitView>
     private readonly Dictionary<string, string[]> _tags = new(StringComparer.Ordinal);
     private int _online;
     private readonly StationDb _db;
+    // Each unit's view, rebuilt when that unit changes; the ids in id and in name order, sorted again only when a unit
+    // comes or is renamed; and the views in both orders, gathered on the first read after a change, so every circuit's
+    // refresh between two changes reads the same arrays (see Snapshot) and a change costs one view, not the fleet's.
+    private readonly Dictionary<string, UnitView> _views = new(StringComparer.Ordinal);
+    private (string[] ById, string[] ByName)? _order;
+    private UnitSnapshot? _snapshot;
 
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
 
@@ -36,6 +42,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
         }
         foreach (var group in c.Query<(string Unit, string Tag)>("SELECT unit, tag FROM unit_tags ORDER BY unit, tag").GroupBy(t => t.Unit))
             _tags[group.Key] = [.. group.Select(t => t.Tag)];
+        foreach (var id in _units.Keys) _views[id] = ToView(_units[id], _tags.GetValueOrDefault(id));
     }
 
     public void Online(string connectionId, UnitInventory inventory, DateTimeOffset now) => OnlineAsync(connectionId, inventory, now).GetAwaiter().GetResult();
@@ -45,10 +52,12 @@ public sealed class UnitRegistry : Notifier<UnitView>
     {
         lock (_gate)
         {
-            if (_units.TryGetValue(inventory.Id, out var before) && before.ConnectionId is { } old) _unitOfConnection.Remove(old);
+            bool known = _units.TryGetValue(inventory.Id, out var before);
+            if (known && before!.ConnectionId is { } old) _unitOfConnection.Remove(old);
             else _online++;
             _units[inventory.Id] = new Entry(inventory, connectionId, now, null);
             _unitOfConnection[connectionId] = inventory.Id;
+            Changed(inventory.Id, reorder: !known || before!.Inventory.Name != inventory.Name);
         }
         string inv = JsonSerializer.Serialize(inventory, Json);
         await _db.Group.WriteAsync((c, tx) => c.Execute("""
@@ -70,6 +79,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             if (!_unitOfConnection.Remove(connectionId, out id)) return null;
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
             _online--;
+            Changed(id, reorder: false);
         }
         await _db.Group.WriteAsync((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(id)!);
@@ -85,6 +95,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
             if (!_units.TryGetValue(unitId, out var e)) return;
             inventory = e.Inventory with { Disks = disks };
             _units[unitId] = e with { Inventory = inventory };
+            Changed(unitId, reorder: false);
         }
         using (var c = _db.Open())
         using (_db.Writing())
@@ -112,6 +123,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
         {
             if (sorted.Length == 0) _tags.Remove(unitId);
             else _tags[unitId] = sorted;
+            if (_units.ContainsKey(unitId)) Changed(unitId, reorder: false);
         }
         Publish(View(unitId)!);
         return true;
@@ -130,7 +142,7 @@ public sealed class UnitRegistry : Notifier<UnitView>
 
     public UnitView? View(string unitId)
     {
-        lock (_gate) return _units.TryGetValue(unitId, out var e) ? ToView(e, _tags.GetValueOrDefault(unitId)) : null;
+        lock (_gate) return _views.GetValueOrDefault(unitId);
     }
 
     /// <summary>How many units have a connected agent now.</summary>
@@ -139,9 +151,42 @@ public sealed class UnitRegistry : Notifier<UnitView>
         get { lock (_gate) return _online; }
     }
 
-    public IReadOnlyList<UnitView> All()
+    public IReadOnlyList<UnitView> All() => Snapshot().ById;
+
+    /// <summary>
+    /// Every unit's view, in id order (the station's own unit first) and in name order (case-insensitive, then id), as of
+    /// the last change. Built once per change however many readers come between two changes; the arrays are never changed.
+    /// </summary>
+    public UnitSnapshot Snapshot()
     {
-        lock (_gate) return _units.Values.Select(e => ToView(e, _tags.GetValueOrDefault(e.Inventory.Id))).OrderBy(u => u.Id == "station" ? "" : u.Id, StringComparer.Ordinal).ToList();
+        lock (_gate)
+        {
+            if (_snapshot is { } s) return s;
+            if (_order is not { } order)
+            {
+                var byIdOrder = _views.Values.ToArray();
+                Array.Sort(byIdOrder, (a, b) => string.CompareOrdinal(a.Id == "station" ? "" : a.Id, b.Id == "station" ? "" : b.Id));
+                var byNameOrder = (UnitView[])byIdOrder.Clone();
+                Array.Sort(byNameOrder, ByName);
+                order = (_order = ([.. byIdOrder.Select(u => u.Id)], [.. byNameOrder.Select(u => u.Id)])).Value;
+            }
+            return _snapshot = new UnitSnapshot([.. order.ById.Select(id => _views[id])], [.. order.ByName.Select(id => _views[id])]);
+        }
+    }
+
+    /// <summary>Under the gate: the unit's view is built again; the orders are sorted again on the next read only when <paramref name="reorder"/>.</summary>
+    private void Changed(string id, bool reorder)
+    {
+        _views[id] = ToView(_units[id], _tags.GetValueOrDefault(id));
+        _snapshot = null;
+        if (reorder) _order = null;
+    }
+
+    /// <summary>Name order: case-insensitive, then by id so equal names keep one order.</summary>
+    public static int ByName(UnitView a, UnitView b)
+    {
+        int c = string.Compare(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
+        return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
     }
 
     private static UnitView ToView(Entry e, string[]? tags)

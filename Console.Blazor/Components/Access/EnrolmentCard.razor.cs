@@ -1,3 +1,4 @@
+using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.Components;
 
@@ -17,12 +18,33 @@ public sealed partial class EnrolmentCard : AccessCard
 
     [Inject] private IServiceProvider Services { get; set; } = default!;
 
+    [Inject] private IConsoleUnits UnitList { get; set; } = default!;
+
+    /// <summary>How many enrolled units the card lists at once; the rest are found by typing.</summary>
+    public const int EnrolledShown = 20;
+
+    private string _unitSearch = "";
+    private int _unitTotal;
+
     protected override void Load()
     {
         _stationUrl = Navigation.BaseUri.TrimEnd('/');
         _fingerprint = Services.GetService(typeof(Tls.StationTlsState)) is Tls.StationTlsState { Https: true } tls ? tls.Fingerprint : null;
         _enrolments = Admin.Enrolments().Value ?? [];
-        _units = Admin.Units();
+        LoadUnits();
+    }
+
+    private void LoadUnits()
+    {
+        var page = UnitList.List(new UnitQuery(Search: _unitSearch.Length > 0 ? _unitSearch : null), UnitSorts.Id, 0, EnrolledShown);
+        _units = page.Value?.Items ?? [];
+        _unitTotal = page.Value?.Total ?? 0;
+    }
+
+    private void UnitSearchChanged(ChangeEventArgs e)
+    {
+        _unitSearch = e.Value?.ToString()?.Trim() ?? "";
+        LoadUnits();
     }
 
     private async Task CreateToken()

@@ -32,6 +32,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
     [Inject] private IConsoleReads Reads { get; set; } = default!;
+    [Inject] private IConsoleUnits UnitList { get; set; } = default!;
 
     [Parameter] public string UnitId { get; set; } = "";
 
@@ -97,7 +98,7 @@ public sealed partial class FileManager : ComponentBase, IDisposable
     {
         _path = !string.IsNullOrWhiteSpace(StartPath) ? StartPath
             : !string.IsNullOrWhiteSpace(Path) ? Path
-            : Tasks.Units().FirstOrDefault(u => u.Id == UnitId)?.HomeRoot ?? "/";
+            : UnitList.Find(UnitId)?.HomeRoot ?? "/";
         // A parent re-rendering with the same directory is no reason to list it again.
         if (_loaded == (UnitId, _path)) return Task.CompletedTask;
         (_renaming, _deleting, _newFolder, _menuFor, _formKind) = (null, null, null, null, null);

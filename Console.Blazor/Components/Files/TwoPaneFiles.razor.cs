@@ -21,6 +21,10 @@ public sealed partial class TwoPaneFiles : ComponentBase
     private string? _error;
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private IConsoleUnits UnitList { get; set; } = default!;
+
+    /// <summary>Where a pane without a unit in the address opens: the first two online units by name (never the whole fleet).</summary>
+    private IReadOnlyList<Station.Core.Units.UnitView> _defaults = [];
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary><c>unit:path</c> of each pane, e.g. <c>?left=station:/srv/a&amp;right=unit-a:/srv/b</c>.</summary>
@@ -29,14 +33,19 @@ public sealed partial class TwoPaneFiles : ComponentBase
 
     private FileManager?[] Panes { get; } = new FileManager?[2];
 
+    protected override void OnParametersSet() =>
+        _defaults = string.IsNullOrEmpty(Left) || string.IsNullOrEmpty(Right)
+            ? UnitList.List(new Station.Core.Units.UnitQuery(Status: "online"), Station.Core.Units.UnitSorts.Name, 0, 2).Value?.Items ?? []
+            : [];
+
     private (string Unit, string Path) Location(Side side)
     {
         var raw = side == Side.Left ? Left : Right;
-        var units = Tasks.Units().Where(u => u.Online).ToList();
         if (!string.IsNullOrEmpty(raw) && raw.IndexOf(':') is > 0 and var colon)
             return (raw[..colon], raw[(colon + 1)..]);
-        var unit = units.Count == 0 ? "" : units[Math.Min((int)side, units.Count - 1)].Id;
-        return (unit, units.FirstOrDefault(u => u.Id == unit)?.HomeRoot ?? "/");
+        if (_defaults.Count == 0) return ("", "/");
+        var unit = _defaults[Math.Min((int)side, _defaults.Count - 1)];
+        return (unit.Id, unit.HomeRoot);
     }
 
     private static Side Other(Side side) => side == Side.Left ? Side.Right : Side.Left;
@@ -53,7 +62,7 @@ public sealed partial class TwoPaneFiles : ComponentBase
 
     private void ChooseUnit(Side side, string? unit)
     {
-        var root = Tasks.Units().FirstOrDefault(u => u.Id == unit)?.HomeRoot ?? "/";
+        var root = unit is null ? "/" : UnitList.Find(unit)?.HomeRoot ?? "/";
         Navigation.NavigateTo(Href(side, unit ?? "", root));
     }
 

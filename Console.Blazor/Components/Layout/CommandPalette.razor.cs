@@ -33,12 +33,11 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
     // What the box holds when the palette opens; never re-rendered while typing, so fast typing loses no keys to a round trip.
     private string _prefill = "";
     private int _active;
-    private IReadOnlyList<PaletteCommand> _all = [];
     private IReadOnlyList<PaletteCommand> _matches = [];
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private IConsoleTasks Tasks { get; set; } = default!;
+    [Inject] private IConsoleUnits UnitList { get; set; } = default!;
     [Inject] private PaneWorkspace Workspace { get; set; } = default!;
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -77,7 +76,6 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
 
     private void Open(bool help, string query = "")
     {
-        _all = PaletteCommands.All(Tasks.Units());
         _open = true;
         _help = help;
         _focus = true;
@@ -94,8 +92,28 @@ public sealed partial class CommandPalette : ComponentBase, IAsyncDisposable
     private void Filter(string query)
     {
         _query = query;
-        _matches = PaletteCommands.Matching(_all, query);
+        _matches = PaletteCommands.Matching(PaletteCommands.All(UnitsFor(query)), query);
         _active = 0;
+    }
+
+    /// <summary>
+    /// At most <see cref="PaletteCommands.MaxUnits"/> units, found by the station's search: by the typed word that names the
+    /// fewest units (a command's title holds every word, so the unit is among those), or the first by name when no word names one.
+    /// </summary>
+    private IReadOnlyList<Station.Core.Units.UnitView> UnitsFor(string query)
+    {
+        UnitListing? best = null;
+        foreach (var word in PaletteCommands.UnitWords(query).Take(4))
+        {
+            var page = UnitList.List(new Station.Core.Units.UnitQuery(Search: word), Station.Core.Units.UnitSorts.Name, 0, PaletteCommands.MaxUnits);
+            if (page.Ok && (best is null || page.Value!.Total < best.Total)) best = page.Value;
+        }
+        if (best is null)
+        {
+            var first = UnitList.List(new Station.Core.Units.UnitQuery(), Station.Core.Units.UnitSorts.Name, 0, PaletteCommands.MaxUnits);
+            best = first.Value;
+        }
+        return best?.Items ?? [];
     }
 
     private void Typed(ChangeEventArgs e) => Filter(e.Value as string ?? "");

@@ -36,6 +36,20 @@ public static class PaletteCommands
         new("Account", "/account", "page"),
     ];
 
+    /// <summary>How many units' commands the palette builds for one query: the units found by what was typed, never the fleet.</summary>
+    public const int MaxUnits = 20;
+
+    /// <summary>The words of a unit's commands that are not its name: typing them says which command, not which unit.</summary>
+    private static readonly string[] CommandWords = [RunPrefix, ": storage", ": files", ": processes", ": dashboard"];
+
+    /// <summary>
+    /// The typed words that may name a unit: those not part of a unit command's own words ("run", "files"...). The palette
+    /// searches the units by each and builds the commands of at most <see cref="MaxUnits"/> found.
+    /// </summary>
+    public static IReadOnlyList<string> UnitWords(string? query) =>
+        [.. (query ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(w => !w.StartsWith('#') && !CommandWords.Any(c => c.Contains(w, StringComparison.OrdinalIgnoreCase)))];
+
     public static IReadOnlyList<PaletteCommand> All(IEnumerable<UnitView> units)
     {
         var all = new List<PaletteCommand>(Pages);

@@ -30,6 +30,11 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
     private IReadOnlyList<Alert> _alerts = [];
     private FleetFacts _facts = FleetFacts.Of([], _ => null, [], 0, []);
     private bool _expanded;
+    private int _unitsPending, _accessChanged;
+    private readonly CancellationTokenSource _closed = new();
+
+    /// <summary>How often at most unit changes are read again.</summary>
+    private static readonly TimeSpan UnitThrottle = TimeSpan.FromMilliseconds(500);
 
     [Inject] private IConsoleTasks Tasks { get; set; } = default!;
     [Inject] private IConsoleStorage Storage { get; set; } = default!;
@@ -56,12 +61,13 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
     {
         // Subscribe first, then read: a change between the two is applied twice, never missed.
         // Null: the user's access changed, so every reading is asked for again (one may no longer be theirs to see).
-        _subscriptions.Add(Tasks.SubscribeUnits(u => InvokeAsync(() =>
+        // Units coming and going are read again at most once per UnitThrottle: a fleet of thousands coming online costs each
+        // circuit a few reads, not one per unit.
+        _subscriptions.Add(Tasks.SubscribeUnits(u =>
         {
-            if (u is null) _nearFull.Clear();
-            ReadUnits();
-            Changed();
-        })));
+            if (u is null) Interlocked.Exchange(ref _accessChanged, 1);
+            if (Interlocked.Exchange(ref _unitsPending, 1) == 0) _ = ReadUnitsLaterAsync();
+        }));
         _subscriptions.Add(Storage.SubscribeAll(s => InvokeAsync(() => { _nearFull[s.Unit] = FleetFacts.NearFullOn(s); Changed(); })));
         _subscriptions.Add(new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, updates =>
         {
@@ -74,6 +80,29 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
         foreach (var t in Tasks.List(new TaskQuery(Limit: 1000))) Apply(t);
         _alerts = Metrics.Alerts();
         Recompute();
+    }
+
+    private async Task ReadUnitsLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(UnitThrottle, _closed.Token);
+            Interlocked.Exchange(ref _unitsPending, 0);
+            await InvokeAsync(() =>
+            {
+                if (Interlocked.Exchange(ref _accessChanged, 0) == 1) _nearFull.Clear();
+                ReadUnits();
+                Changed();
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // The overview closed.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away while the read waited.
+        }
     }
 
     /// <summary>The visible units, and the last storage reading of each one not read yet (a reading the user may not see is left out).</summary>
@@ -145,6 +174,8 @@ public sealed partial class FleetOverview : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        _closed.Cancel();
+        _closed.Dispose();
         foreach (var s in _subscriptions) s.Dispose();
     }
 }

@@ -86,9 +86,9 @@ public sealed partial class TaskList : ComponentBase, IDisposable
         Reload();
     }
 
-    private void UnitChanged(ChangeEventArgs e)
+    private void UnitChanged(string? unit)
     {
-        _unit = e.Value?.ToString() ?? "";
+        _unit = unit ?? "";
         Reload();
     }
 

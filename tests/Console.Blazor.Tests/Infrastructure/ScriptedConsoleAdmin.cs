@@ -72,7 +72,6 @@ public sealed class ScriptedConsoleAdmin(TimeProvider clock) : IConsoleAdmin
         Task.FromResult<Outcome<EnrolmentCreated>>(new EnrolmentCreated(1, "token", clock.GetUtcNow().AddHours(1), note ?? ""));
     public Task<Outcome<UnitRevoked>> RevokeUnitAsync(string unit) =>
         Task.FromResult<Outcome<UnitRevoked>>(new UnitRevoked(unit, clock.GetUtcNow(), "admin", 1));
-    public IReadOnlyList<UnitView> Units() => [];
 
     public IDisposable Subscribe(Action handler) => new Notifier<int>().Subscribe(_ => handler());
 
