@@ -5,7 +5,7 @@ namespace Ccdsvm.ConsoleBench;
 
 /// <summary>
 /// The command line: <c>--station URL --user admin --password P [--fingerprint SHA256] [--runs 20] [--search TEXT] [--tag TAG]
-/// [--baseline-station URL] [--screenshots DIR]</c>. The baseline station is a second station holding only itself, measured
+/// [--baseline-station URL] [--screenshots DIR]</c>. The baseline station is a second station holding a handful of units, measured
 /// the same way in the same run; its password is the same unless <c>--baseline-password</c> says otherwise.
 /// </summary>
 public sealed record BenchOptions(
@@ -23,7 +23,7 @@ public sealed record BenchOptions(
 {
     public const string Usage = "usage: Ccdsvm.ConsoleBench --station URL --user admin --password P [--fingerprint SHA256 (an https station's pin)] "
         + "[--runs 20] [--search TEXT (default: the name of a unit in the middle of the first REST page)] [--tag rack-9] "
-        + "[--baseline-station URL (a station with only itself, measured alike)] [--baseline-password P] [--screenshots DIR] [--chromium /usr/bin/chromium]";
+        + "[--baseline-station URL (a station with a handful of units, measured alike)] [--baseline-password P] [--screenshots DIR] [--chromium /usr/bin/chromium]";
 
     public static BenchOptions Parse(string[] args)
     {

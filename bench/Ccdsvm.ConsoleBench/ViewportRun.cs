@@ -82,8 +82,17 @@ public sealed class ViewportRun(IBrowser browser, Target target, Viewport viewpo
         await _page.GetByTestId("login-username").FillAsync(options.User).ConfigureAwait(false);
         await _page.GetByTestId("login-password").FillAsync(target.Password).ConfigureAwait(false);
         await _page.GetByTestId("login-submit").ClickAsync().ConfigureAwait(false);
-        await _page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached }).ConfigureAwait(false);
-        if (_page.Url.Contains("/login", StringComparison.Ordinal)) throw new InvalidOperationException($"signing in to {target.Station} as {options.User} failed");
+        try
+        {
+            await _page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached }).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await ShootAsync("console-bench-signin-failed").ConfigureAwait(false);
+            string text = await _page.Locator("body").InnerTextAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"signing in to {target.Station} as {options.User}: no interactive console after 30 s at {_page.Url}: "
+                + text[..Math.Min(600, text.Length)]);
+        }
     }
 
     private async Task UnitsRunAsync(bool counted, bool shoot)
@@ -133,6 +142,8 @@ public sealed class ViewportRun(IBrowser browser, Target target, Viewport viewpo
     {
         await search.ClickAsync().ConfigureAwait(false);
         await search.PressSequentiallyAsync(search1.Text[..^1], new LocatorPressSequentiallyOptions { Delay = 20 }).ConfigureAwait(false);
+        if (await _page.EvaluateAsync<bool>(PageProbe.Shows, PageProbe.ToJs(search1.Want)).ConfigureAwait(false))
+            throw new InvalidOperationException($"{target.Label}: the page already shows what '{search1.Text}' would; pick a --search that changes the list");
         await _page.EvaluateAsync(PageProbe.SetWant, PageProbe.ToJs(search1.Want)).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await _page.Keyboard.TypeAsync(search1.Text[^1..]).ConfigureAwait(false);
