@@ -78,7 +78,8 @@ public sealed class ViewportRun(IBrowser browser, Target target, Viewport viewpo
 
     private async Task SignInAsync()
     {
-        await _page.GotoAsync(Url("/login")).ConfigureAwait(false);
+        // Straight to the Units page: the landing page (the workspace, /) lists every unit in its rail.
+        await _page.GotoAsync(Url("/login?returnUrl=%2Funits")).ConfigureAwait(false);
         await _page.GetByTestId("login-username").FillAsync(options.User).ConfigureAwait(false);
         await _page.GetByTestId("login-password").FillAsync(target.Password).ConfigureAwait(false);
         await _page.GetByTestId("login-submit").ClickAsync().ConfigureAwait(false);
