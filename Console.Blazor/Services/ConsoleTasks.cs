@@ -23,6 +23,8 @@ public sealed class ConsoleTasks(
 
     public IReadOnlyList<UnitView> Units() => units.All(Caller);
 
+    public UnitView? Unit(string id) => units.View(Caller, id).Value;
+
     public bool MayRun(string kind, string unit) =>
         catalog.TryGet(kind, out var d) && user.Allows(ResourcePath.Unit(unit), d.Privilege);
 

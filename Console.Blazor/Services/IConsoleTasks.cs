@@ -17,6 +17,9 @@ public interface IConsoleTasks
     IReadOnlyCollection<TaskKindDefinition> Kinds { get; }
     IReadOnlyList<UnitView> Units();
 
+    /// <summary>One unit the user sees, looked up by id (null when unknown or not visible): no walk over the fleet.</summary>
+    UnitView? Unit(string id);
+
     /// <summary>Whether the user may run a kind on a unit: the console hides what they may not do (the station checks anyway).</summary>
     bool MayRun(string kind, string unit);
 

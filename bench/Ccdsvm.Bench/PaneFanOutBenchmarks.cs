@@ -139,6 +139,7 @@ public class PaneFanOutBenchmarks
         public IReadOnlyCollection<TaskKindDefinition> Kinds => [];
         public (int Active, int Max) Slots => (0, 8);
         public IReadOnlyList<UnitView> Units() => [];
+        public UnitView? Unit(string id) => null;
         public bool MayRun(string kind, string unit) => true;
         public string? CannotRun(string kind, string unit, System.Text.Json.JsonElement? parameters = null) => null;
         public bool MayRunOn(string kind, string resource) => true;

@@ -68,7 +68,7 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
     private IReadOnlyList<IGrouping<string, IKindContract>> OfferedGroups =>
         KindGroups.Of(Offered.Where(k => k.Contract is not null).Select(k => k.Contract!));
 
-    private UnitView? Unit => Tasks.Units().FirstOrDefault(u => u.Id == Target);
+    private UnitView? Unit => Tasks.Unit(Target);
 
     protected override void OnInitialized()
     {

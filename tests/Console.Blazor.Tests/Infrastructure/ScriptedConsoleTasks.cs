@@ -38,6 +38,7 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
     public IReadOnlyList<long> Cancelled => [.. _cancelled];
 
     public IReadOnlyList<UnitView> Units() => UnitList;
+    public UnitView? Unit(string id) => UnitList.FirstOrDefault(u => u.Id == id);
 
     /// <summary>Kinds the scripted user may not run (all others are allowed); what the console hides.</summary>
     public HashSet<string> DeniedKinds { get; } = [];

@@ -47,15 +47,30 @@ public sealed class UnitsPageAtScaleTests : ConsoleTestContext
         var cut = Render<Ccdsvm.Console.Blazor.Components.Pages.Units>();
 
         cut.Find("input[data-testid=units-search]").Input("fleet-0424");
-        Clock.Advance(TimeSpan.FromMilliseconds(400)); // MudBlazor's debounce runs on the console's clock
+        AdvanceUntil(() => Rows(cut).Count == 10); // MudBlazor's debounce runs on the console's clock
 
-        cut.WaitForAssertion(() => Assert.Equal(10, Rows(cut).Count), Timeout);
+        Assert.Equal(10, Rows(cut).Count);
         Assert.Equal("showing 10 of 10 units", cut.Find("[data-testid=units-total]").TextContent);
         Assert.All(Rows(cut), r => Assert.StartsWith("unit-card-fleet-0424", r.GetAttribute("data-testid"), StringComparison.Ordinal));
 
         cut.Find("input[data-testid=units-search]").Input("fleet-04242");
-        Clock.Advance(TimeSpan.FromMilliseconds(400));
-        cut.WaitForAssertion(() => Assert.Equal(["unit-card-fleet-04242"], Rows(cut).Select(r => r.GetAttribute("data-testid")!)), Timeout);
+        AdvanceUntil(() => Rows(cut).Count == 1);
+        Assert.Equal(["unit-card-fleet-04242"], Rows(cut).Select(r => r.GetAttribute("data-testid")!));
+    }
+
+    /// <summary>
+    /// Moves the console's clock past the search debounce until the page shows what it should (bounded): the debounce's
+    /// timer may be armed only after the input event was handled, so a single advance could come before it and be lost.
+    /// </summary>
+    private void AdvanceUntil(Func<bool> shown)
+    {
+        var until = DateTime.UtcNow + Timeout;
+        do
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(400));
+            Thread.Sleep(20);
+        }
+        while (!shown() && DateTime.UtcNow < until);
     }
 
     [Fact]
