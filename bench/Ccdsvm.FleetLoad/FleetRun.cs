@@ -162,11 +162,14 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
         if (options.StationPid is { } pid && options.IdleSeconds > 0)
         {
             var station = new ProcessProbe(pid);
+            // A station just started still compiles its hot paths again (tiered JIT) for a minute: --idle-settle skips that.
+            if (options.IdleSettleSeconds > 0) await Task.Delay(TimeSpan.FromSeconds(options.IdleSettleSeconds)).ConfigureAwait(false);
             var (stationCpu, selfCpu) = await ProcessProbe.CpuOverAsync(station, self, TimeSpan.FromSeconds(options.IdleSeconds)).ConfigureAwait(false);
             probes["stationRssMiB"] = station.RssBytes() / 1024 / 1024;
             probes["stationIdleCpuPercent"] = stationCpu;
             probes["generatorIdleCpuPercent"] = selfCpu;
             probes["idleSeconds"] = options.IdleSeconds;
+            probes["idleSettleSeconds"] = options.IdleSettleSeconds;
         }
         probes["generatorRssMiB"] = self.RssBytes() / 1024 / 1024;
 
