@@ -59,15 +59,18 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
 
     private IHost? _host;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The uplink agent's whole configuration. It refuses every task kind (Agent:DenyKinds): until tasks are routed through
+    /// a mid station, nothing the upper station orders runs on the mid station's host, whose own ACL never saw it.
+    /// </summary>
+    public static Dictionary<string, string?> AgentConfiguration(Settings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var o = settings.Options;
-        string url = o.Url!.Trim(), name = o.Name!.Trim();
-        Directory.CreateDirectory(settings.Layout.Files);
         var config = new Dictionary<string, string?>
         {
-            ["Agent:StationUrl"] = url,
-            ["Agent:Name"] = name,
+            ["Agent:StationUrl"] = o.Url!.Trim(),
+            ["Agent:Name"] = o.Name!.Trim(),
             ["Agent:EnrolToken"] = string.IsNullOrWhiteSpace(o.EnrolmentToken) ? null : o.EnrolmentToken.Trim(),
             ["Agent:StationFingerprint"] = string.IsNullOrWhiteSpace(o.Fingerprint) ? null : o.Fingerprint.Trim(),
             ["Agent:DataDirectory"] = settings.Layout.Directory,
@@ -75,6 +78,16 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
             ["Agent:Roots:0"] = settings.Layout.Files,
             ["Agent:Kind"] = nameof(UnitKind.Station),
         };
+        int i = 0;
+        foreach (var contract in Shared.Contracts.Kinds.KindContracts.All) config[$"Agent:DenyKinds:{i++}"] = contract.Kind;
+        return config;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        string url = settings.Options.Url!.Trim(), name = settings.Options.Name!.Trim();
+        Directory.CreateDirectory(settings.Layout.Files);
+        var config = AgentConfiguration(settings);
         // Its own configuration only: the station's environment (Agent__*, for its co-hosted unit) must not leak in.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(config);

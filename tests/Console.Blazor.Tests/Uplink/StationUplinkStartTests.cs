@@ -75,4 +75,20 @@ public sealed class StationUplinkStartTests : IDisposable
         Assert.Contains("not enrolled at the upper station as 'mid-2'", rename, StringComparison.Ordinal);
         Assert.False(RunsUplink(renamed));
     }
+
+    [Fact]
+    public void TheUplinkAgent_AnnouncesItselfAsAStation_KeepsItsStateUnderTheDataDirectory_AndRefusesEveryKind()
+    {
+        var options = new UpstreamOptions { Url = " https://top.example:5080 ", Name = "mid-1", EnrolmentToken = "t" };
+        var layout = UplinkLayout.In(_data);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(StationUplink.AgentConfiguration(new StationUplink.Settings(options, layout))).Build();
+        var agent = config.GetSection(Ccdsvm.Unit.Agent.AgentOptions.Section).Get<Ccdsvm.Unit.Agent.AgentOptions>()!;
+
+        Assert.Equal(("https://top.example:5080", "mid-1", "t"), (agent.StationUrl, agent.Name, agent.EnrolToken));
+        Assert.Equal(Ccdsvm.Shared.Contracts.UnitKind.Station, agent.Kind);
+        Assert.Equal(Path.Combine(_data, "uplink", "state"), agent.EffectiveStateDirectory);
+        Assert.Equal([Path.Combine(_data, "uplink", "files")], agent.EffectiveRoots);
+        Assert.Equal(Ccdsvm.Shared.Contracts.Kinds.KindContracts.All.Select(c => c.Kind).Order(StringComparer.Ordinal), agent.DenyKinds.Order(StringComparer.Ordinal));
+        Assert.Contains(Ccdsvm.Shared.Contracts.TaskKinds.FsList, agent.DenyKinds);
+    }
 }
