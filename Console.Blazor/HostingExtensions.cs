@@ -1,5 +1,6 @@
 using Ccdsvm.Station.Core.Store;
 using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Station.Core.Users;
 
 namespace Ccdsvm.Console.Blazor;
@@ -18,12 +19,14 @@ public static class HostingExtensions
     /// <summary>GET /healthz: 200 when the station is up and its store is writable, 503 otherwise.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", (StoreHealth health) =>
+        // A mid station's uplink is said beside (uplink: off, connecting, connected or refused): a refused or lost uplink
+        // leaves this station serving its own users, so it does not make the station unhealthy.
+        endpoints.MapGet("/healthz", (StoreHealth health, UplinkStatus uplink) =>
         {
             var (healthy, detail) = health.Check();
             return healthy
-                ? Results.Ok(new { status = "healthy", detail })
-                : Results.Json(new { status = "unhealthy", detail }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Ok(new { status = "healthy", detail, uplink = uplink.State, uplinkDetail = uplink.Describe() })
+                : Results.Json(new { status = "unhealthy", detail, uplink = uplink.State, uplinkDetail = uplink.Describe() }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous().ExcludeFromDescription();
         return endpoints;
     }

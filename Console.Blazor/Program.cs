@@ -23,6 +23,11 @@ builder.Services.AddStationCore(builder.Configuration);
 builder.AddStationAuthentication();
 builder.AddConsoleUi();
 builder.AddEmbeddedAgent();
+if (builder.AddStationUplink() is { } uplinkError)
+{
+    Console.Error.WriteLine($"ccdsvm station: {uplinkError}");
+    return 2;
+}
 builder.AddStationTelemetry();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<KindSchemas>());
 builder.Services.AddProblemDetails();

@@ -20,7 +20,8 @@ public sealed record UnitInventory(
     [property: Key(12)] string? DataUrl = null,
     [property: Key(13)] IReadOnlyList<string>? Services = null,
     [property: Key(14)] UnitPolicy? Policy = null,
-    [property: Key(15)] UnitCapabilities? Capabilities = null);
+    [property: Key(15)] UnitCapabilities? Capabilities = null,
+    [property: Key(16)] UnitKind Kind = UnitKind.Unit);
 
 /// <summary>
 /// A block device as lsblk reports it; children are partitions or holders. A partition the unit reaches

@@ -78,6 +78,12 @@ public sealed class AgentOptions
     /// </summary>
     public int LeaseSeconds { get; set; }
 
+    /// <summary>
+    /// What this unit announces itself as: <see cref="Ccdsvm.Shared.Contracts.UnitKind.Unit"/>, or, for the uplink a mid
+    /// station runs to the station above it, <see cref="Ccdsvm.Shared.Contracts.UnitKind.Station"/> (set by that uplink, not by hand).
+    /// </summary>
+    public Ccdsvm.Shared.Contracts.UnitKind Kind { get; set; }
+
     /// <summary>The station this unit sits under, for layered stations; null for a top-level unit.</summary>
     public string? Parent { get; set; }
 

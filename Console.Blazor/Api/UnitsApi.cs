@@ -9,13 +9,13 @@ public static class UnitsApi
     {
         var units = api.MapGroup("/units").WithTags("Units");
         // Without parameters: every unit the caller sees, as an array (as before). With any of search, status, tag, parent,
-        // os, limit, cursor, sort (id, name, status: offline first) or offset: one page {items, total, nextCursor}; the cursor
+        // os, kind (unit or station: a mid station enrolled below this one), limit, cursor, sort (id, name, status: offline first) or offset: one page {items, total, nextCursor}; the cursor
         // pages in id order, offset in any order. An unknown parent is a 404.
         units.MapGet("", (HttpContext context, UnitDirectory directory, string? search, string? status, string? tag, string? parent, string? os, int? limit,
-                string? cursor, string? sort, int? offset) =>
-            search is null && status is null && tag is null && parent is null && os is null && limit is null && cursor is null && sort is null && offset is null
+                string? cursor, string? sort, int? offset, string? kind) =>
+            search is null && status is null && tag is null && parent is null && os is null && limit is null && cursor is null && sort is null && offset is null && kind is null
                 ? Results.Ok(directory.All(context.Caller()))
-                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent, sort, offset)), Results.Ok))
+                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent, sort, offset, kind)), Results.Ok))
             .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400).ProducesProblem(404);
         units.MapPut("/{id}/tags", async (HttpContext context, UnitDirectory directory, string id) =>
         {

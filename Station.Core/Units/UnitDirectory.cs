@@ -1,4 +1,5 @@
 using System.Text;
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Audit;
 using Ccdsvm.Station.Core.Security;
 
@@ -27,6 +28,8 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         int limit = q.Limit ?? DefaultLimit;
         if (limit is < 1 or > MaxLimit) return StationError.BadRequest($"'limit' must be between 1 and {MaxLimit}; the default is {DefaultLimit}");
         if (q.Status is { } st && st is not ("online" or "offline")) return StationError.BadRequest($"'status' must be online or offline; got '{st}'");
+        if (!string.IsNullOrEmpty(q.Kind) && q.Kind is { } kind && UnitKinds.Parse(kind) is null)
+            return StationError.BadRequest($"'kind' must be one of {string.Join(", ", UnitKinds.All)}; got '{kind}'");
         string sort = string.IsNullOrEmpty(q.Sort) ? UnitSorts.Id : q.Sort;
         if (!UnitSorts.All.Contains(sort)) return StationError.BadRequest($"'sort' must be one of {string.Join(", ", UnitSorts.All)}; got '{q.Sort}'");
         int offset = q.Offset ?? 0;
@@ -92,9 +95,10 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         static bool Has(string? text, string needle) => text?.Contains(needle, StringComparison.OrdinalIgnoreCase) == true;
         string? search = string.IsNullOrWhiteSpace(q.Search) ? null : q.Search.Trim();
         string? os = string.IsNullOrWhiteSpace(q.Os) ? null : q.Os.Trim();
-        string? parent = q.Parent, status = q.Status, tag = string.IsNullOrEmpty(q.Tag) ? null : q.Tag;
+        string? parent = q.Parent, status = q.Status, tag = string.IsNullOrEmpty(q.Tag) ? null : q.Tag, kind = string.IsNullOrEmpty(q.Kind) ? null : q.Kind;
         return u => (parent is null || (parent == StationUnit && u.Id != StationUnit))
             && (status is null || u.Status == status)
+            && (kind is null || u.Kind == kind)
             && (tag is null || (u.Tags ?? []).Contains(tag, StringComparer.Ordinal))
             && (os is null || Has(u.Os, os) || string.Equals(u.Capabilities?.OsFamily, os, StringComparison.OrdinalIgnoreCase))
             && (search is null || Has(u.Id, search) || Has(u.Name, search) || Has(u.Hostname, search) || Has(u.Os, search)

@@ -194,6 +194,6 @@ public sealed class UnitRegistry : Notifier<UnitView>
         var i = e.Inventory;
         var addresses = i.Interfaces.Where(n => n.Name != "lo").SelectMany(n => n.Addresses).ToList();
         return new UnitView(i.Id, i.Name, e.ConnectionId is null ? "offline" : "online", i.Parent, i.Os, i.Kernel, i.Hostname,
-            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? [], i.Capabilities);
+            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? [], i.Capabilities, UnitKinds.Name(i.Kind));
     }
 }

@@ -21,16 +21,20 @@ public sealed record UnitView(
     IReadOnlyList<string>? Services = null,
     UnitPolicy? Policy = null,
     IReadOnlyList<string>? Tags = null,
-    UnitCapabilities? Capabilities = null)
+    UnitCapabilities? Capabilities = null,
+    string Kind = UnitKinds.Unit)
 {
     public bool Online => Status == "online";
+
+    /// <summary>Whether this unit is a mid station (kind <c>station</c>): a station enrolled below this one.</summary>
+    public bool IsStation => Kind == UnitKinds.Station;
 
     /// <summary>Where the file manager opens on this unit: its first file root, or <c>/</c> when it has none.</summary>
     public string HomeRoot => Roots.Count > 0 ? Roots[0] : "/";
 }
 
 /// <summary>
-/// <c>GET /api/v1/units?search=&amp;status=&amp;tag=&amp;os=&amp;limit=&amp;cursor=</c>: units in id order, filtered; <see cref="Total"/>
+/// <c>GET /api/v1/units?search=&amp;status=&amp;tag=&amp;os=&amp;kind=&amp;limit=&amp;cursor=</c>: units in id order, filtered; <see cref="Total"/>
 /// counts every match, <see cref="NextCursor"/> (null on the last page) asks for the next page.
 /// </summary>
 public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Total, string? NextCursor);
@@ -40,7 +44,7 @@ public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Total, string? 
 /// where the page starts: after a <see cref="Cursor"/> (id order only) or <see cref="Offset"/> matches in.
 /// </summary>
 public sealed record UnitQuery(string? Search = null, string? Status = null, string? Tag = null, string? Os = null, int? Limit = null, string? Cursor = null,
-    string? Parent = null, string? Sort = null, int? Offset = null);
+    string? Parent = null, string? Sort = null, int? Offset = null, string? Kind = null);
 
 /// <summary>The orders of a unit list.</summary>
 public static class UnitSorts

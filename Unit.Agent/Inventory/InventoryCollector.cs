@@ -33,7 +33,8 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             dataPlane.Url,
             [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)],
             new UnitPolicy(Path.GetFullPath(o.MountRoot), [.. o.Devices], [.. o.DenyKinds]),
-            Capabilities());
+            Capabilities(),
+            o.Kind);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class StationProcess : IAsyncDisposable
         TestTls.Trust(DataDirectory);
     }
 
-    public StationSettings Settings { get; }
+    public StationSettings Settings { get; private set; }
     public int Port { get; }
     public Uri BaseUrl { get; }
     public string AdminPassword => Settings.AdminPassword;
@@ -168,9 +168,13 @@ public sealed class StationProcess : IAsyncDisposable
         return await AgentProcess.StartAsync(this, name, token, waitOnline, environment);
     }
 
-    /// <summary>Stops the station (SIGKILL) and starts it again on the same store and port; waits for /healthz.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the station (SIGKILL) and starts it again on the same store and port; waits for /healthz. With
+    /// <paramref name="environment"/>, that is its extra environment from now on (instead of the one it started with).
+    /// </summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
+        if (environment is not null) Settings = Settings with { Environment = environment };
         _process?.Dispose();
         _process = null;
         Start();
