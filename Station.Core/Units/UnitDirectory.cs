@@ -27,11 +27,11 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
     {
         int limit = q.Limit ?? DefaultLimit;
         if (limit is < 1 or > MaxLimit) return StationError.BadRequest($"'limit' must be between 1 and {MaxLimit}; the default is {DefaultLimit}");
-        if (q.Status is { } st && st is not ("online" or "offline")) return StationError.BadRequest($"'status' must be online or offline; got '{st}'");
+        if (q.Status is { } st && st is not ("online" or "offline")) return StationError.BadRequest($"'status' must be online or offline; got '{Echo(st)}'");
         if (!string.IsNullOrEmpty(q.Kind) && q.Kind is { } kind && UnitKinds.Parse(kind) is null)
-            return StationError.BadRequest($"'kind' must be one of {string.Join(", ", UnitKinds.All)}; got '{kind}'");
+            return StationError.BadRequest($"'kind' must be one of {string.Join(", ", UnitKinds.All)}; got '{Echo(kind)}'");
         string sort = string.IsNullOrEmpty(q.Sort) ? UnitSorts.Id : q.Sort;
-        if (!UnitSorts.All.Contains(sort)) return StationError.BadRequest($"'sort' must be one of {string.Join(", ", UnitSorts.All)}; got '{q.Sort}'");
+        if (!UnitSorts.All.Contains(sort)) return StationError.BadRequest($"'sort' must be one of {string.Join(", ", UnitSorts.All)}; got '{Echo(q.Sort)}'");
         int offset = q.Offset ?? 0;
         if (offset < 0) return StationError.BadRequest($"'offset' must be 0 or more; got {offset}");
         if (!string.IsNullOrEmpty(q.Cursor) && (sort != UnitSorts.Id || offset > 0))
@@ -108,6 +108,9 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
 
     /// <summary>This station's own unit: the parent of every other unit (layered stations come later).</summary>
     public const string StationUnit = "station";
+
+    /// <summary>A refused value as the refusal quotes it: at most 40 characters, so a huge value does not come back whole.</summary>
+    private static string Echo(string? value) => value is null ? "" : value.Length <= 40 ? value : value[..40] + $"… ({value.Length} characters)";
 
     private static string Key(string id) => id == StationUnit ? "" : id;
 

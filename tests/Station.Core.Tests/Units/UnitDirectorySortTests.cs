@@ -143,6 +143,21 @@ public sealed class UnitDirectorySortTests : IDisposable
     }
 
     [Fact]
+    public void AHugeOrHostileSortOrKind_IsRefused_QuotingOnlyItsStart()
+    {
+        string huge = new('a', 10_000);
+        foreach (var query in new[] { new UnitQuery(Sort: huge), new UnitQuery(Kind: huge), new UnitQuery(Status: huge) })
+        {
+            var refused = _directory.Query(Root, query);
+            Assert.Equal(StationErrorKind.BadRequest, refused.Error!.Kind);
+            Assert.Contains("(10000 characters)", refused.Error.Message, StringComparison.Ordinal);
+            Assert.True(refused.Error.Message.Length < 200, $"the refusal should not echo the whole value: {refused.Error.Message.Length} characters");
+        }
+        var dots = _directory.Query(Root, new UnitQuery(Sort: "../../etc"));
+        Assert.Equal("'sort' must be one of id, name, status; got '../../etc'", dots.Error!.Message);
+    }
+
+    [Fact]
     public void TheCursor_StillPagesInIdOrder_WithTheTotal()
     {
         var ids = new List<string>();
