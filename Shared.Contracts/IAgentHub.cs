@@ -33,6 +33,12 @@ public interface IAgentHub
     /// certificate first and the CA last.
     /// </summary>
     Task<string> RequestCertificate(string certificateRequestPem);
+
+    /// <summary>
+    /// A mid station's units below it (only a unit of kind station may call it): the whole subtree after each
+    /// announce, then changes. The station lists them with their parent and routes their tasks through the caller.
+    /// </summary>
+    Task AnnounceSubtree(SubtreeUpdate update);
 }
 
 /// <summary>What the destination of a move verified: its ticket, and the source's type, size, mtime and SHA-256 (a tree's listing digest).</summary>

@@ -4,6 +4,9 @@ using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Unit.Agent;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Enrolment;
+using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Console.Blazor.Services.Uplink;
+using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Ccdsvm.Console.Blazor.Services;
@@ -26,6 +29,8 @@ public static class StationUplinkExtensions
         var layout = UplinkLayout.In(dataDirectory);
         if (options.Problem(layout.IsEnrolledAs(options.Name?.Trim())) is { } problem) return problem;
         builder.Services.AddSingleton(new StationUplink.Settings(options, layout));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TaskRelay>(sp, options));
+        builder.Services.AddSingleton(sp => new SubtreePublisher(sp.GetRequiredService<UnitRegistry>(), options.Name!.Trim(), sp.GetRequiredService<ILogger<SubtreePublisher>>()));
         builder.Services.AddHostedService<StationUplink>();
         return null;
     }
@@ -53,15 +58,16 @@ public sealed record UplinkLayout(string Directory)
 /// started and stopped with it. The agent code is the standalone agent's; only its configuration and enrolment differ: a
 /// refusal by the upper station is logged and shown on /healthz, and this station keeps serving.
 /// </summary>
-public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, ILoggerFactory loggers, ILogger<StationUplink> logger) : IHostedService, IAsyncDisposable
+public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, SubtreePublisher subtree, ILoggerFactory loggers, ILogger<StationUplink> logger)
+    : IHostedService, IAsyncDisposable
 {
     public sealed record Settings(UpstreamOptions Options, UplinkLayout Layout);
 
     private IHost? _host;
 
     /// <summary>
-    /// The uplink agent's whole configuration. It refuses every task kind (Agent:DenyKinds): until tasks are routed through
-    /// a mid station, nothing the upper station orders runs on the mid station's host, whose own ACL never saw it.
+    /// The uplink agent's whole configuration. It runs nothing itself: what the upper station orders is relayed into this
+    /// station's task list (<see cref="UplinkRelay"/>), whose ACL decides.
     /// </summary>
     public static Dictionary<string, string?> AgentConfiguration(Settings settings)
     {
@@ -78,8 +84,6 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
             ["Agent:Roots:0"] = settings.Layout.Files,
             ["Agent:Kind"] = nameof(UnitKind.Station),
         };
-        int i = 0;
-        foreach (var contract in Shared.Contracts.Kinds.KindContracts.All) config[$"Agent:DenyKinds:{i++}"] = contract.Kind;
         return config;
     }
 
@@ -93,6 +97,8 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton(status);
         builder.Services.AddUnitAgent(builder.Configuration);
+        builder.Services.AddSingleton<IOrderRelay>(new UplinkRelay(relay));
+        builder.Services.AddSingleton<ISubtreeSource>(subtree);
         builder.Services.AddSingleton<StoredEnrolment>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, UplinkEnrolment>());
         // Its log lines go to the station's log, under categories that say they are the uplink's.
@@ -101,6 +107,7 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         var connection = _host.Services.GetRequiredService<StationConnection>();
         status.Attach(url, name, () => connection.IsConnected);
         LogStarting(url, name);
+        subtree.Start(connection);
         await _host.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

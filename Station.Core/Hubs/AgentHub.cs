@@ -36,6 +36,14 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
         AdmissionLimits.HandshakeDone(Context.GetHttpContext());
     }
 
+    public async Task AnnounceSubtree(SubtreeUpdate update)
+    {
+        if (update.Units.Count > SubtreeUpdate.MaxUnits || update.Removed.Count > SubtreeUpdate.MaxUnits)
+            throw new HubException($"a subtree update carries at most {SubtreeUpdate.MaxUnits} units and {SubtreeUpdate.MaxUnits} removals; send more updates");
+        string? problem = null;
+        if (await units.ApplySubtreeAsync(UnitId, update, time.GetUtcNow(), p => problem = p) is null) throw new HubException(problem);
+    }
+
     public Task<string> AuthoriseSourceDeletion(SourceDeletionRequest request)
     {
         var signed = deletions.Authorise(UnitId, request);

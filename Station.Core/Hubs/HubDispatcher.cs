@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Ccdsvm.Station.Core.Hubs;
 
-/// <summary>Sends orders to agents through the hub.</summary>
+/// <summary>Sends orders to agents through the hub; a unit below a mid station through that station's connection.</summary>
 public sealed class HubDispatcher(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentDispatcher
 {
     public async Task<bool> RunAsync(string unitId, TaskOrder order)
     {
-        var connection = units.ConnectionOf(unitId);
+        var connection = units.RouteConnectionOf(unitId);
         if (connection is null) return false;
         await hub.Clients.Client(connection).RunTask(order).ConfigureAwait(false);
         return true;
@@ -18,7 +18,7 @@ public sealed class HubDispatcher(IHubContext<AgentHub, IAgentClient> hub, UnitR
 
     public Task CancelAsync(string unitId, long taskId)
     {
-        var connection = units.ConnectionOf(unitId);
+        var connection = units.RouteConnectionOf(unitId);
         return connection is null ? Task.CompletedTask : hub.Clients.Client(connection).CancelTask(taskId);
     }
 }

@@ -36,6 +36,9 @@ public sealed class AccessControl : Notifier<string>
     public static readonly Role VolumeOwner = new("VolumeOwner", "implicit: the owner of a volume, on that volume and its files",
         [Privileges.UnitsView, "Task.storage.volume.resize", "Task.storage.volume.delete", "Task.storage.volume.list", "Task.fs.*", "Files.*"]);
 
+    /// <summary>The group every user of the station above is in at a mid station (README, "Layered stations").</summary>
+    public const string UpstreamGroup = "upstream";
+
     public AccessControl(StationDb db, AuditLog audit, TimeProvider? time = null, ILogger<AccessControl>? logger = null) : base(logger)
     {
         _db = db;
@@ -129,11 +132,20 @@ public sealed class AccessControl : Notifier<string>
         if (string.IsNullOrWhiteSpace(role) || Roles.Find(role) is null)
             return $"'role' must be one of {string.Join(", ", Roles.BuiltIn.Select(r => r.Name))}";
         if (string.IsNullOrWhiteSpace(subject)) return "'subject' is required: a user name, or @group for a group";
+        // Users of the station above (README, "Layered stations"): user@label, and the group @upstream they are all in.
+        if (subject == "@" + UpstreamGroup) return null;
+        if (subject.IndexOf('@', StringComparison.Ordinal) is var at and > 0)
+            return NameRules.IsValidUser(subject[..at]) && IsLabel(subject[(at + 1)..]) ? null
+                : $"'{(subject.Length > 40 ? subject[..40] + "…" : subject)}' is not a user of an upper station: write it user@label, such as alice@top";
         using var c = _db.Open();
         if (subject.StartsWith('@'))
             return c.ExecuteScalar<long>("SELECT COUNT(*) FROM groups WHERE name=@n", new { n = subject[1..] }) == 0 ? $"there is no group '{subject[1..]}'" : null;
         return c.ExecuteScalar<long>("SELECT COUNT(*) FROM users WHERE name=@subject", new { subject }) == 0 ? $"there is no user '{subject}'" : null;
     }
+
+    /// <summary>A station's label in an upper user's name: 1-63 lower-case letters, digits and dashes.</summary>
+    private static bool IsLabel(string label) =>
+        label.Length is > 0 and <= 63 && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     /// <summary>Adds a grant (idempotent). Call <see cref="Reload"/> after the transaction commits.</summary>
     public static void Grant(SqliteConnection c, SqliteTransaction? tx, string path, string subject, string role, string by, DateTimeOffset at) =>

@@ -65,7 +65,7 @@ internal sealed class TaskCancellation
             }
             target = a.Row.Target;
             // A kind the station runs itself ends here at once; its executor hears the end and stops.
-            atAgent = a.Row.State is TaskState.Dispatched or TaskState.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.ConnectionOf(target) is not null;
+            atAgent = a.Row.State is TaskState.Dispatched or TaskState.Running && !_stationExecutors.ContainsKey(a.Row.Kind) && _units.RouteConnectionOf(target) is not null;
             a.CancelRequested = true;
             TaskStore.Event(_db, null, taskId, Now, "cancelRequested", message: $"{caller.Name} asked to cancel");
             cancelled = _access.Audit.Write(_db, null, caller.Name, "task.cancel", $"task {taskId} {a.Row.Kind} on {a.Row.Target}", Audit.AuditOutcomes.Allowed, a.Row.Owner == caller.Name ? null : "owned by " + a.Row.Owner);

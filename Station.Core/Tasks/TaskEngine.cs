@@ -52,7 +52,7 @@ public sealed class TaskEngine : IDisposable
         var executors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _db = store.Open();
         _writer = new TaskWriter(_db);
-        _table = new TaskTable(_options.EffectiveMaxTasks, TaskStore.MaxId(_db));
+        _table = new TaskTable(_options.EffectiveMaxTasks, TaskStore.MaxId(_db), units.RouteOf);
         // After the writer connection has read the store, so its WAL exists and the flush holds that very file.
         if (store.IsFile) _walFlush = new WalFlush(store.Path);
 

@@ -148,7 +148,7 @@ internal sealed class TaskRecovery
                     ends.Add((a.Row.Id, TaskState.Failed, $"gave up after waiting {w:0.#} s for locks: {_queries.WaitingForText(a.Row.Id) ?? "locks were busy"}", TaskErrorKind.Timeout));
                 else if (a.Row.State == TaskState.Dispatched && a.Deadline is null && !a.CancelRequested && !a.Received && !_stationExecutors.ContainsKey(a.Row.Kind)
                          && a.Row.StartedAt is null && now - a.LastPersisted > TimeSpan.FromSeconds(_options.OrderReceiptSeconds)
-                         && _units.ConnectionOf(a.Row.Target) is not null)
+                         && _units.RouteConnectionOf(a.Row.Target) is not null)
                     pendingDispatch.Add(a.Row.Id);
             }
         }

@@ -25,8 +25,12 @@ internal sealed class TaskTable
     private readonly Dictionary<string, int> _perOwner = new(StringComparer.Ordinal);
     private long _durableThrough;
 
-    public TaskTable(int maxTasks, long lastId)
+    private readonly Func<string, string?> _routeOf;
+
+    /// <param name="routeOf">The unit connected here through which a unit is reached (a mid station for a unit below it).</param>
+    public TaskTable(int maxTasks, long lastId, Func<string, string?>? routeOf = null)
     {
+        _routeOf = routeOf ?? (static unit => unit);
         MaxTasks = maxTasks;
         for (int i = 0; i < maxTasks; i++) _freeSlots.Add(i);
         LastId = lastId;
@@ -53,9 +57,15 @@ internal sealed class TaskTable
 
     public bool IsFree(int slot) => _freeSlots.Contains(slot);
 
-    /// <summary>An active task that runs on <paramref name="unitId"/>: an agent may only report its own tasks.</summary>
+    /// <summary>
+    /// An active task that runs on <paramref name="unitId"/> or below it (a mid station relays its units' tasks): an agent
+    /// may only report its own tasks.
+    /// </summary>
     public ActiveTask? OwnedBy(string unitId, long taskId) =>
-        _active.TryGetValue(taskId, out var a) && a.Row.Target == unitId ? a : null;
+        _active.TryGetValue(taskId, out var a) && Reaches(unitId, a.Row.Target) ? a : null;
+
+    /// <summary>Whether tasks aimed at <paramref name="target"/> go through the connection of <paramref name="unitId"/>.</summary>
+    public bool Reaches(string unitId, string target) => target == unitId || _routeOf(target) == unitId;
 
     public int CountOf(string owner) => _perOwner.GetValueOrDefault(owner);
 

@@ -126,7 +126,7 @@ internal sealed class UnitLeases
         var now = Now;
         foreach (var a in _active.Values)
         {
-            if (a.Row.Target != unitId || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
+            if (!_table.Reaches(unitId, a.Row.Target) || a.Deadline is null || claimed.Contains(a.Row.Id) || a.CancelRequested) continue;
             if (a.Row.State is not (TaskState.Dispatched or TaskState.Running) || _stationExecutors.ContainsKey(a.Row.Kind)) continue;
             a.Deadline = null;
             a.DeadlineReason = null;
@@ -148,7 +148,7 @@ internal sealed class UnitLeases
         lock (_gate)
         {
             var now = Now;
-            foreach (var a in _active.Values.Where(a => a.Row.Target == unitId && a.Row.State is TaskState.Dispatched or TaskState.Running))
+            foreach (var a in _active.Values.Where(a => _table.Reaches(unitId, a.Row.Target) && a.Row.State is TaskState.Dispatched or TaskState.Running))
             {
                 (a.Deadline, a.DeadlineReason) = LostDeadline(unitId, now);
                 a.Row.Stage = $"running (unit unreachable since {now:HH:mm:ss} UTC)";
@@ -171,7 +171,7 @@ internal sealed class UnitLeases
         lock (_gate)
         {
             var row = TaskStore.Get(_db, result.TaskId);
-            if (row is null || row.Target != unitId || row.State != TaskState.Interrupted) return;
+            if (row is null || !_table.Reaches(unitId, row.Target) || row.State != TaskState.Interrupted) return;
             if (TaskStore.Events(_db, row.Id, 0).Any(e => e.Type == "lateResult")) return;
             string outcome = result.Outcome switch
             {

@@ -27,7 +27,7 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
     {
         int limit = q.Limit ?? DefaultLimit;
         if (limit is < 1 or > MaxLimit) return StationError.BadRequest($"'limit' must be between 1 and {MaxLimit}; the default is {DefaultLimit}");
-        if (q.Status is { } st && st is not ("online" or "offline")) return StationError.BadRequest($"'status' must be online or offline; got '{Echo(st)}'");
+        if (q.Status is { } st && st is not (UnitStatuses.Online or UnitStatuses.Offline or UnitStatuses.Unreachable)) return StationError.BadRequest($"'status' must be online, offline or unreachable; got '{Echo(st)}'");
         if (!string.IsNullOrEmpty(q.Kind) && q.Kind is { } kind && UnitKinds.Parse(kind) is null)
             return StationError.BadRequest($"'kind' must be one of {string.Join(", ", UnitKinds.All)}; got '{Echo(kind)}'");
         string sort = string.IsNullOrEmpty(q.Sort) ? UnitSorts.Id : q.Sort;
@@ -96,7 +96,8 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         string? search = string.IsNullOrWhiteSpace(q.Search) ? null : q.Search.Trim();
         string? os = string.IsNullOrWhiteSpace(q.Os) ? null : q.Os.Trim();
         string? parent = q.Parent, status = q.Status, tag = string.IsNullOrEmpty(q.Tag) ? null : q.Tag, kind = string.IsNullOrEmpty(q.Kind) ? null : q.Kind;
-        return u => (parent is null || (parent == StationUnit && u.Id != StationUnit))
+        // One level: this station's own units hang from its own unit, units below a mid station from that station.
+        return u => (parent is null || (parent == StationUnit ? u.Id != StationUnit && u.Parent is null : u.Parent == parent))
             && (status is null || u.Status == status)
             && (kind is null || u.Kind == kind)
             && (tag is null || (u.Tags ?? []).Contains(tag, StringComparer.Ordinal))
@@ -106,7 +107,7 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
             && access.CanSeeUnit(caller, u.Id);
     }
 
-    /// <summary>This station's own unit: the parent of every other unit (layered stations come later).</summary>
+    /// <summary>This station's own unit: the parent of every unit connected here; a unit below a mid station has that station as its parent.</summary>
     public const string StationUnit = "station";
 
     /// <summary>A refused value as the refusal quotes it: at most 40 characters, so a huge value does not come back whole.</summary>

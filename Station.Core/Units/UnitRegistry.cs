@@ -11,7 +11,7 @@ namespace Ccdsvm.Station.Core.Units;
 /// event costs the same whatever the size of the fleet: connections are indexed, the online count is kept, and the
 /// store writes of units coming and going together share commits (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class UnitRegistry : Notifier<UnitView>
+public sealed partial class UnitRegistry : Notifier<UnitView>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly object _gate = new();
@@ -27,7 +27,9 @@ public sealed class UnitRegistry : Notifier<UnitView>
     private (string[] ById, string[] ByName)? _order;
     private UnitSnapshot? _snapshot;
 
-    private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince);
+    /// <summary>A unit's state here; for a unit below a mid station, also its status and tags there (null: not heard since the link came up).</summary>
+    private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince,
+        string? RelayedStatus = null, IReadOnlyList<string>? RelayedTags = null);
 
     public UnitRegistry(StationDb db, ILogger<UnitRegistry>? logger = null) : base(logger)
     {
@@ -74,15 +76,18 @@ public sealed class UnitRegistry : Notifier<UnitView>
     public async Task<string?> OfflineAsync(string connectionId, DateTimeOffset now)
     {
         string? id;
+        List<string> below;
         lock (_gate)
         {
             if (!_unitOfConnection.Remove(connectionId, out id)) return null;
             _units[id] = _units[id] with { ConnectionId = null, OfflineSince = now, LastSeen = now };
             _online--;
             Changed(id, reorder: false);
+            below = _units[id].Inventory.Kind == UnitKind.Station ? SubtreeUnreachableLocked(id, now) : [];
         }
         await _db.Group.WriteAsync((c, tx) => c.Execute("UPDATE units SET last_seen=@now, offline_since=@now WHERE id=@id", new { id, now = StoreTime.Format(now) }, tx)).ConfigureAwait(false);
         Publish(View(id)!);
+        foreach (var unit in below) if (View(unit) is { } view) Publish(view);
         return id;
     }
 
@@ -193,7 +198,9 @@ public sealed class UnitRegistry : Notifier<UnitView>
     {
         var i = e.Inventory;
         var addresses = i.Interfaces.Where(n => n.Name != "lo").SelectMany(n => n.Addresses).ToList();
-        return new UnitView(i.Id, i.Name, e.ConnectionId is null ? "offline" : "online", i.Parent, i.Os, i.Kernel, i.Hostname,
-            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? [], i.Capabilities, UnitKinds.Name(i.Kind));
+        // A unit below a mid station has its status there while the link is up, and is unreachable otherwise.
+        string status = e.ConnectionId is not null ? UnitStatuses.Online : i.Parent is null ? UnitStatuses.Offline : e.RelayedStatus ?? UnitStatuses.Unreachable;
+        return new UnitView(i.Id, i.Name, status, i.Parent, i.Os, i.Kernel, i.Hostname,
+            i.CpuCount, i.MemoryBytes, addresses, i.Disks, i.Roots, e.LastSeen, e.OfflineSince, i.Services ?? [], i.Policy, tags ?? e.RelayedTags ?? [], i.Capabilities, UnitKinds.Name(i.Kind));
     }
 }

@@ -24,6 +24,28 @@ public sealed class UpstreamOptions
     /// <summary>The upper station's certificate (or CA) SHA-256 fingerprint(s) to pin, comma-separated; needed the first time over HTTPS unless this host trusts its certificate.</summary>
     public string? Fingerprint { get; set; }
 
+    /// <summary>
+    /// What this station calls the upper station in the names of its users (<c>alice@top</c>), which this station's ACL
+    /// grants rights to: lower-case letters, digits and dashes. Unset: the first label of the upper station's host name
+    /// (top for https://top.example:5080), or "upstream" when the address is an IP address.
+    /// </summary>
+    public string? Label { get; set; }
+
+    /// <summary>The label in force (<see cref="Label"/> or the one derived from <see cref="Url"/>).</summary>
+    public string EffectiveLabel
+    {
+        get
+        {
+            if (!string.IsNullOrWhiteSpace(Label)) return Label.Trim();
+            if (Uri.TryCreate(Url?.Trim(), UriKind.Absolute, out var uri) && uri.HostNameType == UriHostNameType.Dns)
+            {
+                string first = uri.Host.Split('.')[0].ToLowerInvariant();
+                if (UnitSecrets.NameProblem(first) is null) return first;
+            }
+            return "upstream";
+        }
+    }
+
     /// <summary>Whether any of the section is set: then all of it is checked, and the uplink runs.</summary>
     public bool Configured =>
         !string.IsNullOrWhiteSpace(Url) || !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(EnrolmentToken) || !string.IsNullOrWhiteSpace(Fingerprint);
@@ -43,6 +65,8 @@ public sealed class UpstreamOptions
             return "Station:Upstream:Name (Station__Upstream__Name) is not set: give this station's unit name at the upper station";
         if (UnitSecrets.NameProblem(Name.Trim()) is { } name)
             return $"Station:Upstream:Name: {name}";
+        if (!string.IsNullOrWhiteSpace(Label) && UnitSecrets.NameProblem(Label.Trim()) is { } label)
+            return $"Station:Upstream:Label: {label.Replace("unit name", "label", StringComparison.Ordinal)}";
         try { CertificatePins.ParseList(Fingerprint); }
         catch (FormatException ex) { return $"Station:Upstream:Fingerprint: {ex.Message}"; }
         if (!enrolled && string.IsNullOrWhiteSpace(EnrolmentToken))

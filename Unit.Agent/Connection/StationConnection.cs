@@ -33,7 +33,8 @@ public sealed partial class StationConnection(
     StationCalls calls,
     DataPlane.UnitCertificate certificate,
     IHostApplicationLifetime lifetime,
-    ILogger<StationConnection> logger) : BackgroundService, IStationReporter
+    ILogger<StationConnection> logger,
+    ISubtreeSource? subtree = null) : BackgroundService, IStationReporter
 {
     private readonly ConcurrentQueue<TaskResult> _undelivered = new();
     private readonly object _receiveGate = new();
@@ -118,6 +119,7 @@ public sealed partial class StationConnection(
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
             await FlushUndeliveredAsync(connection, stoppingToken).ConfigureAwait(false);
+            await SendSubtreeAsync(connection, stoppingToken).ConfigureAwait(false);
             storage.PushSoon();
             using var renewals = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var keep = lease.KeepAsync(connection, renewals.Token);
@@ -235,6 +237,41 @@ public sealed partial class StationConnection(
         }
     }
 
+    /// <summary>A mid station's uplink: the whole subtree after each connect (README, "Layered stations"); a refusal is logged.</summary>
+    private async Task SendSubtreeAsync(HubConnection connection, CancellationToken ct)
+    {
+        if (subtree is null) return;
+        try
+        {
+            foreach (var update in subtree.Snapshot())
+                await connection.InvokeAsync(nameof(IAgentHub.AnnounceSubtree), update, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSubtreeFailed(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A change below a mid station, sent up now; false when the link is down (the next connect sends the whole subtree)
+    /// or the upper station refused it.
+    /// </summary>
+    public async Task<bool> AnnounceSubtreeAsync(SubtreeUpdate update)
+    {
+        var c = _connection;
+        if (c is not { State: HubConnectionState.Connected }) return false;
+        try
+        {
+            await c.InvokeAsync(nameof(IAgentHub.AnnounceSubtree), update).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSubtreeFailed(ex.Message);
+            return false;
+        }
+    }
+
     private async Task FlushUndeliveredAsync(HubConnection connection, CancellationToken ct)
     {
         while (_undelivered.TryPeek(out var result))
@@ -266,7 +303,7 @@ public sealed partial class StationConnection(
     /// </summary>
     private async Task ReceiveAsync(TaskOrder order)
     {
-        if (guard.Refusal(order) is { } refusal)
+        if (guard.Refusal(order, out var ticket) is { } refusal)
         {
             journal.Sync();
             await AcknowledgeAsync(order.TaskId, OrderReceiptStatus.Refused).ConfigureAwait(false);
@@ -278,7 +315,7 @@ public sealed partial class StationConnection(
         lock (_receiveGate)
         {
             if (runner.IsRunning(order.TaskId)) status = OrderReceiptStatus.AlreadyRunning;
-            else if (journal.Find(order.TaskId) is { } known)
+            else if (journal.Find(order.TaskId) is { } known && !(known.Outcome is null && runner.Relays))
             {
                 LogRepeated(order.TaskId, known.Outcome?.Outcome.ToString() ?? "never ended");
                 recorded = known.Outcome ?? new TaskResult(order.TaskId, TaskOutcome.Interrupted, null,
@@ -288,9 +325,11 @@ public sealed partial class StationConnection(
             }
             else
             {
+                // A relayed order received before a restart and never ended is followed again at the mid station (which
+                // finds its task by its key), not run twice.
                 journal.Received(order.TaskId);
                 status = OrderReceiptStatus.Accepted;
-                runner.Start(order, this);
+                runner.Start(order, this, ticket);
             }
         }
         await AcknowledgeAsync(order.TaskId, status).ConfigureAwait(false);
@@ -355,6 +394,9 @@ public sealed partial class StationConnection(
 
     [LoggerMessage(305, LogLevel.Information, "Task {TaskId} was ordered again; this unit has it on record ({Outcome}) and does not run it twice")]
     private partial void LogRepeated(long taskId, string outcome);
+
+    [LoggerMessage(306, LogLevel.Warning, "Could not send the units below this station to the upper station: {Error}")]
+    private partial void LogSubtreeFailed(string error);
 
     [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
     private partial void LogReportFailed(string error);

@@ -7,7 +7,7 @@ using Ccdsvm.Unit.Agent.Telemetry;
 namespace Ccdsvm.Unit.Agent.Execution;
 
 /// <summary>Runs dispatched tasks, each with its own cancellation, progress pump and thread choice.</summary>
-public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILogger<TaskRunner> logger, Microsoft.Extensions.Options.IOptions<AgentOptions>? options = null)
+public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILogger<TaskRunner> logger, Microsoft.Extensions.Options.IOptions<AgentOptions>? options = null, IOrderRelay? relay = null)
 {
     /// <summary>This unit's id, named in every log line and span of a task it runs.</summary>
     private readonly string _unitId = options?.Value.Name ?? "";
@@ -22,6 +22,9 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
     private volatile bool _stopping;
 
     public IReadOnlyCollection<string> Kinds => _executors.Keys;
+
+    /// <summary>True on a mid station's uplink: orders are relayed (<see cref="IOrderRelay"/>), and one ordered again after a restart is followed again there.</summary>
+    public bool Relays => relay is not null;
 
     public IReadOnlyList<RunningTaskInfo> Snapshot() =>
         _running.Values.Select(r => new RunningTaskInfo(r.Context.TaskId, r.Context.Kind, r.Context.Fraction, r.Context.Stage)).ToList();
@@ -52,9 +55,10 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
     }
 
     /// <summary>Starts the task and returns at once; everything else is reported to <paramref name="reporter"/>.</summary>
-    public void Start(TaskOrder order, IStationReporter reporter)
+    public void Start(TaskOrder order, IStationReporter reporter, Shared.Contracts.Tickets.TaskTicket? ticket = null)
     {
-        if (!_executors.TryGetValue(order.Kind, out var executor))
+        ITaskExecutor? executor = relay is null ? _executors.GetValueOrDefault(order.Kind) : ticket is null ? null : new RelayedOrder(relay, order, ticket);
+        if (executor is null)
         {
             _ = SafeAsync(reporter.ResultAsync(new TaskResult(order.TaskId, TaskOutcome.Failed, null,
                 $"this unit has no executor for '{order.Kind}'; it runs: {string.Join(", ", _executors.Keys.Order())}", DateTimeOffset.UtcNow, TaskErrorKind.Invalid)));
@@ -209,6 +213,17 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
         // A lost connection must not end the task: the station hears the outcome after the reconnect.
         try { await send.ConfigureAwait(false); }
         catch (Exception ex) { LogReportFailed(ex); }
+    }
+
+    /// <summary>One relayed order as an executor: the mid station runs it.</summary>
+    private sealed class RelayedOrder(IOrderRelay relay, TaskOrder order, Shared.Contracts.Tickets.TaskTicket ticket) : ITaskExecutor
+    {
+        public string Kind => order.Kind;
+
+        public bool NeedsDedicatedThread => false;
+
+        public Task<object?> ExecuteAsync(JsonElement parameters, TaskContext context, CancellationToken cancellationToken) =>
+            relay.RunAsync(order, ticket, context, cancellationToken);
     }
 
     private sealed class Running(TaskContext context, CancellationTokenSource cancellation)

@@ -14,14 +14,22 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list; and the order's own
 /// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>).
 /// </summary>
-public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, OrderJournal? journal = null, TimeProvider? time = null)
+public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, OrderJournal? journal = null, TimeProvider? time = null, IOrderRelay? relay = null)
 {
     private readonly object _gate = new();
     private TicketVerifier? _verifier;
 
     /// <summary>Returns null when the order may run, otherwise the refusal, worded "refused by the unit: …".</summary>
-    public string? Refusal(TaskOrder order)
+    public string? Refusal(TaskOrder order) => Refusal(order, out _);
+
+    /// <summary>
+    /// As <see cref="Refusal(TaskOrder)"/>, giving the opened ticket of an order that may run. A mid station's uplink
+    /// (<see cref="IOrderRelay"/>) checks the ticket only: the resources are the units' below, which the mid station's
+    /// ACL and then each unit check again.
+    /// </summary>
+    public string? Refusal(TaskOrder order, out TaskTicket? opened)
     {
+        opened = null;
         var verifier = Verifier();
         if (verifier is null) return UnitRefusal.Because("it is not enrolled yet, so it has no station key to check the ticket against");
         // Without parameters the ticket's hash of them could not be checked (found by the agent-side fuzz, issue 16.3).
@@ -29,9 +37,10 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
         string? refusal;
         try
         {
-            refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket)
-                ?? PolicyRefusal(ticket!)
-                ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
+            refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket);
+            if (refusal is null && relay is null)
+                refusal = PolicyRefusal(ticket!) ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
+            if (refusal is null) opened = ticket;
         }
         catch (Exception ex) when (ex is TaskFailureException or ArgumentException or IOException)
         {
@@ -56,7 +65,7 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
             var key = credentials.NewStationKey();
             if (key is null) return null;
             var o = options.Value;
-            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time, journal);
+            return _verifier = new TicketVerifier(key, o.Name, o.DenyKinds.ToHashSet(StringComparer.Ordinal), time, journal, relay is null ? null : relay.Reaches);
         }
     }
 

@@ -16,7 +16,9 @@ public interface ISeenNonces
 /// station's signature, name this unit and the order's task and kind, be within its validity, not have
 /// been seen before, and ask for nothing the unit's local policy denies.
 /// </summary>
-public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null, ISeenNonces? seen = null)
+/// <remarks>A mid station's uplink (<paramref name="relays"/>) also takes tickets for the units it relays to.</remarks>
+public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IReadOnlyCollection<string> deniedKinds, TimeProvider? time = null, ISeenNonces? seen = null,
+    Func<string, bool>? relays = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seenNonces = new(StringComparer.Ordinal);
@@ -37,7 +39,9 @@ public sealed class TicketVerifier(ECDsa pinnedStationKey, string unitName, IRea
         lock (pinnedStationKey) ticket = TicketSigning.Open(ticketSent, pinnedStationKey);
         if (ticket is null) return "refused by the unit: the ticket's signature is not the station's";
         var now = _time.GetUtcNow();
-        if (ticket.Target != unitName) return $"refused by the unit: the ticket is for unit '{ticket.Target}', this is '{unitName}'";
+        if (ticket.Target != unitName && relays?.Invoke(ticket.Target) != true)
+            return relays is null ? $"refused by the unit: the ticket is for unit '{ticket.Target}', this is '{unitName}'"
+                : $"refused by station '{unitName}': it has no unit '{ticket.Target}' below it";
         if (ticket.TaskId != taskId || ticket.Kind != kind) return "refused by the unit: the ticket names another task or kind than the order";
         if (parametersJson is not null && ticket.ParametersSha256 != TaskTicket.HashParameters(parametersJson))
             return "refused by the unit: the order's parameters are not the ones the station signed";

@@ -187,4 +187,7 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
 
     public Task<string> RequestCertificate(string certificateRequestPem) =>
         throw new HubException("this test hub issues no certificates");
+
+    public Task AnnounceSubtree(SubtreeUpdate update) =>
+        throw new HubException("this test hub takes no units below a station");
 }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Tickets;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Uplink;
+using Ccdsvm.Unit.Agent;
+using Ccdsvm.Unit.Agent.Execution;
+
+namespace Ccdsvm.Console.Blazor.Services.Uplink;
+
+/// <summary>
+/// The uplink agent's relay (README, "Layered stations"): an order from the upper station, its ticket checked by the
+/// agent, runs as a task of this station (<see cref="TaskRelay"/>); its stages, progress, log and end are reported up as
+/// the agent reports any task's.
+/// </summary>
+public sealed class UplinkRelay(TaskRelay relay) : IOrderRelay
+{
+    public bool Reaches(string target) => relay.Reaches(target);
+
+    public async Task<object?> RunAsync(TaskOrder order, TaskTicket ticket, TaskContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(context);
+        int lastStage = 0;
+        var end = await relay.RunAsync(new RelayRequest(order.TaskId, order.Kind, ticket.Target, order.ParametersJson, ticket.User), update =>
+        {
+            var t = update.Task;
+            // A stage finished here is finished above too: the upper station releases the locks it tied to it.
+            for (int done = Math.Max(lastStage, 1); lastStage > 0 && done < t.StageIndex; done++) _ = context.StageDoneAsync(done);
+            lastStage = Math.Max(lastStage, t.StageIndex);
+            context.EnterStage(Math.Max(t.StageIndex, 1), Math.Max(t.StageCount, 1), t.Stage ?? t.State);
+            context.Report(t.Progress);
+            foreach (var line in update.NewLogLines) context.Log(line);
+        }, cancellationToken).ConfigureAwait(false);
+        return end.State switch
+        {
+            TaskState.Succeeded => end.Result is { } result ? result.Clone() : (JsonElement?)null,
+            TaskState.Cancelled when cancellationToken.IsCancellationRequested => throw new OperationCanceledException(cancellationToken),
+            _ => throw new TaskFailureException(end.Error ?? $"the task ended {end.State.ToApi()} at {relay.Self}", kind: end.ErrorKind ?? TaskErrorKind.Failed),
+        };
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Units;
+
+namespace Ccdsvm.Station.Core.Uplink;
+
+/// <summary>
+/// A task the upper station ordered, as its signed ticket says (the uplink checked the signature against the pinned key):
+/// its id there, kind, target, parameters and the user it runs for there.
+/// </summary>
+public sealed record RelayRequest(long UpperTaskId, string Kind, string Target, string ParametersJson, string User);
+
+/// <summary>How a relayed task ended here: its view (result, error, error kind), or a refusal before it was admitted.</summary>
+public sealed record RelayEnd(TaskState State, JsonElement? Result, string? Error, TaskErrorKind? ErrorKind);
+
+/// <summary>
+/// A mid station's side of a task routed down from the station above (README, "Layered stations"). The upper user
+/// becomes <c>user@label</c> here (a name already qualified further up stays as it is), in the group <c>upstream</c>; this
+/// station's ACL decides what they may do, nothing until granted. The task is admitted into this station's own list
+/// (its slots, its locks on the real resources, its own ticket to the unit), once: a repeated order (after a restart)
+/// finds the same task by its idempotency key. Progress, the wait for locks (naming this station) and the end go back
+/// through <paramref name="onUpdate"/>; a cancel from above cancels it here.
+/// </summary>
+public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessControl access, UnitRegistry units, UpstreamOptions options)
+{
+    /// <summary>This station's unit name at the upper station: orders for it run on this station's own unit.</summary>
+    public string Self { get; } = options.Name?.Trim() ?? "";
+
+    /// <summary>What this station calls the upper one in its users' names.</summary>
+    public string Label { get; } = options.EffectiveLabel;
+
+    /// <summary>Whether an order for <paramref name="target"/> can be relayed: this station itself, or a unit it knows.</summary>
+    public bool Reaches(string target) => target == Self || (target != TaskEngine.StationTarget && units.View(target) is not null);
+
+    /// <summary>The name an upper user has here.</summary>
+    public string SubjectOf(string user) => user.Contains('@', StringComparison.Ordinal) ? user : user + "@" + Label;
+
+    public async Task<RelayEnd> RunAsync(RelayRequest request, Action<TaskUpdate> onUpdate, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(onUpdate);
+        var caller = Resolve(SubjectOf(request.User));
+        string target = request.Target == Self ? TaskEngine.StationTarget : request.Target;
+        var updates = Channel.CreateUnbounded<TaskUpdate>(new UnboundedChannelOptions { SingleReader = true });
+        long id = 0;
+        using var subscription = notifier.Subscribe(u => { if (u.Task.Id == Volatile.Read(ref id)) updates.Writer.TryWrite(u); });
+        using (var parameters = JsonDocument.Parse(request.ParametersJson))
+        {
+            var submitted = await engine.SubmitAsync(new SubmitTask(request.Kind, target, parameters.RootElement.Clone(), IdempotencyKey: $"upstream-{Label}-{request.UpperTaskId}"), caller).ConfigureAwait(false);
+            if (!submitted.Ok)
+            {
+                var error = submitted.Error!;
+                // A unit the upper user may not even see here is one they have no grant on: said so, not "not known".
+                if (error.Kind == StationErrorKind.NotFound && units.View(target) is not null && !access.CanSeeUnit(caller, target))
+                    return new RelayEnd(TaskState.Failed, null, $"refused at {Self}: {caller.Name} has no rights on {ResourcePath.Unit(target)} there; " +
+                        $"an administrator of {Self} can grant them to {caller.Name} or to the group @{AccessControl.UpstreamGroup}", TaskErrorKind.Forbidden);
+                return new RelayEnd(TaskState.Failed, null, $"refused at {Self}: {error.Message}", TaskFailures.KindOf(error.Kind));
+            }
+            Volatile.Write(ref id, submitted.Value!.Id);
+        }
+        // The task as it is now (it may have moved on, or ended, before the subscription knew its id), then its changes.
+        if (engine.View(id) is { } now) updates.Writer.TryWrite(new TaskUpdate(now, []));
+        bool cancelSent = false;
+        while (true)
+        {
+            TaskUpdate? update = null;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancelSent ? CancellationToken.None : ct))
+            {
+                // Read again at least every second, so nothing is missed however the notifications went.
+                wait.CancelAfter(TimeSpan.FromSeconds(1));
+                try { update = await updates.Reader.ReadAsync(wait.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+            }
+            if (!cancelSent && ct.IsCancellationRequested)
+            {
+                // Cancelled from above: cancelled here as its owner would, then followed to its end.
+                cancelSent = true;
+                await engine.CancelAsync(id, caller).ConfigureAwait(false);
+            }
+            if (update is null && engine.View(id) is { } view) update = new TaskUpdate(view, []);
+            if (update is null) continue;
+            onUpdate(Here(update));
+            if (TaskStateExtensions.TryParseApi(update.Task.State, out var state) && state.IsEnded())
+                return new RelayEnd(state, update.Task.Result, update.Task.Error, update.Task.ErrorKind);
+        }
+    }
+
+    /// <summary>The update as the station above shows it: a wait for locks says it is at this station.</summary>
+    private TaskUpdate Here(TaskUpdate update) =>
+        update.Task.State == TaskStateNames.WaitingForLocks
+            ? update with { Task = update.Task with { Stage = $"waiting at {Self}" + (update.Task.WaitingFor is { } w ? $" for {w}" : " for locks") } }
+            : update;
+
+    private Caller Resolve(string subject)
+    {
+        var resolved = access.Resolve(subject);
+        var groups = resolved.GroupNames.Contains(AccessControl.UpstreamGroup) ? resolved.GroupNames : [.. resolved.GroupNames, AccessControl.UpstreamGroup];
+        bool admin = resolved.IsAdmin || access.RolesOn(new Caller(subject, false, groups), "/").Any(r => r.Name == Roles.Administrator.Name);
+        return new Caller(subject, admin, groups);
+    }
+}
