@@ -32,6 +32,8 @@ public sealed class LayeredFleet : IAsyncDisposable
 
     private readonly LayeredFleetOptions _options;
     private readonly List<ApiClient> _admins = [];
+    private readonly List<(string Step, TimeSpan At)> _steps = [];
+    private readonly Stopwatch _clock = new();
     private StationProcess? _top, _mid1, _mid2;
     private AgentProcess? _u3, _u7;
     private ApiClient? _topAdmin, _mid1Admin, _mid2Admin;
@@ -70,15 +72,22 @@ public sealed class LayeredFleet : IAsyncDisposable
     /// <summary>How long <see cref="StartAsync"/> took, until <see cref="WaitReadyAsync"/> returned.</summary>
     public TimeSpan StartDuration { get; private set; }
 
+    /// <summary>When each step of the start ended, counted from its beginning ("top healthy", "mid-1 healthy", …, "ready").</summary>
+    public IReadOnlyList<(string Step, TimeSpan At)> StartSteps => _steps;
+
+    private void Step(string step) => _steps.Add((step, _clock.Elapsed));
+
     /// <summary>Starts the fleet and waits until it is ready (<see cref="WaitReadyAsync"/>); on failure disposes what was started.</summary>
     public static async Task<LayeredFleet> StartAsync(LayeredFleetOptions? options = null)
     {
         var fleet = new LayeredFleet(options ?? new LayeredFleetOptions());
-        var clock = Stopwatch.StartNew();
+        var clock = fleet._clock;
+        clock.Start();
         try
         {
             await fleet.StartProcessesAsync();
-            await fleet.WaitReadyAsync();
+            await fleet.WaitReadyCoreAsync();
+            fleet.Step("ready");
             fleet.StartDuration = clock.Elapsed;
             return fleet;
         }
@@ -93,10 +102,12 @@ public sealed class LayeredFleet : IAsyncDisposable
     private async Task StartProcessesAsync()
     {
         _top = await StationProcess.StartAsync(Settings(null));
+        Step("top healthy");
         _topAdmin = Keep(await _top.AdminAsync());
         string midToken = await _topAdmin.CreateEnrolmentTokenAsync($"e2e {Mid1Name}", expiresInMinutes: 30);
         if (_options.CuttableUplink) Uplink = new CuttableLink(_top.BaseUrl);
         _mid1 = await StationProcess.StartAsync(Settings(Upstream(Uplink?.Url ?? _top.BaseUrl, Mid1Name, _top.Fingerprint, midToken)));
+        Step($"{Mid1Name} healthy");
         _mid1Admin = Keep(await _mid1.AdminAsync());
 
         // Mid-2 and u3 both need only mid-1: started side by side.
@@ -111,9 +122,11 @@ public sealed class LayeredFleet : IAsyncDisposable
             if (u3.IsCompletedSuccessfully) _u3 = u3.Result;
         }
 
+        Step($"{Mid2Name} healthy, {U3Name} launched");
         _mid2Admin = Keep(await _mid2!.AdminAsync());
         string u7Token = await _mid2Admin.CreateEnrolmentTokenAsync($"e2e {U7Name}", expiresInMinutes: 30);
         _u7 = await AgentProcess.StartAsync(_mid2, U7Name, u7Token, waitOnline: false);
+        Step($"{U7Name} launched");
     }
 
     /// <summary>
@@ -123,6 +136,12 @@ public sealed class LayeredFleet : IAsyncDisposable
     /// processes' output tails.
     /// </summary>
     public async Task WaitReadyAsync()
+    {
+        try { await WaitReadyCoreAsync(); }
+        catch (TimeoutException ex) { throw new TimeoutException($"{ex.Message}\n{OutputTails()}", ex); }
+    }
+
+    private async Task WaitReadyCoreAsync()
     {
         var conditions = new[]
         {
@@ -138,7 +157,8 @@ public sealed class LayeredFleet : IAsyncDisposable
         catch (Exception) when (all.Exception is { } failed)
         {
             string reasons = string.Join("\n", failed.InnerExceptions.Select(e => "- " + e.Message.Split('\n')[0]));
-            throw new TimeoutException($"the layered fleet was not ready:\n{reasons}\n{OutputTails()}", failed);
+            // Each reason's first line only, and no inner exception: the output tails are added once, by the caller.
+            throw new TimeoutException($"the layered fleet was not ready:\n{reasons}");
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class LayeredFleetTests(ITestOutputHelper output)
     {
         var clock = Stopwatch.StartNew();
         await using var fleet = await LayeredFleet.StartAsync(new LayeredFleetOptions { CuttableUplink = true });
-        output.WriteLine($"LayeredFleet.StartAsync: {fleet.StartDuration.TotalSeconds:0.0} s");
+        output.WriteLine($"LayeredFleet.StartAsync: {fleet.StartDuration.TotalSeconds:0.0} s ({string.Join(", ", fleet.StartSteps.Select(s => $"{s.Step} {s.At.TotalSeconds:0.0} s"))})");
         try
         {
             // The top lists mid-1 as its one station, online.
