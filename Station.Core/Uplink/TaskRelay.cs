@@ -91,8 +91,10 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
     /// <summary>The update as the station above shows it: a wait for locks says it is at this station.</summary>
     private TaskUpdate Here(TaskUpdate update) =>
         update.Task.State == TaskStateNames.WaitingForLocks
-            ? update with { Task = update.Task with { Stage = $"waiting at {Self}" + (update.Task.WaitingFor is { } w ? $" for {w}" : " for locks") } }
+            ? update with { Task = update.Task with { Stage = $"waiting at {Self} for " + (update.Task.WaitingFor is { } w ? Without(w, "waiting for ") : "locks") } }
             : update;
+
+    private static string Without(string text, string prefix) => text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..] : text;
 
     private Caller Resolve(string subject)
     {

@@ -106,14 +106,14 @@ public sealed class LayeredFleet : IAsyncDisposable
         _topAdmin = Keep(await _top.AdminAsync());
         string midToken = await _topAdmin.CreateEnrolmentTokenAsync($"e2e {Mid1Name}", expiresInMinutes: 30);
         if (_options.CuttableUplink) Uplink = new CuttableLink(_top.BaseUrl);
-        _mid1 = await StationProcess.StartAsync(Settings(Upstream(Uplink?.Url ?? _top.BaseUrl, Mid1Name, _top.Fingerprint, midToken)));
+        _mid1 = await StationProcess.StartAsync(Settings(Upstream(Uplink?.Url ?? _top.BaseUrl, Mid1Name, _top.Fingerprint, midToken, TopLabel)));
         Step($"{Mid1Name} healthy");
         _mid1Admin = Keep(await _mid1.AdminAsync());
 
         // Mid-2 and u3 both need only mid-1: started side by side.
         string mid2Token = await _mid1Admin.CreateEnrolmentTokenAsync($"e2e {Mid2Name}", expiresInMinutes: 30);
         string u3Token = await _mid1Admin.CreateEnrolmentTokenAsync($"e2e {U3Name}", expiresInMinutes: 30);
-        var mid2 = StationProcess.StartAsync(Settings(Upstream(_mid1.BaseUrl, Mid2Name, _mid1.Fingerprint, mid2Token)));
+        var mid2 = StationProcess.StartAsync(Settings(Upstream(_mid1.BaseUrl, Mid2Name, _mid1.Fingerprint, mid2Token, Mid1Name)));
         var u3 = AgentProcess.StartAsync(_mid1, U3Name, u3Token, waitOnline: false);
         try { await Task.WhenAll(mid2, u3); }
         finally
@@ -280,8 +280,12 @@ public sealed class LayeredFleet : IAsyncDisposable
         return new StationSettings { Environment = env };
     }
 
-    private static Dictionary<string, string> Upstream(Uri url, string name, string fingerprint, string token) => new()
+    /// <summary>What mid-1 calls the top station in its users' names (admin@top); mid-2 calls mid-1 by its name.</summary>
+    public const string TopLabel = "top";
+
+    private static Dictionary<string, string> Upstream(Uri url, string name, string fingerprint, string token, string label) => new()
     {
+        ["Station__Upstream__Label"] = label,
         ["Station__Upstream__Url"] = url.ToString().TrimEnd('/'),
         ["Station__Upstream__Name"] = name,
         ["Station__Upstream__Fingerprint"] = fingerprint,
