@@ -37,6 +37,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
         builder.Services.AddScoped<IConsoleReads, ConsoleReads>();
         builder.Services.AddScoped<IConsoleUnits, ConsoleUnits>();
+        builder.Services.AddScoped<IConsoleUnitTree, ConsoleUnitTree>();
         return builder;
     }
 

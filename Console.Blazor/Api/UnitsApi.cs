@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ccdsvm.Station.Core.Units;
 
 namespace Ccdsvm.Console.Blazor.Api;
@@ -17,6 +18,15 @@ public static class UnitsApi
                 ? Results.Ok(directory.All(context.Caller()))
                 : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent, sort, offset, kind)), Results.Ok))
             .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400).ProducesProblem(404);
+        // The fleet as a tree by layer: one page (200, name order, from offset) of the units directly below parent (the top
+        // without it), each mid station with the counts by status of the units below it. Mapped before /{id}, so it wins.
+        units.MapGet("/tree", (HttpContext context, UnitTree tree, string? parent, string? offset) =>
+        {
+            int from = 0;
+            if (!string.IsNullOrEmpty(offset) && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out from))
+                return Problems.BadRequest($"'offset' must be a whole number, 0 or more; got '{UnitDirectory.Echo(offset)}'");
+            return Problems.Map(tree.Children(context.Caller(), parent, from), Results.Ok);
+        }).Produces<UnitTreePage>().ProducesProblem(400).ProducesProblem(404);
         units.MapPut("/{id}/tags", async (HttpContext context, UnitDirectory directory, string id) =>
         {
             var (body, error) = await context.Request.ReadJsonAsync<SetUnitTags>();

@@ -62,6 +62,7 @@ public static class StationCoreExtensions
         services.AddSingleton<UserService>();
         services.AddSingleton<UnitRegistry>();
         services.AddSingleton<UnitDirectory>();
+        services.AddSingleton<UnitTree>();
         services.AddSingleton<UnitStorage>();
         services.AddSingleton<IAgentStorageLink, HubStorageLink>();
         services.AddSingleton<UnitReads>();

@@ -111,7 +111,7 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
     public const string StationUnit = "station";
 
     /// <summary>A refused value as the refusal quotes it: at most 40 characters, so a huge value does not come back whole.</summary>
-    private static string Echo(string? value) => value is null ? "" : value.Length <= 40 ? value : value[..40] + $"… ({value.Length} characters)";
+    public static string Echo(string? value) => value is null ? "" : value.Length <= 40 ? value : value[..40] + $"… ({value.Length} characters)";
 
     private static string Key(string id) => id == StationUnit ? "" : id;
 

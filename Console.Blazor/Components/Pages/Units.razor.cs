@@ -18,6 +18,12 @@ public sealed partial class Units : IDisposable
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     [Inject] private IConsoleUnits UnitList { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
+
+    /// <summary><c>?view=tree</c> opens the Tree view (the fleet by layer); the list is the default.</summary>
+    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
+
+    private bool _tree;
 
     private string _search = "", _status = "", _os = "", _tag = "", _sort = "name";
     private int _pageNumber = 1;
@@ -33,7 +39,8 @@ public sealed partial class Units : IDisposable
 
     protected override void OnInitialized()
     {
-        Load();
+        _tree = View == "tree";
+        if (!_tree) Load();
         _subscription = UnitList.Subscribe(_ => ScheduleRefresh());
     }
 
@@ -68,6 +75,7 @@ public sealed partial class Units : IDisposable
             Interlocked.Exchange(ref _refreshPending, 0);
             await InvokeAsync(() =>
             {
+                if (_tree) return;
                 Load();
                 StateHasChanged();
             });
@@ -89,6 +97,15 @@ public sealed partial class Units : IDisposable
         string range = _page.Total <= PageSize ? _page.Items.Count.ToString("N0", Culture) : $"{first.ToString("N0", Culture)}–{last.ToString("N0", Culture)}";
         string of = _counts.Total != _page.Total ? $" (filtered from {_counts.Total.ToString("N0", Culture)})" : "";
         return $"showing {range} of {_page.Total.ToString("N0", Culture)} unit{(_page.Total == 1 ? "" : "s")}{of}";
+    }
+
+    /// <summary>Switches between the list and the tree; the address keeps the choice (<c>?view=tree</c>) for a reload or a link.</summary>
+    private void ShowTree(bool tree)
+    {
+        if (_tree == tree) return;
+        _tree = tree;
+        if (!tree) Load();
+        Nav.NavigateTo(Nav.GetUriWithQueryParameter("view", tree ? "tree" : null), new NavigationOptions { ReplaceHistoryEntry = true });
     }
 
     private static string FacetClass(bool on) => on ? "facet on" : "facet";
