@@ -153,6 +153,14 @@ public sealed class TaskEngine : IDisposable
     public Outcome<IReadOnlyList<TaskView>> List(TaskQuery query, Caller caller) => _queries.List(query, caller);
     public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0) => _queries.Events(id, caller, afterId);
     public TaskView? View(long id) => _queries.View(id);
+
+    /// <summary>The task <paramref name="owner"/> submitted with <paramref name="key"/>, if any (a relayed order seen again).</summary>
+    public TaskView? ByIdempotencyKey(string owner, string key)
+    {
+        TaskRow? row;
+        lock (_gate) row = TaskStore.ByIdempotencyKey(_db, null, owner, key);
+        return row is null ? null : View(row.Id);
+    }
     public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable(Caller caller) => _queries.LockTable(caller);
     public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) LockTable() => _queries.LockTable();
 

@@ -47,9 +47,14 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         var updates = Channel.CreateUnbounded<TaskUpdate>(new UnboundedChannelOptions { SingleReader = true });
         long id = 0;
         using var subscription = notifier.Subscribe(u => { if (u.Task.Id == Volatile.Read(ref id)) updates.Writer.TryWrite(u); });
-        using (var parameters = JsonDocument.Parse(request.ParametersJson))
+        string key = $"upstream-{Label}-{request.UpperTaskId}";
+        // Seen before (this station or its uplink restarted, the order came again): followed, never admitted twice, even
+        // while its unit is not back yet.
+        if (engine.ByIdempotencyKey(caller.Name, key) is { } known) Volatile.Write(ref id, known.Id);
+        else
         {
-            var submitted = await engine.SubmitAsync(new SubmitTask(request.Kind, target, parameters.RootElement.Clone(), IdempotencyKey: $"upstream-{Label}-{request.UpperTaskId}"), caller).ConfigureAwait(false);
+            using var parameters = JsonDocument.Parse(request.ParametersJson);
+            var submitted = await engine.SubmitAsync(new SubmitTask(request.Kind, target, parameters.RootElement.Clone(), IdempotencyKey: key), caller).ConfigureAwait(false);
             if (!submitted.Ok)
             {
                 var error = submitted.Error!;
