@@ -108,6 +108,7 @@ public sealed partial class UnitRegistry
         foreach (var inventory in upserted) if (View(inventory.Id) is { } view) Publish(view);
         // A unit that left is published once more as unreachable, so lists showing it read again.
         foreach (var id in removed) Publish(new UnitView(id, id, UnitStatuses.Unreachable, via, "", "", "", 0, 0, [], [], [], now, now, [], null, [], null));
+        if (refused.Count > 0 && _logger is not null) SubtreeLog.Refused(_logger, via, refused.Count, string.Join("; ", refused.Take(5)));
         return new SubtreeApplied(upserted.Count, removed.Count, refused);
     }
 
@@ -127,4 +128,10 @@ public sealed partial class UnitRegistry
         }
         return below;
     }
+}
+
+internal static partial class SubtreeLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(1030, Microsoft.Extensions.Logging.LogLevel.Warning, "Station unit '{Via}' announced {Count} unit(s) below it that were refused (the first: {Reasons})")]
+    public static partial void Refused(Microsoft.Extensions.Logging.ILogger logger, string via, int count, string reasons);
 }

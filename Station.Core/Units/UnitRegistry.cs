@@ -31,9 +31,12 @@ public sealed partial class UnitRegistry : Notifier<UnitView>
     private sealed record Entry(UnitInventory Inventory, string? ConnectionId, DateTimeOffset LastSeen, DateTimeOffset? OfflineSince,
         string? RelayedStatus = null, IReadOnlyList<string>? RelayedTags = null);
 
+    private readonly ILogger? _logger;
+
     public UnitRegistry(StationDb db, ILogger<UnitRegistry>? logger = null) : base(logger)
     {
         _db = db;
+        _logger = logger;
         using var c = db.Open();
         foreach (var (id, inventory, lastSeen, offlineSince) in c.Query<(string, string, string, string?)>("SELECT id, inventory, last_seen, offline_since FROM units"))
         {
@@ -52,6 +55,8 @@ public sealed partial class UnitRegistry : Notifier<UnitView>
     /// <summary>The unit is online through this connection at once; the task completes when that is in the store.</summary>
     public async Task OnlineAsync(string connectionId, UnitInventory inventory, DateTimeOffset now)
     {
+        // A unit connected here hangs from this station, whatever it says: only a mid station places units below it.
+        if (inventory.Parent is not null) inventory = inventory with { Parent = null };
         lock (_gate)
         {
             bool known = _units.TryGetValue(inventory.Id, out var before);

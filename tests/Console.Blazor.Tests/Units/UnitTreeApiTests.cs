@@ -28,9 +28,20 @@ public sealed class UnitTreeApiTests : IDisposable
         catch (IOException) { }
     }
 
-    private Task Online(string id, string? parent = null, bool station = false) => _station.Services.GetRequiredService<UnitRegistry>().OnlineAsync("conn-" + id,
-        new UnitInventory(id, id, "host-" + id, "Debian GNU/Linux 12", "6.1.0", 2, 4L << 30, [], [], ["/srv/data"], "test", parent,
-            Kind: station ? UnitKind.Station : UnitKind.Unit), DateTimeOffset.UtcNow).WaitAsync(Limit);
+    private readonly Dictionary<string, string?> _parents = [];
+
+    /// <summary>A unit connected here (no parent), or one a mid station announces below it (README, "Layered stations").</summary>
+    private Task Online(string id, string? parent = null, bool station = false, bool offline = false)
+    {
+        var registry = _station.Services.GetRequiredService<UnitRegistry>();
+        var inventory = new UnitInventory(id, id, "host-" + id, "Debian GNU/Linux 12", "6.1.0", 2, 4L << 30, [], [], ["/srv/data"], "test", parent,
+            Kind: station ? UnitKind.Station : UnitKind.Unit);
+        _parents[id] = parent;
+        if (parent is null) return registry.OnlineAsync("conn-" + id, inventory, DateTimeOffset.UtcNow).WaitAsync(Limit);
+        string route = id;
+        while (_parents[route] is { } up) route = up;
+        return registry.ApplySubtreeAsync(route, new SubtreeUpdate(false, [new SubtreeUnit(inventory, offline ? "offline" : "online", [])], []), DateTimeOffset.UtcNow).WaitAsync(Limit);
+    }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
     {
@@ -47,8 +58,7 @@ public sealed class UnitTreeApiTests : IDisposable
         await Online("edge-a");
         await Online("mid-1a", "mid-1", station: true);
         await Online("leaf-1", "mid-1");
-        await Online("leaf-1a", "mid-1a");
-        await _station.Services.GetRequiredService<UnitRegistry>().OfflineAsync("conn-leaf-1a", DateTimeOffset.UtcNow).WaitAsync(Limit);
+        await Online("leaf-1a", "mid-1a", offline: true);
         using var admin = await _station.AdminAsync().WaitAsync(Limit);
 
         var (status, top) = await GetAsync(admin, "/api/v1/units/tree");

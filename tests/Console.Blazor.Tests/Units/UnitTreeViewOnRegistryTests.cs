@@ -44,9 +44,26 @@ public sealed partial class UnitTreeViewOnRegistryTests : ConsoleTestContext
         Services.AddSingleton<IConsoleUnitTree>(sp => new ConsoleUnitTree(sp.GetRequiredService<ConsoleUser>(), tree, directory));
     }
 
-    private Task Online(string id, string? parent = null, bool station = false) => _registry.OnlineAsync("conn-" + id,
-        new UnitInventory(id, id, "host-" + id, "Debian GNU/Linux 12", "6.1.0", 2, 4L << 30, [], [], ["/srv/data"], "test", parent,
-            Kind: station ? UnitKind.Station : UnitKind.Unit), DateTimeOffset.UtcNow).WaitAsync(Limit);
+    private readonly Dictionary<string, (string? Parent, UnitKind Kind)> _placed = [];
+
+    private static UnitInventory Inventory(string id, string? parent, UnitKind kind) =>
+        new(id, id, "host-" + id, "Debian GNU/Linux 12", "6.1.0", 2, 4L << 30, [], [], ["/srv/data"], "test", parent, Kind: kind);
+
+    /// <summary>A unit connected here (no parent), or one a mid station announces below it (README, "Layered stations").</summary>
+    private Task Online(string id, string? parent = null, bool station = false)
+    {
+        var kind = station ? UnitKind.Station : UnitKind.Unit;
+        _placed[id] = (parent, kind);
+        return parent is null ? _registry.OnlineAsync("conn-" + id, Inventory(id, null, kind), DateTimeOffset.UtcNow).WaitAsync(Limit) : Announce(id, "online");
+    }
+
+    private Task Announce(string id, string status)
+    {
+        string route = id;
+        while (_placed[route].Parent is { } up) route = up;
+        var (parent, kind) = _placed[id];
+        return _registry.ApplySubtreeAsync(route, new SubtreeUpdate(false, [new SubtreeUnit(Inventory(id, parent, kind), status, [])], []), DateTimeOffset.UtcNow).WaitAsync(Limit);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -80,7 +97,7 @@ public sealed partial class UnitTreeViewOnRegistryTests : ConsoleTestContext
         Assert.Equal(["tree-row-mid-1", "tree-row-leaf-1", "tree-row-leaf-2", "tree-row-mid-1a"], cut.FindAll("[role=treeitem]").Select(r => r.GetAttribute("data-testid")));
         Assert.Equal("1 unit · 1 online", Text(cut, "tree-counts-mid-1a"));
 
-        await _registry.OfflineAsync("conn-leaf-1a", DateTimeOffset.UtcNow).WaitAsync(Limit);
+        await Announce("leaf-1a", "offline");
         cut.WaitForAssertion(() => Assert.Equal("4 units · 3 online · 1 offline", Text(cut, "tree-counts-mid-1")), Timeout);
         Assert.Equal("1 unit · 1 offline", Text(cut, "tree-counts-mid-1a"));
     }
