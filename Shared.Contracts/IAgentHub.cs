@@ -74,6 +74,19 @@ public interface IAgentClient
     /// or a lock. The order carries a station-signed ticket (task id 0) that the unit checks exactly as a task's.
     /// </summary>
     Task<ViewReadAnswer> Read(TaskOrder order);
+
+    /// <summary>
+    /// A client result asked of a mid station's uplink only (README, "Layered stations"): the storage of a unit below it,
+    /// read by that station as the upper user <paramref name="user"/> (its <c>user@label</c> there; that station's ACL
+    /// decides). The answer's result is the <see cref="Kinds.StorageInventoryResult"/> as JSON, or why not.
+    /// </summary>
+    Task<ViewReadAnswer> GetStorageOf(string unitId, string user);
+
+    /// <summary>As <see cref="GetStorageOf"/>, the process table (a <see cref="ProcessList"/> as JSON) of a unit below.</summary>
+    Task<ViewReadAnswer> GetProcessesOf(string unitId, string user);
+
+    /// <summary>As <see cref="GetStorageOf"/>, the threads (a <see cref="ThreadList"/> as JSON) of one process of a unit below.</summary>
+    Task<ViewReadAnswer> GetThreadsOf(string unitId, string user, int pid);
 }
 
 public static class HubPaths
