@@ -11,6 +11,15 @@ public interface IAgentHub
     Task ReportSample(MetricsSample sample);
     Task ReportSummary(MetricsSummary summary);
 
+    /// <summary>
+    /// A mid station's uplink only (README, "Layered stations"): a full-rate sample of a unit below it, watched for the
+    /// station above (<see cref="IAgentClient.WatchMetricsOf"/>). Refused for a unit not reached through the caller.
+    /// </summary>
+    Task ReportSampleOf(string unitId, MetricsSample sample);
+
+    /// <summary>As <see cref="ReportSampleOf"/>, a summary of a unit below the mid station, sent up as it comes.</summary>
+    Task ReportSummaryOf(string unitId, MetricsSummary summary);
+
     /// <summary>The unit's storage as it is now: sent on connect and after every storage task ends. No task, no lock.</summary>
     Task ReportStorage(Kinds.StorageInventoryResult storage);
 
@@ -59,6 +68,9 @@ public interface IAgentClient
 
     /// <summary>Starts (true) or stops (false) full-rate metrics samples from the agent.</summary>
     Task WatchMetrics(bool on);
+
+    /// <summary>Asked of a mid station's uplink only: as <see cref="WatchMetrics"/> for a unit below it, whose samples come up with <see cref="IAgentHub.ReportSampleOf"/>.</summary>
+    Task WatchMetricsOf(string unitId, bool on);
 
     /// <summary>A client result: the unit's process table now.</summary>
     Task<ProcessList> GetProcesses();

@@ -13,6 +13,11 @@ public sealed class HubMetricsLink(IHubContext<AgentHub, IAgentClient> hub, Unit
 {
     public async Task<bool> WatchAsync(string unitId, bool on)
     {
+        if (RelayedViews.RelayConnectionOf(units, unitId) is { } relay)
+        {
+            await hub.Clients.Client(relay).WatchMetricsOf(unitId, on).ConfigureAwait(false);
+            return true;
+        }
         var connection = units.ConnectionOf(unitId);
         if (connection is null) return false;
         await hub.Clients.Client(connection).WatchMetrics(on).ConfigureAwait(false);

@@ -15,7 +15,7 @@ namespace Ccdsvm.Unit.Agent.Connection;
 /// (<see cref="IViewRelay"/>) checks the ticket only and has the mid station read for the ticket's user; it also answers
 /// the views of units below (<see cref="IAgentClient.GetStorageOf"/> and the like), which a plain unit refuses.
 /// </summary>
-public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecutor> executors, ILogger<ViewReads> logger, IViewRelay? relay = null)
+public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecutor> executors, ILogger<ViewReads> logger, IViewRelay? relay = null, IMetricsRelay? metrics = null)
 {
     /// <summary>The longest a view read may take before it is abandoned (a hung network mount).</summary>
     public static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(30);
@@ -28,6 +28,7 @@ public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecuto
         connection.On<string, string, ViewReadAnswer>(nameof(IAgentClient.GetStorageOf), StorageOfAsync);
         connection.On<string, string, ViewReadAnswer>(nameof(IAgentClient.GetProcessesOf), ProcessesOfAsync);
         connection.On<string, string, int, ViewReadAnswer>(nameof(IAgentClient.GetThreadsOf), ThreadsOfAsync);
+        connection.On<string, bool>(nameof(IAgentClient.WatchMetricsOf), (unitId, on) => metrics is null || unitId is null ? Task.CompletedTask : metrics.WatchAsync(unitId, on));
     }
 
     /// <summary>A mid station's uplink: the storage of a unit below, read by the mid station for the upper user.</summary>

@@ -7,9 +7,9 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 
 /// <summary>
 /// Views of a unit two stations down (top → mid-1 → mid-2 → u7; README, "Layered stations"), all real processes: the
-/// file manager's folder listing, the storage view and the process list of u7, asked at the top. Each mid station reads
+/// file manager's folder listing, the storage view, the process list and the live metrics of u7, asked at the top. Each mid station reads
 /// for admin@top under its own ACL: without a grant at mid-2 the listing is refused in words naming mid-2; granted at
-/// both, the top lists what is in u7's folder, and shows u7's storage and processes as mid-2 itself sees them.
+/// both, the top lists what is in u7's folder, and shows u7's storage and processes as mid-2 itself sees them, and u7's live samples.
 /// </summary>
 [Collection(WaitingCollection.Name)]
 public sealed class ThreeLevelViewTests(ITestOutputHelper output)
@@ -67,6 +67,20 @@ public sealed class ThreeLevelViewTests(ITestOutputHelper output)
         var threads = await top.GetAsync($"/api/v1/units/{U7}/processes/{Environment.ProcessId}/threads");
         Assert.True(threads.Status == HttpStatusCode.OK, threads.ToString());
         Assert.NotEmpty(threads.Body.EnumerateArray());
+
+        // Monitoring: watched live at the top, u7 is watched through both stations and its samples come up.
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = fleet.Top.BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", top.Token);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        using var live = await http.GetAsync($"/api/v1/units/{U7}/metrics/live", HttpCompletionOption.ResponseHeadersRead, bound.Token);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var reader = new StreamReader(await live.Content.ReadAsStreamAsync(bound.Token));
+        string? data = null;
+        while (data is null && await reader.ReadLineAsync(bound.Token) is { } line)
+            if (line.StartsWith("data:", StringComparison.Ordinal)) data = line["data:".Length..].Trim();
+        Assert.NotNull(data);
+        using var sample = JsonDocument.Parse(data);
+        Assert.True(sample.RootElement.GetProperty("memory").GetProperty("totalBytes").GetInt64() > 0, data);
     }
 
     private static List<string?> Disks(JsonElement snapshot) =>
