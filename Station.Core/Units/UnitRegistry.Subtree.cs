@@ -67,7 +67,7 @@ public sealed partial class UnitRegistry
             {
                 string id = u.Inventory.Id;
                 string? why = UnitSecrets.NameProblem(id)
-                    ?? (id == via || id == Tasks.TaskEngine.StationTarget ? $"'{id}' names the station itself" : null)
+                    ?? (id == via || id == UnitDirectory.StationUnit ? $"'{id}' names the station itself" : null)
                     ?? (!SubtreeUpdate.IsStatus(u.Status) ? $"unit '{id}': status must be online, offline or unreachable" : null)
                     ?? (_units.ContainsKey(id) && RouteLocked(id) != via ? $"unit '{id}' is already a unit of this station outside '{via}'" : null)
                     ?? (!listed.Add(id) ? $"unit '{id}' is listed twice" : null);
