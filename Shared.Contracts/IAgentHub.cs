@@ -11,6 +11,15 @@ public interface IAgentHub
     Task ReportSample(MetricsSample sample);
     Task ReportSummary(MetricsSummary summary);
 
+    /// <summary>
+    /// A mid station's uplink only (README, "Layered stations"): a full-rate sample of a unit below it, watched for the
+    /// station above (<see cref="IAgentClient.WatchMetricsOf"/>). Refused for a unit not reached through the caller.
+    /// </summary>
+    Task ReportSampleOf(string unitId, MetricsSample sample);
+
+    /// <summary>As <see cref="ReportSampleOf"/>, a summary of a unit below the mid station, sent up as it comes.</summary>
+    Task ReportSummaryOf(string unitId, MetricsSummary summary);
+
     /// <summary>The unit's storage as it is now: sent on connect and after every storage task ends. No task, no lock.</summary>
     Task ReportStorage(Kinds.StorageInventoryResult storage);
 
@@ -60,6 +69,9 @@ public interface IAgentClient
     /// <summary>Starts (true) or stops (false) full-rate metrics samples from the agent.</summary>
     Task WatchMetrics(bool on);
 
+    /// <summary>Asked of a mid station's uplink only: as <see cref="WatchMetrics"/> for a unit below it, whose samples come up with <see cref="IAgentHub.ReportSampleOf"/>.</summary>
+    Task WatchMetricsOf(string unitId, bool on);
+
     /// <summary>A client result: the unit's process table now.</summary>
     Task<ProcessList> GetProcesses();
 
@@ -74,6 +86,19 @@ public interface IAgentClient
     /// or a lock. The order carries a station-signed ticket (task id 0) that the unit checks exactly as a task's.
     /// </summary>
     Task<ViewReadAnswer> Read(TaskOrder order);
+
+    /// <summary>
+    /// A client result asked of a mid station's uplink only (README, "Layered stations"): the storage of a unit below it,
+    /// read by that station as the upper user <paramref name="user"/> (its <c>user@label</c> there; that station's ACL
+    /// decides). The answer's result is the <see cref="Kinds.StorageInventoryResult"/> as JSON, or why not.
+    /// </summary>
+    Task<ViewReadAnswer> GetStorageOf(string unitId, string user);
+
+    /// <summary>As <see cref="GetStorageOf"/>, the process table (a <see cref="ProcessList"/> as JSON) of a unit below.</summary>
+    Task<ViewReadAnswer> GetProcessesOf(string unitId, string user);
+
+    /// <summary>As <see cref="GetStorageOf"/>, the threads (a <see cref="ThreadList"/> as JSON) of one process of a unit below.</summary>
+    Task<ViewReadAnswer> GetThreadsOf(string unitId, string user, int pid);
 }
 
 public static class HubPaths

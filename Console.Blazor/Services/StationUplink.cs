@@ -30,6 +30,8 @@ public static class StationUplinkExtensions
         if (options.Problem(layout.IsEnrolledAs(options.Name?.Trim())) is { } problem) return problem;
         builder.Services.AddSingleton(new StationUplink.Settings(options, layout));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TaskRelay>(sp, options));
+        builder.Services.AddSingleton<ViewRelay>();
+        builder.Services.AddSingleton<UplinkMetrics>();
         builder.Services.AddSingleton(sp => new SubtreePublisher(sp.GetRequiredService<UnitRegistry>(), options.Name!.Trim(), sp.GetRequiredService<ILogger<SubtreePublisher>>()));
         builder.Services.AddHostedService<StationUplink>();
         return null;
@@ -58,7 +60,7 @@ public sealed record UplinkLayout(string Directory)
 /// started and stopped with it. The agent code is the standalone agent's; only its configuration and enrolment differ: a
 /// refusal by the upper station is logged and shown on /healthz, and this station keeps serving.
 /// </summary>
-public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, SubtreePublisher subtree, ILoggerFactory loggers, ILogger<StationUplink> logger)
+public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, ViewRelay views, UplinkMetrics metrics, SubtreePublisher subtree, ILoggerFactory loggers, ILogger<StationUplink> logger)
     : IHostedService, IAsyncDisposable
 {
     public sealed record Settings(UpstreamOptions Options, UplinkLayout Layout);
@@ -98,6 +100,8 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         builder.Services.AddSingleton(status);
         builder.Services.AddUnitAgent(builder.Configuration);
         builder.Services.AddSingleton<IOrderRelay>(new UplinkRelay(relay));
+        builder.Services.AddSingleton<IViewRelay>(new UplinkViews(views));
+        builder.Services.AddSingleton<IMetricsRelay>(metrics);
         builder.Services.AddSingleton<ISubtreeSource>(subtree);
         builder.Services.AddSingleton<StoredEnrolment>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, UplinkEnrolment>());
@@ -108,6 +112,7 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         status.Attach(url, name, () => connection.IsConnected);
         LogStarting(url, name);
         subtree.Start(connection);
+        metrics.Start(connection);
         await _host.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -84,6 +84,27 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
         return Task.CompletedTask;
     }
 
+    public Task ReportSampleOf(string unitId, MetricsSample sample)
+    {
+        DemandBelow(unitId);
+        metrics.OnSample(unitId, sample ?? throw new HubException("the sample is missing"));
+        return Task.CompletedTask;
+    }
+
+    public Task ReportSummaryOf(string unitId, MetricsSummary summary)
+    {
+        DemandBelow(unitId);
+        metrics.OnSummary(unitId, summary ?? throw new HubException("the summary is missing"));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Only a mid station reports figures of another unit, and only of one reached through it (README, "Layered stations").</summary>
+    private void DemandBelow(string unitId)
+    {
+        if (string.IsNullOrEmpty(unitId) || unitId == UnitId || units.RouteOf(unitId) != UnitId)
+            throw new HubException($"this connection belongs to unit '{UnitId}', and no unit '{unitId}' is reached through it, so it cannot report its figures");
+    }
+
     public Task ReportStorage(StorageInventoryResult storage)
     {
         unitStorage.Update(UnitId, storage);

@@ -5,22 +5,38 @@ using Ccdsvm.Station.Core.Monitoring;
 
 namespace Ccdsvm.Station.Core.Hubs;
 
-/// <summary>Reaches agents through the hub; process and thread lists are SignalR client results.</summary>
+/// <summary>
+/// Reaches agents through the hub; process and thread lists are SignalR client results. Those of a unit below a mid station
+/// are asked of that station (<see cref="IAgentClient.GetProcessesOf"/>), which asks its unit for the user.
+/// </summary>
 public sealed class HubMetricsLink(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentMetricsLink
 {
     public async Task<bool> WatchAsync(string unitId, bool on)
     {
+        if (RelayedViews.RelayConnectionOf(units, unitId) is { } relay)
+        {
+            await hub.Clients.Client(relay).WatchMetricsOf(unitId, on).ConfigureAwait(false);
+            return true;
+        }
         var connection = units.ConnectionOf(unitId);
         if (connection is null) return false;
         await hub.Clients.Client(connection).WatchMetrics(on).ConfigureAwait(false);
         return true;
     }
 
-    public Task<ProcessList?> ProcessesAsync(string unitId, TimeSpan timeout) =>
-        AskAsync(unitId, c => c.GetProcesses(), timeout);
+    public async Task<ProcessList?> ProcessesAsync(string unitId, string user, TimeSpan timeout)
+    {
+        if (RelayedViews.RelayConnectionOf(units, unitId) is { } relay)
+            return RelayedViews.Value<ProcessList>(await hub.Clients.Client(relay).GetProcessesOf(unitId, user).WaitAsync(timeout).ConfigureAwait(false), unitId, "process list");
+        return await AskAsync(unitId, c => c.GetProcesses(), timeout).ConfigureAwait(false);
+    }
 
-    public Task<ThreadList?> ThreadsAsync(string unitId, int pid, TimeSpan timeout) =>
-        AskAsync(unitId, c => c.GetThreads(pid), timeout);
+    public async Task<ThreadList?> ThreadsAsync(string unitId, int pid, string user, TimeSpan timeout)
+    {
+        if (RelayedViews.RelayConnectionOf(units, unitId) is { } relay)
+            return RelayedViews.Value<ThreadList>(await hub.Clients.Client(relay).GetThreadsOf(unitId, user, pid).WaitAsync(timeout).ConfigureAwait(false), unitId, "thread list");
+        return await AskAsync(unitId, c => c.GetThreads(pid), timeout).ConfigureAwait(false);
+    }
 
     private async Task<T?> AskAsync<T>(string unitId, Func<IAgentClient, Task<T>> ask, TimeSpan timeout) where T : class
     {

@@ -1,14 +1,23 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Kinds;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Ccdsvm.Station.Core.Hubs;
 
-/// <summary>Asks a connected agent for its storage: a SignalR client result, bounded by the caller's timeout.</summary>
+/// <summary>
+/// Asks a connected agent for its storage: a SignalR client result, bounded by the caller's timeout. A unit below a mid
+/// station is asked of that station (<see cref="IAgentClient.GetStorageOf"/>), which reads it for the user.
+/// </summary>
 public sealed class HubStorageLink(IHubContext<AgentHub, IAgentClient> hub, UnitRegistry units) : IAgentStorageLink
 {
-    public async Task<StorageInventoryResult?> ReadAsync(string unitId, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<StorageInventoryResult?> ReadAsync(string unitId, string user, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (RelayedViews.RelayConnectionOf(units, unitId) is { } relay)
+        {
+            var answer = await hub.Clients.Client(relay).GetStorageOf(unitId, user).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return RelayedViews.Value<StorageInventoryResult>(answer, unitId, "storage");
+        }
         if (units.ConnectionOf(unitId) is not { } connection) return null;
         return await hub.Clients.Client(connection).GetStorage().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }

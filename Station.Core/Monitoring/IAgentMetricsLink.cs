@@ -8,8 +8,12 @@ public interface IAgentMetricsLink
     /// <summary>Returns false when the unit is not connected.</summary>
     Task<bool> WatchAsync(string unitId, bool on);
 
-    /// <summary>Null when the unit is not connected; throws <see cref="TimeoutException"/> when it does not answer in time.</summary>
-    Task<ProcessList?> ProcessesAsync(string unitId, TimeSpan timeout);
+    /// <summary>
+    /// Null when the unit is not connected; throws <see cref="TimeoutException"/> when it does not answer in time. A unit
+    /// below a mid station is asked through it for <paramref name="user"/>, whose rights there decide; its refusal is a
+    /// <see cref="RelayedAnswerException"/>.
+    /// </summary>
+    Task<ProcessList?> ProcessesAsync(string unitId, string user, TimeSpan timeout);
 
-    Task<ThreadList?> ThreadsAsync(string unitId, int pid, TimeSpan timeout);
+    Task<ThreadList?> ThreadsAsync(string unitId, int pid, string user, TimeSpan timeout);
 }

@@ -30,17 +30,22 @@ public sealed class UnitMetrics(UnitRegistry units, MetricsStore store, IAgentMe
     public static MetricsStep Default(TimeSpan range) =>
         range <= MetricsStep.Raw.Retention ? MetricsStep.Raw : range <= TimeSpan.FromDays(2) ? MetricsStep.Minute : MetricsStep.Hour;
 
-    public async Task<Outcome<ProcessList>> ProcessesAsync(string unit)
+    /// <summary>The unit's processes now; <paramref name="user"/> is who asks, for a station below to check (a unit below a mid station).</summary>
+    public async Task<Outcome<ProcessList>> ProcessesAsync(string unit, string user = "")
     {
         if (Check(unit) is { } error) return error;
         try
         {
-            var list = await link.ProcessesAsync(unit, Timeout).ConfigureAwait(false);
+            var list = await link.ProcessesAsync(unit, user, Timeout).ConfigureAwait(false);
             return list is null ? Offline(unit) : list;
         }
         catch (TimeoutException)
         {
             return NoAnswer(unit);
+        }
+        catch (RelayedAnswerException ex)
+        {
+            return ex.Error;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -49,19 +54,23 @@ public sealed class UnitMetrics(UnitRegistry units, MetricsStore store, IAgentMe
         }
     }
 
-    public async Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid)
+    public async Task<Outcome<ThreadList>> ThreadsAsync(string unit, int pid, string user = "")
     {
         if (Check(unit) is { } error) return error;
         if (pid < 1) return StationError.BadRequest("'pid' must be a positive number");
         try
         {
-            var list = await link.ThreadsAsync(unit, pid, Timeout).ConfigureAwait(false);
+            var list = await link.ThreadsAsync(unit, pid, user, Timeout).ConfigureAwait(false);
             if (list is null) return Offline(unit);
             return list.Error is null ? list : StationError.NotFound(list.Error);
         }
         catch (TimeoutException)
         {
             return NoAnswer(unit);
+        }
+        catch (RelayedAnswerException ex)
+        {
+            return ex.Error;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

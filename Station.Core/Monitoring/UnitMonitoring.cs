@@ -16,10 +16,10 @@ public sealed class UnitMonitoring(UnitDirectory directory, UnitMetrics metrics,
         directory.DemandMonitor(caller, unit) is { } refusal ? refusal : metrics.History(unit, from, to, step);
 
     public async Task<Outcome<ProcessList>> ProcessesAsync(Caller caller, string unit) =>
-        directory.DemandMonitor(caller, unit) is { } refusal ? refusal : await metrics.ProcessesAsync(unit).ConfigureAwait(false);
+        directory.DemandMonitor(caller, unit) is { } refusal ? refusal : await metrics.ProcessesAsync(unit, caller.Name).ConfigureAwait(false);
 
     public async Task<Outcome<ThreadList>> ThreadsAsync(Caller caller, string unit, int pid) =>
-        directory.DemandMonitor(caller, unit) is { } refusal ? refusal : await metrics.ThreadsAsync(unit, pid).ConfigureAwait(false);
+        directory.DemandMonitor(caller, unit) is { } refusal ? refusal : await metrics.ThreadsAsync(unit, pid, caller.Name).ConfigureAwait(false);
 
     /// <summary>Checks before a live stream starts (the stream itself is <see cref="Stream"/>).</summary>
     public StationError? CanWatch(Caller caller, string unit) => directory.DemandMonitor(caller, unit);

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Shared.Contracts.Kinds;
 using Ccdsvm.Station.Core.Security;
 using Ccdsvm.Station.Core.Units;
 
@@ -28,8 +30,22 @@ public sealed class UnitReads(TaskKindCatalog catalog, UnitRegistry units, Acces
     public async Task<Outcome<TResult>> ReadAsync<TParameters, TResult>(Caller caller, string unit, KindContract<TParameters, TResult> contract,
         TParameters parameters, CancellationToken cancellationToken) where TParameters : class
     {
-        if (!contract.ReadsOnly) return StationError.BadRequest($"{contract.Kind} changes the unit: submit it as a task");
-        var checkedRead = _check.Check(new SubmitTask(contract.Kind, unit, contract.Write(parameters)), caller);
+        ArgumentNullException.ThrowIfNull(contract);
+        var read = await ReadJsonAsync(caller, unit, contract.Kind, contract.Write(parameters), cancellationToken).ConfigureAwait(false);
+        if (!read.Ok) return read.Error!;
+        try { return contract.ReadResult(read.Value)!; }
+        catch (KindContractException ex) { return StationError.Conflict($"unit '{unit}' answered something that is not a {contract.Kind} result: {ex.Message}"); }
+    }
+
+    /// <summary>
+    /// As <see cref="ReadAsync{TParameters, TResult}"/> for a kind named by a station above (a view relayed down, README
+    /// "Layered stations"): the same checks for <paramref name="caller"/> here, the unit's answer as JSON.
+    /// </summary>
+    public async Task<Outcome<string>> ReadJsonAsync(Caller caller, string unit, string kind, JsonElement parameters, CancellationToken cancellationToken)
+    {
+        if (!KindContracts.TryGet(kind, out var contract)) return StationError.BadRequest($"'{kind}' is not a known kind");
+        if (!contract.ReadsOnly) return StationError.BadRequest($"{kind} changes the unit: submit it as a task");
+        var checkedRead = _check.Check(new SubmitTask(kind, unit, parameters), caller);
         if (!checkedRead.Ok) return checkedRead.Error!;
         var (definition, target, json, plan) = checkedRead.Value;
         var ticket = tickets.Issue(0, definition.Kind, target, caller.Name, plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal), json);
@@ -42,15 +58,8 @@ public sealed class UnitReads(TaskKindCatalog catalog, UnitRegistry units, Acces
         if (answer.Error is { } error)
         {
             if (answer.ErrorKind == TaskErrorKind.Refused) tickets.RecordRefusal(caller.Name, target, 0, definition.Kind, error);
-            return answer.ErrorKind switch
-            {
-                TaskErrorKind.NotFound => StationError.NotFound(error),
-                TaskErrorKind.Refused or TaskErrorKind.Forbidden => StationError.Forbidden(error),
-                TaskErrorKind.Invalid => StationError.BadRequest(error),
-                _ => StationError.Conflict(error),
-            };
+            return RelayedAnswerException.ErrorOf(answer.ErrorKind, error);
         }
-        try { return contract.ReadResult(answer.ResultJson)!; }
-        catch (KindContractException ex) { return StationError.Conflict($"unit '{target}' answered something that is not a {definition.Kind} result: {ex.Message}"); }
+        return answer.ResultJson is { } result ? result : StationError.Conflict($"unit '{target}' answered no {definition.Kind} result");
     }
 }

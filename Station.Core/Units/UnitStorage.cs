@@ -8,10 +8,13 @@ namespace Ccdsvm.Station.Core.Units;
 /// <summary>A unit's storage as it was read at <see cref="ReadAt"/>.</summary>
 public sealed record StorageSnapshot(string Unit, StorageInventoryResult Storage, DateTimeOffset ReadAt);
 
-/// <summary>Asks a connected agent for its storage now (a SignalR client result); null when the unit is not connected.</summary>
+/// <summary>
+/// Asks a connected agent for its storage now (a SignalR client result); null when the unit is not connected. A unit below
+/// a mid station is asked through it for <c>user</c>, whose rights there decide; its refusal is a <see cref="RelayedAnswerException"/>.
+/// </summary>
 public interface IAgentStorageLink
 {
-    Task<StorageInventoryResult?> ReadAsync(string unitId, TimeSpan timeout, CancellationToken cancellationToken);
+    Task<StorageInventoryResult?> ReadAsync(string unitId, string user, TimeSpan timeout, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -52,8 +55,9 @@ public sealed class UnitStorage(UnitRegistry units, UnitDirectory directory, IAg
     {
         if (Demand(caller, unit) is { } refused) return refused;
         StorageInventoryResult? storage;
-        try { storage = await link.ReadAsync(unit, ReadTimeout, cancellationToken).ConfigureAwait(false); }
+        try { storage = await link.ReadAsync(unit, caller.Name, ReadTimeout, cancellationToken).ConfigureAwait(false); }
         catch (TimeoutException) { return StationError.Conflict($"unit '{unit}' did not answer within {ReadTimeout.TotalSeconds:0} s{Age(unit)}"); }
+        catch (RelayedAnswerException ex) { return ex.Error; }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return StationError.Conflict($"unit '{unit}' could not read its storage: {ex.Message}{Age(unit)}");

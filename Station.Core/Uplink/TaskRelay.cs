@@ -38,6 +38,26 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
     /// <summary>The name an upper user has here.</summary>
     public string SubjectOf(string user) => user.Contains('@', StringComparison.Ordinal) ? user : user + "@" + Label;
 
+    /// <summary>The caller an upper user is here: <c>user@label</c>, in the group <c>upstream</c>.</summary>
+    public Caller CallerOf(string user) => Resolve(SubjectOf(user));
+
+    /// <summary>
+    /// The words of a refusal or error here, for the station above: naming this station, and a unit the caller may not
+    /// even see here as one they have no grant on (it is not "not known"). An answer from a station further down, which
+    /// already names itself, is passed on as it is.
+    /// </summary>
+    public (string Error, TaskErrorKind Kind) Refusal(Caller caller, string target, StationError error)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.Kind == StationErrorKind.NotFound && units.View(target) is not null && !access.CanSeeUnit(caller, target))
+            return ($"refused at {Self}: {caller.Name} has no rights on {ResourcePath.Unit(target)} there; " +
+                $"an administrator of {Self} can grant them to {caller.Name} or to the group @{AccessControl.UpstreamGroup}", TaskErrorKind.Forbidden);
+        var kind = TaskFailures.KindOf(error.Kind);
+        if (error.Message.StartsWith("refused at ", StringComparison.Ordinal) || error.Message.StartsWith("at ", StringComparison.Ordinal)) return (error.Message, kind);
+        return ((kind == TaskErrorKind.Forbidden ? $"refused at {Self}: " : $"at {Self}: ") + error.Message, kind);
+    }
+
     public async Task<RelayEnd> RunAsync(RelayRequest request, Action<TaskUpdate> onUpdate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);

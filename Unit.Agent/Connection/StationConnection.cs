@@ -289,6 +289,15 @@ public sealed partial class StationConnection(
         }
     }
 
+    /// <summary>A mid station's uplink: a figure of a unit below (<see cref="IAgentHub.ReportSampleOf"/> and the like), sent if connected.</summary>
+    public async Task ReportOfAsync(string method, string unitId, object value)
+    {
+        var c = _connection;
+        if (c is not { State: HubConnectionState.Connected }) return;
+        try { await c.SendAsync(method, unitId, value).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { LogFigureFailed(unitId, ex.Message); }
+    }
+
     public Task StartedAsync(TaskStarted started) => SendAsync(nameof(IAgentHub.ReportStarted), started);
 
     public Task ProgressAsync(TaskProgress progress) => SendAsync(nameof(IAgentHub.ReportProgress), progress);
@@ -397,6 +406,9 @@ public sealed partial class StationConnection(
 
     [LoggerMessage(306, LogLevel.Warning, "Could not send the units below this station to the upper station: {Error}")]
     private partial void LogSubtreeFailed(string error);
+
+    [LoggerMessage(307, LogLevel.Debug, "Could not send a figure of unit {Unit} to the upper station: {Error}")]
+    private partial void LogFigureFailed(string unit, string error);
 
     [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
     private partial void LogReportFailed(string error);

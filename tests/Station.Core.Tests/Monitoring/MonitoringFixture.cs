@@ -29,9 +29,9 @@ public sealed class FakeLink : IAgentMetricsLink
         return Task.FromResult(true);
     }
 
-    public Task<ProcessList?> ProcessesAsync(string unitId, TimeSpan timeout) => Task.FromResult(Processes());
+    public Task<ProcessList?> ProcessesAsync(string unitId, string user, TimeSpan timeout) => Task.FromResult(Processes());
 
-    public Task<ThreadList?> ThreadsAsync(string unitId, int pid, TimeSpan timeout) => Task.FromResult<ThreadList?>(new ThreadList(pid, [], null));
+    public Task<ThreadList?> ThreadsAsync(string unitId, int pid, string user, TimeSpan timeout) => Task.FromResult<ThreadList?>(new ThreadList(pid, [], null));
 }
 
 /// <summary>A real SQLite store in a temp file, a registry with unit "a" online, and the monitoring services on a manual clock.</summary>

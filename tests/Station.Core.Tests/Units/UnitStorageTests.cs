@@ -87,7 +87,7 @@ public sealed class UnitStorageTests : IDisposable
         public Exception? Throw { get; set; }
         public int Asked { get; private set; }
 
-        public Task<StorageInventoryResult?> ReadAsync(string unitId, TimeSpan timeout, CancellationToken cancellationToken)
+        public Task<StorageInventoryResult?> ReadAsync(string unitId, string user, TimeSpan timeout, CancellationToken cancellationToken)
         {
             Asked++;
             return Throw is { } ex ? Task.FromException<StorageInventoryResult?>(ex) : Task.FromResult(Answer);

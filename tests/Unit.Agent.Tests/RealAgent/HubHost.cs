@@ -168,6 +168,10 @@ public sealed class TestAgentHub(HubState state) : Hub<IAgentClient>, IAgentHub
 
     public Task ReportSummary(MetricsSummary summary) => Task.CompletedTask;
 
+    public Task ReportSampleOf(string unitId, MetricsSample sample) => Task.CompletedTask;
+
+    public Task ReportSummaryOf(string unitId, MetricsSummary summary) => Task.CompletedTask;
+
     public Task AcknowledgeOrder(OrderReceipt receipt)
     {
         state.Receipts(receipt.TaskId).Writer.TryWrite(receipt);
