@@ -10,14 +10,15 @@
 # inventory: a top station and MIDS mid stations with PER_MID simulated units each (all fleets started together);
 #            per mid, the time from all its units online at the mid to the top listing all of them online below it;
 #            the top's CPU and RSS; then DELTAS times one more unit at mid-1 is killed and the time until the mid and
-#            the top show it offline is measured.
-# Knobs (environment): UNITS=1000 PAIRS=200 ROUNDS=3 MIDS=4 PER_MID=1000 DELTAS=5 BASE_PORT=5400 NICE=10 OUT=/tmp/layers-bench
+#            the top show it offline is measured. Last, the top is killed and restarted on its data: the time until it
+#            lists every unit below the mids again (each mid's whole-subtree snapshot after its reconnect).
+# Knobs (environment): UNITS=1000 PAIRS=200 WARMUP=50 (pairs not counted, each round) ROUNDS=5 MIDS=4 PER_MID=1000 DELTAS=5 BASE_PORT=5400 NICE=10 OUT=/tmp/layers-bench
 #            SKIP_BUILD=1 (use the Release builds already there). Every process started is stopped on exit (trap).
 # Each measurement prints one JSON line (also kept in $OUT/*.json); the stations' logs stay in $OUT.
 set -u
 MODE=${1:-all}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-UNITS=${UNITS:-1000}; PAIRS=${PAIRS:-200}; ROUNDS=${ROUNDS:-3}; MIDS=${MIDS:-4}; PER_MID=${PER_MID:-1000}; DELTAS=${DELTAS:-5}
+UNITS=${UNITS:-1000}; PAIRS=${PAIRS:-200}; WARMUP=${WARMUP:-50}; ROUNDS=${ROUNDS:-5}; MIDS=${MIDS:-4}; PER_MID=${PER_MID:-1000}; DELTAS=${DELTAS:-5}
 BASE_PORT=${BASE_PORT:-5400}; NICE=${NICE:-10}; OUT=${OUT:-/tmp/layers-bench}
 PASSWORD=layers-bench-pass-1
 STATION_DLL=$ROOT/Console.Blazor/bin/Release/net10.0/Console.Blazor.dll
@@ -50,8 +51,14 @@ fi
 # start_station NAME PORT [VAR=VALUE ...]: a fresh Release station on plain HTTP; its pid in $OUT/NAME/pid, an admin token in $OUT/NAME/token.
 start_station() {
   local name=$1 port=$2; shift 2
+  rm -rf "${OUT:?}/$name"; mkdir -p "$OUT/$name/root"
+  launch_station "$name" "$port" "$@"
+}
+
+# launch_station NAME PORT [VAR=VALUE ...]: start_station on the data already in $OUT/NAME (a restart).
+launch_station() {
+  local name=$1 port=$2; shift 2
   local d=$OUT/$name
-  rm -rf "$d"; mkdir -p "$d/root"
   env "$@" Station__AllowInsecureHttp=true Station__DataDirectory="$d/data" ASPNETCORE_URLS=http://127.0.0.1:$port \
     Station__MaxTasks=1024 Station__MaxTasksPerUser=1024 Agent__Roots__0="$d/root" CCDSVM_ADMIN_PASSWORD=$PASSWORD \
     Logging__LogLevel__Default=Warning nice -n "$NICE" dotnet "$STATION_DLL" > "$d/station.log" 2>&1 &
@@ -122,7 +129,7 @@ run_dispatch() {
   for r in $(seq 1 "$ROUNDS"); do
     dotnet "$BENCH_DLL" dispatch --top "$(cat "$OUT/top/url")" --top-token "$(cat "$OUT/top/token")" \
       --mid "$(cat "$OUT/mid-1/url")" --mid-token "$(cat "$OUT/mid-1/token")" --mid-name mid-1 \
-      --units "$units" --path "$OUT/probe.bin" --pairs "$PAIRS" | tee -a "$OUT/dispatch.json"
+      --units "$units" --path "$OUT/probe.bin" --pairs "$PAIRS" --warmup "$WARMUP" | tee -a "$OUT/dispatch.json"
     log "dispatch round $r done"
   done
   log "RSS MiB: top $(( $(awk '/VmRSS/{print $2}' /proc/"$(cat "$OUT/top/pid")"/status) / 1024 )), mid-1 $(( $(awk '/VmRSS/{print $2}' /proc/"$(cat "$OUT/mid-1/pid")"/status) / 1024 ))"
@@ -146,6 +153,15 @@ run_inventory() {
   local rss="RSS MiB:"
   for s in top $(seq -f 'mid-%g' 1 "$MIDS"); do rss="$rss $s $(( $(awk '/VmRSS/{print $2}' /proc/"$(cat "$OUT/$s/pid")"/status) / 1024 ))"; done
   log "$rss"
+  # Snapshot: the top killed (SIGKILL) and restarted on its data; the mids reconnect and each sends its whole subtree.
+  local top_pid t0 t1
+  top_pid=$(cat "$OUT/top/pid"); t0=$(date +%s.%N)
+  kill -9 "$top_pid"; wait "$top_pid" 2>/dev/null
+  launch_station top "$BASE_PORT"
+  t1=$(date +%s.%N)
+  log "top killed and restarted: serving again after $(python3 -c "print(round($t1-$t0,2))") s (pid $(cat "$OUT/top/pid"))"
+  dotnet "$BENCH_DLL" inventory --top "$(cat "$OUT/top/url")" --top-token "$(cat "$OUT/top/token")" "${mids[@]}" \
+    --expect "$PER_MID" --top-pid "$(cat "$OUT/top/pid")" --idle-seconds 0 | tee "$OUT/snapshot.json"
   for r in $(seq 1 "$DELTAS"); do
     local pid
     pid=$(start_fleet mid-1 "lbx$r" 1)
