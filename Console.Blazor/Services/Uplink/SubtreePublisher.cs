@@ -27,7 +27,7 @@ public sealed partial class SubtreePublisher(UnitRegistry units, string self, IL
     {
         var all = units.All().Where(v => v.Id != TaskEngine.StationTarget).Select(ToUnit).OfType<SubtreeUnit>().ToList();
         if (all.Count == 0) return [new SubtreeUpdate(true, [], [])];
-        return [.. all.Chunk(SubtreeUpdate.MaxUnits).Select((chunk, i) => new SubtreeUpdate(i == 0, chunk, []))];
+        return [.. SubtreeChunks.Split(all).Select((chunk, i) => new SubtreeUpdate(i == 0, chunk, []))];
     }
 
     /// <summary>Starts sending changes through <paramref name="link"/>.</summary>
@@ -61,7 +61,7 @@ public sealed partial class SubtreePublisher(UnitRegistry units, string self, IL
                     if (units.View(id) is { } view && ToUnit(view) is { } unit) upserts.Add(unit);
                     else removed.Add(id);
                 }
-                foreach (var chunk in upserts.Chunk(SubtreeUpdate.MaxUnits))
+                foreach (var chunk in SubtreeChunks.Split(upserts))
                     await link.AnnounceSubtreeAsync(new SubtreeUpdate(false, chunk, [])).ConfigureAwait(false);
                 if (removed.Count > 0) await link.AnnounceSubtreeAsync(new SubtreeUpdate(false, [], [.. removed.Take(SubtreeUpdate.MaxUnits)])).ConfigureAwait(false);
             }
