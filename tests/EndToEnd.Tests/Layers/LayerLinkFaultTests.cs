@@ -19,16 +19,7 @@ public sealed class LayerLinkFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task ACut30sAndAMidStationRestart_WhileTopTasksRun_LoseNothing_AndRunNothingTwice()
     {
-        await using var fleet = await LayeredFleet.StartAsync(new LayeredFleetOptions { CuttableUplink = true });
-        try
-        {
-            await RunAsync(fleet);
-        }
-        catch
-        {
-            output.WriteLine(fleet.OutputTails());
-            throw;
-        }
+        await LayeredFleet.RunAsync(output, new LayeredFleetOptions { CuttableUplink = true }, RunAsync);
     }
 
     private async Task RunAsync(LayeredFleet fleet)

@@ -78,6 +78,22 @@ public sealed class LayeredFleet : IAsyncDisposable
     private void Step(string step) => _steps.Add((step, _clock.Elapsed));
 
     /// <summary>Starts the fleet and waits until it is ready (<see cref="WaitReadyAsync"/>); on failure disposes what was started.</summary>
+    /// <summary>Starts a fleet, runs <paramref name="body"/> on it, and writes every process's output tail when it fails.</summary>
+    public static async Task RunAsync(Xunit.Abstractions.ITestOutputHelper output, LayeredFleetOptions? options, Func<LayeredFleet, Task> body)
+    {
+        await using var fleet = await StartAsync(options);
+        output.WriteLine($"fleet started in {fleet.StartDuration.TotalSeconds:0.0} s");
+        try
+        {
+            await body(fleet);
+        }
+        catch
+        {
+            output.WriteLine(fleet.OutputTails());
+            throw;
+        }
+    }
+
     public static async Task<LayeredFleet> StartAsync(LayeredFleetOptions? options = null)
     {
         var fleet = new LayeredFleet(options ?? new LayeredFleetOptions());

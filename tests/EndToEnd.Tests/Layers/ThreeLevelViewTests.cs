@@ -19,17 +19,7 @@ public sealed class ThreeLevelViewTests(ITestOutputHelper output)
     [Fact]
     public async Task AUnitTwoStationsDown_IsListedShowsItsStorageAndProcessesAtTheTop_OnlyOnceEachStationGrantsIt()
     {
-        await using var fleet = await LayeredFleet.StartAsync();
-        output.WriteLine($"fleet started in {fleet.StartDuration.TotalSeconds:0.0} s");
-        try
-        {
-            await RunAsync(fleet);
-        }
-        catch
-        {
-            output.WriteLine(fleet.OutputTails());
-            throw;
-        }
+        await LayeredFleet.RunAsync(output, null, RunAsync);
     }
 
     private static async Task RunAsync(LayeredFleet fleet)
