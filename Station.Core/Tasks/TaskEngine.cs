@@ -39,6 +39,8 @@ public sealed class TaskEngine : IDisposable
     private readonly TaskCancellation _cancellation;
     private readonly UnitLeases _leases;
     private readonly TaskRecovery _recovery;
+    private readonly TaskAnnouncer _announcer;
+    private readonly TimeProvider _clock;
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
         TaskNotifier notifier, IOptions<StationOptions> options, UnitTickets tickets, AccessControl access, ILogger<TaskEngine> logger, TimeProvider? time = null,
@@ -48,7 +50,7 @@ public sealed class TaskEngine : IDisposable
         _locks = locks;
         _notifier = notifier;
         _options = options.Value;
-        var clock = time ?? TimeProvider.System;
+        var clock = _clock = time ?? TimeProvider.System;
         var executors = (stationExecutors ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
         _db = store.Open();
         _writer = new TaskWriter(_db);
@@ -57,7 +59,7 @@ public sealed class TaskEngine : IDisposable
         if (store.IsFile) _walFlush = new WalFlush(store.Path);
 
         _queries = new TaskQueries(_gate, _db, _table, locks, access, units);
-        var announcer = new TaskAnnouncer(_queries, notifier);
+        var announcer = _announcer = new TaskAnnouncer(_queries, notifier);
         var sender = new TaskSender(_gate, _table, locks, catalog, dispatcher, units, tickets, access, preparer, executors, clock, logger);
         _orders = new OrderDispatcher(sender, dispatcher, logger);
         _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, access.Audit, _options, clock);
@@ -153,6 +155,14 @@ public sealed class TaskEngine : IDisposable
     public Outcome<IReadOnlyList<TaskView>> List(TaskQuery query, Caller caller) => _queries.List(query, caller);
     public Outcome<IReadOnlyList<TaskEventView>> Events(long id, Caller caller, long afterId = 0) => _queries.Events(id, caller, afterId);
     public TaskView? View(long id) => _queries.View(id);
+
+    /// <summary>Adds a line to a task's log, as its agent's lines are kept (a relayed task's link to the station above).</summary>
+    public void Note(long taskId, string line)
+    {
+        var now = _clock.GetUtcNow();
+        lock (_gate) TaskStore.Event(_db, null, taskId, now, "log", message: $"{now:HH:mm:ss} {line}");
+        _announcer.Announce(taskId);
+    }
 
     /// <summary>The task <paramref name="owner"/> submitted with <paramref name="key"/>, if any (a relayed order seen again).</summary>
     public TaskView? ByIdempotencyKey(string owner, string key)

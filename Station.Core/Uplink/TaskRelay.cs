@@ -85,6 +85,8 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
                 return new RelayEnd(TaskState.Failed, null, $"refused at {Self}: {error.Message}", TaskFailures.KindOf(error.Kind));
             }
             Volatile.Write(ref id, submitted.Value!.Id);
+            // The link up, in this task's log here.
+            engine.Note(id, $"relayed from task {request.UpperTaskId} of the station above ({Label}) for {caller.Name}");
         }
         // The task as it is now (it may have moved on, or ended, before the subscription knew its id), then its changes.
         if (engine.View(id) is { } now) updates.Writer.TryWrite(new TaskUpdate(now, []));

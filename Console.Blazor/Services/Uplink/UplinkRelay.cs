@@ -23,15 +23,20 @@ public sealed class UplinkRelay(TaskRelay relay) : IOrderRelay
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(context);
         int lastStage = 0;
+        bool linked = false;
         var end = await relay.RunAsync(new RelayRequest(order.TaskId, order.Kind, ticket.Target, order.ParametersJson, ticket.User), update =>
         {
             var t = update.Task;
+            // The link down, in the task's log at the station above (and, through each layer's log, at the top).
+            if (!linked) context.Log($"relayed to {relay.Self} as task {t.Id} (owner there: {t.Owner})");
+            linked = true;
             // A stage finished here is finished above too: the upper station releases the locks it tied to it.
             for (int done = Math.Max(lastStage, 1); lastStage > 0 && done < t.StageIndex; done++) _ = context.StageDoneAsync(done);
             lastStage = Math.Max(lastStage, t.StageIndex);
             context.EnterStage(Math.Max(t.StageIndex, 1), Math.Max(t.StageCount, 1), t.Stage ?? t.State);
             context.Report(t.Progress);
-            foreach (var line in update.NewLogLines) context.Log(line);
+            // Each line already starts with the time it was logged below; the context stamps it again.
+            foreach (var line in update.NewLogLines) context.Log(line.Length > 9 && line[2] == ':' && line[5] == ':' && line[8] == ' ' ? line[9..] : line);
         }, cancellationToken).ConfigureAwait(false);
         return end.State switch
         {

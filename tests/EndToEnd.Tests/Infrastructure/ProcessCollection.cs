@@ -29,3 +29,13 @@ public sealed class WaitingCollection
 {
     public const string Name = "waiting processes";
 }
+
+/// <summary>
+/// Layered stations (three stations and two agents busy at once, README "Layered stations"): alone, after the lanes, like
+/// the 1 GiB moves, so they neither slow the lanes on a 2-core machine nor are slowed by them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LayersCollection
+{
+    public const string Name = "layered stations";
+}

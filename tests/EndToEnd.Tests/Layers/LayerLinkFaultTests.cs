@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// then learns the result once the link is back, and nothing ran twice; then mid-1 killed and started again while a top
 /// task runs through it — it reattaches the task, which ends once, succeeded, at every level.
 /// </summary>
-[Collection(WaitingCollection.Name)]
+[Collection(LayersCollection.Name)]
 public sealed class LayerLinkFaultTests(ITestOutputHelper output)
 {
     private const string U7 = LayeredFleet.U7Name;
@@ -59,8 +59,8 @@ public sealed class LayerLinkFaultTests(ITestOutputHelper output)
         Assert.Single(await RelayedAsync(fleet.Mid2Admin, "maintenance.hold"));
         Assert.Single(await RelayedAsync(fleet.Mid1Admin, "maintenance.hold"));
 
-        // Mid-1 killed and started again while a 15 s top task runs through it: reattached, ended once, succeeded.
-        long held = await top.StartAsync("maintenance.hold", U7, new { resource = "disks/restart-test", seconds = 15, reason = "mid restart" });
+        // Mid-1 killed and started again while a 10 s top task runs through it: reattached, ended once, succeeded.
+        long held = await top.StartAsync("maintenance.hold", U7, new { resource = "disks/restart-test", seconds = 10, reason = "mid restart" });
         await WaitAsync(top, held, t => Stage(t).StartsWith("holding", StringComparison.Ordinal), "to run on u7");
         await fleet.Mid1.RestartAsync();
         await fleet.WaitUplinkAsync(fleet.Mid1, "connected");

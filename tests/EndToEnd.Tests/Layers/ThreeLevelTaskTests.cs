@@ -11,9 +11,10 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// lists every unit below it with its parent. A top user gets nothing at a mid station until that station grants it, and
 /// the refusal names the station that refused; granted at both, a checksum on u7 returns the right SHA-256, progress is
 /// seen at the top and a cancel from the top stops the task on the unit. A top task and a task local to mid-2 on the same
-/// resource exclude each other, and the top shows where and behind whom its task waits.
+/// resource exclude each other, and the top shows where and behind whom its task waits. The views of u7 are checked in
+/// the same fleet (<see cref="ThreeLevelViews"/>).
 /// </summary>
-[Collection(WaitingCollection.Name)]
+[Collection(LayersCollection.Name)]
 public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
 {
     private const string Mid1 = LayeredFleet.Mid1Name, Mid2 = LayeredFleet.Mid2Name, U7 = LayeredFleet.U7Name;
@@ -44,6 +45,8 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
         await GrantAsync(fleet.Mid1Admin, "admin@top");
         string refusedAtMid2 = await FailedAsync(top, "fs.checksum", new { path = file });
         Assert.StartsWith($"refused at {Mid2}: admin@top has no rights on /units/{U7}", refusedAtMid2);
+        // The views of u7 (folder, storage, processes, metrics) at the top: refused at mid-2 too, then granted there.
+        await ThreeLevelViews.CheckAsync(fleet);
         await GrantAsync(fleet.Mid2Admin, "admin@top");
 
         // Granted at both: the right checksum, run once at mid-2 under the top user's name.
@@ -51,8 +54,19 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
         var sum = await top.WaitForStateAsync(sumId, Timeouts.ShortTask);
         Assert.True(sum.GetProperty("state").GetString() == "succeeded", sum.ToString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sum.GetProperty("result").GetProperty("sha256").GetString());
+        var log = (await top.GetAsync($"/api/v1/tasks/{sumId}/events")).Body.EnumerateArray().Select(e => e.GetProperty("message").GetString() ?? "").ToList();
+        Assert.Contains(log, line => line.Contains($"relayed to {Mid1} as task ", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains($"relayed to {Mid2} as task ", StringComparison.Ordinal) && line.Contains("(owner there: admin@top)", StringComparison.Ordinal));
         var atMid2 = (await TasksAsync(fleet.Mid2Admin)).Where(t => t.GetProperty("kind").GetString() == "fs.checksum" && t.GetProperty("state").GetString() == "succeeded").ToList();
         Assert.Equal("admin@top", Assert.Single(atMid2).GetProperty("owner").GetString());
+        var midLog = (await fleet.Mid2Admin.GetAsync($"/api/v1/tasks/{atMid2[0].GetProperty("id").GetInt64()}/events")).Body.EnumerateArray().Select(e => e.GetProperty("message").GetString() ?? "");
+        Assert.Contains(midLog, line => line.Contains($"relayed from task ", StringComparison.Ordinal) && line.Contains($"({Mid1}) for admin@top", StringComparison.Ordinal));
+
+        // The unit still checks the mid station's ticket against its own roots.
+        long outsideId = await top.StartAsync("fs.checksum", U7, new { path = "/etc/hostname" });
+        var outside = await top.WaitForStateAsync(outsideId, Timeouts.ShortTask);
+        Assert.Equal("failed", outside.GetProperty("state").GetString());
+        Assert.Contains("outside this unit's roots", outside.GetProperty("error").GetString());
 
         // Progress from the unit is seen at the top; a cancel from the top stops the task on the unit.
         long holdId = await top.StartAsync("maintenance.hold", U7, new { resource = "fs" + file, seconds = 120, reason = "three levels" });

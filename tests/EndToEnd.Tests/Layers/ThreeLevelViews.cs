@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Ccdsvm.EndToEnd.Tests.Layers;
 
@@ -11,18 +10,12 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// for admin@top under its own ACL: without a grant at mid-2 the listing is refused in words naming mid-2; granted at
 /// both, the top lists what is in u7's folder, and shows u7's storage and processes as mid-2 itself sees them, and u7's live samples.
 /// </summary>
-[Collection(WaitingCollection.Name)]
-public sealed class ThreeLevelViewTests(ITestOutputHelper output)
+/// <remarks>Run inside <see cref="ThreeLevelTaskTests"/>'s fleet (one fleet start, not two), after mid-1 granted admin@top and before mid-2 did.</remarks>
+internal static class ThreeLevelViews
 {
     private const string Mid2 = LayeredFleet.Mid2Name, U7 = LayeredFleet.U7Name;
 
-    [Fact]
-    public async Task AUnitTwoStationsDown_IsListedShowsItsStorageAndProcessesAtTheTop_OnlyOnceEachStationGrantsIt()
-    {
-        await LayeredFleet.RunAsync(output, null, RunAsync);
-    }
-
-    private static async Task RunAsync(LayeredFleet fleet)
+    public static async Task CheckAsync(LayeredFleet fleet)
     {
         var top = fleet.TopAdmin;
         string name = $"seen-from-the-top-{Guid.NewGuid():N}.txt";
