@@ -124,13 +124,20 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         if (!unit.Ok) return unit.Error!;
         if (access.Demand(caller, "unit.tags", ResourcePath.Unit(id), Privileges.UnitsEnrol) is { } denied) return denied;
         if (request.Tags is null) return StationError.BadRequest("'tags' is required: the unit's whole set of tags, e.g. [\"rack-4\", \"db\"] ([] removes them all)");
-        if (request.Tags.Count > MaxTags) return StationError.BadRequest($"a unit carries at most {MaxTags} tags; got {request.Tags.Count}");
-        foreach (var tag in request.Tags)
-            if (string.IsNullOrEmpty(tag) || tag.Length > MaxTagLength || !tag.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or ':' or '='))
-                return StationError.BadRequest($"tag '{tag}' must be 1-{MaxTagLength} lower-case letters, digits and - _ . : =");
+        if (TagsProblem(request.Tags) is { } bad) return StationError.BadRequest(bad);
         if (!registry.SetTags(id, request.Tags)) return StationError.NotFound($"unit '{id}' is not known");
         audit?.Write(caller.Name, "unit.tags", id, AuditOutcomes.Succeeded, request.Tags.Count == 0 ? "no tags" : string.Join(", ", request.Tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)), address);
         return registry.View(id)!;
+    }
+
+    /// <summary>What is wrong with a unit's tags (too many, or one that is not 1-40 of a-z 0-9 - _ . : =), or null; a long tag is quoted short.</summary>
+    public static string? TagsProblem(IReadOnlyList<string> tags)
+    {
+        if (tags.Count > MaxTags) return $"a unit carries at most {MaxTags} tags; got {tags.Count}";
+        foreach (var tag in tags)
+            if (string.IsNullOrEmpty(tag) || tag.Length > MaxTagLength || !tag.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or ':' or '='))
+                return $"tag '{Echo(tag)}' must be 1-{MaxTagLength} lower-case letters, digits and - _ . : =";
+        return null;
     }
 
     public Outcome<UnitView> View(Caller caller, string id) =>

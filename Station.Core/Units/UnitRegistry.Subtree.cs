@@ -69,6 +69,7 @@ public sealed partial class UnitRegistry
                 string? why = UnitSecrets.NameProblem(id)
                     ?? (id == via || id == UnitDirectory.StationUnit ? $"'{id}' names the station itself" : null)
                     ?? (!SubtreeUpdate.IsStatus(u.Status) ? $"unit '{id}': status must be online, offline or unreachable" : null)
+                    ?? (UnitDirectory.TagsProblem(u.Tags) is { } tags ? $"unit '{id}': {tags}" : null)
                     ?? (_units.ContainsKey(id) && RouteLocked(id) != via ? $"unit '{id}' is already a unit of this station outside '{via}'" : null)
                     ?? (!listed.Add(id) ? $"unit '{id}' is listed twice" : null);
                 if (why is not null) { refused.Add(why); continue; }

@@ -47,10 +47,13 @@ public sealed class SubtreeRegistryTests : IDisposable
             Below("station", null),
             Below("Bad Name", null),
             Below("u9", null, "dancing"),
+            Below("u8", null) with { Tags = [new string('t', 10_000)] },
         ]);
 
         Assert.Equal(3, applied!.Upserted);
-        Assert.Equal(4, applied.Refused.Count);
+        Assert.Equal(5, applied.Refused.Count);
+        Assert.Contains(applied.Refused, r => r.StartsWith("unit 'u8': tag 'tttt", StringComparison.Ordinal) && r.Length < 200);
+        Assert.Null(_h.Units.View("u8"));
         Assert.Contains(applied.Refused, r => r.Contains("'leaf' is already a unit of this station", StringComparison.Ordinal));
         Assert.Contains(applied.Refused, r => r.Contains("names the station itself", StringComparison.Ordinal));
         Assert.Contains(applied.Refused, r => r.Contains("lower-case letters", StringComparison.Ordinal));
