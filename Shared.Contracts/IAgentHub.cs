@@ -99,6 +99,13 @@ public interface IAgentClient
 
     /// <summary>As <see cref="GetStorageOf"/>, the threads (a <see cref="ThreadList"/> as JSON) of one process of a unit below.</summary>
     Task<ViewReadAnswer> GetThreadsOf(string unitId, string user, int pid);
+
+    /// <summary>
+    /// A client result asked of a mid station's uplink only (README, "Layered stations"): serve a data-plane read of a unit
+    /// below it (<see cref="DataServeRequest"/>). Null when the answer will come by PUT to
+    /// <see cref="DataPlaneRoutes.AnswersPrefix"/>/{id}; otherwise why not, in words naming the station that refused.
+    /// </summary>
+    Task<string?> ServeData(DataServeRequest request);
 }
 
 public static class HubPaths

@@ -121,6 +121,18 @@ public static class DataPlaneRoutes
     public const string RelayPrefix = "/relay/v1/units";
 
     /// <summary>
+    /// A mid station PUTs here (<c>{prefix}/{id}</c>) the answer to a <see cref="DataServeRequest"/>: the unit's status in
+    /// <see cref="AnswerStatusHeader"/>, its headers as they were, its body as the request's body.
+    /// </summary>
+    public const string AnswersPrefix = "/relay/v1/answers";
+
+    /// <summary>The status a unit below answered a served read with (see <see cref="AnswersPrefix"/>).</summary>
+    public const string AnswerStatusHeader = "X-Ccdsvm-Answer-Status";
+
+    /// <summary>The destination "unit" of a ticket for a browser's download: the file goes to the person, not to a unit.</summary>
+    public const string BrowserDestination = "browser";
+
+    /// <summary>
     /// The station's own source of files users uploaded (<c>POST /api/v1/uploads</c>): <c>{prefix}/data/v1/file?path={uploadId}</c>
     /// answers GET (with Range) and DELETE like a unit's data plane, for a ticket whose source is <see cref="UploadsSource"/>.
     /// </summary>

@@ -42,6 +42,7 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<StationTrust>();
         services.AddSingleton<IStationTransport, DefaultStationTransport>();
         services.AddSingleton<ViewReads>();
+        services.AddSingleton<DataServes>();
         services.AddSingleton<StationConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<StationConnection>());
         return services;

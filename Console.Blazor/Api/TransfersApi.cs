@@ -15,7 +15,7 @@ namespace Ccdsvm.Console.Blazor.Api;
 /// </summary>
 public static partial class TransfersApi
 {
-    public const string BrowserUnit = "browser";
+    public const string BrowserUnit = DataPlaneRoutes.BrowserDestination;
 
     public static RouteGroupBuilder MapTransfersApi(this RouteGroupBuilder api)
     {
@@ -35,6 +35,9 @@ public static partial class TransfersApi
     {
         endpoints.MapMethods(DataPlaneRoutes.RelayPrefix + "/{unit}/{**route}", ["GET", "PUT", "DELETE"],
             (HttpContext c, DataRelay relay, string unit, string route) => relay.ForwardAsync(c, unit, route))
+            .AllowAnonymous().ExcludeFromDescription();
+        // A mid station below PUTs the answer to a read asked of it; the random id said only to it is the authorisation.
+        endpoints.MapPut(DataPlaneRoutes.AnswersPrefix + "/{id}", (HttpContext c, DataRendezvous rendezvous) => rendezvous.AnswerAsync(c))
             .AllowAnonymous().ExcludeFromDescription();
         return endpoints;
     }
@@ -58,7 +61,7 @@ public static partial class TransfersApi
             var ticket = tickets.Issue(new TransferTicket(0, id, path, BrowserUnit, path, -1, false, tickets.Expiry));
             c.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileName(path).Replace("\"", "")}\"";
             return relay.PipeAsync(c, id, HttpMethod.Get, $"{DataPlaneRoutes.File}?path={Uri.EscapeDataString(path)}", ticket, c.Request.Headers.Range.ToString(), null,
-                transfer.Report, stop: transfer.Aborted);
+                transfer.Report, user: c.Caller().Name, stop: transfer.Aborted);
         });
     }
 
@@ -71,7 +74,7 @@ public static partial class TransfersApi
             await Problems.From(grant.Error!).ExecuteAsync(c);
             return;
         }
-        await relay.PipeAsync(c, id, HttpMethod.Get, grant.Value!.PathAndQuery, grant.Value.Ticket, c.Request.Headers.Range.ToString(), null);
+        await relay.PipeAsync(c, id, HttpMethod.Get, grant.Value!.PathAndQuery, grant.Value.Ticket, c.Request.Headers.Range.ToString(), null, user: c.Caller().Name);
     }
 
     /// <summary>

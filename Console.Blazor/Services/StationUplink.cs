@@ -6,6 +6,7 @@ using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Enrolment;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Console.Blazor.Services.Uplink;
+using Ccdsvm.Station.Core.Transfers;
 using Ccdsvm.Station.Core.Units;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -31,6 +32,9 @@ public static class StationUplinkExtensions
         builder.Services.AddSingleton(new StationUplink.Settings(options, layout));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TaskRelay>(sp, options));
         builder.Services.AddSingleton<ViewRelay>();
+        builder.Services.AddSingleton(new UplinkData(new Uri(options.Url!.Trim())));
+        builder.Services.AddSingleton<IUpstreamData>(sp => sp.GetRequiredService<UplinkData>());
+        builder.Services.AddSingleton<DataServe>();
         builder.Services.AddSingleton<UplinkMetrics>();
         builder.Services.AddSingleton(sp => new SubtreePublisher(sp.GetRequiredService<UnitRegistry>(), options.Name!.Trim(), sp.GetRequiredService<ILogger<SubtreePublisher>>()));
         builder.Services.AddHostedService<StationUplink>();
@@ -60,7 +64,8 @@ public sealed record UplinkLayout(string Directory)
 /// started and stopped with it. The agent code is the standalone agent's; only its configuration and enrolment differ: a
 /// refusal by the upper station is logged and shown on /healthz, and this station keeps serving.
 /// </summary>
-public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, ViewRelay views, UplinkMetrics metrics, SubtreePublisher subtree, ILoggerFactory loggers, ILogger<StationUplink> logger)
+public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, ViewRelay views, UplinkMetrics metrics, SubtreePublisher subtree,
+    UplinkData data, DataServe serve, ILoggerFactory loggers, ILogger<StationUplink> logger)
     : IHostedService, IAsyncDisposable
 {
     public sealed record Settings(UpstreamOptions Options, UplinkLayout Layout);
@@ -103,12 +108,14 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         builder.Services.AddSingleton<IViewRelay>(new UplinkViews(views));
         builder.Services.AddSingleton<IMetricsRelay>(metrics);
         builder.Services.AddSingleton<ISubtreeSource>(subtree);
+        builder.Services.AddSingleton<IDataServeRelay>(new UplinkDataServe(serve));
         builder.Services.AddSingleton<StoredEnrolment>();
         builder.Services.Replace(ServiceDescriptor.Singleton<IAgentEnrolment, UplinkEnrolment>());
         // Its log lines go to the station's log, under categories that say they are the uplink's.
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(new UplinkLoggerFactory(loggers)));
         _host = builder.Build();
         var connection = _host.Services.GetRequiredService<StationConnection>();
+        data.Attach(_host.Services.GetRequiredService<IStationTransport>());
         status.Attach(url, name, () => connection.IsConnected);
         LogStarting(url, name);
         subtree.Start(connection);

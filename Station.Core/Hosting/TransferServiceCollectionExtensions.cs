@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ccdsvm.Station.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,11 @@ public static class TransferServiceCollectionExtensions
         services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>(),
             sp.GetRequiredService<Volumes.VolumeQuotas>(), sp.GetRequiredService<Tasks.MountPolicy>()));
         services.AddSingleton<DataRelay>();
+        // Reads of units below a mid station, or above this one (README, "Layered stations").
+        services.AddSingleton<DataRendezvous>();
+        services.AddSingleton<UpstreamTransfers>();
+        services.TryAddSingleton<IUpstreamData, NoUpstreamData>();
+        services.AddSingleton<IUnitDataLink, Hubs.HubDataLink>();
         // Browser downloads and uploads run as tasks at the station while their request streams.
         services.AddSingleton<BrowserTransfers>();
         services.AddSingleton<Tasks.IStationExecutor>(sp => new BrowserTransferExecutor(Shared.Contracts.TaskKinds.FilesDownload, sp.GetRequiredService<BrowserTransfers>()));

@@ -59,6 +59,10 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         if (request.IdempotencyKey is { Length: > 200 })
             return StationError.BadRequest("the idempotency key is longer than 200 characters");
         var plan = definition.LockPlan(target, parameters);
+        // A resource on a unit this station does not know, in a task relayed from the station above (README, "Layered
+        // stations": the source of a copy that lies beyond this station): the station above locked and authorised it.
+        if (caller.Groups?.Contains(AccessControl.UpstreamGroup) == true)
+            plan = [.. plan.Where(r => ResourcePath.Parse(r.Resource) is not { } unitOf || unitOf.Unit == target || _units.View(unitOf.Unit) is not null)];
         var badResource = plan.FirstOrDefault(r => !r.Resource.StartsWith("/units/", StringComparison.Ordinal) && !r.Resource.StartsWith("/station/", StringComparison.Ordinal));
         if (badResource is not null)
             return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");

@@ -15,7 +15,8 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// browser) with backpressure: each buffer is written on before the next is read, so the station never
 /// holds more than one buffer of a file.
 /// </summary>
-public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy policy, Security.Tls.UnitCertificateIssuer certificates, ILogger<DataRelay> logger)
+public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy policy, Security.Tls.UnitCertificateIssuer certificates, Units.UnitRegistry units,
+    DataRendezvous rendezvous, IUnitDataLink link, IUpstreamData upstream, UpstreamTransfers upstreamTickets, Tasks.TaskEngine engine, ILogger<DataRelay> logger)
 {
     private static readonly HttpRequestOptionsKey<string> UnitKey = new("ccdsvm.unit");
 
@@ -97,7 +98,8 @@ public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy p
         }
         if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = ticket.Size >= 0 ? ticket.Size : null;
         await PipeAsync(c, unit, new HttpMethod(c.Request.Method), "/" + route + c.Request.QueryString, token!, c.Request.Headers.Range.ToString(),
-            c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null, forwardSession: true).ConfigureAwait(false);
+            c.Request.ContentLength is > 0 || c.Request.Headers.TransferEncoding.Count > 0 ? c.Request.Body : null, forwardSession: true,
+            user: engine.View(ticket.TaskId)?.Owner).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -105,10 +107,14 @@ public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy p
     /// moved (request body for an upload, answer for a download) with the total when known, and returns the unit's
     /// status with the reason of a refusal. <paramref name="stop"/> ends the stream early (the task was cancelled).
     /// With <paramref name="forwardSession"/> (an agent's relayed transfer) the session and deletion headers pass both ways.
+    /// A unit reached through another station (<see cref="ThroughStation"/>) is read there for <paramref name="user"/>.
     /// </summary>
     public async Task<RelayResult> PipeAsync(HttpContext c, string unit, HttpMethod method, string pathAndQuery, string token, string? range, Stream? body,
-        Action<long, long>? progress = null, bool forwardSession = false, CancellationToken stop = default)
+        Action<long, long>? progress = null, bool forwardSession = false, string? user = null, CancellationToken stop = default)
     {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(method);
+        if (ThroughStation(unit)) return await PipeThroughAsync(c, unit, method, pathAndQuery, token, range, progress, forwardSession, user ?? "", stop).ConfigureAwait(false);
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
         {

@@ -11,8 +11,15 @@ namespace Ccdsvm.Station.Core.Transfers;
 /// Issues transfer tickets and, at dispatch of a data.move, adds <c>transfer: {ticket, sourceUrl, route}</c>
 /// to the order, so the destination agent knows where the source's data plane is and may read from it.
 /// </summary>
-public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPlanePolicy policy, IOptions<TransferOptions> options, TimeProvider time) : IOrderPreparer
+public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPlanePolicy policy, IOptions<TransferOptions> options, TimeProvider time,
+    IUpstreamData? upstream = null) : IOrderPreparer
 {
+    /// <summary>
+    /// Whether <paramref name="unit"/> is reached through another station (README, "Layered stations"): below a mid station
+    /// here, or not known here while this station has one above. Its data plane is then read through the stations.
+    /// </summary>
+    public bool ThroughStation(string unit) => units.View(unit) is null ? upstream?.StationUrl is not null : units.RouteOf(unit) != unit;
+
     public TransferOptions Options => options.Value;
 
     /// <summary>Signs a ticket, giving it a fresh id (what the source unit remembers to honour it once) unless it has one.</summary>
@@ -49,6 +56,13 @@ public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPl
         if (kind != TaskKinds.DataMove) return parametersJson;
         using var doc = JsonDocument.Parse(parametersJson);
         var p = DataMove.Contract.ReadValidated(doc.RootElement);
+        if (ThroughStation(p.Source.Unit))
+        {
+            // Read through the stations both ends hang under; the destination still verifies SHA-256 end to end.
+            if (p.IsMove) return StationError.Conflict($"a move from {p.Source.Unit}, which is reached through another station, is not possible: only copies cross stations. Copy, then delete the source at the station it hangs under");
+            var relayed = new TransferTicket(taskId, p.Source.Unit, p.Source.Path, p.Destination.Unit, p.Destination.Path, -1, false, Expiry);
+            return DataMove.Contract.WriteJson(p with { Transfer = new DataMoveTransfer(Issue(relayed), null, TransferRoute.Relay) });
+        }
         var sourceUrl = DataUrlOf(p.Source.Unit);
         if (!sourceUrl.Ok) return StationError.Conflict($"the source {sourceUrl.Error!.Message}");
         var ticket = new TransferTicket(taskId, p.Source.Unit, p.Source.Path, p.Destination.Unit, p.Destination.Path, -1, p.IsMove, Expiry);

@@ -24,8 +24,11 @@ public sealed record RelayEnd(TaskState State, JsonElement? Result, string? Erro
 /// finds the same task by its idempotency key. Progress, the wait for locks (naming this station) and the end go back
 /// through <paramref name="onUpdate"/>; a cancel from above cancels it here.
 /// </summary>
-public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessControl access, UnitRegistry units, UpstreamOptions options)
+public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessControl access, UnitRegistry units, UpstreamOptions options,
+    Transfers.UpstreamTransfers? upstreamTransfers = null)
 {
+    private readonly Transfers.UpstreamTransfers _upstreamTransfers = upstreamTransfers ?? new Transfers.UpstreamTransfers();
+
     /// <summary>This station's unit name at the upper station: orders for it run on this station's own unit.</summary>
     public string Self { get; } = options.Name?.Trim() ?? "";
 
@@ -70,10 +73,13 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         string key = $"upstream-{Label}-{request.UpperTaskId}";
         // Seen before (this station or its uplink restarted, the order came again): followed, never admitted twice, even
         // while its unit is not back yet.
+        // What the station above added to the order (data.move's transfer) is not the user's to send here: this station
+        // issues its own; the ticket from above is kept for reads of a source this station does not know.
+        var (parametersJson, aboveTicket) = UserParameters(request.Kind, request.ParametersJson);
         if (engine.ByIdempotencyKey(caller.Name, key) is { } known) Volatile.Write(ref id, known.Id);
         else
         {
-            using var parameters = JsonDocument.Parse(request.ParametersJson);
+            using var parameters = JsonDocument.Parse(parametersJson);
             var submitted = await engine.SubmitAsync(new SubmitTask(request.Kind, target, parameters.RootElement.Clone(), IdempotencyKey: key), caller).ConfigureAwait(false);
             if (!submitted.Ok)
             {
@@ -85,9 +91,33 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
                 return new RelayEnd(TaskState.Failed, null, $"refused at {Self}: {error.Message}", TaskFailures.KindOf(error.Kind));
             }
             Volatile.Write(ref id, submitted.Value!.Id);
+            if (aboveTicket is not null) _upstreamTransfers.Remember(id, aboveTicket);
             // The link up, in this task's log here.
             engine.Note(id, $"relayed from task {request.UpperTaskId} of the station above ({Label}) for {caller.Name}");
         }
+        if (aboveTicket is not null) _upstreamTransfers.Remember(id, aboveTicket);
+        try
+        {
+            return await FollowAsync(id, caller, updates, onUpdate, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _upstreamTransfers.Forget(id);
+        }
+    }
+
+    /// <summary>A data.move order's parameters without the station above's transfer, and that transfer's ticket; others as they are.</summary>
+    private static (string Json, string? Ticket) UserParameters(string kind, string json)
+    {
+        if (kind != TaskKinds.DataMove) return (json, null);
+        DataMoveParameters p;
+        try { p = DataMove.Contract.ReadOrder(json); }
+        catch (KindContractException) { return (json, null); }
+        return (DataMove.Contract.WriteJson(p with { Transfer = null }), p.Transfer?.Ticket);
+    }
+
+    private async Task<RelayEnd> FollowAsync(long id, Caller caller, Channel<TaskUpdate> updates, Action<TaskUpdate> onUpdate, CancellationToken ct)
+    {
         // The task as it is now (it may have moved on, or ended, before the subscription knew its id), then its changes.
         if (engine.View(id) is { } now) updates.Writer.TryWrite(new TaskUpdate(now, []));
         bool cancelSent = false;

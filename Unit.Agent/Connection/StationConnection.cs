@@ -34,7 +34,8 @@ public sealed partial class StationConnection(
     DataPlane.UnitCertificate certificate,
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger,
-    ISubtreeSource? subtree = null) : BackgroundService, IStationReporter
+    ISubtreeSource? subtree = null,
+    DataServes? serves = null) : BackgroundService, IStationReporter
 {
     private readonly ConcurrentQueue<TaskResult> _undelivered = new();
     private readonly object _receiveGate = new();
@@ -190,6 +191,7 @@ public sealed partial class StationConnection(
         metrics.Attach(connection);
         storage.Attach(connection);
         reads.Attach(connection);
+        serves?.Attach(connection);
         return connection;
     }
 

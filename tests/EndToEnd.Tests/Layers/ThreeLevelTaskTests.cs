@@ -12,7 +12,7 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// the refusal names the station that refused; granted at both, a checksum on u7 returns the right SHA-256, progress is
 /// seen at the top and a cancel from the top stops the task on the unit. A top task and a task local to mid-2 on the same
 /// resource exclude each other, and the top shows where and behind whom its task waits. The views of u7 are checked in
-/// the same fleet (<see cref="ThreeLevelViews"/>).
+/// the same fleet (<see cref="ThreeLevelViews"/>), and so are copies between units under different stations (<see cref="ThreeLevelMoves"/>).
 /// </summary>
 [Collection(LayersCollection.Name)]
 public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
@@ -96,6 +96,9 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
         Assert.Contains("(admin@top, maintenance.hold)", localWaiting.GetProperty("waitingFor").GetString());
         Assert.Equal(HttpStatusCode.OK, (await top.PostJsonAsync($"/api/v1/tasks/{topHold}/cancel", null)).Status);
         Assert.Equal("succeeded", (await fleet.Mid2Admin.WaitForStateAsync(localSum, Timeouts.ShortTask)).GetProperty("state").GetString());
+
+        // data.move between units under different stations, both ways (ThreeLevelMoves).
+        await ThreeLevelMoves.CheckAsync(fleet);
     }
 
     private static async Task GrantAsync(ApiClient station, string subject)

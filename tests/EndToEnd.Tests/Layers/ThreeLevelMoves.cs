@@ -1,0 +1,71 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ccdsvm.EndToEnd.Tests.Infrastructure;
+
+namespace Ccdsvm.EndToEnd.Tests.Layers;
+
+/// <summary>
+/// data.move between units under different stations, started at the top (README, "Layered stations"), in the fleet of
+/// <see cref="ThreeLevelTaskTests"/> once the top user holds grants on u7 at mid-1 and mid-2: u3 (at mid-1) → u7 (below
+/// mid-2), where mid-2 reads the source up at mid-1; and u7 → u3, where mid-1 asks mid-2 to serve it. Both arrive
+/// byte for byte with the SHA-256 the destination verified. mid-2's ACL still decides what mid-2 serves (a NoAccess
+/// grant there stops a copy the other stations allowed, naming mid-2), and a move across stations is refused in words.
+/// </summary>
+internal static class ThreeLevelMoves
+{
+    private const string Mid2 = LayeredFleet.Mid2Name, U3 = LayeredFleet.U3Name, U7 = LayeredFleet.U7Name;
+
+    public static async Task CheckAsync(LayeredFleet fleet)
+    {
+        var top = fleet.TopAdmin;
+        var grant = await fleet.Mid1Admin.PutJsonAsync("/api/v1/acl", new { path = $"/units/{U3}", subject = "admin@top", role = "Administrator" });
+        Assert.True(grant.Status == HttpStatusCode.OK, grant.ToString());
+
+        byte[] fromU3 = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 7), fromU7 = RandomNumberGenerator.GetBytes(2 * 1024 * 1024 + 3);
+        string u3Source = Path.Combine(fleet.U3Root, "from-u3.bin"), u7Source = Path.Combine(fleet.U7Root, "from-u7.bin");
+        await File.WriteAllBytesAsync(u3Source, fromU3);
+        await File.WriteAllBytesAsync(u7Source, fromU7);
+        string u7Copy = Path.Combine(fleet.U7Root, "copied-from-u3.bin"), u3Copy = Path.Combine(fleet.U3Root, "copied-from-u7.bin");
+
+        // Up and across: u7 pulls through mid-2, which reads the source at mid-1 (the lowest station above both).
+        long down = await top.StartAsync("data.move", U7, Move(U3, u3Source, U7, u7Copy));
+        // Down and across: u3 pulls through mid-1, which asks mid-2 to serve u7's file.
+        long up = await top.StartAsync("data.move", U3, Move(U7, u7Source, U3, u3Copy));
+        await CopiedAsync(top, down, fromU3, u7Copy);
+        await CopiedAsync(top, up, fromU7, u3Copy);
+
+        // mid-2 decides what it serves: NoAccess there on the source stops the copy, and says so.
+        string secret = Path.Combine(fleet.U7Root, "secret.bin");
+        await File.WriteAllBytesAsync(secret, RandomNumberGenerator.GetBytes(4096));
+        var noAccess = await fleet.Mid2Admin.PutJsonAsync("/api/v1/acl", new { path = $"/units/{U7}/fs{secret}", subject = "admin@top", role = "NoAccess" });
+        Assert.True(noAccess.Status == HttpStatusCode.OK, noAccess.ToString());
+        long refused = await top.StartAsync("data.move", U3, Move(U7, secret, U3, Path.Combine(fleet.U3Root, "secret-copy.bin")));
+        var refusedTask = await top.WaitForStateAsync(refused, Timeouts.ShortTask);
+        Assert.True(refusedTask.GetProperty("state").GetString() == "failed", refusedTask.ToString());
+        Assert.Contains($"refused at {Mid2}", refusedTask.GetProperty("error").GetString());
+        Assert.False(File.Exists(Path.Combine(fleet.U3Root, "secret-copy.bin")));
+
+        // Only copies cross stations: a move is refused in words, and the source stays.
+        long move = await top.StartAsync("data.move", U3, Move(U7, u7Source, U3, Path.Combine(fleet.U3Root, "moved.bin"), "move"));
+        var moveTask = await top.WaitForStateAsync(move, Timeouts.ShortTask);
+        Assert.True(moveTask.GetProperty("state").GetString() == "failed", moveTask.ToString());
+        Assert.Contains("only copies cross stations", moveTask.GetProperty("error").GetString());
+        Assert.Equal(fromU7, await File.ReadAllBytesAsync(u7Source));
+    }
+
+    private static object Move(string sourceUnit, string sourcePath, string destinationUnit, string destinationPath, string mode = "copy") =>
+        new { source = new { unit = sourceUnit, path = sourcePath }, destination = new { unit = destinationUnit, path = destinationPath }, mode };
+
+    private static async Task CopiedAsync(ApiClient top, long id, byte[] content, string copy)
+    {
+        var task = await top.WaitForStateAsync(id, Timeouts.ShortTask);
+        Assert.True(task.GetProperty("state").GetString() == "succeeded", task.ToString());
+        var result = task.GetProperty("result");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.GetProperty("sha256").GetString());
+        Assert.True(result.GetProperty("verified").GetBoolean());
+        Assert.Equal("relay", result.GetProperty("route").GetString(), ignoreCase: true);
+        Assert.Equal(content, await File.ReadAllBytesAsync(copy));
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("bytes").ValueKind);
+    }
+}
