@@ -117,6 +117,16 @@ public static class DataPlaneRoutes
     /// </summary>
     public const string Partial = "/data/v1/partial";
 
+    /// <summary>
+    /// GET ?path=&amp;skip= → every file of the tree at path of at most <see cref="BundleFileLimit"/> bytes, in the order of
+    /// <see cref="Tree"/>, skipping the first <c>skip</c> of them, in one stream: per file its relative path, size, mtime,
+    /// mode, bytes and the SHA-256 the source read. Trees of many small files move in one request instead of one per file.
+    /// </summary>
+    public const string Bundle = "/data/v1/bundle";
+
+    /// <summary>Files up to this size travel in a <see cref="Bundle"/>; larger ones one by one (ranged, resumable).</summary>
+    public const long BundleFileLimit = 1024 * 1024;
+
     /// <summary>The station forwards <c>/relay/v1/units/{unit}/data/v1/…</c> to that unit's data plane.</summary>
     public const string RelayPrefix = "/relay/v1/units";
 

@@ -79,9 +79,9 @@ public sealed partial class DataServe(TaskRelay relay, UnitRegistry units, Acces
         }
     }
 
-    [LoggerMessage(1910, LogLevel.Warning, "Uplink: the station above did not take the answer for unit '{Unit}' ({Status}); its read had ended")]
+    [LoggerMessage(1920, LogLevel.Warning, "Uplink: the station above did not take the answer for unit '{Unit}' ({Status}); its read had ended")]
     private partial void LogNotTaken(string unit, int status);
 
-    [LoggerMessage(1911, LogLevel.Warning, "Uplink: a read of unit '{Unit}' for the station above failed")]
+    [LoggerMessage(1921, LogLevel.Warning, "Uplink: a read of unit '{Unit}' for the station above failed")]
     private partial void LogFailed(Exception ex, string unit);
 }

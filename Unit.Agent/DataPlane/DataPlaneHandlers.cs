@@ -27,6 +27,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     {
         Route(app, HttpMethods.Get, DataPlaneRoutes.Stat, StatAsync);
         Route(app, HttpMethods.Get, DataPlaneRoutes.Tree, TreeAsync);
+        Route(app, HttpMethods.Get, DataPlaneRoutes.Bundle, BundleAsync);
         Route(app, HttpMethods.Get, DataPlaneRoutes.Hash, HashAsync);
         Route(app, HttpMethods.Get, DataPlaneRoutes.File, (c, t, ct) => SendAsync(c, _check.ReadablePath(t, c.Request.Query["path"]), ct));
         Route(app, HttpMethods.Put, DataPlaneRoutes.File, ReceiveAsync);

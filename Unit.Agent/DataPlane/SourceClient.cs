@@ -51,6 +51,13 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         return response;
     }
 
+    /// <summary>Opens the bundle of the small files of the tree at <paramref name="path"/>, from the <paramref name="skip"/>th on; the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> OpenBundleAsync(string path, int skip, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, DataPlaneRoutes.Bundle, path, skip > 0 ? $"&skip={skip}" : "");
+        return await SendAsync(request, RequestTimeout, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes the source; a move's source needs the station's signed leave (<paramref name="deletion"/>).</summary>
     public async Task DeleteAsync(string path, CancellationToken ct, string? deletion = null)
     {
@@ -76,9 +83,9 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         }
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string route, string path)
+    private HttpRequestMessage Request(HttpMethod method, string route, string path, string query = "")
     {
-        var request = new HttpRequestMessage(method, $"{baseUrl}{route}?path={Uri.EscapeDataString(path)}");
+        var request = new HttpRequestMessage(method, $"{baseUrl}{route}?path={Uri.EscapeDataString(path)}{query}");
         request.Headers.TryAddWithoutValidation(DataPlaneRoutes.TicketHeader, ticket);
         if (_session.Secret is { } secret) request.Headers.TryAddWithoutValidation(DataPlaneRoutes.SessionHeader, secret);
         return request;

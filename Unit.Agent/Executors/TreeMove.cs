@@ -7,7 +7,8 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// <summary>
 /// data.move of a directory tree: builds it under a hidden temporary directory next to the destination, each
 /// file verified and renamed into that tree as it completes, links recreated as links, modes and mtimes kept;
-/// then swaps the whole tree into place. A retry skips files already complete in the temporary tree.
+/// then swaps the whole tree into place. Small files come in one stream (<see cref="TreeBundle"/>), larger ones one by
+/// one, resumable. A retry skips files already complete in the temporary tree.
 /// </summary>
 internal sealed class TreeMove(SourceClient source, TaskContext context, DataMoveParameters request)
 {
@@ -15,6 +16,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
     {
         context.EnterStage(1, DataMoveExecutor.Stages, "listing the source tree");
         var entries = await source.TreeAsync(request.Source.Path, ct).ConfigureAwait(false);
+        CheckListing(entries);
         long total = entries.Where(e => e.Type == DataEntry.FileType).Sum(e => e.Size);
         int fileCount = entries.Count(e => e.Type == DataEntry.FileType);
         context.Log($"{fileCount:N0} files, {entries.Count(e => e.Type == DataEntry.DirectoryType):N0} directories, {entries.Count(e => e.Type == DataEntry.LinkType):N0} links, {TransferMeter.Size(total)}");
@@ -30,11 +32,12 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
         {
             foreach (var e in entries.Where(e => e.Type == DataEntry.DirectoryType))
                 Directory.CreateDirectory(Path.Combine(temp, e.Path));
-            foreach (var e in entries.Where(e => e.Type == DataEntry.FileType))
+            resumedAt += await SmallFilesAsync(entries, temp, meter, ct).ConfigureAwait(false);
+            foreach (var e in entries.Where(e => e.Type == DataEntry.FileType && e.Size > DataPlaneRoutes.BundleFileLimit))
             {
                 ct.ThrowIfCancellationRequested();
                 string target = Path.Combine(temp, e.Path);
-                if (IsComplete(target, e))
+                if (IsComplete(new FileInfo(target), e))
                 {
                     meter.Skip(e.Size);
                     resumedAt += e.Size;
@@ -73,10 +76,42 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
         return new MoveOutcome(total, fileCount, null, resumedAt, SourceDeletion.TreeDigest(entries));
     }
 
-    private static bool IsComplete(string path, DataEntry e)
+    /// <summary>A file of the temporary tree that an earlier attempt completed: a plain file of the listed size and mtime (set last).</summary>
+    internal static bool IsComplete(FileInfo info, DataEntry e) =>
+        info.Exists && info.LinkTarget is null && info.Length == e.Size && info.LastWriteTimeUtc.Ticks == e.MtimeTicks;
+
+    /// <summary>
+    /// The small files in one stream (<see cref="TreeBundle"/>), after counting those an earlier attempt completed;
+    /// returns their bytes, which are not sent again.
+    /// </summary>
+    private async Task<long> SmallFilesAsync(List<DataEntry> entries, string temp, TransferMeter meter, CancellationToken ct)
     {
-        var info = new FileInfo(path);
-        return info.Exists && info.LinkTarget is null && info.Length == e.Size && info.LastWriteTimeUtc.Ticks == e.MtimeTicks;
+        var small = entries.Where(e => e.Type == DataEntry.FileType && e.Size <= DataPlaneRoutes.BundleFileLimit).ToList();
+        long kept = 0;
+        int complete = 0, first = -1;
+        for (int i = 0; i < small.Count; i++)
+        {
+            if (IsComplete(new FileInfo(Path.Combine(temp, small[i].Path)), small[i]))
+            {
+                kept += small[i].Size;
+                complete++;
+            }
+            else if (first < 0) first = i;
+        }
+        meter.Skip(kept);
+        if (complete > 0) context.Log($"{complete:N0} of {small.Count:N0} small files are complete from an earlier attempt; {small.Count - complete:N0} to go");
+        if (first >= 0) await new TreeBundle(source, context, meter, request).ReceiveAsync(small, temp, first, ct).ConfigureAwait(false);
+        return kept;
+    }
+
+    /// <summary>Every entry the source listed must stay inside the tree: relative, with no '..' or empty part.</summary>
+    private void CheckListing(List<DataEntry> entries)
+    {
+        foreach (var e in entries)
+        {
+            if (e.Path.Length == 0 || Path.IsPathRooted(e.Path) || e.Path.Split('/').Any(part => part is "" or "." or ".."))
+                throw TaskFailureException.Refused($"refused: {request.Source.Unit} listed '{e.Path}' in its tree, which is not a path inside it");
+        }
     }
 
     private static void Apply(string dir, DataEntry e)

@@ -99,6 +99,60 @@ public sealed class MoveTests(MoveCluster cluster)
     }
 
     [Fact]
+    public async Task KillDestinationHalfWayThroughATreeOfSmallFiles_RetrySendsOnlyTheFilesNotCompleteAndKeepsEveryModeAndMtime()
+    {
+        string src = Path.Combine(cluster.RootA, "small-tree"), dst = Path.Combine(cluster.RootB, "small-tree-copy");
+        try
+        {
+            const int Files = 1500;
+            for (int i = 0; i < Files; i++)
+            {
+                string dir = Path.Combine(src, $"d{i % 30}");
+                Directory.CreateDirectory(dir);
+                string f = Path.Combine(dir, $"f{i}.bin");
+                File.WriteAllBytes(f, System.Security.Cryptography.RandomNumberGenerator.GetBytes(8192));
+                File.SetUnixFileMode(f, i % 2 == 0 ? (UnixFileMode)0b110_100_000 : (UnixFileMode)0b111_101_101);
+                File.SetLastWriteTimeUtc(f, new DateTime(2021, 6, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i * 1.5));
+            }
+            // 11.7 MiB at 2 MiB/s: about six seconds, killed near the middle.
+            long id = await cluster.SubmitOkAsync(MoveFiles.Move(src, dst, bandwidthMiBps: 2));
+            await MoveCluster.UntilAsync(async () => (await cluster.TaskAsync(id))["progress"]!.GetValue<double>() >= 0.35, "a third of the tree", TimeSpan.FromMinutes(2));
+            cluster.KillAgent("b");
+            Assert.False(Directory.Exists(dst));
+            cluster.StartAgent("b", cluster.RootB);
+            await cluster.UntilOnlineAsync("b");
+            Assert.NotEqual("succeeded", (await cluster.UntilEndedAsync(id, TimeSpan.FromSeconds(90)))["state"]!.GetValue<string>());
+
+            long retry = await cluster.SubmitOkAsync(MoveFiles.Move(src, dst));
+            var task = await cluster.UntilEndedAsync(retry);
+            Assert.True(task["state"]!.GetValue<string>() == "succeeded", task.ToJsonString());
+            var result = task["result"]!;
+            Assert.Equal((Files, Files * 8192L), (result["files"]!.GetValue<int>(), result["bytes"]!.GetValue<long>()));
+            long kept = result["resumedAtBytes"]!.GetValue<long>();
+            Assert.True(kept >= Files * 8192L / 4 && kept < Files * 8192L, task.ToJsonString());
+            // The retry says how many files it found complete and sends only the rest.
+            var line = System.Text.RegularExpressions.Regex.Match(await cluster.EventsTextAsync(retry), @"([\d,]+) of ([\d,]+) small files are complete from an earlier attempt; ([\d,]+) to go");
+            Assert.True(line.Success, await cluster.EventsTextAsync(retry));
+            int complete = int.Parse(line.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(kept, complete * 8192L);
+            Assert.Equal(Files - complete, int.Parse(line.Groups[3].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var file in Directory.EnumerateFiles(src, "*", SearchOption.AllDirectories))
+            {
+                var a = new FileInfo(file);
+                var b = new FileInfo(Path.Combine(dst, Path.GetRelativePath(src, file)));
+                Assert.Equal((a.Length, a.UnixFileMode, a.LastWriteTimeUtc), (b.Length, b.UnixFileMode, b.LastWriteTimeUtc));
+                Assert.Equal(MoveFiles.Sha256(file), MoveFiles.Sha256(b.FullName));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(src)) Directory.Delete(src, true);
+            if (Directory.Exists(dst)) Directory.Delete(dst, true);
+            foreach (var left in Directory.EnumerateDirectories(cluster.RootB, ".small-tree-copy*")) Directory.Delete(left, true);
+        }
+    }
+
+    [Fact]
     public async Task KillDestinationHalfWay_NoFinalFile_RetryResumesAboveZeroAndVerifies()
     {
         string src = Path.Combine(cluster.RootA, "big-kill.bin"), dst = Path.Combine(cluster.RootB, "big-kill.bin");

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using Ccdsvm.Shared.Contracts;
+using Microsoft.AspNetCore.Http;
+
+namespace Ccdsvm.Unit.Agent.DataPlane;
+
+/// <summary>
+/// The bundle of a tree's small files (<see cref="DataPlaneRoutes.Bundle"/>, framed by <see cref="BundleFormat"/>): one
+/// stream instead of a request per file, which is what a tree of a hundred thousand small files needs. Each file is
+/// checked against the ticket as it is opened (a link swapped in since the listing is refused), must still have the size
+/// the listing gave, and is hashed as it is read.
+/// </summary>
+public sealed partial class DataPlaneHandlers
+{
+    /// <summary>Unflushed bytes after which the stream is flushed to the receiver.</summary>
+    private const int BundleFlush = 256 * 1024;
+
+    private async Task<IResult> BundleAsync(HttpContext c, Shared.Contracts.TransferTicket t, CancellationToken ct)
+    {
+        string root = _check.ReadablePath(t, c.Request.Query["path"]);
+        if (!Directory.Exists(root)) throw new FileNotFoundException($"'{root}' is not a directory on unit '{options.Value.Name}'");
+        int skip = int.TryParse(c.Request.Query["skip"], out int s) && s > 0 ? s : 0;
+        c.Response.ContentType = "application/octet-stream";
+        await c.Response.StartAsync(ct).ConfigureAwait(false);
+        var writer = c.Response.BodyWriter;
+        int index = 0, unflushed = 0;
+        foreach (var e in SourceFiles.Walk(root, ct))
+        {
+            if (e.Type != DataEntry.FileType || e.Size > DataPlaneRoutes.BundleFileLimit || index++ < skip) continue;
+            string full = Path.Combine(root, e.Path);
+            if (_check.ReadablePath(t, full) != full) throw new IOException($"'{full}' became a link while the tree was sent");
+            using var handle = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (RandomAccess.GetLength(handle) != e.Size) throw new IOException($"'{full}' changed size while the tree was sent");
+            int header = BundleFormat.HeaderSize(e.Path);
+            var memory = writer.GetMemory(header + (int)e.Size + BundleFormat.HashBytes);
+            BundleFormat.WriteHeader(memory.Span, e.Path, e.Size, e.MtimeTicks, e.Mode);
+            var content = memory.Span.Slice(header, (int)e.Size);
+            int read = 0;
+            while (read < content.Length)
+            {
+                int n = RandomAccess.Read(handle, content[read..], read);
+                if (n == 0) throw new IOException($"'{full}' ended at {read:N0} of {e.Size:N0} bytes while the tree was sent");
+                read += n;
+            }
+            SHA256.HashData(content, memory.Span.Slice(header + content.Length, BundleFormat.HashBytes));
+            int length = header + content.Length + BundleFormat.HashBytes;
+            writer.Advance(length);
+            unflushed += length;
+            if (unflushed >= BundleFlush)
+            {
+                unflushed = 0;
+                var flushed = await writer.FlushAsync(ct).ConfigureAwait(false);
+                if (flushed.IsCanceled || flushed.IsCompleted) throw new OperationCanceledException("the receiver went away", ct);
+            }
+        }
+        var end = writer.GetMemory(4);
+        end.Span[..4].Clear();
+        writer.Advance(4);
+        await writer.FlushAsync(ct).ConfigureAwait(false);
+        return Results.Empty;
+    }
+}
