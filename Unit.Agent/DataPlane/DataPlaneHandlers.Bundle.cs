@@ -7,7 +7,7 @@ namespace Ccdsvm.Unit.Agent.DataPlane;
 /// <summary>
 /// The bundle of a tree's small files (<see cref="DataPlaneRoutes.Bundle"/>, framed by <see cref="BundleFormat"/>): one
 /// stream instead of a request per file, which is what a tree of a hundred thousand small files needs. Each file is
-/// checked against the ticket as it is opened (a link swapped in since the listing is refused), must still have the size
+/// opened below the ticket's checked root in one call that follows no link (one swapped in since the listing is refused), must still have the size
 /// the listing gave, and is hashed as it is read.
 /// </summary>
 public sealed partial class DataPlaneHandlers
@@ -24,13 +24,14 @@ public sealed partial class DataPlaneHandlers
         await c.Response.StartAsync(ct).ConfigureAwait(false);
         var writer = c.Response.BodyWriter;
         int index = 0, unflushed = 0;
+        // Each file is opened below the pinned root in one call that refuses any link on the way (a link swapped in since
+        // the listing, or a directory renamed out of the tree, is refused, never followed).
+        using var pinned = Security.PinnedPath.Target(root);
         foreach (var e in SourceFiles.Walk(root, ct))
         {
             if (e.Type != DataEntry.FileType || e.Size > DataPlaneRoutes.BundleFileLimit || index++ < skip) continue;
-            string full = Path.Combine(root, e.Path);
-            if (_check.ReadablePath(t, full) != full) throw new IOException($"'{full}' became a link while the tree was sent");
-            using var handle = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (RandomAccess.GetLength(handle) != e.Size) throw new IOException($"'{full}' changed size while the tree was sent");
+            using var handle = pinned.OpenFileBelow(e.Path);
+            if (RandomAccess.GetLength(handle) != e.Size) throw new IOException($"'{e.Path}' changed size while the tree was sent");
             int header = BundleFormat.HeaderSize(e.Path);
             var memory = writer.GetMemory(header + (int)e.Size + BundleFormat.HashBytes);
             BundleFormat.WriteHeader(memory.Span, e.Path, e.Size, e.MtimeTicks, e.Mode);
@@ -39,7 +40,7 @@ public sealed partial class DataPlaneHandlers
             while (read < content.Length)
             {
                 int n = RandomAccess.Read(handle, content[read..], read);
-                if (n == 0) throw new IOException($"'{full}' ended at {read:N0} of {e.Size:N0} bytes while the tree was sent");
+                if (n == 0) throw new IOException($"'{e.Path}' ended at {read:N0} of {e.Size:N0} bytes while the tree was sent");
                 read += n;
             }
             SHA256.HashData(content, memory.Span.Slice(header + content.Length, BundleFormat.HashBytes));

@@ -13,7 +13,8 @@ public sealed class SourceFiles
 
     public static DataEntry Describe(FileSystemInfo info, string relative)
     {
-        if (info.LinkTarget is { } target)
+        // Only a link needs its target read (readlink); the attributes from the listing already say which entries are links.
+        if ((info.Attributes & FileAttributes.ReparsePoint) != 0 && info.LinkTarget is { } target)
             return new DataEntry(relative, DataEntry.LinkType, 0, 0, 0, target);
         var mode = (int)info.UnixFileMode;
         long mtime = info.LastWriteTimeUtc.Ticks;

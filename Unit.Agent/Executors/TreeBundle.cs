@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
+using Microsoft.Win32.SafeHandles;
 
 namespace Ccdsvm.Unit.Agent.Executors;
 
@@ -18,15 +19,18 @@ internal sealed class TreeBundle(SourceClient source, TaskContext context, Trans
 
     private int _next;
 
-    /// <summary>Receives <paramref name="small"/> (in listing order) into <paramref name="temp"/>, starting at the first not complete there.</summary>
-    public async Task ReceiveAsync(IReadOnlyList<DataEntry> small, string temp, int first, CancellationToken ct)
+    /// <summary>
+    /// Receives <paramref name="small"/> (in listing order) into <paramref name="temp"/>, starting at <paramref name="first"/>;
+    /// those <paramref name="complete"/> marks (an earlier attempt finished them) are read past, not written.
+    /// </summary>
+    public async Task ReceiveAsync(IReadOnlyList<DataEntry> small, bool[] complete, string temp, int first, CancellationToken ct)
     {
         _next = first;
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                await ReceiveFromAsync(small, temp, ct).ConfigureAwait(false);
+                await ReceiveFromAsync(small, complete, temp, ct).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested && attempt < MaxRetries)
@@ -39,7 +43,7 @@ internal sealed class TreeBundle(SourceClient source, TaskContext context, Trans
         FileSystemSync.Sync(temp);
     }
 
-    private async Task ReceiveFromAsync(IReadOnlyList<DataEntry> small, string temp, CancellationToken ct)
+    private async Task ReceiveFromAsync(IReadOnlyList<DataEntry> small, bool[] complete, string temp, CancellationToken ct)
     {
         using var response = await source.OpenBundleAsync(request.Source.Path, _next, ct).ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -60,17 +64,15 @@ internal sealed class TreeBundle(SourceClient source, TaskContext context, Trans
             var bytes = content.AsMemory(0, (int)header.Size);
             await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
             await stream.ReadExactlyAsync(sent, ct).ConfigureAwait(false);
-            string target = Path.Combine(temp, listed.Path);
-            var info = new FileInfo(target);
-            if (!TreeMove.IsComplete(info, listed))
+            if (!complete[_next])
             {
+                string target = Path.Combine(temp, listed.Path);
                 if (request.Verifies)
                 {
                     SHA256.HashData(bytes.Span, got);
                     if (!got.AsSpan().SequenceEqual(sent))
                         throw new TaskFailureException($"'{listed.Path}' arrived different from what the source read (SHA-256 mismatch); it was not kept");
                 }
-                if (info.LinkTarget is not null) info.Delete();
                 Write(target, bytes.Span, listed);
                 meter.CurrentFile = listed.Path;
                 await meter.AddAsync(listed.Size, ct).ConfigureAwait(false);
@@ -84,7 +86,19 @@ internal sealed class TreeBundle(SourceClient source, TaskContext context, Trans
 
     private static void Write(string target, ReadOnlySpan<byte> bytes, DataEntry e)
     {
-        using var handle = File.OpenHandle(target, FileMode.Create, FileAccess.Write, FileShare.None);
+        // Only this task writes in its hidden temporary tree; what an earlier attempt left at this name (a partial file, a
+        // link the source once listed here) is replaced, never written through.
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(target) || new FileInfo(target).LinkTarget is not null)
+        {
+            File.Delete(target);
+            handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        using var owned = handle;
         RandomAccess.Write(handle, bytes, 0);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(handle, (UnixFileMode)e.Mode);
         // The mtime last: a file with the listed size and mtime is a complete one (TreeMove.IsComplete).

@@ -32,7 +32,7 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
         {
             foreach (var e in entries.Where(e => e.Type == DataEntry.DirectoryType))
                 Directory.CreateDirectory(Path.Combine(temp, e.Path));
-            resumedAt += await SmallFilesAsync(entries, temp, meter, ct).ConfigureAwait(false);
+            resumedAt += await SmallFilesAsync(entries, temp, resuming, meter, ct).ConfigureAwait(false);
             foreach (var e in entries.Where(e => e.Type == DataEntry.FileType && e.Size > DataPlaneRoutes.BundleFileLimit))
             {
                 ct.ThrowIfCancellationRequested();
@@ -78,29 +78,32 @@ internal sealed class TreeMove(SourceClient source, TaskContext context, DataMov
 
     /// <summary>A file of the temporary tree that an earlier attempt completed: a plain file of the listed size and mtime (set last).</summary>
     internal static bool IsComplete(FileInfo info, DataEntry e) =>
-        info.Exists && info.LinkTarget is null && info.Length == e.Size && info.LastWriteTimeUtc.Ticks == e.MtimeTicks;
+        info.Exists && (info.Attributes & FileAttributes.ReparsePoint) == 0 && info.Length == e.Size && info.LastWriteTimeUtc.Ticks == e.MtimeTicks;
 
     /// <summary>
     /// The small files in one stream (<see cref="TreeBundle"/>), after counting those an earlier attempt completed;
     /// returns their bytes, which are not sent again.
     /// </summary>
-    private async Task<long> SmallFilesAsync(List<DataEntry> entries, string temp, TransferMeter meter, CancellationToken ct)
+    private async Task<long> SmallFilesAsync(List<DataEntry> entries, string temp, bool resuming, TransferMeter meter, CancellationToken ct)
     {
         var small = entries.Where(e => e.Type == DataEntry.FileType && e.Size <= DataPlaneRoutes.BundleFileLimit).ToList();
         long kept = 0;
-        int complete = 0, first = -1;
+        int count = 0, first = -1;
+        // A fresh copy has no temporary tree to look at: nothing is complete there.
+        var complete = new bool[small.Count];
         for (int i = 0; i < small.Count; i++)
         {
-            if (IsComplete(new FileInfo(Path.Combine(temp, small[i].Path)), small[i]))
+            if (resuming && IsComplete(new FileInfo(Path.Combine(temp, small[i].Path)), small[i]))
             {
+                complete[i] = true;
                 kept += small[i].Size;
-                complete++;
+                count++;
             }
             else if (first < 0) first = i;
         }
         meter.Skip(kept);
-        if (complete > 0) context.Log($"{complete:N0} of {small.Count:N0} small files are complete from an earlier attempt; {small.Count - complete:N0} to go");
-        if (first >= 0) await new TreeBundle(source, context, meter, request).ReceiveAsync(small, temp, first, ct).ConfigureAwait(false);
+        if (count > 0) context.Log($"{count:N0} of {small.Count:N0} small files are complete from an earlier attempt; {small.Count - count:N0} to go");
+        if (first >= 0) await new TreeBundle(source, context, meter, request).ReceiveAsync(small, complete, temp, first, ct).ConfigureAwait(false);
         return kept;
     }
 

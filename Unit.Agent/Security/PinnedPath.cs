@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.InteropServices;
 using Ccdsvm.Unit.Agent.Execution;
 
@@ -60,13 +61,29 @@ public sealed class PinnedPath : IDisposable
         };
     }
 
+    /// <summary>
+    /// Opens the file <paramref name="relative"/> below this pinned directory for reading, in one system call: no component
+    /// may be a link or lead out of it (<c>openat2</c> with <c>RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS</c>). A file that became a
+    /// link, or vanished, since it was listed is an <see cref="IOException"/>.
+    /// </summary>
+    public SafeFileHandle OpenFileBelow(string relative)
+    {
+        var how = new OpenHow { Flags = OCloexec, Resolve = ResolveNoSymlinks | ResolveNoMagicLinks | ResolveBeneath };
+        long fd = syscall(SysOpenat2, _fd, relative, ref how, (nuint)Marshal.SizeOf<OpenHow>());
+        if (fd >= 0) return new SafeFileHandle(checked((IntPtr)fd), ownsHandle: true);
+        int errno = Marshal.GetLastPInvokeError();
+        throw new IOException(errno is Eloop or Exdev
+            ? $"'{relative}' became a symbolic link, or leads out of the tree, since it was listed"
+            : $"cannot open '{relative}': {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+
     public void Dispose() => _ = close(_fd);
 
     private const long SysOpenat2 = 437; // the same on x86_64 and arm64 (new system calls share one number)
     private const int AtFdcwd = -100;
     private const int Eloop = 40, Exdev = 18, Enoent = 2, Enotdir = 20;
     private const ulong OPath = 0x200000, OCloexec = 0x80000;
-    private const ulong ResolveNoMagicLinks = 0x02, ResolveNoSymlinks = 0x04;
+    private const ulong ResolveNoMagicLinks = 0x02, ResolveNoSymlinks = 0x04, ResolveBeneath = 0x08;
     private static readonly ulong ODirectory = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000UL : 0x10000UL;
 
     [StructLayout(LayoutKind.Sequential)]

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Sourced by the data-move benchmarks (move-vs-rsync.sh, tree-vs-rsync.sh): builds (CONFIG, SKIP_BUILD), starts a real
+# station and two real agents, units a and b, with roots $WORK/a and $WORK/b, an rsync daemon whose module b writes
+# to $WORK/rsync, and defines move SRC DST (one data.move a -> b, verify on; sets MV, CPU, RESULT) and prime (PRIME=1).
+# Everything started is killed and $WORK removed on exit.
+REPO=$PWD
+CONFIG=${CONFIG:-Release}
+command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  for p in Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj; do dotnet build -c "$CONFIG" -v q -nologo "$p" >/dev/null; done
+fi
+
+WORK=$(mktemp -d /tmp/ccdsvm-bench-move.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+mkdir -p "$WORK"/{a,b,cp,rsync,station}
+PASS='Bench-Password-1!'
+PORT=$(free_port); URL=https://127.0.0.1:$PORT
+BIN=$REPO/Console.Blazor/bin/$CONFIG/net10.0
+(cd "$BIN" && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS=$URL Station__DataDirectory=$WORK/station \
+  CCDSVM_ADMIN_PASSWORD=$PASS Transfers__AllowLoopbackDataPlane=true Agent__Roots__0=$WORK/station-root Logging__LogLevel__Default=Warning \
+  exec dotnet Console.Blazor.dll >"$WORK/station.log" 2>&1) &
+STATION=$!; PIDS+=($STATION)
+for _ in $(seq 1200); do curl -fsk "$URL/healthz" >/dev/null && break; sleep 0.1; done
+# TLS as in production: curl trusts the station's own CA, the agents pin its fingerprint, the data plane is TLS.
+export CURL_CA_BUNDLE=$WORK/station/tls/ca.crt
+FINGERPRINT=$(openssl x509 -in "$CURL_CA_BUNDLE" -outform DER | sha256sum | cut -d' ' -f1)
+STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
+AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
+AGENT_PIDS=()
+TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
+AUTH=(-H "Authorization: Bearer $TOKEN")
+# Each agent enrols once with its own one-time token, created as admin; its credential lands in its state directory.
+for u in a b; do
+  ENROL=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"note\":\"bench $u\"}" "$URL/api/v1/enrolments" | json 'd["token"]')
+  dotnet "$AGENT" --station "$URL" --fingerprint "$FINGERPRINT" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!)
+done
+cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
+for u in a b; do for _ in $(seq 1200); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
+
+PEAK=0
+RSS_BEFORE=0
+prime() { [ "${PRIME:-0}" = 1 ] || return 0; head -c $(((${PRIME_MIB:-1024} + 256) * 1024 * 1024)) /dev/zero >"$WORK/prime.bin"; rm -f "$WORK/prime.bin"; }
+
+RPORT=$(free_port)
+printf 'use chroot = no\nuid = %s\ngid = %s\n[b]\n path = %s\n read only = false\n' "$(id -u)" "$(id -g)" "$WORK/rsync" >"$WORK/rsyncd.conf"
+rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --address=127.0.0.1 & PIDS+=($!)
+sleep 0.5
+
+# One data.move of $1 into $2 on unit b; sets MV (seconds from submit to succeeded, as the station recorded them), RESULT,
+# and the agents' CPU seconds.
+move() {
+  local body="{\"kind\":\"data.move\",\"target\":\"b\",\"parameters\":{\"source\":{\"unit\":\"a\",\"path\":\"$1\"},\"destination\":{\"unit\":\"b\",\"path\":\"$2\"},\"verify\":true}}"
+  local cpu0 t0 t1 id state
+  prime
+  cpu0=$(cpu_ticks "${AGENT_PIDS[@]}")
+  t0=$(now)
+  id=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "$body" "$URL/api/v1/tasks" | json 'd["id"]')
+  while :; do
+    R=$(awk '/VmRSS/{print $2}' /proc/$STATION_PID/status); [ "$R" -gt "$PEAK" ] && PEAK=$R
+    # grep, not python: the poll must not compete for the two cores with the move it measures.
+    state=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$id" | grep -o '"state":"[a-z]*"' | head -1 | cut -d'"' -f4)
+    case $state in succeeded|failed|cancelled|interrupted) break;; esac
+    sleep 0.25
+  done
+  t1=$(now)
+  CPU=$(echo "($(cpu_ticks "${AGENT_PIDS[@]}") - $cpu0) / $(getconf CLK_TCK)" | bc -l)
+  RESULT=$(curl -fs "${AUTH[@]}" "$URL/api/v1/tasks/$id")
+  # The station's own record, submit to end, so the 0.25 s poll does not round the figure up; the poll's wall time as a fallback.
+  MV=$(echo "$RESULT" | python3 -c 'import json,sys,datetime as t; d=json.load(sys.stdin); p=lambda s: t.datetime.fromisoformat(s.replace("Z","+00:00")); print((p(d["endedAt"])-p(d["createdAt"])).total_seconds())' 2>/dev/null || echo "$t1 - $t0" | bc)
+  [ "$state" = succeeded ] || { echo "data.move ended $state: $RESULT"; exit 1; }
+}
