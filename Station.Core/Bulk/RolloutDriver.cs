@@ -52,7 +52,18 @@ internal sealed class RolloutDriver : IDisposable
 
     public void Wake()
     {
-        if (_wake.CurrentCount == 0) _wake.Release();
+        try
+        {
+            if (_wake.CurrentCount == 0) _wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The rollout ended meanwhile: nothing to wake.
+        }
+        catch (SemaphoreFullException)
+        {
+            // Woken twice at once: once is enough.
+        }
     }
 
     public void RequestCancel()
