@@ -89,7 +89,7 @@ internal sealed class BulkFixture : IAsyncDisposable
         return page.Value!;
     }
 
-    public static BulkSummary Summary(TaskView parent) => parent.Result!.Value.Deserialize<BulkSummary>(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+    public static BulkSummary Summary(TaskView parent) => System.Text.Json.JsonSerializer.Deserialize<BulkSummary>(parent.Result!.Value, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
 
     public async ValueTask DisposeAsync()
     {

@@ -110,8 +110,8 @@ public sealed class BulkRolloutTests
         await f.Restart(() =>
         {
             using var c = f.H.Db.Open();
-            c.Execute("UPDATE bulk_children SET task_id=NULL, state='pending' WHERE parent_id=@id AND position=(SELECT MAX(position) FROM bulk_children WHERE parent_id=@id AND state='admitted')",
-                new { id = parent.Id });
+            Assert.Equal(1, c.Execute("UPDATE bulk_children SET task_id=NULL, state='pending' WHERE parent_id=@id AND position=(SELECT MAX(position) FROM bulk_children WHERE parent_id=@id AND state='admitted')",
+                new { id = parent.Id }));
         });
         var ended = await f.Ended(parent.Id);
 

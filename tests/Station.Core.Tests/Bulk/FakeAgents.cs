@@ -41,6 +41,14 @@ internal sealed class FakeAgents(EngineHarness h) : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_stop is null) return;
+        // Like an agent that stays up while the station restarts: every order already sent reaches it first.
+        h.Dispatcher.Settle();
+        var deadline = DateTime.UtcNow + EngineHarness.Limit;
+        while (!ReferenceEquals(Volatile.Read(ref _dispatcher), h.Dispatcher) || Volatile.Read(ref _taken) < h.Dispatcher.SentSoFar.Count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the fake agents did not take the orders sent");
+            await Task.Delay(2);
+        }
         await _stop.CancelAsync();
         await _loop!.WaitAsync(EngineHarness.Limit);
         _stop.Dispose();
@@ -84,7 +92,7 @@ internal sealed class FakeAgents(EngineHarness h) : IAsyncDisposable
         }
     }
 
-    private async Task End(Tasks.TaskEngine engine, string unit, long id, TaskOutcome outcome)
+    private async Task End(Ccdsvm.Station.Core.Tasks.TaskEngine engine, string unit, long id, TaskOutcome outcome)
     {
         lock (_countGate) _now--;
         h.Clock.Advance(TimeSpan.FromMilliseconds(1));
