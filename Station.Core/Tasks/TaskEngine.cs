@@ -133,7 +133,7 @@ public sealed class TaskEngine : IDisposable
         }
     }
 
-    // Bulk parents: rows of the task list that take no slot and hold no lock (Bulk.BulkRollouts drives them).
+    // Bulk parents: rows of the task list that take no slot and hold no lock (the bulk rollouts drive them).
     public long AddParent(string owner, string parametersJson, string resultJson, string stage, string? idempotencyKey) =>
         _parents.Add(owner, parametersJson, resultJson, stage, idempotencyKey);
     public void UpdateParent(long id, TaskState state, double progress, string stage, string resultJson, string? error, TaskErrorKind? errorKind) =>

@@ -56,7 +56,7 @@ internal sealed class TaskRecovery
         var locks = TaskStore.LocksOf(_db, rows.Select(r => r.Id)).ToLookup(l => l.TaskId);
         foreach (var row in rows)
         {
-            // A bulk parent takes no slot and holds no lock: its rollout resumes it (Bulk.BulkRollouts).
+            // A bulk parent takes no slot and holds no lock: its rollout resumes it.
             if (row.Kind == Shared.Contracts.Bulk.BulkTasks.ParentKind) continue;
             // A browser transfer lives only as long as its HTTP request, which the restart ended.
             if (BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }

@@ -6,7 +6,7 @@ namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
 /// <c>POST /api/v1/tasks</c> body; also what the console's forms build. A bulk task names <see cref="Targets"/> or a
-/// <see cref="Selector"/> instead of <see cref="Target"/>, and may say how it rolls out (see <c>Bulk.BulkRollouts</c>).
+/// <see cref="Selector"/> instead of <see cref="Target"/>, and may say how it rolls out (the bulk rollouts start it).
 /// </summary>
 public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Parameters, double? WaitSeconds = null, string? IdempotencyKey = null,
     IReadOnlyList<string>? Targets = null, Shared.Contracts.Bulk.BulkSelector? Selector = null, Shared.Contracts.Bulk.BulkRollout? Rollout = null)
