@@ -115,6 +115,9 @@ public static class BulkTasks
     /// <summary>A child not admitted yet.</summary>
     public const string Pending = "pending";
 
+    /// <summary>The children filter for those in the task list now, whatever their task's state.</summary>
+    public const string Active = "active";
+
     /// <summary>A child never started because the rollout stopped.</summary>
     public const string Skipped = "skipped";
 

@@ -133,7 +133,9 @@ public sealed class BulkRollouts : IHostedService, IDisposable
         if (skip < 0) return StationError.BadRequest($"'offset' must be 0 or more; got {skip}");
         var rows = _store.Children(id);
         var all = rows.Select(Child).ToList();
-        var matching = string.IsNullOrEmpty(state) ? all : all.Where(c => c.State == state).ToList();
+        var matching = string.IsNullOrEmpty(state) ? all
+            : state == BulkTasks.Active ? all.Where((c, i) => rows[i].State == ChildStates.Admitted && c.EndedAt is null).ToList()
+            : all.Where(c => c.State == state).ToList();
         var summary = view.Value!.Result is { } r ? r.Deserialize<BulkSummary>(BulkRequestCheck.Json) : null;
         return new BulkChildPage(matching.Skip(skip).Take(take).ToList(), matching.Count, summary ?? RolloutDriver.Summary(rows, parent, null));
     }
