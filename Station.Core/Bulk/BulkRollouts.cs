@@ -193,7 +193,7 @@ public sealed class BulkRollouts : IHostedService, IDisposable
         {
             bool mine;
             lock (driver.ChildIds) mine = driver.ChildIds.Contains(update.Task.Id);
-            if (mine) driver.Wake();
+            if (mine) driver.Ended(update.Task.Id);
         }
     }
 

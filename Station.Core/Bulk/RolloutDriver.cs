@@ -26,6 +26,9 @@ internal sealed class RolloutDriver : IDisposable
     private readonly TimeProvider _clock;
     private readonly TimeSpan _poll;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _endedIds = new();
+    private bool _fullRead = true;
+    private DateTimeOffset _lastFullRead;
     private volatile bool _cancel;
     private bool _cancelsSent;
     private string? _stopped;
@@ -49,6 +52,13 @@ internal sealed class RolloutDriver : IDisposable
 
     /// <summary>The task ids of this parent's children admitted so far (read by the notifier's callback to wake the loop).</summary>
     public HashSet<long> ChildIds { get; }
+
+    /// <summary>A child that ended: the next round reads it (and no other, unless a poll is due).</summary>
+    public void Ended(long taskId)
+    {
+        _endedIds.Enqueue(taskId);
+        Wake();
+    }
 
     public void Wake()
     {
@@ -96,7 +106,7 @@ internal sealed class RolloutDriver : IDisposable
             var wait = _poll;
             if (_stopped is null && !_cancel && _children.Any(c => c.State == ChildStates.Pending) && _nextStart - _clock.GetUtcNow() is { } untilNext && untilNext > TimeSpan.Zero && untilNext < wait)
                 wait = untilNext;
-            try { await _wake.WaitAsync(wait, stop).ConfigureAwait(false); }
+            try { _fullRead = !await _wake.WaitAsync(wait, stop).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
         }
     }
@@ -105,7 +115,14 @@ internal sealed class RolloutDriver : IDisposable
     private void Refresh()
     {
         var ended = new List<BulkChildRow>();
-        foreach (var c in _children.Where(c => c.State == ChildStates.Admitted))
+        // Woken by children that ended: only those are read; on a poll (nothing woke the rollout) every child in the list is.
+        var heard = new HashSet<long>();
+        while (_endedIds.TryDequeue(out var id)) heard.Add(id);
+        var now = _clock.GetUtcNow();
+        bool all = _fullRead || now - _lastFullRead >= _poll;
+        _fullRead = false;
+        if (all) _lastFullRead = now;
+        foreach (var c in _children.Where(c => c.State == ChildStates.Admitted && (all || heard.Contains(c.TaskId!.Value))))
         {
             var view = _engine.View(c.TaskId!.Value);
             if (view is null || !TaskStateExtensions.TryParseApi(view.State, out var state) || !state.IsEnded()) continue;
