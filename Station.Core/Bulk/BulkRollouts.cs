@@ -58,7 +58,15 @@ public sealed class BulkRollouts : IHostedService, IDisposable
         if (!string.IsNullOrEmpty(request.IdempotencyKey) && _engine.ByIdempotencyKey(caller.Name, request.IdempotencyKey) is { } again) return again;
         var checkedPlan = BulkRequestCheck.Check(request, caller, _units);
         if (!checkedPlan.Ok) return checkedPlan.Error!;
-        return Start(checkedPlan.Value!, caller.Name, request.IdempotencyKey, request.Selector);
+        try
+        {
+            return Start(checkedPlan.Value!, caller.Name, request.IdempotencyKey, request.Selector);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode == 19 && !string.IsNullOrEmpty(request.IdempotencyKey)
+            && _engine.ByIdempotencyKey(caller.Name, request.IdempotencyKey) is { } first)
+        {
+            return first; // The same key submitted twice at once: the first parent is the answer to both.
+        }
     }
 
     private TaskView Start(BulkPlan plan, string owner, string? idempotencyKey, BulkSelector? selector)

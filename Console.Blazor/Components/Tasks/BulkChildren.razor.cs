@@ -53,13 +53,18 @@ public sealed partial class BulkChildren : ComponentBase, IDisposable
 
     /// <summary>The counts shown, each a filter; states with none are left out, all is always there.</summary>
     private static IEnumerable<(string? State, string Label, int Count)> Counts(BulkSummary s) =>
-        new (string? State, string Label, int Count)[]
+        new (string? State, int Count)[]
         {
-            (null, "all", s.Total), (BulkTasks.Pending, "pending", s.Pending), (BulkTasks.Active, "in the task list", s.Active),
-            (TaskStateNames.Succeeded, "succeeded", s.Succeeded), (TaskStateNames.Failed, "failed", s.Failed),
-            (TaskStateNames.Interrupted, "interrupted", s.Interrupted), (TaskStateNames.Cancelled, "cancelled", s.Cancelled),
-            (BulkTasks.Skipped, "skipped", s.Skipped),
-        }.Where(c => c.State is null || c.Count > 0);
+            (null, s.Total), (BulkTasks.Pending, s.Pending), (BulkTasks.Active, s.Active), (TaskStateNames.Succeeded, s.Succeeded),
+            (TaskStateNames.Failed, s.Failed), (TaskStateNames.Interrupted, s.Interrupted), (TaskStateNames.Cancelled, s.Cancelled), (BulkTasks.Skipped, s.Skipped),
+        }.Where(c => c.State is null || c.Count > 0).Select(c => (c.State, Label(c.State), c.Count));
+
+    private static string Label(string? state) => state switch
+    {
+        null => "all",
+        BulkTasks.Active => "in the task list",
+        _ => TaskStateExtensions.TryParseApi(state, out var s) ? TaskStateExtensions.ToWords(s) : state,
+    };
 
     public void Dispose() => _subscription?.Dispose();
 }
