@@ -157,4 +157,30 @@ public sealed class BulkRolloutTests
         Assert.Equal(5, Summary(byName).Parallelism);
         Assert.Equal(["u11", "u12"], f.Children(byTag.Id).Items.Select(c => c.Unit));
     }
+
+    [Fact]
+    public async Task SameIdempotencyKey_AnswersTheFirstParent()
+    {
+        await using var f = new BulkFixture(units: 2, runFor: TimeSpan.FromMilliseconds(5));
+        var request = HoldOn(f.UnitIds) with { IdempotencyKey = "nightly-1" };
+
+        var first = await f.Submit(request);
+        var again = await f.Submit(request);
+
+        Assert.Equal(first.Id, again.Id);
+        await f.Ended(first.Id);
+        Assert.Equal(2, f.Agents.StartedOn.Count);
+    }
+
+    [Fact]
+    public async Task BatchWait_FillsAFreedPlaceOnlyThatLongAfterTheEnd()
+    {
+        await using var f = new BulkFixture(units: 3, runFor: TimeSpan.FromMilliseconds(5));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var ended = await f.Ended((await f.Submit(HoldOn(f.UnitIds, rollout: new BulkRollout(Parallelism: BulkParallelism.Of(1), BatchWaitSeconds: 0.3)))).Id);
+
+        Assert.Equal("succeeded", ended.State);
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(600), $"three children one at a time with 0.3 s between took only {started.Elapsed}");
+    }
 }
