@@ -30,6 +30,7 @@ public static class UiExtensions
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
+        builder.Services.AddScoped<IConsoleBulk, ConsoleBulk>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddSingleton<DismissedPanes>();

@@ -1,9 +1,11 @@
+using Ccdsvm.Shared.Contracts.Bulk;
+using Ccdsvm.Station.Core.Bulk;
 using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
-/// <summary>/api/v1/tasks: submit, list, read, cancel, events.</summary>
+/// <summary>/api/v1/tasks: submit (one unit, or many: a bulk task), list, read, cancel, events; a bulk task's children and its retry.</summary>
 public static class TasksApi
 {
     public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
@@ -16,14 +18,16 @@ public static class TasksApi
         tasks.MapGet("/{id:long}", Get).Produces<TaskView>().ProducesProblem(404);
         tasks.MapPost("/{id:long}/cancel", Cancel).Produces<TaskView>().ProducesProblem(404).ProducesProblem(409);
         tasks.MapGet("/{id:long}/events", Events).Produces<IReadOnlyList<TaskEventView>>().ProducesProblem(404);
+        tasks.MapGet("/{id:long}/children", Children).Produces<BulkChildPage>().ProducesProblem(400).ProducesProblem(404);
+        tasks.MapPost("/{id:long}/retry-failed", RetryFailed).Produces<TaskView>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         return api;
     }
 
-    private static async Task<IResult> Submit(HttpContext context, TaskEngine engine, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
+    private static async Task<IResult> Submit(HttpContext context, BulkRollouts tasks, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
         var (body, error) = await context.Request.ReadJsonAsync<SubmitTask>();
         if (error is not null) return error;
-        var outcome = await engine.SubmitAsync(body! with { IdempotencyKey = idempotencyKey }, context.Caller());
+        var outcome = await tasks.SubmitAsync(body! with { IdempotencyKey = idempotencyKey }, context.Caller());
         return Problems.Map(outcome, t => Results.Accepted($"/api/v1/tasks/{t.Id}", t));
     }
 
@@ -33,8 +37,14 @@ public static class TasksApi
     private static IResult Get(HttpContext context, TaskEngine engine, long id) =>
         Problems.Map(engine.Get(id, context.Caller()), Results.Ok);
 
-    private static async Task<IResult> Cancel(HttpContext context, TaskEngine engine, long id) =>
-        Problems.Map(await engine.CancelAsync(id, context.Caller()), Results.Ok);
+    private static async Task<IResult> Cancel(HttpContext context, BulkRollouts tasks, long id) =>
+        Problems.Map(await tasks.CancelAsync(id, context.Caller()), Results.Ok);
+
+    private static IResult Children(HttpContext context, BulkRollouts tasks, long id, string? state, int? offset, int? limit) =>
+        Problems.Map(tasks.Children(id, context.Caller(), state, offset, limit), Results.Ok);
+
+    private static IResult RetryFailed(HttpContext context, BulkRollouts tasks, long id) =>
+        Problems.Map(tasks.RetryFailed(id, context.Caller()), t => Results.Accepted($"/api/v1/tasks/{t.Id}", t));
 
     private static IResult Events(HttpContext context, TaskEngine engine, long id, long? after) =>
         Problems.Map(engine.Events(id, context.Caller(), after ?? 0), Results.Ok);

@@ -10,13 +10,13 @@ public static class UnitsApi
     {
         var units = api.MapGroup("/units").WithTags("Units");
         // Without parameters: every unit the caller sees, as an array (as before). With any of search, status, tag, parent,
-        // os, kind (unit or station: a mid station enrolled below this one), limit, cursor, sort (id, name, status: offline first) or offset: one page {items, total, nextCursor}; the cursor
+        // os, kind (unit or station: a mid station enrolled below this one), name (a pattern: * any run, ? one character), limit, cursor, sort (id, name, status: offline first) or offset: one page {items, total, nextCursor}; the cursor
         // pages in id order, offset in any order. An unknown parent is a 404.
         units.MapGet("", (HttpContext context, UnitDirectory directory, string? search, string? status, string? tag, string? parent, string? os, int? limit,
-                string? cursor, string? sort, int? offset, string? kind) =>
-            search is null && status is null && tag is null && parent is null && os is null && limit is null && cursor is null && sort is null && offset is null && kind is null
+                string? cursor, string? sort, int? offset, string? kind, string? name) =>
+            search is null && status is null && tag is null && parent is null && os is null && limit is null && cursor is null && sort is null && offset is null && kind is null && name is null
                 ? Results.Ok(directory.All(context.Caller()))
-                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent, sort, offset, kind)), Results.Ok))
+                : Problems.Map(directory.Query(context.Caller(), new UnitQuery(search, status, tag, os, limit, cursor, parent, sort, offset, kind, name)), Results.Ok))
             .Produces<IReadOnlyList<UnitView>>().Produces<UnitPage>().ProducesProblem(400).ProducesProblem(404);
         // The fleet as a tree by layer: one page (200, name order, from offset) of the units directly below parent (the top
         // without it), each mid station with the counts by status of the units below it. Mapped before /{id}, so it wins.

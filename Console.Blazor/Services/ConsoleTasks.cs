@@ -11,7 +11,8 @@ public sealed class ConsoleTasks(
     TaskEngine engine,
     TaskKindCatalog catalog,
     UnitDirectory units,
-    TaskNotifier notifier) : IConsoleTasks
+    TaskNotifier notifier,
+    Station.Core.Bulk.BulkRollouts bulk) : IConsoleTasks
 {
     private Caller Caller => user.Caller;
 
@@ -40,9 +41,10 @@ public sealed class ConsoleTasks(
 
     public bool Allows(string path, string privilege) => user.Allows(path, privilege);
 
-    public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => engine.SubmitAsync(request, Caller);
+    // Through the bulk rollouts: a task over many units becomes a bulk parent, a cancel of one cancels its children.
+    public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => bulk.SubmitAsync(request, Caller);
 
-    public Task<Outcome<TaskView>> CancelAsync(long taskId) => engine.CancelAsync(taskId, Caller);
+    public Task<Outcome<TaskView>> CancelAsync(long taskId) => bulk.CancelAsync(taskId, Caller);
 
     public TaskView? Get(long taskId) => engine.Get(taskId, Caller).Value;
 

@@ -84,6 +84,8 @@ public static class StationCoreExtensions
         services.AddSingleton<Telemetry.StationMetrics>();
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
+        services.AddSingleton<Bulk.BulkRollouts>();
+        services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkRollouts>());
         services.AddHostedService<Volumes.VolumeLedger>();
         services.AddStationMonitoring(configuration);
         services.AddOptions<Backup.BackupOptions>().Bind(configuration.GetSection(Backup.BackupOptions.Section))

@@ -83,6 +83,7 @@ public static class Migrations
         (9, "tasks keep the W3C traceparent of their submission", TraceParentSchema.Sql),
         (10, "fleet enrolment tokens: a count of units, uses so far, revocation; credentials remember their token", FleetEnrolmentSchema.Sql),
         (11, "unit tags", UnitTagsSchema.Sql),
+        (12, "bulk tasks: a parent's rollout and its children", BulkSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

@@ -40,6 +40,7 @@ public sealed class TaskEngine : IDisposable
     private readonly UnitLeases _leases;
     private readonly TaskRecovery _recovery;
     private readonly TaskAnnouncer _announcer;
+    private readonly ParentTasks _parents;
     private readonly TimeProvider _clock;
 
     public TaskEngine(StationDb store, LockManager locks, TaskKindCatalog catalog, UnitRegistry units, IAgentDispatcher dispatcher,
@@ -60,6 +61,7 @@ public sealed class TaskEngine : IDisposable
 
         _queries = new TaskQueries(_gate, _db, _table, locks, access, units);
         var announcer = _announcer = new TaskAnnouncer(_queries, notifier);
+        _parents = new ParentTasks(_gate, _db, _table, announcer, clock);
         var sender = new TaskSender(_gate, _table, locks, catalog, dispatcher, units, tickets, access, preparer, executors, clock, logger);
         _orders = new OrderDispatcher(sender, dispatcher, logger);
         _leases = new UnitLeases(_gate, _db, _writer, _table, executors, announcer, _orders, access.Audit, _options, clock);
@@ -105,7 +107,9 @@ public sealed class TaskEngine : IDisposable
     internal long WriterSynchronous() => _commit.WriterSynchronous();
 
     // Admission.
-    public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller) => _admission.SubmitAsync(request, caller);
+    public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request, Caller caller) => request.IsBulk
+        ? Task.FromResult<Outcome<TaskView>>(StationError.BadRequest("a task with 'targets', 'selector' or 'rollout' is a bulk task: submit it through POST /api/v1/tasks"))
+        : _admission.SubmitAsync(request, caller);
 
     /// <summary>Submits a task and waits (bounded) until it ends: for REST calls that answer with the result.</summary>
     public async Task<Outcome<TaskView>> RunAndWaitAsync(SubmitTask request, Caller caller, TimeSpan limit)
@@ -128,6 +132,12 @@ public sealed class TaskEngine : IDisposable
             return View(id)!;
         }
     }
+
+    // Bulk parents: rows of the task list that take no slot and hold no lock (the bulk rollouts drive them).
+    public long AddParent(string owner, string parametersJson, string resultJson, string stage, string? idempotencyKey) =>
+        _parents.Add(owner, parametersJson, resultJson, stage, idempotencyKey);
+    public void UpdateParent(long id, TaskState state, double progress, string stage, string resultJson, string? error, TaskErrorKind? errorKind) =>
+        _parents.Update(id, state, progress, stage, resultJson, error, errorKind);
 
     // Lifecycle: what agents (and station-run kinds) report, ends and cancels.
     public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId) => _lifecycle.ActiveOn(unitId, taskId);

@@ -54,7 +54,7 @@ internal sealed class TaskQueries
     {
         if (query.State is { Length: > 0 } s && !Shared.Contracts.TaskStateExtensions.TryParseApi(s, out _))
             return StationError.BadRequest($"unknown state '{s}'; states: queued, waitingForLocks, dispatched, running, succeeded, failed, cancelled, interrupted");
-        if (query.Kind is { Length: > 0 } k && !KindContracts.TryGet(k, out _))
+        if (query.Kind is { Length: > 0 } k && k != Shared.Contracts.Bulk.BulkTasks.ParentKind && !KindContracts.TryGet(k, out _))
             return StationError.BadRequest($"unknown task kind '{k}'; kinds: {string.Join(", ", KindContracts.All.Select(c => c.Kind).Order(StringComparer.Ordinal))}");
         if (query.Text is { Length: > TaskQuery.MaxText })
             return StationError.BadRequest($"the search text is longer than {TaskQuery.MaxText} characters");

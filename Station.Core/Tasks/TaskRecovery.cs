@@ -56,6 +56,8 @@ internal sealed class TaskRecovery
         var locks = TaskStore.LocksOf(_db, rows.Select(r => r.Id)).ToLookup(l => l.TaskId);
         foreach (var row in rows)
         {
+            // A bulk parent takes no slot and holds no lock: its rollout resumes it.
+            if (row.Kind == Shared.Contracts.Bulk.BulkTasks.ParentKind) continue;
             // A browser transfer lives only as long as its HTTP request, which the restart ended.
             if (BrowserTransferKinds.Is(row.Kind)) { InterruptAtRestore(row, now, "the station restarted; the browser's request that streamed the file is gone"); continue; }
             if (row.Slot is not { } slot || !_table.IsFree((int)slot))

@@ -4,8 +4,16 @@ using Ccdsvm.Station.Core.Locks;
 
 namespace Ccdsvm.Station.Core.Tasks;
 
-/// <summary><c>POST /api/v1/tasks</c> body; also what the console's forms build.</summary>
-public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Parameters, double? WaitSeconds = null, string? IdempotencyKey = null);
+/// <summary>
+/// <c>POST /api/v1/tasks</c> body; also what the console's forms build. A bulk task names <see cref="Targets"/> or a
+/// <see cref="Selector"/> instead of <see cref="Target"/>, and may say how it rolls out (the bulk rollouts start it).
+/// </summary>
+public sealed record SubmitTask(string? Kind, string? Target, JsonElement? Parameters, double? WaitSeconds = null, string? IdempotencyKey = null,
+    IReadOnlyList<string>? Targets = null, Shared.Contracts.Bulk.BulkSelector? Selector = null, Shared.Contracts.Bulk.BulkRollout? Rollout = null)
+{
+    /// <summary>Whether this is a bulk task: it names targets, a selector or a rollout.</summary>
+    public bool IsBulk => Targets is not null || Selector is not null || Rollout is not null;
+}
 
 public sealed record HeldLockView(string Resource, string Mode, long TaskId, string Owner, string Kind, DateTimeOffset Since, int ReleaseAfterStage);
 

@@ -96,10 +96,12 @@ public sealed class UnitDirectory(UnitRegistry registry, AccessControl access, A
         string? search = string.IsNullOrWhiteSpace(q.Search) ? null : q.Search.Trim();
         string? os = string.IsNullOrWhiteSpace(q.Os) ? null : q.Os.Trim();
         string? parent = q.Parent, status = q.Status, tag = string.IsNullOrEmpty(q.Tag) ? null : q.Tag, kind = string.IsNullOrEmpty(q.Kind) ? null : q.Kind;
+        var name = string.IsNullOrWhiteSpace(q.Name) ? null : UnitNamePattern.Of(q.Name.Trim());
         // One level: this station's own units hang from its own unit, units below a mid station from that station.
         return u => (parent is null || (parent == StationUnit ? u.Id != StationUnit && u.Parent is null : u.Parent == parent))
             && (status is null || u.Status == status)
             && (kind is null || u.Kind == kind)
+            && (name is null || name.IsMatch(string.IsNullOrEmpty(u.Name) ? u.Id : u.Name))
             && (tag is null || (u.Tags ?? []).Contains(tag, StringComparer.Ordinal))
             && (os is null || Has(u.Os, os) || string.Equals(u.Capabilities?.OsFamily, os, StringComparison.OrdinalIgnoreCase))
             && (search is null || Has(u.Id, search) || Has(u.Name, search) || Has(u.Hostname, search) || Has(u.Os, search)

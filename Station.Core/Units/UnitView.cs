@@ -44,7 +44,7 @@ public sealed record UnitPage(IReadOnlyList<UnitView> Items, int Total, string? 
 /// where the page starts: after a <see cref="Cursor"/> (id order only) or <see cref="Offset"/> matches in.
 /// </summary>
 public sealed record UnitQuery(string? Search = null, string? Status = null, string? Tag = null, string? Os = null, int? Limit = null, string? Cursor = null,
-    string? Parent = null, string? Sort = null, int? Offset = null, string? Kind = null);
+    string? Parent = null, string? Sort = null, int? Offset = null, string? Kind = null, string? Name = null);
 
 /// <summary>The orders of a unit list.</summary>
 public static class UnitSorts

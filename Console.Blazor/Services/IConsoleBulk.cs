@@ -1,0 +1,17 @@
+using Ccdsvm.Shared.Contracts.Bulk;
+using Ccdsvm.Station.Core;
+
+namespace Ccdsvm.Console.Blazor.Services;
+
+/// <summary>A bulk task's children as the signed-in user sees them (the station's <c>BulkRollouts</c>); scripted in bUnit tests.</summary>
+public interface IConsoleBulk
+{
+    /// <summary>One page of the parent's children in rollout order, only those in <paramref name="state"/> when given, with the roll-up.</summary>
+    Outcome<BulkChildPage> Children(long parentId, string? state, int offset, int limit);
+}
+
+/// <summary>The circuit's <see cref="IConsoleBulk"/>: the station's bulk rollouts, as the signed-in user.</summary>
+public sealed class ConsoleBulk(ConsoleUser user, Station.Core.Bulk.BulkRollouts bulk) : IConsoleBulk
+{
+    public Outcome<BulkChildPage> Children(long parentId, string? state, int offset, int limit) => bulk.Children(parentId, user.Caller, state, offset, limit);
+}
