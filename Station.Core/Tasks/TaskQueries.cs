@@ -131,7 +131,7 @@ internal sealed class TaskQueries
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
             StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt),
-            r.ErrorKind);
+            r.ErrorKind, RelayedFrom.Of(r.Owner, r.IdempotencyKey));
 
     private HeldLockView HeldView(HeldLock h)
     {
