@@ -6,17 +6,37 @@ namespace Ccdsvm.Station.Core.Uplink;
 
 /// <summary>
 /// Which units' figures (metric summaries and full-rate samples) a mid station sends to the station above (README,
-/// "Layered stations"): a unit below this station that this station's ACL lets the group <c>@upstream</c> view. Figures
-/// sent up are shared there by everyone who may view the unit at the upper station, so a grant to one upper user
-/// (<c>alice@top</c>) is not enough for them: it gives that user the on-demand views (storage, processes, threads), each
-/// asked with a ticket the upper station signed for them. Read at each figure, so a grant or revocation takes effect at once.
+/// "Layered stations"): a unit below this station that this station's ACL lets someone of the station above view, the
+/// group <c>@upstream</c> or a user of that station (<c>alice@top</c>, in the group as every upper user is). A unit no
+/// upper user may view here sends nothing up. Read at each figure, so a grant or revocation takes effect at once.
 /// </summary>
 public sealed class UpstreamFigures(AccessControl access, UnitRegistry units)
 {
-    /// <summary>Anyone of the station above, and no one in particular: only what is granted to the group counts.</summary>
-    private static readonly Caller Upstream = new("@" + AccessControl.UpstreamGroup, false, [AccessControl.UpstreamGroup]);
+    /// <summary>Anyone of the station above, and no one in particular: what is granted to the group.</summary>
+    private static readonly Caller Group = new("@" + AccessControl.UpstreamGroup, false, [AccessControl.UpstreamGroup]);
+
+    private sealed record Subjects(IReadOnlyList<AclEntryView> Of, Caller[] Callers);
+
+    private Subjects? _subjects;
 
     /// <summary>Whether figures of <paramref name="unitId"/> may go up.</summary>
-    public bool GoUp(string unitId) =>
-        !string.IsNullOrEmpty(unitId) && unitId != TaskEngine.StationTarget && units.View(unitId) is not null && access.CanSeeUnit(Upstream, unitId);
+    public bool GoUp(string unitId)
+    {
+        if (string.IsNullOrEmpty(unitId) || unitId == TaskEngine.StationTarget || units.View(unitId) is null) return false;
+        if (access.CanSeeUnit(Group, unitId)) return true;
+        foreach (var caller in UpperUsers()) if (access.CanSeeUnit(caller, unitId)) return true;
+        return false;
+    }
+
+    /// <summary>The users of stations above named in this station's grants (<c>user@label</c>), as they are here: in the group @upstream.</summary>
+    private Caller[] UpperUsers()
+    {
+        var entries = access.Entries;
+        if (Volatile.Read(ref _subjects) is { } known && ReferenceEquals(known.Of, entries)) return known.Callers;
+        var callers = entries.Select(e => e.Subject).Where(s => !s.StartsWith('@') && s.Contains('@', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal)
+            .Select(s => new Caller(s, false, [.. access.Resolve(s).GroupNames.Append(AccessControl.UpstreamGroup).Distinct(StringComparer.Ordinal)]))
+            .ToArray();
+        Volatile.Write(ref _subjects, new Subjects(entries, callers));
+        return callers;
+    }
 }

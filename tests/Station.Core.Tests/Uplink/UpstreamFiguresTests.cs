@@ -7,8 +7,8 @@ namespace Ccdsvm.Station.Core.Tests.Uplink;
 
 /// <summary>
 /// Which units' figures a mid station sends up (README, "Layered stations"), on a real ACL over SQLite: none until this
-/// station grants the group @upstream a view of the unit; a grant to one upper user is not enough (figures are shared at
-/// the station above); a grant to the group on /units lets every unit's go; revoked, they stop at once.
+/// station lets someone of the station above view the unit (an upper user such as alice@top, or the group @upstream); a
+/// grant to a local user sends nothing; a grant to the group on /units lets every unit's go; revoked, they stop at once.
 /// </summary>
 [Collection(StoreCollection.Name)]
 public sealed class UpstreamFiguresTests : IDisposable
@@ -32,14 +32,14 @@ public sealed class UpstreamFiguresTests : IDisposable
     }
 
     [Fact]
-    public void NothingGoesUp_UntilTheGroupUpstreamMayViewTheUnit_AUserGrantIsNotEnough()
+    public void NothingGoesUp_UntilAnUpperUserOrTheGroupUpstreamMayViewTheUnit()
     {
         Assert.False(_figures.GoUp("leaf"));
 
-        Grant("/units/leaf", "alice@top");
+        Grant("/units/leaf", "bob");
         Assert.False(_figures.GoUp("leaf"));
 
-        Grant("/units/leaf", "@" + AccessControl.UpstreamGroup);
+        Grant("/units/leaf", "alice@top");
         Assert.True(_figures.GoUp("leaf"));
         Assert.False(_figures.GoUp("other"));
         Assert.False(_figures.GoUp("nowhere"));
@@ -49,14 +49,20 @@ public sealed class UpstreamFiguresTests : IDisposable
     }
 
     [Fact]
-    public void RevokedFromTheGroup_FiguresStopGoingUp()
+    public void Revoked_FiguresStopGoingUp()
     {
         Grant("/units/leaf", "@" + AccessControl.UpstreamGroup);
-        Assert.True(_figures.GoUp("leaf"));
+        Grant("/units/other", "alice@top");
+        Assert.True(_figures.GoUp("leaf") && _figures.GoUp("other"));
 
-        using (var c = _h.Db.Open()) AccessControl.Revoke(c, null, "/units/leaf", "@" + AccessControl.UpstreamGroup, Roles.HelpDesk.Name);
+        using (var c = _h.Db.Open())
+        {
+            AccessControl.Revoke(c, null, "/units/leaf", "@" + AccessControl.UpstreamGroup, Roles.HelpDesk.Name);
+            AccessControl.Revoke(c, null, "/units/other", "alice@top", Roles.HelpDesk.Name);
+        }
         _h.Access.Reload();
 
         Assert.False(_figures.GoUp("leaf"));
+        Assert.False(_figures.GoUp("other"));
     }
 }
