@@ -143,7 +143,7 @@ public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecuto
         }
     }
 
-    [LoggerMessage(362, LogLevel.Warning, "A view of a unit below ({What}) asked by the station above was refused: {Reason}")]
+    [LoggerMessage(363, LogLevel.Warning, "A view of a unit below ({What}) asked by the station above was refused: {Reason}")]
     private partial void LogViewRefused(string what, string reason);
 
     [LoggerMessage(361, LogLevel.Error, "A view read ({Kind}) failed unexpectedly")]
