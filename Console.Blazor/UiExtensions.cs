@@ -39,6 +39,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleReads, ConsoleReads>();
         builder.Services.AddScoped<IConsoleUnits, ConsoleUnits>();
         builder.Services.AddScoped<IConsoleUnitTree, ConsoleUnitTree>();
+        builder.Services.AddScoped<IConsoleUnitChain, ConsoleUnitChain>();
         return builder;
     }
 

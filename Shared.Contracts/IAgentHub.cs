@@ -69,8 +69,12 @@ public interface IAgentClient
     /// <summary>Starts (true) or stops (false) full-rate metrics samples from the agent.</summary>
     Task WatchMetrics(bool on);
 
-    /// <summary>Asked of a mid station's uplink only: as <see cref="WatchMetrics"/> for a unit below it, whose samples come up with <see cref="IAgentHub.ReportSampleOf"/>.</summary>
-    Task WatchMetricsOf(string unitId, bool on);
+    /// <summary>
+    /// Asked of a mid station's uplink only: as <see cref="WatchMetrics"/> for the unit below it that the order's signed
+    /// ticket names (<see cref="Tickets.ViewOrders.Metrics"/>, parameters <c>{"on":true}</c> or <c>{"on":false}</c>), whose
+    /// samples come up with <see cref="IAgentHub.ReportSampleOf"/>.
+    /// </summary>
+    Task WatchMetricsOf(TaskOrder order);
 
     /// <summary>A client result: the unit's process table now.</summary>
     Task<ProcessList> GetProcesses();
@@ -88,17 +92,18 @@ public interface IAgentClient
     Task<ViewReadAnswer> Read(TaskOrder order);
 
     /// <summary>
-    /// A client result asked of a mid station's uplink only (README, "Layered stations"): the storage of a unit below it,
-    /// read by that station as the upper user <paramref name="user"/> (its <c>user@label</c> there; that station's ACL
-    /// decides). The answer's result is the <see cref="Kinds.StorageInventoryResult"/> as JSON, or why not.
+    /// A client result asked of a mid station's uplink only (README, "Layered stations"): the storage of the unit below it
+    /// that the order's ticket names, signed by this station for its user (<see cref="Tickets.ViewOrders.Storage"/>); the
+    /// mid station checks the signature against the key it pinned, then reads as that user (<c>user@label</c> there; its
+    /// ACL decides). The answer's result is the <see cref="Kinds.StorageInventoryResult"/> as JSON, or why not.
     /// </summary>
-    Task<ViewReadAnswer> GetStorageOf(string unitId, string user);
+    Task<ViewReadAnswer> GetStorageOf(TaskOrder order);
 
-    /// <summary>As <see cref="GetStorageOf"/>, the process table (a <see cref="ProcessList"/> as JSON) of a unit below.</summary>
-    Task<ViewReadAnswer> GetProcessesOf(string unitId, string user);
+    /// <summary>As <see cref="GetStorageOf"/>, the process table (a <see cref="ProcessList"/> as JSON) of a unit below (<see cref="Tickets.ViewOrders.Processes"/>).</summary>
+    Task<ViewReadAnswer> GetProcessesOf(TaskOrder order);
 
-    /// <summary>As <see cref="GetStorageOf"/>, the threads (a <see cref="ThreadList"/> as JSON) of one process of a unit below.</summary>
-    Task<ViewReadAnswer> GetThreadsOf(string unitId, string user, int pid);
+    /// <summary>As <see cref="GetStorageOf"/>, the threads (a <see cref="ThreadList"/> as JSON) of the process the parameters name (<see cref="Tickets.ViewOrders.Threads"/>).</summary>
+    Task<ViewReadAnswer> GetThreadsOf(TaskOrder order);
 
     /// <summary>
     /// A client result asked of a mid station's uplink only (README, "Layered stations"): serve a data-plane read of a unit

@@ -19,7 +19,10 @@ public sealed record TaskOrder(
     [property: Key(5)] SignedTicket? Ticket,
     [property: Key(6)] string? TraceParent = null);
 
-/// <summary>Progress of a running task; coalesced by the agent to at most 10 a second.</summary>
+/// <summary>
+/// Progress of a running task; coalesced by the agent to at most 10 a second. <see cref="RelayedTo"/>: sent by a mid
+/// station's uplink for a task it relayed into its own list (the task's id there), null otherwise.
+/// </summary>
 [MessagePackObject]
 public sealed record TaskProgress(
     [property: Key(0)] long TaskId,
@@ -29,7 +32,8 @@ public sealed record TaskProgress(
     [property: Key(4)] int StageIndex,
     [property: Key(5)] int StageCount,
     [property: Key(6)] IReadOnlyList<string> LogLines,
-    [property: Key(7)] DateTimeOffset At);
+    [property: Key(7)] DateTimeOffset At,
+    [property: Key(8)] RelayedTo? RelayedTo = null);
 
 /// <summary>The executor finished a stage: the station releases the locks tied to it.</summary>
 [MessagePackObject]

@@ -89,11 +89,15 @@ internal sealed class TaskLifecycle
             a.Row.Stage = progress.Stage ?? a.Row.Stage;
             a.Row.StageIndex = progress.StageIndex;
             if (a.Row.State == TaskState.Dispatched) a.Row.State = TaskState.Running;
+            // The link down (a mid station's uplink ran it as a task there): kept once, as a "relayed" event.
+            var relayed = progress.RelayedTo is { } to && to != a.Row.RelayedTo ? to : null;
+            if (relayed is not null) a.Row.RelayedTo = relayed;
             var now = Now;
-            if (stageChanged || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
+            if (stageChanged || relayed is not null || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
             {
                 using var tx = _db.BeginTransaction();
                 TaskStore.Update(_db, tx, a.Row);
+                if (relayed is not null) TaskStore.Relayed(_db, tx, a.Row.Id, progress.At, relayed);
                 if (stageChanged) TaskStore.Event(_db, tx, a.Row.Id, progress.At, "stage", progress: a.Row.Progress, stage: a.Row.Stage);
                 foreach (var line in progress.LogLines.Take(100))
                     TaskStore.Event(_db, tx, a.Row.Id, progress.At, "log", message: line.Length > 2000 ? line[..2000] : line);

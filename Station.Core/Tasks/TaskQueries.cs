@@ -88,6 +88,7 @@ internal sealed class TaskQueries
         {
             if (_active.TryGetValue(id, out var a)) return ToView(a.Row);
             var row = TaskStore.Get(_db, id);
+            if (row is not null) row.RelayedTo = TaskStore.RelayedTo(_db, id);
             return row is null ? null : ToView(row);
         }
     }
@@ -131,7 +132,7 @@ internal sealed class TaskQueries
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
             StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt),
-            r.ErrorKind);
+            r.ErrorKind, RelayedFrom.Of(r.Owner, r.IdempotencyKey), r.RelayedTo);
 
     private HeldLockView HeldView(HeldLock h)
     {

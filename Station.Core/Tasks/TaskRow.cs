@@ -28,6 +28,9 @@ public sealed class TaskRow
     /// <summary>The W3C traceparent of the span that admitted the task (<c>trace_parent</c>); the parent of its later spans.</summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>Not a column: where the task runs below a mid station, as its uplink reported (kept as a "relayed" event, <see cref="TaskStore.RelayedTo"/>).</summary>
+    public Shared.Contracts.RelayedTo? RelayedTo { get; set; }
+
     public TaskRow Clone() => (TaskRow)MemberwiseClone();
 
     /// <summary>What the task's spans name, with its stored traceparent as their parent.</summary>

@@ -39,6 +39,19 @@ public static class TaskStore
     public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, TaskState state, double? progress = null, string? stage = null, string? message = null) =>
         Event(c, tx, taskId, at, type, state.ToApi(), progress, stage, message);
 
+    /// <summary>The event type of a task's link down (<see cref="Shared.Contracts.RelayedTo"/>): the mid station in <c>stage</c>, the task's id there in <c>message</c>.</summary>
+    public const string RelayedEvent = "relayed";
+
+    public static void Relayed(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, Shared.Contracts.RelayedTo to) =>
+        Event(c, tx, taskId, at, RelayedEvent, stage: to.Station, message: to.TaskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The task's latest link down, or null (a task that ran here or on a unit connected here).</summary>
+    public static Shared.Contracts.RelayedTo? RelayedTo(IDbConnection c, long taskId) =>
+        c.QueryFirstOrDefault<(string? Stage, string? Message)>(
+            "SELECT stage, message FROM task_events WHERE task_id=@taskId AND type=@type ORDER BY id DESC LIMIT 1", new { taskId, type = RelayedEvent }) is { Stage: { } station, Message: { } id }
+            && long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long taskThere)
+            ? new Shared.Contracts.RelayedTo(station, taskThere) : null;
+
     public static void GrantLocks(IDbConnection c, IDbTransaction tx, long taskId, DateTimeOffset now) =>
         c.Execute("UPDATE locks SET granted=1, granted_at=@at WHERE task_id=@taskId", new { taskId, at = StoreTime.Format(now) }, tx);
 

@@ -33,6 +33,8 @@ public sealed record LockHolderView(long TaskId, string Owner, string Kind, stri
 /// <summary>
 /// A task as the API and the console show it (JSON camelCase). <see cref="ErrorKind"/> says why it did not
 /// succeed (null while it runs and once it succeeded); decide on it, never on the words of <see cref="Error"/>.
+/// <see cref="RelayedFrom"/> links a task relayed here from the station above to its task there, <see cref="RelayedTo"/>
+/// a task here to the mid station and task it runs as below (README, "Layered stations").
 /// </summary>
 public sealed record TaskView(
     long Id,
@@ -55,7 +57,9 @@ public sealed record TaskView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
-    TaskErrorKind? ErrorKind = null)
+    TaskErrorKind? ErrorKind = null,
+    RelayedFrom? RelayedFrom = null,
+    RelayedTo? RelayedTo = null)
 {
     public bool CanCancel => State is Shared.Contracts.TaskStateNames.Queued or Shared.Contracts.TaskStateNames.WaitingForLocks or Shared.Contracts.TaskStateNames.Dispatched or Shared.Contracts.TaskStateNames.Running;
 }

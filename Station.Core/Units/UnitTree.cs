@@ -9,7 +9,7 @@ namespace Ccdsvm.Station.Core.Units;
 /// snapshot through an index of children built once per change (<see cref="UnitTreeIndex"/>), so a page costs its
 /// siblings and the subtrees of its stations, never a scan of the fleet per row.
 /// </summary>
-public sealed class UnitTree(UnitRegistry registry, AccessControl access)
+public sealed partial class UnitTree(UnitRegistry registry, AccessControl access)
 {
     public const int PageSize = 200;
 

@@ -70,7 +70,7 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         var updates = Channel.CreateUnbounded<TaskUpdate>(new UnboundedChannelOptions { SingleReader = true });
         long id = 0;
         using var subscription = notifier.Subscribe(u => { if (u.Task.Id == Volatile.Read(ref id)) updates.Writer.TryWrite(u); });
-        string key = $"upstream-{Label}-{request.UpperTaskId}";
+        string key = RelayedFrom.KeyOf(Label, request.UpperTaskId);
         // Seen before (this station or its uplink restarted, the order came again): followed, never admitted twice, even
         // while its unit is not back yet.
         // What the station above added to the order (data.move's transfer) is not the user's to send here: this station

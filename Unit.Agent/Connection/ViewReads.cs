@@ -25,41 +25,85 @@ public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecuto
     public void Attach(HubConnection connection)
     {
         connection.On<TaskOrder, ViewReadAnswer>(nameof(IAgentClient.Read), ReadAsync);
-        connection.On<string, string, ViewReadAnswer>(nameof(IAgentClient.GetStorageOf), StorageOfAsync);
-        connection.On<string, string, ViewReadAnswer>(nameof(IAgentClient.GetProcessesOf), ProcessesOfAsync);
-        connection.On<string, string, int, ViewReadAnswer>(nameof(IAgentClient.GetThreadsOf), ThreadsOfAsync);
-        connection.On<string, bool>(nameof(IAgentClient.WatchMetricsOf), (unitId, on) => metrics is null || unitId is null ? Task.CompletedTask : metrics.WatchAsync(unitId, on));
+        connection.On<TaskOrder, ViewReadAnswer>(nameof(IAgentClient.GetStorageOf), StorageOfAsync);
+        connection.On<TaskOrder, ViewReadAnswer>(nameof(IAgentClient.GetProcessesOf), ProcessesOfAsync);
+        connection.On<TaskOrder, ViewReadAnswer>(nameof(IAgentClient.GetThreadsOf), ThreadsOfAsync);
+        connection.On<TaskOrder>(nameof(IAgentClient.WatchMetricsOf), WatchMetricsOfAsync);
     }
 
-    /// <summary>A mid station's uplink: the storage of a unit below, read by the mid station for the upper user.</summary>
-    public Task<ViewReadAnswer> StorageOfAsync(string unitId, string user) =>
-        RelayedAsync(unitId, user, r => r.StorageAsync(unitId, user, CancellationToken.None), "storage");
+    /// <summary>A mid station's uplink: the storage of a unit below, read by the mid station for the user the upper station signed for.</summary>
+    public Task<ViewReadAnswer> StorageOfAsync(TaskOrder order) =>
+        RelayedAsync(order, ViewOrders.Storage, (r, t) => r.StorageAsync(t.Target, t.User, CancellationToken.None), "storage");
 
-    /// <summary>A mid station's uplink: the process table of a unit below, for the upper user.</summary>
-    public Task<ViewReadAnswer> ProcessesOfAsync(string unitId, string user) =>
-        RelayedAsync(unitId, user, r => r.ProcessesAsync(unitId, user), "processes");
+    /// <summary>A mid station's uplink: the process table of a unit below, for the user the upper station signed for.</summary>
+    public Task<ViewReadAnswer> ProcessesOfAsync(TaskOrder order) =>
+        RelayedAsync(order, ViewOrders.Processes, (r, t) => r.ProcessesAsync(t.Target, t.User), "processes");
 
-    /// <summary>A mid station's uplink: the threads of a process of a unit below, for the upper user.</summary>
-    public Task<ViewReadAnswer> ThreadsOfAsync(string unitId, string user, int pid) =>
-        RelayedAsync(unitId, user, r => r.ThreadsAsync(unitId, user, pid), "threads");
+    /// <summary>A mid station's uplink: the threads of the process the signed parameters name, of a unit below, for the user signed for.</summary>
+    public Task<ViewReadAnswer> ThreadsOfAsync(TaskOrder order) =>
+        RelayedAsync(order, ViewOrders.Threads, (r, t) => ViewOrders.Parameters(order?.ParametersJson).Pid is { } pid
+            ? r.ThreadsAsync(t.Target, t.User, pid)
+            : Task.FromResult(new ViewReadAnswer(null, "the thread list order names no process", TaskErrorKind.Invalid)), "threads");
 
-    private async Task<ViewReadAnswer> RelayedAsync(string unitId, string user, Func<IViewRelay, Task<ViewReadAnswer>> ask, string what)
+    /// <summary>
+    /// A mid station's uplink: the upper station watches a unit below (full-rate samples up) or stops. Its ticket is
+    /// checked as a view's; a refused one starts nothing (it is logged: the upper station sees no samples).
+    /// </summary>
+    public async Task WatchMetricsOfAsync(TaskOrder order)
     {
+        if (metrics is null) return;
+        if (Checked(order, ViewOrders.Metrics, "metrics", out var ticket) is { } refused)
+        {
+            LogViewRefused("metrics", refused.Error ?? "");
+            return;
+        }
+        if (ViewOrders.Parameters(order.ParametersJson).On is not { } on) return;
+        await metrics.WatchAsync(ticket!.Target, on).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The order of a view of a unit below, checked as a task's would be (<see cref="OrderGuard"/>: the upper station's
+    /// signature against the pinned key, a unit below this station, the view and parameters it was signed for, not
+    /// expired, not replayed). Null with the opened ticket when it may be answered; otherwise the refusal, in words.
+    /// </summary>
+    private ViewReadAnswer? Checked(TaskOrder? order, string view, string what, out TaskTicket? ticket)
+    {
+        ticket = null;
         if (relay is null) return new ViewReadAnswer(null, UnitRefusal.Because("it is no station, so it has no units below it to ask"), TaskErrorKind.Refused);
-        if (string.IsNullOrWhiteSpace(unitId) || string.IsNullOrWhiteSpace(user))
-            return new ViewReadAnswer(null, UnitRefusal.Because("the request names no unit or no user"), TaskErrorKind.Invalid);
+        if (order is null || order.Kind != view || order.TaskId != 0)
+            return new ViewReadAnswer(null, Refused(what, $"the order is not a {what} view order"), TaskErrorKind.Refused);
+        if (order.Ticket is null)
+            return new ViewReadAnswer(null, Refused(what, "the order carries no ticket signed by the station above"), TaskErrorKind.Refused);
+        if (guard.Refusal(order, out ticket) is { } refusal)
+        {
+            ticket = null;
+            return new ViewReadAnswer(null, Refused(what, refusal.StartsWith(UnitRefusal.Prefix, StringComparison.Ordinal) ? refusal[UnitRefusal.Prefix.Length..].Trim() : refusal), TaskErrorKind.Refused);
+        }
+        if (string.IsNullOrWhiteSpace(ticket!.User))
+        {
+            ticket = null;
+            return new ViewReadAnswer(null, Refused(what, "the ticket names no user"), TaskErrorKind.Invalid);
+        }
+        return null;
+    }
+
+    private static string Refused(string what, string why) => $"refused by the station below (the {what} of a unit below it): {why}";
+
+    private async Task<ViewReadAnswer> RelayedAsync(TaskOrder? order, string view, Func<IViewRelay, TaskTicket, Task<ViewReadAnswer>> ask, string what)
+    {
+        if (Checked(order, view, what, out var ticket) is { } refused) return refused;
         try
         {
-            return await ask(relay).WaitAsync(ReadLimit).ConfigureAwait(false);
+            return await ask(relay!, ticket!).WaitAsync(ReadLimit).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return new ViewReadAnswer(null, $"the {what} of unit '{unitId}' took longer than {ReadLimit.TotalSeconds:0} s", TaskErrorKind.Timeout);
+            return new ViewReadAnswer(null, $"the {what} of unit '{ticket!.Target}' took longer than {ReadLimit.TotalSeconds:0} s", TaskErrorKind.Timeout);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogReadFailed(ex, what);
-            return new ViewReadAnswer(null, $"the {what} of unit '{unitId}' could not be read: {ex.Message}", TaskErrorKind.Failed);
+            return new ViewReadAnswer(null, $"the {what} of unit '{ticket!.Target}' could not be read: {ex.Message}", TaskErrorKind.Failed);
         }
     }
 
@@ -98,6 +142,9 @@ public sealed partial class ViewReads(OrderGuard guard, IEnumerable<ITaskExecuto
             return new ViewReadAnswer(null, $"{order.Kind} failed unexpectedly: {ex.Message}", TaskErrorKind.Failed);
         }
     }
+
+    [LoggerMessage(363, LogLevel.Warning, "A view of a unit below ({What}) asked by the station above was refused: {Reason}")]
+    private partial void LogViewRefused(string what, string reason);
 
     [LoggerMessage(361, LogLevel.Error, "A view read ({Kind}) failed unexpectedly")]
     private partial void LogReadFailed(Exception exception, string kind);

@@ -17,6 +17,7 @@ public sealed class TaskContext
     private int _stageCount = 1;
     private long _sequence;
     private bool _dirty;
+    private RelayedTo? _relayedTo;
 
     public TaskContext(long taskId, string kind, Func<TaskStageDone, Task> stageDone)
     {
@@ -62,6 +63,17 @@ public sealed class TaskContext
         }
     }
 
+    /// <summary>A mid station's uplink: the task runs there as its task <paramref name="taskId"/>; said with every update from now on.</summary>
+    public void RelayedTo(string station, long taskId)
+    {
+        lock (_gate)
+        {
+            if (_relayedTo is { } known && known.Station == station && known.TaskId == taskId) return;
+            _relayedTo = new RelayedTo(station, taskId);
+            _dirty = true;
+        }
+    }
+
     /// <summary>Tells the station the stage is done, so it releases the locks tied to it (staged release).</summary>
     public Task StageDoneAsync(int stage) => _stageDone(new TaskStageDone(TaskId, stage, DateTimeOffset.UtcNow));
 
@@ -74,7 +86,7 @@ public sealed class TaskContext
             _dirty = false;
             var lines = _pendingLines.ToArray();
             _pendingLines.Clear();
-            return new TaskProgress(TaskId, ++_sequence, _fraction, _stage, _stageIndex, _stageCount, lines, DateTimeOffset.UtcNow);
+            return new TaskProgress(TaskId, ++_sequence, _fraction, _stage, _stageIndex, _stageCount, lines, DateTimeOffset.UtcNow, _relayedTo);
         }
     }
 }

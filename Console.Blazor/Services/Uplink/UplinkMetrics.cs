@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core.Monitoring;
-using Ccdsvm.Station.Core.Tasks;
+using Ccdsvm.Station.Core.Security;
+using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Station.Core.Units;
 using Ccdsvm.Unit.Agent.Connection;
 using Ccdsvm.Unit.Agent.Execution;
@@ -12,9 +13,11 @@ namespace Ccdsvm.Console.Blazor.Services.Uplink;
 /// The figures of the units below this station, sent up (README, "Layered stations"): every summary this station receives
 /// of a unit of its subtree goes up as it comes (<see cref="IAgentHub.ReportSummaryOf"/>); full-rate samples only of the
 /// units the upper station watches (<see cref="IAgentClient.WatchMetricsOf"/>), which this station watches for it in turn.
+/// Only units this station's ACL lets the group @upstream view (<see cref="UpstreamFigures"/>), checked at every figure.
 /// </summary>
-public sealed partial class UplinkMetrics(MetricsIngest ingest, MetricsWatch watch, UnitRegistry units, ILogger<UplinkMetrics> logger) : IMetricsRelay, IAsyncDisposable
+public sealed partial class UplinkMetrics(MetricsIngest ingest, MetricsWatch watch, UnitRegistry units, AccessControl access, ILogger<UplinkMetrics> logger) : IMetricsRelay, IAsyncDisposable
 {
+    private readonly UpstreamFigures _figures = new(access, units);
     private readonly ConcurrentDictionary<string, Task<IAsyncDisposable>> _watched = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private StationConnection? _link;
@@ -26,19 +29,24 @@ public sealed partial class UplinkMetrics(MetricsIngest ingest, MetricsWatch wat
         _link = link;
         _summaries = ingest.Summaries.Subscribe(s =>
         {
-            if (!Below(s.Unit)) return;
+            if (!_figures.GoUp(s.Unit)) return;
             _ = link.ReportOfAsync(nameof(IAgentHub.ReportSummaryOf), s.Unit, s.Summary);
         });
     }
 
     public async Task WatchAsync(string unitId, bool on)
     {
-        if (!Below(unitId) || _link is not { } link) return;
+        // A unit the group @upstream may not view here is not watched for the station above (its figures would not go up).
+        if ((on && !_figures.GoUp(unitId)) || _link is not { } link) return;
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             if (on && !_watched.ContainsKey(unitId))
-                _watched[unitId] = watch.WatchAsync(unitId, sample => _ = link.ReportOfAsync(nameof(IAgentHub.ReportSampleOf), unitId, sample));
+                _watched[unitId] = watch.WatchAsync(unitId, sample =>
+                {
+                    // A grant withdrawn while watched: the samples stop going up at once.
+                    if (_figures.GoUp(unitId)) _ = link.ReportOfAsync(nameof(IAgentHub.ReportSampleOf), unitId, sample);
+                });
             else if (!on && _watched.TryRemove(unitId, out var handle))
                 await (await handle.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
         }
@@ -51,8 +59,6 @@ public sealed partial class UplinkMetrics(MetricsIngest ingest, MetricsWatch wat
             _gate.Release();
         }
     }
-
-    private bool Below(string unitId) => unitId != TaskEngine.StationTarget && units.View(unitId) is not null;
 
     public async ValueTask DisposeAsync()
     {

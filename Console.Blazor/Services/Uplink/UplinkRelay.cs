@@ -29,6 +29,7 @@ public sealed class UplinkRelay(TaskRelay relay) : IOrderRelay
             var t = update.Task;
             // The link down, in the task's log at the station above (and, through each layer's log, at the top).
             if (!linked) context.Log($"relayed to {relay.Self} as task {t.Id} (owner there: {t.Owner})");
+            context.RelayedTo(relay.Self, t.Id);
             linked = true;
             // A stage finished here is finished above too: the upper station releases the locks it tied to it.
             for (int done = Math.Max(lastStage, 1); lastStage > 0 && done < t.StageIndex; done++) _ = context.StageDoneAsync(done);

@@ -30,6 +30,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleUnits>(new ScriptedConsoleUnits(Tasks));
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
+        Services.AddSingleton<IConsoleUnitChain>(UnitChain);
         Services.AddSingleton<IConsoleMetrics>(Metrics);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Dismissed);
@@ -43,6 +44,9 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>Alerts (and the rest of monitoring) the fleet overview reads.</summary>
     protected FakeConsoleMetrics Metrics { get; } = new();
+
+    /// <summary>The stations above units (the unit pages' breadcrumb): none unless a test sets them.</summary>
+    protected ScriptedUnitChain UnitChain { get; } = new();
 
     /// <summary>Folder listings, read without tasks.</summary>
     protected ScriptedConsoleReads Reads { get; } = new();

@@ -20,6 +20,7 @@ public sealed class MonitoringComponentTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleMetrics>(_metrics);
         // The unit's page also holds its Network card, which reads the unit's net.inventory tasks.
         Services.AddSingleton<IConsoleTasks>(new Infrastructure.ScriptedConsoleTasks());
+        Services.AddSingleton<IConsoleUnitChain>(new Infrastructure.ScriptedUnitChain());
         Render<MudPopoverProvider>();
     }
 
