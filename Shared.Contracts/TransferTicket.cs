@@ -12,6 +12,7 @@ namespace Ccdsvm.Shared.Contracts;
 /// <see cref="AllowDelete"/> marks a data.move of mode "move": the source may be deleted, but only with a separate
 /// <see cref="SourceDeletion"/> the station signs once the destination reported the verified hash.
 /// <see cref="Id"/> makes the ticket single-use: the source unit claims it on first use (see <see cref="DataPlaneRoutes.SessionHeader"/>).
+/// <see cref="User"/> names, signed, whom a read asked of a mid station below is for (<see cref="DataServeRequest"/>); null otherwise.
 /// </summary>
 public sealed record TransferTicket(
     long TaskId,
@@ -22,7 +23,8 @@ public sealed record TransferTicket(
     long Size,
     bool AllowDelete,
     DateTimeOffset ExpiresAt,
-    string? Id = null)
+    string? Id = null,
+    string? User = null)
 {
     /// <summary>A fresh random ticket id (128 bits, base64url).</summary>
     public static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -31,6 +31,7 @@ public sealed class BulkRollouts : IHostedService, IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, (RolloutDriver Driver, Task Run)> _drivers = new();
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private IDisposable? _subscription;
 
     public BulkRollouts(StationDb store, TaskEngine engine, UnitDirectory units, AccessControl access, TaskNotifier notifier,
@@ -221,8 +222,10 @@ public sealed class BulkRollouts : IHostedService, IDisposable
         if (_drivers.TryGetValue(parentId, out var d)) await d.Run.WaitAsync(limit).ConfigureAwait(false);
     }
 
+    /// <summary>Disposed once, though the container disposes it twice (as itself and as the hosted service it also is).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stop.Cancel();
         var runs = _drivers.Values.Select(d => d.Run).ToArray();
         try { Task.WhenAll(runs).Wait(TimeSpan.FromSeconds(30)); }

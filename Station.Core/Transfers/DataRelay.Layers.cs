@@ -51,11 +51,14 @@ public sealed partial class DataRelay
     private async Task<DataAnswer> DownAsync(string unit, string pathAndQuery, string token, string? range, string? session, string user, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(user)) return DataAnswer.Problem(403, $"a read of unit '{unit}' below another station needs the user it is for");
+        // The station below learns whom the read is for from this station's signature, not from the request's words.
+        if (tickets.ReadSigned(token) is not { } ticket) return DataAnswer.Problem(403, "the transfer ticket is not this station's");
+        string signed = tickets.Issue(ticket with { User = user });
         string id = rendezvous.Open();
         string? refusal;
         try
         {
-            refusal = await link.ServeAsync(unit, new DataServeRequest(id, unit, pathAndQuery, token, user, NullIfEmpty(range), NullIfEmpty(session)), cancellationToken).ConfigureAwait(false);
+            refusal = await link.ServeAsync(unit, new DataServeRequest(id, unit, pathAndQuery, signed, NullIfEmpty(range), NullIfEmpty(session)), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {

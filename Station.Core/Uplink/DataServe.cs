@@ -34,7 +34,8 @@ public sealed partial class DataServe(TaskRelay relay, UnitRegistry units, Acces
         if (request.Problem() is { } problem) return $"refused at {relay.Self}: {problem}";
         if (above.SourceUnit != request.Unit) return $"refused at {relay.Self}: the transfer ticket reads unit '{above.SourceUnit}', not '{request.Unit}'";
         if (upstream.StationUrl is null) return $"refused at {relay.Self}: it has no station above to answer";
-        var caller = relay.CallerOf(request.User);
+        if (string.IsNullOrWhiteSpace(above.User) || above.User.Length > 400) return $"refused at {relay.Self}: the transfer ticket names no user to read for";
+        var caller = relay.CallerOf(above.User);
         // What the ticket above is for says which right it takes here: a browser's download, a published service, or a copy.
         var (privilege, action) = above.DestinationUnit == DataPlaneRoutes.BrowserDestination ? (Privileges.FilesDownload, "files.download")
             : above.DestinationUnit.StartsWith(DataPlaneRoutes.ServicePrefix, StringComparison.Ordinal) ? (Privileges.ServicesUse, "services.use")

@@ -57,10 +57,10 @@ public sealed class DataServesTests : IDisposable
     }
 
     private string Ticket(ECDsa key, string unit = "u7", TimeSpan? life = null) =>
-        TransferTicketSigning.Encode(new TransferTicket(12, unit, "/srv/a.bin", "u3", "/srv/b.bin", -1, false, _time.GetUtcNow() + (life ?? TimeSpan.FromMinutes(10)), TransferTicket.NewId()), key);
+        TransferTicketSigning.Encode(new TransferTicket(12, unit, "/srv/a.bin", "u3", "/srv/b.bin", -1, false, _time.GetUtcNow() + (life ?? TimeSpan.FromMinutes(10)), TransferTicket.NewId(), "admin@top"), key);
 
     private static DataServeRequest Request(string ticket, string unit = "u7", string? session = null, string route = "/data/v1/stat?path=%2Fsrv%2Fa.bin") =>
-        new("answer-1", unit, route, ticket, "admin@top", null, session);
+        new("answer-1", unit, route, ticket, null, session);
 
     [Fact]
     public async Task ATicketOfTheStationAbove_ForTheUnitNamed_PassesOnToTheMidStation()
@@ -70,7 +70,7 @@ public sealed class DataServesTests : IDisposable
         Assert.Null(serves.Serve(Request(Ticket(_above))));
 
         var (request, ticket) = Assert.Single(_served);
-        Assert.Equal(("u7", "/srv/a.bin", "admin@top"), (ticket.SourceUnit, ticket.SourcePath, request.User));
+        Assert.Equal(("u7", "/srv/a.bin", "admin@top", "answer-1"), (ticket.SourceUnit, ticket.SourcePath, ticket.User, request.Id));
     }
 
     [Fact]
