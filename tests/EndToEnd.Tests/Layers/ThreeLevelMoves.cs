@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// data.move between units under different stations, started at the top (README, "Layered stations"), in the fleet of
 /// <see cref="ThreeLevelTaskTests"/> once the top user holds grants on u7 at mid-1 and mid-2: u3 (at mid-1) → u7 (below
 /// mid-2), where mid-2 reads the source up at mid-1; and u7 → u3, where mid-1 asks mid-2 to serve it. Both arrive
-/// byte for byte with the SHA-256 the destination verified. mid-2's ACL still decides what mid-2 serves (a NoAccess
+/// byte for byte with the SHA-256 the destination verified, and a browser's download of a file on u7 at the top works the same way. mid-2's ACL still decides what mid-2 serves (a NoAccess
 /// grant there stops a copy the other stations allowed, naming mid-2), and a move across stations is refused in words.
 /// </summary>
 internal static class ThreeLevelMoves
@@ -34,6 +34,14 @@ internal static class ThreeLevelMoves
         long up = await top.StartAsync("data.move", U3, Move(U7, u7Source, U3, u3Copy));
         await CopiedAsync(top, down, fromU3, u7Copy);
         await CopiedAsync(top, up, fromU7, u3Copy);
+
+        // A browser's download at the top of a file on u7 comes down through both mid stations and back up.
+        string note = "from u7, two stations below: " + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        string notePath = Path.Combine(fleet.U7Root, "note.txt");
+        await File.WriteAllTextAsync(notePath, note);
+        var download = await top.GetAsync($"/api/v1/units/{U7}/files?path={Uri.EscapeDataString(notePath)}");
+        Assert.True(download.Status == HttpStatusCode.OK, download.ToString());
+        Assert.Equal(note, download.Text);
 
         // mid-2 decides what it serves: NoAccess there on the source stops the copy, and says so.
         string secret = Path.Combine(fleet.U7Root, "secret.bin");
