@@ -136,6 +136,9 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
         ScheduleLog.LogRun(_logger, row.Id, due, state, taskId, note);
     }
 
+    /// <summary>Makes the loop look at every schedule again now (a test moved the clock without reaching a run).</summary>
+    internal void Nudge() => Wake();
+
     private void Wake()
     {
         if (_wake.CurrentCount == 0) _wake.Release();
