@@ -11,7 +11,7 @@ internal sealed record CheckedSchedule(string Name, string Cron, CronExpression 
 /// <summary>Checks a schedule request before anything is stored: every refusal names the field.</summary>
 internal static class ScheduleCheck
 {
-    public const int MaxName = 100, MaxCron = 200;
+    public const int MaxName = 100, MaxCron = 200, MaxZone = 64;
 
     public static Outcome<CheckedSchedule> Check(ScheduleRequest? request)
     {
@@ -53,11 +53,13 @@ internal static class ScheduleCheck
     public static Outcome<TimeZoneInfo> Zone(string? id)
     {
         if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Utc;
+        if (id.Length > MaxZone || id.Contains("..", StringComparison.Ordinal) || id.Any(char.IsControl))
+            return StationError.BadRequest($"'timeZone' is not a known time zone: '{UnitDirectory.Echo(id)}' (an IANA name such as \"Europe/Berlin\" or \"UTC\")");
         try
         {
             return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             return StationError.BadRequest($"'timeZone' is not a known time zone: '{UnitDirectory.Echo(id)}' (an IANA name such as \"Europe/Berlin\" or \"UTC\")");
         }

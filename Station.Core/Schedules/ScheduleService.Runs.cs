@@ -87,8 +87,9 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
             else
                 await RunAsync(row, due, now, startup ? Missed(count, due) + "; run once at start (missedRuns: runOnce)" : null).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            // One schedule's failure (a store error, a schedule deleted meanwhile) never stops the others' runs.
             ScheduleLog.LogRunFailed(_logger, row.Id, due, ex);
             return now + TimeSpan.FromSeconds(30);
         }
@@ -102,7 +103,9 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
     {
         DateTimeOffset due = first;
         int count = 1;
-        while (count < 100_000 && NextAfter(row, due) is { } n && n <= now)
+        var cron = ScheduleCheck.Cron(row.Cron).Value!;
+        var zone = ScheduleCheck.Zone(row.TimeZone).Value!;
+        while (count < 1_000_000 && cron.GetNextOccurrence(due, zone) is { } n && n <= now)
         {
             due = n;
             count++;
