@@ -43,7 +43,7 @@ internal static class ScheduleCheck
         {
             return CronExpression.Parse(cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
         }
-        catch (CronFormatException ex)
+        catch (Exception ex) when (ex is CronFormatException or ArgumentException or OverflowException or FormatException)
         {
             return StationError.BadRequest($"'cron' is not a valid cron expression ('{UnitDirectory.Echo(cron)}'): {ex.Message}");
         }

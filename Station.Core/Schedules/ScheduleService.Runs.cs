@@ -25,9 +25,13 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private long _checkedTicks = DateTimeOffset.MinValue.UtcTicks;
+    private long _requested, _handled;
 
     /// <summary>The clock time up to which the loop has handled every due run (for tests: it is idle until the next run after it).</summary>
     public DateTimeOffset CheckedAt => new(Volatile.Read(ref _checkedTicks), TimeSpan.Zero);
+
+    /// <summary>The last wake (<see cref="Nudge"/>, a change) whose pass has ended: every change made before it has been looked at.</summary>
+    internal long Handled => Volatile.Read(ref _handled);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +45,7 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
         bool startup = true;
         while (!stop.IsCancellationRequested)
         {
+            long seen = Volatile.Read(ref _requested);
             var now = _clock.GetUtcNow();
             DateTimeOffset? wakeAt = null;
             foreach (var row in _store.All().Where(r => r.Enabled == 1))
@@ -50,20 +55,20 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
                 if (next is { } n && (wakeAt is null || n < wakeAt)) wakeAt = n;
             }
             startup = false;
-            var wait = wakeAt is { } w ? w - now : MaxSleep;
-            if (wait > MaxSleep) wait = MaxSleep;
-            if (wait < TimeSpan.Zero) wait = TimeSpan.Zero;
-            Volatile.Write(ref _checkedTicks, now.UtcTicks);
-            if (wait == TimeSpan.Zero) continue;
-            try { await SleepAsync(wait, stop).ConfigureAwait(false); }
+            var until = wakeAt is { } w && w - now < MaxSleep ? w : now + MaxSleep;
+            try { await SleepAsync(until, now, seen, stop).ConfigureAwait(false); }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
         }
     }
 
-    private async Task SleepAsync(TimeSpan wait, CancellationToken stop)
+    /// <summary>Sleeps until <paramref name="until"/> on the clock or a wake; <see cref="CheckedAt"/> moves to <paramref name="checkedAt"/> once the timer is set.</summary>
+    private async Task SleepAsync(DateTimeOffset until, DateTimeOffset checkedAt, long seen, CancellationToken stop)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var delay = Task.Delay(wait, _clock, cts.Token);
+        var wait = until - _clock.GetUtcNow();
+        var delay = wait > TimeSpan.Zero ? Task.Delay(wait, _clock, cts.Token) : Task.CompletedTask;
+        Volatile.Write(ref _checkedTicks, checkedAt.UtcTicks);
+        Volatile.Write(ref _handled, seen);
         var woken = _wake.WaitAsync(cts.Token);
         await Task.WhenAny(delay, woken).ConfigureAwait(false);
         await cts.CancelAsync().ConfigureAwait(false);
@@ -140,11 +145,14 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
     }
 
     /// <summary>Makes the loop look at every schedule again now (a test moved the clock without reaching a run).</summary>
-    internal void Nudge() => Wake();
+    internal long Nudge() => Wake();
 
-    private void Wake()
+    private long Wake()
     {
-        if (_wake.CurrentCount == 0) _wake.Release();
+        long ticket = Interlocked.Increment(ref _requested);
+        lock (_wake)
+            if (_wake.CurrentCount == 0) _wake.Release();
+        return ticket;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ public sealed partial class ScheduleService
             Enabled = s.Enabled ? 1 : 0, MissedRuns = s.MissedRuns, Anchor = now, CreatedAt = now, UpdatedAt = now,
         };
         row.Id = _store.Create(row);
-        Wake();
+        _ = Wake();
         return View(row);
     }
 
@@ -95,7 +95,7 @@ public sealed partial class ScheduleService
         row.UpdatedAt = now;
         if (rebase) row.Anchor = now;
         _store.Update(row);
-        Wake();
+        _ = Wake();
         return View(row);
     }
 
@@ -104,7 +104,7 @@ public sealed partial class ScheduleService
     {
         if (MayChange(id, caller, "delete") is { } refused) return refused;
         _store.Delete(id);
-        Wake();
+        _ = Wake();
         return true;
     }
 

@@ -20,6 +20,7 @@ internal sealed class ScheduleFixture : IAsyncDisposable
         Clock = new FakeTimeProvider(start);
         F = new BulkFixture(units: 2, runFor: runFor);
         Service = NewService();
+        Settled().WaitAsync(Limit).GetAwaiter().GetResult();
     }
 
     public FakeTimeProvider Clock { get; }
@@ -41,22 +42,27 @@ internal sealed class ScheduleFixture : IAsyncDisposable
     {
         var outcome = Service.Create(new ScheduleRequest(name, cron, zone, HoldOnU01, true, missed), owner ?? EngineHarness.Alice);
         Assert.True(outcome.Ok, outcome.Error?.Message);
+        Settled().WaitAsync(Limit).GetAwaiter().GetResult(); // the service sleeps until this schedule's first run from now on
         return outcome.Value!;
     }
 
-    /// <summary>Moves the clock to <paramref name="at"/> and waits (bounded) until the service has handled everything due up to it.</summary>
-    public async Task MoveTo(DateTimeOffset at)
+    /// <summary>
+    /// Moves the clock to <paramref name="at"/> (firing the timers due by then) and waits (bounded) until the service has
+    /// handled everything due up to it. At a run's instant (<paramref name="due"/>) the service's own timer must wake it;
+    /// elsewhere nothing would, so it is nudged to look.
+    /// </summary>
+    public async Task MoveTo(DateTimeOffset at, bool due = true)
     {
-        Clock.AdjustTime(at);
-        await Settled();
+        Clock.SetUtcNow(at);
+        await Settled(nudge: !due);
     }
 
-    public async Task Settled()
+    public async Task Settled(bool nudge = true)
     {
         var now = Clock.GetUtcNow();
-        Service.Nudge();
+        long ticket = nudge ? Service.Nudge() : 0;
         var deadline = DateTime.UtcNow + Limit;
-        while (Service.CheckedAt < now)
+        while (Service.CheckedAt < now || Service.Handled < ticket)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the schedules were not looked at up to {now:O} (last pass at {Service.CheckedAt:O})");
             await Task.Delay(5);
@@ -88,7 +94,7 @@ internal sealed class ScheduleFixture : IAsyncDisposable
     {
         await Service.StopAsync(CancellationToken.None).WaitAsync(Limit);
         Service.Dispose();
-        await F.Restart(() => Clock.AdjustTime(at));
+        await F.Restart(() => Clock.SetUtcNow(at));
         Service = NewService();
         await Settled();
     }

@@ -42,7 +42,7 @@ public sealed class ScheduleRunTests
         await using var s = new ScheduleFixture(Start);
         var once = s.Create("0 * * * *", missed: ScheduleMissedRuns.RunOnce, name: "once");
         var skip = s.Create("0 * * * *", missed: ScheduleMissedRuns.Skip, name: "skip");
-        await s.MoveTo(At(10, 30));
+        await s.MoveTo(At(10, 30), due: false);
         Assert.Empty(s.Runs(once.Id));
 
         // Down from 10:30 to 13:15: 11:00, 12:00 and 13:00 fell due.
