@@ -31,6 +31,7 @@ public static class UiExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
         builder.Services.AddScoped<IConsoleBulk, ConsoleBulk>();
+        builder.Services.AddScoped<IConsoleSchedules, ConsoleSchedules>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddSingleton<DismissedPanes>();

@@ -22,6 +22,7 @@ public static class ApiExtensions
         secured.MapTokensApi();
         secured.MapSessionsApi();
         secured.MapTasksApi();
+        secured.MapSchedulesApi();
         secured.MapUnitsApi();
         secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();

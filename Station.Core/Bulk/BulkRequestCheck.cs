@@ -55,7 +55,7 @@ internal static class BulkRequestCheck
         return rollout.KeepGoing == true ? null : 1;
     }
 
-    private static string? RolloutProblem(BulkRollout r)
+    internal static string? RolloutProblem(BulkRollout r)
     {
         if (r.Parallelism?.Problem() is { } p) return p;
         if (r.BatchWaitSeconds is { } w && (double.IsNaN(w) || w < 0 || w > MaxBatchWaitSeconds))

@@ -86,6 +86,8 @@ public static class StationCoreExtensions
         services.AddHostedService<EngineTicker>();
         services.AddSingleton<Bulk.BulkRollouts>();
         services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkRollouts>());
+        services.AddSingleton<Schedules.ScheduleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleService>());
         services.AddHostedService<Volumes.VolumeLedger>();
         services.AddStationMonitoring(configuration);
         services.AddOptions<Backup.BackupOptions>().Bind(configuration.GetSection(Backup.BackupOptions.Section))

@@ -84,6 +84,7 @@ public static class Migrations
         (10, "fleet enrolment tokens: a count of units, uses so far, revocation; credentials remember their token", FleetEnrolmentSchema.Sql),
         (11, "unit tags", UnitTagsSchema.Sql),
         (12, "bulk tasks: a parent's rollout and its children", BulkSchema.Sql),
+        (13, "schedules: recurring tasks and their runs", ScheduleSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;
