@@ -23,6 +23,7 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
 
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private Task? _loop;
     private long _checkedTicks = DateTimeOffset.MinValue.UtcTicks;
     private long _requested, _handled;
@@ -166,8 +167,10 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Disposed once, though the container disposes it twice (as itself and as the hosted service it also is).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stop.Cancel();
         try { _loop?.Wait(TimeSpan.FromSeconds(30)); }
         catch (AggregateException) { }
