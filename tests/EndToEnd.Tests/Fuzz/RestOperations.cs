@@ -35,6 +35,7 @@ public static partial class RestOperations
         new("GET", DataPlaneRoutes.RelayPrefix + "/{unit}/{route}", Relay, false),
         new("PUT", DataPlaneRoutes.RelayPrefix + "/{unit}/{route}", Relay, false),
         new("DELETE", DataPlaneRoutes.RelayPrefix + "/{unit}/{route}", Relay, false),
+        new("PUT", DataPlaneRoutes.AnswersPrefix + "/{id}", [new("id", "path", "string"), new(DataPlaneRoutes.AnswerStatusHeader, "header", "string")], false),
     ];
 
     private static OperationParameter[] Relay =>
