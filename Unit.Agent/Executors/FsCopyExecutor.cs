@@ -1,4 +1,5 @@
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Security;
 
@@ -43,8 +44,14 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
         var progress = new Progress(context, isDirectory ? Total(new DirectoryInfo(from)) : new FileInfo(from).Length);
         try
         {
-            if (isDirectory) CopyTree(new DirectoryInfo(from), temp, progress, cancellationToken);
-            else CopyFile(pinnedFrom!.Path, temp, progress, cancellationToken);
+            // One buffer for the whole copy; a tree is made durable with one syncfs before its rename, not a fsync per file.
+            var buffer = new byte[BufferSize];
+            if (isDirectory)
+            {
+                CopyTree(new DirectoryInfo(from), temp, buffer, progress, cancellationToken);
+                FileSystemSync.Sync(temp);
+            }
+            else CopyFile(pinnedFrom!.Path, temp, buffer, progress, durable: true, cancellationToken);
             await context.StageDoneAsync(1).ConfigureAwait(false);
 
             context.EnterStage(2, 2, "moving the copy into place");
@@ -82,7 +89,7 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
     private static long Total(DirectoryInfo dir) =>
         dir.EnumerateFileSystemInfos().Sum(i => i.LinkTarget is not null ? 0 : i is FileInfo f ? f.Length : i is DirectoryInfo d ? Total(d) : 0);
 
-    private static void CopyTree(DirectoryInfo source, string target, Progress progress, CancellationToken ct)
+    private static void CopyTree(DirectoryInfo source, string target, byte[] buffer, Progress progress, CancellationToken ct)
     {
         Directory.CreateDirectory(target);
         File.SetUnixFileMode(target, source.UnixFileMode);
@@ -91,17 +98,16 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
             ct.ThrowIfCancellationRequested();
             string dest = Path.Combine(target, entry.Name);
             if (entry.LinkTarget is { } link) File.CreateSymbolicLink(dest, link);
-            else if (entry is DirectoryInfo d) CopyTree(d, dest, progress, ct);
-            else CopyFile(entry.FullName, dest, progress, ct);
+            else if (entry is DirectoryInfo d) CopyTree(d, dest, buffer, progress, ct);
+            else CopyFile(entry.FullName, dest, buffer, progress, durable: false, ct);
         }
     }
 
-    private static void CopyFile(string source, string target, Progress progress, CancellationToken ct)
+    private static void CopyFile(string source, string target, byte[] buffer, Progress progress, bool durable, CancellationToken ct)
     {
         using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
         using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
         {
-            var buffer = new byte[BufferSize];
             int read;
             while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
             {
@@ -109,7 +115,7 @@ public sealed class FsCopyExecutor(PathGuard guard) : KindExecutor<FsCopyParamet
                 output.Write(buffer, 0, read);
                 progress.Add(read);
             }
-            output.Flush(flushToDisk: true);
+            output.Flush(flushToDisk: durable);
         }
         File.SetUnixFileMode(target, File.GetUnixFileMode(source));
         progress.Files++;

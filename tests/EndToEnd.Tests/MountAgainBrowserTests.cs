@@ -58,7 +58,7 @@ public sealed partial class MountAgainBrowserTests
         finally
         {
             if (MountLine(mountPoint) is not null) await HostTool.RunAsync("umount", ["--lazy", mountPoint], check: false);
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 

@@ -112,7 +112,7 @@ public sealed class MountAgainHostileTests(ITestOutputHelper output)
         {
             foreach (var line in File.ReadAllLines("/proc/mounts").Where(l => l.StartsWith(device + " ", StringComparison.Ordinal)))
                 await HostTool.RunAsync("umount", ["--lazy", line.Split(' ')[1]], check: false);
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 

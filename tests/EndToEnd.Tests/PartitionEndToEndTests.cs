@@ -70,7 +70,7 @@ public sealed class PartitionEndToEndTests
         finally
         {
             await CleanUpAsync(device, image);
-            if (other.Length > 0) await HostTool.RunAsync("losetup", ["--detach", other], check: false);
+            if (other.Length > 0) await HostLoops.DetachAsync(other, otherImage);
         }
     }
 
@@ -91,12 +91,6 @@ public sealed class PartitionEndToEndTests
     /// <summary>Detaches every loop device backed by the disk or its image (partition loops first), then the disk.</summary>
     private static async Task CleanUpAsync(string device, string image)
     {
-        foreach (var backing in new[] { device, image })
-            foreach (var line in (await HostTool.RunAsync("losetup", ["--associated", backing], check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string loop = line[..line.IndexOf(':')];
-                if (loop != device) await HostTool.RunAsync("losetup", ["--detach", loop], check: false);
-            }
-        await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        await HostLoops.DetachAsync(device, image);
     }
 }

@@ -51,10 +51,7 @@ public sealed partial class ResultsBrowserTests(ITestOutputHelper output)
         finally
         {
             // The partitions' own loop devices first (the agent maps each partition), then the disk.
-            foreach (var backing in new[] { device, image })
-                foreach (var line in (await HostTool.RunAsync("losetup", ["--associated", backing], check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                    if (line[..line.IndexOf(':')] is var loop && loop != device) await HostTool.RunAsync("losetup", ["--detach", loop], check: false);
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 

@@ -172,12 +172,6 @@ public sealed class StorageBrowserTests
         foreach (var mountPoint in mountPoints)
             if (File.ReadAllText("/proc/mounts").Contains($" {mountPoint} ", StringComparison.Ordinal))
                 await HostTool.RunAsync("umount", ["--lazy", mountPoint], check: false);
-        foreach (var backing in new[] { device, image })
-            foreach (var line in (await HostTool.RunAsync("losetup", ["--associated", backing], check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string loop = line[..line.IndexOf(':')];
-                if (loop != device) await HostTool.RunAsync("losetup", ["--detach", loop], check: false);
-            }
-        await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        await HostLoops.DetachAsync(device, image);
     }
 }

@@ -70,7 +70,7 @@ public sealed class StorageHeldBrowserTests
         }
         finally
         {
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 }

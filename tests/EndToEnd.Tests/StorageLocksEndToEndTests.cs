@@ -64,8 +64,8 @@ public sealed class StorageLocksEndToEndTests
         }
         finally
         {
-            foreach (var device in new[] { deviceA, deviceB })
-                if (device.Length > 0) await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(deviceA, imageA);
+            if (deviceB.Length > 0) await HostLoops.DetachAsync(deviceB, imageB);
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class StorageViewEndToEndTests
         }
         finally
         {
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class StorageViewEndToEndTests
         finally
         {
             await HostTool.RunAsync("umount", [mountPoint], check: false);
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 

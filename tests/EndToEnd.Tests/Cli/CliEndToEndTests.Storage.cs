@@ -22,7 +22,7 @@ public sealed partial class CliEndToEndTests
         string device = (await HostTool.RunAsync("losetup", "--find", "--show", image)).Trim();
         string other = "";
         string mountPoint = Path.Combine(mountRoot.Path, "data");
-        string? volumeMount = null, volumeDevice = null;
+        string? volumeMount = null, volumeDevice = null, volumeImage = null;
         try
         {
             other = (await HostTool.RunAsync("losetup", "--find", "--show", otherImage)).Trim();
@@ -117,6 +117,7 @@ public sealed partial class CliEndToEndTests
                 var result = Assert.Single(doc.RootElement.EnumerateArray()).GetProperty("result");
                 volumeMount = result.GetProperty("mountpoint").GetString()!;
                 volumeDevice = result.GetProperty("device").GetString();
+                volumeImage = result.GetProperty("image").GetString();
             }
             Assert.StartsWith(mountRoot.Path, volumeMount, StringComparison.Ordinal);
             Assert.Contains("ext4", await HostTool.RunAsync("findmnt", "-n", "-o", "FSTYPE", "--mountpoint", volumeMount), StringComparison.Ordinal);
@@ -158,9 +159,9 @@ public sealed partial class CliEndToEndTests
         {
             await HostTool.RunAsync("umount", [mountPoint], check: false);
             if (volumeMount is not null) await HostTool.RunAsync("umount", [volumeMount], check: false);
-            if (volumeDevice is not null) await HostTool.RunAsync("losetup", ["--detach", volumeDevice], check: false);
+            if (volumeDevice is not null && volumeImage is not null) await HostLoops.DetachIfBackedByAsync(volumeDevice, volumeImage);
             await DetachLoopsAsync(device, image);
-            if (other.Length > 0) await HostTool.RunAsync("losetup", ["--detach", other], check: false);
+            if (other.Length > 0) await HostLoops.DetachAsync(other, otherImage);
         }
     }
 
@@ -281,12 +282,6 @@ public sealed partial class CliEndToEndTests
     /// <summary>Detaches every loop device backed by the disk or its image (the agent's partition loops first), then the disk.</summary>
     private static async Task DetachLoopsAsync(string device, string image)
     {
-        foreach (var backing in new[] { device, image })
-            foreach (var line in (await HostTool.RunAsync("losetup", ["--associated", backing], check: false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string loop = line[..line.IndexOf(':', StringComparison.Ordinal)];
-                if (loop != device) await HostTool.RunAsync("losetup", ["--detach", loop], check: false);
-            }
-        await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+        await HostLoops.DetachAsync(device, image);
     }
 }

@@ -77,10 +77,11 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
         await using var station = new CrashableStation(graceSeconds: Grace);
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             using var api = await station.StartAsync();
             string root = await station.StartAgentAsync(api, "c");
             string tree = Path.Combine(root, "tree");
-            const int Dirs = 40, FilesPerDir = 500;
+            const int Dirs = 20, FilesPerDir = 500;
             for (int d = 0; d < Dirs; d++)
             {
                 string dir = Directory.CreateDirectory(Path.Combine(tree, $"d{d:00}")).FullName;
@@ -90,6 +91,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             string temp = Path.Combine(root, ".tree-copy.ccdsvm-copy");
             var copy = new { from = tree, to, recursive = true };
 
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: station, agent and tree ready");
             long first = await api.StartAsync("fs.copy", "c", copy);
             var deadline = DateTime.UtcNow + Timeouts.ShortTask;
             while (!Directory.Exists(temp))
@@ -101,15 +103,17 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             Assert.False(Directory.Exists(to), "the tree appeared under its final name before the copy ended");
 
             var interrupted = await api.WaitForStateAsync(first, TimeSpan.FromSeconds(Grace * 4), "interrupted");
-            output.WriteLine(interrupted.ToString());
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: interrupted: {interrupted}");
             Assert.Contains("unreachable", interrupted.GetProperty("error").GetString());
             Assert.False(Directory.Exists(to), "an interrupted copy left a tree under the final name");
             var locks = (await api.GetAsync("/api/v1/locks")).Body;
             Assert.DoesNotContain(locks.GetProperty("held").EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == first);
 
             await station.RestartAgentAsync(api, "c");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: agent back");
             long again = await api.StartAsync("fs.copy", "c", copy);
             var done = await api.WaitForStateAsync(again, Timeouts.BigChecksum);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: copied again");
             Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
             Assert.Equal(Dirs * FilesPerDir, done.GetProperty("result").GetProperty("files").GetInt32());
             Assert.False(Directory.Exists(temp), "the interrupted copy's leftover is still there");
@@ -174,7 +178,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
         }
         finally
         {
-            await HostTool.RunAsync("losetup", ["--detach", device], check: false);
+            await HostLoops.DetachAsync(device, image);
         }
     }
 
