@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
-/// <summary>/api/v1/tasks: submit (one unit, or many: a bulk task), list, read, cancel, events; a bulk task's children and its retry.</summary>
+/// <summary>/api/v1/tasks: submit (one unit, or many: a bulk task), preview which units a bulk task would run on, list, read, cancel, events; a bulk task's children and its retry.</summary>
 public static class TasksApi
 {
     public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
@@ -14,6 +14,7 @@ public static class TasksApi
         tasks.MapPost("", Submit).Accepts<SubmitTask>("application/json")
             .Produces<TaskView>(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
+        tasks.MapPost("/preview", Preview).Accepts<BulkPreviewRequest>("application/json").Produces<BulkPreview>().ProducesProblem(400);
         tasks.MapGet("", List).Produces<IReadOnlyList<TaskView>>();
         tasks.MapGet("/{id:long}", Get).Produces<TaskView>().ProducesProblem(404);
         tasks.MapPost("/{id:long}/cancel", Cancel).Produces<TaskView>().ProducesProblem(404).ProducesProblem(409);
@@ -29,6 +30,13 @@ public static class TasksApi
         if (error is not null) return error;
         var outcome = await tasks.SubmitAsync(body! with { IdempotencyKey = idempotencyKey }, context.Caller());
         return Problems.Map(outcome, t => Results.Accepted($"/api/v1/tasks/{t.Id}", t));
+    }
+
+    private static async Task<IResult> Preview(HttpContext context, BulkPreviews previews)
+    {
+        var (body, error) = await context.Request.ReadJsonAsync<BulkPreviewRequest>();
+        if (error is not null) return error;
+        return Problems.Map(previews.Preview(body!, context.Caller()), Results.Ok);
     }
 
     private static IResult List(HttpContext context, TaskEngine engine, string? state, string? owner, string? target, int? limit, string? kind, string? q) =>

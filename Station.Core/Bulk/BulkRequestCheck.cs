@@ -33,7 +33,7 @@ internal static class BulkRequestCheck
             return StationError.BadRequest("'rollout' needs 'targets' (a list of unit ids) or 'selector' (filters over the units list)");
         var rollout = request.Rollout ?? new BulkRollout();
         if (RolloutProblem(rollout) is { } bad) return StationError.BadRequest(bad);
-        var units = request.Targets is { } targets ? FromTargets(targets, caller, directory) : FromSelector(request.Selector!, caller, directory);
+        var units = Resolve(request.Targets, request.Selector, caller, directory);
         if (!units.Ok) return units.Error!;
         var ordered = Order(units.Value!, rollout.Order);
         int total = ordered.Count;
@@ -54,6 +54,10 @@ internal static class BulkRequestCheck
         if (fromPercent is not null) return fromPercent;
         return rollout.KeepGoing == true ? null : 1;
     }
+
+    /// <summary>The units of explicit <paramref name="targets"/> or of a <paramref name="selector"/> (exactly one is given).</summary>
+    internal static Outcome<IReadOnlyList<UnitView>> Resolve(IReadOnlyList<string>? targets, BulkSelector? selector, Caller caller, UnitDirectory directory) =>
+        targets is not null ? FromTargets(targets, caller, directory) : FromSelector(selector!, caller, directory);
 
     internal static string? RolloutProblem(BulkRollout r)
     {

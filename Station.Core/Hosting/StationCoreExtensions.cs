@@ -85,6 +85,7 @@ public static class StationCoreExtensions
         services.AddSingleton<TaskEngine>();
         services.AddHostedService<EngineTicker>();
         services.AddSingleton<Bulk.BulkRollouts>();
+        services.AddSingleton<Bulk.BulkPreviews>();
         services.AddHostedService(sp => sp.GetRequiredService<Bulk.BulkRollouts>());
         services.AddSingleton<Schedules.ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleService>());

@@ -31,6 +31,7 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
     private long? _started;
     private StorageLayout? _layout;
     private IDisposable? _readings;
+    private ManyUnitsChoice? _many;
 
     /// <summary>How a parameter is edited.</summary>
     private enum FieldEditor { Text, Switch, Choice, Device, DeviceSet, Path, Location, Partitions }
@@ -146,7 +147,8 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         {
             string action = Definition?.Contract?.Action ?? "Start";
             string? subject = Definition?.Contract?.DangerSubject is { } s && Get(s) is { Length: > 0 } v ? v.Trim() : null;
-            return $"{action}{(subject is null ? "" : " " + subject)}{(DangerText is null ? "" : "…")}";
+            string where = _many is { } many ? $" on {many.Matching} unit{(many.Matching == 1 ? "" : "s")}" : "";
+            return $"{action}{(subject is null ? "" : " " + subject)}{where}{(DangerText is null ? "" : "…")}";
         }
     }
 
@@ -206,7 +208,10 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         && (!double.TryParse(_wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) || w < 0 || w > 86400)
         ? "a number of seconds between 0 and 86400" : null;
 
-    private bool IsValid => Definition is { } d && d.Parameters.All(p => Check(p) is null) && WaitError is null && Preconditions.Count == 0;
+    private bool IsValid => Definition is { } d && d.Parameters.All(p => Check(p) is null) && WaitError is null && Preconditions.Count == 0
+        && _many?.Problem is null;
+
+    private void ManyChanged(ManyUnitsChoice? choice) => _many = choice;
 
     private static JsonNode? ToNode(ParameterSpec spec, string raw) => spec.Type switch
     {
@@ -247,7 +252,10 @@ public sealed partial class TaskForm : ComponentBase, IDisposable
         try
         {
             using var doc = JsonDocument.Parse(parameters.ToJsonString());
-            var outcome = await Tasks.SubmitAsync(new SubmitTask(def.Kind, Target, doc.RootElement.Clone(), wait));
+            var request = _many is { } many
+                ? new SubmitTask(def.Kind, null, doc.RootElement.Clone(), wait, Selector: many.Selector, Rollout: many.Rollout)
+                : new SubmitTask(def.Kind, Target, doc.RootElement.Clone(), wait);
+            var outcome = await Tasks.SubmitAsync(request);
             _confirming = false;
             if (!outcome.Ok)
             {

@@ -27,6 +27,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         });
         Storage = new ScriptedConsoleStorage(Clock);
         Services.AddSingleton<IConsoleTasks>(Tasks);
+        Bulk = new ScriptedConsoleBulk(Tasks);
+        Services.AddSingleton<IConsoleBulk>(Bulk);
         Services.AddSingleton<IConsoleUnits>(new ScriptedConsoleUnits(Tasks));
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
@@ -38,6 +40,7 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
     }
 
     protected ScriptedConsoleTasks Tasks { get; } = new();
+    protected ScriptedConsoleBulk Bulk { get; }
 
     /// <summary>The panes users closed, shared by every "window" of a test as by every circuit of a station.</summary>
     protected DismissedPanes Dismissed { get; } = new();

@@ -12,9 +12,7 @@ namespace Ccdsvm.Console.Blazor.Tests.Tasks;
 /// <summary>The bulk pane: counts, a filter, the grid of children, live, and a child opening its own pane.</summary>
 public sealed class BulkChildrenTests : ConsoleTestContext
 {
-    private readonly ScriptedBulk _bulk = new();
-
-    public BulkChildrenTests() => Services.AddSingleton<IConsoleBulk>(_bulk);
+    private ScriptedConsoleBulk _bulk => Bulk;
 
     [Fact]
     public async Task ShowsCountsAndChildren_UpdatesLive_FiltersAndOpensAChild()
@@ -51,22 +49,5 @@ public sealed class BulkChildrenTests : ConsoleTestContext
         _bulk.Refusal = StationError.NotFound("task 8 is not a bulk task; it has no children");
         var cut = Render<BulkChildren>(p => p.Add(c => c.ParentId, 8));
         Assert.Equal("task 8 is not a bulk task; it has no children", cut.Find("[data-testid=bulk-error]").TextContent);
-    }
-
-    private sealed class ScriptedBulk : IConsoleBulk
-    {
-        public List<BulkChildView> Children { get; set; } = [];
-        public StationError? Refusal { get; set; }
-
-        Outcome<BulkChildPage> IConsoleBulk.Children(long parentId, string? state, int offset, int limit)
-        {
-            if (Refusal is { } refused) return refused;
-            var all = Children.ToList();
-            int Count(string s) => all.Count(c => c.State == s);
-            var summary = new BulkSummary("storage.inventory", all.Count, Count(BulkTasks.Pending), Count("running"), Count("succeeded"), Count("failed"),
-                Count("cancelled"), Count("interrupted"), Count(BulkTasks.Skipped), 2, null, null);
-            var items = state is null ? all : all.Where(c => c.State == state).ToList();
-            return new BulkChildPage(items.Skip(offset).Take(limit).ToList(), items.Count, summary);
-        }
     }
 }

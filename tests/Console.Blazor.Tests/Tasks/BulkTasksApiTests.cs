@@ -66,6 +66,27 @@ public sealed class BulkTasksApiTests(MonitoringStationFactory factory) : IClass
     }
 
     [Fact]
+    public async Task Preview_NamesTheMatchingUnits_StartsNothing_AndRefusesAnEmptySelectorInWords()
+    {
+        using var client = await ClientAsync();
+        var before = await client.GetFromJsonAsync<JsonElement>("/api/v1/tasks?limit=1000").WaitAsync(Timeout);
+
+        var response = await client.PostAsJsonAsync("/api/v1/tasks/preview", new { kind = "storage.inventory", selector = new { name = "stat*" } }).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        Assert.Equal(1, preview.GetProperty("total").GetInt32());
+        Assert.Equal("station", preview.GetProperty("sample")[0].GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, preview.GetProperty("sample")[0].GetProperty("refusal").ValueKind);
+        Assert.Equal(0, preview.GetProperty("mayNotRun").GetInt32());
+        var after = await client.GetFromJsonAsync<JsonElement>("/api/v1/tasks?limit=1000").WaitAsync(Timeout);
+        Assert.Equal(before.GetArrayLength(), after.GetArrayLength());
+
+        var empty = await client.PostAsJsonAsync("/api/v1/tasks/preview", new { kind = "storage.inventory", selector = new { } }).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("'selector' has no filter", (await empty.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task ChildrenOfATaskThatIsNoBulkTask_Is404()
     {
         using var client = await ClientAsync();
