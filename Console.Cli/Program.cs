@@ -5,7 +5,7 @@ using Ccdsvm.Console.Cli.Commands;
 var root = new RootCommand("ccdsvm: the CCDSVM fleet console from a terminal or a script. Speaks the station's REST API (/api/v1) over HTTPS.\n\n" + ExitCodes.Help)
 {
     LoginCommands.Login(), LoginCommands.Logout(), LoginCommands.Token(),
-    ListCommands.Units(), TaskCommands.Task(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), BackupCommands.Backup(),
+    ListCommands.Units(), TaskCommands.Task(), BulkCommands.Bulk(), ScheduleCommands.Schedule(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), BackupCommands.Backup(),
     StorageCommands.Storage(),
     MonitoringCommands.Metrics(), MonitoringCommands.Processes(),
     AdminCommands.Users(), AdminCommands.Acl(), FleetCommands.Enrol(),

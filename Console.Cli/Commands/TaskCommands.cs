@@ -126,7 +126,7 @@ public static class TaskCommands
     }
 
     /// <summary>Follows until every task ended and prints them; Ctrl-C detaches (or cancels with --cancel-on-interrupt).</summary>
-    private static async Task<int> FollowOrDetachAsync(Invocation inv, StationClient client, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current,
+    internal static async Task<int> FollowOrDetachAsync(Invocation inv, StationClient client, IReadOnlyList<long> ids, Dictionary<long, JsonElement> current,
         bool progress, bool cancelOnInterrupt, IReadOnlyList<Column>? columns, CancellationToken ct)
     {
         IReadOnlyList<JsonElement> ended;

@@ -41,6 +41,15 @@ public sealed record BulkParallelism(int? Count, double? Percent, string? Unread
     public static BulkParallelism Of(int count) => new(count, null);
     public static BulkParallelism OfPercent(double percent) => new(null, percent);
 
+    /// <summary>Reads <c>"5"</c> or <c>"10%"</c> as typed in a form or on a command line; what cannot be read is kept for the refusal.</summary>
+    public static BulkParallelism Parse(string text)
+    {
+        text = (text ?? "").Trim();
+        if (text.EndsWith('%') && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var p)) return OfPercent(p);
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c)) return Of(c);
+        return new BulkParallelism(null, null, $"\"{(text.Length > 20 ? text[..20] + "…" : text)}\"");
+    }
+
     /// <summary>What is wrong with it (naming the field), or null.</summary>
     public string? Problem()
     {
@@ -66,10 +75,7 @@ public sealed class BulkParallelismJsonConverter : JsonConverter<BulkParallelism
             case JsonTokenType.Number:
                 return reader.TryGetInt32(out var n) ? BulkParallelism.Of(n) : new BulkParallelism(null, null, reader.GetDouble().ToString(CultureInfo.InvariantCulture));
             case JsonTokenType.String:
-                var text = (reader.GetString() ?? "").Trim();
-                if (text.EndsWith('%') && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var p)) return BulkParallelism.OfPercent(p);
-                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c)) return BulkParallelism.Of(c);
-                return new BulkParallelism(null, null, $"\"{(text.Length > 20 ? text[..20] + "…" : text)}\"");
+                return BulkParallelism.Parse(reader.GetString() ?? "");
             default:
                 var kind = reader.TokenType;
                 reader.Skip();

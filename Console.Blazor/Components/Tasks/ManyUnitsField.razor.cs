@@ -67,11 +67,7 @@ public sealed partial class ManyUnitsField : ComponentBase
 
     private BulkParallelism? Parallelism()
     {
-        string text = (_parallelism ?? "").Trim();
-        if (text.Length == 0) return null;
-        if (text.EndsWith('%') && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var pct)) return BulkParallelism.OfPercent(pct);
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)) return BulkParallelism.Of(count);
-        return new BulkParallelism(null, null, $"\"{text}\"");
+        return string.IsNullOrWhiteSpace(_parallelism) ? null : BulkParallelism.Parse(_parallelism);
     }
 
     private string? ParallelismProblem => Parallelism()?.Problem() is { } p ? p.Replace("'rollout.parallelism'", "'at once'", StringComparison.Ordinal) : null;
