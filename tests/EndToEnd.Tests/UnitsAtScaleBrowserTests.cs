@@ -34,7 +34,7 @@ public sealed class UnitsAtScaleBrowserTests(ITestOutputHelper output)
         ], new Dictionary<string, string>(), work.Path);
         try
         {
-            await WaitOnlineAsync(admin, generator, Fleet + 1, TimeSpan.FromMinutes(4));
+            await FleetUnits.WaitOnlineAsync(admin, generator, Fleet + 1, TimeSpan.FromMinutes(4));
 
             // FleetLoad sets no tags: three units get one over the REST API.
             var ids = (await admin.GetAsync($"/api/v1/units?search={Prefix}-&limit=1000")).Body.GetProperty("items").EnumerateArray()
@@ -94,20 +94,5 @@ public sealed class UnitsAtScaleBrowserTests(ITestOutputHelper output)
         {
             output.WriteLine(generator.Output.Length > 4000 ? generator.Output[^4000..] : generator.Output);
         }
-    }
-
-    /// <summary>Until the station counts <paramref name="count"/> units online; fails early when the generator exits.</summary>
-    private static async Task WaitOnlineAsync(ApiClient admin, ManagedProcess generator, int count, TimeSpan timeout)
-    {
-        var until = DateTimeOffset.UtcNow + timeout;
-        int online = 0;
-        while (DateTimeOffset.UtcNow < until)
-        {
-            if (generator.HasExited) throw new InvalidOperationException($"the load generator exited early:\n{generator.Output}");
-            var response = await admin.GetAsync("/api/v1/units?status=online&limit=1");
-            if (response.Status == HttpStatusCode.OK && (online = response.Body.GetProperty("total").GetInt32()) >= count) return;
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-        throw new TimeoutException($"{online} of {count} units online after {timeout.TotalSeconds} s");
     }
 }
