@@ -76,7 +76,7 @@ public sealed class DirectOfferTests : IDisposable
         Directory.Delete(_peerDir, recursive: true);
     }
 
-    private TransferTicket Copy(string unit = Source, string destination = "dst") =>
+    private static TransferTicket Copy(string unit = Source, string destination = "dst") =>
         new(41, unit, "/srv/a.bin", destination, "/srv/b.bin", -1, false, DateTimeOffset.UtcNow.AddMinutes(5), TransferTicket.NewId(), "alice@top");
 
     private string PeerCa => DirectSource.EncodeCa(_peerCa.RawData);
