@@ -44,6 +44,10 @@ internal static class ThreeLevelMoves
         long up = await top.StartAsync("data.move", U3, Move(U7, u7Source, U3, u3Copy));
         await CopiedAsync(top, down, fromU3, u7Copy, "direct");
         await CopiedAsync(top, up, fromU7, u3Copy, "relay");
+        // The fallback was the unreachable address, not a refusal: the unit's log, come up to the top, says so.
+        var events = await top.GetAsync($"/api/v1/tasks/{up}/events");
+        Assert.True(events.Status == HttpStatusCode.OK, events.ToString());
+        Assert.Contains("cannot pull directly from u7 at https://127.0.0.1:9", events.Text);
 
         // A browser's download at the top of a file on u7 comes down through both mid stations and back up.
         string note = "from u7, two stations below: " + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
