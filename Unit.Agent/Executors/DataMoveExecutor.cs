@@ -142,15 +142,16 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
             context.Log($"{request.Source.Unit} is under another station and offers no direct pull ({reason}); relaying through the stations");
             return relayed;
         }
-        var http = offer.Ca is null ? SourceClient.SharedHttp : clients.ForOtherStation(request.Source.Unit, offer.Ca);
-        var direct = new SourceClient(http, offer.SourceUrl.TrimEnd('/'), offer.Ticket, relayed: false, new TransferSession());
         try
         {
+            var http = offer.Ca is null ? SourceClient.SharedHttp : clients.ForOtherStation(request.Source.Unit, offer.Ca);
+            var direct = new SourceClient(http, offer.SourceUrl.TrimEnd('/'), offer.Ticket, relayed: false, new TransferSession());
             await direct.StatAsync(request.Source.Path, ct).ConfigureAwait(false);
             context.Log($"pulling directly from {request.Source.Unit} at {offer.SourceUrl}, a unit of another station");
             return direct;
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskFailureException && transfer.Route != TransferRoute.Direct))
+        catch (Exception ex) when (ex is HttpRequestException or System.Security.Cryptography.CryptographicException
+            || (ex is TaskFailureException && transfer.Route != TransferRoute.Direct))
         {
             if (transfer.Route == TransferRoute.Direct) throw;
             context.Log($"cannot pull directly from {request.Source.Unit} at {offer.SourceUrl} ({ex.Message}); relaying through the stations");
