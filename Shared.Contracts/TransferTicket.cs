@@ -13,6 +13,9 @@ namespace Ccdsvm.Shared.Contracts;
 /// <see cref="SourceDeletion"/> the station signs once the destination reported the verified hash.
 /// <see cref="Id"/> makes the ticket single-use: the source unit claims it on first use (see <see cref="DataPlaneRoutes.SessionHeader"/>).
 /// <see cref="User"/> names, signed, whom a read asked of a mid station below is for (<see cref="DataServeRequest"/>); null otherwise.
+/// <see cref="PeerCa"/> (base64 DER) is the certificate authority of the destination's own station when the destination is a
+/// unit of another station pulling directly (<see cref="DirectSource"/>): the source then serves a peer whose certificate that
+/// CA issued to <see cref="DestinationUnit"/>; null for a destination of the source's own station.
 /// </summary>
 public sealed record TransferTicket(
     long TaskId,
@@ -24,7 +27,8 @@ public sealed record TransferTicket(
     bool AllowDelete,
     DateTimeOffset ExpiresAt,
     string? Id = null,
-    string? User = null)
+    string? User = null,
+    string? PeerCa = null)
 {
     /// <summary>A fresh random ticket id (128 bits, base64url).</summary>
     public static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -125,6 +129,12 @@ public static class DataPlaneRoutes
     /// mode, bytes and the SHA-256 the source read. Trees of many small files move in one request instead of one per file.
     /// </summary>
     public const string Bundle = "/data/v1/bundle";
+
+    /// <summary>
+    /// GET ?path=&amp;peerCa= → <see cref="DirectSource"/>, answered by the station the source unit is connected to, not by
+    /// the unit: a copy's destination under another station asks it through its relay for the way to pull directly.
+    /// </summary>
+    public const string Direct = "/data/v1/direct";
 
     /// <summary>Files up to this size travel in a <see cref="Bundle"/>; larger ones one by one (ranged, resumable).</summary>
     public const long BundleFileLimit = 1024 * 1024;

@@ -94,7 +94,12 @@ public enum DataMoveMode { Copy, Move }
 /// <summary>How the destination reaches the source: directly, through the station, or directly with the station as fallback.</summary>
 public enum TransferRoute { Auto, Direct, Relay }
 
-/// <summary>What the station adds to a data.move order at dispatch: the signed ticket, the source's data-plane address and the route.</summary>
+/// <summary>
+/// What the station adds to a data.move order at dispatch: the signed ticket, the source's data-plane address and the route.
+/// No <see cref="SourceUrl"/>: the source is reached through another station; unless the route is relay, the destination
+/// first asks the relay for a <see cref="DirectSource"/> (<see cref="DataPlaneRoutes.Direct"/>) and pulls directly with it,
+/// falling back to the relay when it cannot reach the source.
+/// </summary>
 [MessagePackObject(true)]
 public sealed record DataMoveTransfer(string Ticket, string? SourceUrl = null, TransferRoute Route = TransferRoute.Auto);
 

@@ -6,8 +6,9 @@ namespace Ccdsvm.Shared.Contracts.Tls;
 /// The certificates a station's CA issues for its data plane, and how both ends check them: each enrolled unit holds a
 /// short-lived certificate naming it (<c>{unit}.units.ccdsvm</c>), asked for over its authenticated hub connection and
 /// renewed at half its life; the station's relay holds one naming <see cref="RelayName"/>. A unit's data plane serves
-/// transfers only over TLS to a peer holding one of them, and a unit reading from another checks that the certificate
-/// it is shown names the unit it meant to reach.
+/// transfers only over TLS to a peer holding one of them (or, for a copy across stations, one that the CA named in a
+/// ticket of its own station issued to the ticket's destination: <see cref="TransferTicket.PeerCa"/>), and a unit reading
+/// from another checks that the certificate it is shown names the unit it meant to reach.
 /// </summary>
 public static class UnitCertificates
 {

@@ -30,6 +30,7 @@ public sealed partial class DataRelay
         if (units.View(unit) is null)
             return upstream.StationUrl is null ? DataAnswer.Problem(404, $"unit '{unit}' is not known") : await UpAsync(unit, pathAndQuery, token, range, session, cancellationToken).ConfigureAwait(false);
         if (units.RouteOf(unit) != unit) return await DownAsync(unit, pathAndQuery, token, range, session, user, cancellationToken).ConfigureAwait(false);
+        if (IsDirect(pathAndQuery)) return OfferAnswer(unit, pathAndQuery, token);
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok) return DataAnswer.Problem(baseUrl.Error!.Kind == StationErrorKind.Forbidden ? 403 : 409, baseUrl.Error.Message);
         using var request = DataRequest(baseUrl.Value + pathAndQuery, token, range, session);

@@ -115,6 +115,7 @@ public sealed partial class DataRelay(TransferTickets tickets, DataPlanePolicy p
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(method);
         if (ThroughStation(unit)) return await PipeThroughAsync(c, unit, method, pathAndQuery, token, range, progress, forwardSession, user ?? "", stop).ConfigureAwait(false);
+        if (method == HttpMethod.Get && IsDirect(pathAndQuery)) return await AnswerOfferAsync(c, unit, pathAndQuery, token).ConfigureAwait(false);
         var baseUrl = tickets.DataUrlOf(unit);
         if (!baseUrl.Ok)
         {

@@ -26,6 +26,12 @@ public sealed class TransferOptions
     /// <summary>Per unit, data-plane addresses (or prefixes such as 10.1.0.0/16) allowed besides the one its hub connection comes from.</summary>
     public Dictionary<string, List<string>> DataPlaneAddresses { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Per unit, the data-plane address units of other stations pull it at directly (README, "Layered stations"), when it
+    /// differs from the one it announced here (a port forwarded through a firewall, say); unset, the announced one.
+    /// </summary>
+    public Dictionary<string, string> DirectUrls { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The unit the station co-hosts in its own process (set by the station at start, not configured).</summary>
     public string? EmbeddedUnit { get; set; }
 

@@ -58,10 +58,13 @@ public sealed class TransferTickets(UnitRegistry units, StationKeys keys, DataPl
         var p = DataMove.Contract.ReadValidated(doc.RootElement);
         if (ThroughStation(p.Source.Unit))
         {
-            // Read through the stations both ends hang under; the destination still verifies SHA-256 end to end.
+            // No address here: unless the route is relay, the destination asks the source's station through the relay for a
+            // direct pull (DataPlaneRoutes.Direct) and falls back to reading through the stations both ends hang under; the
+            // destination verifies SHA-256 end to end either way.
             if (p.IsMove) return StationError.Conflict($"a move from {p.Source.Unit}, which is reached through another station, is not possible: only copies cross stations. Copy, then delete the source at the station it hangs under");
             var relayed = new TransferTicket(taskId, p.Source.Unit, p.Source.Path, p.Destination.Unit, p.Destination.Path, -1, false, Expiry);
-            return DataMove.Contract.WriteJson(p with { Transfer = new DataMoveTransfer(Issue(relayed), null, TransferRoute.Relay) });
+            var across = Enum.Parse<TransferRoute>(options.Value.Route, ignoreCase: true);
+            return DataMove.Contract.WriteJson(p with { Transfer = new DataMoveTransfer(Issue(relayed), null, across) });
         }
         var sourceUrl = DataUrlOf(p.Source.Unit);
         if (!sourceUrl.Ok) return StationError.Conflict($"the source {sourceUrl.Error!.Message}");

@@ -16,7 +16,26 @@ public sealed partial class DataPlaneClients(UnitCertificate certificate, ILogge
     public HttpClient For(string sourceUnit, string sourceUrl) =>
         sourceUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? _byUnit.GetOrAdd(sourceUnit, Make) : SourceClient.SharedHttp;
 
-    private HttpClient Make(string unit) => new(new SocketsHttpHandler
+    /// <summary>
+    /// A pool for pulling directly from <paramref name="sourceUnit"/> of another station (README, "Layered stations"): it
+    /// presents this unit's certificate and accepts only the certificate <paramref name="caPem"/>, that station's CA (given
+    /// in its offer), issued to that very unit. One per unit and CA.
+    /// </summary>
+    public HttpClient ForOtherStation(string sourceUnit, string caPem)
+    {
+        var ca = X509Certificate2.CreateFromPem(caPem);
+        string key = $"{sourceUnit}\n{Shared.Contracts.Tls.CertificatePins.Fingerprint(ca)}";
+        if (_byUnit.TryGetValue(key, out var known))
+        {
+            ca.Dispose();
+            return known;
+        }
+        return _byUnit.GetOrAdd(key, _ => Make(sourceUnit, ca));
+    }
+
+    private HttpClient Make(string unit) => Make(unit, null);
+
+    private HttpClient Make(string unit, X509Certificate2? otherStation) => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
@@ -28,7 +47,9 @@ public sealed partial class DataPlaneClients(UnitCertificate certificate, ILogge
             RemoteCertificateValidationCallback = (_, presented, _, _) =>
             {
                 using var leaf = presented is null ? null : new X509Certificate2(presented);
-                if (certificate.Accepts(leaf, unit, allowRelay: false, out var why)) return true;
+                string why;
+                if (otherStation is null ? certificate.Accepts(leaf, unit, allowRelay: false, out why)
+                    : Shared.Contracts.Tls.UnitCertificates.Verify(leaf, otherStation, unit, allowRelay: false, out why)) return true;
                 LogRefused(unit, why);
                 return false;
             },

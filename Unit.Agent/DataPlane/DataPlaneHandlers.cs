@@ -157,7 +157,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
             // Over TLS, only a unit enrolled with this station (its certificate) or the station's relay is served; checked
             // before the ticket, so a request from anyone else claims nothing.
             var peer = certificate.Enabled ? c.Connection.ClientCertificate : null;
-            if (certificate.Enabled && !certificate.Accepts(peer, null, allowRelay: true, out var why))
+            if (certificate.Enabled && !certificate.Accepts(peer, null, allowRelay: true, out var why) && !OtherStationsUnit(c, peer, ref why))
                 throw new TicketRefusedException($"the data plane serves only units enrolled with this unit's station and the station's relay: {why}");
             var ticket = _check.Verify(c.Request.Headers[DataPlaneRoutes.TicketHeader], c.Request.Headers[DataPlaneRoutes.SessionHeader], out string? session);
             if (peer is not null && !UnitCertificates.IsRelay(peer) && UnitCertificates.UnitOf(peer) != ticket.DestinationUnit)
@@ -178,6 +178,27 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
         {
             return Results.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "the unit could not do it");
         }
+    }
+
+    /// <summary>
+    /// A unit of another station pulling a copy directly (README, "Layered stations"): served only with a ticket this unit's
+    /// station signed that names the CA of the peer's station (<see cref="TransferTicket.PeerCa"/>), and a certificate that CA
+    /// issued to the ticket's destination unit. Checked before the ticket is claimed.
+    /// </summary>
+    private bool OtherStationsUnit(HttpContext c, System.Security.Cryptography.X509Certificates.X509Certificate2? peer, ref string why)
+    {
+        if (peer is null) return false;
+        var offered = credentials.OpenTransferTicket(c.Request.Headers[DataPlaneRoutes.TicketHeader]);
+        if (offered?.PeerCa is null) return false;
+        using var ca = DirectSource.DecodeCa(offered.PeerCa);
+        if (ca is null)
+        {
+            why = "the ticket names a CA of another station that is no certificate";
+            return false;
+        }
+        if (UnitCertificates.Verify(peer, ca, offered.DestinationUnit, allowRelay: false, out string reason)) return true;
+        why = $"the ticket is for unit '{offered.DestinationUnit}' of the station whose CA it names, but {reason}";
+        return false;
     }
 
     [LoggerMessage(351, LogLevel.Warning, "Data plane refused {Route}: {Reason}")]

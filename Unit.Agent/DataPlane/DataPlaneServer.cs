@@ -65,7 +65,9 @@ public sealed partial class DataPlaneServer(
 
     /// <summary>
     /// The unit's certificate, asking the peer for one: a certificate presented must be one this station issued (a unit's
-    /// or the relay's); none at all lets the handshake through to the routes, where only service downloads go on.
+    /// or the relay's), or name a unit (one of another station pulling a copy directly, which the routes accept only with a
+    /// ticket of this unit's station naming that station's CA); none at all lets the handshake through to the routes,
+    /// where only service downloads go on.
     /// </summary>
     private SslServerAuthenticationOptions Handshake() => new()
     {
@@ -76,7 +78,7 @@ public sealed partial class DataPlaneServer(
         {
             if (presented is null) return true;
             using var leaf = new X509Certificate2(presented);
-            return certificate.Accepts(leaf, null, allowRelay: true, out _);
+            return certificate.Accepts(leaf, null, allowRelay: true, out _) || Ccdsvm.Shared.Contracts.Tls.UnitCertificates.UnitOf(leaf) is not null;
         },
     };
 

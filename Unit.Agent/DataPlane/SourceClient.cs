@@ -58,6 +58,29 @@ public sealed class SourceClient(HttpClient http, string baseUrl, string ticket,
         return await SendAsync(request, RequestTimeout, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks, through the relay, the station the source is connected to for a direct pull (<see cref="DataPlaneRoutes.Direct"/>),
+    /// naming <paramref name="ownCa"/> (base64url DER), the CA of this unit's station. The offer, or the status and reason
+    /// it was not given: a refusal (403) stands for the copy too; anything else only means no direct pull.
+    /// </summary>
+    public async Task<(DirectSource? Offer, int Status, string Reason)> DirectOfferAsync(string path, string? ownCa, CancellationToken ct)
+    {
+        using var request = Request(HttpMethod.Get, DataPlaneRoutes.Direct, path, string.IsNullOrEmpty(ownCa) ? "" : $"&peerCa={ownCa}");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(RequestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return (null, (int)response.StatusCode, await ProblemDetail(response, limit.Token).ConfigureAwait(false));
+            var offer = await response.Content.ReadFromJsonAsync<DirectSource>(Json, limit.Token).ConfigureAwait(false);
+            return offer?.Problem() is null && offer is not null ? (offer, 200, "") : (null, 502, offer?.Problem() ?? "the offer was empty");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return (null, 502, ex.Message);
+        }
+    }
+
     /// <summary>Deletes the source; a move's source needs the station's signed leave (<paramref name="deletion"/>).</summary>
     public async Task DeleteAsync(string path, CancellationToken ct, string? deletion = null)
     {

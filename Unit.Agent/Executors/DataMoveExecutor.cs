@@ -16,7 +16,7 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// Stages: 1 source read and hashed, 2 verified and renamed, 3 source deleted (move) or nothing (copy).
 /// </summary>
 public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard guard, IStationTransport station, AgentCredentials credentials, StationCalls calls,
-    DataPlaneClients clients)
+    DataPlaneClients clients, UnitCertificate certificate)
     : KindExecutor<DataMoveParameters, DataMoveResult>(DataMove.Contract)
 {
     /// <summary>The stage count, from the contract.</summary>
@@ -104,11 +104,12 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         string relay = $"{station.StationUrl.ToString().TrimEnd('/')}{DataPlaneRoutes.RelayPrefix}/{Uri.EscapeDataString(request.Source.Unit)}";
         var session = new TransferSession();
         var relayed = new SourceClient(station.Http, relay, transfer.Ticket, relayed: true, session);
-        if (transfer.Route == TransferRoute.Relay || transfer.SourceUrl is null)
+        if (transfer.Route == TransferRoute.Relay)
         {
-            context.Log($"relaying through the station ({(transfer.SourceUrl is null ? $"{request.Source.Unit} announced no data-plane address" : "the station's route setting")})");
+            context.Log("relaying through the station (the station's route setting)");
             return relayed;
         }
+        if (transfer.SourceUrl is null) return await AcrossStationsAsync(request, transfer, relayed, context, ct).ConfigureAwait(false);
         var direct = new SourceClient(clients.For(request.Source.Unit, transfer.SourceUrl), transfer.SourceUrl.TrimEnd('/'), transfer.Ticket, relayed: false, session);
         if (transfer.Route == TransferRoute.Direct) return direct;
         try
@@ -120,6 +121,40 @@ public sealed class DataMoveExecutor(IOptions<AgentOptions> options, PathGuard g
         catch (HttpRequestException ex)
         {
             context.Log($"cannot reach {request.Source.Unit}'s data plane at {transfer.SourceUrl} ({ex.Message}); relaying through the station");
+            return relayed;
+        }
+    }
+
+    /// <summary>
+    /// A source under another station (README, "Layered stations"): the station it is connected to is asked, through the
+    /// relay and every station on the way, for a direct pull; with it this unit pulls straight from the source, checking
+    /// its certificate against that station's CA. A refusal on the way fails the copy (the relay would be refused alike);
+    /// no offer, or a source this unit cannot reach, falls back to the relay (route auto).
+    /// </summary>
+    private async Task<SourceClient> AcrossStationsAsync(DataMoveParameters request, DataMoveTransfer transfer, SourceClient relayed, TaskContext context, CancellationToken ct)
+    {
+        string? ownCa = certificate.Ca is { } ca ? DirectSource.EncodeCa(ca.RawData) : null;
+        var (offer, status, reason) = await relayed.DirectOfferAsync(request.Source.Path, ownCa, ct).ConfigureAwait(false);
+        if (status == 403) throw TaskFailureException.Refused($"refused on the way to {request.Source.Unit}: {reason}");
+        if (offer is null)
+        {
+            if (transfer.Route == TransferRoute.Direct) throw TaskFailureException.Conflict($"no direct pull from {request.Source.Unit} ({reason}), and the route is direct");
+            context.Log($"{request.Source.Unit} is under another station and offers no direct pull ({reason}); relaying through the stations");
+            return relayed;
+        }
+        try
+        {
+            var http = offer.Ca is null ? SourceClient.SharedHttp : clients.ForOtherStation(request.Source.Unit, offer.Ca);
+            var direct = new SourceClient(http, offer.SourceUrl.TrimEnd('/'), offer.Ticket, relayed: false, new TransferSession());
+            await direct.StatAsync(request.Source.Path, ct).ConfigureAwait(false);
+            context.Log($"pulling directly from {request.Source.Unit} at {offer.SourceUrl}, a unit of another station");
+            return direct;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Security.Cryptography.CryptographicException
+            || (ex is TaskFailureException && transfer.Route != TransferRoute.Direct))
+        {
+            if (transfer.Route == TransferRoute.Direct) throw;
+            context.Log($"cannot pull directly from {request.Source.Unit} at {offer.SourceUrl} ({ex.Message}); relaying through the stations");
             return relayed;
         }
     }

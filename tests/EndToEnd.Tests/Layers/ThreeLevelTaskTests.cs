@@ -22,7 +22,7 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
     [Fact]
     public async Task ThreeLevels_InventoryUp_AclAtEachStation_ChecksumProgressCancel_AndMutualExclusionWithTheWaitChainSeenAtTheTop()
     {
-        await LayeredFleet.RunAsync(output, null, RunAsync);
+        await LayeredFleet.RunAsync(output, new LayeredFleetOptions { StationEnvironment = ThreeLevelMoves.StationEnvironment }, RunAsync);
     }
 
     private static async Task RunAsync(LayeredFleet fleet)

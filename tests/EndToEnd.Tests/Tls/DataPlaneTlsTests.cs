@@ -63,11 +63,16 @@ public sealed class DataPlaneTlsTests(MoveCluster cluster)
                 Assert.Contains("serves only units enrolled", await answer.Content.ReadAsStringAsync());
             }
 
-            // A certificate naming b, but made by someone other than the station: the handshake itself fails.
+            // A certificate naming b, but made by someone other than the station: refused before the ticket is claimed (a
+            // certificate of another station's CA passes only with a ticket naming that CA, README "Layered stations").
             using (var forged = Forged("b"))
             using (var foreign = DataPlaneTls.Client(ca, "a", forged))
             using (var request = Request())
-                await Assert.ThrowsAnyAsync<HttpRequestException>(() => foreign.SendAsync(request));
+            using (var answer = await foreign.SendAsync(request))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+                Assert.Contains("serves only units enrolled", await answer.Content.ReadAsStringAsync());
+            }
 
             // Another enrolled unit (a itself) holding b's ticket.
             using (var asA = DataPlaneTls.UnitCertificate(StateOf("a")))

@@ -12,7 +12,7 @@ namespace Ccdsvm.Station.Core.Tests.Uplink;
 /// A data.move relayed from the station above whose source lies beyond this mid station (README, "Layered stations"), on
 /// a real engine, store and ticket signer: the transfer the station above added is not taken as the user's (it is kept
 /// for reads going up), only the destination is locked and authorised here (the station above locked the source), and
-/// the order to the unit carries this station's own ticket with the relay route. A local user (granted on the destination only) gets no such pass, and a
+/// the order to the unit carries this station's own ticket, with no source address (the unit asks for a direct pull, else relays). A local user (granted on the destination only) gets no such pass, and a
 /// move across stations is refused in words.
 /// </summary>
 [Collection(StoreCollection.Name)]
@@ -70,7 +70,8 @@ public sealed class RelayedDataMoveTests : IDisposable
         Assert.Equal("ticket-of-the-station-above", _above.TicketOf(id));
 
         var sent = DataMove.Contract.ReadOrder(order.ParametersJson).Transfer!;
-        Assert.Equal((TransferRoute.Relay, (string?)null), (sent.Route, sent.SourceUrl));
+        // No address: the unit asks the source's station through the relay for a direct pull (route auto), else relays.
+        Assert.Equal((TransferRoute.Auto, (string?)null), (sent.Route, sent.SourceUrl));
         var ticket = _tickets.Read(sent.Ticket)!;
         Assert.Equal((id, "far", "/srv/a.bin", "leaf", "/srv/b.bin", false), (ticket.TaskId, ticket.SourceUnit, ticket.SourcePath, ticket.DestinationUnit, ticket.DestinationPath, ticket.AllowDelete));
 
