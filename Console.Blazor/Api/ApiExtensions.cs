@@ -23,6 +23,7 @@ public static class ApiExtensions
         secured.MapSessionsApi();
         secured.MapTasksApi();
         secured.MapSchedulesApi();
+        secured.MapNotificationsApi();
         secured.MapUnitsApi();
         secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();
