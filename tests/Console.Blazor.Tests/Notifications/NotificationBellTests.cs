@@ -77,7 +77,7 @@ public sealed class NotificationBellTests : ConsoleTestContext
         var cut = Render<NotificationBell>();
         cut.Find("[data-testid=notify-bell]").Click();
 
-        cut.Find("[data-testid=notify-pref-succeeded] input").Change(true);
+        cut.Find("[data-testid=notify-pref-succeeded]").Change(true);
 
         Assert.True(_centre.Prefs.TaskSucceeded);
         Assert.True(_centre.Prefs.UnitStatus);
