@@ -24,6 +24,7 @@ public static class ApiExtensions
         secured.MapTasksApi();
         secured.MapSchedulesApi();
         secured.MapNotificationsApi();
+        secured.MapNotificationTargetsApi();
         secured.MapUnitsApi();
         secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();

@@ -14,14 +14,14 @@ internal sealed class EmailSender(TimeSpan timeout) : ITargetSender
     {
         var c = target.Config;
         using var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(c.From));
+        message.From.Add(MailboxAddress.Parse(c.From ?? ""));
         foreach (var to in c.To ?? []) message.To.Add(MailboxAddress.Parse(to));
         message.Subject = "[CCDSVM] " + payload.Title;
         message.Body = new TextPart("plain") { Text = payload.Text() };
         using var smtp = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            await smtp.ConnectAsync(c.Host, c.Port ?? 587, Mode(c.Security), cancellationToken).ConfigureAwait(false);
+            await smtp.ConnectAsync(c.Host ?? "", c.Port ?? 587, Mode(c.Security), cancellationToken).ConfigureAwait(false);
             if (c.Username is { Length: > 0 } user) await smtp.AuthenticateAsync(user, target.Secret ?? "", cancellationToken).ConfigureAwait(false);
             await smtp.SendAsync(message, cancellationToken).ConfigureAwait(false);
             await smtp.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);

@@ -57,7 +57,7 @@ internal static class MatcherCheck
         var severity = r.MinSeverity ?? NotificationSeverities.Info;
         if (NotificationSeverities.Rank(severity) < 0)
             return StationError.BadRequest($"'minSeverity' must be one of {string.Join(", ", NotificationSeverities.All)}; got '{r.MinSeverity}'");
-        if (TooMany(r.Types, "types") ?? TooMany(r.Kinds, "kinds") ?? TooMany(r.UnitTags, "unitTags") is { } tooMany) return tooMany;
+        if ((TooMany(r.Types, "types") ?? TooMany(r.Kinds, "kinds") ?? TooMany(r.UnitTags, "unitTags")) is { } tooMany) return tooMany;
         if (r.Types?.FirstOrDefault(t => !NotificationTypes.All.Contains(t)) is { } type)
             return StationError.BadRequest($"'types' holds '{type}'; the types are {string.Join(", ", NotificationTypes.All)}");
         foreach (var k in r.Kinds ?? [])

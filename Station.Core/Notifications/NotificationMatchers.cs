@@ -91,7 +91,7 @@ public sealed class NotificationMatchers
         row.UpdatedAt = now;
     }
 
-    private IReadOnlyList<MatcherRule> Reload()
+    private List<MatcherRule> Reload()
     {
         var rules = _store.All().Select(Rule).OfType<MatcherRule>().ToList();
         Volatile.Write(ref _rules, rules);

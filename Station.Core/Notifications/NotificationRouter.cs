@@ -19,7 +19,7 @@ public sealed class NotificationRouter : IHostedService, IDisposable
 
     private readonly NotificationCentre _centre;
     private readonly NotificationMatchers _matchers;
-    private readonly DeliveryQueue _queue;
+    private readonly DeliveryWorkers _queue;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -27,7 +27,7 @@ public sealed class NotificationRouter : IHostedService, IDisposable
     private Task? _loop;
     private int _disposed;
 
-    public NotificationRouter(NotificationCentre centre, NotificationMatchers matchers, DeliveryQueue queue, TimeProvider? time = null,
+    public NotificationRouter(NotificationCentre centre, NotificationMatchers matchers, DeliveryWorkers queue, TimeProvider? time = null,
         ILogger<NotificationRouter>? logger = null)
     {
         _centre = centre;

@@ -35,7 +35,8 @@ internal static class TargetCheck
                     return StationError.BadRequest($"'security' must be one of {string.Join(", ", SmtpSecurityModes.All)}; got '{r.Security}'");
                 if (!Address(r.From)) return StationError.BadRequest($"'from' must be an e-mail address such as station@example.com; got '{r.From}'");
                 if (r.To is not { Count: > 0 and <= MaxRecipients } to) return StationError.BadRequest($"'to' must list 1 to {MaxRecipients} e-mail addresses");
-                if (to.FirstOrDefault(a => !Address(a)) is { } bad) return StationError.BadRequest($"'to' holds '{bad}', which is not an e-mail address such as ops@example.com");
+                foreach (var a in to)
+                    if (!Address(a)) return StationError.BadRequest($"'to' holds '{a}', which is not an e-mail address such as ops@example.com");
                 if (r.Password is { Length: > 0 } && string.IsNullOrWhiteSpace(r.Username))
                     return StationError.BadRequest("a 'password' needs a 'username' to sign in with");
                 return (name, r.Type, r.Enabled ?? true, new TargetConfig(Host: host, Port: port, Security: security,

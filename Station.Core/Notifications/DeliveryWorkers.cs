@@ -16,7 +16,7 @@ namespace Ccdsvm.Station.Core.Notifications;
 /// Each delivery is tried through a Polly retry pipeline with exponential backoff; every attempt is a row of the delivery
 /// log (<see cref="DeliveryResults"/>).
 /// </summary>
-public sealed class DeliveryQueue : IHostedService, IDisposable
+public sealed class DeliveryWorkers : IHostedService, IDisposable
 {
     private readonly NotificationTargets _targets;
     private readonly NotificationOptions _options;
@@ -31,8 +31,8 @@ public sealed class DeliveryQueue : IHostedService, IDisposable
     private long _queued, _done;
     private int _disposed;
 
-    public DeliveryQueue(NotificationTargets targets, IOptions<NotificationOptions>? options = null, TimeProvider? time = null,
-        ILogger<DeliveryQueue>? logger = null)
+    public DeliveryWorkers(NotificationTargets targets, IOptions<NotificationOptions>? options = null, TimeProvider? time = null,
+        ILogger<DeliveryWorkers>? logger = null)
     {
         _targets = targets;
         _options = options?.Value ?? new NotificationOptions();
