@@ -33,6 +33,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleBulk, ConsoleBulk>();
         builder.Services.AddScoped<IConsoleSchedules, ConsoleSchedules>();
         builder.Services.AddScoped<IConsoleNotifications, ConsoleNotifications>();
+        builder.Services.AddScoped<IConsoleNotificationAdmin, ConsoleNotificationAdmin>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddSingleton<DismissedPanes>();

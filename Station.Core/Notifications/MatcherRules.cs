@@ -46,7 +46,7 @@ internal static class MatcherCheck
     public const int MaxName = 100, MaxItems = 50;
     public static readonly IReadOnlyList<string> DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-    public static Outcome<MatcherRule> Check(NotificationMatcherRequest? r, long id, Func<long, bool> targetExists, Func<string, bool> kindExists)
+    public static Outcome<MatcherRule> Check(NotificationMatcherRequest? r, long id, Func<long, bool> targetExists)
     {
         if (r is null) return StationError.BadRequest("send the matcher as JSON: {\"name\", \"targets\": [target ids], …}");
         var name = r.Name?.Trim();
@@ -56,16 +56,16 @@ internal static class MatcherCheck
             if (!targetExists(t)) return StationError.BadRequest($"'targets' names target {t}, which does not exist");
         var severity = r.MinSeverity ?? NotificationSeverities.Info;
         if (NotificationSeverities.Rank(severity) < 0)
-            return StationError.BadRequest($"'minSeverity' must be one of {string.Join(", ", NotificationSeverities.All)}; got '{r.MinSeverity}'");
+            return StationError.BadRequest($"'minSeverity' must be one of {string.Join(", ", NotificationSeverities.All)}; got '{Units.UnitDirectory.Echo(r.MinSeverity)}'");
         if ((TooMany(r.Types, "types") ?? TooMany(r.Kinds, "kinds") ?? TooMany(r.UnitTags, "unitTags")) is { } tooMany) return tooMany;
         if (r.Types?.FirstOrDefault(t => !NotificationTypes.All.Contains(t)) is { } type)
-            return StationError.BadRequest($"'types' holds '{type}'; the types are {string.Join(", ", NotificationTypes.All)}");
+            return StationError.BadRequest($"'types' holds '{Units.UnitDirectory.Echo(type)}'; the types are {string.Join(", ", NotificationTypes.All)}");
         foreach (var k in r.Kinds ?? [])
-            if (k is null || !kindExists(k)) return StationError.BadRequest($"'kinds' holds '{k}', which is not a task kind");
+            if (k is null || (k != Shared.Contracts.Bulk.BulkTasks.ParentKind && !KindContracts.TryGet(k, out _))) return StationError.BadRequest($"'kinds' holds '{Units.UnitDirectory.Echo(k)}', which is not a task kind");
         if (r.UnitTags?.Any(string.IsNullOrWhiteSpace) == true) return StationError.BadRequest("'unitTags' must not hold an empty tag");
         var digest = r.Digest ?? DigestPolicies.Immediately;
         if (!DigestPolicies.All.Contains(digest))
-            return StationError.BadRequest($"'digest' must be one of {string.Join(", ", DigestPolicies.All)}; got '{r.Digest}'");
+            return StationError.BadRequest($"'digest' must be one of {string.Join(", ", DigestPolicies.All)}; got '{Units.UnitDirectory.Echo(r.Digest)}'");
         var zone = TimeZoneInfo.Utc;
         if (r.Window is { } w)
         {
@@ -74,9 +74,9 @@ internal static class MatcherCheck
             if (w.FromHour is { } f && w.ToHour is { } t && f == t) return StationError.BadRequest("'window.fromHour' and 'window.toHour' must differ");
             if (w.Days is { } days && (days.Count > 7 || days.Any(d => !DayNames.Contains(d))))
                 return StationError.BadRequest($"'window.days' must name days as {string.Join(", ", DayNames)}");
-            if (w.TimeZone is { } zoneId && !TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out zone))
-                return StationError.BadRequest($"'window.timeZone' must be an IANA time zone such as Europe/Berlin; got '{zoneId}'");
-            zone ??= TimeZoneInfo.Utc;
+            var found = Schedules.ScheduleCheck.Zone(w.TimeZone);
+            if (!found.Ok) return StationError.BadRequest($"'window.timeZone' must be an IANA time zone such as Europe/Berlin; got '{Units.UnitDirectory.Echo(w.TimeZone)}'");
+            zone = found.Value!;
         }
         return new MatcherRule(id, name, r.Enabled ?? true, [.. targets.Distinct()], severity, r.Types ?? [], r.Kinds ?? [],
             [.. (r.UnitTags ?? []).Select(t => t.Trim())], r.Window, zone, digest);

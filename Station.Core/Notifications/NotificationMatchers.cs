@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Ccdsvm.Shared.Contracts.Bulk;
 using Ccdsvm.Shared.Contracts.Notifications;
 using Ccdsvm.Station.Core.Store;
-using Ccdsvm.Station.Core.Tasks;
 
 namespace Ccdsvm.Station.Core.Notifications;
 
@@ -15,19 +13,21 @@ public sealed class NotificationMatchers
 {
     private readonly MatcherStore _store;
     private readonly NotificationTargets _targets;
-    private readonly TaskKindCatalog _kinds;
     private readonly TimeProvider _clock;
     private IReadOnlyList<MatcherRule>? _rules;
 
-    public NotificationMatchers(StationDb db, NotificationTargets targets, TaskKindCatalog kinds, TimeProvider? time = null)
+    public NotificationMatchers(StationDb db, NotificationTargets targets, TimeProvider? time = null)
     {
         _store = new MatcherStore(db);
         _targets = targets;
-        _kinds = kinds;
         _clock = time ?? TimeProvider.System;
     }
 
     internal MatcherStore Store => _store;
+
+    /// <summary>What is wrong with a matcher request, or null: for a form that checks as one types.</summary>
+    public string? Problem(NotificationMatcherRequest? request) =>
+        MatcherCheck.Check(request, 0, t => _targets.Store.Get(t) is not null) is { Ok: false } c ? c.Error!.Message : null;
 
     /// <summary>The matchers as rules, read from the store once and again after each change.</summary>
     internal IReadOnlyList<MatcherRule> Rules => Volatile.Read(ref _rules) ?? Reload();
@@ -77,7 +77,7 @@ public sealed class NotificationMatchers
 
     private Outcome<MatcherRule> Check(NotificationMatcherRequest? request, long id)
     {
-        var check = MatcherCheck.Check(request, id, t => _targets.Store.Get(t) is not null, k => k == BulkTasks.ParentKind || _kinds.TryGet(k, out _));
+        var check = MatcherCheck.Check(request, id, t => _targets.Store.Get(t) is not null);
         if (check.Ok && _store.NameTaken(check.Value!.Name, id)) return StationError.Conflict($"a matcher named '{check.Value.Name}' exists already; choose another name");
         return check;
     }
@@ -102,7 +102,7 @@ public sealed class NotificationMatchers
     private static MatcherRule? Rule(MatcherRow row)
     {
         var request = JsonSerializer.Deserialize<NotificationMatcherRequest>(row.Definition, NotificationTargets.Json);
-        var check = MatcherCheck.Check(request, row.Id, _ => true, _ => true);
+        var check = MatcherCheck.Check(request, row.Id, _ => true);
         return check.Ok ? check.Value! with { Enabled = row.Enabled == 1 } : null;
     }
 

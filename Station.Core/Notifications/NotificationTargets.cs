@@ -32,6 +32,9 @@ public sealed class NotificationTargets
 
     internal TargetStore Store => _store;
 
+    /// <summary>What is wrong with a target request, or null: for a form that checks as one types.</summary>
+    public static string? Problem(NotificationTargetRequest? request) => TargetCheck.Check(request) is { Ok: false } c ? c.Error!.Message : null;
+
     public Outcome<IReadOnlyList<NotificationTargetView>> List(Caller caller) =>
         Admin(caller, "see") is { } refused ? refused : _store.All().Select(View).ToList();
 

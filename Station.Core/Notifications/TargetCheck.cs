@@ -32,24 +32,24 @@ internal static class TargetCheck
                     return StationError.BadRequest("'port' must be between 1 and 65535: 587 for STARTTLS, 465 for TLS on connect, 25 for a plain relay");
                 var security = r.Security ?? SmtpSecurityModes.StartTls;
                 if (!SmtpSecurityModes.All.Contains(security))
-                    return StationError.BadRequest($"'security' must be one of {string.Join(", ", SmtpSecurityModes.All)}; got '{r.Security}'");
-                if (!Address(r.From)) return StationError.BadRequest($"'from' must be an e-mail address such as station@example.com; got '{r.From}'");
+                    return StationError.BadRequest($"'security' must be one of {string.Join(", ", SmtpSecurityModes.All)}; got '{Units.UnitDirectory.Echo(r.Security)}'");
+                if (!Address(r.From)) return StationError.BadRequest($"'from' must be an e-mail address such as station@example.com; got '{Units.UnitDirectory.Echo(r.From)}'");
                 if (r.To is not { Count: > 0 and <= MaxRecipients } to) return StationError.BadRequest($"'to' must list 1 to {MaxRecipients} e-mail addresses");
                 foreach (var a in to)
-                    if (!Address(a)) return StationError.BadRequest($"'to' holds '{a}', which is not an e-mail address such as ops@example.com");
+                    if (!Address(a)) return StationError.BadRequest($"'to' holds '{Units.UnitDirectory.Echo(a)}', which is not an e-mail address such as ops@example.com");
                 if (r.Password is { Length: > 0 } && string.IsNullOrWhiteSpace(r.Username))
                     return StationError.BadRequest("a 'password' needs a 'username' to sign in with");
                 return (name, r.Type, r.Enabled ?? true, new TargetConfig(Host: host, Port: port, Security: security,
                     Username: string.IsNullOrWhiteSpace(r.Username) ? null : r.Username.Trim(), From: r.From!.Trim(), To: [.. to.Select(a => a.Trim())]));
             default:
-                return StationError.BadRequest($"'type' must be one of {string.Join(", ", NotificationTargetTypes.All)}; got '{r.Type}'");
+                return StationError.BadRequest($"'type' must be one of {string.Join(", ", NotificationTargetTypes.All)}; got '{Units.UnitDirectory.Echo(r.Type)}'");
         }
     }
 
     public static StationError? Url(string? url) =>
-        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0
+        url is { Length: <= 2000 } && Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0
             ? null
-            : StationError.BadRequest($"'url' must be an absolute http:// or https:// address such as https://hooks.example.com/ccdsvm; got '{url}'");
+            : StationError.BadRequest($"'url' must be an absolute http:// or https:// address such as https://hooks.example.com/ccdsvm; got '{Units.UnitDirectory.Echo(url)}'");
 
     public static bool Address(string? text) =>
         !string.IsNullOrWhiteSpace(text) && MailAddress.TryCreate(text.Trim(), out var a) && a.Address == text.Trim() && a.Host.Length > 0;

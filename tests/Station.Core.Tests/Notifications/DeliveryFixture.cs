@@ -1,6 +1,5 @@
 using Ccdsvm.Shared.Contracts.Notifications;
 using Ccdsvm.Station.Core.Notifications;
-using Ccdsvm.Station.Core.Tasks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +19,7 @@ internal sealed class DeliveryFixture : IAsyncDisposable
         TimeProvider time = clock ?? TimeProvider.System;
         Protection = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(N.Store.Directory, "keys")));
         Targets = new NotificationTargets(N.Store.Db, Protection, time);
-        Matchers = new NotificationMatchers(N.Store.Db, Targets, new TaskKindCatalog(), time);
+        Matchers = new NotificationMatchers(N.Store.Db, Targets, time);
         Workers = new DeliveryWorkers(Targets, Microsoft.Extensions.Options.Options.Create(new NotificationOptions { Retries = 4, RetryDelaySeconds = 0.01, AttemptTimeoutSeconds = 10 }), time);
         Workers.StartAsync(CancellationToken.None).WaitAsync(NotificationFixture.Limit).GetAwaiter().GetResult();
         Router = new NotificationRouter(N.Centre, Matchers, Workers, time);
