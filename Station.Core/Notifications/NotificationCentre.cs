@@ -17,13 +17,14 @@ namespace Ccdsvm.Station.Core.Notifications;
 /// </summary>
 public sealed class NotificationCentre : IHostedService, IDisposable
 {
-    public const int QueueCapacity = 10_000, KeepPerUser = 1000, DefaultLimit = 50, MaxLimit = 500, Remembered = 4096;
+    public const int QueueCapacity = 10_000, KeepPerUser = 1000, DefaultLimit = 50, MaxLimit = 500, Remembered = 4096, Batch = 256;
 
     private readonly NotificationStore _store;
     private readonly AccessControl _access;
     private readonly ILogger _logger;
     private readonly Channel<NotificationEvent> _queue = Channel.CreateBounded<NotificationEvent>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PreferenceRow> _prefs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
     private readonly CancellationTokenSource _stop = new();
@@ -81,17 +82,20 @@ public sealed class NotificationCentre : IHostedService, IDisposable
 
     public int MarkAllRead(Caller caller) => _store.MarkAllRead(caller.Name);
 
-    public NotificationPreferences Preferences(Caller caller) => _store.Preferences(caller.Name).View();
+    public NotificationPreferences Preferences(Caller caller) => PreferencesOf(caller.Name).View();
+
+    private PreferenceRow PreferencesOf(string user) => _prefs.GetOrAdd(user, _store.Preferences);
 
     /// <summary>Changes the caller's preferences; a field left out keeps its value.</summary>
     public Outcome<NotificationPreferences> SetPreferences(NotificationPreferences? change, Caller caller)
     {
         if (change is null) return StationError.BadRequest("send the preferences as JSON, e.g. {\"taskSucceeded\": true}");
-        var p = _store.Preferences(caller.Name);
+        var p = PreferencesOf(caller.Name);
         static long Bit(bool? value, long old) => value is { } v ? (v ? 1 : 0) : old;
         var saved = new PreferenceRow(Bit(change.TaskSucceeded, p.TaskSucceeded), Bit(change.BulkEnded, p.BulkEnded),
             Bit(change.UnitStatus, p.UnitStatus), Bit(change.Alerts, p.Alerts));
         _store.SavePreferences(caller.Name, saved);
+        _prefs[caller.Name] = saved;
         return saved.View();
     }
 
@@ -104,34 +108,44 @@ public sealed class NotificationCentre : IHostedService, IDisposable
 
     private async Task LoopAsync(CancellationToken stop)
     {
+        var batch = new List<NotificationEvent>(Batch);
         try
         {
-            await foreach (var e in _queue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            while (await _queue.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
             {
-                try { Handle(e); }
+                batch.Clear();
+                while (batch.Count < Batch && _queue.Reader.TryRead(out var e)) batch.Add(e);
+                try { Handle(batch); }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    // One event that cannot be stored (a store error) does not stop the ones after it.
-                    NotificationLog.EventFailed(_logger, e.Type, e.Key, ex);
+                    // A batch that cannot be stored (a store error) does not stop the ones after it.
+                    NotificationLog.EventFailed(_logger, batch[0].Type, batch[0].Key, ex);
                 }
-                Interlocked.Increment(ref _handled);
+                Interlocked.Add(ref _handled, batch.Count);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 
     /// <summary>Stores one event for the users it concerns and hands it to the targets; an event heard again is skipped.</summary>
-    internal void Handle(NotificationEvent e)
+    internal void Handle(NotificationEvent e) => Handle([e]);
+
+    /// <summary>
+    /// Stores a batch of events (in one transaction) for the users each concerns, tells the open consoles, and hands each to
+    /// the targets. An event heard again is skipped, and so is a bulk task's child (its parent's end speaks for it).
+    /// </summary>
+    private void Handle(IReadOnlyList<NotificationEvent> events)
     {
-        if (!Remember(e.Key)) return;
-        if (e.TaskId is { } taskId && e.Type is NotificationTypes.TaskFailed or NotificationTypes.TaskSucceeded && _store.IsBulkChild(taskId)) return;
-        var users = Recipients(e);
-        foreach (var posted in _store.Add(e, users))
+        var fresh = events.Where(e => Remember(e.Key))
+            .Where(e => !(e.TaskId is { } taskId && e.Type is NotificationTypes.TaskFailed or NotificationTypes.TaskSucceeded && _store.IsBulkChild(taskId)))
+            .ToList();
+        if (fresh.Count == 0) return;
+        foreach (var posted in _store.Add([.. fresh.Select(e => (e, (IReadOnlyList<string>)Recipients(e)))]))
         {
             Posted.Publish(posted);
             if (posted.Notification.Id % 100 == 0) _store.Trim(posted.User, KeepPerUser);
         }
-        Heard.Publish(e);
+        foreach (var e in fresh) Heard.Publish(e);
     }
 
     private List<string> Recipients(NotificationEvent e)
@@ -139,7 +153,7 @@ public sealed class NotificationCentre : IHostedService, IDisposable
         IEnumerable<string> candidates = e.Owner is { } owner ? [owner]
             : e.Unit is { } unit ? _store.Users().Where(u => _access.CanSeeUnit(_access.Resolve(u), unit))
             : [];
-        return candidates.Where(u => _store.Preferences(u).Wants(e.Type)).ToList();
+        return candidates.Where(u => PreferencesOf(u).Wants(e.Type)).ToList();
     }
 
     private bool Remember(string key)

@@ -33,7 +33,7 @@ public static class NotificationEvents
         return new NotificationEvent(ok ? NotificationTypes.TaskSucceeded : NotificationTypes.TaskFailed,
             ok ? NotificationSeverities.Info : NotificationSeverities.Error,
             Invariant($"Task {task.Id} ({task.Kind} on {task.Target}) {state.ToWords()}"),
-            ok ? "succeeded" : task.Error ?? state.ToWords(), ended, key, task.Owner, task.Id, task.Kind, task.Target, unitTags);
+            ok ? TaskStateNames.Succeeded : task.Error ?? state.ToWords(), ended, key, task.Owner, task.Id, task.Kind, task.Target, unitTags);
     }
 
     /// <summary>The event of a schedule run that did not start a task (refused or skipped), or null for one that did.</summary>

@@ -9,23 +9,29 @@ internal sealed class NotificationStore(StationDb db)
 {
     private const string Columns = "id AS Id, type AS Type, severity AS Severity, title AS Title, message AS Message, at AS At, read AS Read, task_id AS TaskId, unit AS Unit";
 
-    /// <summary>Stores the event for each user who has not got it yet; returns the rows added, by user.</summary>
-    public IReadOnlyList<NotificationPosted> Add(NotificationEvent e, IReadOnlyList<string> users)
+    /// <summary>
+    /// Stores each event for each of its users who has not got it yet, all in one transaction (a burst of failures takes the
+    /// store's write gate once); returns the rows added, by user.
+    /// </summary>
+    public IReadOnlyList<NotificationPosted> Add(IReadOnlyList<(NotificationEvent Event, IReadOnlyList<string> Users)> batch)
     {
         var added = new List<NotificationPosted>();
-        if (users.Count == 0) return added;
-        var at = StoreTime.Format(e.At);
+        if (batch.All(b => b.Users.Count == 0)) return added;
         using var _ = db.Writing();
         using var c = db.Open();
         using var tx = c.BeginTransaction();
-        foreach (var user in users)
+        foreach (var (e, users) in batch)
         {
-            long? id = c.ExecuteScalar<long?>("""
-                INSERT INTO notifications(user, key, type, severity, title, message, at, task_id, unit)
-                VALUES (@user, @Key, @Type, @Severity, @Title, @Message, @at, @TaskId, @Unit)
-                ON CONFLICT(user, key) DO NOTHING RETURNING id
-                """, new { user, e.Key, e.Type, e.Severity, e.Title, e.Message, at, e.TaskId, e.Unit }, tx);
-            if (id is { } n) added.Add(new NotificationPosted(user, new NotificationView(n, e.Type, e.Severity, e.Title, e.Message, e.At, false, e.TaskId, e.Unit)));
+            var at = StoreTime.Format(e.At);
+            foreach (var user in users)
+            {
+                long? id = c.ExecuteScalar<long?>("""
+                    INSERT INTO notifications(user, key, type, severity, title, message, at, task_id, unit)
+                    VALUES (@user, @Key, @Type, @Severity, @Title, @Message, @at, @TaskId, @Unit)
+                    ON CONFLICT(user, key) DO NOTHING RETURNING id
+                    """, new { user, e.Key, e.Type, e.Severity, e.Title, e.Message, at, e.TaskId, e.Unit }, tx);
+                if (id is { } n) added.Add(new NotificationPosted(user, new NotificationView(n, e.Type, e.Severity, e.Title, e.Message, e.At, false, e.TaskId, e.Unit)));
+            }
         }
         tx.Commit();
         return added;
