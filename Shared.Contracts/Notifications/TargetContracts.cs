@@ -44,7 +44,7 @@ public static class DeliveryResults
     /// <summary>This attempt failed; another follows after a pause.</summary>
     public const string Retrying = "retrying";
     /// <summary>The last attempt failed; the delivery is given up.</summary>
-    public const string Failed = "failed";
+    public const string GaveUp = "gaveUp";
 }
 
 /// <summary>

@@ -13,7 +13,7 @@ namespace Ccdsvm.Station.Core.Notifications;
 /// A unit's online state is remembered to announce only its changes, not every update of its inventory.
 /// </summary>
 public sealed class NotificationSources(NotificationCentre centre, TaskNotifier tasks, UnitRegistry units, Alerts? alerts,
-    ScheduleService schedules, TimeProvider? time = null) : IHostedService, IDisposable
+    ScheduleService? schedules, TimeProvider? time = null) : IHostedService, IDisposable
 {
     private readonly TimeProvider _clock = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, bool> _online = new(StringComparer.Ordinal);
@@ -26,7 +26,7 @@ public sealed class NotificationSources(NotificationCentre centre, TaskNotifier 
         _subscriptions.Add(tasks.Subscribe(OnTask));
         _subscriptions.Add(units.Subscribe(OnUnit));
         if (alerts is not null) _subscriptions.Add(alerts.Subscribe(OnAlert));
-        _subscriptions.Add(schedules.RunsRecorded.Subscribe(OnScheduleRun));
+        if (schedules is not null) _subscriptions.Add(schedules.RunsRecorded.Subscribe(OnScheduleRun));
         return Task.CompletedTask;
     }
 

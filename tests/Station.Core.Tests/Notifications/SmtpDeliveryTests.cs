@@ -55,7 +55,7 @@ public sealed class SmtpDeliveryTests
 
         var log = f.Log(made.Value.Id);
         Assert.Equal(5, log.Count);
-        Assert.Equal(DeliveryResults.Failed, log[^1].Result);
+        Assert.Equal(DeliveryResults.GaveUp, log[^1].Result);
         Assert.False(string.IsNullOrEmpty(log[^1].Error));
     }
 }

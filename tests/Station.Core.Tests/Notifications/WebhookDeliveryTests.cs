@@ -55,7 +55,7 @@ public sealed class WebhookDeliveryTests
 
         var log = f.Log(target.Id);
         Assert.Equal(5, log.Count); // the first attempt and four retries
-        Assert.Equal(DeliveryResults.Failed, log[^1].Result);
+        Assert.Equal(DeliveryResults.GaveUp, log[^1].Result);
         Assert.All(log.SkipLast(1), d => Assert.Equal(DeliveryResults.Retrying, d.Result));
         Assert.False(receiver.Requests.First().Headers.ContainsKey("X-Ccdsvm-Signature"));
     }
