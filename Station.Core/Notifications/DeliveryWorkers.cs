@@ -110,9 +110,9 @@ public sealed class DeliveryWorkers : IHostedService, IDisposable
         var result = await _pipeline.ExecuteAsync(async token =>
         {
             attempt++;
-            var r = target.Type == NotificationTargetTypes.Webhook || target.Secret is not null || target.Config.Username is null
+            var r = !target.SecretUnreadable
                 ? await sender.SendAsync(target, payload, token).ConfigureAwait(false)
-                : new SendResult(false, null, "the SMTP password cannot be read (the station's data-protection keys changed); save it again");
+                : new SendResult(false, null, "the target's secret cannot be read (the station's data-protection keys changed); save it again");
             Log(target, payload, attempt, r, r.Ok ? DeliveryResults.Delivered : attempt < last ? DeliveryResults.Retrying : DeliveryResults.GaveUp);
             if (!r.Ok) NotificationLog.DeliveryFailed(_logger, payload.EventType, target.Name, attempt, r.Error ?? "");
             return r;

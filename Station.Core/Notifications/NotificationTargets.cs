@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace Ccdsvm.Station.Core.Notifications;
 
-/// <summary>A target ready to send to: its settings and its secret decrypted.</summary>
-internal sealed record ResolvedTarget(long Id, string Name, string Type, bool Enabled, TargetConfig Config, string? Secret);
+/// <summary>
+/// A target ready to send to: its settings and its secret decrypted (null when none is set); <see cref="SecretUnreadable"/>
+/// when one is stored but the station's data-protection keys no longer decrypt it.
+/// </summary>
+internal sealed record ResolvedTarget(long Id, string Name, string Type, bool Enabled, TargetConfig Config, string? Secret, bool SecretUnreadable = false);
 
 /// <summary>
 /// Notification targets (<c>/api/v1/notification-targets</c>, administrators only) and the delivery log
@@ -104,8 +107,11 @@ public sealed class NotificationTargets
     /// <summary>The target with its secret decrypted, for a delivery; null when it was deleted.</summary>
     internal ResolvedTarget? Resolve(long id) => _store.Get(id) is { } row ? Resolve(row) : null;
 
-    internal ResolvedTarget Resolve(TargetRow row) =>
-        new(row.Id, row.Name, row.Type, row.Enabled == 1, Config(row), row.Secret is { } s ? _secrets.Unprotect(s) : null);
+    internal ResolvedTarget Resolve(TargetRow row)
+    {
+        string? secret = row.Secret is { } s ? _secrets.Unprotect(s) : null;
+        return new(row.Id, row.Name, row.Type, row.Enabled == 1, Config(row), secret, row.Secret is not null && secret is null);
+    }
 
     private static TargetConfig Config(TargetRow row) => JsonSerializer.Deserialize<TargetConfig>(row.Config, Json) ?? new TargetConfig();
 

@@ -89,6 +89,24 @@ public sealed class WebhookDeliveryTests
         Assert.False(cleared.Value!.SecretSet);
     }
 
+    [Fact]
+    public async Task SecretTheKeysNoLongerDecrypt_IsNeverSentUnsigned_TheLogSaysToSaveItAgain()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var f = new DeliveryFixture();
+        var target = f.Webhook(receiver.Url + "/a", secret: "lost-with-the-keys");
+        using (var c = f.N.Store.Db.Open())
+            c.Execute("UPDATE notification_targets SET secret=@s WHERE id=@id", new { s = Convert.ToBase64String(new byte[64]), id = target.Id });
+
+        f.Workers.Enqueue(target.Id, new DeliveryPayload([NotificationFixture.TaskFailed(10)]));
+        await f.Delivered();
+
+        Assert.Empty(receiver.Requests);
+        var log = f.Log(target.Id);
+        Assert.Equal(DeliveryResults.GaveUp, log[^1].Result);
+        Assert.Contains("save it again", log[^1].Error);
+    }
+
     [Theory]
     [InlineData("{\"name\":\"h\",\"type\":\"webhook\",\"url\":\"ftp://x\"}", "'url' must be an absolute http:// or https:// address")]
     [InlineData("{\"name\":\"h\",\"type\":\"webhook\"}", "'url' must be an absolute")]
