@@ -32,6 +32,8 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleTasks, ConsoleTasks>();
         builder.Services.AddScoped<IConsoleBulk, ConsoleBulk>();
         builder.Services.AddScoped<IConsoleSchedules, ConsoleSchedules>();
+        builder.Services.AddScoped<IConsoleNotifications, ConsoleNotifications>();
+        builder.Services.AddScoped<IConsoleNotificationAdmin, ConsoleNotificationAdmin>();
         builder.Services.AddScoped<IConsoleAdmin, ConsoleAdmin>();
         builder.Services.AddScoped<PaneWorkspace>();
         builder.Services.AddSingleton<DismissedPanes>();

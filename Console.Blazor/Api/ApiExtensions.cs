@@ -23,6 +23,8 @@ public static class ApiExtensions
         secured.MapSessionsApi();
         secured.MapTasksApi();
         secured.MapSchedulesApi();
+        secured.MapNotificationsApi();
+        secured.MapNotificationTargetsApi();
         secured.MapUnitsApi();
         secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();

@@ -128,5 +128,8 @@ public static class BulkTasks
     public const string Skipped = "skipped";
 
     /// <summary>The idempotency key a child is admitted with: admitting it again finds the same task.</summary>
-    public static string ChildKey(long parentId, string unit) => $"bulk-{parentId}-{unit}";
+    public static string ChildKey(long parentId, string unit) => $"{ChildKeyPrefix}{parentId}-{unit}";
+
+    /// <summary>How every child's idempotency key starts (<see cref="ChildKey"/>).</summary>
+    public const string ChildKeyPrefix = "bulk-";
 }

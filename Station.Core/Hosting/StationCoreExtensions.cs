@@ -91,6 +91,7 @@ public static class StationCoreExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleService>());
         services.AddHostedService<Volumes.VolumeLedger>();
         services.AddStationMonitoring(configuration);
+        services.AddStationNotifications(configuration);
         services.AddOptions<Backup.BackupOptions>().Bind(configuration.GetSection(Backup.BackupOptions.Section))
             .Validate(o => o.Problem() is null, "Station:Backup: IntervalHours must be 0 (off) or more, Keep at least 1, Iterations at least 600000")
             .ValidateOnStart();

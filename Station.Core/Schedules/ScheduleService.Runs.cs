@@ -143,6 +143,7 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
             ScheduleId = row.Id, DueAt = StoreTime.Format(due), At = StoreTime.Format(now), TaskId = taskId, State = state, Note = note,
         }, StoreTime.Format(anchorAt ?? due));
         ScheduleLog.LogRun(_logger, row.Id, due, state, taskId, note);
+        RunsRecorded.Publish(new ScheduleRunRecorded(row.Id, row.Name, row.Owner, due, now, taskId, state, note));
     }
 
     /// <summary>Makes the loop look at every schedule again now (a test moved the clock without reaching a run).</summary>

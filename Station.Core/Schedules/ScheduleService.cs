@@ -40,6 +40,9 @@ public sealed partial class ScheduleService
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Every run as it is recorded, on the schedules' loop.</summary>
+    public Notifier<ScheduleRunRecorded> RunsRecorded { get; } = new();
+
     /// <summary>The schedules the caller sees: their own, or every one for an administrator.</summary>
     public IReadOnlyList<ScheduleView> List(Caller caller) =>
         _store.All().Where(r => Sees(caller, r)).Select(View).ToList();

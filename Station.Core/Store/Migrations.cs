@@ -85,6 +85,7 @@ public static class Migrations
         (11, "unit tags", UnitTagsSchema.Sql),
         (12, "bulk tasks: a parent's rollout and its children", BulkSchema.Sql),
         (13, "schedules: recurring tasks and their runs", ScheduleSchema.Sql),
+        (14, "notifications: each user's centre and preferences, targets, matchers, digests and the delivery log", NotificationSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;
