@@ -10,8 +10,8 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// One task on forty units from the run-task form, in Chromium against a real station with forty simulated units of
 /// the load generator (bench/Ccdsvm.FleetLoad): "Run on many units" counts the units a name pattern matches as it is
 /// typed, the button names the count, and the bulk pane that opens fills its grid live until all forty succeeded,
-/// never more than five at once. The form with its preview is looked at on a tablet and a phone too; screenshots go
-/// to docs/screenshots.
+/// never more than five at once, and its end reaches the owner's notification bell. The form with its preview and the
+/// bell's panel are looked at on a tablet and a phone too; screenshots go to docs/screenshots.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BulkBrowserTests(ITestOutputHelper output)
@@ -59,7 +59,15 @@ public sealed class BulkBrowserTests(ITestOutputHelper output)
                 await Assertions.Expect(submit).ToBeEnabledAsync();
                 await form.GetByTestId("many-preview").ScrollIntoViewIfNeededAsync();
                 await browser.ScreenshotAsync($"bulk-form-{label}.png");
-                if (label != "desktop") continue;
+                if (label != "desktop")
+                {
+                    // The notification centre's bell fits the top bar at this width and its panel opens by touch.
+                    await page.GetByTestId("notify-bell").TapAsync();
+                    await Assertions.Expect(page.GetByTestId("notify-panel")).ToBeVisibleAsync();
+                    await Assertions.Expect(page.GetByTestId("notify-heading")).ToBeVisibleAsync();
+                    await browser.ScreenshotAsync($"notify-panel-{label}.png");
+                    continue;
+                }
 
                 await submit.ClickAsync();
                 var pane = page.Locator("[data-testid^=task-pane-]").Filter(new() { Has = page.GetByTestId("bulk-children") });
@@ -84,6 +92,14 @@ public sealed class BulkBrowserTests(ITestOutputHelper output)
                 }
                 int most = spans.Max(s => spans.Count(o => o.Start <= s.Start && o.End > s.Start));
                 Assert.True(most <= 5, $"{most} children ran at once with parallelism 5");
+
+                // The bulk task's end reaches the owner's bell live (its forty children are not announced one by one).
+                await Assertions.Expect(page.GetByTestId("notify-count")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9]\d*$"), new() { Timeout = 15_000 });
+                await page.GetByTestId("notify-bell").ClickAsync();
+                var items = page.GetByTestId("notify-panel").GetByTestId("notify-item");
+                await Assertions.Expect(items.Filter(new() { HasText = $"Bulk task {parent} succeeded" })).ToHaveCountAsync(1);
+                await Assertions.Expect(items.Filter(new() { HasText = "bulk-000" })).ToHaveCountAsync(0);
+                await browser.ScreenshotAsync("notify-panel-desktop.png");
             }
         }
         catch
