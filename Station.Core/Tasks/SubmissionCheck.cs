@@ -71,8 +71,14 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         if (badResource is not null)
             return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
         // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
-        foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
+        // Each path once, in plan order; a long plan keeps a set rather than looking back along itself.
+        var seen = plan.Count > 16 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            string path = plan[i].Resource;
+            if (seen is null ? SeenBefore(plan, i, path) : !seen.Add(path)) continue;
             if (_access.Demand(caller, action, path, definition.Privilege) is { } refusal) return refusal;
+        }
         // Parsed once: the parameters travel on as text (stored, signed) and as this element (the admitted task's view).
         return (definition, target, parameters.GetRawText(), plan, parameters.Clone(), ticketResources);
     }
@@ -86,12 +92,20 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         var names = new List<string>(plan.Count);
         try
         {
-            foreach (var r in plan) names.Add(ResourcePath.Normalize(r.Resource));
+            for (int i = 0; i < plan.Count; i++) names.Add(ResourcePath.Normalize(plan[i].Resource));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
             return null;
         }
         return names;
+    }
+
+    /// <summary>Whether a resource before <paramref name="at"/> in the plan is <paramref name="path"/> (each path is checked once, in plan order).</summary>
+    private static bool SeenBefore(IReadOnlyList<LockRequest> plan, int at, string path)
+    {
+        for (int j = 0; j < at; j++)
+            if (string.Equals(plan[j].Resource, path, StringComparison.Ordinal)) return true;
+        return false;
     }
 }

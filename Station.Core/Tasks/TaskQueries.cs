@@ -127,8 +127,9 @@ internal sealed class TaskQueries
     {
         var held = new List<HeldLockView>(plan.Count);
         // By resource, in plan order among equals (a stable insertion sort: a plan has a few locks).
-        foreach (var l in plan)
+        for (int i = 0; i < plan.Count; i++)
         {
+            var l = plan[i];
             int at = held.Count;
             while (at > 0 && string.CompareOrdinal(held[at - 1].Resource, l.Resource) > 0) at--;
             held.Insert(at, new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage));
