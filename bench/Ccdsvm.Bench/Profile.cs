@@ -18,6 +18,8 @@ public static class Profile
             for (int round = 0; round < rounds; round++)
             {
                 int count = int.TryParse(Environment.GetEnvironmentVariable("PROFILE_COUNT"), out var c) ? c : 6000;
+                // The baseline of the same round: bare single-row commits on the same kind of store.
+                Console.WriteLine($"durable={durable} round={round}: bare single-row commit {BareCommit(durable, count):0.0} us");
                 using var h = new EngineHarness(durable, count + 10);
                 var caller = new Caller("alice", false);
                 var requests = Enumerable.Range(0, count).Select(i => EngineHarness.Request(i)).ToArray();
@@ -48,5 +50,20 @@ public static class Profile
             }
         }
         ticks?.Print(40);
+    }
+
+    /// <summary>Microseconds per bare single-row INSERT + commit (synchronous=FULL on a file), as AdmissionBenchmarks.BareCommit.</summary>
+    private static double BareCommit(bool durable, int count)
+    {
+        var b = new AdmissionBenchmarks { Durable = durable };
+        b.SetupBare();
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            for (int done = 0; done < count; done += AdmissionBenchmarks.Batch) b.BareCommit();
+            int commits = (count + AdmissionBenchmarks.Batch - 1) / AdmissionBenchmarks.Batch * AdmissionBenchmarks.Batch;
+            return sw.Elapsed.TotalMicroseconds / commits;
+        }
+        finally { b.CleanupBare(); }
     }
 }
