@@ -17,14 +17,15 @@ public sealed partial class LockManager
     private readonly SortedDictionary<long, long> _waitingBySeq = [];
     private long _seq;
 
-    private sealed class TaskLocks(long taskId, IReadOnlyList<LockRequest> plan, DateTimeOffset requestedAt, long seq)
+    private sealed class TaskLocks(long taskId, List<LockRequest> plan, DateTimeOffset requestedAt, long seq)
     {
         public long TaskId { get; } = taskId;
         public List<LockRequest> Remaining { get; } = [.. plan];
         public DateTimeOffset RequestedAt { get; } = requestedAt;
         public DateTimeOffset? GrantedAt { get; set; }
         public long Seq { get; } = seq;
-        public Dictionary<string, LockMode> Expanded { get; set; } = [];
+        // The plan with the intention locks on every ancestor; worked out again when a stage releases part of the plan.
+        public Dictionary<string, LockMode> Expanded { get; set; } = Expand(plan);
         public bool Granted => GrantedAt is not null;
     }
 
@@ -38,7 +39,6 @@ public sealed partial class LockManager
         {
             if (_tasks.ContainsKey(taskId)) throw new InvalidOperationException($"task {taskId} already has a lock plan");
             var t = new TaskLocks(taskId, Normalise(plan), now, ++_seq);
-            t.Expanded = Expand(t.Remaining);
             _tasks[taskId] = t;
             if (CanGrant(t)) { Grant(t, now); return true; }
             _waitingBySeq[t.Seq] = taskId;
@@ -52,7 +52,6 @@ public sealed partial class LockManager
         lock (_gate)
         {
             var t = new TaskLocks(taskId, Normalise(remaining), requestedAt, ++_seq);
-            t.Expanded = Expand(t.Remaining);
             _tasks[taskId] = t;
             if (granted) Grant(t, grantedAt ?? requestedAt);
             else _waitingBySeq[t.Seq] = taskId;
@@ -141,9 +140,10 @@ public sealed partial class LockManager
             .ToList();
     }
 
-    private static Dictionary<string, LockMode> Expand(IEnumerable<LockRequest> plan)
+    private static Dictionary<string, LockMode> Expand(List<LockRequest> plan)
     {
-        var expanded = new Dictionary<string, LockMode>(StringComparer.Ordinal);
+        // Sized once for a plan's resources and their usual ancestors, rather than grown twice on the way.
+        var expanded = new Dictionary<string, LockMode>(plan.Count * 4, StringComparer.Ordinal);
         foreach (var r in plan)
         {
             Add(expanded, r.Resource, r.Mode);

@@ -8,6 +8,12 @@ internal sealed record AdmittedSubmission(TaskView View, TaskRow Row, bool Grant
 internal sealed record PendingSubmission(TaskKindDefinition Definition, string Target, string ParametersJson, IReadOnlyList<LockRequest> Plan,
     Caller Caller, string? IdempotencyKey, double? WaitSeconds, string? TraceParent = null)
 {
+    /// <summary>The canonical parameters as checked (the view of the admitted task shows them without parsing the stored text again).</summary>
+    public System.Text.Json.JsonElement? Parameters { get; init; }
+
+    /// <summary>What the task's ticket names besides its plan as held (the whole plan, normalised), known from the check.</summary>
+    public IReadOnlyList<string>? TicketResources { get; init; }
+
     public TaskCompletionSource<Outcome<AdmittedSubmission>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

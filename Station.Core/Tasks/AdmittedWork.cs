@@ -8,7 +8,8 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// thread has started it (so a saturated pool never leaves the committing thread waiting for a queue).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Join, which every admitted batch calls exactly once, disposes _done after waiting on it.")]
-internal sealed class AdmittedWork(TaskSender sender, List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks, DateTimeOffset grantedAt)
+internal sealed class AdmittedWork(TaskSender sender, List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks, List<PendingSubmission> submissions,
+    DateTimeOffset grantedAt)
     : IThreadPoolWorkItem
 {
     private int _claimed;
@@ -25,9 +26,15 @@ internal sealed class AdmittedWork(TaskSender sender, List<(TaskRow Row, IReadOn
         try
         {
             var views = new TaskView[tasks.Count];
-            for (int i = 0; i < views.Length; i++) views[i] = TaskQueries.AdmittedView(tasks[i].Row, tasks[i].Plan, grantedAt);
+            // What the check already worked out (parsed parameters, the ticket's resources) is not worked out again.
+            var ticketResources = new IReadOnlyList<string>?[views.Length];
+            for (int i = 0; i < views.Length; i++)
+            {
+                views[i] = TaskQueries.AdmittedView(tasks[i].Row, tasks[i].Plan, grantedAt, submissions[i].Parameters);
+                ticketResources[i] = submissions[i].TicketResources;
+            }
             _views = views;
-            _orders = sender.SignOrders(tasks);
+            _orders = sender.SignOrders(tasks, ticketResources);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException) { _failure = ex; }
         finally { _done.Set(); }

@@ -74,6 +74,7 @@ internal sealed class BatchCommit
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
                 _writer.Flush();
                 var granted = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>();
+                var checkedAs = new List<PendingSubmission>();
                 for (int i = 0; i < batch.Length; i++)
                 {
                     builtAt[i] = -1;
@@ -83,6 +84,7 @@ internal sealed class BatchCommit
                     {
                         builtAt[i] = granted.Count;
                         granted.Add((row.Clone(), plan!));
+                        checkedAs.Add(batch[i]);
                     }
                     else results[i] = new AdmittedSubmission(_queries.ToView(row), row.Clone(), isGranted, existing);
                 }
@@ -91,7 +93,7 @@ internal sealed class BatchCommit
                 // nothing is sent before the commit is on disk.
                 if (granted.Count > 0)
                 {
-                    work = new AdmittedWork(_sender, granted, now);
+                    work = new AdmittedWork(_sender, granted, checkedAs, now);
                     if (_walFlush is not null) ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                 }
                 _writer.Commit();

@@ -16,8 +16,11 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
     private readonly UnitRegistry _units = units;
     private readonly AccessControl _access = access;
 
-    /// <summary>The kind, target, canonical parameters and lock plan of a valid submission; the refusal otherwise.</summary>
-    public Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>)> Check(SubmitTask request, Caller caller)
+    /// <summary>
+    /// The kind, target, canonical parameters (as JSON and parsed), lock plan and the resources its ticket names (the whole
+    /// plan, normalised, before a relayed task's plan is cut to this station's units) of a valid submission; the refusal otherwise.
+    /// </summary>
+    public Outcome<(TaskKindDefinition, string, string, IReadOnlyList<LockRequest>, JsonElement, IReadOnlyList<string>?)> Check(SubmitTask request, Caller caller)
     {
         if (string.IsNullOrWhiteSpace(request.Kind))
             return StationError.BadRequest($"'kind' is required; known kinds: {_catalog.KnownKinds}");
@@ -59,6 +62,7 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         if (request.IdempotencyKey is { Length: > 200 })
             return StationError.BadRequest("the idempotency key is longer than 200 characters");
         var plan = definition.LockPlan(target, parameters);
+        var ticketResources = TicketResources(plan);
         // A resource on a unit this station does not know, in a task relayed from the station above (README, "Layered
         // stations": the source of a copy that lies beyond this station): the station above locked and authorised it.
         if (caller.Groups?.Contains(AccessControl.UpstreamGroup) == true)
@@ -67,8 +71,41 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         if (badResource is not null)
             return StationError.BadRequest($"resource '{badResource.Resource}' is not a lockable path: use /units/<unit>/… or /station/…");
         // The privilege of the kind on every resource it touches: a deeper grant (or NoAccess) on a path decides there.
-        foreach (var path in plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal))
+        // Each path once, in plan order; a long plan keeps a set rather than looking back along itself.
+        var seen = plan.Count > 16 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            string path = plan[i].Resource;
+            if (seen is null ? SeenBefore(plan, i, path) : !seen.Add(path)) continue;
             if (_access.Demand(caller, action, path, definition.Privilege) is { } refusal) return refusal;
-        return (definition, target, parameters.GetRawText(), plan);
+        }
+        // Parsed once: the parameters travel on as text (stored, signed) and as this element (the admitted task's view).
+        return (definition, target, parameters.GetRawText(), plan, parameters.Clone(), ticketResources);
+    }
+
+    /// <summary>
+    /// The whole plan's resources in their canonical form, as the ticket names them; null when a path has none (the
+    /// sender then works them out again and falls back as it always did).
+    /// </summary>
+    private static List<string>? TicketResources(IReadOnlyList<LockRequest> plan)
+    {
+        var names = new List<string>(plan.Count);
+        try
+        {
+            for (int i = 0; i < plan.Count; i++) names.Add(ResourcePath.Normalize(plan[i].Resource));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+        return names;
+    }
+
+    /// <summary>Whether a resource before <paramref name="at"/> in the plan is <paramref name="path"/> (each path is checked once, in plan order).</summary>
+    private static bool SeenBefore(IReadOnlyList<LockRequest> plan, int at, string path)
+    {
+        for (int j = 0; j < at; j++)
+            if (string.Equals(plan[j].Resource, path, StringComparison.Ordinal)) return true;
+        return false;
     }
 }

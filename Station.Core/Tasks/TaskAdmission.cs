@@ -64,9 +64,10 @@ internal sealed class TaskAdmission : IDisposable
         if (!checkedRequest.Ok) return checkedRequest.Error!;
         // A nearly full store refuses new work before it takes a slot, keeping room for what already runs.
         if (_space.Shortage() is { } shortage) return StationError.StoreUnavailable(shortage);
-        var (definition, target, parametersJson, plan) = checkedRequest.Value!;
+        var (definition, target, parametersJson, plan, parameters, ticketResources) = checkedRequest.Value!;
         var pending = new PendingSubmission(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds,
-            StationTelemetry.TraceParentOf(admit ?? Activity.Current));
+            StationTelemetry.TraceParentOf(admit ?? Activity.Current))
+        { Parameters = parameters, TicketResources = ticketResources };
 
         bool lead;
         lock (_queueGate)

@@ -122,13 +122,24 @@ internal sealed class TaskQueries
     }
 
     /// <summary>The view of a task just admitted with its whole plan granted: built outside the monitor from what admission knew.</summary>
-    public static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt) =>
-        BuildView(r, plan.Select(l => new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage))
-            .OrderBy(h => h.Resource, StringComparer.Ordinal).ToList(), []);
+    /// <remarks><paramref name="parameters"/> is the row's parameters already parsed (admission checked them), so they are not parsed again.</remarks>
+    public static TaskView AdmittedView(TaskRow r, IReadOnlyList<LockRequest> plan, DateTimeOffset grantedAt, JsonElement? parameters = null)
+    {
+        var held = new List<HeldLockView>(plan.Count);
+        // By resource, in plan order among equals (a stable insertion sort: a plan has a few locks).
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var l = plan[i];
+            int at = held.Count;
+            while (at > 0 && string.CompareOrdinal(held[at - 1].Resource, l.Resource) > 0) at--;
+            held.Insert(at, new HeldLockView(l.Resource, l.Mode.ToApi(), r.Id, r.Owner, r.Kind, grantedAt, l.ReleaseAfterStage));
+        }
+        return BuildView(r, held, [], parameters);
+    }
 
-    private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, List<AwaitedLockView> awaited) =>
+    private static TaskView BuildView(TaskRow r, IReadOnlyList<HeldLockView> held, List<AwaitedLockView> awaited, JsonElement? parameters = null) =>
         new(r.Id, r.Kind, r.Target, r.Owner, r.Slot is null ? null : (int)r.Slot, Shared.Contracts.TaskStateExtensions.ToApi(r.State), r.Progress, r.Stage,
-            (int)r.StageIndex, (int)r.StageCount, Json(r.Parameters), Json(r.Result), r.Error,
+            (int)r.StageIndex, (int)r.StageCount, parameters ?? Json(r.Parameters), Json(r.Result), r.Error,
             r.DedicatedThread is null ? null : r.DedicatedThread == 1,
             held, awaited, awaited.Count == 0 ? null : string.Join("; ", awaited.Select(w => w.Description)),
             StoreTime.Parse(r.CreatedAt), r.StartedAt is null ? null : StoreTime.Parse(r.StartedAt), r.EndedAt is null ? null : StoreTime.Parse(r.EndedAt),
@@ -184,8 +195,17 @@ internal sealed class TaskQueries
     private static JsonElement? Json(string? text)
     {
         if (string.IsNullOrEmpty(text)) return null;
-        try { return JsonDocument.Parse(text).RootElement.Clone(); }
-        catch (JsonException) { return JsonDocument.Parse(JsonSerializer.Serialize(text)).RootElement.Clone(); }
+        // The parsed document is disposed once cloned, so its pooled buffers go back to the pool.
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
+            return doc.RootElement.Clone();
+        }
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -78,7 +78,9 @@ internal sealed class TaskSender
     /// group commit, or the waiters one release granted). Kinds the station runs itself get no order (null).
     /// Touches no engine state: it may run on another thread while the batch's sync waits for the disk.
     /// </summary>
-    public ReadyOrder?[] SignOrders(List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks)
+    /// <param name="tasks">The granted tasks with the plans they hold.</param>
+    /// <param name="wholePlans">For each task, when known, the whole plan's canonical resources (admission's check worked them out).</param>
+    public ReadyOrder?[] SignOrders(List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)> tasks, IReadOnlyList<IReadOnlyList<string>?>? wholePlans = null)
     {
         var ready = new ReadyOrder?[tasks.Count];
         var tickets = new List<TaskTicket>(tasks.Count);
@@ -94,7 +96,7 @@ internal sealed class TaskSender
                 ready[i] = new ReadyOrder(null, prepared.Error);
                 continue;
             }
-            tickets.Add(_tickets.Ticket(row.Id, row.Kind, row.Target, row.Owner, TicketResources(row, plan), prepared.Value!));
+            tickets.Add(_tickets.Ticket(row.Id, row.Kind, row.Target, row.Owner, TicketResources(row, plan, wholePlans?[i]), prepared.Value!));
             signedFor.Add((i, prepared.Value!));
         }
         var signed = _tickets.SignBatch(tickets);
@@ -114,9 +116,11 @@ internal sealed class TaskSender
     /// unit checks that the ticket names each of their paths before it answers the repeat from its record; a ticket of
     /// the remaining locks alone was refused (station-kill loop, seed 661548329).
     /// </summary>
-    private IEnumerable<string> TicketResources(TaskRow row, IReadOnlyList<LockRequest> remaining)
+    private IEnumerable<string> TicketResources(TaskRow row, IReadOnlyList<LockRequest> remaining, IReadOnlyList<string>? wholePlan)
     {
         var names = remaining.Select(r => r.Resource);
+        // The same union, without parsing the parameters again for a plan the check already made.
+        if (wholePlan is not null) return names.Union(wholePlan, StringComparer.Ordinal).ToList();
         if (!_catalog.TryGet(row.Kind, out var definition)) return names;
         try
         {

@@ -47,7 +47,7 @@ public sealed class UnitReads(TaskKindCatalog catalog, UnitRegistry units, Acces
         if (!contract.ReadsOnly) return StationError.BadRequest($"{kind} changes the unit: submit it as a task");
         var checkedRead = _check.Check(new SubmitTask(kind, unit, parameters), caller);
         if (!checkedRead.Ok) return checkedRead.Error!;
-        var (definition, target, json, plan) = checkedRead.Value;
+        var (definition, target, json, plan, _, _) = checkedRead.Value;
         var ticket = tickets.Issue(0, definition.Kind, target, caller.Name, plan.Select(r => r.Resource).Distinct(StringComparer.Ordinal), json);
         var order = new TaskOrder(0, definition.Kind, json, caller.Name, _time.GetUtcNow(), ticket);
         ViewReadAnswer? answer;
