@@ -26,12 +26,7 @@ public sealed class BulkBrowserTests(ITestOutputHelper output)
         using var admin = await station.AdminAsync();
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
         using var work = new TempDir("bulk-browser");
-        using var generator = new ManagedProcess("fleetload", RepoPaths.FleetLoadDll,
-        [
-            "--station", station.BaseUrl.ToString(), "--token", admin.Token!, "--fingerprint", station.Fingerprint,
-            "--agents", Fleet.ToString(CultureInfo.InvariantCulture), "--duration", "600", "--tasks-per-second", "0",
-            "--idle-seconds", "0", "--prefix", Prefix,
-        ], new Dictionary<string, string>(), work.Path);
+        using var generator = FleetUnits.Start(station, admin, Fleet, Prefix, work.Path);
         try
         {
             await FleetUnits.WaitOnlineAsync(admin, generator, Fleet + 1, TimeSpan.FromMinutes(2));

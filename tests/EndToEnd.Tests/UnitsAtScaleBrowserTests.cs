@@ -26,12 +26,7 @@ public sealed class UnitsAtScaleBrowserTests(ITestOutputHelper output)
         await admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
         using var work = new TempDir("units-at-scale");
         // A long steady phase and no tasks: the units stay connected for the whole test; disposing kills the generator.
-        using var generator = new ManagedProcess("fleetload", RepoPaths.FleetLoadDll,
-        [
-            "--station", station.BaseUrl.ToString(), "--token", admin.Token!, "--fingerprint", station.Fingerprint,
-            "--agents", Fleet.ToString(CultureInfo.InvariantCulture), "--duration", "900", "--tasks-per-second", "0",
-            "--idle-seconds", "0", "--prefix", Prefix,
-        ], new Dictionary<string, string>(), work.Path);
+        using var generator = FleetUnits.Start(station, admin, Fleet, Prefix, work.Path);
         try
         {
             await FleetUnits.WaitOnlineAsync(admin, generator, Fleet + 1, TimeSpan.FromMinutes(4));
