@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// the same task started again after the agent is back resumes the move from what had arrived and ends verified, or
 /// clears what the interrupted copy left and completes it.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class AgentKilledTests(ITestOutputHelper output)
 {
     private const int Grace = 10;

@@ -15,7 +15,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// keep-alive a browser sends, so the station does not drop it for silence. Meanwhile another user signs in, lists the
 /// units and runs tasks to their end, each within a bound; at the end all 1,000 are still open at the station.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class IdleWebSocketsTests(ITestOutputHelper output)
 {
     private const int Sockets = 1000;

@@ -21,7 +21,8 @@ public sealed class BrowserCollection
 
 /// <summary>
 /// Tests with real processes that spend most of their time waiting (a link cut for 30 s, a frozen process whose lease
-/// runs out, agents under a shifted clock, TLS and enrolment round trips): one at a time, in a third lane beside
+/// runs out, an agent killed and its lease's grace, a thousand idle WebSockets, agents under a shifted clock, TLS and
+/// enrolment round trips): one at a time, in a third lane beside
 /// <see cref="ProcessCollection"/> and <see cref="BrowserCollection"/>, which they barely slow.
 /// </summary>
 [CollectionDefinition(Name)]
