@@ -72,6 +72,8 @@ public sealed class FilesMenuBrowserTests
             var button = await row.GetByTestId("entry-menu").BoundingBoxAsync();
             Assert.True(button is { Width: >= 44, Height: >= 44 }, $"the row menu button is {button?.Width}x{button?.Height} at {width}x{height}");
             await row.GetByTestId("entry-menu").ClickAsync();
+            // The menu opens with a transition: measure its Delete once it is there (read at once it was null under load)
+            await Assertions.Expect(row.GetByTestId("entry-delete")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             var delete = await row.GetByTestId("entry-delete").BoundingBoxAsync();
             Assert.True(delete is { Height: >= 44 }, $"the menu's Delete is {delete?.Height} px high at {width}x{height}");
             await touch.ScreenshotAsync($"files-menu-{width}x{height}-touch.png");
