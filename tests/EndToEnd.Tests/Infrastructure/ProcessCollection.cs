@@ -1,3 +1,8 @@
+// xUnit 2.9 starts at most MaxParallelThreads tests at once (its conservative algorithm), ProcessorCount by default: on a
+// 2-core machine that let only two of the three lanes below run at a time, and the waiting lane queued behind the busy
+// ones. Three: one test per lane.
+[assembly: CollectionBehavior(MaxParallelThreads = 3)]
+
 namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
