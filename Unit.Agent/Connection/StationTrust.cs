@@ -68,8 +68,14 @@ public sealed partial class StationTrust(IOptions<AgentOptions> options, ILogger
         }) { Timeout = TimeSpan.FromSeconds(15), MaxResponseContentBufferSize = 64 * 1024 };
         string pem;
         try { pem = await http.GetStringAsync(new Uri(station, "/ca.crt"), ct).ConfigureAwait(false); }
-        catch (HttpRequestException) { return; }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return; }
+        catch (HttpRequestException ex) when (ex.StatusCode is not null) { return; } // no CA served: a pinned leaf may still match
+        catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // Unreachable or too slow now: a network hiccup the caller retries, never a refusal of the station (which
+            // is final at enrolment). A refusal left from an earlier attempt is not this attempt's.
+            LastRefusal = null;
+            throw new HttpRequestException($"could not read the station's CA certificate from {new Uri(station, "/ca.crt")} to check the station's certificate: {ex.Message}", ex);
+        }
         if (CertificatePins.PinnedFromPem(pem, pins) is not { } fetched) return;
         _anchor = fetched;
         Directory.CreateDirectory(options.Value.EffectiveStateDirectory);
