@@ -24,6 +24,8 @@ public static class ExecutorRegistrations
         services.AddSingleton<ITaskExecutor, ProcessSignalExecutor>();
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
         services.AddSingleton<ITaskExecutor, NetInventoryExecutor>();
+        services.AddSingleton<Network.NetConfirmations>();
+        services.AddSingleton<ITaskExecutor>(sp => new NetConfigureExecutor(sp.GetRequiredService<Network.NetConfirmations>()));
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();
