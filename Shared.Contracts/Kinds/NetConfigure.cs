@@ -73,6 +73,9 @@ public sealed record NetInterfaceChange(
     NetBridgeSpec? Bridge = null,
     bool? Delete = null)
 {
+    /// <summary>Whether this entry creates its interface (a VLAN, bond or bridge); not a field of the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    [IgnoreMember]
     public bool Creates => Vlan is not null || Bond is not null || Bridge is not null;
 }
 

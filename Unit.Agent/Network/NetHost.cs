@@ -30,8 +30,8 @@ public sealed record NetHost(string? Namespace = null, string ResolvConf = "/etc
     {
         var kept = File.Exists(ResolvConf)
             ? File.ReadAllLines(ResolvConf).Where(l => !l.TrimStart().StartsWith("nameserver", StringComparison.Ordinal))
-            : [];
-        File.WriteAllLines(ResolvConf, [.. kept, .. servers.Select(s => "nameserver " + s)]);
+            : Enumerable.Empty<string>();
+        File.WriteAllLines(ResolvConf, kept.Concat(servers.Select(s => "nameserver " + s)).ToArray());
     }
 
     public string? ReadResolvConf() => File.Exists(ResolvConf) ? File.ReadAllText(ResolvConf) : null;
