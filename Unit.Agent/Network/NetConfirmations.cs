@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Ccdsvm.Unit.Agent.Network;
 
 /// <summary>
-/// The confirmations net.configure tasks wait for (<see cref="IAgentClient.ConfirmTask"/>), and whether the agent is
+/// The confirmations net.configure tasks wait for (<see cref="Shared.Contracts.IAgentClient.ConfirmTask"/>), and whether the agent is
 /// linked to the station now (set by the connection), which says why a change was rolled back.
 /// </summary>
 public sealed class NetConfirmations

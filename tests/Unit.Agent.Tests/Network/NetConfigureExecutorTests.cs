@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.Execution;
 using Ccdsvm.Unit.Agent.Executors;
 using Ccdsvm.Unit.Agent.Network;
