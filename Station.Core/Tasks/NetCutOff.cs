@@ -6,9 +6,9 @@ using Ccdsvm.Station.Core.Units;
 namespace Ccdsvm.Station.Core.Tasks;
 
 /// <summary>
-/// net.configure's station check: a change that would remove the address the unit's hub connection comes origin (delete
+/// net.configure's station check: a change that would remove the address the unit's hub connection comes from (delete
 /// its interface, take it down, replace its addresses without it, make it a bond link or a bridge port) is refused unless
-/// the user set <c>cutsOffUnit</c>. The station knows that address and, origin the unit's inventory, which interface holds
+/// the user set <c>cutsOffUnit</c>. The station knows that address and, from the unit's inventory, which interface holds
 /// it; behind NAT it finds no interface holding it and leaves the change to the agent's rollback timer.
 /// </summary>
 internal static class NetCutOff
@@ -32,7 +32,7 @@ internal static class NetCutOff
                 how ??= $"makes {holder.Name}, which holds it, a port of {c.Name} (a port keeps no address)";
         }
         return how is null ? null
-            : $"this change removes {origin}, the address unit '{target}' reaches the station origin: it {how}. The unit would be cut off origin the station. "
+            : $"this change removes {origin}, the address unit '{target}' reaches the station from: it {how}. The unit would be cut off from the station. "
               + $"If you mean it, set cutsOffUnit: true (\"I know this cuts the unit off\"); the unit still restores its network by itself "
               + $"if the station cannot confirm within {NetConfigure.RollbackOf(p)} s";
     }
