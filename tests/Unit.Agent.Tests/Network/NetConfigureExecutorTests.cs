@@ -77,7 +77,7 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
         Assert.StartsWith("runtime only", result.Persistence, StringComparison.Ordinal);
         var now = await _ns.ReadAsync();
         var v0 = now.Interfaces.Single(i => i.Name == "v0");
-        Assert.Equal((1400, new[] { "10.77.1.2/24" }), (v0.Mtu, Global(v0)));
+        Assert.Equal((1400, "10.77.1.2/24"), (v0.Mtu, Assert.Single(Global(v0))));
         Assert.Equal("brt", now.Interfaces.Single(i => i.Name == "v1").Master);
         Assert.Contains(now.Routes, r => r is { Destination: "10.88.0.0/16", Gateway: "10.77.1.9", Device: "v0" });
         Assert.Equal(["192.0.2.99"], now.DnsServers);
@@ -113,7 +113,7 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
     {
         var now = await _ns.ReadAsync();
         var v0 = now.Interfaces.Single(i => i.Name == "v0");
-        Assert.Equal((1500, new[] { "10.77.1.1/24" }), (v0.Mtu, Global(v0)));
+        Assert.Equal((1500, "10.77.1.1/24"), (v0.Mtu, Assert.Single(Global(v0))));
         Assert.DoesNotContain(now.Interfaces, i => i.Name == "brt");
         Assert.Null(now.Interfaces.Single(i => i.Name == "v1").Master);
         Assert.DoesNotContain(now.Routes, r => r.Destination == "10.88.0.0/16");
@@ -127,7 +127,7 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
         var made = await Kept(Start("""{"interfaces":[{"name":"brt","bridge":{"ports":["v1"]},"addresses":["10.79.0.1/24"]}],"confirm":"auto"}"""));
         Assert.StartsWith("confirmed automatically: the station answered the agent", made.Confirmation, StringComparison.Ordinal);
         var bridge = (await _ns.ReadAsync()).Interfaces.Single(i => i.Name == "brt");
-        Assert.Equal(("bridge", new[] { "10.79.0.1/24" }), (bridge.Kind, Global(bridge)));
+        Assert.Equal(("bridge", "10.79.0.1/24"), (bridge.Kind, Assert.Single(Global(bridge))));
 
         var deleted = await Kept(Start("""{"interfaces":[{"name":"brt","delete":true}],"confirm":"auto"}"""));
 
@@ -180,7 +180,7 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
         var v0 = await V0();
-        Assert.Equal((1500, new[] { "10.77.1.1/24" }), (v0.Mtu, Global(v0)));
+        Assert.Equal((1500, "10.77.1.1/24"), (v0.Mtu, Assert.Single(Global(v0))));
         Assert.Equal(["lo", "v0", "v1"], (await _ns.ReadAsync()).Interfaces.Select(i => i.Name).Order(StringComparer.Ordinal));
     }
 }
