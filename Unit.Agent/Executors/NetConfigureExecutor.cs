@@ -12,7 +12,7 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// <c>confirm: auto</c>, when the station answers the agent's report that the change is applied); otherwise the
 /// agent restores the snapshot by itself and the task fails with "rolled back: …".
 /// </summary>
-public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost? host = null) : KindExecutor<NetConfigureParameters, NetConfigureResult>(NetConfigure.Contract)
+public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost? host = null, PendingRollbacks? pending = null) : KindExecutor<NetConfigureParameters, NetConfigureResult>(NetConfigure.Contract)
 {
     private static readonly TimeSpan ReportBound = TimeSpan.FromSeconds(5);
     private readonly NetHost _host = host ?? NetHost.Default;
@@ -30,10 +30,23 @@ public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost
         foreach (var line in plan.Diff) context.Log("change: " + line);
 
         context.EnterStage(2, 3, NetConfigure.Contract.Stages[1]);
-        var ran = await ApplyAsync(parameters, plan, snapshot, touched, context, cancellationToken).ConfigureAwait(false);
+        // On disk before anything changes: an agent that dies from here on restores it when it starts again.
+        pending?.Save(context.TaskId, _host, snapshot, touched);
+        try
+        {
+            var ran = await ApplyAsync(parameters, plan, snapshot, touched, context, cancellationToken).ConfigureAwait(false);
+            using var waiter = confirmations.Expect(context.TaskId);
+            var kept = await ProbationAsync(parameters, seconds, waiter, context, snapshot, touched, cancellationToken).ConfigureAwait(false);
+            return Kept(plan, kept, ran, context);
+        }
+        finally
+        {
+            pending?.Forget(context.TaskId);
+        }
+    }
 
-        using var waiter = confirmations.Expect(context.TaskId);
-        var kept = await ProbationAsync(parameters, seconds, waiter, context, snapshot, touched, cancellationToken).ConfigureAwait(false);
+    private static NetConfigureResult Kept(NetPlan plan, string kept, List<string> ran, TaskContext context)
+    {
         string backend = NetReader.Backend();
         context.Report(1, "kept: " + kept);
         return new NetConfigureResult(plan.Diff, kept, backend, false, Persistence(backend), ran);

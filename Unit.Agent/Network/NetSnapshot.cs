@@ -24,6 +24,10 @@ public sealed class NetSnapshot
 
     public string? ResolvConf { get; }
 
+    /// <summary>A snapshot as <see cref="PendingRollbacks"/> recorded it.</summary>
+    public static NetSnapshot Of(NetInventoryResult network, IEnumerable<string> adminUp, string? resolvConf) =>
+        new(network, new HashSet<string>(adminUp, StringComparer.Ordinal), resolvConf);
+
     public static async Task<NetSnapshot> TakeAsync(NetHost host, CancellationToken ct)
     {
         var network = await host.Reader().ReadAsync(null, ct).ConfigureAwait(false);

@@ -18,10 +18,16 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
     private static long _ids = 5000;
     private NetNamespace _ns = null!;
     private readonly NetConfirmations _confirmations = new() { StationLinked = true };
+    private readonly TempDir _state = new("net-state");
+    private PendingRollbacks Pending => new(_state.Path);
 
     public async Task InitializeAsync() => _ns = await NetNamespace.MakeAsync();
 
-    public async Task DisposeAsync() => await _ns.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        try { await _ns.DisposeAsync(); }
+        finally { _state.Dispose(); }
+    }
 
     private sealed record Run(TaskContext Context, Task<object?> Task);
 
@@ -31,7 +37,7 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
         var context = new TaskContext(Interlocked.Increment(ref _ids), TaskKinds.NetConfigure,
             _ => stationAnswers ? Task.CompletedTask : Task.FromException(new InvalidOperationException("not connected to the station")));
         using var doc = JsonDocument.Parse(parameters);
-        var executor = new NetConfigureExecutor(_confirmations, _ns.Host);
+        var executor = new NetConfigureExecutor(_confirmations, _ns.Host, Pending);
         return new Run(context, executor.ExecuteAsync(doc.RootElement.Clone(), context, CancellationToken.None));
     }
 
@@ -66,8 +72,10 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
         Assert.Matches(@"^waiting for confirmation \(\d+ s left\)$", run.Context.Stage);
         Assert.Equal(["10.77.1.2/24"], Global(await V0()));
 
+        Assert.True(File.Exists(Pending.PathOf(run.Context.TaskId)), "the way back is not on disk while the change is on probation");
         Assert.True(_confirmations.Confirm(run.Context.TaskId));
         var result = await Kept(run);
+        Assert.False(File.Exists(Pending.PathOf(run.Context.TaskId)));
 
         Assert.StartsWith("confirmed by the station", result.Confirmation, StringComparison.Ordinal);
         Assert.Contains("v0: mtu 1500 → 1400", result.Diff);
@@ -107,6 +115,25 @@ public sealed class NetConfigureExecutorTests : IAsyncLifetime
 
         Assert.StartsWith("rolled back: the station could not be reached within 10 s; the previous network was restored", failure.Message, StringComparison.Ordinal);
         await AssertAsBeforeAsync();
+    }
+
+    [Fact]
+    public async Task A_change_an_agent_left_on_probation_when_it_died_is_rolled_back_when_the_agent_starts_again()
+    {
+        var run = Start(Change.Replace("\"rollbackSeconds\":10", "\"rollbackSeconds\":600", StringComparison.Ordinal));
+        await WaitingAsync(run);
+        Assert.Equal(1400, (await V0()).Mtu);
+
+        // What the next run of the agent does first (NetRollbackRecovery), while this one is as good as dead.
+        var lines = new List<string>();
+        Assert.Equal(1, await Pending.RestoreAllAsync(lines.Add).WaitAsync(Limit));
+
+        Assert.Contains(lines, l => l.EndsWith("the network change that was never confirmed is rolled back", StringComparison.Ordinal));
+        Assert.False(File.Exists(Pending.PathOf(run.Context.TaskId)));
+        await AssertAsBeforeAsync();
+        Assert.Equal(0, await Pending.RestoreAllAsync(lines.Add).WaitAsync(Limit));
+        _confirmations.Confirm(run.Context.TaskId); // Ends the executor this test left waiting.
+        await run.Task.WaitAsync(Limit);
     }
 
     private async Task AssertAsBeforeAsync()
