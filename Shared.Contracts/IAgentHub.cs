@@ -66,6 +66,12 @@ public interface IAgentClient
     Task RunTask(TaskOrder order);
     Task CancelTask(long taskId);
 
+    /// <summary>
+    /// Keeps what a running task applied on probation (net.configure): the agent stops its rollback timer and the task
+    /// ends as confirmed. Unknown or already ended tasks are ignored.
+    /// </summary>
+    Task ConfirmTask(long taskId);
+
     /// <summary>Starts (true) or stops (false) full-rate metrics samples from the agent.</summary>
     Task WatchMetrics(bool on);
 

@@ -8,6 +8,7 @@ public static class TaskKinds
     public const string StorageInventory = "storage.inventory";
     public const string MaintenanceHold = "maintenance.hold";
     public const string NetInventory = "net.inventory";
+    public const string NetConfigure = "net.configure";
 
     public const string StoragePartition = "storage.partition";
     public const string StorageMkfs = "storage.mkfs";

@@ -36,7 +36,7 @@ public static class UnitAbilities
             TaskKinds.StorageRaid => string.Equals(Text("engine"), "btrfs", StringComparison.Ordinal) ? ["mkfs.btrfs", "btrfs"] : ["mdadm"],
             TaskKinds.StorageMount => ["mount"],
             TaskKinds.StorageUnmount => ["umount"],
-            TaskKinds.NetInventory => ["ip"],
+            TaskKinds.NetInventory or TaskKinds.NetConfigure => ["ip"],
             _ => [],
         };
     }

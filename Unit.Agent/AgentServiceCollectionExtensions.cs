@@ -32,7 +32,12 @@ public static class AgentServiceCollectionExtensions
         services.AddStorageExecutors();
         services.AddDataPlane();
         services.AddAgentMonitoring(configuration);
-        if (!OperatingSystem.IsWindows()) services.AddTaskExecutors();
+        if (!OperatingSystem.IsWindows())
+        {
+            services.AddTaskExecutors();
+            // Before the connection starts: network changes a previous run left on probation are undone first.
+            services.AddHostedService<Network.NetRollbackRecovery>();
+        }
         services.AddSingleton<TaskRunner>();
         services.AddSingleton(sp => new OrderJournal(sp.GetRequiredService<IOptions<AgentOptions>>().Value.EffectiveStateDirectory));
         services.AddSingleton<StationLease>();

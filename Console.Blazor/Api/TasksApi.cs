@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Ccdsvm.Console.Blazor.Api;
 
-/// <summary>/api/v1/tasks: submit (one unit, or many: a bulk task), preview which units a bulk task would run on, list, read, cancel, events; a bulk task's children and its retry.</summary>
+/// <summary>/api/v1/tasks: submit (one unit, or many: a bulk task), preview which units a bulk task would run on, list, read, cancel, confirm (net.configure), events; a bulk task's children and its retry.</summary>
 public static class TasksApi
 {
     public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
@@ -18,6 +18,7 @@ public static class TasksApi
         tasks.MapGet("", List).Produces<IReadOnlyList<TaskView>>();
         tasks.MapGet("/{id:long}", Get).Produces<TaskView>().ProducesProblem(404);
         tasks.MapPost("/{id:long}/cancel", Cancel).Produces<TaskView>().ProducesProblem(404).ProducesProblem(409);
+        tasks.MapPost("/{id:long}/confirm", Confirm).Produces<TaskView>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         tasks.MapGet("/{id:long}/events", Events).Produces<IReadOnlyList<TaskEventView>>().ProducesProblem(404);
         tasks.MapGet("/{id:long}/children", Children).Produces<BulkChildPage>().ProducesProblem(400).ProducesProblem(404);
         tasks.MapPost("/{id:long}/retry-failed", RetryFailed).Produces<TaskView>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
@@ -47,6 +48,10 @@ public static class TasksApi
 
     private static async Task<IResult> Cancel(HttpContext context, BulkRollouts tasks, long id) =>
         Problems.Map(await tasks.CancelAsync(id, context.Caller()), Results.Ok);
+
+    /// <summary>Keeps what a net.configure task applied: the agent stops its rollback timer.</summary>
+    private static async Task<IResult> Confirm(HttpContext context, TaskConfirmations confirmations, long id) =>
+        Problems.Map(await confirmations.ConfirmAsync(id, context.Caller()), Results.Ok);
 
     private static IResult Children(HttpContext context, BulkRollouts tasks, long id, string? state, int? offset, int? limit) =>
         Problems.Map(tasks.Children(id, context.Caller(), state, offset, limit), Results.Ok);

@@ -12,7 +12,8 @@ public sealed class ConsoleTasks(
     TaskKindCatalog catalog,
     UnitDirectory units,
     TaskNotifier notifier,
-    Station.Core.Bulk.BulkRollouts bulk) : IConsoleTasks
+    Station.Core.Bulk.BulkRollouts bulk,
+    TaskConfirmations confirmations) : IConsoleTasks
 {
     private Caller Caller => user.Caller;
 
@@ -45,6 +46,8 @@ public sealed class ConsoleTasks(
     public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => bulk.SubmitAsync(request, Caller);
 
     public Task<Outcome<TaskView>> CancelAsync(long taskId) => bulk.CancelAsync(taskId, Caller);
+
+    public Task<Outcome<TaskView>> ConfirmAsync(long taskId) => confirmations.ConfirmAsync(taskId, Caller);
 
     public TaskView? Get(long taskId) => engine.Get(taskId, Caller).Value;
 

@@ -38,6 +38,9 @@ public interface IConsoleTasks
 
     Task<Outcome<TaskView>> SubmitAsync(SubmitTask request);
     Task<Outcome<TaskView>> CancelAsync(long taskId);
+
+    /// <summary>Keeps what a net.configure task applied on probation (<see cref="TaskConfirmations"/>).</summary>
+    Task<Outcome<TaskView>> ConfirmAsync(long taskId);
     TaskView? Get(long taskId);
     IReadOnlyList<TaskView> List(TaskQuery query);
     IReadOnlyList<TaskEventView> Events(long taskId);

@@ -27,4 +27,14 @@ public static partial class TaskResults
         facts.Add(new ResultFact("kept across reboots by", r.Backend == "runtime" ? "nothing (runtime only)" : r.Backend));
         return new ResultSummary($"{Count(r.Interfaces.Count, "interface")}, {up.ToString(CultureInfo.InvariantCulture)} up; {Count(r.Routes.Count, "route")}", facts);
     }
+
+    /// <summary>net.configure that was kept: each change, how it was confirmed, and whether it outlives a reboot.</summary>
+    private static ResultSummary? NetworkChange(NetConfigureResult? r)
+    {
+        if (r is null) return null;
+        var facts = r.Diff.Select(d => new ResultFact("change", d)).ToList();
+        facts.Add(new ResultFact("kept", r.Confirmation));
+        facts.Add(new ResultFact("across reboots", r.Persistence));
+        return new ResultSummary($"Network changed and kept: {Count(r.Diff.Count, "change")}", facts);
+    }
 }

@@ -43,6 +43,7 @@ public static partial class TaskResults
                 TaskKinds.StorageInventory => Fit(StorageInventory.Contract.ReadResult(result)) is { Disks: not null } inventory
                     ? new ResultSummary(Count(inventory.Disks.Count, "disk"), [StorageLink(unit)]) : null,
                 TaskKinds.NetInventory => Network(Fit(NetInventory.Contract.ReadResult(result))),
+                TaskKinds.NetConfigure => NetworkChange(Fit(NetConfigure.Contract.ReadResult(result))),
                 TaskKinds.DataMove => Move(Fit(DataMove.Contract.ReadResult(result)), unit),
                 TaskKinds.FilesDownload => Transfer(Fit(FilesDownload.Contract.ReadResult(result)), unit, "Downloaded"),
                 TaskKinds.FilesUpload => Transfer(Fit(FilesUpload.Contract.ReadResult(result)), unit, "Uploaded"),

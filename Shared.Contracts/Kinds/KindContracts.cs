@@ -17,6 +17,7 @@ public static class KindContracts
         FsChown.Contract,
         StorageInventory.Contract,
         NetInventory.Contract,
+        NetConfigure.Contract,
         MaintenanceHold.Contract,
         ProcessSignal.Contract,
         ProcessRenice.Contract,

@@ -24,6 +24,8 @@ public static class ResourcePath
     public static string Volume(string unit, string id) => $"/units/{unit}/volumes/{id}";
     /// <summary>Every interface of a unit: what a network inventory reads.</summary>
     public static string Network(string unit) => $"/units/{unit}/{NetworkArea}";
+    /// <summary>One interface of a unit (net.configure locks each interface it touches); the contract checks the name first.</summary>
+    public static string Interface(string unit, string name) => $"/units/{unit}/{NetworkArea}/{name}";
     public static string User(string name) => $"/station/users/{name}";
     public const string Acl = "/station/acl";
 

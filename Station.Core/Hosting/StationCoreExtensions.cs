@@ -83,6 +83,7 @@ public static class StationCoreExtensions
             sp.GetService<Security.Tls.StationCertificateAuthority>(), sp.GetRequiredService<IOptions<Security.Tls.TlsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Telemetry.StationMetrics>();
         services.AddSingleton<TaskEngine>();
+        services.AddSingleton<TaskConfirmations>();
         services.AddHostedService<EngineTicker>();
         services.AddSingleton<Bulk.BulkRollouts>();
         services.AddSingleton<Bulk.BulkPreviews>();

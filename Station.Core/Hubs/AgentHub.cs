@@ -20,6 +20,7 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
     {
         connections.Add(UnitId, Context);
         dataPlanes.Connected(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress);
+        units.RecordConnectedFrom(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress);
         await credentials.RecordConnectedAsync(UnitId, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
         await base.OnConnectedAsync();
     }

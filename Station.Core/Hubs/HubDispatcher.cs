@@ -21,4 +21,12 @@ public sealed class HubDispatcher(IHubContext<AgentHub, IAgentClient> hub, UnitR
         var connection = units.RouteConnectionOf(unitId);
         return connection is null ? Task.CompletedTask : hub.Clients.Client(connection).CancelTask(taskId);
     }
+
+    public async Task<bool> ConfirmAsync(string unitId, long taskId)
+    {
+        var connection = units.RouteConnectionOf(unitId);
+        if (connection is null) return false;
+        await hub.Clients.Client(connection).ConfirmTask(taskId).ConfigureAwait(false);
+        return true;
+    }
 }

@@ -9,4 +9,7 @@ public interface IAgentDispatcher
     Task<bool> RunAsync(string unitId, TaskOrder order);
 
     Task CancelAsync(string unitId, long taskId);
+
+    /// <summary>Tells the agent to keep what the task applied on probation (net.configure); false when the unit has no live connection.</summary>
+    Task<bool> ConfirmAsync(string unitId, long taskId);
 }

@@ -57,6 +57,9 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         // The console offers only what the same check allows (KindAbility).
         if (KindAbility.Refusal(definition, target, parameters, _units.InventoryOf(target)?.Capabilities) is { } unable)
             return StationError.Conflict(unable);
+        // A network change that would cut the unit off the station only when the user said they know (the agent's timer still protects).
+        if (NetCutOff.Refusal(definition.Kind, target, parameters, _units) is { } cutOff)
+            return StationError.Conflict(cutOff);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
         if (request.IdempotencyKey is { Length: > 200 })

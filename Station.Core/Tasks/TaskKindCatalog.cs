@@ -31,6 +31,10 @@ public sealed class TaskKindCatalog
 
         yield return TaskKindDefinition.From(StorageInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Disks(unit), LockMode.Shared)]);
         yield return TaskKindDefinition.From(NetInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Network(unit), LockMode.Shared)]);
+        // Every interface it changes, creates or deletes, and the parents, links and ports it names: exclusive, until the
+        // change is confirmed or rolled back (a net.inventory waits meanwhile, as it reads the whole network).
+        yield return TaskKindDefinition.From(NetConfigure.Contract, (unit, p) =>
+            [.. NetConfigure.Touched(p).Select(name => new LockRequest(ResourcePath.Interface(unit, name), LockMode.Exclusive))]);
 
         yield return TaskKindDefinition.From(MaintenanceHold.Contract, (unit, p) => [new LockRequest(HoldResource(unit, p.Resource), LockMode.Exclusive)]);
 

@@ -35,7 +35,8 @@ public sealed partial class StationConnection(
     IHostApplicationLifetime lifetime,
     ILogger<StationConnection> logger,
     ISubtreeSource? subtree = null,
-    DataServes? serves = null) : BackgroundService, IStationReporter
+    DataServes? serves = null,
+    Network.NetConfirmations? confirmations = null) : BackgroundService, IStationReporter
 {
     private readonly ConcurrentQueue<TaskResult> _undelivered = new();
     private readonly object _receiveGate = new();
@@ -116,6 +117,7 @@ public sealed partial class StationConnection(
                 break;
             }
             _connection = connection;
+            if (confirmations is not null) confirmations.StationLinked = true;
             calls.Attach(connection);
             _firstConnect.TrySetResult();
             LogConnected(transport.StationUrl);
@@ -128,6 +130,7 @@ public sealed partial class StationConnection(
 
             var why = await closed.Task.WaitAsync(stoppingToken).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default).ConfigureAwait(false);
             _connection = null;
+            if (confirmations is not null) confirmations.StationLinked = false;
             await renewals.CancelAsync().ConfigureAwait(false);
             await keep.ConfigureAwait(false);
             await renewCertificate.ConfigureAwait(false);
@@ -186,6 +189,11 @@ public sealed partial class StationConnection(
         connection.On<long>(nameof(IAgentClient.CancelTask), taskId =>
         {
             runner.Cancel(taskId);
+            return Task.CompletedTask;
+        });
+        connection.On<long>(nameof(IAgentClient.ConfirmTask), taskId =>
+        {
+            if (confirmations?.Confirm(taskId) != true) LogConfirmIgnored(taskId);
             return Task.CompletedTask;
         });
         metrics.Attach(connection);
@@ -414,4 +422,7 @@ public sealed partial class StationConnection(
 
     [LoggerMessage(304, LogLevel.Warning, "Could not deliver a result, kept for the next connection: {Error}")]
     private partial void LogReportFailed(string error);
+
+    [LoggerMessage(308, LogLevel.Information, "The station confirmed task {TaskId}, which waits for no confirmation here (ended or rolled back already)")]
+    private partial void LogConfirmIgnored(long taskId);
 }

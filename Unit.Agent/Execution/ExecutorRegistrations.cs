@@ -24,6 +24,10 @@ public static class ExecutorRegistrations
         services.AddSingleton<ITaskExecutor, ProcessSignalExecutor>();
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
         services.AddSingleton<ITaskExecutor, NetInventoryExecutor>();
+        services.AddSingleton<Network.NetConfirmations>();
+        services.AddSingleton(sp => new Network.PendingRollbacks(Path.Combine(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.EffectiveStateDirectory, "network")));
+        services.AddSingleton<ITaskExecutor>(sp => new NetConfigureExecutor(sp.GetRequiredService<Network.NetConfirmations>(), pending: sp.GetRequiredService<Network.PendingRollbacks>()));
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();

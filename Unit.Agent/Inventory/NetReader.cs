@@ -111,7 +111,7 @@ public sealed class NetReader(string? netns = null, string resolvConf = "/etc/re
     }
 
     /// <summary>NetworkManager or systemd-networkd when one runs (its runtime directory exists), else "runtime".</summary>
-    private static string Backend() =>
+    public static string Backend() =>
         Directory.Exists("/run/NetworkManager") ? "networkmanager"
         : Directory.Exists("/run/systemd/netif") ? "systemd-networkd"
         : "runtime";

@@ -77,5 +77,6 @@ public sealed class EngineHarness : IDisposable
     {
         public Task<bool> RunAsync(string unitId, TaskOrder order) => Task.FromResult(true);
         public Task CancelAsync(string unitId, long taskId) => Task.CompletedTask;
+        public Task<bool> ConfirmAsync(string unitId, long taskId) => Task.FromResult(true);
     }
 }

@@ -146,6 +146,7 @@ public class PaneFanOutBenchmarks
         public bool Allows(string path, string privilege) => true;
         public Task<Outcome<TaskView>> SubmitAsync(SubmitTask request) => throw new NotSupportedException();
         public Task<Outcome<TaskView>> CancelAsync(long taskId) => throw new NotSupportedException();
+        public Task<Outcome<TaskView>> ConfirmAsync(long taskId) => throw new NotSupportedException();
         public TaskView? Get(long taskId) => null;
         public IReadOnlyList<TaskView> List(TaskQuery query) => [];
         public IReadOnlyList<TaskEventView> Events(long taskId) => [];

@@ -64,6 +64,17 @@ public sealed class RecordingDispatcher : IAgentDispatcher
         _cancels.Enqueue((unitId, taskId));
         return Task.CompletedTask;
     }
+
+    private readonly ConcurrentQueue<(string Unit, long TaskId)> _confirms = new();
+
+    public IReadOnlyList<(string Unit, long TaskId)> Confirms => [.. _confirms];
+
+    public Task<bool> ConfirmAsync(string unitId, long taskId)
+    {
+        if (!Connected) return Task.FromResult(false);
+        _confirms.Enqueue((unitId, taskId));
+        return Task.FromResult(true);
+    }
 }
 
 /// <summary>A task engine on a real SQLite file, a real unit registry and lock manager; only the network is recorded.</summary>

@@ -34,13 +34,21 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
         {
             foreach (var u in updates) Show(u.Task, render: false);
             StateHasChanged();
-        }, t => t.Kind == TaskKinds.NetInventory && t.Target == Unit);
+        }, t => t.Kind is TaskKinds.NetInventory or TaskKinds.NetConfigure && t.Target == Unit);
         var last = Tasks.List(new TaskQuery(State: TaskStateNames.Succeeded, Target: Unit, Limit: 1, Kind: TaskKinds.NetInventory));
         if (last.Count > 0) Show(last[0], render: false);
+        var changing = Tasks.List(new TaskQuery(State: TaskStateNames.Running, Target: Unit, Limit: 1, Kind: TaskKinds.NetConfigure));
+        if (changing.Count > 0) ShowChange(changing[0]);
     }
 
     private void Show(TaskView task, bool render = true)
     {
+        if (task.Kind == TaskKinds.NetConfigure)
+        {
+            ShowChange(task);
+            if (render) StateHasChanged();
+            return;
+        }
         if (task.CanCancel)
         {
             _reading = task;

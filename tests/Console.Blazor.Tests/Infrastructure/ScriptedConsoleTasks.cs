@@ -37,6 +37,19 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
     public IReadOnlyList<SubmitTask> Submitted => [.. _submitted];
     public IReadOnlyList<long> Cancelled => [.. _cancelled];
 
+    private readonly ConcurrentQueue<long> _confirmed = new();
+
+    /// <summary>The tasks the console confirmed (net.configure's Keep).</summary>
+    public IReadOnlyList<long> Confirmed => [.. _confirmed];
+
+    public Task<Outcome<TaskView>> ConfirmAsync(long taskId)
+    {
+        _confirmed.Enqueue(taskId);
+        return _tasks.TryGetValue(taskId, out var task)
+            ? Task.FromResult<Outcome<TaskView>>(task)
+            : Task.FromResult<Outcome<TaskView>>(StationError.NotFound($"task {taskId} does not exist"));
+    }
+
     public IReadOnlyList<UnitView> Units() => UnitList;
     public UnitView? Unit(string id) => UnitList.FirstOrDefault(u => u.Id == id);
 

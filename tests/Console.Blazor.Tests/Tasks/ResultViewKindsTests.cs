@@ -118,6 +118,10 @@ public sealed class ResultViewKindsTests : ConsoleTestContext
                 [new NetRoute("inet", "default", "10.0.0.1", "eth0", null, null)], ["10.0.0.53"], "runtime")
         },
         { ProcessTaskKinds.Renice, new ProcessReniceResult(4242, 10, "rsync") },
+        {
+            TaskKinds.NetConfigure, new NetConfigureResult(["v0: mtu 1500 → 1400"], "confirmed by the station 3.0 s after the change", "runtime", false,
+                "runtime only: the change lasts until the unit reboots", ["ip link set v0 mtu 1400"])
+        },
         { TaskKinds.AuthUser, new AuthUserResult(AuthUserAction.Create, "carol", Groups: ["staff"], Admin: false) },
         { TaskKinds.AuthGrant, new AuthGrantResult(AuthGrantAction.Grant, "/units/u1", "carol", "Operator", 1) },
         { TaskKinds.AuthEnrol, new AuthEnrolResult(AuthEnrolAction.Revoke, Unit: "u3", RevokedAt: Views.Created, RevokedBy: "admin", ConnectionsClosed: 1) },

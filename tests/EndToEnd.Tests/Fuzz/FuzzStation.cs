@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests.Fuzz;
 
 /// <summary>
 /// One real station for the fuzz, set up to be attacked safely on a shared machine: its own unit refuses the kinds
-/// that act on the host (processes, disks, mounts; the station still validates and admits them), its fstab and
+/// that act on the host (processes, disks, mounts, its network; the station still validates and admits them), its fstab and
 /// mount root are temporary. Around its root: a sentinel tree outside every root, links into it from the root (one
 /// swapped back and forth while the fuzz runs), an operator, a victim user, two enrolled units that are not the
 /// station and one that never connected. <see cref="AssertIntactAsync"/> checks everything the fuzz must not break.
@@ -23,6 +23,8 @@ public sealed class FuzzStation : IAsyncLifetime
     [
         "system.process.signal", "system.process.renice", "storage.partition", "storage.mkfs", "storage.mount", "storage.unmount", "storage.raid",
         "storage.volume.create", "storage.volume.resize", "storage.volume.delete",
+        // It would change the machine's own network (the agent would restore it, but only after its timer).
+        "net.configure",
     ];
 
     public const string OperatorName = "fuzz-op";

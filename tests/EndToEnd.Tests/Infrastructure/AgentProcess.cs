@@ -12,6 +12,10 @@ public sealed class AgentProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _environment;
     private ManagedProcess? _process;
 
+    /// <summary>A network namespace the agent runs in (<c>ip netns exec</c>), reaching the station at <see cref="_stationUrl"/>; null for the host's.</summary>
+    private string? _netns;
+    private Uri? _stationUrl;
+
     private AgentProcess(StationProcess station, string name, IReadOnlyDictionary<string, string>? environment)
     {
         _station = station;
@@ -33,9 +37,10 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    public static async Task<AgentProcess> StartAsync(StationProcess station, string name, string? token, bool waitOnline, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<AgentProcess> StartAsync(StationProcess station, string name, string? token, bool waitOnline, IReadOnlyDictionary<string, string>? environment = null,
+        string? netns = null, Uri? stationUrl = null)
     {
-        var agent = new AgentProcess(station, name, environment);
+        var agent = new AgentProcess(station, name, environment) { _netns = netns, _stationUrl = stationUrl };
         try
         {
             await agent.LaunchAsync(token, waitOnline);
@@ -59,12 +64,15 @@ public sealed class AgentProcess : IAsyncDisposable
 
     private async Task LaunchAsync(string? token, bool waitOnline)
     {
-        string[] args = ["--station", _station.BaseUrl.ToString().TrimEnd('/'), "--name", Name, "--root", Root, "--state", StateDirectory];
+        string[] args = ["--station", (_stationUrl ?? _station.BaseUrl).ToString().TrimEnd('/'), "--name", Name, "--root", Root, "--state", StateDirectory];
         // The station's pin unless the test gives its own (Agent__StationFingerprint in the environment).
         if (_station.BaseUrl.Scheme == "https" && !_environment.ContainsKey("Agent__StationFingerprint")) args = [.. args, "--fingerprint", _station.Fingerprint];
         if (token is not null) args = [.. args, "--enrol", token];
         var env = new Dictionary<string, string>(_environment) { ["DOTNET_ENVIRONMENT"] = "Development", ["Agent__MaxReconnectDelaySeconds"] = "2" };
-        _process = new ManagedProcess(Name, RepoPaths.AgentDll, args, env, _work.Path);
+        _process = _netns is null
+            ? new ManagedProcess(Name, RepoPaths.AgentDll, args, env, _work.Path)
+            // ip netns exec execs the command: the process is the agent itself, killed as any other.
+            : ManagedProcess.StartExecutable(Name, "ip", ["netns", "exec", _netns, "dotnet", RepoPaths.AgentDll, .. args], env, _work.Path);
         if (waitOnline) await WaitUnitOnlineAsync(Timeouts.UnitOnline);
     }
 

@@ -158,14 +158,15 @@ public sealed class StationProcess : IAsyncDisposable
     /// Starts a standalone agent process that enrols with a one-time token created through the REST API as
     /// admin (or with <paramref name="token"/> when given), then connects with its own credential.
     /// </summary>
-    public async Task<AgentProcess> StartAgentAsync(string name, bool waitOnline = true, string? token = null, IReadOnlyDictionary<string, string>? environment = null)
+    public async Task<AgentProcess> StartAgentAsync(string name, bool waitOnline = true, string? token = null, IReadOnlyDictionary<string, string>? environment = null,
+        string? netns = null, Uri? stationUrl = null)
     {
         if (token is null)
         {
             using var admin = await AdminAsync();
             token = await admin.CreateEnrolmentTokenAsync($"e2e {name}");
         }
-        return await AgentProcess.StartAsync(this, name, token, waitOnline, environment);
+        return await AgentProcess.StartAsync(this, name, token, waitOnline, environment, netns, stationUrl);
     }
 
     /// <summary>

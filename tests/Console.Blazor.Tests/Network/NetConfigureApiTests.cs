@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ccdsvm.Console.Blazor.Tests.Monitoring;
+using Ccdsvm.Station.Core.Units;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ccdsvm.Console.Blazor.Tests.Network;
+
+/// <summary>
+/// net.configure at the REST edge of a station in this process: bad input is a 400 naming what to fix before anything
+/// reaches a unit (nothing here changes this machine's network), and <c>POST /api/v1/tasks/{id}/confirm</c> answers
+/// 404 for an unknown task and 400 for a task of another kind.
+/// </summary>
+public sealed class NetConfigureApiTests(MonitoringStationFactory factory) : IClassFixture<MonitoringStationFactory>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("""{"interfaces":[{"name":"eth0","addresses":["10.0.0.1/33"]}]}""", "eth0: address '10.0.0.1/33' has prefix '33': an IPv4 prefix is 0 to 32")]
+    [InlineData("""{"interfaces":[{"name":"eth0","mtu":70000}]}""", "parameter 'interfaces[0].mtu' must be at most 65535")]
+    [InlineData("""{"interfaces":[{"name":"eth0","mtu":1500}],"rollbackSeconds":3}""", "parameter 'rollbackSeconds' must be at least 10")]
+    public async Task Bad_input_is_refused_with_400_naming_what_to_fix(string parameters, string detail)
+    {
+        using var client = await ClientAsync();
+        using var body = new StringContent($$"""{"kind":"net.configure","target":"station","parameters":{{parameters}}}""", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await client.PostAsync("/api/v1/tasks", body).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Confirm_is_404_for_an_unknown_task_and_400_for_a_task_of_another_kind()
+    {
+        using var client = await ClientAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/tasks/987654321/confirm", null).WaitAsync(Timeout)).StatusCode);
+
+        var started = await client.PostAsJsonAsync("/api/v1/tasks", new { kind = "storage.inventory", target = "station", parameters = new { } }).WaitAsync(Timeout);
+        long id = (await started.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("id").GetInt64();
+        var confirm = await client.PostAsync($"/api/v1/tasks/{id}/confirm", null).WaitAsync(Timeout);
+
+        Assert.Equal(HttpStatusCode.BadRequest, confirm.StatusCode);
+        var problem = await confirm.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
+        Assert.Contains("only net.configure tasks wait for a confirmation", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> ClientAsync()
+    {
+        _ = factory.Server;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (factory.Services.GetRequiredService<UnitRegistry>().View("station")?.Online != true)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the co-hosted agent never came online");
+            await Task.Delay(50);
+        }
+        var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = MonitoringStationFactory.AdminPassword }).WaitAsync(Timeout);
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
