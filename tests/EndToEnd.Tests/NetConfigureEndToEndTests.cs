@@ -9,9 +9,9 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// over a veth pair (never the host's real interfaces): the station refuses to remove the address the unit reaches it
 /// from unless cutsOffUnit is set; a change confirmed through <c>POST /api/v1/tasks/{id}/confirm</c> is kept; a change
 /// that cuts the agent off the station is undone by the agent alone, which is online again afterwards. Mostly waiting
-/// for the agent's 10 s timer, so it runs in the waiting lane.
+/// for the agent's 10 s timer; it changes the host's own namespace (the veth pair's host side), so it runs alone after the lanes.
 /// </summary>
-[Collection(WaitingCollection.Name)]
+[Collection(HostNetworkCollection.Name)]
 public sealed class NetConfigureEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Probation = TimeSpan.FromSeconds(40);
