@@ -20,6 +20,7 @@ public static class KindContracts
         MaintenanceHold.Contract,
         ProcessSignal.Contract,
         ProcessRenice.Contract,
+        SystemTerminal.Contract,
         StoragePartition.Contract,
         StorageMkfs.Contract,
         StorageMount.Contract,

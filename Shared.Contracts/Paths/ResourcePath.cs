@@ -10,6 +10,7 @@ public static class ResourcePath
     public const string DisksArea = "disks";
     public const string VolumesArea = "volumes";
     public const string NetworkArea = "network";
+    public const string TerminalArea = "terminal";
 
     public static string Unit(string unit) => $"/units/{unit}";
     /// <summary>Every disk of a unit: what an inventory reads.</summary>
@@ -24,6 +25,8 @@ public static class ResourcePath
     public static string Volume(string unit, string id) => $"/units/{unit}/volumes/{id}";
     /// <summary>Every interface of a unit: what a network inventory reads.</summary>
     public static string Network(string unit) => $"/units/{unit}/{NetworkArea}";
+    /// <summary>Where a unit's terminal sessions are authorised; each holds it shared, so they never wait for each other.</summary>
+    public static string Terminal(string unit) => $"/units/{unit}/{TerminalArea}";
     public static string User(string name) => $"/station/users/{name}";
     public const string Acl = "/station/acl";
 

@@ -32,6 +32,9 @@ public sealed class TaskKindCatalog
         yield return TaskKindDefinition.From(StorageInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Disks(unit), LockMode.Shared)]);
         yield return TaskKindDefinition.From(NetInventory.Contract, (unit, _) => [new LockRequest(ResourcePath.Network(unit), LockMode.Shared)]);
 
+        // A terminal holds no resource of the unit; its shared lock names where its privilege is checked and shows it in the lock list.
+        yield return TaskKindDefinition.From(SystemTerminal.Contract, (unit, _) => [new LockRequest(ResourcePath.Terminal(unit), LockMode.Shared)]);
+
         yield return TaskKindDefinition.From(MaintenanceHold.Contract, (unit, p) => [new LockRequest(HoldResource(unit, p.Resource), LockMode.Exclusive)]);
 
         foreach (var kind in StorageKinds.Definitions()) yield return kind;

@@ -118,6 +118,7 @@ public sealed class ResultViewKindsTests : ConsoleTestContext
                 [new NetRoute("inet", "default", "10.0.0.1", "eth0", null, null)], ["10.0.0.53"], "runtime")
         },
         { ProcessTaskKinds.Renice, new ProcessReniceResult(4242, 10, "rsync") },
+        { TaskKinds.SystemTerminal, new SystemTerminalResult(0, TerminalEndings.Exited, "ops", 42.5) },
         { TaskKinds.AuthUser, new AuthUserResult(AuthUserAction.Create, "carol", Groups: ["staff"], Admin: false) },
         { TaskKinds.AuthGrant, new AuthGrantResult(AuthGrantAction.Grant, "/units/u1", "carol", "Operator", 1) },
         { TaskKinds.AuthEnrol, new AuthEnrolResult(AuthEnrolAction.Revoke, Unit: "u3", RevokedAt: Views.Created, RevokedBy: "admin", ConnectionsClosed: 1) },
