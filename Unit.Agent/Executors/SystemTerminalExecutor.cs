@@ -33,18 +33,19 @@ public sealed class SystemTerminalExecutor(IOptions<AgentOptions> options, Stati
 
         // Stopped when the session ends, which also ends the input stream at the station.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var input = await calls.TerminalInputAsync(context.TaskId, stop.Token).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         using var pty = PseudoTerminal.Open(parameters.ColsOrDefault(), parameters.RowsOrDefault());
         using var shell = TerminalShell.Start(pty.SlavePath, account);
         var session = new Session(pty);
         var output = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var sending = calls.TerminalOutputAsync(context.TaskId, output.Reader, CancellationToken.None);
         var reader = new Thread(() => session.Pump(output.Writer, stop.Token)) { IsBackground = true, Name = $"terminal {context.TaskId}" };
-        reader.Start();
+        Task sending = Task.CompletedTask;
         string? ended = null;
         try
         {
+            var input = await calls.TerminalInputAsync(context.TaskId, stop.Token).ConfigureAwait(false);
+            sending = calls.TerminalOutputAsync(context.TaskId, output.Reader, CancellationToken.None);
+            reader.Start();
             var exited = shell.WaitForExitAsync(stop.Token);
             var typed = session.TakeInputAsync(input, stop.Token);
             var idle = session.IdleAsync(parameters.Idle(), stop.Token);
@@ -67,7 +68,7 @@ public sealed class SystemTerminalExecutor(IOptions<AgentOptions> options, Stati
             // The shell's last words (its exit, the idle notice) reach the browser before the stream ends.
             await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
-            reader.Join(TimeSpan.FromSeconds(5));
+            if (reader.IsAlive) reader.Join(TimeSpan.FromSeconds(5));
             output.Writer.TryComplete();
             try { await sending.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false); }
             catch (Exception ex) when (ex is TimeoutException or Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or IOException) { }
@@ -128,6 +129,10 @@ public sealed class SystemTerminalExecutor(IOptions<AgentOptions> options, Stati
                 }
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException) { }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The station's connection went away under the stream: nobody can type any more.
+            }
             return TerminalEndings.Closed;
         }
 
