@@ -4,8 +4,9 @@ namespace Ccdsvm.Station.Core.Terminals;
 
 /// <summary>
 /// The station's middle of one terminal session: frames from the browser towards the unit (<see cref="ToUnit"/>) and
-/// the unit's output towards the browser (<see cref="FromUnit"/>), each bounded so a stalled side slows the other
-/// instead of filling the station's memory.
+/// the unit's output towards the browser (<see cref="FromUnit"/>), both bounded. The output never waits: a write that
+/// waited would stall the agent hub's whole connection (its stream items are read in line with its other messages),
+/// so past 1,024 chunks unread (a browser that stalls, or none attached yet) the oldest output is dropped.
 /// </summary>
 public sealed class TerminalLink(long taskId, string unit, string owner)
 {
@@ -17,7 +18,8 @@ public sealed class TerminalLink(long taskId, string unit, string owner)
 
     public Channel<byte[]> ToUnit { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(256) { SingleReader = true });
 
-    public Channel<byte[]> FromUnit { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+    public Channel<byte[]> FromUnit { get; } = Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     /// <summary>One browser (or CLI) at a time: true for the first, false while one is attached.</summary>
     public bool TryAttach() => Interlocked.CompareExchange(ref _browser, 1, 0) == 0;

@@ -30,7 +30,7 @@ public sealed class TerminalShell : IDisposable
         if (account.Uid != self)
         {
             if (self != 0)
-                throw Execution.TaskFailureException.Refused($"refused by the unit: its agent runs as uid {self}, not root, so it can start a shell only as its own account, not as '{account.Name}'");
+                throw TaskFailureException.Refused($"refused by the unit: its agent runs as uid {self}, not root, so it can start a shell only as its own account, not as '{account.Name}'");
             Add(psi, "setpriv", "--reuid=" + account.Uid.ToString(CultureInfo.InvariantCulture), "--regid=" + account.Gid.ToString(CultureInfo.InvariantCulture), "--init-groups");
         }
         Add(psi, "env", "-i", "TERM=xterm-256color", "HOME=" + account.Home, "PATH=" + Path, "USER=" + account.Name,

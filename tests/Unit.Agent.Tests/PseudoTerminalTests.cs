@@ -50,7 +50,7 @@ public sealed class PseudoTerminalTests
         Assert.Equal("guest", TerminalAccounts.MapOrRefuse(entries, "carol"));
         // An entry whose account is no account name is ignored, so bob falls to the default.
         Assert.Equal("guest", TerminalAccounts.MapOrRefuse(entries, "bob"));
-        var refused = Assert.Throws<Execution.TaskFailureException>(() => TerminalAccounts.MapOrRefuse(["alice=ops"], "carol"));
+        var refused = Assert.Throws<TaskFailureException>(() => TerminalAccounts.MapOrRefuse(["alice=ops"], "carol"));
         Assert.Contains("no local account is mapped for station user 'carol'", refused.Message);
     }
 
