@@ -23,11 +23,11 @@ public sealed class PseudoTerminalTests
         try
         {
             Assert.True(pty.Write("echo $((6*7)); echo \"[$TERM|$USER|${SECRET_OF_THE_AGENT:-clean}]\"\n"u8));
-            await ReadUntilAsync(pty, screen, s => s.Contains("\n42", StringComparison.Ordinal) && s.Contains($"[xterm-256color|{account.Name}|clean]", StringComparison.Ordinal));
+            await ReadUntilAsync(pty, screen, s => Lines(s).Contains("42") && Lines(s).Contains($"[xterm-256color|{account.Name}|clean]"));
 
             pty.Resize(132, 43);
             Assert.True(pty.Write("stty size\n"u8));
-            await ReadUntilAsync(pty, screen, s => s.Contains("43 132", StringComparison.Ordinal));
+            await ReadUntilAsync(pty, screen, s => Lines(s).Contains("43 132"));
 
             // A job in a process group of its own is still part of the session, and ends with it.
             Assert.True(pty.Write("sleep 300 &\n"u8));
@@ -53,6 +53,10 @@ public sealed class PseudoTerminalTests
         var refused = Assert.Throws<TaskFailureException>(() => TerminalAccounts.MapOrRefuse(["alice=ops"], "carol"));
         Assert.Contains("no local account is mapped for station user 'carol'", refused.Message);
     }
+
+    /// <summary>The lines shown, without the terminal's escape sequences (the prompt's bracketed-paste switches).</summary>
+    private static List<string> Lines(string screen) =>
+        [.. System.Text.RegularExpressions.Regex.Replace(screen, @"\x1b\[[0-9;?]*[a-zA-Z]", "").Split('\r', '\n').Select(l => l.Trim())];
 
     private static async Task ReadUntilAsync(PseudoTerminal pty, StringBuilder screen, Func<string, bool> done)
     {
