@@ -12,6 +12,8 @@ public static class TerminalApi
     {
         api.MapGet("/terminal/{id:long}", Connect).WithTags("Tasks")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        // A WebSocket over HTTP/2 (Chromium's when the station offers it) arrives as CONNECT; OpenAPI has no such operation.
+        api.MapMethods("/terminal/{id:long}", [HttpMethods.Connect], Connect).ExcludeFromDescription();
         return api;
     }
 

@@ -56,7 +56,10 @@ public sealed class TerminalBrowserTests(TerminalStationFixture fixture) : IClas
         var page = browser.Page;
         await browser.GotoAsync(Station, "/units/station");
         await page.GetByTestId("unit-terminal-link").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("terminal-state")).ToHaveTextAsync("connected", new() { Timeout = 30_000 });
+        var state = page.GetByTestId("terminal-state");
+        await Assertions.Expect(state).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("connected|ended"), new() { Timeout = 30_000 });
+        if ((await state.TextContentAsync())?.Trim() != "connected")
+            Assert.Fail($"the terminal did not connect: {await page.GetByTestId("terminal-ended").Or(page.GetByTestId("terminal-error")).First.TextContentAsync()}");
         string session = (await page.GetByTestId("terminal-screen").GetAttributeAsync("data-session"))!;
         long taskId = long.Parse((await page.GetByTestId("terminal-task").TextContentAsync())!.Replace("task ", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
@@ -127,12 +130,15 @@ public sealed class TerminalBrowserTests(TerminalStationFixture fixture) : IClas
 
     private static async Task<(int Cols, int Rows)> SizeAsync(IPage page, string session, Func<int, bool> until)
     {
+        // The size settles once the page has laid out again (the key row appears on a narrow screen): the same twice, 500 ms apart.
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        int[] last = [];
         while (true)
         {
             var size = await page.EvaluateAsync<int[]>("id => { const t = window.ccdsvmTerminal.sessions.get(id).term; return [t.cols, t.rows]; }", session);
-            if (until(size[0])) return (size[0], size[1]);
-            await Task.Delay(100, limit.Token);
+            if (until(size[0]) && size.SequenceEqual(last)) return (size[0], size[1]);
+            last = size;
+            await Task.Delay(500, limit.Token);
         }
     }
 
