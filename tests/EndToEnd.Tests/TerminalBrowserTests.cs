@@ -7,8 +7,9 @@ using Microsoft.Playwright;
 namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>
-/// One station whose own unit maps the station user admin to root (the agent runs as root here; see the README's
-/// "Terminal") and everybody else to nobody, plus an Operator, who holds no terminal privilege.
+/// One station whose own unit maps the station users admin and term-admin2 to a local account the fixture makes (with a
+/// clean home, so no dotfile of the machine slows the login shell; the agent, as root, switches to it with setpriv) and
+/// everybody else to nobody, who may not log in; plus an Operator, who holds no terminal privilege.
 /// </summary>
 public sealed class TerminalStationFixture : IAsyncLifetime
 {
@@ -20,12 +21,20 @@ public sealed class TerminalStationFixture : IAsyncLifetime
     public StationProcess Station => _station ?? throw new InvalidOperationException("the station is not started");
     public ApiClient Admin => _admin ?? throw new InvalidOperationException("the station is not started");
 
+    /// <summary>The unit-local account the terminals run as.</summary>
+    public string Account { get; } = "ccterm" + Guid.NewGuid().ToString("N")[..8];
+
     public async Task InitializeAsync()
     {
-        Needs.Root("the terminal runs a login shell as root, the account the station's own unit maps admin to");
+        Needs.Root("the agent switches the terminal's shell to a local account the test makes with useradd");
+        Needs.Tools(["useradd"]);
+        await HostTool.RunAsync("useradd", "--create-home", "--shell", "/bin/bash", Account);
         _station = await StationProcess.StartAsync(new StationSettings
         {
-            Environment = new Dictionary<string, string> { ["Agent__TerminalAccounts__0"] = "admin=root", ["Agent__TerminalAccounts__1"] = "*=nobody" },
+            Environment = new Dictionary<string, string>
+            {
+                ["Agent__TerminalAccounts__0"] = "admin=" + Account, ["Agent__TerminalAccounts__1"] = "term-admin2=" + Account, ["Agent__TerminalAccounts__2"] = "*=nobody",
+            },
         });
         _admin = await _station.AdminAsync();
         await _admin.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
@@ -35,7 +44,14 @@ public sealed class TerminalStationFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _admin?.Dispose();
-        if (_station is not null) await _station.DisposeAsync();
+        try
+        {
+            if (_station is not null) await _station.DisposeAsync();
+        }
+        finally
+        {
+            await HostTool.RunAsync("userdel", ["--remove", Account], check: false);
+        }
     }
 }
 
@@ -64,8 +80,8 @@ public sealed class TerminalBrowserTests(TerminalStationFixture fixture) : IClas
         long taskId = long.Parse((await page.GetByTestId("terminal-task").TextContentAsync())!.Replace("task ", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
         await page.GetByTestId("terminal-screen").ClickAsync();
-        await page.Keyboard.TypeAsync("echo $((6*7))\n");
-        await WaitForLineAsync(page, session, l => l.Trim() == "42");
+        await page.Keyboard.TypeAsync("echo $((6*7)) $(id -un)\n");
+        await WaitForLineAsync(page, session, l => l.Trim() == "42 " + fixture.Account);
         await browser.ScreenshotAsync("terminal-desktop.png");
 
         await page.SetViewportSizeAsync(390, 844);
@@ -83,7 +99,7 @@ public sealed class TerminalBrowserTests(TerminalStationFixture fixture) : IClas
         var result = task.GetProperty("result");
         Assert.Equal("exited", result.GetProperty("ended").GetString());
         Assert.Equal(3, result.GetProperty("exitCode").GetInt32());
-        Assert.Equal("root", result.GetProperty("account").GetString());
+        Assert.Equal(fixture.Account, result.GetProperty("account").GetString());
         await AssertAuditedAsync(taskId);
     }
 
@@ -116,6 +132,29 @@ public sealed class TerminalBrowserTests(TerminalStationFixture fixture) : IClas
         Assert.True(!task.TryGetProperty("slot", out var slot) || slot.ValueKind == JsonValueKind.Null, $"the ended session still holds slot {slot}");
         var locks = (await fixture.Admin.GetAsync("/api/v1/locks")).Body.GetProperty("held");
         Assert.DoesNotContain(locks.EnumerateArray(), l => l.GetProperty("taskId").GetInt64() == id);
+    }
+
+    [Fact]
+    public async Task A_session_whose_user_loses_the_right_is_ended_by_the_station()
+    {
+        await fixture.Admin.CreateUserAsync("term-admin2", TerminalStationFixture.OperatorPassword, "Administrator", "/units/station");
+        using var user = await ApiClient.SignInAsync(Station.BaseUrl, "term-admin2", TerminalStationFixture.OperatorPassword);
+        long id = await user.StartAsync(TaskKinds.SystemTerminal, "station", new { idleTimeoutSeconds = 60 });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + user.Token);
+        socket.Options.RemoteCertificateValidationCallback = TestTls.Callback;
+        await socket.ConnectAsync(new UriBuilder(new Uri(Station.BaseUrl, $"/api/v1/terminal/{id}")) { Scheme = Station.BaseUrl.Scheme == "https" ? "wss" : "ws" }.Uri, limit.Token);
+        await socket.SendAsync(TerminalFrames.ResizeFrame(100, 30), System.Net.WebSockets.WebSocketMessageType.Binary, true, limit.Token);
+
+        var revoked = await fixture.Admin.DeleteAsync("/api/v1/acl?path=/units/station&subject=term-admin2&role=Administrator");
+        Assert.True(revoked.Status == HttpStatusCode.OK, revoked.ToString());
+
+        var buffer = new byte[16 * 1024];
+        while ((await socket.ReceiveAsync(buffer, limit.Token)).MessageType != System.Net.WebSockets.WebSocketMessageType.Close) { }
+        Assert.Contains("term-admin2 no longer holds Task.system.terminal", socket.CloseStatusDescription);
+        var task = await fixture.Admin.WaitForStateAsync(id, Timeouts.ShortTask);
+        Assert.Equal("right lost", task.GetProperty("result").GetProperty("ended").GetString());
     }
 
     private async Task AssertAuditedAsync(long taskId)
