@@ -52,6 +52,8 @@ app.UseStationTls();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAgentAdmissionLimits();
+// The terminal's WebSocket (/api/v1/terminal/{id}); SignalR's hubs set up their own.
+app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAccountSetupGate();

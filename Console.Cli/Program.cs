@@ -7,7 +7,7 @@ var root = new RootCommand("ccdsvm: the CCDSVM fleet console from a terminal or 
     LoginCommands.Login(), LoginCommands.Logout(), LoginCommands.Token(),
     ListCommands.Units(), TaskCommands.Task(), BulkCommands.Bulk(), ScheduleCommands.Schedule(), FilesCommands.Files(), FilesCommands.Move(), ListCommands.Locks(), ListCommands.Audit(), BackupCommands.Backup(),
     StorageCommands.Storage(),
-    MonitoringCommands.Metrics(), MonitoringCommands.Processes(),
+    MonitoringCommands.Metrics(), MonitoringCommands.Processes(), ShellCommand.Shell(),
     AdminCommands.Users(), AdminCommands.Acl(), FleetCommands.Enrol(),
     CompletionCommand.Create(),
 };

@@ -9,6 +9,8 @@ public static class TaskKinds
     public const string MaintenanceHold = "maintenance.hold";
     public const string NetInventory = "net.inventory";
     public const string NetConfigure = "net.configure";
+    /// <summary>A login shell on a pseudo-terminal of the unit, its bytes on their own stream.</summary>
+    public const string SystemTerminal = "system.terminal";
 
     public const string StoragePartition = "storage.partition";
     public const string StorageMkfs = "storage.mkfs";

@@ -46,6 +46,12 @@ public sealed class AgentOptions
         .GroupBy(p => p[0], StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => Path.GetFullPath(g.First()[1]), StringComparer.Ordinal);
 
+    /// <summary>
+    /// The unit-local account each station user's terminal (system.terminal) runs as, entries "user=account", and
+    /// "*=account" for everyone else. Empty: no terminal for anybody. Root only where an entry names it.
+    /// </summary>
+    public List<string> TerminalAccounts { get; set; } = [];
+
     /// <summary>Allow-list of device globs storage work may touch, e.g. /dev/loop*.</summary>
     public List<string> Devices { get; set; } = [];
 

@@ -22,6 +22,7 @@ public static class ApiExtensions
         secured.MapTokensApi();
         secured.MapSessionsApi();
         secured.MapTasksApi();
+        secured.MapTerminalApi();
         secured.MapSchedulesApi();
         secured.MapNotificationsApi();
         secured.MapNotificationTargetsApi();

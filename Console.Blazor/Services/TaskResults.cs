@@ -50,6 +50,7 @@ public static partial class TaskResults
                 TaskKinds.MaintenanceHold => Hold(Fit(MaintenanceHold.Contract.ReadResult(result))),
                 ProcessTaskKinds.Signal => Signal(Fit(ProcessSignal.Contract.ReadResult(result))),
                 ProcessTaskKinds.Renice => Renice(Fit(ProcessRenice.Contract.ReadResult(result))),
+                TaskKinds.SystemTerminal => Terminal(Fit(SystemTerminal.Contract.ReadResult(result))),
                 TaskKinds.AuthUser => User(Fit(AuthUser.Contract.ReadResult(result))),
                 TaskKinds.AuthGrant => Grant(Fit(AuthGrant.Contract.ReadResult(result))),
                 TaskKinds.AuthEnrol => Enrol(Fit(AuthEnrol.Contract.ReadResult(result))),
@@ -182,6 +183,9 @@ public static partial class TaskResults
 
     private static ResultSummary? Signal(ProcessSignalResult? r) => r is null ? null : new(
         $"Sent SIG{r.Signal} to {r.Command} (pid {r.Pid})", []);
+
+    private static ResultSummary? Terminal(SystemTerminalResult? r) => r is null ? null : new(
+        $"Terminal as {r.Account}: {r.Ended}{(r.ExitCode is { } code ? $" (exit code {code})" : "")}", [new("lasted", Durations.Length(r.Seconds))]);
 
     private static ResultSummary? Renice(ProcessReniceResult? r) => r is null ? null : new(
         $"{r.Command} (pid {r.Pid}) now runs at nice {r.Nice}", []);

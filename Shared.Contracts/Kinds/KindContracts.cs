@@ -21,6 +21,7 @@ public static class KindContracts
         MaintenanceHold.Contract,
         ProcessSignal.Contract,
         ProcessRenice.Contract,
+        SystemTerminal.Contract,
         StoragePartition.Contract,
         StorageMkfs.Contract,
         StorageMount.Contract,

@@ -10,6 +10,7 @@ public static class ResourcePath
     public const string DisksArea = "disks";
     public const string VolumesArea = "volumes";
     public const string NetworkArea = "network";
+    public const string TerminalArea = "terminal";
 
     public static string Unit(string unit) => $"/units/{unit}";
     /// <summary>Every disk of a unit: what an inventory reads.</summary>
@@ -26,6 +27,8 @@ public static class ResourcePath
     public static string Network(string unit) => $"/units/{unit}/{NetworkArea}";
     /// <summary>One interface of a unit (net.configure locks each interface it touches); the contract checks the name first.</summary>
     public static string Interface(string unit, string name) => $"/units/{unit}/{NetworkArea}/{name}";
+    /// <summary>Where a unit's terminal sessions are authorised; each holds it shared, so they never wait for each other.</summary>
+    public static string Terminal(string unit) => $"/units/{unit}/{TerminalArea}";
     public static string User(string name) => $"/station/users/{name}";
     public const string Acl = "/station/acl";
 

@@ -56,6 +56,7 @@ public static class StationCoreExtensions
         services.AddSingleton<UnitEnrolment>();
         services.AddSingleton<UnitTickets>();
         services.AddSingleton<AgentConnections>();
+        services.AddSingleton<Terminals.TerminalRelay>();
         services.AddSingleton<IUnitConnections>(sp => sp.GetRequiredService<AgentConnections>());
         services.AddSingleton<UnitCredentials>();
         services.AddSingleton<Enrolments>();

@@ -13,8 +13,8 @@ namespace Ccdsvm.Station.Core.Hubs;
 /// </summary>
 [Authorize(AuthenticationSchemes = AgentKeyAuthentication.SchemeName)]
 public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEngine engine, MetricsIngest metrics, AgentConnections connections, UnitCredentials credentials,
-    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, Security.Tls.UnitCertificateIssuer certificates, TimeProvider time)
-    : Hub<IAgentClient>, IAgentHub
+    Transfers.SourceDeletions deletions, Transfers.DataPlanePolicy dataPlanes, Security.Tls.UnitCertificateIssuer certificates, Terminals.TerminalRelay terminals, TimeProvider time)
+    : Hub<IAgentClient>, IAgentHub, IAgentTerminalHub
 {
     public override async Task OnConnectedAsync()
     {
@@ -117,6 +117,15 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
         engine.OnOrderReceived(UnitId, receipt);
         return Task.CompletedTask;
     }
+
+    public System.Threading.Channels.ChannelReader<byte[]> TerminalInput(long taskId, CancellationToken cancellationToken)
+    {
+        var input = terminals.UnitInput(UnitId, taskId);
+        return input.Ok ? input.Value! : throw new HubException(input.Error!.Message);
+    }
+
+    public Task TerminalOutput(long taskId, System.Threading.Channels.ChannelReader<byte[]> output) =>
+        terminals.UnitOutputAsync(UnitId, taskId, output, Context.ConnectionAborted);
 
     public Task<LeaseGrant> RenewLease(LeaseRequest request) => Task.FromResult(engine.OnLeaseRenewed(UnitId, request));
 

@@ -41,7 +41,7 @@ public static class Roles
         [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.storage.*", "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.net.inventory", "Files.*"]);
 
     public static readonly Role Operator = new(RoleNames.Operator, "file and data work, maintenance holds and process control; no disk changes",
-        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.*", "Task.storage.inventory", "Task.net.inventory", "Files.*"]);
+        [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.*", "Task.data.*", "Task.maintenance.*", "Task.system.process.*", "Task.storage.inventory", "Task.net.inventory", "Files.*"]);
 
     public static readonly Role HelpDesk = new(RoleNames.HelpDesk, "view, monitor, read-only file work, cancel own tasks",
         [Privileges.UnitsView, Privileges.UnitsMonitor, "Task.fs.list", "Task.fs.stat", "Task.fs.checksum", "Task.storage.inventory", "Task.net.inventory", Privileges.FilesDownload]);

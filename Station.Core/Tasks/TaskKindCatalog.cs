@@ -36,6 +36,9 @@ public sealed class TaskKindCatalog
         yield return TaskKindDefinition.From(NetConfigure.Contract, (unit, p) =>
             [.. NetConfigure.Touched(p).Select(name => new LockRequest(ResourcePath.Interface(unit, name), LockMode.Exclusive))]);
 
+        // A terminal holds no resource of the unit; its shared lock names where its privilege is checked and shows it in the lock list.
+        yield return TaskKindDefinition.From(SystemTerminal.Contract, (unit, _) => [new LockRequest(ResourcePath.Terminal(unit), LockMode.Shared)]);
+
         yield return TaskKindDefinition.From(MaintenanceHold.Contract, (unit, p) => [new LockRequest(HoldResource(unit, p.Resource), LockMode.Exclusive)]);
 
         foreach (var kind in StorageKinds.Definitions()) yield return kind;

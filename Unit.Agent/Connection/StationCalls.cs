@@ -32,4 +32,15 @@ public sealed class StationCalls
             throw new TaskFailureException($"the station refused to authorise deleting the source: {ex.Message}");
         }
     }
+
+    /// <summary>The frames typed in a terminal session (<see cref="IAgentTerminalHub.TerminalInput"/>); a refusal becomes <see cref="TaskFailureException"/>.</summary>
+    public Task<System.Threading.Channels.ChannelReader<byte[]>> TerminalInputAsync(long taskId, CancellationToken ct) =>
+        Connected("open the terminal's stream").StreamAsChannelAsync<byte[]>(nameof(IAgentTerminalHub.TerminalInput), taskId, ct);
+
+    /// <summary>Streams a terminal session's output to the station (<see cref="IAgentTerminalHub.TerminalOutput"/>) until <paramref name="output"/> completes.</summary>
+    public Task TerminalOutputAsync(long taskId, System.Threading.Channels.ChannelReader<byte[]> output, CancellationToken ct) =>
+        Connected("send the terminal's output").SendAsync(nameof(IAgentTerminalHub.TerminalOutput), taskId, output, ct);
+
+    private HubConnection Connected(string what) => _connection is { State: HubConnectionState.Connected } c ? c
+        : throw new TaskFailureException($"the station is not connected, so the unit cannot {what}", kind: TaskErrorKind.Unavailable);
 }

@@ -23,6 +23,7 @@ public static class ExecutorRegistrations
         services.AddSingleton<ITaskExecutor, ProcessReniceExecutor>();
         services.AddSingleton<ITaskExecutor, ProcessSignalExecutor>();
         services.AddSingleton<ITaskExecutor, StorageInventoryExecutor>();
+        services.AddSingleton<ITaskExecutor, SystemTerminalExecutor>();
         services.AddSingleton<ITaskExecutor, NetInventoryExecutor>();
         services.AddSingleton<Network.NetConfirmations>();
         services.AddSingleton(sp => new Network.PendingRollbacks(Path.Combine(

@@ -27,6 +27,9 @@ public sealed class TaskContext
     }
 
     public long TaskId { get; }
+
+    /// <summary>The station user the order's signed ticket names (null for an order without a ticket, in tests).</summary>
+    public string? User { get; init; }
     public string Kind { get; }
 
     public double Fraction { get { lock (_gate) return _fraction; } }

@@ -65,7 +65,7 @@ public sealed partial class TaskRunner(IEnumerable<ITaskExecutor> executors, ILo
             return;
         }
 
-        var context = new TaskContext(order.TaskId, order.Kind, stage => SafeAsync(StageDoneAsync(reporter, stage)));
+        var context = new TaskContext(order.TaskId, order.Kind, stage => SafeAsync(StageDoneAsync(reporter, stage))) { User = ticket?.User };
         var running = new Running(context, new CancellationTokenSource());
         if (!_running.TryAdd(order.TaskId, running))
         {

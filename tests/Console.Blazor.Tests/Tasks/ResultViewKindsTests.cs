@@ -122,6 +122,7 @@ public sealed class ResultViewKindsTests : ConsoleTestContext
             TaskKinds.NetConfigure, new NetConfigureResult(["v0: mtu 1500 → 1400"], "confirmed by the station 3.0 s after the change", "runtime", false,
                 "runtime only: the change lasts until the unit reboots", ["ip link set v0 mtu 1400"])
         },
+        { TaskKinds.SystemTerminal, new SystemTerminalResult(0, TerminalEndings.Exited, "ops", 42.5) },
         { TaskKinds.AuthUser, new AuthUserResult(AuthUserAction.Create, "carol", Groups: ["staff"], Admin: false) },
         { TaskKinds.AuthGrant, new AuthGrantResult(AuthGrantAction.Grant, "/units/u1", "carol", "Operator", 1) },
         { TaskKinds.AuthEnrol, new AuthEnrolResult(AuthEnrolAction.Revoke, Unit: "u3", RevokedAt: Views.Created, RevokedBy: "admin", ConnectionsClosed: 1) },

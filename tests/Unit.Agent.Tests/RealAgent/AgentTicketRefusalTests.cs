@@ -147,4 +147,22 @@ public sealed class AgentTicketRefusalTests(RealAgentFixture fixture) : IClassFi
         Assert.Contains("mount option '" + options.Split(',')[^1] + "' is refused", error);
         Assert.Contains("Agent:AllowMountOptions", error);
     }
+
+    private TaskOrder Terminal(long id, Func<TaskTicket, TaskTicket>? change = null, ECDsa? signer = null) =>
+        Order(id, TaskKinds.SystemTerminal, new { idleTimeoutSeconds = 5 }, change, signer, resource: $"/units/{RealAgentFixture.Unit}/terminal");
+
+    [Fact]
+    public async Task TerminalOrder_SignedByAnotherKey_IsRefused()
+    {
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.Contains("signature is not the station's", await RefusalAsync(Terminal(NextId(), signer: forger)));
+    }
+
+    [Fact]
+    public async Task TerminalOrder_UnderATicketForAnotherKind_IsRefused() =>
+        Assert.Contains("another task or kind", await RefusalAsync(Terminal(NextId(), t => t with { Kind = TaskKinds.FsList })));
+
+    [Fact]
+    public async Task TerminalOrder_ForAUserTheUnitMapsToNoAccount_IsRefused() =>
+        Assert.Contains("no local account is mapped for station user 'alice'", await RefusalAsync(Terminal(NextId())));
 }
