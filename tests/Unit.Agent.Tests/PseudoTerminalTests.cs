@@ -16,7 +16,30 @@ public sealed class PseudoTerminalTests
     {
         // The agent's own environment stays out of the shell.
         Environment.SetEnvironmentVariable("SECRET_OF_THE_AGENT", "leaked");
-        var account = await TerminalAccounts.LookUpAsync(Environment.UserName, CancellationToken.None).WaitAsync(Wait);
+        // A local account of the test's own, as a unit maps a station user to one: root's login files on a machine are
+        // not the test's (one here ran a 60 s `pyenv rehash` from /root/.profile).
+        Needs.Root("the shell is switched to a local account the test makes with useradd");
+        Needs.Tools(["useradd", "userdel"]);
+        string name = "ccpty" + Guid.NewGuid().ToString("N")[..8];
+        await Host("useradd", "--create-home", "--shell", "/bin/bash", name);
+        try
+        {
+            await RunShellAsync(await TerminalAccounts.LookUpAsync(name, CancellationToken.None).WaitAsync(Wait));
+        }
+        finally
+        {
+            await Host("userdel", "--remove", name);
+        }
+    }
+
+    private static async Task Host(params string[] args)
+    {
+        var done = await Execution.ProcessRunner.RunAsync(args[0], args[1..], CancellationToken.None, Wait);
+        Assert.True(done.ExitCode == 0, $"{string.Join(' ', args)}: exit {done.ExitCode}: {done.StdErr}");
+    }
+
+    private static async Task RunShellAsync(LocalAccount account)
+    {
         using var pty = PseudoTerminal.Open(80, 24);
         using var shell = TerminalShell.Start(pty.SlavePath, account);
         var screen = new StringBuilder();
