@@ -29,7 +29,9 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Every_rest_operation_answers_hostile_requests_without_a_5xx_and_every_refusal_says_why()
     {
-        var operations = RestOperations.FromOpenApi(fuzz.OpenApi).Concat(RestOperations.Hidden).ToList();
+        // An HTTP/1.1 CONNECT cannot be sent to an origin (HttpClient refuses it); the terminal's CONNECT runs the handler of
+        // its documented GET, which is fuzzed.
+        var operations = RestOperations.FromOpenApi(fuzz.OpenApi).Concat(RestOperations.Hidden).Where(o => o.Method != "CONNECT").ToList();
         var kinds = RestOperations.Kinds(fuzz.OpenApi);
         Assert.True(operations.Count >= 50, $"only {operations.Count} operations found in /openapi/v1.json");
         Assert.True(kinds.Count >= 20, $"only {kinds.Count} kinds' parameters found in /openapi/v1.json");

@@ -36,6 +36,8 @@ public static partial class RestOperations
         new("PUT", DataPlaneRoutes.RelayPrefix + "/{unit}/{route}", Relay, false),
         new("DELETE", DataPlaneRoutes.RelayPrefix + "/{unit}/{route}", Relay, false),
         new("PUT", DataPlaneRoutes.AnswersPrefix + "/{id}", [new("id", "path", "string"), new(DataPlaneRoutes.AnswerStatusHeader, "header", "string")], false),
+        // The terminal's WebSocket as Chromium opens it over HTTP/2 (the GET beside it is documented).
+        new("CONNECT", "/api/v1/terminal/{id}", [new("id", "path", "integer")], false),
     ];
 
     private static OperationParameter[] Relay =>
