@@ -61,11 +61,17 @@ public sealed class TerminalShell : IDisposable
         catch (OperationCanceledException) { }
         foreach (int pid in SessionMembers(SessionId)) _ = LibC.kill(pid, LibC.SIGKILL);
         using var reaped = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try { await _process.WaitForExitAsync(reaped.Token).ConfigureAwait(false); }
+        try
+        {
+            await _process.WaitForExitAsync(reaped.Token).ConfigureAwait(false);
+            // A killed process is gone only once the kernel has torn it down: wait for that (bounded), so the session
+            // is over when this returns.
+            while (SessionMembers(SessionId).Count > 0) await Task.Delay(50, reaped.Token).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>Processes whose session id (field 6 of /proc/PID/stat) is <paramref name="sid"/>.</summary>
+    /// <summary>Live processes whose session id (field 6 of /proc/PID/stat) is <paramref name="sid"/>; a zombie has ended.</summary>
     public static IReadOnlyList<int> SessionMembers(int sid)
     {
         var members = new List<int>();
@@ -76,7 +82,7 @@ public sealed class TerminalShell : IDisposable
             {
                 string stat = File.ReadAllText(System.IO.Path.Combine(dir, "stat"));
                 var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (rest.Length > 3 && rest[3] == sid.ToString(CultureInfo.InvariantCulture)) members.Add(pid);
+                if (rest.Length > 3 && rest[3] == sid.ToString(CultureInfo.InvariantCulture) && rest[0] is not ("Z" or "X")) members.Add(pid);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
         }

@@ -37,6 +37,11 @@ public sealed class ManagedProcess : IDisposable
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["Logging__Console__DisableColors"] = "true";
         psi.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
+        // Log as an installed station does (appsettings.json: Microsoft.AspNetCore at Warning), which a process started
+        // in a work directory does not read: six lines with scopes per request and four per HTTP call otherwise, which
+        // cost the 2-core CI machine noticeable CPU in every station and agent. A test may still ask for more.
+        psi.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        psi.Environment["Logging__LogLevel__System.Net.Http.HttpClient"] = "Warning";
         foreach (var (k, v) in environment) psi.Environment[k] = v;
 
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
