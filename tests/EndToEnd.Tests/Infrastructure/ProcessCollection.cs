@@ -9,7 +9,7 @@ namespace Ccdsvm.EndToEnd.Tests.Infrastructure;
 /// Tests that start real stations and agents (no browser) run here one at a time, beside the one browser test of
 /// <see cref="BrowserCollection"/> and the one waiting test of <see cref="WaitingCollection"/>: three lanes on a 2-core
 /// machine, so the suite fits CI's time without several busy stations, agents and browsers at once. The 1 GiB moves
-/// (<see cref="MoveProcessCollection"/>) run alone after the lanes.
+/// (<see cref="MoveProcessCollection"/>) run alone after the lanes; the layered stations are a lane of their own.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ProcessCollection
@@ -37,10 +37,12 @@ public sealed class WaitingCollection
 }
 
 /// <summary>
-/// Layered stations (three stations and two agents busy at once, README "Layered stations"): alone, after the lanes, like
-/// the 1 GiB moves, so they neither slow the lanes on a 2-core machine nor are slowed by them.
+/// Layered stations (three stations and two agents busy at once, README "Layered stations"): a lane of their own, one
+/// test at a time. They used to run alone after the lanes, like the 1 GiB moves, but the suite then outgrew CI's
+/// 29 minutes: the lanes end at different times, and the machine had room beside the last one. They share the three
+/// test slots (MaxParallelThreads above), so never more than three tests run at once.
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class LayersCollection
 {
     public const string Name = "layered stations";
