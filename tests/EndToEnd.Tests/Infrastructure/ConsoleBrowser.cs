@@ -7,12 +7,17 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 {
     public const string Chromium = Needs.ChromiumPath;
 
-    private readonly IPlaywright _playwright;
     private readonly TempDir _profile;
 
-    private ConsoleBrowser(IPlaywright playwright, IBrowserContext context, IPage page, TempDir profile)
+    /// <summary>
+    /// One Playwright driver (a Node.js process) for the whole test run, shared by every browser: starting one per
+    /// sign-in cost each of the hundred or so sign-ins a second on the 2-core CI machine. Each sign-in still launches
+    /// its own Chromium with its own profile. The driver ends with the test process.
+    /// </summary>
+    private static readonly Lazy<Task<IPlaywright>> Driver = new(() => Playwright.CreateAsync());
+
+    private ConsoleBrowser(IBrowserContext context, IPage page, TempDir profile)
     {
-        _playwright = playwright;
         Context = context;
         Page = page;
         _profile = profile;
@@ -28,7 +33,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     {
         Needs.Chromium();
         var profile = new TempDir("chromium");
-        var playwright = await Playwright.CreateAsync().WaitAsync(Timeouts.Startup);
+        var playwright = await Driver.Value.WaitAsync(Timeouts.Startup);
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
         {
             ExecutablePath = Chromium,
@@ -44,7 +49,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
         }).WaitAsync(Timeouts.Startup);
         var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        var browser = new ConsoleBrowser(playwright, context, page, profile);
+        var browser = new ConsoleBrowser(context, page, profile);
         await page.GotoAsync(new Uri(station.BaseUrl, "/login").ToString());
         await page.GetByTestId("login-username").FillAsync(user);
         await page.GetByTestId("login-password").FillAsync(password);
@@ -74,7 +79,6 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Context.CloseAsync();
-        _playwright.Dispose();
         _profile.Dispose();
     }
 }
