@@ -21,7 +21,7 @@ public sealed class DataRendezvous
         public TaskCompletionSource<DataAnswer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Answers waited for now.</summary>
+    /// <summary>How many answers are being waited for at this moment: every wait removes its own entry when it ends, so this drops back to 0.</summary>
     public int Waiting => _pending.Count;
 
     /// <summary>A fresh id to give the mid station.</summary>
