@@ -57,6 +57,21 @@ public sealed class NetConfigureContractTests
         Assert.Contains(expected, problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("..")]
+    [InlineData("")]
+    [InlineData("eth0/../lo")]
+    [InlineData(10_000)]
+    public void A_name_that_is_no_interface_is_refused_before_anything_reaches_a_unit(object name)
+    {
+        string text = name is int length ? new string('e', length) : (string)name;
+        var problem = NetConfigure.Contract.Check(J($$"""{"interfaces":[{"name":"{{text}}","mtu":1500}]}"""));
+
+        Assert.NotNull(problem);
+        Assert.Contains("interfaces[0].name", problem, StringComparison.Ordinal);
+        Assert.True(problem.Length < 400, $"the refusal repeats the value: {problem.Length} characters");
+    }
+
     [Fact]
     public void The_result_writes_every_field()
     {
