@@ -256,7 +256,7 @@ public sealed partial class StationConnection(
             foreach (var update in subtree.Snapshot())
                 await connection.InvokeAsync(nameof(IAgentHub.AnnounceSubtree), update, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogSubtreeFailed(ex.Message);
         }
@@ -291,7 +291,7 @@ public sealed partial class StationConnection(
                 await connection.InvokeAsync(nameof(IAgentHub.ReportResult), result, ct).ConfigureAwait(false);
                 _undelivered.TryDequeue(out _);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogReportFailed(ex.Message);
                 return;

@@ -60,8 +60,15 @@ public sealed partial class StationLease(IOptions<AgentOptions> options, TaskRun
             }
             return true;
         }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or Microsoft.AspNetCore.SignalR.HubException or IOException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Whatever ended the call (no answer in time, a refusal, the connection lost mid-call: a station killed
+            // while the renewal was on the wire fails it with the socket's WebSocketException) means not renewed; the
+            // connection loop reconnects. It must never end the agent.
             return false;
         }
     }
