@@ -40,7 +40,7 @@ public sealed class PartitionEndToEndTests
 
             var made = await RunAsync(admin, "storage.mkfs", new { device = node, fstype = "ext4" });
             Assert.Equal(node, made.GetProperty("result").GetProperty("device").GetString());
-            Assert.Contains("TYPE=\"ext4\"", await HostTool.RunAsync("blkid", backing[0]));
+            Assert.Contains("TYPE=ext4\n", await HostTool.RunAsync("blkid", "-p", "-o", "export", backing[0]));
 
             // The partition's lock sits under its disk's: a hold on the disk keeps work on the partition waiting.
             long hold = await admin.StartAsync("maintenance.hold", "station", new { resource = "disks/" + Path.GetFileName(device), seconds = 600, reason = "test" });

@@ -122,7 +122,7 @@ public sealed class StorageBrowserTests
         // The kernel makes no partition nodes for loop devices here: the agent's own loop device on the disk stands for it.
         string backing = (await HostTool.RunAsync("losetup", "--associated", device)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(':')[0]).FirstOrDefault(l => l != device) ?? device;
-        Assert.Contains("TYPE=\"ext4\"", await HostTool.RunAsync("blkid", File.Exists(node) ? node : backing));
+        Assert.Contains("TYPE=ext4\n", await HostTool.RunAsync("blkid", "-p", "-o", "export", File.Exists(node) ? node : backing));
     }
 
     /// <summary>The start button opens the modal, which says what is on the device now; the typed name enables its button, which starts the task.</summary>

@@ -60,7 +60,7 @@ public sealed class StorageLocksEndToEndTests
             var two = await admin.WaitForStateAsync(waiterId, Timeouts.ShortTask, "succeeded");
             Assert.True(Start(two) >= End(one), $"the same disk ran twice at once: first ended {End(one):O}, second started {Start(two):O}");
             string lastType = two.GetProperty("parameters").GetProperty("fstype").GetString()!;
-            Assert.Contains($"TYPE=\"{lastType}\"", await HostTool.RunAsync("blkid", deviceA));
+            Assert.Contains($"TYPE={lastType}\n", await HostTool.RunAsync("blkid", "-p", "-o", "export", deviceA));
         }
         finally
         {

@@ -168,7 +168,7 @@ public sealed class AgentKilledTests(ITestOutputHelper output)
             long again = await api.StartAsync("storage.mkfs", "m", new { device, fstype = "xfs", force = true });
             var done = await api.WaitForStateAsync(again, Timeouts.BigChecksum);
             Assert.True(done.GetProperty("state").GetString() == "succeeded", done.ToString());
-            Assert.Contains("TYPE=\"xfs\"", await HostTool.RunAsync("blkid", device));
+            Assert.Contains("TYPE=xfs\n", await HostTool.RunAsync("blkid", "-p", "-o", "export", device));
         }
         catch
         {

@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// then learns the result once the link is back, and nothing ran twice; then mid-1 killed and started again while a top
 /// task runs through it — it reattaches the task, which ends once, succeeded, at every level.
 /// </summary>
-[Collection(LayersCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class LayerLinkFaultTests(ITestOutputHelper output)
 {
     private const string U7 = LayeredFleet.U7Name;

@@ -14,7 +14,7 @@ namespace Ccdsvm.EndToEnd.Tests.Layers;
 /// resource exclude each other, and the top shows where and behind whom its task waits. The views of u7 are checked in
 /// the same fleet (<see cref="ThreeLevelViews"/>), and so are copies between units under different stations (<see cref="ThreeLevelMoves"/>).
 /// </summary>
-[Collection(LayersCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
 {
     private const string Mid1 = LayeredFleet.Mid1Name, Mid2 = LayeredFleet.Mid2Name, U7 = LayeredFleet.U7Name;
