@@ -7,20 +7,22 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 {
     public const string Chromium = Needs.ChromiumPath;
 
-    private readonly TempDir _profile;
-
     /// <summary>
-    /// One Playwright driver (a Node.js process) for the whole test run, shared by every browser: starting one per
-    /// sign-in cost each of the hundred or so sign-ins a second on the 2-core CI machine. Each sign-in still launches
-    /// its own Chromium with its own profile. The driver ends with the test process.
+    /// One Playwright driver (a Node.js process) and one Chromium for the whole test run, shared by every browser:
+    /// starting a driver and a Chromium per sign-in cost the hundred or so sign-ins about two seconds of CPU each on the
+    /// 2-core CI machine. Each sign-in is a browser context of its own (its own cookies, storage, viewport, touch and
+    /// colour scheme, as a separate profile would be). Driver and Chromium end with the test process; a Chromium that
+    /// went away is launched again.
     /// </summary>
     private static readonly Lazy<Task<IPlaywright>> Driver = new(() => Playwright.CreateAsync());
 
-    private ConsoleBrowser(IBrowserContext context, IPage page, TempDir profile)
+    private static readonly SemaphoreSlim Launching = new(1, 1);
+    private static IBrowser? _chromium;
+
+    private ConsoleBrowser(IBrowserContext context, IPage page)
     {
         Context = context;
         Page = page;
-        _profile = profile;
     }
 
     public IBrowserContext Context { get; }
@@ -32,30 +34,47 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false, bool dark = false)
     {
         Needs.Chromium();
-        var profile = new TempDir("chromium");
-        var playwright = await Driver.Value.WaitAsync(Timeouts.Startup);
-        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile.Path, new BrowserTypeLaunchPersistentContextOptions
+        var chromium = await SharedChromiumAsync().WaitAsync(Timeouts.Startup);
+        var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
-            ExecutablePath = Chromium,
-            Headless = true,
             // The station's own CA is not in Chromium's store; the README tells a person to accept it or import /ca.crt.
             IgnoreHTTPSErrors = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
             ViewportSize = new ViewportSize { Width = width, Height = height },
             HasTouch = touch,
             IsMobile = touch,
             ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
-            Timeout = 60_000,
         }).WaitAsync(Timeouts.Startup);
-        var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
+        var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        var browser = new ConsoleBrowser(context, page, profile);
+        var browser = new ConsoleBrowser(context, page);
         await page.GotoAsync(new Uri(station.BaseUrl, "/login").ToString());
         await page.GetByTestId("login-username").FillAsync(user);
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
         await browser.WaitInteractiveAsync();
         return browser;
+    }
+
+    private static async Task<IBrowser> SharedChromiumAsync()
+    {
+        await Launching.WaitAsync();
+        try
+        {
+            if (_chromium is { IsConnected: true }) return _chromium;
+            var playwright = await Driver.Value;
+            _chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                Timeout = 60_000,
+            });
+            return _chromium;
+        }
+        finally
+        {
+            Launching.Release();
+        }
     }
 
     /// <summary>A click before the circuit is interactive is lost: wait for the layout's marker.</summary>
@@ -79,6 +98,5 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Context.CloseAsync();
-        _profile.Dispose();
     }
 }
