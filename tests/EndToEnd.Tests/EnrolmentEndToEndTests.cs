@@ -11,7 +11,7 @@ namespace Ccdsvm.EndToEnd.Tests;
 /// a one-time token, the unit's own credential across a station restart, revocation, and a refusal by the
 /// unit that lands in the station's audit log.
 /// </summary>
-[Collection(WaitingCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class EnrolmentEndToEndTests(ITestOutputHelper output)
 {
     private const string Unit = "unit-e";

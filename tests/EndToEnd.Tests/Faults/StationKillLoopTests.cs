@@ -15,7 +15,7 @@ namespace Ccdsvm.EndToEnd.Tests.Faults;
 /// each resource ran in the order they were admitted, and no lock is left. Seeded: the seed is printed, and set
 /// CCDSVM_FAULT_SEED to replay a failure.
 /// </summary>
-[Collection(ProcessCollection.Name)]
+[Collection(WaitingCollection.Name)]
 public sealed partial class StationKillLoopTests(ITestOutputHelper output)
 {
     private const int Tasks = 100;
