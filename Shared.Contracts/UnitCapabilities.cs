@@ -7,7 +7,8 @@ namespace Ccdsvm.Shared.Contracts;
 /// <summary>
 /// What a unit can do, announced with its inventory: its OS family and version (os-release ID and VERSION_ID), its
 /// architecture, the task kinds its agent has executors for (a kind its policy denies is still the unit's own refusal) and the tools it found on
-/// its PATH. The station refuses, before admission, a kind the unit cannot run (<see cref="UnitAbilities.Refusal"/>).
+/// its PATH, and what keeps its network configuration across a reboot (<see cref="NetworkPersistence"/>: one of
+/// <see cref="NetBackends"/>; null from an agent older than it). The station refuses, before admission, a kind the unit cannot run (<see cref="UnitAbilities.Refusal"/>).
 /// </summary>
 [MessagePackObject]
 public sealed record UnitCapabilities(
@@ -15,7 +16,8 @@ public sealed record UnitCapabilities(
     [property: Key(1)] string OsVersion,
     [property: Key(2)] string Architecture,
     [property: Key(3)] IReadOnlyList<string> Kinds,
-    [property: Key(4)] IReadOnlyList<string> Tools);
+    [property: Key(4)] IReadOnlyList<string> Tools,
+    [property: Key(5)] string? NetworkPersistence = null);
 
 /// <summary>Which host tools each kind needs, and the refusal of a kind a unit cannot run.</summary>
 public static class UnitAbilities

@@ -73,6 +73,16 @@ public sealed class AgentOptions
     /// <summary>The fstab that <c>persist: true</c> mounts are written to.</summary>
     public string FstabPath { get; set; } = "/etc/fstab";
 
+    /// <summary>
+    /// What keeps a confirmed net.configure change across a reboot: empty (the default) detects it (NetworkManager when
+    /// it runs, else systemd-networkd when it runs, else nothing: runtime only); "networkmanager", "systemd-networkd" or
+    /// "runtime" forces one (<see cref="Ccdsvm.Shared.Contracts.Kinds.NetBackends"/>).
+    /// </summary>
+    public string? NetworkPersistence { get; set; }
+
+    /// <summary>Where net.configure writes systemd-networkd's .network and .netdev files (one per interface, 50-ccdsvm-&lt;name&gt;.*).</summary>
+    public string NetworkdDirectory { get; set; } = "/etc/systemd/network";
+
     /// <summary>Longest pause between reconnect attempts, in seconds.</summary>
     public int MaxReconnectDelaySeconds { get; set; } = 30;
 
@@ -125,5 +135,9 @@ public sealed class AgentOptions
             throw new InvalidOperationException($"Agent:LeaseSeconds {LeaseSeconds} must be between 1 and 86400, or 0 for the longest lease the station grants.");
         if (!Uri.TryCreate(DataUrl, UriKind.Absolute, out var data) || data.Scheme is not ("https" or "http"))
             throw new InvalidOperationException($"Agent:DataUrl '{DataUrl}' must be an https address such as https://0.0.0.0:5090 (port 0 picks a free port; http:// serves the data plane unencrypted).");
+        if (!string.IsNullOrEmpty(NetworkPersistence) && !Ccdsvm.Shared.Contracts.Kinds.NetBackends.All.Contains(NetworkPersistence, StringComparer.Ordinal))
+            throw new InvalidOperationException($"Agent:NetworkPersistence '{NetworkPersistence}' must be empty (detect), {string.Join(", ", Ccdsvm.Shared.Contracts.Kinds.NetBackends.All)}.");
+        if (!Path.IsPathRooted(NetworkdDirectory))
+            throw new InvalidOperationException($"Agent:NetworkdDirectory '{NetworkdDirectory}' must be an absolute directory such as /etc/systemd/network.");
     }
 }

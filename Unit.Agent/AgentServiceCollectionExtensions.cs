@@ -26,6 +26,7 @@ public static class AgentServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new PathGuard(o.EffectiveRoots, [o.VolumeMountRoot]);
         });
+        services.AddSingleton(sp => new NetBackendDetector(sp.GetRequiredService<IOptions<AgentOptions>>().Value.NetworkPersistence));
         services.AddSingleton<InventoryCollector>();
         services.AddSingleton<StorageReader>();
         services.AddSingleton<StorageReporter>();

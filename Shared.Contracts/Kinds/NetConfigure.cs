@@ -103,8 +103,10 @@ public sealed record NetConfigureParameters(
 /// <summary>
 /// A change that was kept (a change the agent rolled back ends the task as failed, its error starting "rolled back:").
 /// <see cref="Diff"/>: what changed, one line each ("v0: mtu 1500 → 1400"); <see cref="Confirmation"/>: who or what
-/// kept it and when; <see cref="Backend"/>: "networkmanager", "systemd-networkd" or "runtime"; <see cref="Persistence"/>:
-/// whether it survives a reboot, in plain words; <see cref="Commands"/>: the commands the agent ran.
+/// kept it and when; <see cref="Backend"/>: what keeps network configuration on the unit (<see cref="NetBackends"/>);
+/// <see cref="Persisted"/>: whether the change was written so it survives a reboot; <see cref="Persistence"/>: the same
+/// in plain words (where it was written, or "runtime only: … lost at reboot"); <see cref="Commands"/>: the commands the
+/// agent ran; <see cref="Saved"/>: what was written where, one entry per interface (empty when nothing was).
 /// </summary>
 [MessagePackObject(true)]
 public sealed record NetConfigureResult(
@@ -113,4 +115,29 @@ public sealed record NetConfigureResult(
     string Backend,
     bool Persisted,
     string Persistence,
-    IReadOnlyList<string> Commands);
+    IReadOnlyList<string> Commands,
+    IReadOnlyList<NetSaved>? Saved = null);
+
+/// <summary>
+/// One interface's configuration as the agent made it outlive a reboot: <see cref="Where"/> is the file written (a
+/// systemd-networkd <c>.network</c> or <c>.netdev</c> file) or the NetworkManager connection; <see cref="Settings"/>
+/// what it holds ("Address=10.0.0.2/24", "MTUBytes=1400"; for NetworkManager "ipv4.addresses 10.0.0.2/24"); an
+/// interface the change deleted has its files or connection removed, <see cref="Removed"/> true.
+/// </summary>
+[MessagePackObject(true)]
+public sealed record NetSaved(string Interface, string Where, IReadOnlyList<string> Settings, bool Removed = false);
+
+/// <summary>What keeps a unit's network configuration across a reboot, as the agent detects it and announces it.</summary>
+public static class NetBackends
+{
+    /// <summary>NetworkManager runs (<c>nmcli -t -f RUNNING general</c> says it runs): changes go to its connections.</summary>
+    public const string NetworkManager = "networkmanager";
+
+    /// <summary>systemd-networkd runs (/run/systemd/netif/state exists and <c>networkctl</c> answers): changes go to .network files.</summary>
+    public const string Networkd = "systemd-networkd";
+
+    /// <summary>Neither runs: a change is runtime only and lost at reboot.</summary>
+    public const string Runtime = "runtime";
+
+    public static readonly IReadOnlyList<string> All = [NetworkManager, Networkd, Runtime];
+}

@@ -28,7 +28,10 @@ public static class ExecutorRegistrations
         services.AddSingleton<Network.NetConfirmations>();
         services.AddSingleton(sp => new Network.PendingRollbacks(Path.Combine(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.EffectiveStateDirectory, "network")));
-        services.AddSingleton<ITaskExecutor>(sp => new NetConfigureExecutor(sp.GetRequiredService<Network.NetConfirmations>(), pending: sp.GetRequiredService<Network.PendingRollbacks>()));
+        services.AddSingleton(sp => new Network.NetPersistence(sp.GetRequiredService<Inventory.NetBackendDetector>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value.NetworkdDirectory));
+        services.AddSingleton<ITaskExecutor>(sp => new NetConfigureExecutor(sp.GetRequiredService<Network.NetConfirmations>(), pending: sp.GetRequiredService<Network.PendingRollbacks>(),
+            persistence: sp.GetRequiredService<Network.NetPersistence>()));
         services.AddSingleton<ITaskExecutor, StorageMkfsExecutor>();
         services.AddSingleton<ITaskExecutor, StorageMountExecutor>();
         services.AddSingleton<ITaskExecutor, StoragePartitionExecutor>();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Ccdsvm.Unit.Agent.Execution;
-using Ccdsvm.Unit.Agent.Inventory;
 using Ccdsvm.Unit.Agent.Network;
 
 namespace Ccdsvm.Unit.Agent.Executors;
@@ -10,12 +9,16 @@ namespace Ccdsvm.Unit.Agent.Executors;
 /// as it is (nothing changes when one is missing), snapshots it, applies the change with <c>ip</c>, then waits on
 /// probation. The change is kept when the station confirms in time (<see cref="NetConfirmations"/>; with
 /// <c>confirm: auto</c>, when the station answers the agent's report that the change is applied); otherwise the
-/// agent restores the snapshot by itself and the task fails with "rolled back: …".
+/// agent restores the snapshot by itself and the task fails with "rolled back: …". A change that was kept is then
+/// written where the unit's network manager keeps it across a reboot (<see cref="NetPersistence"/>), or said to be
+/// runtime only; a change rolled back is never written.
 /// </summary>
-public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost? host = null, PendingRollbacks? pending = null) : KindExecutor<NetConfigureParameters, NetConfigureResult>(NetConfigure.Contract)
+public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost? host = null, PendingRollbacks? pending = null, NetPersistence? persistence = null)
+    : KindExecutor<NetConfigureParameters, NetConfigureResult>(NetConfigure.Contract)
 {
     private static readonly TimeSpan ReportBound = TimeSpan.FromSeconds(5);
     private readonly NetHost _host = host ?? NetHost.Default;
+    private readonly NetPersistence _persistence = persistence ?? NetPersistence.Default;
 
     /// <summary>Waits on external processes and on the station's confirmation.</summary>
     public override bool NeedsDedicatedThread => true;
@@ -37,7 +40,9 @@ public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost
             var ran = await ApplyAsync(parameters, plan, snapshot, touched, context, cancellationToken).ConfigureAwait(false);
             using var waiter = confirmations.Expect(context.TaskId);
             var kept = await ProbationAsync(parameters, seconds, waiter, context, snapshot, touched, cancellationToken).ConfigureAwait(false);
-            return Kept(plan, kept, ran, context);
+            // Kept: from here on no restart of the agent may roll it back, so the way back goes before the change is written down.
+            pending?.Forget(context.TaskId);
+            return await KeptAsync(parameters, plan, kept, ran, touched, context).ConfigureAwait(false);
         }
         finally
         {
@@ -45,11 +50,13 @@ public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost
         }
     }
 
-    private static NetConfigureResult Kept(NetPlan plan, string kept, List<string> ran, TaskContext context)
+    private async Task<NetConfigureResult> KeptAsync(NetConfigureParameters p, NetPlan plan, string kept, List<string> ran, IReadOnlyList<string> touched, TaskContext context)
     {
-        string backend = NetReader.Backend();
         context.Report(1, "kept: " + kept);
-        return new NetConfigureResult(plan.Diff, kept, backend, false, Persistence(backend), ran);
+        // Never cancelled: the change is kept, and a half-written configuration is what the writers exist to prevent; each step is bounded on its own.
+        var persisted = await _persistence.PersistAsync(p, _host, touched, context.TaskId, context.Log, CancellationToken.None).ConfigureAwait(false);
+        context.Log(persisted.Persistence);
+        return new NetConfigureResult(plan.Diff, kept, persisted.Backend, persisted.Persisted, persisted.Persistence, [.. ran, .. persisted.Commands], persisted.Saved);
     }
 
     private async Task<List<string>> ApplyAsync(NetConfigureParameters p, NetPlan plan, NetSnapshot snapshot, IReadOnlyList<string> touched, TaskContext context, CancellationToken ct)
@@ -168,12 +175,4 @@ public sealed class NetConfigureExecutor(NetConfirmations confirmations, NetHost
     private static string Restored(IReadOnlyList<string> left) => left.Count == 0
         ? "the previous network was restored"
         : $"restoring the previous network partly failed: {string.Join("; ", left)}";
-
-    /// <summary>Whether the change outlives a reboot, in plain words: not yet on any backend (runtime changes only).</summary>
-    public static string Persistence(string backend) => backend switch
-    {
-        "networkmanager" => "runtime only: NetworkManager runs on this unit, but net.configure does not write its connections yet; the change lasts until NetworkManager reapplies its own or the unit reboots",
-        "systemd-networkd" => "runtime only: systemd-networkd runs on this unit, but net.configure does not write its .network files yet; the change lasts until networkd reapplies its own or the unit reboots",
-        _ => "runtime only: neither NetworkManager nor systemd-networkd runs on this unit, so nothing keeps network configuration across a reboot; the change lasts until the unit reboots",
-    };
 }

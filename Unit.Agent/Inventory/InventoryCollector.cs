@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Ccdsvm.Unit.Agent.Inventory;
 
 /// <summary>Gathers what the agent announces: host, OS, CPU, memory, disks, interfaces and roots.</summary>
-public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, LoopMapper mapper, TaskRunner runner, ILogger<InventoryCollector> logger)
+public sealed partial class InventoryCollector(IOptions<AgentOptions> options, PathGuard guard, DataPlaneAddress dataPlane, LoopMapper mapper, TaskRunner runner, NetBackendDetector netBackend, ILogger<InventoryCollector> logger)
 {
     private IReadOnlyList<string>? _tools;
 
@@ -33,21 +33,23 @@ public sealed partial class InventoryCollector(IOptions<AgentOptions> options, P
             dataPlane.Url,
             [.. o.PublishedServices.Keys.Order(StringComparer.Ordinal)],
             new UnitPolicy(Path.GetFullPath(o.MountRoot), [.. o.Devices], [.. o.DenyKinds]),
-            Capabilities(),
+            await CapabilitiesAsync(ct).ConfigureAwait(false),
             o.Kind);
     }
 
     /// <summary>
-    /// OS family and version, architecture, the kinds this agent has executors for and the tools on its PATH. Kinds its
+    /// OS family and version, architecture, the kinds this agent has executors for, the tools on its PATH and what keeps
+    /// its network configuration across a reboot (asked afresh: a network manager started since is seen). Kinds its
     /// policy denies stay listed: that refusal is the unit's own, audited as such (the policy is announced beside).
     /// </summary>
-    internal UnitCapabilities Capabilities()
+    internal async Task<UnitCapabilities> CapabilitiesAsync(CancellationToken ct)
     {
         var release = OsRelease();
         var kinds = runner.Kinds.Order(StringComparer.Ordinal).ToList();
         _tools ??= FindTools(Environment.GetEnvironmentVariable("PATH"));
         return new UnitCapabilities(release.GetValueOrDefault("ID", "linux"), release.GetValueOrDefault("VERSION_ID", ""),
-            System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), kinds, _tools);
+            System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), kinds, _tools,
+            await netBackend.DetectAsync(ct).ConfigureAwait(false));
     }
 
     /// <summary>The probed tools found as files in a directory of <paramref name="path"/>.</summary>

@@ -6,8 +6,8 @@ namespace Ccdsvm.Unit.Agent.Inventory;
 
 /// <summary>
 /// Reads the unit's network from the kernel through iproute2's JSON output (<c>ip -j -d addr</c>, <c>ip -j route</c>
-/// for both families), the link speeds from /sys/class/net, the DNS servers from /etc/resolv.conf, and which backend
-/// persists configuration. <paramref name="netns"/> reads a named network namespace instead (<c>ip -n</c>): what the
+/// for both families), the link speeds from /sys/class/net and the DNS servers from /etc/resolv.conf; which backend
+/// persists configuration is <see cref="NetBackendDetector"/>'s to say, "runtime" here. <paramref name="netns"/> reads a named network namespace instead (<c>ip -n</c>): what the
 /// tests use, so they never read or touch the host's real interfaces.
 /// </summary>
 public sealed class NetReader(string? netns = null, string resolvConf = "/etc/resolv.conf")
@@ -22,7 +22,7 @@ public sealed class NetReader(string? netns = null, string resolvConf = "/etc/re
         var interfaces = ParseInterfaces(links, netns is null ? SpeedOf : _ => null);
         var routes = ParseRoutes(routes4, "inet").Concat(ParseRoutes(routes6, "inet6")).ToList();
         log?.Invoke($"{interfaces.Count} interfaces, {routes.Count} routes");
-        return new NetInventoryResult(interfaces, routes, DnsServers(resolvConf), Backend());
+        return new NetInventoryResult(interfaces, routes, DnsServers(resolvConf), NetBackends.Runtime);
     }
 
     private Task<string> IpAsync(IReadOnlyList<string> args, CancellationToken ct) =>
@@ -109,10 +109,4 @@ public sealed class NetReader(string? netns = null, string resolvConf = "/etc/re
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return []; }
     }
-
-    /// <summary>NetworkManager or systemd-networkd when one runs (its runtime directory exists), else "runtime".</summary>
-    public static string Backend() =>
-        Directory.Exists("/run/NetworkManager") ? "networkmanager"
-        : Directory.Exists("/run/systemd/netif") ? "systemd-networkd"
-        : "runtime";
 }

@@ -12,7 +12,8 @@ namespace Ccdsvm.Unit.Agent.Security;
 /// signature by the pinned key, this unit, this task and kind, validity, no replay, Agent:DenyKinds, the
 /// order's parameters) and the unit's own policy on the ticket's resources: files and directories inside
 /// Agent:Roots (or the volume and mount roots), devices in the Agent:Devices allow-list; and the order's own
-/// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>).
+/// paths must be the canonical ones its ticket names (<see cref="TicketPaths"/>), and the network interfaces it changes
+/// must be named by its ticket (<see cref="TicketInterfaces"/>).
 /// </summary>
 public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<AgentOptions> options, PathGuard paths, DevicePolicy devices, ILogger<OrderGuard> logger, OrderJournal? journal = null, TimeProvider? time = null, IOrderRelay? relay = null)
 {
@@ -39,7 +40,8 @@ public sealed partial class OrderGuard(AgentCredentials credentials, IOptions<Ag
         {
             refusal = verifier.Refusal(order.Ticket, order.TaskId, order.Kind, order.ParametersJson, out var ticket);
             if (refusal is null && relay is null)
-                refusal = PolicyRefusal(ticket!) ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths);
+                refusal = PolicyRefusal(ticket!) ?? TicketPaths.Refusal(ticket!, order.ParametersJson, options.Value.Name, paths)
+                    ?? TicketInterfaces.Refusal(ticket!, order.ParametersJson, options.Value.Name);
             if (refusal is null) opened = ticket;
         }
         catch (Exception ex) when (ex is TaskFailureException or ArgumentException or IOException)

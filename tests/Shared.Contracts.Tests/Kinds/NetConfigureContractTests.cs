@@ -75,8 +75,11 @@ public sealed class NetConfigureContractTests
     [Fact]
     public void The_result_writes_every_field()
     {
-        var written = NetConfigure.Contract.WriteResult(new NetConfigureResult(["eth0: mtu 1500 → 9000"], "confirmed by the station 2.0 s after the change", "runtime", false, "runtime only", ["ip link set eth0 mtu 9000"]));
+        var written = NetConfigure.Contract.WriteResult(new NetConfigureResult(["eth0: mtu 1500 → 9000"], "confirmed by the station 2.0 s after the change", NetBackends.Networkd, true,
+            "kept across reboots by systemd-networkd: /etc/systemd/network/50-ccdsvm-eth0.network", ["ip link set eth0 mtu 9000"],
+            [new NetSaved("eth0", "/etc/systemd/network/50-ccdsvm-eth0.network", ["MTUBytes=9000"])]));
 
-        Assert.Equal("""{"diff":["eth0: mtu 1500 \u2192 9000"],"confirmation":"confirmed by the station 2.0 s after the change","backend":"runtime","persisted":false,"persistence":"runtime only","commands":["ip link set eth0 mtu 9000"]}""", written);
+        Assert.Equal("""{"diff":["eth0: mtu 1500 \u2192 9000"],"confirmation":"confirmed by the station 2.0 s after the change","backend":"systemd-networkd","persisted":true,"persistence":"kept across reboots by systemd-networkd: /etc/systemd/network/50-ccdsvm-eth0.network","commands":["ip link set eth0 mtu 9000"],"saved":[{"interface":"eth0","where":"/etc/systemd/network/50-ccdsvm-eth0.network","settings":["MTUBytes=9000"],"removed":false}]}""", written);
+        Assert.Equal(written, NetConfigure.Contract.WriteResult(NetConfigure.Contract.ReadResult(written)!));
     }
 }
