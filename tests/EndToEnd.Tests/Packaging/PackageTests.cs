@@ -230,7 +230,7 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
         await HostCommand.CheckAsync("dpkg-deb", ["-x", packages.AgentDeb, agent.Path]);
         var agentLines = await File.ReadAllLinesAsync(Path.Combine(agent.Path, "lib", "systemd", "system", "ccdsvm-agent.service"));
         Assert.Contains("NoNewPrivileges=yes", agentLines);
-        Assert.Contains("CapabilityBoundingSet=CAP_SYS_ADMIN CAP_DAC_OVERRIDE CAP_CHOWN CAP_FOWNER CAP_FSETID CAP_MKNOD", agentLines);
+        Assert.Contains("CapabilityBoundingSet=CAP_SYS_ADMIN CAP_DAC_OVERRIDE CAP_CHOWN CAP_FOWNER CAP_FSETID CAP_MKNOD CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_KILL", agentLines);
         // Its mounts must be the host's: no directive that gives the agent its own mount namespace.
         Assert.DoesNotContain(agentLines, l => l.StartsWith("ProtectSystem=", StringComparison.Ordinal) || l.StartsWith("PrivateTmp=", StringComparison.Ordinal)
             || l.StartsWith("ReadWritePaths=", StringComparison.Ordinal) || l.StartsWith("ProtectHome=", StringComparison.Ordinal));
