@@ -41,15 +41,15 @@ public sealed class TerminalRecording : IDisposable
         try
         {
             if (!System.IO.Path.IsPathRooted(directory)) throw new IOException("it is not an absolute path");
-            Directory.CreateDirectory(directory, DirectoryMode);
-            file = new FileStream(path, new FileStreamOptions
+            // A terminal runs on Linux only (a pty, setsid); the guards keep the platform analyzer informed.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+            else
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.Read,
-                UnixCreateMode = FileMode600,
-                BufferSize = 0,
-            });
+                Directory.CreateDirectory(directory, DirectoryMode);
+                options.UnixCreateMode = FileMode600;
+            }
+            file = new FileStream(path, options);
             var recording = new TerminalRecording(path, file);
             recording.Line("# ccdsvm terminal recording");
             recording.Line($"# task: {taskId.ToString(CultureInfo.InvariantCulture)}");
