@@ -34,7 +34,7 @@ public sealed class TerminalRecordingTests : IDisposable
         : JsonSerializer.SerializeToElement(new { idleTimeoutSeconds = 30 });
 
     [Fact]
-    public async Task A_recorded_session_holds_its_header_and_what_the_shell_printed_and_an_unrecorded_one_writes_nothing()
+    public async Task A_recorded_session_holds_its_header_and_what_the_shell_printed_an_unrecorded_one_writes_nothing_and_a_full_disk_ends_it()
     {
         Needs.Root("the shell is switched to a local account the test makes with useradd");
         Needs.Tools(["useradd", "userdel"]);
@@ -71,10 +71,56 @@ public sealed class TerminalRecordingTests : IDisposable
             Assert.Contains("42", Lines(plainScreen));
             Assert.Equal((TerminalEndings.Exited, (string?)null), (plain.Ended, plain.Recording));
             Assert.Empty(Directory.EnumerateFileSystemEntries(quiet));
+
+            await RecordingThatFillsItsDiskEndsTheSessionAsync(account);
         }
         finally
         {
             await Host("userdel", "--remove", account);
+        }
+    }
+
+    /// <summary>
+    /// The recording's file system fills mid-session (a 4 KiB tmpfs the test mounts): the session is not left running
+    /// unrecorded, it ends, and the task fails saying why.
+    /// </summary>
+    private async Task RecordingThatFillsItsDiskEndsTheSessionAsync(string account)
+    {
+        Needs.Tools(["mount", "umount", "pgrep"]);
+        string small = Path.Combine(_temp, "small");
+        Directory.CreateDirectory(small);
+        await Host("mount", "-t", "tmpfs", "-o", "size=4k,mode=0700", "ccdsvm-termrec", small);
+        try
+        {
+            var streams = new Streams();
+            var run = Executor(account, small, streams).ExecuteAsync(Parameters(record: true), Context(Interlocked.Increment(ref _nextTask)), CancellationToken.None);
+            try
+            {
+                await streams.TypeAsync(TerminalFrames.ResizeFrame(80, 24));
+                await streams.TypeAsync([TerminalFrames.Input, .. "head -c 20000 /dev/zero | tr '\\0' x; sleep 300\n"u8]);
+                var failed = await Assert.ThrowsAsync<TaskFailureException>(() => run.WaitAsync(Wait));
+                Assert.Contains("the session was ended: its recording to", failed.Message);
+                Assert.Contains("the station's policy asks that every session be recorded", failed.Message);
+                // Every process of the session goes (its sleep included), not left running unrecorded; a killed one may
+                // linger a moment as a zombie until it is reaped.
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                ProcessOutput left;
+                while ((left = await ProcessRunner.RunAsync("pgrep", ["-u", account], CancellationToken.None, Wait)).ExitCode != 1)
+                {
+                    Assert.False(limit.IsCancellationRequested, $"processes of {account} are still running: {left.StdOut}");
+                    await Task.Delay(100);
+                }
+            }
+            finally
+            {
+                streams.Close();
+                try { await run.WaitAsync(Wait); }
+                catch (Exception ex) when (ex is TaskFailureException or OperationCanceledException or TimeoutException) { }
+            }
+        }
+        finally
+        {
+            await Host("umount", small);
         }
     }
 
