@@ -61,6 +61,9 @@ public sealed class StationOptions
     /// <summary>Mount options refused by default (suid, dev, user, users, owner, group, helper) that storage.mount may use; units check their own list too.</summary>
     public List<string> AllowMountOptions { get; set; } = [];
 
+    /// <summary>The terminal's policy (<c>Station:Terminal</c>): whether sessions are recorded at their unit.</summary>
+    public StationTerminalOptions Terminal { get; set; } = new();
+
     /// <summary>Lifetime of API bearer tokens, in minutes.</summary>
     public int TokenLifetimeMinutes { get; set; } = 480;
 

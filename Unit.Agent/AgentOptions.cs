@@ -52,6 +52,13 @@ public sealed class AgentOptions
     /// </summary>
     public List<string> TerminalAccounts { get; set; } = [];
 
+    /// <summary>
+    /// Where terminal sessions are recorded when the station's policy asks for it (the order's <c>record</c>): one file
+    /// per task, TASK.log, created anew with mode 0600; made with mode 0700 if missing. A session that should be
+    /// recorded but cannot be written here is refused.
+    /// </summary>
+    public string TerminalRecordDirectory { get; set; } = "/var/log/ccdsvm/terminal";
+
     /// <summary>Allow-list of device globs storage work may touch, e.g. /dev/loop*.</summary>
     public List<string> Devices { get; set; } = [];
 

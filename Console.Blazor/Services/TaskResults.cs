@@ -185,7 +185,8 @@ public static partial class TaskResults
         $"Sent SIG{r.Signal} to {r.Command} (pid {r.Pid})", []);
 
     private static ResultSummary? Terminal(SystemTerminalResult? r) => r is null ? null : new(
-        $"Terminal as {r.Account}: {r.Ended}{(r.ExitCode is { } code ? $" (exit code {code})" : "")}", [new("lasted", Durations.Length(r.Seconds))]);
+        $"Terminal as {r.Account}: {r.Ended}{(r.ExitCode is { } code ? $" (exit code {code})" : "")}",
+        r.Recording is { } file ? [new("lasted", Durations.Length(r.Seconds)), new("recorded to", file)] : [new("lasted", Durations.Length(r.Seconds))]);
 
     private static ResultSummary? Renice(ProcessReniceResult? r) => r is null ? null : new(
         $"{r.Command} (pid {r.Pid}) now runs at nice {r.Nice}", []);

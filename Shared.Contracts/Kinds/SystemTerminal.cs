@@ -3,15 +3,20 @@ using MessagePack;
 namespace Ccdsvm.Shared.Contracts.Kinds;
 
 /// <summary>
-/// <c>system.terminal {cols?, rows?, idleTimeoutSeconds?}</c> → <c>{exitCode, ended, account, seconds}</c>: a login shell
-/// on a pseudo-terminal of the unit, as the unit-local account the unit maps the station user to. The bytes travel on
-/// their own stream (<see cref="TerminalFrames"/>), not in the task's progress. Administrator only unless granted.
+/// <c>system.terminal {cols?, rows?, idleTimeoutSeconds?}</c> → <c>{exitCode, ended, account, seconds, recording}</c>: a
+/// login shell on a pseudo-terminal of the unit, as the unit-local account the unit maps the station user to. The bytes
+/// travel on their own stream (<see cref="TerminalFrames"/>), not in the task's progress. Administrator only unless
+/// granted. When the station's policy says so it adds <c>record: true</c> to the order (<see cref="RecordField"/>, never
+/// from a user) and the unit records the session's output to its log, or refuses the session when it cannot.
 /// </summary>
 public sealed class SystemTerminal : KindContract<SystemTerminalParameters, SystemTerminalResult>
 {
     public static readonly SystemTerminal Contract = new();
 
     public const int DefaultIdleSeconds = 900;
+
+    /// <summary>The order's field the station sets from its policy (Station:Terminal:Record): the unit records the session.</summary>
+    public const string RecordField = "record";
 
     public override string Kind => TaskKinds.SystemTerminal;
     public override string Title => "Terminal on the unit";
@@ -27,13 +32,20 @@ public sealed class SystemTerminal : KindContract<SystemTerminalParameters, Syst
             "the session ends after this many seconds without a key pressed or output shown", 2, 86400, "900", Whole: true, Default: "900"),
     ];
 
+    /// <summary>Whether the session is recorded is the station's policy, not the user's choice: refused from a user, read from an order.</summary>
+    protected override IReadOnlyCollection<string> StationFields { get; } = [RecordField];
+
     protected override string? Subject(SystemTerminalParameters p, System.Text.Json.JsonElement json) => "terminal";
 }
 
+/// <param name="Record">
+/// Set by the station from its policy, never by a user (<see cref="SystemTerminal.RecordField"/>): true when the unit must
+/// record the session's output to its log, and refuse the session when it cannot; null otherwise.
+/// </param>
 [MessagePackObject(true)]
-public sealed record SystemTerminalParameters(int? Cols = null, int? Rows = null, int? IdleTimeoutSeconds = null)
+public sealed record SystemTerminalParameters(int? Cols = null, int? Rows = null, int? IdleTimeoutSeconds = null, bool? Record = null)
 {
-    // Methods, not properties: the record is the parameters' JSON, which carries only what a user may send.
+    // Methods, not properties: the record is the parameters' JSON, which carries only what a user may send and the station's field.
     public int ColsOrDefault() => Cols ?? 80;
     public int RowsOrDefault() => Rows ?? 24;
     public TimeSpan Idle() => TimeSpan.FromSeconds(IdleTimeoutSeconds ?? SystemTerminal.DefaultIdleSeconds);
@@ -43,8 +55,9 @@ public sealed record SystemTerminalParameters(int? Cols = null, int? Rows = null
 /// <param name="Ended">Why the session ended: one of <see cref="TerminalEndings"/>.</param>
 /// <param name="Account">The unit-local account the shell ran as.</param>
 /// <param name="Seconds">How long the session lasted.</param>
+/// <param name="Recording">The file on the unit the session was recorded to; null when the policy did not ask for a recording.</param>
 [MessagePackObject(true)]
-public sealed record SystemTerminalResult(int? ExitCode, string Ended, string Account, double Seconds);
+public sealed record SystemTerminalResult(int? ExitCode, string Ended, string Account, double Seconds, string? Recording = null);
 
 /// <summary>Why a terminal session ended. A cancelled session ends as a cancelled task, with no result.</summary>
 public static class TerminalEndings

@@ -12,7 +12,7 @@ public static class TransferServiceCollectionExtensions
 {
     /// <summary>
     /// Transfer tickets, the data relay and the upload store; the engine's order preparer completes data.move
-    /// (a ticket to the source) and fs.write with an uploadId (a ticket to the upload).
+    /// (a ticket to the source), fs.write with an uploadId (a ticket to the upload) and system.terminal (the recording policy).
     /// </summary>
     public static IServiceCollection AddTransfers(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,8 +28,9 @@ public static class TransferServiceCollectionExtensions
         services.AddHostedService<UploadSweeper>();
         services.AddSingleton<Volumes.VolumeQuotas>();
         services.AddSingleton<Tasks.MountPolicy>();
+        services.AddSingleton<Terminals.TerminalRecordingPolicy>();
         services.AddSingleton<IOrderPreparer>(sp => new OrderPreparers(sp.GetRequiredService<TransferTickets>(), sp.GetRequiredService<UploadOrders>(),
-            sp.GetRequiredService<Volumes.VolumeQuotas>(), sp.GetRequiredService<Tasks.MountPolicy>()));
+            sp.GetRequiredService<Volumes.VolumeQuotas>(), sp.GetRequiredService<Tasks.MountPolicy>(), sp.GetRequiredService<Terminals.TerminalRecordingPolicy>()));
         services.AddSingleton<DataRelay>();
         // Reads of units below a mid station, or above this one (README, "Layered stations").
         services.AddSingleton<DataRendezvous>();

@@ -8,7 +8,7 @@ namespace Ccdsvm.Unit.Agent.Connection;
 /// Requests an executor makes to the station over the current hub connection (kept apart from
 /// <see cref="StationConnection"/>, which depends on the executors).
 /// </summary>
-public sealed class StationCalls
+public sealed class StationCalls : Execution.ITerminalStreams
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private volatile HubConnection? _connection;

@@ -16,6 +16,7 @@ public static class DataPlaneServiceCollectionExtensions
             return new UsedTickets(o.EffectiveStateDirectory, TimeSpan.FromMinutes(o.TransferSessionIdleMinutes));
         });
         services.AddSingleton<Connection.StationCalls>();
+        services.AddSingleton<ITerminalStreams>(sp => sp.GetRequiredService<Connection.StationCalls>());
         services.AddSingleton<UnitCertificate>();
         services.AddSingleton<DataPlaneClients>();
         services.AddSingleton<DataPlaneHandlers>();

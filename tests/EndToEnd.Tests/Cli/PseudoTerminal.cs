@@ -6,7 +6,7 @@ namespace Ccdsvm.EndToEnd.Tests.Cli;
 
 /// <summary>
 /// The CLI run on a pseudo-terminal (util-linux <c>script</c>), as a person at a terminal runs it: its output is
-/// collected, a test waits until something is drawn, then types Ctrl-C, which the terminal turns into SIGINT.
+/// collected, a test waits until something is drawn, then types keys (Ctrl-C, which the terminal turns into SIGINT).
 /// The process is killed on dispose if it is still there.
 /// </summary>
 public sealed class PseudoTerminal : IDisposable
@@ -60,6 +60,27 @@ public sealed class PseudoTerminal : IDisposable
         }
         if (await Task.WhenAny(seen.Task, Task.Delay(timeout)) != seen.Task)
             Assert.Fail($"{what} not seen on the terminal within {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>Types <paramref name="keys"/> on the terminal, as a person at it would.</summary>
+    public async Task TypeAsync(string keys)
+    {
+        await _script.StandardInput.WriteAsync(keys);
+        await _script.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Waits for the CLI to end by itself and its output to be read to the end; fails the test with the output otherwise.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _script.WaitForExitAsync().WaitAsync(timeout);
+            await _reading.WaitAsync(Timeouts.ProcessExit);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the CLI did not end within {timeout.TotalSeconds:0} s:\n{Output}");
+        }
     }
 
     /// <summary>Types Ctrl-C and waits for the CLI to end and its output to be read to the end.</summary>
