@@ -13,7 +13,7 @@ namespace Ccdsvm.Console.Blazor.Services;
 public interface IConsoleNetwork
 {
     /// <summary>The addresses of the units the user sees, read now (<see cref="NetAddressBook"/>).</summary>
-    FleetAddresses FleetAddresses();
+    FleetAddresses ReadFleetAddresses();
 
     IReadOnlyList<StagedNetChange> Staged(string unit);
 
@@ -26,7 +26,7 @@ public interface IConsoleNetwork
 
 public sealed class ConsoleNetwork(ConsoleUser user, NetAddressBook addresses, NetStaging staging, AccessControl access) : IConsoleNetwork
 {
-    public FleetAddresses FleetAddresses()
+    public FleetAddresses ReadFleetAddresses()
     {
         var caller = user.Caller;
         return addresses.Read(unit => access.CanSeeUnit(caller, unit));

@@ -54,7 +54,7 @@ public sealed class NetStaging(TaskEngine engine, TaskKindCatalog catalog, Acces
     public Outcome<IReadOnlyList<StagedNetChange>> List(Caller caller, string unit)
     {
         if (Refusal(caller, unit) is { } refused) return refused;
-        lock (_gate) return _byUnit.TryGetValue(unit, out var list) ? [.. list] : [];
+        lock (_gate) return _byUnit.TryGetValue(unit, out var list) ? new List<StagedNetChange>(list) : new List<StagedNetChange>();
     }
 
     /// <summary>Submits the staged change as a net.configure task as <paramref name="caller"/>; it leaves the staging once the station admitted it.</summary>

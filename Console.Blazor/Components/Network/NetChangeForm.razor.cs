@@ -41,7 +41,7 @@ public sealed partial class NetChangeForm : ComponentBase
 
     private IReadOnlyList<NetAddressDuplicate> Duplicates => _draft.Addresses.Length == 0 ? [] : _fleet.Duplicates(Unit, _draft.AddressList);
 
-    protected override void OnInitialized() => _fleet = Network.FleetAddresses();
+    protected override void OnInitialized() => _fleet = Network.ReadFleetAddresses();
 
     /// <summary>Raised with the task once the station admitted it.</summary>
     [Parameter] public EventCallback<TaskView> Started { get; set; }

@@ -24,7 +24,7 @@ public sealed class ScriptedConsoleNetwork(ScriptedConsoleTasks tasks) : IConsol
     /// <summary>How many times the form read the fleet's addresses.</summary>
     public int Reads { get; private set; }
 
-    public FleetAddresses FleetAddresses()
+    public FleetAddresses ReadFleetAddresses()
     {
         Reads++;
         return new FleetAddresses(Addresses);
