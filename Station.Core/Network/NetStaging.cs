@@ -26,9 +26,6 @@ public sealed class NetStaging(TaskEngine engine, TaskKindCatalog catalog, Acces
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private long _lastId;
 
-    /// <summary>Raised with the unit whose staged changes changed (off the caller's thread of any view: hop before rendering).</summary>
-    public event Action<string>? Changed;
-
     /// <summary>Keeps <paramref name="parameters"/> (net.configure's) for <paramref name="unit"/>; refused naming the field when they are not valid.</summary>
     public Outcome<StagedNetChange> Stage(Caller caller, string unit, JsonElement parameters)
     {
@@ -46,7 +43,6 @@ public sealed class NetStaging(TaskEngine engine, TaskKindCatalog catalog, Acces
             staged = new StagedNetChange(++_lastId, unit, caller.Name, _time.GetUtcNow(), p);
             list.Add(staged);
         }
-        Changed?.Invoke(unit);
         return staged;
     }
 
@@ -57,15 +53,30 @@ public sealed class NetStaging(TaskEngine engine, TaskKindCatalog catalog, Acces
         lock (_gate) return _byUnit.TryGetValue(unit, out var list) ? new List<StagedNetChange>(list) : new List<StagedNetChange>();
     }
 
-    /// <summary>Submits the staged change as a net.configure task as <paramref name="caller"/>; it leaves the staging once the station admitted it.</summary>
+    /// <summary>
+    /// Submits the staged change as a net.configure task as <paramref name="caller"/>. It leaves the staging while it is
+    /// submitted, so two clicks never submit it twice, and comes back to its place when the station refuses it.
+    /// </summary>
     /// <param name="unit">When given, the unit the change must be staged for (the REST route's).</param>
     public async Task<Outcome<TaskView>> ApplyAsync(Caller caller, long id, string? unit = null)
     {
         var found = Find(caller, id, unit);
         if (!found.Ok) return found.Error!;
         var staged = found.Value!;
+        int at;
+        lock (_gate)
+        {
+            at = _byUnit.TryGetValue(staged.Unit, out var list) ? list.IndexOf(staged) : -1;
+            if (at >= 0) list!.RemoveAt(at);
+        }
+        if (at < 0) return StationError.NotFound($"staged network change {id} does not exist (applied or discarded already?)");
         var started = await engine.SubmitAsync(new SubmitTask(TaskKinds.NetConfigure, staged.Unit, NetConfigure.Contract.Write(staged.Parameters)), caller).ConfigureAwait(false);
-        if (started.Ok) Remove(staged);
+        if (!started.Ok)
+            lock (_gate)
+            {
+                if (!_byUnit.TryGetValue(staged.Unit, out var list)) _byUnit[staged.Unit] = list = [];
+                list.Insert(Math.Min(at, list.Count), staged);
+            }
         return started;
     }
 
@@ -88,9 +99,8 @@ public sealed class NetStaging(TaskEngine engine, TaskKindCatalog catalog, Acces
 
     private void Remove(StagedNetChange staged)
     {
-        bool removed;
-        lock (_gate) removed = _byUnit.TryGetValue(staged.Unit, out var list) && list.Remove(staged);
-        if (removed) Changed?.Invoke(staged.Unit);
+        lock (_gate)
+            if (_byUnit.TryGetValue(staged.Unit, out var list)) list.Remove(staged);
     }
 
     /// <summary>Why the caller may not stage for the unit: not a unit they see (as if unknown), or no right to configure its network.</summary>

@@ -11,9 +11,6 @@ namespace Ccdsvm.Station.Core.Tasks;
 /// </summary>
 internal static class NetDuplicates
 {
-    /// <summary>The task event type that records a warning.</summary>
-    public const string WarningEvent = "warning";
-
     public static IReadOnlyList<string>? Warnings(string kind, string target, JsonElement parameters, NetAddressBook? book)
     {
         if (kind != TaskKinds.NetConfigure || book is null) return null;

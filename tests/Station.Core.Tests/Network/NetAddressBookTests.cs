@@ -92,8 +92,8 @@ public sealed class NetAddressBookTests : IDisposable
             EngineHarness.Json(new { interfaces = new[] { new { name = "eth1", addresses = new[] { "192.0.2.8/24" } } } })), carol);
 
         var events = _h.Engine.Events(warned.Id, carol).Value!;
-        Assert.Equal(["submitted", NetDuplicates.WarningEvent], events.Take(2).Select(e => e.Type));
+        Assert.Equal(["submitted", TaskStore.WarningEvent], events.Take(2).Select(e => e.Type));
         Assert.Equal("duplicate address: 192.0.2.7 is already on unit 'b', interface eth1", events[1].Message);
-        Assert.DoesNotContain(_h.Engine.Events(clean.Id, carol).Value!, e => e.Type == NetDuplicates.WarningEvent);
+        Assert.DoesNotContain(_h.Engine.Events(clean.Id, carol).Value!, e => e.Type == TaskStore.WarningEvent);
     }
 }
