@@ -34,20 +34,20 @@ public sealed record NetDiffLine(NetDiffKind Kind, string Interface, string Fiel
 public static class NetChangeDiff
 {
     /// <summary>
-    /// The diff of <paramref name="desired"/> against <paramref name="running"/> (null: not read yet, everything the
+    /// The diff of <paramref name="desired"/> against <paramref name="reading"/> (null: not read yet, everything the
     /// change sets is added). Lines follow the change's interfaces in order; the DNS servers come last.
     /// </summary>
-    public static IReadOnlyList<NetDiffLine> Compute(NetInventoryResult? running, NetConfigureParameters desired)
+    public static IReadOnlyList<NetDiffLine> Compute(NetInventoryResult? reading, NetConfigureParameters desired)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var lines = new List<NetDiffLine>();
         foreach (var change in desired.Interfaces)
         {
-            var now = running?.Interfaces.FirstOrDefault(i => string.Equals(i.Name, change.Name, StringComparison.Ordinal));
+            var now = reading?.Interfaces.FirstOrDefault(i => string.Equals(i.Name, change.Name, StringComparison.Ordinal));
             if (change.Delete == true) Deleted(change.Name, now, lines);
-            else Changed(change, now, running?.Routes ?? [], lines);
+            else Changed(change, now, reading?.Routes ?? [], lines);
         }
-        if (desired.Dns is { } dns) Replace(running?.DnsServers ?? [], dns, "", "dns", lines);
+        if (desired.Dns is { } dns) Replace(reading?.DnsServers ?? [], dns, "", "dns", lines);
         return lines;
     }
 
