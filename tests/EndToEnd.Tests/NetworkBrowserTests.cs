@@ -40,6 +40,7 @@ public sealed class NetworkBrowserTests(SharedStationFixture fixture) : IClassFi
             await Assertions.Expect(browser.Page.GetByTestId("net-diff")).ToContainTextAsync("+ added: lo mtu 9000");
         }
         await card.ScrollIntoViewIfNeededAsync();
+        if (await browser.Page.GetByTestId("net-diff").CountAsync() > 0) await browser.Page.GetByTestId("net-change-apply").ScrollIntoViewIfNeededAsync();
         await browser.Page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Root, "docs", "screenshots", $"network-card-{name}.png") });
     }
 }
