@@ -40,6 +40,7 @@ public static class UiExtensions
         builder.Services.AddScoped<IConsoleMetrics, ConsoleMetrics>();
         builder.Services.AddScoped<IConsoleStorage, ConsoleStorage>();
         builder.Services.AddScoped<IConsoleReads, ConsoleReads>();
+        builder.Services.AddScoped<IConsoleNetwork, ConsoleNetwork>();
         builder.Services.AddScoped<IConsoleUnits, ConsoleUnits>();
         builder.Services.AddScoped<IConsoleUnitTree, ConsoleUnitTree>();
         builder.Services.AddScoped<IConsoleUnitChain, ConsoleUnitChain>();

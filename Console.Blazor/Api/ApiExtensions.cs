@@ -27,6 +27,7 @@ public static class ApiExtensions
         secured.MapNotificationsApi();
         secured.MapNotificationTargetsApi();
         secured.MapUnitsApi();
+        secured.MapNetworkApi();
         secured.MapEnrolmentsApi(api);
         secured.MapLocksApi();
         secured.MapUsersApi();

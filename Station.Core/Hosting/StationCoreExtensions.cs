@@ -85,6 +85,8 @@ public static class StationCoreExtensions
         services.AddSingleton<Telemetry.StationMetrics>();
         services.AddSingleton<TaskEngine>();
         services.AddSingleton<TaskConfirmations>();
+        services.AddSingleton<NetAddressBook>();
+        services.AddSingleton<Network.NetStaging>();
         services.AddHostedService<EngineTicker>();
         services.AddSingleton<Bulk.BulkRollouts>();
         services.AddSingleton<Bulk.BulkPreviews>();

@@ -14,6 +14,9 @@ internal sealed record PendingSubmission(TaskKindDefinition Definition, string T
     /// <summary>What the task's ticket names besides its plan as held (the whole plan, normalised), known from the check.</summary>
     public IReadOnlyList<string>? TicketResources { get; init; }
 
+    /// <summary>What the task's record warns of besides its start (<see cref="NetDuplicates"/>); null when nothing.</summary>
+    public IReadOnlyList<string>? Warnings { get; init; }
+
     public TaskCompletionSource<Outcome<AdmittedSubmission>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

@@ -73,6 +73,10 @@ internal sealed class BatchCommit
                 for (int i = 0; i < batch.Length; i++)
                     outcomes[i] = AdmitOne(batch[i], now, at, admitted);
                 _writer.Flush();
+                for (int i = 0; i < batch.Length; i++)
+                    if (batch[i].Warnings is { } warnings && outcomes[i].Ok && !outcomes[i].Value.Existing)
+                        foreach (var warning in warnings)
+                            TaskStore.Event(_db, null, outcomes[i].Value.Row.Id, now, TaskStore.WarningEvent, message: warning);
                 var granted = new List<(TaskRow Row, IReadOnlyList<LockRequest> Plan)>();
                 var checkedAs = new List<PendingSubmission>();
                 for (int i = 0; i < batch.Length; i++)

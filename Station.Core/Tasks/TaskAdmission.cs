@@ -30,10 +30,13 @@ internal sealed class TaskAdmission : IDisposable
     private readonly Audit.AuditLog _audit;
     private readonly StoreSpace _space;
     private readonly StationMetrics? _metrics;
+    private readonly Units.NetAddressBook? _addresses;
 
     public TaskAdmission(SubmissionCheck check, BatchCommit commit, WalFlush? walFlush, TaskTable table, TaskLifecycle lifecycle,
-        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger, StoreSpace space, StationMetrics? metrics = null)
+        OrderDispatcher orders, TaskNotifier notifier, Audit.AuditLog audit, ILogger logger, StoreSpace space, StationMetrics? metrics = null,
+        Units.NetAddressBook? addresses = null)
     {
+        _addresses = addresses;
         _metrics = metrics;
         _space = space;
         _audit = audit;
@@ -67,7 +70,11 @@ internal sealed class TaskAdmission : IDisposable
         var (definition, target, parametersJson, plan, parameters, ticketResources) = checkedRequest.Value!;
         var pending = new PendingSubmission(definition, target, parametersJson, plan, caller, string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey, request.WaitSeconds,
             StationTelemetry.TraceParentOf(admit ?? Activity.Current))
-        { Parameters = parameters, TicketResources = ticketResources };
+        {
+            Parameters = parameters, TicketResources = ticketResources,
+            // Read before the batch's transaction: the fleet's addresses come from the store and the unit registry.
+            Warnings = NetDuplicates.Warnings(definition.Kind, target, parameters, _addresses),
+        };
 
         bool lead;
         lock (_queueGate)

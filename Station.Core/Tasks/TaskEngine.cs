@@ -70,7 +70,8 @@ public sealed class TaskEngine : IDisposable
         _cancellation = new TaskCancellation(_gate, _db, _table, access, units, executors, _queries, announcer, _orders, _lifecycle, clock);
         _recovery = new TaskRecovery(_gate, _db, _table, locks, _queries, _lifecycle, _orders, units, executors, _options, clock);
         _commit = new BatchCommit(_gate, _db, _writer, _walFlush, _table, locks, _queries, sender, preparer, _options, clock, logger);
-        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, access.Audit, logger, store.Space, metrics);
+        _admission = new TaskAdmission(new SubmissionCheck(catalog, units, access), _commit, _walFlush, _table, _lifecycle, _orders, notifier, access.Audit, logger, store.Space, metrics,
+            new NetAddressBook(store, units));
         _recovery.Restore();
         metrics?.Observe(TasksByState, () => ActiveCount);
     }

@@ -39,6 +39,9 @@ public static class TaskStore
     public static void Event(IDbConnection c, IDbTransaction? tx, long taskId, DateTimeOffset at, string type, TaskState state, double? progress = null, string? stage = null, string? message = null) =>
         Event(c, tx, taskId, at, type, state.ToApi(), progress, stage, message);
 
+    /// <summary>The event type of a warning in a task's record (e.g. a duplicate address, <see cref="NetDuplicates"/>): said, never refused.</summary>
+    public const string WarningEvent = "warning";
+
     /// <summary>The event type of a task's link down (<see cref="Shared.Contracts.RelayedTo"/>): the mid station in <c>stage</c>, the task's id there in <c>message</c>.</summary>
     public const string RelayedEvent = "relayed";
 

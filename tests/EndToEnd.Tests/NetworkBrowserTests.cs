@@ -5,7 +5,8 @@ namespace Ccdsvm.EndToEnd.Tests;
 
 /// <summary>
 /// The Network card on a unit's page in a real browser, at the three sizes people use: Read network runs net.inventory
-/// on the station's own unit and the card shows its loopback interface with 127.0.0.1/8 once the task ends.
+/// on the station's own unit and the card shows its loopback interface with 127.0.0.1/8 once the task ends; a change
+/// typed in the form (not applied) shows its diff against the running state.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class NetworkBrowserTests(SharedStationFixture fixture) : IClassFixture<SharedStationFixture>
@@ -31,7 +32,15 @@ public sealed class NetworkBrowserTests(SharedStationFixture fixture) : IClassFi
         if (width > 600) await Assertions.Expect(lo).ToContainTextAsync("loopback");
         else await Assertions.Expect(lo.Locator(".net-wide").First).ToBeHiddenAsync();
         await Assertions.Expect(browser.Page.GetByTestId("network-dns")).ToContainTextAsync("kept across reboots by");
+        // The form is offered where the unit can run net.configure; typed, never applied (the station's own network stays as it is).
+        if (await browser.Page.GetByTestId("net-change-form").CountAsync() > 0)
+        {
+            await browser.Page.GetByTestId("net-change-interface").SelectOptionAsync("lo");
+            await browser.Page.GetByTestId("net-change-mtu").FillAsync("9000");
+            await Assertions.Expect(browser.Page.GetByTestId("net-diff")).ToContainTextAsync("+ added: lo mtu 9000");
+        }
         await card.ScrollIntoViewIfNeededAsync();
+        if (await browser.Page.GetByTestId("net-diff").CountAsync() > 0) await browser.Page.GetByTestId("net-change-apply").ScrollIntoViewIfNeededAsync();
         await browser.Page.ScreenshotAsync(new() { Path = Path.Combine(RepoPaths.Root, "docs", "screenshots", $"network-card-{name}.png") });
     }
 }

@@ -18,7 +18,8 @@ public sealed record NetChangeDraft(
     bool Auto = false,
     bool CutsOffUnit = false)
 {
-    private IReadOnlyList<string> AddressList => [.. Addresses.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    /// <summary>The addresses as typed, split at commas and spaces.</summary>
+    public IReadOnlyList<string> AddressList => [.. Addresses.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     public string? AddressProblem => AddressList.Select(NetAddresses.CidrProblem).FirstOrDefault(p => p is not null);
 

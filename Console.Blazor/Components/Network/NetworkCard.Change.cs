@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Ccdsvm.Console.Blazor.Services;
 using Ccdsvm.Shared.Contracts;
+using Ccdsvm.Station.Core.Network;
 using Ccdsvm.Station.Core.Tasks;
+using Microsoft.AspNetCore.Components;
 
 namespace Ccdsvm.Console.Blazor.Components.Network;
 
 /// <summary>
 /// The card's side of net.configure: the change form, and while a change waits on probation the question "Keep this
 /// configuration? 54 s left" with Keep (the station confirms) and Roll back now (the task is cancelled and the agent
-/// restores the network); then how it ended.
+/// restores the network); then how it ended. Below the form, the changes staged at the station for this unit, each
+/// with its diff against the running state, applied with one click or discarded.
 /// </summary>
 public sealed partial class NetworkCard
 {
@@ -16,6 +20,14 @@ public sealed partial class NetworkCard
     private string? _changeOutcome;
     private bool _changeFailed;
     private string? _confirmError;
+    private IReadOnlyList<StagedNetChange> _staged = [];
+    private string? _stagedError;
+    private bool _applyingStaged;
+
+    [Inject] private IConsoleNetwork Network { get; set; } = default!;
+
+    /// <summary>Whether a change runs now (on probation or on its way): staged ones wait until it ended.</summary>
+    private bool ChangeRuns => SecondsLeft is not null || _changing?.CanCancel == true;
 
     private bool MayConfigure => Tasks.MayRun(TaskKinds.NetConfigure, Unit) && Tasks.CannotRun(TaskKinds.NetConfigure, Unit) is null;
 
@@ -52,6 +64,41 @@ public sealed partial class NetworkCard
         _changing = null;
         ShowChange(task);
     }
+
+    private void LoadStaged() => _staged = MayConfigure ? Network.Staged(Unit) : [];
+
+    private void ChangeStaged(StagedNetChange staged)
+    {
+        _stagedError = null;
+        LoadStaged();
+    }
+
+    private async Task ApplyStagedAsync(long id)
+    {
+        _applyingStaged = true;
+        try
+        {
+            var started = await Network.ApplyStagedAsync(id);
+            _stagedError = started.Ok ? null : started.Error!.Message;
+            if (started.Ok) ChangeStarted(started.Value!);
+        }
+        finally
+        {
+            _applyingStaged = false;
+        }
+        LoadStaged();
+    }
+
+    private void DiscardStaged(long id)
+    {
+        var discarded = Network.DiscardStaged(id);
+        _stagedError = discarded.Ok ? null : discarded.Error!.Message;
+        LoadStaged();
+    }
+
+    /// <summary>A staged change in a few words: the interfaces it touches and who staged it when.</summary>
+    private static string Describe(StagedNetChange staged) =>
+        $"{string.Join(", ", staged.Parameters.Interfaces.Select(i => i.Name))} — staged by {staged.StagedBy} at {staged.StagedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}";
 
     private async Task KeepAsync()
     {

@@ -107,8 +107,9 @@ public sealed partial class TaskPane : ComponentBase, IDisposable
         long id = TaskId;
         _subscription = new LiveTaskUpdates(Tasks, InvokeAsync, DispatchExceptionAsync, OnUpdates, t => t.Id == id);
         _task = Tasks.Get(TaskId);
-        foreach (var e in Tasks.Events(TaskId).Where(e => e.Type == "log" && e.Message is not null).TakeLast(MaxLogLines))
-            _log.Add(e.Message!);
+        // Its log, and the warnings the station wrote into its record at the start (a duplicate address).
+        foreach (var e in Tasks.Events(TaskId).Where(e => e.Type is "log" or TaskStore.WarningEvent && e.Message is not null).TakeLast(MaxLogLines))
+            _log.Add(e.Type == TaskStore.WarningEvent ? "warning: " + e.Message : e.Message!);
     }
 
     /// <summary>On the renderer: the task's latest update since the last render (one per task; only this pane's task passes).</summary>

@@ -32,6 +32,8 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleUnits>(new ScriptedConsoleUnits(Tasks));
         Services.AddSingleton<IConsoleStorage>(Storage);
         Services.AddSingleton<IConsoleReads>(Reads);
+        Network = new ScriptedConsoleNetwork(Tasks);
+        Services.AddSingleton<IConsoleNetwork>(Network);
         Services.AddSingleton<IConsoleUnitChain>(UnitChain);
         Services.AddSingleton<IConsoleMetrics>(Metrics);
         Services.AddSingleton<TimeProvider>(Clock);
@@ -50,6 +52,9 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
 
     /// <summary>The stations above units (the unit pages' breadcrumb): none unless a test sets them.</summary>
     protected ScriptedUnitChain UnitChain { get; } = new();
+
+    /// <summary>The fleet's addresses and the staged network changes the Network card shows.</summary>
+    protected ScriptedConsoleNetwork Network { get; }
 
     /// <summary>Folder listings, read without tasks.</summary>
     protected ScriptedConsoleReads Reads { get; } = new();

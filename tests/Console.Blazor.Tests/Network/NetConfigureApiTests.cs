@@ -11,7 +11,8 @@ namespace Ccdsvm.Console.Blazor.Tests.Network;
 /// <summary>
 /// net.configure at the REST edge of a station in this process: bad input is a 400 naming what to fix before anything
 /// reaches a unit (nothing here changes this machine's network), and <c>POST /api/v1/tasks/{id}/confirm</c> answers
-/// 404 for an unknown task and 400 for a task of another kind.
+/// 404 for an unknown task and 400 for a task of another kind. Staging under <c>/api/v1/units/{id}/net/staged</c>:
+/// a change is staged (201), listed, refused naming the field when bad, and discarded; nothing is applied here.
 /// </summary>
 public sealed class NetConfigureApiTests(MonitoringStationFactory factory) : IClassFixture<MonitoringStationFactory>
 {
@@ -46,6 +47,29 @@ public sealed class NetConfigureApiTests(MonitoringStationFactory factory) : ICl
         Assert.Equal(HttpStatusCode.BadRequest, confirm.StatusCode);
         var problem = await confirm.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout);
         Assert.Contains("only net.configure tasks wait for a confirmation", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_change_is_staged_listed_and_discarded_and_bad_input_is_refused_naming_the_field()
+    {
+        using var client = await ClientAsync();
+
+        var bad = await client.PostAsJsonAsync("/api/v1/units/station/net/staged", new { interfaces = new[] { new { name = "eth0", mtu = 70000 } } }).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("parameter 'interfaces[0].mtu' must be at most 65535", (await bad.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var staged = await client.PostAsJsonAsync("/api/v1/units/station/net/staged", new { interfaces = new[] { new { name = "lo", mtu = 9000 } } }).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.Created, staged.StatusCode);
+        long id = (await staged.Content.ReadFromJsonAsync<JsonElement>().WaitAsync(Timeout)).GetProperty("id").GetInt64();
+
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/units/station/net/staged").WaitAsync(Timeout);
+        var listed = Assert.Single(list.EnumerateArray(), s => s.GetProperty("id").GetInt64() == id);
+        Assert.Equal(9000, listed.GetProperty("parameters").GetProperty("interfaces")[0].GetProperty("mtu").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/units/nope/net/staged").WaitAsync(Timeout)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/v1/units/station/net/staged/{id}").WaitAsync(Timeout)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/units/station/net/staged/{id}").WaitAsync(Timeout)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/v1/units/station/net/staged/{id}/apply", null).WaitAsync(Timeout)).StatusCode);
+        Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>("/api/v1/units/station/net/staged").WaitAsync(Timeout)).EnumerateArray(), s => s.GetProperty("id").GetInt64() == id);
     }
 
     private async Task<HttpClient> ClientAsync()
