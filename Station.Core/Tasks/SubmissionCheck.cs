@@ -16,6 +16,9 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
     private readonly UnitRegistry _units = units;
     private readonly AccessControl _access = access;
 
+    /// <summary>Whether the caller may see the unit (to name it in a warning, or not).</summary>
+    public bool MaySee(Caller caller, string unitId) => _access.CanSeeUnit(caller, unitId);
+
     /// <summary>
     /// The kind, target, canonical parameters (as JSON and parsed), lock plan and the resources its ticket names (the whole
     /// plan, normalised, before a relayed task's plan is cut to this station's units) of a valid submission; the refusal otherwise.

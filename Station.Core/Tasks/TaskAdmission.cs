@@ -73,7 +73,7 @@ internal sealed class TaskAdmission : IDisposable
         {
             Parameters = parameters, TicketResources = ticketResources,
             // Read before the batch's transaction: the fleet's addresses come from the store and the unit registry.
-            Warnings = NetDuplicates.Warnings(definition.Kind, target, parameters, _addresses),
+            Warnings = NetDuplicates.Warnings(definition.Kind, target, parameters, _addresses, unit => _check.MaySee(caller, unit)),
         };
 
         bool lead;

@@ -11,6 +11,9 @@ public sealed record NetAddressDuplicate(string Desired, FleetAddress Holder)
     /// <summary>In words, naming the unit and the interface: "10.0.0.7 is already on unit 'db-2' (b), interface eth0".</summary>
     public string Text => $"{Desired.Split('/')[0].Trim()} is already on unit '{Holder.UnitName}'"
         + $"{(Holder.UnitName == Holder.Unit ? "" : $" ({Holder.Unit})")}, interface {Holder.Interface}";
+
+    /// <summary>For someone who may not see the unit that carries it: the address only, never that unit's name.</summary>
+    public string TextWithoutUnit => $"{Desired.Split('/')[0].Trim()} is already on another unit, one you may not see";
 }
 
 /// <summary>

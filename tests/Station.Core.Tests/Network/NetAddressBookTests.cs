@@ -22,7 +22,11 @@ public sealed class NetAddressBookTests : IDisposable
         _h.Online("a");
         _h.Online("b");
         using (var c = _h.Db.Open())
+        {
             AccessControl.Grant(c, null, "/units/a", "carol", Roles.Administrator.Name, "test", DateTimeOffset.UtcNow);
+            // Frank may configure unit a and sees no other unit.
+            AccessControl.Grant(c, null, "/units/a", "frank", Roles.Administrator.Name, "test", DateTimeOffset.UtcNow);
+        }
         _h.Access.Reload();
     }
 
@@ -95,5 +99,13 @@ public sealed class NetAddressBookTests : IDisposable
         Assert.Equal(["submitted", TaskStore.WarningEvent], events.Take(2).Select(e => e.Type));
         Assert.Equal("duplicate address: 192.0.2.7 is already on unit 'b', interface eth1", events[1].Message);
         Assert.DoesNotContain(_h.Engine.Events(clean.Id, carol).Value!, e => e.Type == TaskStore.WarningEvent);
+
+        // Frank may configure unit a but not see unit b: he is warned without being told which unit carries it.
+        var frank = _h.Access.Resolve("frank");
+        Assert.False(_h.Access.CanSeeUnit(frank, "b"));
+        var byFrank = await _h.SubmitOk(new SubmitTask(TaskKinds.NetConfigure, "a",
+            EngineHarness.Json(new { interfaces = new[] { new { name = "eth0", addresses = new[] { "192.0.2.7/24" } } } })), frank);
+        Assert.Equal("duplicate address: 192.0.2.7 is already on another unit, one you may not see",
+            _h.Engine.Events(byFrank.Id, frank).Value!.Single(e => e.Type == TaskStore.WarningEvent).Message);
     }
 }
