@@ -38,7 +38,7 @@ public sealed class FuzzTests(FuzzStation fuzz, ITestOutputHelper output) : ICla
         var fuzzer = new RestFuzz(fuzz.World, operations, kinds);
         int cases = TotalCases * 7 / 10;
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8, AllowAutoRedirect = false, SslOptions = { RemoteCertificateValidationCallback = TestTls.Callback } }) { BaseAddress = fuzz.Station.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8, AllowAutoRedirect = false, Expect100ContinueTimeout = TimeSpan.FromSeconds(15), SslOptions = { RemoteCertificateValidationCallback = TestTls.Callback } }) { BaseAddress = fuzz.Station.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         var failures = new ConcurrentBag<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var perOperation = new ConcurrentDictionary<string, int>();

@@ -43,6 +43,10 @@ public sealed class MidStationUplinkTests
         Assert.Equal(HttpStatusCode.BadRequest, bogus.Status);
         Assert.Contains("'kind' must be one of unit, station", bogus.Detail);
         await WaitUplinkStateAsync(mid, "connected");
+        // The mid's own unit must have announced itself there first: a fresh mid does not know it until its co-hosted
+        // agent connects, and a task relayed before that is refused as "not known" (seen once on a loaded CI machine).
+        using (var midOwn = await mid.AdminAsync())
+            await midOwn.WaitUnitStatusAsync("station", "online", Timeouts.UnitOnline);
 
         // A task aimed at the mid station is relayed into its own task list, where the top's admin has no grant: refused
         // there, in words that name the mid station; nothing ran on its host.
