@@ -19,7 +19,9 @@ public sealed class MonitoringComponentTests : BunitContext, IAsyncLifetime
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton<IConsoleMetrics>(_metrics);
         // The unit's page also holds its Network card, which reads the unit's net.inventory tasks.
-        Services.AddSingleton<IConsoleTasks>(new Infrastructure.ScriptedConsoleTasks());
+        var tasks = new Infrastructure.ScriptedConsoleTasks();
+        Services.AddSingleton<IConsoleTasks>(tasks);
+        Services.AddSingleton<IConsoleNetwork>(new Infrastructure.ScriptedConsoleNetwork(tasks));
         Services.AddSingleton<IConsoleUnitChain>(new Infrastructure.ScriptedUnitChain());
         Render<MudPopoverProvider>();
     }
