@@ -13,20 +13,8 @@ namespace Ccdsvm.Console.Blazor.Tests.Network;
 /// parameters; while the agent waits, "Keep this configuration? N s left" counts down from the task's stage, Keep
 /// confirms and Roll back now cancels; the end says how the change ended. Hidden from who may not configure.
 /// </summary>
-public sealed class NetChangeTests : ConsoleTestContext
+public sealed class NetChangeTests : NetworkCardTestContext
 {
-    private static readonly NetInventoryResult Reading = new(
-    [
-        new NetInterface("lo", "unknown", "00:00:00:00:00:00", 65536, null, null, null, null, null, null, [new NetAddress("inet", "127.0.0.1", 8, "host")]),
-        new NetInterface("eth0", "up", "52:54:00:12:34:56", 1500, null, null, null, null, null, 1000, [new NetAddress("inet", "10.0.0.5", 24, "global")]),
-    ], [], [], "runtime");
-
-    private IRenderedComponent<NetworkCard> RenderRead()
-    {
-        Tasks.Add(Views.Task(7, TaskKinds.NetInventory, "u1").Ended("succeeded") with { Result = NetInventory.Contract.WriteResultElement(Reading) });
-        return Render<NetworkCard>(p => p.Add(x => x.Unit, "u1"));
-    }
-
     private static TaskView Waiting(long id, int left) =>
         Views.Task(id, TaskKinds.NetConfigure, "u1") with { Stage = $"waiting for confirmation ({left} s left)", StageIndex = 3, StageCount = 3 };
 

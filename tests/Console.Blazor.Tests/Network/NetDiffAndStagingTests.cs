@@ -11,20 +11,8 @@ namespace Ccdsvm.Console.Blazor.Tests.Network;
 /// typed; an address another unit carries is warned of, naming the unit and interface, without blocking Apply; a
 /// change can be staged, is listed on the card with its diff, and is applied with one click or discarded.
 /// </summary>
-public sealed class NetDiffAndStagingTests : ConsoleTestContext
+public sealed class NetDiffAndStagingTests : NetworkCardTestContext
 {
-    private static readonly NetInventoryResult Reading = new(
-    [
-        new NetInterface("lo", "unknown", "00:00:00:00:00:00", 65536, null, null, null, null, null, null, [new NetAddress("inet", "127.0.0.1", 8, "host")]),
-        new NetInterface("eth0", "up", "52:54:00:12:34:56", 1500, null, null, null, null, null, 1000, [new NetAddress("inet", "10.0.0.5", 24, "global")]),
-    ], [], [], "runtime");
-
-    private IRenderedComponent<NetworkCard> RenderRead()
-    {
-        Tasks.Add(Views.Task(7, TaskKinds.NetInventory, "u1").Ended("succeeded") with { Result = NetInventory.Contract.WriteResultElement(Reading) });
-        return Render<NetworkCard>(p => p.Add(x => x.Unit, "u1"));
-    }
-
     private static List<(string Kind, string Text)> Lines(IRenderedComponent<NetworkCard> cut, string within) =>
         [.. cut.FindAll($"[data-testid={within}] [data-testid^=net-diff-line-]").Select(l => (l.GetAttribute("data-kind")!, l.TextContent.Trim()))];
 
