@@ -69,15 +69,7 @@ public sealed class PartitionLoopTests
         StorageLab.Run("losetup", "--detach", disk);
         await lab.SucceedAsync(TaskKinds.StorageInventory, new { });
 
-        // The kernel frees a detached loop device once its last opener closes it (the inventory's blkid probe may
-        // be that opener), so the list is read until it settles, for at most 10 s; they must go, not merely be marked.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var left = Attached();
-        while (backing.Concat([disk]).Any(left.Contains) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            left = Attached();
-        }
+        var left = await AttachedOnceGoneAsync([.. backing, disk]);
         Assert.All(backing, b => Assert.DoesNotContain(b, left));
         Assert.DoesNotContain(disk, left);
     }
@@ -93,7 +85,7 @@ public sealed class PartitionLoopTests
         StorageLab.RunWithInput("label: gpt\nstart=2048, size=16MiB, type=L\nstart=67584, type=L\n", "sfdisk", "--no-reread", disk);
         await lab.SucceedAsync(TaskKinds.StorageInventory, new { });
 
-        var left = Attached();
+        var left = await AttachedOnceGoneAsync([backing[1]]);
         Assert.Contains(backing[0], left);
         Assert.DoesNotContain(backing[1], left);
     }
@@ -101,6 +93,23 @@ public sealed class PartitionLoopTests
     private static async Task<List<JsonElement>> PartitionAsync(StorageLab lab, string disk) =>
         (await lab.SucceedAsync(TaskKinds.StoragePartition, new { device = disk, table = "gpt", partitions = TwoParts }))
             .GetProperty("partitions").EnumerateArray().ToList();
+
+    /// <summary>
+    /// The loop devices attached once <paramref name="gone"/> have left the list, or after 10 s. The kernel frees a
+    /// detached loop device only when its last opener closes it (the inventory's blkid probe or udev's may be that
+    /// opener), so the list is read until it settles; the devices must go, not merely be marked.
+    /// </summary>
+    private static async Task<List<string>> AttachedOnceGoneAsync(IReadOnlyList<string> gone)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var left = Attached();
+        while (gone.Any(left.Contains) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            left = Attached();
+        }
+        return left;
+    }
 
     /// <summary>The loop devices attached now, as losetup lists them.</summary>
     private static List<string> Attached()
