@@ -16,6 +16,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     /// </summary>
     private static readonly Lazy<Task<IPlaywright>> Driver = new(() => Playwright.CreateAsync());
 
+    /// <summary>How long a page action or an expectation waits unless the test says otherwise.</summary>
+    private const float ExpectTimeoutMs = 30_000;
+
     private static readonly SemaphoreSlim Launching = new(1, 1);
     private static IBrowser? _chromium;
 
@@ -34,6 +37,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     public static async Task<ConsoleBrowser> SignInAsync(StationProcess station, string user, string password, int width = 1440, int height = 900, bool touch = false, bool dark = false)
     {
         Needs.Chromium();
+        // Playwright's expectations wait 5 s by default; with three test lanes on two cores a circuit's render after a
+        // task or an inventory refresh took longer in CI, so they wait as long as the page's own actions do.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         var chromium = await SharedChromiumAsync().WaitAsync(Timeouts.Startup);
         var context = await chromium.NewContextAsync(new BrowserNewContextOptions
         {
@@ -45,7 +51,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
         }).WaitAsync(Timeouts.Startup);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
+        page.SetDefaultTimeout(ExpectTimeoutMs);
         var browser = new ConsoleBrowser(context, page);
         await page.GotoAsync(new Uri(station.BaseUrl, "/login").ToString());
         await page.GetByTestId("login-username").FillAsync(user);
