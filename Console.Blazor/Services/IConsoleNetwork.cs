@@ -22,6 +22,9 @@ public interface IConsoleNetwork
     Task<Outcome<TaskView>> ApplyStagedAsync(long id);
 
     Outcome<StagedNetChange> DiscardStaged(long id);
+
+    /// <summary>Calls <paramref name="changed"/> (on the station's thread) whenever the unit's staged changes change, from any console or the API.</summary>
+    IDisposable WatchStaged(string unit, Action changed);
 }
 
 public sealed class ConsoleNetwork(ConsoleUser user, NetAddressBook addresses, NetStaging staging, AccessControl access) : IConsoleNetwork
@@ -40,4 +43,9 @@ public sealed class ConsoleNetwork(ConsoleUser user, NetAddressBook addresses, N
     public Task<Outcome<TaskView>> ApplyStagedAsync(long id) => staging.ApplyAsync(user.Caller, id);
 
     public Outcome<StagedNetChange> DiscardStaged(long id) => staging.Discard(user.Caller, id);
+
+    public IDisposable WatchStaged(string unit, Action changed) => staging.Changes.Subscribe(u =>
+    {
+        if (u == unit) changed();
+    });
 }

@@ -209,7 +209,7 @@ public sealed class BulkRollouts : IHostedService, IDisposable
     /// <summary>Stops every rollout (they go on at the next start); waits for the rounds in progress.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!await _stop.TryCancelAsync().ConfigureAwait(false)) return;
         var runs = _drivers.Values.Select(d => d.Run).ToArray();
         try { await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false); }
         catch (TimeoutException) { }

@@ -129,7 +129,7 @@ public sealed class DeliveryWorkers : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!await _stop.TryCancelAsync().ConfigureAwait(false)) return;
         try { await Task.WhenAll(_workers).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false); }
         catch (TimeoutException) { }
         catch (OperationCanceledException) { }

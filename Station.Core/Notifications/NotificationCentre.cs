@@ -166,7 +166,7 @@ public sealed class NotificationCentre : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!await _stop.TryCancelAsync().ConfigureAwait(false)) return;
         if (_loop is { } loop)
         {
             try { await loop.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false); }

@@ -100,7 +100,7 @@ public sealed class NotificationRouter : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!await _stop.TryCancelAsync().ConfigureAwait(false)) return;
         if (_loop is { } loop)
         {
             try { await loop.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false); }

@@ -159,7 +159,7 @@ public sealed partial class ScheduleService : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        if (!await _stop.TryCancelAsync().ConfigureAwait(false)) return;
         if (_loop is { } loop)
         {
             try { await loop.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false); }

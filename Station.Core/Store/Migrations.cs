@@ -86,6 +86,7 @@ public static class Migrations
         (12, "bulk tasks: a parent's rollout and its children", BulkSchema.Sql),
         (13, "schedules: recurring tasks and their runs", ScheduleSchema.Sql),
         (14, "notifications: each user's centre and preferences, targets, matchers, digests and the delivery log", NotificationSchema.Sql),
+        (15, "network changes staged at the station", NetStagingSchema.Sql),
     ];
 
     public static int CurrentVersion => All[^1].Version;

@@ -23,6 +23,8 @@ public sealed partial class NetworkCard
     private IReadOnlyList<StagedNetChange> _staged = [];
     private string? _stagedError;
     private bool _applyingStaged;
+    private IDisposable? _stagedWatch;
+    private string? _watchedUnit;
 
     [Inject] private IConsoleNetwork Network { get; set; } = default!;
 
@@ -66,6 +68,19 @@ public sealed partial class NetworkCard
     }
 
     private void LoadStaged() => _staged = MayConfigure ? Network.Staged(Unit) : [];
+
+    /// <summary>Follows the unit's staged changes: one staged, applied or discarded in another console shows here at once.</summary>
+    private void WatchStaged()
+    {
+        if (_watchedUnit == Unit) return;
+        _stagedWatch?.Dispose();
+        _watchedUnit = Unit;
+        _stagedWatch = Network.WatchStaged(Unit, () => _ = InvokeAsync(() =>
+        {
+            LoadStaged();
+            StateHasChanged();
+        }));
+    }
 
     private void ChangeStaged(StagedNetChange staged)
     {

@@ -39,6 +39,7 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
         if (last.Count > 0) Show(last[0], render: false);
         var changing = Tasks.List(new TaskQuery(State: TaskStateNames.Running, Target: Unit, Limit: 1, Kind: TaskKinds.NetConfigure));
         if (changing.Count > 0) ShowChange(changing[0]);
+        WatchStaged();
         LoadStaged();
     }
 
@@ -105,5 +106,9 @@ public sealed partial class NetworkCard : ComponentBase, IDisposable
         _ => MudBlazor.Color.Default,
     };
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _stagedWatch?.Dispose();
+    }
 }

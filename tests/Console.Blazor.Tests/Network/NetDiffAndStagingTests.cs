@@ -89,4 +89,26 @@ public sealed class NetDiffAndStagingTests : NetworkCardTestContext
         Assert.Empty(Network.Staged("u1"));
         Assert.Single(Tasks.Submitted);
     }
+
+    [Fact]
+    public async Task A_change_staged_or_discarded_in_another_console_shows_on_the_open_card_at_once()
+    {
+        var cut = RenderRead();
+        Assert.Empty(cut.FindAll("[data-testid=net-staged]"));
+        Assert.Equal(1, Network.Watchers("u1"));
+
+        var other = Network.StageAs("bob", "u1", new NetConfigureParameters([new NetInterfaceChange("eth0", Mtu: 9000)]));
+        cut.WaitForAssertion(() => Assert.Contains("staged by bob", cut.Find($"[data-testid=net-staged-{other.Id}]").TextContent), Timeout);
+        Assert.Equal([("removed", "- removed: eth0 mtu 1500"), ("added", "+ added: eth0 mtu 9000")], Lines(cut, $"net-staged-diff-{other.Id}"));
+
+        // Another unit's change is not this card's.
+        Network.StageAs("bob", "u2", new NetConfigureParameters([new NetInterfaceChange("eth0", Mtu: 9000)]));
+        Assert.Single(cut.FindAll("[data-testid^=net-staged-apply-]"));
+
+        Assert.True(Network.DiscardStaged(other.Id).Ok);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=net-staged]")), Timeout);
+
+        await DisposeComponentsAsync().WaitAsync(Timeout);
+        Assert.Equal(0, Network.Watchers("u1"));
+    }
 }

@@ -25,10 +25,13 @@ public sealed class NetStagingTests : IDisposable
             AccessControl.Grant(c, null, "/units/a", "carol", Roles.Administrator.Name, "test", DateTimeOffset.UtcNow);
         _h.Access.Reload();
         _carol = _h.Access.Resolve("carol");
-        _staging = new NetStaging(_h.Engine, new TaskKindCatalog(), _h.Access, _h.Units, _h.Clock);
+        _staging = Restarted();
     }
 
     public void Dispose() => _h.Dispose();
+
+    /// <summary>A staging as a station (re)started on this store makes it.</summary>
+    private NetStaging Restarted() => new(_h.Engine, new TaskKindCatalog(), _h.Access, _h.Units, _h.Db, _h.Clock);
 
     [Fact]
     public async Task A_staged_change_is_listed_then_applied_as_a_task_or_discarded()
@@ -66,5 +69,32 @@ public sealed class NetStagingTests : IDisposable
         Assert.Equal(StationErrorKind.Forbidden, _staging.List(EngineHarness.Alice, "a").Error!.Kind);
         Assert.Equal(StationErrorKind.NotFound, _staging.Stage(_carol, "nope", change).Error!.Kind);
         Assert.Equal(StationErrorKind.BadRequest, _staging.Stage(_carol, "a", EngineHarness.Json(new[] { 1 })).Error!.Kind);
+    }
+
+    [Fact]
+    public async Task A_station_restart_keeps_what_was_staged_and_forgets_what_was_applied_or_discarded()
+    {
+        var heard = new List<string>();
+        using var watch = _staging.Changes.Subscribe(heard.Add);
+        StagedNetChange Stage(string name, int mtu) =>
+            _staging.Stage(_carol, "a", EngineHarness.Json(new { interfaces = new[] { new { name, mtu } }, rollbackSeconds = 120 })).Value!;
+        var kept = Stage("eth0", 9000);
+        var applied = Stage("eth1", 1400);
+        var discarded = Stage("eth2", 1280);
+        Assert.True((await _staging.ApplyAsync(_carol, applied.Id).WaitAsync(EngineHarness.Limit)).Ok);
+        Assert.True(_staging.Discard(_carol, discarded.Id).Ok);
+        Assert.Equal(["a", "a", "a", "a", "a"], heard);
+
+        var after = Restarted();
+
+        var left = Assert.Single(after.List(_carol, "a").Value!);
+        Assert.Equal((kept.Id, "carol", kept.StagedAt, 9000, 120), (left.Id, left.StagedBy, left.StagedAt, left.Parameters.Interfaces[0].Mtu, left.Parameters.RollbackSeconds));
+        Assert.Equal("eth0", left.Parameters.Interfaces[0].Name);
+        // Ids are never used twice, also across a restart: an old link to a discarded change cannot reach a new one.
+        var next = after.Stage(_carol, "a", EngineHarness.Json(new { interfaces = new[] { new { name = "eth3", mtu = 1500 } } })).Value!;
+        Assert.True(next.Id > discarded.Id);
+        Assert.Equal(StationErrorKind.NotFound, after.Discard(_carol, discarded.Id).Error!.Kind);
+        Assert.True((await after.ApplyAsync(_carol, kept.Id).WaitAsync(EngineHarness.Limit)).Ok);
+        Assert.Equal([next.Id], Restarted().List(_carol, "a").Value!.Select(s => s.Id));
     }
 }
