@@ -5,7 +5,7 @@ using Ccdsvm.Station.Core.Tasks;
 namespace Ccdsvm.Console.Blazor.Api;
 
 /// <summary>
-/// /api/v1/units/{id}/net/staged: network changes staged at the station (<see cref="NetStaging"/>, kept in memory): list,
+/// /api/v1/units/{id}/net/staged: network changes staged at the station (<see cref="NetStaging"/>, kept in the station's store): list,
 /// stage (the body is net.configure's parameters), apply (submitted as a net.configure task, 202 with the task) and discard.
 /// </summary>
 public static class NetworkApi
