@@ -104,7 +104,7 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton(status);
         builder.Services.AddUnitAgent(builder.Configuration);
-        builder.Services.AddSingleton<IOrderRelay>(new UplinkRelay(relay));
+        builder.Services.AddSingleton<IOrderRelay>(sp => new UplinkRelay(relay, sp.GetRequiredService<Ccdsvm.Unit.Agent.Network.NetConfirmations>()));
         builder.Services.AddSingleton<IViewRelay>(new UplinkViews(views));
         builder.Services.AddSingleton<IMetricsRelay>(metrics);
         builder.Services.AddSingleton<ISubtreeSource>(subtree);

@@ -25,7 +25,7 @@ public sealed record RelayEnd(TaskState State, JsonElement? Result, string? Erro
 /// through <paramref name="onUpdate"/>; a cancel from above cancels it here.
 /// </summary>
 public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessControl access, UnitRegistry units, UpstreamOptions options,
-    Transfers.UpstreamTransfers? upstreamTransfers = null)
+    Transfers.UpstreamTransfers? upstreamTransfers = null, TaskConfirmations? confirmations = null)
 {
     private readonly Transfers.UpstreamTransfers _upstreamTransfers = upstreamTransfers ?? new Transfers.UpstreamTransfers();
 
@@ -104,6 +104,24 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         {
             _upstreamTransfers.Forget(id);
         }
+    }
+
+    /// <summary>
+    /// The station above confirmed its net.configure task <paramref name="upperTaskId"/> (its user pressed Keep): the task
+    /// relayed here for it is confirmed here as that user, and so on down to the unit, whose agent keeps the change. The
+    /// same checks as a confirmation made here (owner or the right to cancel any task on the unit, waiting now).
+    /// </summary>
+    public async Task<Outcome<TaskView>> ConfirmAsync(long upperTaskId, string user)
+    {
+        var caller = Resolve(SubjectOf(user));
+        if (engine.ByIdempotencyKey(caller.Name, RelayedFrom.KeyOf(Label, upperTaskId)) is not { } relayed)
+            return StationError.NotFound($"at {Self}: no task was relayed here for task {upperTaskId} of the station above");
+        if (confirmations is null)
+            return StationError.Conflict($"at {Self}: this station does not take confirmations from the station above");
+        var confirmed = await confirmations.ConfirmAsync(relayed.Id, caller).ConfigureAwait(false);
+        if (confirmed.Ok) return confirmed;
+        var (error, _) = Refusal(caller, relayed.Target, confirmed.Error!);
+        return new StationError(confirmed.Error!.Kind, error);
     }
 
     /// <summary>A data.move order's parameters without the station above's transfer, and that transfer's ticket; others as they are.</summary>

@@ -5,15 +5,17 @@ using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Unit.Agent;
 using Ccdsvm.Unit.Agent.Execution;
+using Ccdsvm.Unit.Agent.Network;
 
 namespace Ccdsvm.Console.Blazor.Services.Uplink;
 
 /// <summary>
 /// The uplink agent's relay (README, "Layered stations"): an order from the upper station, its ticket checked by the
 /// agent, runs as a task of this station (<see cref="TaskRelay"/>); its stages, progress, log and end are reported up as
-/// the agent reports any task's.
+/// the agent reports any task's. A net.configure relayed down waits here for the upper station's confirmation as a
+/// unit's agent would (<see cref="NetConfirmations"/>), and passes it on to the task relayed for it (<see cref="TaskRelay.ConfirmAsync"/>).
 /// </summary>
-public sealed class UplinkRelay(TaskRelay relay) : IOrderRelay
+public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations = null) : IOrderRelay
 {
     public bool Reaches(string target) => relay.Reaches(target);
 
@@ -24,6 +26,12 @@ public sealed class UplinkRelay(TaskRelay relay) : IOrderRelay
         ArgumentNullException.ThrowIfNull(context);
         int lastStage = 0;
         bool linked = false;
+        using var confirmation = order.Kind == TaskKinds.NetConfigure ? confirmations?.Expect(order.TaskId) : null;
+        _ = confirmation?.Confirmed.ContinueWith(async _ =>
+        {
+            var confirmed = await relay.ConfirmAsync(order.TaskId, ticket.User).ConfigureAwait(false);
+            context.Log(confirmed.Ok ? $"the confirmation was passed on to {relay.Self}" : $"the confirmation could not be passed on: {confirmed.Error!.Message}");
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
         var end = await relay.RunAsync(new RelayRequest(order.TaskId, order.Kind, ticket.Target, order.ParametersJson, ticket.User), update =>
         {
             var t = update.Task;

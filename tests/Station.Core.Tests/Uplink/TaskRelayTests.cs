@@ -21,7 +21,8 @@ public sealed class TaskRelayTests : IDisposable
     public TaskRelayTests()
     {
         _h.Online("leaf");
-        _relay = new TaskRelay(_h.Engine, _h.Notifier, _h.Access, _h.Units, new UpstreamOptions { Url = "https://top.example:5080", Name = "mid-1", Label = "top" });
+        _relay = new TaskRelay(_h.Engine, _h.Notifier, _h.Access, _h.Units, new UpstreamOptions { Url = "https://top.example:5080", Name = "mid-1", Label = "top" },
+            confirmations: new TaskConfirmations(_h.Engine, _h.Access, _h.Dispatcher));
     }
 
     public void Dispose() => _h.Dispose();
@@ -32,9 +33,9 @@ public sealed class TaskRelayTests : IDisposable
     private Task<RelayEnd> Run(RelayRequest request, CancellationToken ct = default) =>
         _relay.RunAsync(request, u => { lock (_updates) _updates.Add(u); }, ct);
 
-    private void GrantUpstream(string subject, string path = "/units/leaf")
+    private void GrantUpstream(string subject, string path = "/units/leaf", string role = "Operator")
     {
-        using (var c = _h.Db.Open()) AccessControl.Grant(c, null, path, subject, Roles.Operator.Name, "test", DateTimeOffset.UtcNow);
+        using (var c = _h.Db.Open()) AccessControl.Grant(c, null, path, subject, role, "test", DateTimeOffset.UtcNow);
         _h.Access.Reload();
     }
 
@@ -121,5 +122,36 @@ public sealed class TaskRelayTests : IDisposable
 
         await cancel.CancelAsync();
         Assert.Equal(TaskState.Cancelled, (await running.WaitAsync(EngineHarness.Limit)).State);
+    }
+
+    [Fact]
+    public async Task AConfirmationFromAbove_ConfirmsTheRelayedChangeHere_OnlyWhileItWaits_AndOnlyForItsOwner()
+    {
+        GrantUpstream("zed@top", role: Roles.Administrator.Name);
+        using var cancel = new CancellationTokenSource();
+        var running = Run(new RelayRequest(45, TaskKinds.NetConfigure, "leaf", """{"interfaces":[{"name":"eth0","mtu":9000}]}""", "zed"), cancel.Token);
+        long id = await OrderedAsync(1);
+        var now = DateTimeOffset.UtcNow;
+        _h.Engine.OnStarted("leaf", new TaskStarted(id, true, now));
+
+        var early = await _relay.ConfirmAsync(45, "zed").WaitAsync(EngineHarness.Limit);
+        Assert.Equal(StationErrorKind.Conflict, early.Error!.Kind);
+        Assert.StartsWith("at mid-1: task ", early.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(_h.Dispatcher.Confirms);
+
+        _h.Engine.OnProgress("leaf", new TaskProgress(id, 1, 0.2, NetConfigure.WaitingStage + " (48 s left)", 3, 3, [], now));
+        // Another upper user's confirmation finds no task of theirs here; an upper task never relayed here neither.
+        Assert.Equal(StationErrorKind.NotFound, (await _relay.ConfirmAsync(45, "eve").WaitAsync(EngineHarness.Limit)).Error!.Kind);
+        Assert.Equal(StationErrorKind.NotFound, (await _relay.ConfirmAsync(99, "zed").WaitAsync(EngineHarness.Limit)).Error!.Kind);
+        Assert.Empty(_h.Dispatcher.Confirms);
+
+        var kept = await _relay.ConfirmAsync(45, "zed").WaitAsync(EngineHarness.Limit);
+        Assert.True(kept.Ok, kept.Error?.Message);
+        Assert.Equal([("leaf", id)], _h.Dispatcher.Confirms);
+        Assert.Contains(_h.Engine.Events(id, new Caller("root", true)).Value!, e => e.Message?.Contains("zed@top confirmed the change", StringComparison.Ordinal) == true);
+
+        await cancel.CancelAsync();
+        await _h.Engine.OnResultAsync("leaf", new TaskResult(id, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow, TaskErrorKind.Cancelled)).WaitAsync(EngineHarness.Limit);
+        await running.WaitAsync(EngineHarness.Limit);
     }
 }
