@@ -1,5 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Station.Core;
+using Ccdsvm.Station.Core.Terminals;
 using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Unit.Agent;
 using Ccdsvm.Unit.Agent.Connection;
@@ -65,7 +66,7 @@ public sealed record UplinkLayout(string Directory)
 /// refusal by the upper station is logged and shown on /healthz, and this station keeps serving.
 /// </summary>
 public sealed partial class StationUplink(StationUplink.Settings settings, UplinkStatus status, TaskRelay relay, ViewRelay views, UplinkMetrics metrics, SubtreePublisher subtree,
-    UplinkData data, DataServe serve, ILoggerFactory loggers, ILogger<StationUplink> logger)
+    UplinkData data, DataServe serve, TerminalRelay terminals, ILoggerFactory loggers, ILogger<StationUplink> logger)
     : IHostedService, IAsyncDisposable
 {
     public sealed record Settings(UpstreamOptions Options, UplinkLayout Layout);
@@ -104,7 +105,8 @@ public sealed partial class StationUplink(StationUplink.Settings settings, Uplin
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton(status);
         builder.Services.AddUnitAgent(builder.Configuration);
-        builder.Services.AddSingleton<IOrderRelay>(sp => new UplinkRelay(relay, sp.GetRequiredService<Ccdsvm.Unit.Agent.Network.NetConfirmations>()));
+        builder.Services.AddSingleton<IOrderRelay>(sp => new UplinkRelay(relay, sp.GetRequiredService<Ccdsvm.Unit.Agent.Network.NetConfirmations>(),
+            new UplinkTerminals(relay, terminals, sp.GetRequiredService<ITerminalStreams>())));
         builder.Services.AddSingleton<IViewRelay>(new UplinkViews(views));
         builder.Services.AddSingleton<IMetricsRelay>(metrics);
         builder.Services.AddSingleton<ISubtreeSource>(subtree);

@@ -120,12 +120,12 @@ public sealed class AgentHub(UnitRegistry units, UnitStorage unitStorage, TaskEn
 
     public System.Threading.Channels.ChannelReader<byte[]> TerminalInput(long taskId, CancellationToken cancellationToken)
     {
-        var input = terminals.UnitInput(UnitId, taskId);
+        var input = terminals.UnitInput(UnitId, taskId, Context.ConnectionId);
         return input.Ok ? input.Value! : throw new HubException(input.Error!.Message);
     }
 
     public Task TerminalOutput(long taskId, System.Threading.Channels.ChannelReader<byte[]> output) =>
-        terminals.UnitOutputAsync(UnitId, taskId, output, Context.ConnectionAborted);
+        terminals.UnitOutputAsync(UnitId, taskId, output, Context.ConnectionAborted, Context.ConnectionId);
 
     public Task<LeaseGrant> RenewLease(LeaseRequest request) => Task.FromResult(engine.OnLeaseRenewed(UnitId, request));
 

@@ -63,8 +63,6 @@ internal sealed class SubmissionCheck(TaskKindCatalog catalog, UnitRegistry unit
         // A network change that would cut the unit off the station only when the user said they know (the agent's timer still protects).
         if (NetCutOff.Refusal(definition.Kind, target, parameters, _units) is { } cutOff)
             return StationError.Conflict(cutOff);
-        if (TerminalReach.Refusal(definition.Kind, _units.View(target)) is { } far)
-            return StationError.Conflict(far);
         if (request.WaitSeconds is { } w && (w < 0 || w > 86400 || double.IsNaN(w)))
             return StationError.BadRequest("'waitSeconds' must be between 0 and 86400");
         if (request.IdempotencyKey is { Length: > 200 })

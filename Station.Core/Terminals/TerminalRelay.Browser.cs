@@ -95,14 +95,17 @@ public sealed partial class TerminalRelay
     }
 
     /// <summary>Ends the browser's side when the user lost the right (the unit is told), or when the task ended without a word from the unit.</summary>
-    private async Task<string> WatchRightAsync(TerminalLink link, string user, CancellationToken ct)
+    private Task<string> WatchRightAsync(TerminalLink link, string user, CancellationToken ct) =>
+        WatchRightAsync(link, user, () => RightHeld(link, user), ct);
+
+    private async Task<string> WatchRightAsync(TerminalLink link, string user, Func<bool> held, CancellationToken ct)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(RightCheck, _time, ct).ConfigureAwait(false);
-                if (!RightHeld(link, user)) return $"{user} no longer holds {SystemTerminal.Contract.Privilege} here";
+                if (!held()) return $"{user} no longer holds {SystemTerminal.Contract.Privilege} here";
                 if (Ended(link)) return SessionEnded;
             }
         }

@@ -12,7 +12,7 @@ namespace Ccdsvm.Station.Core.Terminals;
 /// (README, "Terminal"). The unit side is checked against the hub connection's unit, the browser side against the
 /// task's owner; every few seconds the owner's right is checked again, and a lost right ends the session at the unit.
 /// </summary>
-public sealed partial class TerminalRelay(TaskEngine engine, AccessControl access, ILogger<TerminalRelay> logger, TimeProvider? time = null)
+public sealed partial class TerminalRelay(TaskEngine engine, AccessControl access, ILogger<TerminalRelay> logger, TimeProvider? time = null, Units.UnitRegistry? units = null)
 {
     /// <summary>How often a browser's session checks that its user still holds the terminal privilege.</summary>
     public static readonly TimeSpan RightCheck = TimeSpan.FromSeconds(3);
@@ -26,17 +26,21 @@ public sealed partial class TerminalRelay(TaskEngine engine, AccessControl acces
     /// <summary>Sessions with a link open now.</summary>
     public int Open => _links.Count;
 
-    /// <summary>The agent's input stream for its task: refused unless the task is a terminal on the connection's own unit, still running.</summary>
-    public Outcome<ChannelReader<byte[]>> UnitInput(string unit, long taskId)
+    /// <summary>
+    /// The agent's input stream for its task: refused unless the task is a terminal on the connection's own unit, or on a
+    /// unit below the mid station that connection is (<paramref name="connectionId"/>, whose uplink carries the session
+    /// down), still running.
+    /// </summary>
+    public Outcome<ChannelReader<byte[]>> UnitInput(string unit, long taskId, string? connectionId = null)
     {
-        var link = ForUnit(unit, taskId);
+        var link = ForUnit(unit, taskId, connectionId);
         return link.Ok ? link.Value!.ToUnit.Reader : link.Error!;
     }
 
     /// <summary>Passes the agent's output on to the browser until the agent ends its stream; then the link is gone.</summary>
-    public async Task UnitOutputAsync(string unit, long taskId, ChannelReader<byte[]> output, CancellationToken ct)
+    public async Task UnitOutputAsync(string unit, long taskId, ChannelReader<byte[]> output, CancellationToken ct, string? connectionId = null)
     {
-        var found = ForUnit(unit, taskId);
+        var found = ForUnit(unit, taskId, connectionId);
         if (!found.Ok) throw new Microsoft.AspNetCore.SignalR.HubException(found.Error!.Message);
         var link = found.Value!;
         try
@@ -93,15 +97,19 @@ public sealed partial class TerminalRelay(TaskEngine engine, AccessControl acces
     public bool RightHeld(TerminalLink link, string user) =>
         access.Allows(access.Resolve(user), ResourcePath.Terminal(link.Unit), SystemTerminal.Contract.Privilege);
 
-    private Outcome<TerminalLink> ForUnit(string unit, long taskId)
+    private Outcome<TerminalLink> ForUnit(string unit, long taskId, string? connectionId)
     {
         var view = engine.Get(taskId, Caller.System);
-        if (!view.Ok || view.Value!.Kind != TaskKinds.SystemTerminal || view.Value.Target != unit)
+        if (!view.Ok || view.Value!.Kind != TaskKinds.SystemTerminal || !Carries(unit, connectionId, view.Value.Target))
             return StationError.NotFound($"task {taskId} is no terminal session of unit '{unit}'");
         if (TaskStateExtensions.TryParseApi(view.Value.State, out var state) && state.IsEnded())
             return StationError.Conflict($"task {taskId} has ended");
-        return _links.GetOrAdd(taskId, id => new TerminalLink(id, unit, view.Value.Owner));
+        return _links.GetOrAdd(taskId, id => new TerminalLink(id, view.Value.Target, view.Value.Owner));
     }
+
+    /// <summary>Whether the connection of <paramref name="unit"/> carries sessions of <paramref name="target"/>: its own, or, for a mid station, those of units below it.</summary>
+    private bool Carries(string unit, string? connectionId, string target) =>
+        target == unit || (connectionId is not null && units?.RouteConnectionOf(target) == connectionId);
 
     [LoggerMessage(1301, LogLevel.Information, "Terminal: task {TaskId} attached by {User}")]
     private partial void LogAttached(long taskId, string user);

@@ -25,7 +25,8 @@ public sealed record RelayEnd(TaskState State, JsonElement? Result, string? Erro
 /// through <paramref name="onUpdate"/>; a cancel from above cancels it here.
 /// </summary>
 public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessControl access, UnitRegistry units, UpstreamOptions options,
-    Transfers.UpstreamTransfers? upstreamTransfers = null, TaskConfirmations? confirmations = null)
+    Transfers.UpstreamTransfers? upstreamTransfers = null, TaskConfirmations? confirmations = null,
+    Microsoft.Extensions.Options.IOptions<StationOptions>? station = null)
 {
     private readonly Transfers.UpstreamTransfers _upstreamTransfers = upstreamTransfers ?? new Transfers.UpstreamTransfers();
 
@@ -75,7 +76,11 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         // while its unit is not back yet.
         // What the station above added to the order (data.move's transfer) is not the user's to send here: this station
         // issues its own; the ticket from above is kept for reads of a source this station does not know.
-        var (parametersJson, aboveTicket) = UserParameters(request.Kind, request.ParametersJson);
+        var (parametersJson, aboveTicket, recordAsked) = UserParameters(request.Kind, request.ParametersJson);
+        // A terminal the station above records is recorded here too, by this station's own policy, or not opened.
+        if (recordAsked && station?.Value.Terminal.Record != true)
+            return new RelayEnd(TaskState.Failed, null, $"refused at {Self}: the station above records terminal sessions and this one does not; " +
+                "set Station:Terminal:Record=true here to open terminals through it", TaskErrorKind.Forbidden);
         if (engine.ByIdempotencyKey(caller.Name, key) is { } known) Volatile.Write(ref id, known.Id);
         else
         {
@@ -124,14 +129,24 @@ public sealed class TaskRelay(TaskEngine engine, TaskNotifier notifier, AccessCo
         return new StationError(confirmed.Error!.Kind, error);
     }
 
-    /// <summary>A data.move order's parameters without the station above's transfer, and that transfer's ticket; others as they are.</summary>
-    private static (string Json, string? Ticket) UserParameters(string kind, string json)
+    /// <summary>
+    /// An order's parameters as a user here may send them: a data.move without the station above's transfer (and that
+    /// transfer's ticket), a system.terminal without the station above's <c>record</c> (and whether it asked for it).
+    /// </summary>
+    private static (string Json, string? Ticket, bool Record) UserParameters(string kind, string json)
     {
-        if (kind != TaskKinds.DataMove) return (json, null);
-        DataMoveParameters p;
-        try { p = DataMove.Contract.ReadOrder(json); }
-        catch (KindContractException) { return (json, null); }
-        return (DataMove.Contract.WriteJson(p with { Transfer = null }), p.Transfer?.Ticket);
+        try
+        {
+            if (kind == TaskKinds.SystemTerminal)
+            {
+                var t = SystemTerminal.Contract.ReadOrder(json);
+                return (SystemTerminal.Contract.WriteJson(t with { Record = null }), null, t.Record == true);
+            }
+            if (kind != TaskKinds.DataMove) return (json, null, false);
+            var p = DataMove.Contract.ReadOrder(json);
+            return (DataMove.Contract.WriteJson(p with { Transfer = null }), p.Transfer?.Ticket, false);
+        }
+        catch (KindContractException) { return (json, null, false); }
     }
 
     private async Task<RelayEnd> FollowAsync(long id, Caller caller, Channel<TaskUpdate> updates, Action<TaskUpdate> onUpdate, CancellationToken ct)

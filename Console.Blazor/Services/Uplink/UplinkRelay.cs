@@ -13,9 +13,10 @@ namespace Ccdsvm.Console.Blazor.Services.Uplink;
 /// The uplink agent's relay (README, "Layered stations"): an order from the upper station, its ticket checked by the
 /// agent, runs as a task of this station (<see cref="TaskRelay"/>); its stages, progress, log and end are reported up as
 /// the agent reports any task's. A net.configure relayed down waits here for the upper station's confirmation as a
-/// unit's agent would (<see cref="NetConfirmations"/>), and passes it on to the task relayed for it (<see cref="TaskRelay.ConfirmAsync"/>).
+/// unit's agent would (<see cref="NetConfirmations"/>), and passes it on to the task relayed for it (<see cref="TaskRelay.ConfirmAsync"/>);
+/// a system.terminal's bytes are carried between the two stations (<see cref="UplinkTerminals"/>).
 /// </summary>
-public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations = null) : IOrderRelay
+public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations = null, UplinkTerminals? terminals = null) : IOrderRelay
 {
     public bool Reaches(string target) => relay.Reaches(target);
 
@@ -32,6 +33,8 @@ public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations
             var confirmed = await relay.ConfirmAsync(order.TaskId, ticket.User).ConfigureAwait(false);
             context.Log(confirmed.Ok ? $"the confirmation was passed on to {relay.Self}" : $"the confirmation could not be passed on: {confirmed.Error!.Message}");
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+        Task<string?>? carrying = null;
+        using var carry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var end = await relay.RunAsync(new RelayRequest(order.TaskId, order.Kind, ticket.Target, order.ParametersJson, ticket.User), update =>
         {
             var t = update.Task;
@@ -39,6 +42,8 @@ public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations
             if (!linked) context.Log($"relayed to {relay.Self} as task {t.Id} (owner there: {t.Owner})");
             context.RelayedTo(relay.Self, t.Id);
             linked = true;
+            if (order.Kind == TaskKinds.SystemTerminal && terminals is not null && carrying is null && t.State == TaskStateNames.Running)
+                carrying = Task.Run(() => terminals.CarryAsync(order.TaskId, t.Id, ticket.User, carry.Token), CancellationToken.None);
             // A stage finished here is finished above too: the upper station releases the locks it tied to it.
             for (int done = Math.Max(lastStage, 1); lastStage > 0 && done < t.StageIndex; done++) _ = context.StageDoneAsync(done);
             lastStage = Math.Max(lastStage, t.StageIndex);
@@ -47,6 +52,16 @@ public sealed class UplinkRelay(TaskRelay relay, NetConfirmations? confirmations
             // Each line already starts with the time it was logged below; the context stamps it again.
             foreach (var line in update.NewLogLines) context.Log(line.Length > 9 && line[2] == ':' && line[5] == ':' && line[8] == ' ' ? line[9..] : line);
         }, cancellationToken).ConfigureAwait(false);
+        if (carrying is not null)
+        {
+            // The session's last output goes up before the task's end does.
+            try
+            {
+                if (await carrying.WaitAsync(TimeSpan.FromSeconds(15), CancellationToken.None).ConfigureAwait(false) is { } why)
+                    context.Log($"the terminal could not be carried to {relay.Self}: {why}");
+            }
+            catch (TimeoutException) { await carry.CancelAsync().ConfigureAwait(false); }
+        }
         return end.State switch
         {
             TaskState.Succeeded => end.Result is { } result ? result.Clone() : (JsonElement?)null,

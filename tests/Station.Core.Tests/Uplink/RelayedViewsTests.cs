@@ -1,7 +1,6 @@
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Shared.Contracts.Kinds;
 using Ccdsvm.Station.Core.Hubs;
-using Ccdsvm.Station.Core.Tasks;
 using Ccdsvm.Station.Core.Uplink;
 using Ccdsvm.Station.Core.Units;
 
@@ -73,24 +72,5 @@ public sealed class RelayedViewsTests : IDisposable
 
         var busy = relay.Refusal(zed, "leaf", StationError.Conflict("unit 'leaf' did not answer within 35 s"));
         Assert.Equal(("at mid-1: unit 'leaf' did not answer within 35 s", TaskErrorKind.Conflict), busy);
-    }
-
-    [Fact]
-    public async Task ATerminal_IsRefusedAtOnce_ForAMidStationAndForAUnitBelowOne_SayingWhereToOpenIt()
-    {
-        await _h.Units.ApplySubtreeAsync("mid-1", new SubtreeUpdate(true,
-            [new SubtreeUnit(EngineHarness.Inventory("u7") with { Parent = "mid-1" }, "online", [])], []), DateTimeOffset.UtcNow).WaitAsync(EngineHarness.Limit);
-        var admin = new Caller("root", true);
-
-        var below = await _h.SubmitRefused(new SubmitTask(TaskKinds.SystemTerminal, "u7", EngineHarness.Json(new { })), admin);
-        Assert.Equal(StationErrorKind.Conflict, below.Kind);
-        Assert.Equal("a terminal opens only on a unit connected to this station; 'u7' is below the mid station 'mid-1': open the terminal from mid-1's own console", below.Message);
-        var mid = await _h.SubmitRefused(new SubmitTask(TaskKinds.SystemTerminal, "mid-1", EngineHarness.Json(new { })), admin);
-        Assert.Contains("'mid-1' is a mid station", mid.Message, StringComparison.Ordinal);
-        Assert.Empty(_h.Dispatcher.SentSoFar);
-
-        // A unit connected here opens one as before.
-        var here = await _h.SubmitOk(new SubmitTask(TaskKinds.SystemTerminal, "leaf", EngineHarness.Json(new { })), admin);
-        Assert.Equal(TaskKinds.SystemTerminal, here.Kind);
     }
 }

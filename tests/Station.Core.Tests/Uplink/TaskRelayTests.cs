@@ -154,4 +154,28 @@ public sealed class TaskRelayTests : IDisposable
         await _h.Engine.OnResultAsync("leaf", new TaskResult(id, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow, TaskErrorKind.Cancelled)).WaitAsync(EngineHarness.Limit);
         await running.WaitAsync(EngineHarness.Limit);
     }
+
+    [Fact]
+    public async Task ATerminalTheStationAboveRecords_IsRefusedHere_UnlessThisStationRecordsToo()
+    {
+        GrantUpstream("zed@top", role: Roles.Administrator.Name);
+        var refused = await Run(new RelayRequest(46, TaskKinds.SystemTerminal, "leaf", """{"cols":100,"record":true}""", "zed")).WaitAsync(EngineHarness.Limit);
+        Assert.Equal((TaskState.Failed, TaskErrorKind.Forbidden), (refused.State, refused.ErrorKind));
+        Assert.StartsWith("refused at mid-1: the station above records terminal sessions and this one does not", refused.Error, StringComparison.Ordinal);
+        Assert.Empty(_h.Dispatcher.SentSoFar);
+
+        // Recording here too: admitted as the upper user's terminal, with what a user may send; this station's own policy adds the rest at dispatch.
+        var recording = new TaskRelay(_h.Engine, _h.Notifier, _h.Access, _h.Units, new UpstreamOptions { Url = "https://top.example:5080", Name = "mid-1", Label = "top" },
+            station: Microsoft.Extensions.Options.Options.Create(new StationOptions { Terminal = new StationTerminalOptions { Record = true } }));
+        using var cancel = new CancellationTokenSource();
+        var running = recording.RunAsync(new RelayRequest(47, TaskKinds.SystemTerminal, "leaf", """{"cols":100,"record":true}""", "zed"), _ => { }, cancel.Token);
+        long id = await OrderedAsync(1);
+        var admitted = SystemTerminal.Contract.Read(_h.View(id).Parameters!.Value);
+        Assert.Equal((100, (bool?)null), (admitted.Cols, admitted.Record));
+        Assert.Equal("zed@top", _h.View(id).Owner);
+
+        await cancel.CancelAsync();
+        await _h.Engine.OnResultAsync("leaf", new TaskResult(id, TaskOutcome.Cancelled, null, "cancelled", DateTimeOffset.UtcNow, TaskErrorKind.Cancelled)).WaitAsync(EngineHarness.Limit);
+        await running.WaitAsync(EngineHarness.Limit);
+    }
 }
