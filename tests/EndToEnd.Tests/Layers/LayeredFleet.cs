@@ -14,6 +14,9 @@ public sealed record LayeredFleetOptions
 
     /// <summary>Extra environment for all three stations (e.g. Station__RecoveryGraceSeconds), applied before the upstream keys.</summary>
     public IReadOnlyDictionary<string, string> StationEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra environment for u7's agent (e.g. Agent__TerminalAccounts__0).</summary>
+    public IReadOnlyDictionary<string, string>? U7Environment { get; init; }
 }
 
 /// <summary>
@@ -141,7 +144,7 @@ public sealed class LayeredFleet : IAsyncDisposable
         Step($"{Mid2Name} healthy, {U3Name} launched");
         _mid2Admin = Keep(await _mid2!.AdminAsync());
         string u7Token = await _mid2Admin.CreateEnrolmentTokenAsync($"e2e {U7Name}", expiresInMinutes: 30);
-        _u7 = await AgentProcess.StartAsync(_mid2, U7Name, u7Token, waitOnline: false);
+        _u7 = await AgentProcess.StartAsync(_mid2, U7Name, u7Token, waitOnline: false, environment: _options.U7Environment);
         Step($"{U7Name} launched");
     }
 

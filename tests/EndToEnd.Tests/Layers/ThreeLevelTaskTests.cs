@@ -22,7 +22,7 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
     [Fact]
     public async Task ThreeLevels_InventoryUp_AclAtEachStation_ChecksumProgressCancel_AndMutualExclusionWithTheWaitChainSeenAtTheTop()
     {
-        await LayeredFleet.RunAsync(output, new LayeredFleetOptions { StationEnvironment = ThreeLevelMoves.StationEnvironment }, RunAsync);
+        await LayeredFleet.RunAsync(output, new LayeredFleetOptions { StationEnvironment = ThreeLevelMoves.StationEnvironment, U7Environment = ThreeLevelTerminal.U7Environment }, RunAsync);
     }
 
     private static async Task RunAsync(LayeredFleet fleet)
@@ -96,6 +96,9 @@ public sealed class ThreeLevelTaskTests(ITestOutputHelper output)
         Assert.Contains("(admin@top, maintenance.hold)", localWaiting.GetProperty("waitingFor").GetString());
         Assert.Equal(HttpStatusCode.OK, (await top.PostJsonAsync($"/api/v1/tasks/{topHold}/cancel", null)).Status);
         Assert.Equal("succeeded", (await fleet.Mid2Admin.WaitForStateAsync(localSum, Timeouts.ShortTask)).GetProperty("state").GetString());
+
+        // A terminal to u7 typed at the top (ThreeLevelTerminal).
+        await ThreeLevelTerminal.CheckAsync(fleet);
 
         // data.move between units under different stations, both ways (ThreeLevelMoves).
         await ThreeLevelMoves.CheckAsync(fleet);
