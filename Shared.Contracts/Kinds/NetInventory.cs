@@ -51,9 +51,12 @@ public sealed record NetInterface(
     long? SpeedMbps,
     IReadOnlyList<NetAddress> Addresses);
 
-/// <summary>An address with its prefix length: family "inet" or "inet6", scope "global", "link" or "host".</summary>
+/// <summary>
+/// An address with its prefix length: family "inet" or "inet6", scope "global", "link" or "host". <paramref name="Dynamic"/>:
+/// a lease (DHCP, router advertisement: the kernel holds it for a limited time), not an address configured to stay.
+/// </summary>
 [MessagePackObject(true)]
-public sealed record NetAddress(string Family, string Address, int Prefix, string Scope);
+public sealed record NetAddress(string Family, string Address, int Prefix, string Scope, bool? Dynamic = null);
 
 /// <summary>A route: destination "default" or a prefix such as 10.1.0.0/16, through a gateway or directly on a device.</summary>
 [MessagePackObject(true)]

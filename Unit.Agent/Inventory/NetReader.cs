@@ -53,7 +53,8 @@ public sealed class NetReader(string? netns = null, string resolvConf = "/etc/re
             if (link.TryGetProperty("addr_info", out var infos) && infos.ValueKind == JsonValueKind.Array)
                 foreach (var a in infos.EnumerateArray())
                     if (Str(a, "local") is { } local && a.TryGetProperty("prefixlen", out var p) && p.TryGetInt32(out int prefix))
-                        addresses.Add(new NetAddress(Str(a, "family") ?? "", local, prefix, Str(a, "scope") ?? ""));
+                        addresses.Add(new NetAddress(Str(a, "family") ?? "", local, prefix, Str(a, "scope") ?? "",
+                            a.TryGetProperty("dynamic", out var leased) && leased.ValueKind == JsonValueKind.True ? true : null));
             result.Add(new NetInterface(
                 name,
                 (Str(link, "operstate") ?? "UNKNOWN").ToLowerInvariant(),

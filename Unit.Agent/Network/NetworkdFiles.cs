@@ -81,10 +81,14 @@ public sealed class NetworkdFiles(string directory)
         if (!after.AdminUp.Contains(i.Name)) link.Add("ActivationPolicy=down");
         sections.Add(("Link", link));
         var network = new List<string> { $"Description=written by the CCDSVM agent for net.configure task {taskId.ToString(CultureInfo.InvariantCulture)}" };
-        network.AddRange(i.Addresses.Where(a => a.Scope == "global").Select(a => $"Address={a.Address}/{a.Prefix.ToString(CultureInfo.InvariantCulture)}"));
+        // A leased address is not pinned: the file asks for a lease again (DHCP for IPv4, router advertisements for IPv6).
+        var global = i.Addresses.Where(a => a.Scope == "global").ToList();
+        if (global.Any(a => a is { Dynamic: true, Family: "inet" })) network.Add("DHCP=ipv4");
+        if (global.Any(a => a is { Dynamic: true, Family: "inet6" })) network.Add("IPv6AcceptRA=yes");
+        network.AddRange(global.Where(a => a.Dynamic != true).Select(a => $"Address={a.Address}/{a.Prefix.ToString(CultureInfo.InvariantCulture)}"));
         var routes = after.Network.Routes.Where(r => r.Device == i.Name && !Derived.Contains(r.Protocol ?? "", StringComparer.Ordinal)).ToList();
         network.AddRange(routes.Where(r => r is { Destination: "default", Gateway: not null }).Select(r => "Gateway=" + r.Gateway));
-        if (i.Addresses.Any(a => a.Scope == "global")) network.AddRange(dns.Select(d => "DNS=" + d));
+        if (global.Count > 0) network.AddRange(dns.Select(d => "DNS=" + d));
         network.AddRange(after.Network.Interfaces.Where(v => v.Kind == "vlan" && v.Parent == i.Name).Select(v => "VLAN=" + v.Name).Order(StringComparer.Ordinal));
         if (i.Master is { } master && after.Network.Interfaces.FirstOrDefault(m => m.Name == master)?.Kind is "bond" or "bridge")
             network.Add((after.Network.Interfaces.First(m => m.Name == master).Kind == "bond" ? "Bond=" : "Bridge=") + master);

@@ -105,6 +105,27 @@ public sealed class NetPersistenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_networkd_a_leased_address_is_written_as_a_request_for_a_lease_not_pinned()
+    {
+        // v0 holds a lease as a DHCP client leaves it (a limited lifetime: "dynamic"), beside an address configured to stay.
+        await _ns.IpAsync("addr add 10.77.5.7/24 dev v0 valid_lft 600 preferred_lft 600");
+        await _ns.IpAsync("addr add 10.77.6.1/24 dev v0");
+        Assert.Equal(true, (await _ns.ReadAsync()).Interfaces.Single(i => i.Name == "v0").Addresses.Single(a => a.Address == "10.77.5.7").Dynamic);
+
+        var run = Start("""{"interfaces":[{"name":"v0","mtu":1400}],"rollbackSeconds":10}""", Networkd);
+        await WaitingAsync(run);
+        Assert.True(_confirmations.Confirm(run.Context.TaskId));
+        var saved = Assert.Single((await Kept(run)).Saved!);
+
+        Assert.Contains("DHCP=ipv4", saved.Settings);
+        Assert.Contains("Address=10.77.6.1/24", saved.Settings);
+        Assert.DoesNotContain("Address=10.77.5.7/24", saved.Settings);
+        string text = await File.ReadAllTextAsync(FileOf("v0"));
+        Assert.Contains("\nDHCP=ipv4\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.77.5.7", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_networkd_a_bridge_gets_a_netdev_and_its_port_joins_it_and_deleting_the_bridge_removes_its_files()
     {
         var made = await Kept(Start("""{"interfaces":[{"name":"brt","bridge":{"ports":["v1"]},"addresses":["10.79.0.1/24"]}],"confirm":"auto"}""", Networkd));
