@@ -13,7 +13,8 @@ public sealed record NetPersisted(string Backend, bool Persisted, string Persist
 /// change that is rolled back never leaves a file or a profile behind. A network namespace (<see cref="NetHost.Namespace"/>)
 /// is kept by no manager: there only a forced backend (Agent:NetworkPersistence) writes anything.
 /// </summary>
-public sealed class NetPersistence(NetBackendDetector detector, string networkdDirectory, NmConnections? nm = null)
+/// <param name="systemDirectories">Where else networkd reads .network files (<see cref="NetworkdPrecedence.SystemDirectories"/> unless a test says).</param>
+public sealed class NetPersistence(NetBackendDetector detector, string networkdDirectory, NmConnections? nm = null, IReadOnlyList<string>? systemDirectories = null)
 {
     public const string DefaultNetworkdDirectory = "/etc/systemd/network";
 
@@ -40,7 +41,13 @@ public sealed class NetPersistence(NetBackendDetector detector, string networkdD
                 var files = new NetworkdFiles(networkdDirectory);
                 var saved = files.Write(p, after, touched, taskId);
                 foreach (var s in saved) log((s.Removed ? "removed " : "wrote ") + s.Where);
-                return new(backend, true, $"kept across reboots by systemd-networkd: {Places(saved)}", saved, []);
+                var shadowed = saved.Where(s => !s.Removed && s.Where.EndsWith(".network", StringComparison.Ordinal))
+                    .Select(s => (s.Interface, First: NetworkdPrecedence.Before(s.Where, s.Interface, [networkdDirectory, .. systemDirectories ?? NetworkdPrecedence.SystemDirectories])))
+                    .Where(x => x.First is not null).ToList();
+                foreach (var (name, first) in shadowed) log($"systemd-networkd reads {first} before the agent's file for {name}");
+                string but = shadowed.Count == 0 ? "" : "; but at boot systemd-networkd gives " + string.Join(", ", shadowed.Select(x => $"{x.Interface} the settings of {x.First}")) +
+                    ", which it reads first: remove that file or take the interface out of its Name= to use these";
+                return new(backend, shadowed.Count == 0, $"kept across reboots by systemd-networkd: {Places(saved)}{but}", saved, []);
             }
             var (written, commands) = await (nm ?? new NmConnections()).WriteAsync(p, after, touched, ct).ConfigureAwait(false);
             foreach (var c in commands) log(c);

@@ -31,7 +31,8 @@ public sealed class NetPersistenceTests : IAsyncLifetime
         finally { _dir.Dispose(); }
     }
 
-    private NetPersistence Networkd => new(new NetBackendDetector(NetBackends.Networkd), _dir.Path);
+    // Only the test's directory: what this machine's own networkd directories hold is not the test's.
+    private NetPersistence Networkd => new(new NetBackendDetector(NetBackends.Networkd), _dir.Path, systemDirectories: []);
 
     private string FileOf(string name, string extension = "network") => _dir.File($"50-ccdsvm-{name}.{extension}");
 
@@ -123,6 +124,30 @@ public sealed class NetPersistenceTests : IAsyncLifetime
         string text = await File.ReadAllTextAsync(FileOf("v0"));
         Assert.Contains("\nDHCP=ipv4\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("10.77.5.7", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_networkd_a_file_networkd_reads_first_for_the_interface_is_named_and_the_change_not_called_kept()
+    {
+        // The administrator's own file, sorting before the agent's and naming v0 among others by a pattern.
+        File.WriteAllText(_dir.File("10-lab.network"), "[Match]\nName=eth9 v*\n\n[Network]\nDHCP=yes\n");
+        File.WriteAllText(_dir.File("20-other.network"), "[Match]\nName=!v0\n");
+
+        var run = Start("""{"interfaces":[{"name":"v0","mtu":1400}],"rollbackSeconds":10}""", Networkd);
+        await WaitingAsync(run);
+        Assert.True(_confirmations.Confirm(run.Context.TaskId));
+        var result = await Kept(run);
+
+        Assert.False(result.Persisted);
+        Assert.Contains($"systemd-networkd gives v0 the settings of {_dir.File("10-lab.network")}, which it reads first", result.Persistence, StringComparison.Ordinal);
+        Assert.True(File.Exists(FileOf("v0")));
+
+        // Without that file, the agent's is the one networkd uses (20-other.network excludes v0).
+        File.Delete(_dir.File("10-lab.network"));
+        var again = Start("""{"interfaces":[{"name":"v0","mtu":1300}],"rollbackSeconds":10}""", Networkd);
+        await WaitingAsync(again);
+        Assert.True(_confirmations.Confirm(again.Context.TaskId));
+        Assert.True((await Kept(again)).Persisted);
     }
 
     [Fact]
