@@ -14,7 +14,9 @@ SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
 PROFILE=${PROFILE:-0}
 PROFILE_OUT=${PROFILE_OUT:-/tmp/parallel-moves-perf.txt}
-[ "$PROFILE" = 1 ] && export DOTNET_PerfMapEnabled=1
+# perf resolves JIT-compiled frames through /tmp/perf-PID.map only when the code is not in the W^X double mapping
+# (which perf shows as "memfd:doublemapper"); the maps are removed at the end.
+if [ "$PROFILE" = 1 ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi
 UNITS="a b c d"
 source bench/two-units.sh
 for u in $UNITS; do
@@ -133,15 +135,17 @@ for r in $(seq "$RUNS"); do
   a2=$(agent_cpu)
   if [ "$PROFILE" = 1 ] && [ "$r" = "$RUNS" ]; then
     kill -INT "$PERF"; wait "$PERF" || true
-    { echo "# agents during round $r's moves: perf report --no-children --sort comm,dso,symbol (top 60)"
-      perf report -i "$WORK/perf.data" --no-children --sort comm,dso,symbol --stdio 2>/dev/null | grep -v '^$' | grep -E '^ +[0-9]' | head -60
-      echo; echo "# by dso"
-      perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -20
-      echo; echo "# by thread name"
-      perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -20
-      echo; echo "# call graphs of the top symbols (caller view)"
-      perf report -i "$WORK/perf.data" --children --sort symbol --stdio -G 2>/dev/null | head -400
-    } >"$PROFILE_OUT"
+    cp "$WORK/perf.data" "${PROFILE_OUT%.txt}.data"   # kept for perf report after the agents are gone
+    # pipefail off here: head closing its input early is not a failure of the report.
+    ( set +o pipefail
+      echo "# agents during round $r's moves (perf record -F 499 -g -p <the four agents>)"
+      echo "# by dso"; perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25
+      echo; echo "# by thread name"; perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -15
+      echo; echo "# top symbols (libcrypto is stripped: its samples appear by address)"
+      perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
+      echo; echo "# managed and native callers, inclusive (children)"
+      perf report -i "$WORK/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -80
+    ) >"$PROFILE_OUT" || true
   fi
   echo "$OUT" >"$WORK/moves-$r.json"
   MV_BAD=$(check_sha "$WORK" m)
@@ -171,5 +175,6 @@ for r in $(seq "$RUNS"); do
   printf '\nround %s: data.move / rsync throughput **%.2f×**; moves max/median %.2f; station RSS %s / %s / %s MiB (before / peak / after); states %s; routes %s; longest submit→start %.2f s\n' \
     "$r" "$RATIO" "$MV_SKEW" "${RSS[0]}" "${RSS[1]}" "${RSS[2]}" "$STATES" "$ROUTES" "$QUEUED"
 done
+if [ "$PROFILE" = 1 ]; then for p in "$STATION_PID" "${AGENT_PIDS[@]}"; do rm -f "/tmp/perf-$p.map" "/tmp/perfinfo-$p.map"; done; fi
 printf '\nend %s UTC, loadavg %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'medians over %s rounds: rsync %.0f MiB/s, data.move %.0f MiB/s, ratio of rounds (median) %.2f×\n' "$RUNS" "$(median "${RS_AGG[@]}")" "$(median "${MV_AGG[@]}")" "$(median "${RATIOS[@]}")"
