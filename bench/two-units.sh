@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sourced by the data-move benchmarks (move-vs-rsync.sh, tree-vs-rsync.sh): builds (CONFIG, SKIP_BUILD), starts a real
-# station and two real agents, units a and b, with roots $WORK/a and $WORK/b, an rsync daemon whose module b writes
-# to $WORK/rsync, and defines move SRC DST (one data.move a -> b, verify on; sets MV, CPU, RESULT) and prime (PRIME=1).
-# Everything started is killed and $WORK removed on exit.
+# Sourced by the data-move benchmarks (move-vs-rsync.sh, tree-vs-rsync.sh, parallel-moves.sh): builds (CONFIG, SKIP_BUILD),
+# starts a real station and one real agent per name in UNITS (default "a b"; AGENT_PID[u] is each one's process), with
+# roots $WORK/<unit>, an rsync daemon (RSYNCD) whose module b writes to $WORK/rsync and whose module to-<unit> writes to
+# $WORK/rsync-<unit> for each unit, and defines move SRC DST (one data.move a -> b, verify on; sets MV, CPU, RESULT) and
+# prime (PRIME=1). Everything started is killed and $WORK removed on exit.
 REPO=$PWD
 CONFIG=${CONFIG:-Release}
 command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
@@ -18,7 +19,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 now() { date +%s.%N; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
-mkdir -p "$WORK"/{a,b,cp,rsync,station}
+UNITS=${UNITS:-a b}
+mkdir -p "$WORK"/{cp,rsync,station}
+for u in $UNITS; do mkdir -p "$WORK/$u" "$WORK/rsync-$u"; done
 PASS='Bench-Password-1!'
 PORT=$(free_port); URL=https://127.0.0.1:$PORT
 BIN=$REPO/Console.Blazor/bin/$CONFIG/net10.0
@@ -33,15 +36,16 @@ FINGERPRINT=$(openssl x509 -in "$CURL_CA_BUNDLE" -outform DER | sha256sum | cut 
 STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
 AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
 AGENT_PIDS=()
+declare -A AGENT_PID
 TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
 AUTH=(-H "Authorization: Bearer $TOKEN")
 # Each agent enrols once with its own one-time token, created as admin; its credential lands in its state directory.
-for u in a b; do
+for u in $UNITS; do
   ENROL=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"note\":\"bench $u\"}" "$URL/api/v1/enrolments" | json 'd["token"]')
-  dotnet "$AGENT" --station "$URL" --fingerprint "$FINGERPRINT" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!)
+  dotnet "$AGENT" --station "$URL" --fingerprint "$FINGERPRINT" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); AGENT_PID[$u]=$!
 done
 cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
-for u in a b; do for _ in $(seq 1200); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
+for u in $UNITS; do for _ in $(seq 1200); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done
 
 PEAK=0
 RSS_BEFORE=0
@@ -49,7 +53,8 @@ prime() { [ "${PRIME:-0}" = 1 ] || return 0; head -c $(((${PRIME_MIB:-1024} + 25
 
 RPORT=$(free_port)
 printf 'use chroot = no\nuid = %s\ngid = %s\n[b]\n path = %s\n read only = false\n' "$(id -u)" "$(id -g)" "$WORK/rsync" >"$WORK/rsyncd.conf"
-rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --address=127.0.0.1 & PIDS+=($!)
+for u in $UNITS; do printf '[to-%s]\n path = %s\n read only = false\n' "$u" "$WORK/rsync-$u" >>"$WORK/rsyncd.conf"; done
+rsync --daemon --no-detach --config="$WORK/rsyncd.conf" --port="$RPORT" --address=127.0.0.1 & PIDS+=($!); RSYNCD=$!
 sleep 0.5
 
 # One data.move of $1 into $2 on unit b; sets MV (seconds from submit to succeeded, as the station recorded them), RESULT,
