@@ -7,6 +7,8 @@
 # start file written, the tasks running) workspaces of live panes. Stops every process it started, even on failure.
 # Build first, in Release: `dotnet publish -c Release Console.Blazor/Console.Blazor.csproj`, and `dotnet build -c Release`
 # bench/Ccdsvm.FleetLoad and bench/Ccdsvm.ConsoleBench.
+# PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled for the station).
+# HISTOGRAMS=1 adds the heap by type at each memory point (ClrMD; the profile of the memory figures).
 # usage: [RUNS=3] [TASKS=500] [PROGRESS_MS=100] [CIRCUITS=20,100] [PANES=25] [IDLE=100] [WINDOW=30] [PORT=5190] [WORK=/tmp/panes-bench] bench/panes-bench.sh
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,10 +58,18 @@ for run in $(seq 1 "$RUNS"); do
   grep "fleetload: connected" "$R/gen.out" || { echo "the units did not connect"; tail -5 "$R/gen.err"; RC=1; break; }
   echo "run $run: $TASKS units online $(date -u +%T), load $(load), station RSS $(($(awk '/VmRSS/{print $2}' /proc/$SPID/status) / 1024)) MiB"
   sleep 10   # the station settles after the connections
-  setsid dotnet "$REPO/bench/Ccdsvm.ConsoleBench/bin/Release/net10.0/Ccdsvm.ConsoleBench.dll" panes --station "http://127.0.0.1:$PORT" \
+  setsid dotnet "${BENCH_DLL:-$REPO/bench/Ccdsvm.ConsoleBench/bin/Release/net10.0/Ccdsvm.ConsoleBench.dll}" panes --station "http://127.0.0.1:$PORT" \
     --user watcher --password $PASS --admin-token "$TOKEN" --station-pid "$SPID" --start-file "$R/start" --tasks "$TASKS" \
-    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" > "$R/bench.out" 2> "$R/bench.err" &
+    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" ${HISTOGRAMS:+--histograms} > "$R/bench.out" 2> "$R/bench.err" &
   BENCH=$!; GROUPS_STARTED+=($BENCH)
+  if [ -n "${PERF:-}" ]; then
+    # The profile: perf over the last fan-out's measuring window (PERFMAP=1 too, so that the JIT's frames have names).
+    ( last=${CIRCUITS##*,}
+      until grep -q "fan-out $last: .*measuring" "$R/bench.err" 2>/dev/null; do kill -0 $BENCH 2>/dev/null || exit 0; sleep 1; done
+      perf record -F 99 -g -p "$SPID" -o "$R/perf.data" -- sleep $((WINDOW - 5)) > "$R/perf.log" 2>&1
+      perf report -i "$R/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 0.7 2>/dev/null | grep -v "^$" | head -120 > "$R/perf-top.txt"
+      perf report -i "$R/perf.data" --stdio --children --sort symbol --percent-limit 3 -g none 2>/dev/null | grep -v "^$" | head -80 > "$R/perf-children.txt" ) &
+  fi
   wait $BENCH; BRC=$?
   echo "run $run: bench rc=$BRC end $(date -u +%T), load $(load), station RSS $(($(awk '/VmRSS/{print $2}' /proc/$SPID/status 2>/dev/null || echo 0) / 1024)) MiB"
   grep -c "error\|fail" "$R/station.log" | sed 's/^/station log lines with error or fail: /'
