@@ -7,8 +7,8 @@
 # start file written, the tasks running) workspaces of live panes. Stops every process it started, even on failure.
 # Build first, in Release: `dotnet publish -c Release Console.Blazor/Console.Blazor.csproj`, and `dotnet build -c Release`
 # bench/Ccdsvm.FleetLoad and bench/Ccdsvm.ConsoleBench.
-# PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled for the station).
-# HISTOGRAMS=1 adds the heap by type at each memory point (ClrMD; the profile of the memory figures).
+# PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled for the station). BENCH_DLL: another
+# build of the bench. `dotnet Ccdsvm.ConsoleBench.dll stacks PID` prints every managed thread's stack of a stalled station.
 # usage: [RUNS=3] [TASKS=500] [PROGRESS_MS=100] [CIRCUITS=20,100] [PANES=25] [IDLE=100] [WINDOW=30] [PORT=5190] [WORK=/tmp/panes-bench] bench/panes-bench.sh
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +60,7 @@ for run in $(seq 1 "$RUNS"); do
   sleep 10   # the station settles after the connections
   setsid dotnet "${BENCH_DLL:-$REPO/bench/Ccdsvm.ConsoleBench/bin/Release/net10.0/Ccdsvm.ConsoleBench.dll}" panes --station "http://127.0.0.1:$PORT" \
     --user watcher --password $PASS --admin-token "$TOKEN" --station-pid "$SPID" --start-file "$R/start" --tasks "$TASKS" \
-    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" ${HISTOGRAMS:+--histograms} > "$R/bench.out" 2> "$R/bench.err" &
+    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" > "$R/bench.out" 2> "$R/bench.err" &
   BENCH=$!; GROUPS_STARTED+=($BENCH)
   if [ -n "${PERF:-}" ]; then
     # The profile: perf over the last fan-out's measuring window (PERFMAP=1 too, so that the JIT's frames have names).

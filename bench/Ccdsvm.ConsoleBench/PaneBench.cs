@@ -25,8 +25,7 @@ namespace Ccdsvm.ConsoleBench;
 public static class PaneBench
 {
     private const string Usage = "usage: Ccdsvm.ConsoleBench panes --station URL --user U --password P --admin-token T --station-pid PID --start-file PATH "
-        + "[--tasks 500] [--idle 100] [--live-circuits 10] [--live-panes 10] [--circuits 20,100] [--panes 25] [--window 30] [--chromium /usr/bin/chromium] "
-        + "[--histograms (the heap by type at each memory point: the profile)]";
+        + "[--tasks 500] [--idle 100] [--live-circuits 10] [--live-panes 10] [--circuits 20,100] [--panes 25] [--window 30] [--chromium /usr/bin/chromium]";
 
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
 
@@ -93,7 +92,6 @@ public static class PaneBench
         string user, password, token, startFile, chromium;
         int pid, tasks, idle, liveCircuits, livePanes, panes, window;
         int[] circuits;
-        bool histograms = Array.IndexOf(args, "--histograms") >= 0;
         try
         {
             station = new Uri(Need("--station"));
@@ -117,7 +115,7 @@ public static class PaneBench
             return 2;
         }
 
-        var probe = new StationProbe(pid, histograms);
+        var probe = new StationProbe(pid);
         var figures = new JsonObject { ["bench"] = "panes", ["cores"] = Environment.ProcessorCount, ["loadStart"] = Load(), ["startedAt"] = Now() };
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -153,7 +151,6 @@ public static class PaneBench
             ["blankPerCircuit"] = r1.PerCircuit(r0, idle), ["homePerCircuit"] = r2.PerCircuit(r1, idle),
             ["homeBeyondBlankLiveKiB"] = ((r2.Live - r1.Live) - (r1.Live - r0.Live)) / 1024 / idle,
             ["homeBeyondBlankRssKiB"] = ((r2.Rss - r1.Rss) - (r1.Rss - r0.Rss)) / 1024 / idle,
-            ["blankTypes"] = r1.Types?.GrowthSince(r0.Types!, idle), ["homeTypes"] = r2.Types?.GrowthSince(r1.Types!, idle),
             ["load"] = Load(),
         };
         Log($"idle: {figures["idle"]!.ToJsonString()}");
@@ -175,7 +172,7 @@ public static class PaneBench
         figures["livePanes"] = new JsonObject
         {
             ["circuits"] = liveCircuits, ["panes"] = livePanes, ["before"] = r3.ToJson(), ["after"] = r4.ToJson(),
-            ["perCircuit"] = r4.PerCircuit(r3, liveCircuits), ["load"] = Load(), ["types"] = r4.Types?.GrowthSince(r3.Types!, liveCircuits),
+            ["perCircuit"] = r4.PerCircuit(r3, liveCircuits), ["load"] = Load(),
         };
         Log($"live panes: {figures["livePanes"]!.ToJsonString()}");
         await CloseAllAsync(live);
@@ -349,7 +346,7 @@ public static class PaneBench
 }
 
 /// <summary>The station's memory at one point: live managed bytes after an induced full GC, then RSS (median of 5 readings).</summary>
-public sealed record MemorySnapshot(long Live, long Rss, HeapHistogram? Types = null)
+public sealed record MemorySnapshot(long Live, long Rss)
 {
     public JsonObject ToJson() => new() { ["liveMiB"] = Math.Round(Live / 1048576.0, 1), ["rssMiB"] = PaneBench.MiB(Rss) };
 
@@ -359,13 +356,13 @@ public sealed record MemorySnapshot(long Live, long Rss, HeapHistogram? Types = 
 }
 
 /// <summary>The station's resident memory, live heap and CPU time.</summary>
-public sealed class StationProbe(int pid, bool histograms)
+public sealed class StationProbe(int pid)
 {
     public async Task<MemorySnapshot> SnapshotAsync()
     {
         long live = await HeapProbe.LiveBytesAfterFullGcAsync(pid);
         long rss = await SettledRssAsync();
-        return new MemorySnapshot(live, rss, histograms ? HeapHistogram.Take(pid) : null);
+        return new MemorySnapshot(live, rss);
     }
 
     private const double TicksPerSecond = 100; // USER_HZ on Linux
