@@ -7,7 +7,7 @@
 # start file written, the tasks running) workspaces of live panes. Stops every process it started, even on failure.
 # Build first, in Release: `dotnet publish -c Release Console.Blazor/Console.Blazor.csproj`, and `dotnet build -c Release`
 # bench/Ccdsvm.FleetLoad and bench/Ccdsvm.ConsoleBench.
-# PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled for the station). BENCH_DLL: another
+# PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled and W^X off for the station, so that perf names the JIT frames). BENCH_DLL: another
 # build of the bench. `dotnet Ccdsvm.ConsoleBench.dll stacks PID` prints every managed thread's stack of a stalled station.
 # usage: [RUNS=3] [TASKS=500] [PROGRESS_MS=100] [CIRCUITS=20,100] [PANES=25] [IDLE=100] [WINDOW=30] [PORT=5190] [WORK=/tmp/panes-bench] bench/panes-bench.sh
 set -u
@@ -42,7 +42,7 @@ for run in $(seq 1 "$RUNS"); do
   echo "run $run: start $(date -u +%T), load $(load)"
   Station__AllowInsecureHttp=true Station__DataDirectory="$R/data" ASPNETCORE_URLS="http://127.0.0.1:$PORT" Agent__Roots__0="$R" \
   Station__MaxTasks=1024 Station__MaxTasksPerUser=1024 \
-  CCDSVM_ADMIN_PASSWORD=$PASS Logging__LogLevel__Default=Warning ASPNETCORE_CONTENTROOT="$PUB" DOTNET_PerfMapEnabled=${PERFMAP:-0} \
+  CCDSVM_ADMIN_PASSWORD=$PASS Logging__LogLevel__Default=Warning ASPNETCORE_CONTENTROOT="$PUB" DOTNET_PerfMapEnabled=${PERFMAP:-0} DOTNET_EnableWriteXorExecute=$([ -n "${PERFMAP:-}" ] && echo 0 || echo 1) \
     setsid dotnet "$PUB/Console.Blazor.dll" > "$R/station.log" 2>&1 &
   SPID=$!; GROUPS_STARTED+=($SPID)
   for i in $(seq 1 90); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
