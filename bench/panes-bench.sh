@@ -77,6 +77,7 @@ for run in $(seq 1 "$RUNS"); do
   tail -1 "$R/bench.out"
   [ $BRC -eq 0 ] || RC=$BRC
   stop_all
+  rm -f "/tmp/perf-$SPID.map" "/tmp/perfinfo-$SPID.map"   # DOTNET_PerfMapEnabled's files (perf's report has read them)
   sleep 5
 done
 exit $RC
