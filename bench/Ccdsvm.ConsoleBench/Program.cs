@@ -7,6 +7,15 @@ using Microsoft.Playwright;
 //   [--baseline-station http://127.0.0.1:5091] [--runs 20] [--search TEXT] [--tag rack-9] [--screenshots docs/screenshots]
 // Debian's Chromium (/usr/bin/chromium) through Playwright, nothing downloaded; ends with one JSON line of figures (milliseconds).
 // The rig that starts the stations and 10,000 simulated units around it: bench/console-bench.sh, described in docs/BENCHMARKS.md.
+// `Ccdsvm.ConsoleBench panes ...`: the circuits-at-scale bench (PaneBench.cs, bench/panes-bench.sh).
+if (args.Length > 0 && args[0] == "panes") return await PaneBench.RunAsync(args[1..]);
+// `Ccdsvm.ConsoleBench stacks PID`: every managed thread's stack of a (stalled) station.
+if (args.Length == 2 && args[0] == "stacks")
+{
+    Console.WriteLine(ThreadStacks.Dump(int.Parse(args[1], CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 BenchOptions options;
 try
 {

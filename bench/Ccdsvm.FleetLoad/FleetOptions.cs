@@ -23,7 +23,11 @@ public sealed record FleetOptions(
     string? UntilFile = null,
     int LockGroups = 0,
     double MaxRenewIntervalSeconds = 10,
-    double IdleSettleSeconds = 0)
+    double IdleSettleSeconds = 0,
+    bool HoldsOnly = false,
+    int ProgressMs = 250,
+    bool StampStage = false,
+    string? StartFile = null)
 {
     public const string Usage = "usage: Ccdsvm.FleetLoad --station URL --token ADMIN_API_TOKEN --agents N --duration SECONDS [--tasks-per-second R] "
         + "[--max-tasks M (stop submitting after M)] [--fingerprint SHA256] [--source-addresses 16] [--enrol-parallel 16] [--connect-parallel 64] "
@@ -31,7 +35,10 @@ public sealed record FleetOptions(
         + "[--until-file PATH (submit all --max-tasks, then after --duration go on until PATH exists: a station may be restarted meanwhile)] "
         + "[--lock-groups G (holds share G resources, each on one unit, so some wait for a lock; 0: each its own)] "
         + "[--max-renew-interval 10 (the longest pause between lease renewals, as the agent: every sixth of the lease, at most this)] "
-        + "[--idle-settle 0 (seconds all connected before the idle CPU is measured: the station's JIT settles)]";
+        + "[--idle-settle 0 (seconds all connected before the idle CPU is measured: the station's JIT settles)] "
+        + "[--holds-only (every task a maintenance.hold)] [--progress-ms 250 (a hold's report interval)] "
+        + "[--stamp-stage (a hold's stage text ends in '@' and the report's send time, Unix ms: the console bench's lag probe)] "
+        + "[--start-file PATH (connect, then submit only once PATH exists)]";
 
     public static FleetOptions Parse(string[] args)
     {
@@ -72,6 +79,7 @@ public sealed record FleetOptions(
             Int("--connect-parallel", 64, 1, 10_000), Dbl("--hold-seconds", 1, 1, 3600), Int("--max-tasks", int.MaxValue, 0, int.MaxValue), prefix,
             Arg("--station-pid") is null ? null : Int("--station-pid", 0, 1, int.MaxValue), Dbl("--idle-seconds", 10, 0, 600),
             Dbl("--max-reconnect-delay", 30, 1, 3600), Arg("--until-file"), Int("--lock-groups", 0, 0, 100_000),
-            Dbl("--max-renew-interval", 10, 0.3, 60), Dbl("--idle-settle", 0, 0, 3600));
+            Dbl("--max-renew-interval", 10, 0.3, 60), Dbl("--idle-settle", 0, 0, 3600), Array.IndexOf(args, "--holds-only") >= 0,
+            Int("--progress-ms", 250, 10, 60_000), Array.IndexOf(args, "--stamp-stage") >= 0, Arg("--start-file"));
     }
 }

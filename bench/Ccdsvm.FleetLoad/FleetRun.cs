@@ -173,6 +173,12 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
         }
         probes["generatorRssMiB"] = self.RssBytes() / 1024 / 1024;
 
+        if (options.StartFile is { } startFile)
+        {
+            Console.WriteLine($"fleetload: waiting for {startFile} before submitting");
+            while (!File.Exists(startFile)) await Task.Delay(200).ConfigureAwait(false);
+        }
+
         // Steady phase: heartbeats run; tasks go out at the asked rate.
         var steady = Stopwatch.StartNew();
         var live = units.Where(u => u.Connected).ToArray();
@@ -189,7 +195,7 @@ public sealed class FleetRun(FleetOptions options) : IDisposable
                 long target = (long)(steady.Elapsed.TotalSeconds * options.TasksPerSecond);
                 for (; due < target && _submitted < options.MaxTasks; due++)
                 {
-                    bool hold = due % 2 == 0;
+                    bool hold = options.HoldsOnly || due % 2 == 0;
                     var unit = live[(int)(due % live.Length)];
                     string? group = null;
                     if (hold && options.LockGroups > 0)

@@ -338,7 +338,7 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
         var total = TimeSpan.FromSeconds(p.Seconds);
         long started = Stopwatch.GetTimestamp();
         long sequence = 0;
-        // The agent's executor reports every 250 ms and its pump forwards at most every 100 ms: one report per 250 ms.
+        // The agent's executor reports every 250 ms and its pump forwards at most every 100 ms: one report per 250 ms (--progress-ms).
         while (true)
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -351,9 +351,12 @@ public sealed class SimulatedUnit(int index, string name, string root, FleetRun 
                     DateTimeOffset.UtcNow, TaskErrorKind.Interrupted);
             }
             lock (_receiveGate) _runningTasks[order.TaskId] = new RunningTaskInfo(order.TaskId, order.Kind, elapsed / total, "holding");
+            var now = DateTimeOffset.UtcNow;
+            string stage = $"holding {p.Resource}: {(total - elapsed).TotalSeconds:0} s left";
+            if (run.Options.StampStage) stage += $" @{now.ToUnixTimeMilliseconds()}";
             await SendAsync(nameof(IAgentHub.ReportProgress), new TaskProgress(order.TaskId, ++sequence, elapsed / total,
-                $"holding {p.Resource}: {(total - elapsed).TotalSeconds:0} s left", 1, 1, sequence == 1 ? [$"holding {p.Resource} for {p.Seconds:0.#} s: {reason}"] : [], DateTimeOffset.UtcNow)).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250, (total - elapsed).TotalMilliseconds))).ConfigureAwait(false);
+                stage, 1, 1, sequence == 1 ? [$"holding {p.Resource} for {p.Seconds:0.#} s: {reason}"] : [], now)).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(run.Options.ProgressMs, (total - elapsed).TotalMilliseconds))).ConfigureAwait(false);
         }
         await SendAsync(nameof(IAgentHub.ReportProgress), new TaskProgress(order.TaskId, ++sequence, 1, "released", 1, 1, [], DateTimeOffset.UtcNow)).ConfigureAwait(false);
         return new TaskResult(order.TaskId, TaskOutcome.Succeeded, JsonSerializer.Serialize(new MaintenanceHoldResult(p.Resource, p.Seconds, reason), Json), null, DateTimeOffset.UtcNow);
