@@ -59,12 +59,35 @@ public sealed class ConsoleTasks(
 
     public (int Active, int Max) Slots => (engine.ActiveCount, engine.MaxTasks);
 
-    public IDisposable SubscribeTasks(Action<TaskUpdate> handler)
+    public IDisposable SubscribeTasks(Action<TaskUpdate> handler, Func<TaskView, bool>? wants = null)
     {
-        return notifier.Subscribe(u =>
+        // Every progress report of every task reaches every subscriber on the agent's hub thread: the subscriber's own
+        // filter first, and the user resolved once, again only after the station's access changed (a grant, a revocation,
+        // a group), instead of an ACL resolution per report per subscriber.
+        var seen = new CallerCache(user);
+        var changes = notifier.Subscribe(u =>
         {
-            if (engine.CanSee(Caller, u.Task.Owner, u.Task.Target)) handler(u);
+            if (wants is not null && !wants(u.Task)) return;
+            if (engine.CanSee(seen.Caller, u.Task.Owner, u.Task.Target)) handler(u);
         });
+        return new Both(changes, user.OnAccessChanged(seen.Forget));
+    }
+
+    /// <summary>The circuit's user as last resolved; forgotten when the station's access changes.</summary>
+    private sealed class CallerCache(ConsoleUser user)
+    {
+        private Caller? _caller;
+
+        public Caller Caller => Volatile.Read(ref _caller) ?? Remember();
+
+        public void Forget() => Volatile.Write(ref _caller, null);
+
+        private Caller Remember()
+        {
+            var caller = user.Caller;
+            Volatile.Write(ref _caller, caller);
+            return caller;
+        }
     }
 
     /// <summary>Unit changes, and null whenever the user's access changes (a unit granted appears live, a revoked one goes).</summary>

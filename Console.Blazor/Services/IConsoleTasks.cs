@@ -47,8 +47,12 @@ public interface IConsoleTasks
     (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks();
     (int Active, int Max) Slots { get; }
 
-    /// <summary>Updates of tasks this user may see. Handlers run off the renderer: hop with InvokeAsync.</summary>
-    IDisposable SubscribeTasks(Action<TaskUpdate> handler);
+    /// <summary>
+    /// Updates of tasks this user may see. Handlers run off the renderer: hop with InvokeAsync. <paramref name="wants"/>,
+    /// when given, runs first, on the publisher's thread (the agent's report): an update the subscriber does not show costs
+    /// no access check.
+    /// </summary>
+    IDisposable SubscribeTasks(Action<TaskUpdate> handler, Func<TaskView, bool>? wants = null);
 
     /// <summary>Units that change; null when the user's grants changed and the set of visible units must be read again.</summary>
     IDisposable SubscribeUnits(Action<UnitView?> handler);

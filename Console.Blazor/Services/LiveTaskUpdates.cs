@@ -27,7 +27,6 @@ public sealed class LiveTaskUpdates : IDisposable
     private readonly Func<Action, Task> _invoke;
     private readonly Func<Exception, Task> _fail;
     private readonly Action<IReadOnlyList<TaskUpdate>> _apply;
-    private readonly Func<TaskView, bool>? _wants;
     private readonly IDisposable _subscription;
     private readonly Dictionary<long, TaskView> _ended = [];
     private readonly Queue<long> _endedOrder = new();
@@ -48,8 +47,7 @@ public sealed class LiveTaskUpdates : IDisposable
         _invoke = invoke;
         _fail = fail;
         _apply = apply;
-        _wants = wants;
-        _subscription = tasks.SubscribeTasks(Record);
+        _subscription = tasks.SubscribeTasks(Record, wants);
     }
 
     /// <summary>Updates recorded and not yet applied (tests and benchmarks read it).</summary>
@@ -60,7 +58,6 @@ public sealed class LiveTaskUpdates : IDisposable
 
     private void Record(TaskUpdate update)
     {
-        if (_wants is not null && !_wants(update.Task)) return;
         bool queue;
         lock (_gate)
         {

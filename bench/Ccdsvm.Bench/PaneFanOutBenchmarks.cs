@@ -151,7 +151,8 @@ public class PaneFanOutBenchmarks
         public IReadOnlyList<TaskView> List(TaskQuery query) => [];
         public IReadOnlyList<TaskEventView> Events(long taskId) => [];
         public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => ([], []);
-        public IDisposable SubscribeTasks(Action<TaskUpdate> handler) => Notifier.Subscribe(handler);
+        public IDisposable SubscribeTasks(Action<TaskUpdate> handler, Func<TaskView, bool>? wants = null) =>
+            Notifier.Subscribe(u => { if (wants is null || wants(u.Task)) handler(u); });
         public IDisposable SubscribeUnits(Action<UnitView?> handler) => new Nothing();
 
         private sealed class Nothing : IDisposable

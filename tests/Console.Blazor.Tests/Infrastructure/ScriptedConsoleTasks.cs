@@ -115,7 +115,8 @@ public sealed class ScriptedConsoleTasks : IConsoleTasks
 
     public (IReadOnlyList<HeldLockView> Held, IReadOnlyList<AwaitedLockView> Waiting) Locks() => ([.. HeldLocks], []);
 
-    public IDisposable SubscribeTasks(Action<TaskUpdate> handler) => Notifier.Subscribe(handler);
+    public IDisposable SubscribeTasks(Action<TaskUpdate> handler, Func<TaskView, bool>? wants = null) =>
+        Notifier.Subscribe(u => { if (wants is null || wants(u.Task)) handler(u); });
 
     private readonly Notifier<UnitView?> _units = new();
 
