@@ -9,8 +9,18 @@ namespace Ccdsvm.Station.Core.Units;
 /// </summary>
 public static class UnitSecrets
 {
-    public static string New() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>
+    /// 256 random bits in base64url, never beginning with a dash, so that a token pasted after a command
+    /// (install.sh URL TOKEN FINGERPRINT, --enrol TOKEN) is never read as an option.
+    /// </summary>
+    public static string New()
+    {
+        while (true)
+        {
+            string secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            if (secret[0] != '-') return secret;
+        }
+    }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -35,7 +35,9 @@ while (($#)); do
             case "$1" in --name) name=$2 ;; --deb) deb=$2 ;; --root) root=$2 ;; esac
             shift ;;
         --) shift; positional+=("$@"); break ;;
-        -*) bad "unknown option $1" ;;
+        # An enrolment token is base64url and may begin with a dash: only option-like words are options.
+        -*) [[ "$1" =~ ^--?[a-z][a-z-]*$ ]] && bad "unknown option $1"
+            positional+=("$1") ;;
         *) positional+=("$1") ;;
     esac
     shift

@@ -49,6 +49,21 @@ public sealed class AgentInstallScriptTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(root.Path));
     }
 
+    [Theory]
+    [InlineData("-_UANJdwZ7Nj8LmxwJOB6670hXMgGHehkaislOJtV78")]
+    [InlineData("--x9Qk2LmVb7Wq0pZr4TnYs8Hc3Jd6Fg1Ae5Ku2Io0Pl")]
+    public async Task A_token_that_begins_with_a_dash_is_the_token_not_an_option(string token)
+    {
+        using var root = new TempDir("install-sh-root");
+        using var debs = new TempDir("install-sh-deb");
+        string deb = debs.File("ccdsvm-agent_1.0.0_amd64.deb");
+        await File.WriteAllTextAsync(deb, "not read in a dry run");
+        var result = await Run(["https://station.example.net:5080", token, Fingerprint, "--name", "unit-a", "--root", root.Path, "--deb", deb, "--dry-run"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("    Agent__EnrolToken=(the token)", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root.Path));
+    }
+
     private static Task<CommandResult> Run(IEnumerable<string> args) =>
         HostCommand.RunAsync("bash", [Path.Combine(RepoPaths.Root, "deploy", "agent", "install.sh"), .. args], TimeSpan.FromSeconds(30));
 }
