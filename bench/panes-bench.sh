@@ -9,6 +9,8 @@
 # bench/Ccdsvm.FleetLoad and bench/Ccdsvm.ConsoleBench.
 # PERF=1 records perf over the last fan-out's window (with PERFMAP=1: DOTNET_PerfMapEnabled and W^X off for the station, so that perf names the JIT frames). BENCH_DLL: another
 # build of the bench. `dotnet Ccdsvm.ConsoleBench.dll stacks PID` prints every managed thread's stack of a stalled station.
+# DUMPS=1: heap dumps of the station after the /blank and the / circuits ($WORK/run-N/blank.dmp, home.dmp; read them with
+# `dotnet Ccdsvm.ConsoleBench.dll heapdiff blank.dmp home.dmp $IDLE`); IDLE_ONLY=1 stops each run after the idle circuits.
 # usage: [RUNS=3] [TASKS=500] [PROGRESS_MS=100] [CIRCUITS=20,100] [PANES=25] [IDLE=100] [WINDOW=30] [PORT=5190] [WORK=/tmp/panes-bench] bench/panes-bench.sh
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +62,7 @@ for run in $(seq 1 "$RUNS"); do
   sleep 10   # the station settles after the connections
   setsid dotnet "${BENCH_DLL:-$REPO/bench/Ccdsvm.ConsoleBench/bin/Release/net10.0/Ccdsvm.ConsoleBench.dll}" panes --station "http://127.0.0.1:$PORT" \
     --user watcher --password $PASS --admin-token "$TOKEN" --station-pid "$SPID" --start-file "$R/start" --tasks "$TASKS" \
-    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" > "$R/bench.out" 2> "$R/bench.err" &
+    --idle "$IDLE" --circuits "$CIRCUITS" --panes "$PANES" --window "$WINDOW" ${DUMPS:+--dumps "$R"} ${IDLE_ONLY:+--idle-only} > "$R/bench.out" 2> "$R/bench.err" &
   BENCH=$!; GROUPS_STARTED+=($BENCH)
   if [ -n "${PERF:-}" ]; then
     # The profile: perf over the last fan-out's measuring window (PERFMAP=1 too, so that the JIT's frames have names).

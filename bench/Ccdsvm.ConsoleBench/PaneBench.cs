@@ -25,7 +25,8 @@ namespace Ccdsvm.ConsoleBench;
 public static class PaneBench
 {
     private const string Usage = "usage: Ccdsvm.ConsoleBench panes --station URL --user U --password P --admin-token T --station-pid PID --start-file PATH "
-        + "[--tasks 500] [--idle 100] [--live-circuits 10] [--live-panes 10] [--circuits 20,100] [--panes 25] [--window 30] [--chromium /usr/bin/chromium]";
+        + "[--tasks 500] [--idle 100] [--live-circuits 10] [--live-panes 10] [--circuits 20,100] [--panes 25] [--window 30] [--chromium /usr/bin/chromium] "
+        + "[--dumps DIR (heap dumps of the station after the /blank and the / circuits, for `heapdiff`)] [--idle-only]";
 
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
 
@@ -90,6 +91,7 @@ public static class PaneBench
 
         Uri station;
         string user, password, token, startFile, chromium;
+        string? dumps;
         int pid, tasks, idle, liveCircuits, livePanes, panes, window;
         int[] circuits;
         try
@@ -108,6 +110,7 @@ public static class PaneBench
             window = Int("--window", 30);
             circuits = [.. (Arg("--circuits") ?? "20,100").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
             chromium = Arg("--chromium") ?? "/usr/bin/chromium";
+            dumps = Arg("--dumps");
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or UriFormatException)
         {
@@ -141,9 +144,11 @@ public static class PaneBench
         var blank = await OpenManyAsync(context, station, "/blank", idle);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var r1 = await probe.SnapshotAsync();
+        if (dumps is not null) HeapTypes.Dump(pid, Path.Combine(dumps, "blank.dmp"));
         var home = await OpenManyAsync(context, station, "/", idle);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var r2 = await probe.SnapshotAsync();
+        if (dumps is not null) HeapTypes.Dump(pid, Path.Combine(dumps, "home.dmp"));
         figures["idle"] = new JsonObject
         {
             ["circuits"] = idle,
@@ -154,6 +159,11 @@ public static class PaneBench
             ["load"] = Load(),
         };
         Log($"idle: {figures["idle"]!.ToJsonString()}");
+        if (args.Contains("--idle-only"))
+        {
+            Console.WriteLine(figures.ToJsonString());
+            return 0;
+        }
         await CloseAllAsync([.. warm, .. blank, .. home]);
         await Task.Delay(TimeSpan.FromSeconds(5));
 

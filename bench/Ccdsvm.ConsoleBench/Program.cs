@@ -16,6 +16,15 @@ if (args.Length == 2 && args[0] == "stacks")
     return 0;
 }
 
+// `Ccdsvm.ConsoleBench heapdiff BEFORE.dmp AFTER.dmp [CIRCUITS] [TOP]`: live bytes by type grown between two heap dumps (HeapTypes.cs).
+if (args.Length >= 3 && args[0] == "heapdiff")
+{
+    int per = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+    int top = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 40;
+    Console.WriteLine(HeapTypes.Diff(args[1], args[2], per, top));
+    return 0;
+}
+
 BenchOptions options;
 try
 {
