@@ -54,4 +54,40 @@ public static class HeapTypes
             text.AppendLine(CultureInfo.InvariantCulture, $"{r.Bytes / 1024.0 / per,11:N2}  {r.Count / (double)per,15:N1}  {r.Type}");
         return text.ToString();
     }
+
+    /// <summary>
+    /// Per component type in a dump: how many, and the bytes of their render tree frame arrays (the current and the next
+    /// tree each component keeps), per <paramref name="per"/> (circuits). Field names are the framework's own (ComponentState,
+    /// RenderTreeBuilder, ArrayBuilder).
+    /// </summary>
+    public static string Components(string dump, int per, int top)
+    {
+        using var target = DataTarget.LoadDump(dump);
+        using var runtime = target.ClrVersions[0].CreateRuntime();
+        var rows = new Dictionary<string, (long Count, long Bytes, long Frames)>(StringComparer.Ordinal);
+        foreach (var state in runtime.Heap.EnumerateObjects())
+        {
+            if (state.Type?.Name is not ("Microsoft.AspNetCore.Components.Server.Circuits.RemoteComponentState" or "Microsoft.AspNetCore.Components.Rendering.ComponentState")) continue;
+            string component = state.ReadObjectField("<Component>k__BackingField") is { IsNull: false } c ? c.Type?.Name ?? "?" : "?";
+            long bytes = 0, frames = 0;
+            foreach (var field in new[] { "<CurrentRenderTree>k__BackingField", "_nextRenderTree" })
+            {
+                if (state.Type.GetFieldByName(field) is null) continue;
+                var builder = state.ReadObjectField(field);
+                if (builder.IsNull || builder.Type?.GetFieldByName("_entries") is null) continue;
+                var entries = builder.ReadObjectField("_entries");
+                if (entries.IsNull || entries.Type?.GetFieldByName("_items") is null) continue;
+                var items = entries.ReadObjectField("_items");
+                if (!items.IsNull) bytes += (long)items.Size;
+                frames += entries.ReadField<int>("_itemsInUse");
+            }
+            var (n, b, f) = rows.GetValueOrDefault(component);
+            rows[component] = (n + 1, b + bytes, f + frames);
+        }
+        var text = new StringBuilder();
+        text.AppendLine("KiB/circuit  components/circuit  frames in use/circuit  component");
+        foreach (var (name, (n, b, f)) in rows.OrderByDescending(r => r.Value.Bytes).Take(top))
+            text.AppendLine(CultureInfo.InvariantCulture, $"{b / 1024.0 / per,11:N2}  {n / (double)per,18:N1}  {f / (double)per,21:N1}  {name}");
+        return text.ToString();
+    }
 }

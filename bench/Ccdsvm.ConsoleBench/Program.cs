@@ -25,6 +25,15 @@ if (args.Length >= 3 && args[0] == "heapdiff")
     return 0;
 }
 
+// `Ccdsvm.ConsoleBench components DUMP [CIRCUITS] [TOP]`: components by type and the bytes of their render trees (HeapTypes.cs).
+if (args.Length >= 2 && args[0] == "components")
+{
+    int per = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+    int top = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 40;
+    Console.WriteLine(HeapTypes.Components(args[1], per, top));
+    return 0;
+}
+
 BenchOptions options;
 try
 {
