@@ -56,6 +56,14 @@ internal sealed class TaskLifecycle
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>Under the gate, outside a transaction: whether the writer connection's commits sync (FULL, its setting) or not (NORMAL).</summary>
+    private void SyncOnCommit(bool full)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>Kind, state and parameters of an active task that runs on <paramref name="unitId"/>; null for any other task.</summary>
     public (string Kind, string State, string Parameters)? ActiveOn(string unitId, long taskId)
     {
@@ -93,15 +101,27 @@ internal sealed class TaskLifecycle
             var relayed = progress.RelayedTo is { } to && to != a.Row.RelayedTo ? to : null;
             if (relayed is not null) a.Row.RelayedTo = relayed;
             var now = Now;
-            if (stageChanged || relayed is not null || progress.LogLines.Count > 0 || now - a.LastPersisted >= ProgressPersistInterval)
+            bool kept = stageChanged || relayed is not null || progress.LogLines.Count > 0;
+            if (kept || now - a.LastPersisted >= ProgressPersistInterval)
             {
-                using var tx = _db.BeginTransaction();
-                TaskStore.Update(_db, tx, a.Row);
-                if (relayed is not null) TaskStore.Relayed(_db, tx, a.Row.Id, progress.At, relayed);
-                if (stageChanged) TaskStore.Event(_db, tx, a.Row.Id, progress.At, "stage", progress: a.Row.Progress, stage: a.Row.Stage);
-                foreach (var line in progress.LogLines.Take(100))
-                    TaskStore.Event(_db, tx, a.Row.Id, progress.At, "log", message: line.Length > 2000 ? line[..2000] : line);
-                tx.Commit();
+                // A tick of progress alone is written without its own sync (the next synced commit or checkpoint takes it to
+                // disk): after a power cut a task shows the fraction of a moment earlier and its unit reports again. One
+                // fsync per running task per second under the engine's gate was what the agents' reports queued behind.
+                if (!kept) SyncOnCommit(full: false);
+                try
+                {
+                    using var tx = _db.BeginTransaction();
+                    TaskStore.Update(_db, tx, a.Row);
+                    if (relayed is not null) TaskStore.Relayed(_db, tx, a.Row.Id, progress.At, relayed);
+                    if (stageChanged) TaskStore.Event(_db, tx, a.Row.Id, progress.At, "stage", progress: a.Row.Progress, stage: a.Row.Stage);
+                    foreach (var line in progress.LogLines.Take(100))
+                        TaskStore.Event(_db, tx, a.Row.Id, progress.At, "log", message: line.Length > 2000 ? line[..2000] : line);
+                    tx.Commit();
+                }
+                finally
+                {
+                    if (!kept) SyncOnCommit(full: true);
+                }
                 a.LastPersisted = now;
             }
         }
