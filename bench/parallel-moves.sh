@@ -148,8 +148,12 @@ for r in $(seq "$RUNS"); do
       perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
       echo; echo "# managed and native callers, inclusive (children)"
       perf report -i "$WORK/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -80
-      echo; echo "# who calls memmove (the user-space copies), caller graph"
-      perf report -i "$WORK/perf.data" --no-children --symbol-filter=memmove --sort dso,symbol --stdio -g caller,0.5,callee,function,percent 2>/dev/null | grep -v '^$' | grep -v '^#' | head -120
+      # libc's copy has a CPU-specific name (__memmove_avx512_unaligned_erms, ...); its callers, as far as they unwind.
+      sym=$(perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -o '__memmove[a-z0-9_]*' | head -1)
+      if [ -n "$sym" ]; then
+        echo; echo "# who calls $sym (the user-space copies), caller graph"
+        perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --symbols="$sym" --stdio -g caller,0.5,callee 2>/dev/null | grep -v '^$' | grep -v '^#' | head -60
+      fi
     ) >"$PROFILE_OUT" || true
   fi
   echo "$OUT" >"$WORK/moves-$r.json"
