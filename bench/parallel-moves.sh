@@ -7,6 +7,7 @@
 # own records (createdAt -> endedAt); the batch's wall time runs from just before the first submission to the last
 # endedAt. The station's RSS is sampled every 0.25 s while the moves run; agents' and rsync's CPU from /proc.
 # Usage: bench/parallel-moves.sh   (CONFIG=Release; SKIP_BUILD=1 to use the last build; SIZE_MIB=1024; RUNS=3;
+#        AGENT_DIR=DIR: run the agent found there instead of publishing one (ReadyToRun) for an A/B; AGENT_ENV='VAR=v ...';
 #        PROFILE=1: also `perf record -g` the four agents during the last round's moves, report in $PROFILE_OUT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -101,6 +102,8 @@ PY
 
 printf '\nmachine: %s cores, %s MiB memory, kernel %s; CONFIG=%s; %s files of %s MiB random; pairs %s\n' "$(nproc)" "$(free -m | awk '/Mem:/{print $2}')" \
   "$(uname -r)" "$CONFIG" "$N" "$SIZE_MIB" "${PAIRS[*]}"
+AGENT_KIND=$(python3 -c 'import sys; b=open(sys.argv[1], "rb").read(); print("ReadyToRun" if b"RTR" in b else "IL only")' "$AGENT")
+printf 'agent: %s (%s); AGENT_ENV: %s\n' "$AGENT_DIR" "$AGENT_KIND" "${AGENT_ENV:-none}"
 printf 'start %s UTC, loadavg %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 TOTAL_MIB=$((N * SIZE_MIB))
 RATIOS=(); RS_AGG=(); MV_AGG=(); TABLES=""
@@ -145,6 +148,12 @@ for r in $(seq "$RUNS"); do
       perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
       echo; echo "# managed and native callers, inclusive (children)"
       perf report -i "$WORK/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -80
+      # libc's copy has a CPU-specific name (__memmove_avx512_unaligned_erms, ...); its callers, as far as they unwind.
+      sym=$(perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -o '__memmove[a-z0-9_]*' | head -1)
+      if [ -n "$sym" ]; then
+        echo; echo "# who calls $sym (the user-space copies), caller graph"
+        perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --symbols="$sym" --stdio -g caller,0.5,callee 2>/dev/null | grep -v '^$' | grep -v '^#' | head -60
+      fi
     ) >"$PROFILE_OUT" || true
   fi
   echo "$OUT" >"$WORK/moves-$r.json"

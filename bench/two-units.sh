@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Sourced by the data-move benchmarks (move-vs-rsync.sh, tree-vs-rsync.sh, parallel-moves.sh): builds (CONFIG, SKIP_BUILD),
-# starts a real station and one real agent per name in UNITS (default "a b"; AGENT_PID[u] is each one's process), with
+# Sourced by the data-move benchmarks (move-vs-rsync.sh, tree-vs-rsync.sh, parallel-moves.sh): builds (CONFIG, SKIP_BUILD;
+# the agent published ReadyToRun into AGENT_DIR), starts a real station and one real agent per name in UNITS (default
+# "a b"; AGENT_PID[u] is each one's process; AGENT_ENV: extra VAR=value words in the agents' environment only), with
 # roots $WORK/<unit>, an rsync daemon (RSYNCD) whose module b writes to $WORK/rsync and whose module to-<unit> writes to
 # $WORK/rsync-<unit> for each unit, and defines move SRC DST (one data.move a -> b, verify on; sets MV, CPU, RESULT) and
 # prime (PRIME=1). Everything started is killed and $WORK removed on exit.
 REPO=$PWD
 CONFIG=${CONFIG:-Release}
 command -v rsync >/dev/null || { apt-get update -qq && apt-get install -y -qq rsync >/dev/null; }
+# The agents run as published for linux-x64, ReadyToRun as in the packages (Unit.Agent.csproj), from AGENT_DIR; an
+# AGENT_DIR given from outside (an older build kept for an A/B, say) is used as it is, neither built nor published.
+DEFAULT_AGENT_DIR=$REPO/Unit.Agent/bin/$CONFIG/net10.0/linux-x64/publish
+AGENT_DIR=${AGENT_DIR:-$DEFAULT_AGENT_DIR}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  for p in Console.Blazor/Console.Blazor.csproj Unit.Agent/Unit.Agent.csproj; do dotnet build -c "$CONFIG" -v q -nologo "$p" >/dev/null; done
+  dotnet build -c "$CONFIG" -v q -nologo Console.Blazor/Console.Blazor.csproj >/dev/null
+  if [ "$AGENT_DIR" = "$DEFAULT_AGENT_DIR" ]; then
+    dotnet publish -c "$CONFIG" -r linux-x64 --self-contained false -v q -nologo Unit.Agent/Unit.Agent.csproj -o "$AGENT_DIR" >/dev/null
+  fi
 fi
+[ -f "$AGENT_DIR/Unit.Agent.dll" ] || { echo "no agent in $AGENT_DIR (run without SKIP_BUILD=1 to publish it)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/ccdsvm-bench-move.XXXXXX)
 PIDS=()
@@ -34,7 +43,7 @@ for _ in $(seq 1200); do curl -fsk "$URL/healthz" >/dev/null && break; sleep 0.1
 export CURL_CA_BUNDLE=$WORK/station/tls/ca.crt
 FINGERPRINT=$(openssl x509 -in "$CURL_CA_BUNDLE" -outform DER | sha256sum | cut -d' ' -f1)
 STATION_PID=$(pgrep -P "$STATION" -f Console.Blazor.dll || echo "$STATION")
-AGENT=$REPO/Unit.Agent/bin/$CONFIG/net10.0/Unit.Agent.dll
+AGENT=$AGENT_DIR/Unit.Agent.dll
 AGENT_PIDS=()
 declare -A AGENT_PID
 TOKEN=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASS\"}" "$URL/api/v1/auth/token" | json 'd["token"]')
@@ -42,7 +51,7 @@ AUTH=(-H "Authorization: Bearer $TOKEN")
 # Each agent enrols once with its own one-time token, created as admin; its credential lands in its state directory.
 for u in $UNITS; do
   ENROL=$(curl -fs "${AUTH[@]}" -H 'Content-Type: application/json' -d "{\"note\":\"bench $u\"}" "$URL/api/v1/enrolments" | json 'd["token"]')
-  dotnet "$AGENT" --station "$URL" --fingerprint "$FINGERPRINT" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); AGENT_PID[$u]=$!
+  env ${AGENT_ENV:-} dotnet "$AGENT" --station "$URL" --fingerprint "$FINGERPRINT" --name $u --enrol "$ENROL" --state "$WORK/state-$u" --root "$WORK/$u" >"$WORK/agent-$u.log" 2>&1 & PIDS+=($!); AGENT_PIDS+=($!); AGENT_PID[$u]=$!
 done
 cpu_ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 for u in $UNITS; do for _ in $(seq 1200); do [ "$(curl -fs "${AUTH[@]}" "$URL/api/v1/units/$u" | json 'd["status"]' 2>/dev/null)" = online ] && break; sleep 0.1; done; done

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using Ccdsvm.EndToEnd.Tests.Infrastructure;
 
@@ -234,6 +235,21 @@ public sealed class PackageTests(BuiltPackages packages) : IClassFixture<BuiltPa
         // Its mounts must be the host's: no directive that gives the agent its own mount namespace.
         Assert.DoesNotContain(agentLines, l => l.StartsWith("ProtectSystem=", StringComparison.Ordinal) || l.StartsWith("PrivateTmp=", StringComparison.Ordinal)
             || l.StartsWith("ReadWritePaths=", StringComparison.Ordinal) || l.StartsWith("ProtectHome=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_agent_package_ships_its_own_code_and_its_packages_ReadyToRun()
+    {
+        // Precompiled, so a freshly started agent does not spend its first data moves in the JIT (Unit.Agent.csproj,
+        // docs/BENCHMARKS.md "Parallel moves with a ReadyToRun agent"): a ReadyToRun image has a managed native header.
+        using var agent = new TempDir("unpacked-agent-r2r");
+        await HostCommand.CheckAsync("dpkg-deb", ["-x", packages.AgentDeb, agent.Path]);
+        foreach (var assembly in new[] { "Unit.Agent.dll", "Shared.Contracts.dll", "Microsoft.AspNetCore.SignalR.Client.Core.dll", "MessagePack.dll", "Polly.Core.dll" })
+        {
+            using var image = new PEReader(File.OpenRead(Path.Combine(agent.Path, "opt", "ccdsvm", "agent", assembly)));
+            var cor = image.PEHeaders.CorHeader ?? throw new InvalidOperationException($"{assembly} in the agent package is not a .NET assembly");
+            Assert.True(cor.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} in the agent package is IL only, not ReadyToRun");
+        }
     }
 
     private static async Task WaitHealthyAsync(Uri baseUrl, ManagedProcess process)
