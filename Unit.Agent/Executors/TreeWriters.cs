@@ -112,37 +112,48 @@ internal sealed class TreeWriters : IDisposable
 
     private void Run(BlockingCollection<Item> queue, TaskCompletionSource finished)
     {
-        byte[] got = new byte[BundleFormat.HashBytes];
-        foreach (var item in queue.GetConsumingEnumerable())
+        try
         {
-            try
+            byte[] got = new byte[BundleFormat.HashBytes];
+            using var sink = new SmallFileSink(_temp);
+            foreach (var item in queue.GetConsumingEnumerable())
             {
-                if (_failed.IsCancellationRequested)
+                try
                 {
-                    NotWritten(item.Index);
-                    continue;
+                    if (_failed.IsCancellationRequested)
+                    {
+                        NotWritten(item.Index);
+                        continue;
+                    }
+                    var bytes = item.Buffer.AsSpan(0, (int)item.Entry.Size);
+                    if (_verifies)
+                    {
+                        SHA256.HashData(bytes, got);
+                        if (!got.AsSpan().SequenceEqual(item.Buffer.AsSpan(bytes.Length, BundleFormat.HashBytes)))
+                            throw new TaskFailureException($"'{item.Entry.Path}' arrived different from what the source read (SHA-256 mismatch); it was not kept");
+                    }
+                    sink.Write(item.Entry, item.Buffer);
+                    Interlocked.Increment(ref _written);
                 }
-                var bytes = item.Buffer.AsSpan(0, (int)item.Entry.Size);
-                if (_verifies)
+                catch (Exception ex)
                 {
-                    SHA256.HashData(bytes, got);
-                    if (!got.AsSpan().SequenceEqual(item.Buffer.AsSpan(bytes.Length, BundleFormat.HashBytes)))
-                        throw new TaskFailureException($"'{item.Entry.Path}' arrived different from what the source read (SHA-256 mismatch); it was not kept");
+                    Fail(ex, item.Index);
                 }
-                Write(Path.Combine(_temp, item.Entry.Path), bytes, item.Entry);
-                Interlocked.Increment(ref _written);
-            }
-            catch (Exception ex)
-            {
-                Fail(ex, item.Index);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(item.Buffer);
-                _room.Release(item.Units);
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                    _room.Release(item.Units);
+                }
             }
         }
-        finished.TrySetResult();
+        catch (Exception ex)
+        {
+            Fail(ex, 0);
+        }
+        finally
+        {
+            finished.TrySetResult();
+        }
     }
 
     private void NotWritten(int index)
@@ -161,7 +172,7 @@ internal sealed class TreeWriters : IDisposable
     }
 
     /// <summary>
-    /// Writes one file of the hidden temporary tree. Only this task writes there; what an earlier attempt left at this name
+    /// Writes one file of the hidden temporary tree where <see cref="SmallFileSink"/> has no system calls of its own. Only this task writes there; what an earlier attempt left at this name
     /// (a partial file, a link the source once listed here) is replaced, never written through.
     /// </summary>
     internal static void Write(string target, ReadOnlySpan<byte> bytes, DataEntry e)

@@ -203,4 +203,33 @@ public sealed class TreeBundleWriterTests : IDisposable
         Assert.Equal(source.Skips[1], writtenAtRetry);
         AssertWritten(to, files);
     }
+
+    [Fact]
+    public void Sink_ReplacesALinkOrAPartialFileLeftAtTheName_NeverWritesThrough_KeepsModeAndMtimeToTheTick()
+    {
+        string temp = Path.Combine(_dir, "sink"), outside = Path.Combine(_dir, "outside.txt");
+        Directory.CreateDirectory(Path.Combine(temp, "d"));
+        File.WriteAllText(outside, "keep");
+        File.CreateSymbolicLink(Path.Combine(temp, "d", "link.bin"), outside);
+        File.WriteAllBytes(Path.Combine(temp, "d", "part.bin"), [1, 2, 3]);
+        var files = new[]
+        {
+            new SourceFile(new DataEntry("d/link.bin", DataEntry.FileType, 5000, 0b100_111_101_101, new DateTime(2020, 2, 29, 12, 0, 0, DateTimeKind.Utc).Ticks + 1234567, null), RandomNumberGenerator.GetBytes(5000)),
+            new SourceFile(new DataEntry("d/part.bin", DataEntry.FileType, 7, 0b110_000_000, new DateTime(1969, 12, 31, 23, 59, 59, DateTimeKind.Utc).Ticks + 5_000_001, null), RandomNumberGenerator.GetBytes(7)),
+            new SourceFile(new DataEntry("top.bin", DataEntry.FileType, 0, 0b100_100_100, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks, null), []),
+        };
+        using (var sink = new SmallFileSink(temp))
+        {
+            foreach (var f in files)
+            {
+                var buffer = new byte[f.Bytes.Length + 32];
+                f.Bytes.CopyTo(buffer, 0);
+                sink.Write(f.Entry, buffer);
+            }
+        }
+
+        Assert.Equal("keep", File.ReadAllText(outside));
+        Assert.Null(new FileInfo(Path.Combine(temp, "d", "link.bin")).LinkTarget);
+        AssertWritten(temp, [.. files]);
+    }
 }
