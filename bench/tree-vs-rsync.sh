@@ -34,7 +34,8 @@ for r in $(seq "$RUNS"); do
   TPORT=$(free_port); mkdir -p "$WORK/tar/tree"
   python3 -c 'import socket,sys,shutil; s=socket.create_server(("127.0.0.1",int(sys.argv[1]))); c,_=s.accept(); shutil.copyfileobj(c.makefile("rb"), sys.stdout.buffer, 1 << 20)' "$TPORT" \
     | tar -xpf - -C "$WORK/tar/tree" & LISTEN=$!
-  sleep 0.5   # the listener is up well within this
+  # Until the listener is up (on a loaded machine python may take seconds to start); never connect before it.
+  for _ in $(seq 600); do ss -ltnH "sport = :$TPORT" | grep -q . && break; sleep 0.05; done
   t0=$(now); tar -cf - -C "$SRC" . >"/dev/tcp/127.0.0.1/$TPORT"; wait "$LISTEN"; sync -f "$WORK/tar"; t1=$(now); TT+=("$(echo "$t1 - $t0" | bc)")
   move "$SRC" "$WORK/b/tree"; MVS+=("$MV"); CPUS+=("$CPU")
   printf '| %s | %.2f s | %.2f s | %.2f s | %.2f× | %.1f |\n' "$r" "${RS[-1]}" "${TT[-1]}" "$MV" "$(echo "$MV / ${RS[-1]}" | bc -l)" "$CPU"

@@ -27,14 +27,17 @@ public sealed partial class DataPlaneHandlers
         // Each file is opened below the pinned root in one call that refuses any link on the way (a link swapped in since
         // the listing, or a directory renamed out of the tree, is refused, never followed).
         using var pinned = Security.PinnedPath.Target(root);
-        foreach (var e in SourceFiles.Walk(root, ct))
+        // The listing this transfer was sent a moment ago, when it is still kept (the tree is walked once); each file's mtime
+        // is read again from its open handle, so one changed since the listing is named to the receiver, which refuses it.
+        foreach (var e in _listings.Find(t, root) ?? SourceFiles.Walk(root, ct))
         {
             if (e.Type != DataEntry.FileType || e.Size > DataPlaneRoutes.BundleFileLimit || index++ < skip) continue;
             using var handle = pinned.OpenFileBelow(e.Path);
             if (RandomAccess.GetLength(handle) != e.Size) throw new IOException($"'{e.Path}' changed size while the tree was sent");
+            long mtime = File.GetLastWriteTimeUtc(handle).Ticks;
             int header = BundleFormat.HeaderSize(e.Path);
             var memory = writer.GetMemory(header + (int)e.Size + BundleFormat.HashBytes);
-            BundleFormat.WriteHeader(memory.Span, e.Path, e.Size, e.MtimeTicks, e.Mode);
+            BundleFormat.WriteHeader(memory.Span, e.Path, e.Size, mtime, e.Mode);
             var content = memory.Span.Slice(header, (int)e.Size);
             int read = 0;
             while (read < content.Length)
@@ -58,6 +61,7 @@ public sealed partial class DataPlaneHandlers
         end.Span[..4].Clear();
         writer.Advance(4);
         await writer.FlushAsync(ct).ConfigureAwait(false);
+        _listings.Forget(t, root);
         return Results.Empty;
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     private const int SendChunk = 2 << 20;
 
     private delegate Task<IResult> Handler(HttpContext context, TransferTicket ticket, CancellationToken ct);
+    private readonly TreeListings _listings = new();
     private readonly TicketCheck _check = new(options.Value.Name, credentials.OpenTransferTicket, credentials.OpenSourceDeletion, used, guard);
 
     public void Map(IEndpointRouteBuilder app)
@@ -49,7 +50,9 @@ public sealed partial class DataPlaneHandlers(IOptions<AgentOptions> options, Pa
     {
         string path = _check.ReadablePath(t, c.Request.Query["path"]);
         if (!Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is not a directory on unit '{options.Value.Name}'");
-        return Task.FromResult(Results.Json(SourceFiles.Walk(path, ct)));
+        var entries = SourceFiles.Walk(path, ct).ToList();
+        _listings.Remember(t, path, entries);
+        return Task.FromResult(Results.Json(entries));
     }
 
     private async Task<IResult> HashAsync(HttpContext c, TransferTicket t, CancellationToken ct)

@@ -33,6 +33,15 @@ public sealed class TransferMeter(TaskContext context, long totalBytes, double? 
         Report();
     }
 
+    /// <summary>Bytes transferred, counted and reported without waiting for the bandwidth cap (what a broken stream had handed over).</summary>
+    public void Count(long bytes)
+    {
+        _done += bytes;
+        _counted += bytes;
+        Telemetry.AgentTelemetry.Transferred(bytes);
+        Report();
+    }
+
     public double MiBPerSecond => _clock.Elapsed.TotalSeconds > 0 ? _counted / MiB / _clock.Elapsed.TotalSeconds : 0;
 
     public void Report(string verb = "copying")

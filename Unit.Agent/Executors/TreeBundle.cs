@@ -1,21 +1,26 @@
-using System.Security.Cryptography;
 using Ccdsvm.Shared.Contracts;
 using Ccdsvm.Unit.Agent.DataPlane;
 using Ccdsvm.Unit.Agent.Execution;
-using Microsoft.Win32.SafeHandles;
 
 namespace Ccdsvm.Unit.Agent.Executors;
 
 /// <summary>
 /// The small files of a tree move (<see cref="DataPlaneRoutes.BundleFileLimit"/> bytes or less) in one stream from the
 /// source (<see cref="DataPlaneRoutes.Bundle"/>): each file checked against the listing (path, size, mtime), verified
-/// against the SHA-256 the source read, written with its mode and mtime under the hidden temporary tree. A broken
-/// connection resumes from the first file not yet written; a file already complete (an earlier attempt) is not written
-/// again. One <c>syncfs</c> at the end makes them durable.
+/// against the SHA-256 the source read, written with its mode and mtime under the hidden temporary tree by a few writer
+/// threads (<see cref="TreeWriters"/>, one per directory at a time). A broken connection resumes from the first file not
+/// yet written; a file already complete (an earlier attempt) is not written again. One <c>syncfs</c> at the end makes
+/// them durable.
 /// </summary>
 internal sealed class TreeBundle(SourceClient source, TaskContext context, TransferMeter meter, DataMoveParameters request)
 {
     public const int MaxRetries = 5;
+
+    /// <summary>Progress (and the bandwidth cap) is counted once per this many bytes handed to the writers, not per file.</summary>
+    public const long MeterEvery = 1 << 20;
+
+    /// <summary>How many writer threads (<see cref="TreeWriters"/>) a tree gets; tests may set fewer or more.</summary>
+    public int Writers { get; init; } = TreeWriters.DefaultCount;
 
     private int _next;
 
@@ -45,63 +50,89 @@ internal sealed class TreeBundle(SourceClient source, TaskContext context, Trans
 
     private async Task ReceiveFromAsync(IReadOnlyList<DataEntry> small, bool[] complete, string temp, CancellationToken ct)
     {
-        using var response = await source.OpenBundleAsync(request.Source.Path, _next, ct).ConfigureAwait(false);
-        await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using var stream = new BufferedStream(body, 1 << 20);
-        byte[] scratch = BundleFormat.NewScratch(), content = new byte[DataPlaneRoutes.BundleFileLimit], sent = new byte[BundleFormat.HashBytes], got = new byte[BundleFormat.HashBytes];
-        while (true)
+        using var writers = new TreeWriters(temp, request.Verifies, Writers);
+        Exception? broke = null;
+        try
         {
-            var header = await BundleFormat.ReadHeaderAsync(stream, scratch, ct).ConfigureAwait(false);
-            if (header is null)
+            await ReadAsync(small, complete, writers, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            broke = ex;
+        }
+        // Every file handed to a writer is written before the stream is retried or the move ends: the retry resumes at
+        // the first file not written, and a failed move has nothing in flight.
+        try
+        {
+            await writers.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writers.FirstNotWritten is { } first) _next = Math.Min(_next, first);
+        }
+        // A writer's failure (it stopped the reader) is the one to tell; otherwise the stream's own.
+        if (broke is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(broke);
+    }
+
+    /// <summary>Reads the stream, checks each file against the listing and hands it to <paramref name="writers"/>; progress once per <see cref="MeterEvery"/> bytes.</summary>
+    private async Task ReadAsync(IReadOnlyList<DataEntry> small, bool[] complete, TreeWriters writers, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, writers.Failed);
+        var token = linked.Token;
+        using var response = await source.OpenBundleAsync(request.Source.Path, _next, token).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        await using var stream = new BufferedStream(body, 1 << 20);
+        byte[] scratch = BundleFormat.NewScratch(), skipped = new byte[DataPlaneRoutes.BundleFileLimit + BundleFormat.HashBytes];
+        long unmetered = 0;
+        try
+        {
+            while (true)
             {
-                if (_next != small.Count) throw Changed($"it sent {_next:N0} of the {small.Count:N0} small files listed");
-                return;
-            }
-            if (_next >= small.Count) throw Changed($"it sent more than the {small.Count:N0} small files listed");
-            var listed = small[_next];
-            if (header.Path != listed.Path || header.Size != listed.Size || header.MtimeTicks != listed.MtimeTicks)
-                throw Changed($"'{header.Path}' came where '{listed.Path}' was listed, or changed since");
-            var bytes = content.AsMemory(0, (int)header.Size);
-            await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
-            await stream.ReadExactlyAsync(sent, ct).ConfigureAwait(false);
-            if (!complete[_next])
-            {
-                string target = Path.Combine(temp, listed.Path);
-                if (request.Verifies)
+                var header = await BundleFormat.ReadHeaderAsync(stream, scratch, token).ConfigureAwait(false);
+                if (header is null)
                 {
-                    SHA256.HashData(bytes.Span, got);
-                    if (!got.AsSpan().SequenceEqual(sent))
-                        throw new TaskFailureException($"'{listed.Path}' arrived different from what the source read (SHA-256 mismatch); it was not kept");
+                    if (_next != small.Count) throw Changed($"it sent {_next:N0} of the {small.Count:N0} small files listed");
+                    return;
                 }
-                Write(target, bytes.Span, listed);
-                meter.CurrentFile = listed.Path;
-                await meter.AddAsync(listed.Size, ct).ConfigureAwait(false);
+                if (_next >= small.Count) throw Changed($"it sent more than the {small.Count:N0} small files listed");
+                var listed = small[_next];
+                if (header.Path != listed.Path || header.Size != listed.Size || header.MtimeTicks != listed.MtimeTicks)
+                    throw Changed($"'{header.Path}' came where '{listed.Path}' was listed, or changed since");
+                int size = (int)header.Size;
+                if (complete[_next])
+                {
+                    await stream.ReadExactlyAsync(skipped.AsMemory(0, size + BundleFormat.HashBytes), token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var buffer = await writers.RentAsync(size, token).ConfigureAwait(false);
+                    try
+                    {
+                        await stream.ReadExactlyAsync(buffer.AsMemory(0, size + BundleFormat.HashBytes), token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        throw;
+                    }
+                    writers.Post(_next, listed, buffer);
+                    unmetered += size;
+                    if (unmetered >= MeterEvery)
+                    {
+                        meter.CurrentFile = listed.Path;
+                        await meter.AddAsync(unmetered, token).ConfigureAwait(false);
+                        unmetered = 0;
+                    }
+                }
+                _next++;
             }
-            _next++;
+        }
+        finally
+        {
+            if (unmetered > 0) meter.Count(unmetered);
         }
     }
 
     private static TaskFailureException Changed(string what) =>
         TaskFailureException.Conflict($"the source tree changed while it was copied ({what}); the files done are kept and a retry of the task goes on from them");
-
-    private static void Write(string target, ReadOnlySpan<byte> bytes, DataEntry e)
-    {
-        // Only this task writes in its hidden temporary tree; what an earlier attempt left at this name (a partial file, a
-        // link the source once listed here) is replaced, never written through.
-        SafeFileHandle handle;
-        try
-        {
-            handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (IOException) when (File.Exists(target) || new FileInfo(target).LinkTarget is not null)
-        {
-            File.Delete(target);
-            handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        using var owned = handle;
-        RandomAccess.Write(handle, bytes, 0);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(handle, (UnixFileMode)e.Mode);
-        // The mtime last: a file with the listed size and mtime is a complete one (TreeMove.IsComplete).
-        File.SetLastWriteTimeUtc(handle, new DateTime(e.MtimeTicks, DateTimeKind.Utc));
-    }
 }
