@@ -120,8 +120,10 @@ public sealed class MoveTests(MoveCluster cluster)
             cluster.KillAgent("b");
             Assert.False(Directory.Exists(dst));
             cluster.StartAgent("b", cluster.RootB);
-            await cluster.UntilOnlineAsync("b");
+            // Online only after the first attempt ended: that end means the station saw b's old connection go, so "online" is
+            // the restarted agent's connection, not the killed one's not yet noticed (a retry submitted then was refused).
             Assert.NotEqual("succeeded", (await cluster.UntilEndedAsync(id, TimeSpan.FromSeconds(90)))["state"]!.GetValue<string>());
+            await cluster.UntilOnlineAsync("b");
 
             long retry = await cluster.SubmitOkAsync(MoveFiles.Move(src, dst));
             var task = await cluster.UntilEndedAsync(retry);
